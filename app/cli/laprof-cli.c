@@ -1,0 +1,71 @@
+/* laprof-cli.c: the command line of laprof: dispatch to the subcommands.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdio.h>
+
+#include "lp-cli.h"
+
+typedef struct
+{
+  const char       *name;
+  LpCliCommandFunc  func;
+  const char       *summary;
+} Command;
+
+static const Command commands[] = {
+  { "check", lp_cli_check, N_("Validate a folded report and summarize it") },
+  { "merge", lp_cli_merge, N_("Merge folded reports into one") },
+};
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out, _("Usage: laprof-cli COMMAND [OPTION…] [ARGUMENT…]\n\n"));
+  fprintf (out, _("laprof-cli works with folded stack reports (frame;frame;… count).\n\n"));
+  fprintf (out, _("Commands:\n"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-8s %s\n", commands[i].name, _(commands[i].summary));
+  fprintf (out, _("\nRun 'laprof-cli COMMAND --help' for the options of a command.\n"));
+  fprintf (out, _("Options:\n  -h, --help     Show this help\n  -V, --version  Show the version\n"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  const char *name;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_set_prgname ("laprof-cli");
+
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return LP_CLI_EXIT_ERROR;
+    }
+
+  name = argv[1];
+  if (g_str_equal (name, "--version") || g_str_equal (name, "-V"))
+    {
+      printf ("laprof-cli %s\n", PACKAGE_VERSION);
+      return LP_CLI_EXIT_OK;
+    }
+  if (g_str_equal (name, "--help") || g_str_equal (name, "-h") || g_str_equal (name, "help"))
+    {
+      print_usage (stdout);
+      return LP_CLI_EXIT_OK;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (name, commands[i].name))
+      return commands[i].func (argc - 1, argv + 1);
+
+  fprintf (stderr, _("laprof-cli: '%s' is not a command. Run 'laprof-cli --help' for the list.\n"), name);
+  return LP_CLI_EXIT_ERROR;
+}

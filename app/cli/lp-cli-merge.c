@@ -1,0 +1,104 @@
+/* lp-cli-merge.c: `laprof-cli merge`: many folded reports into one.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "lp-cli.h"
+#include "lp-folded-reader.h"
+
+int
+lp_cli_merge (int    argc,
+              char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(LpFolded) merged = lp_folded_new ();
+  g_autoptr(GPtrArray) inputs = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) args = NULL;
+  g_autofree char *output = NULL;
+  gboolean strict = FALSE;
+  gboolean quiet = FALSE;
+  guint64 n_skipped = 0;
+  char buf[64];
+  const GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+      N_("Write the merged report to FILE (atomically) instead of standard output"), N_("FILE") },
+    { "strict", 's', 0, G_OPTION_ARG_NONE, &strict,
+      N_("Fail (status 1) at the first line that cannot be read"), NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
+      N_("Do not report skipped lines or the summary"), NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args, NULL, N_("REPORT…") },
+    { NULL }
+  };
+
+  context = g_option_context_new (_("REPORT… — merge folded reports into one"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_description (context,
+    _("Adds up the counts of the same stack across all REPORTs (\"-\" reads standard\n"
+      "input; a directory stands for the *.folded files in it) and writes one sorted\n"
+      "folded report. Nothing is written if any report cannot be read.\n\n"
+      "Exit status: 0 merged, 1 a bad line with --strict, 2 an unreadable report or\n"
+      "output."));
+  if (!lp_cli_parse (context, &argc, &argv))
+    return LP_CLI_EXIT_ERROR;
+  if (args == NULL || args[0] == NULL)
+    {
+      lp_cli_error ("merge", _("no report given; usage: laprof-cli merge REPORT… [-o OUTPUT]"));
+      return LP_CLI_EXIT_ERROR;
+    }
+
+  inputs = lp_cli_expand_inputs (args, &error);
+  if (inputs == NULL)
+    {
+      lp_cli_error ("merge", "%s", error->message);
+      return LP_CLI_EXIT_ERROR;
+    }
+
+  for (guint i = 0; i < inputs->len; i++)
+    {
+      const char *path = inputs->pdata[i];
+      g_autoptr(LpFoldedReader) reader =
+        lp_folded_reader_new (merged, strict ? LP_FOLDED_READER_STRICT : LP_FOLDED_READER_DEFAULT);
+
+      if (!lp_folded_reader_read_file (reader, path, &error))
+        {
+          gboolean bad_line = g_error_matches (error, LP_FOLDED_ERROR, LP_FOLDED_ERROR_INVALID_LINE);
+
+          lp_cli_error ("merge", "%s", error->message);
+          fprintf (stderr, _("Nothing was written.\n"));
+          return bad_line ? LP_CLI_EXIT_INVALID : LP_CLI_EXIT_ERROR;
+        }
+      if (!quiet)
+        lp_cli_print_skips (g_str_equal (path, "-") ? _("standard input") : path, reader, 3);
+      n_skipped += lp_folded_reader_get_n_skipped (reader);
+    }
+
+  if (output == NULL || g_str_equal (output, "-"))
+    {
+      if (!lp_folded_write_fd (merged, STDOUT_FILENO, &error))
+        {
+          lp_cli_error ("merge", "%s", error->message);
+          return LP_CLI_EXIT_ERROR;
+        }
+    }
+  else if (!lp_folded_save (merged, output, &error))
+    {
+      lp_cli_error ("merge", "%s", error->message);
+      fprintf (stderr, _("Nothing was written; the inputs are untouched.\n"));
+      return LP_CLI_EXIT_ERROR;
+    }
+
+  if (!quiet)
+    {
+      lp_folded_format_count (lp_folded_get_total (merged), buf);
+      fprintf (stderr,
+               _("Merged %u reports: %u stacks, %s samples, %" G_GUINT64_FORMAT " lines skipped%s%s\n"),
+               inputs->len, lp_folded_get_n_stacks (merged), buf, n_skipped,
+               output != NULL && !g_str_equal (output, "-") ? _(" → ") : "",
+               output != NULL && !g_str_equal (output, "-") ? output : "");
+    }
+  return LP_CLI_EXIT_OK;
+}

@@ -1,0 +1,37 @@
+/* lp-file.h: writing files safely: whole writes and atomic replacement.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* lp_write_all: writes all @len bytes to @fd, retrying short writes and
+ * EINTR. Errors are G_FILE_ERROR, with @what (a file name or "standard
+ * output") in the message. */
+gboolean      lp_write_all            (int          fd,
+                                       const char  *data,
+                                       gsize        len,
+                                       const char  *what,
+                                       GError     **error);
+
+typedef struct _LpAtomicFile LpAtomicFile;
+
+/* lp_atomic_file_open: a temporary file in the directory of @path (which
+ * must exist), to be renamed over @path by lp_atomic_file_commit(). */
+LpAtomicFile *lp_atomic_file_open     (const char  *path,
+                                       GError     **error) G_GNUC_WARN_UNUSED_RESULT;
+int           lp_atomic_file_get_fd   (LpAtomicFile *self);
+const char   *lp_atomic_file_get_path (LpAtomicFile *self);
+
+/* lp_atomic_file_commit: fsync, close and rename into place. Consumes
+ * @self whatever the result; on failure the temporary file is removed. */
+gboolean      lp_atomic_file_commit   (LpAtomicFile  *self,
+                                       GError       **error);
+
+/* lp_atomic_file_abort: removes the temporary file and frees @self. */
+void          lp_atomic_file_abort    (LpAtomicFile *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LpAtomicFile, lp_atomic_file_abort)
+
+G_END_DECLS

@@ -1,0 +1,630 @@
+/* lp-folded.c: the folded aggregate (stack -> count) and its sorted writer.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "lp-file.h"
+#include "lp-folded.h"
+
+G_DEFINE_QUARK (lp-folded-error-quark, lp_folded_error)
+
+typedef struct
+{
+  guint64 offset;  /* into the frame pool */
+  guint32 depth;
+  guint32 hash;
+  double  count;
+  double  count2;
+} Stack;
+
+struct _LpFolded
+{
+  LpIntern *intern;
+
+  /* every stack's frames, back to back: one allocation for all stacks */
+  guint32  *pool;
+  guint64   pool_len;
+  guint64   pool_cap;
+
+  Stack    *stacks;
+  guint     n_stacks;
+  guint     stacks_cap;
+
+  guint32  *slots;   /* stack index + 1, 0 for empty */
+  guint32   mask;
+
+  double    total;
+  double    total2;
+  guint     max_depth;
+  gboolean  differential;
+};
+
+LpFolded *
+lp_folded_new (void)
+{
+  LpFolded *self = g_new0 (LpFolded, 1);
+
+  self->intern = lp_intern_new ();
+  self->mask = 4096 - 1;
+  self->slots = g_new0 (guint32, self->mask + 1);
+  return self;
+}
+
+void
+lp_folded_free (LpFolded *self)
+{
+  if (self == NULL)
+    return;
+  lp_intern_free (self->intern);
+  g_free (self->pool);
+  g_free (self->stacks);
+  g_free (self->slots);
+  g_free (self);
+}
+
+guint32
+lp_folded_intern (LpFolded   *self,
+                  const char *name,
+                  gssize      len)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (name != NULL, 0);
+
+  return lp_intern_add (self->intern, name, len < 0 ? strlen (name) : (gsize) len);
+}
+
+const char *
+lp_folded_frame_name (const LpFolded *self,
+                      guint32         frame)
+{
+  return lp_intern_name (self->intern, frame);
+}
+
+guint
+lp_folded_get_n_frames (const LpFolded *self)
+{
+  return lp_intern_size (self->intern);
+}
+
+LpIntern *
+lp_folded_get_intern (LpFolded *self)
+{
+  return self->intern;
+}
+
+static void
+grow_slots (LpFolded *self)
+{
+  guint32 new_mask = (self->mask << 1) | 1;
+  guint32 *slots = g_new0 (guint32, (gsize) new_mask + 1);
+
+  for (guint i = 0; i < self->n_stacks; i++)
+    {
+      guint32 pos = self->stacks[i].hash & new_mask;
+
+      while (slots[pos] != 0)
+        pos = (pos + 1) & new_mask;
+      slots[pos] = i + 1;
+    }
+  g_free (self->slots);
+  self->slots = slots;
+  self->mask = new_mask;
+}
+
+static gboolean
+count_ok (double count)
+{
+  return count >= 0 && count <= LP_FOLDED_MAX_COUNT;
+}
+
+gboolean
+lp_folded_add (LpFolded      *self,
+               const guint32 *frames,
+               guint          depth,
+               guint64        hash64,
+               double         count,
+               double         count2,
+               guint         *index,
+               GError       **error)
+{
+  guint32 hash;
+  guint32 pos;
+  Stack *st;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (depth > 0, FALSE);
+  g_return_val_if_fail (frames != NULL, FALSE);
+
+  if (hash64 == 0)
+    hash64 = lp_folded_hash_stack (frames, depth);
+  hash = (guint32) lp_hash_finish (hash64 ^ depth);
+
+  if (!count_ok (self->total + count) || !count_ok (self->total2 + count2))
+    {
+      g_set_error (error, LP_FOLDED_ERROR, LP_FOLDED_ERROR_OVERFLOW,
+                   _("The total count would exceed %.0f, beyond exact counting"),
+                   LP_FOLDED_MAX_COUNT);
+      return FALSE;
+    }
+
+  pos = hash & self->mask;
+  for (;;)
+    {
+      guint32 s = self->slots[pos];
+
+      if (s == 0)
+        break;
+      st = &self->stacks[s - 1];
+      if (st->hash == hash && st->depth == depth &&
+          memcmp (self->pool + st->offset, frames, depth * sizeof (guint32)) == 0)
+        {
+          st->count += count;
+          st->count2 += count2;
+          self->total += count;
+          self->total2 += count2;
+          if (index != NULL)
+            *index = s - 1;
+          return TRUE;
+        }
+      pos = (pos + 1) & self->mask;
+    }
+
+  if (self->n_stacks == G_MAXUINT32 - 1)
+    {
+      g_set_error (error, LP_FOLDED_ERROR, LP_FOLDED_ERROR_OVERFLOW,
+                   _("Too many distinct stacks"));
+      return FALSE;
+    }
+
+  if (self->pool_len + depth > self->pool_cap)
+    {
+      self->pool_cap = MAX (self->pool_cap * 2, self->pool_len + depth + 4096);
+      self->pool = g_renew (guint32, self->pool, self->pool_cap);
+    }
+  if (self->n_stacks == self->stacks_cap)
+    {
+      self->stacks_cap = MAX (self->stacks_cap * 2, 1024);
+      self->stacks = g_renew (Stack, self->stacks, self->stacks_cap);
+    }
+
+  memcpy (self->pool + self->pool_len, frames, depth * sizeof (guint32));
+  st = &self->stacks[self->n_stacks];
+  st->offset = self->pool_len;
+  st->depth = depth;
+  st->hash = hash;
+  st->count = count;
+  st->count2 = count2;
+  self->pool_len += depth;
+  self->slots[pos] = ++self->n_stacks;
+  self->total += count;
+  self->total2 += count2;
+  self->max_depth = MAX (self->max_depth, depth);
+
+  if ((gsize) self->n_stacks * 2 > self->mask)
+    grow_slots (self);
+
+  if (index != NULL)
+    *index = self->n_stacks - 1;
+  return TRUE;
+}
+
+gboolean
+lp_folded_add_names (LpFolded           *self,
+                     const char * const *names,
+                     double              count,
+                     GError            **error)
+{
+  g_autoptr(GArray) frames = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      guint32 id = lp_folded_intern (self, names[i], -1);
+      g_array_append_val (frames, id);
+    }
+  g_return_val_if_fail (frames->len > 0, FALSE);
+
+  return lp_folded_add (self, (const guint32 *) (gpointer) frames->data, frames->len,
+                        0, count, 0, NULL, error);
+}
+
+gboolean
+lp_folded_merge (LpFolded       *self,
+                 const LpFolded *src,
+                 GError        **error)
+{
+  g_autofree guint32 *map = NULL;
+  g_autofree guint32 *buf = NULL;
+  guint n_frames;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (src != NULL, FALSE);
+
+  if (!count_ok (self->total + src->total) || !count_ok (self->total2 + src->total2))
+    {
+      g_set_error (error, LP_FOLDED_ERROR, LP_FOLDED_ERROR_OVERFLOW,
+                   _("The merged total would exceed %.0f, beyond exact counting"),
+                   LP_FOLDED_MAX_COUNT);
+      return FALSE;
+    }
+
+  /* translate the source's frame ids once, not once per stack */
+  n_frames = lp_intern_size (src->intern);
+  map = g_new (guint32, MAX (n_frames, 1));
+  for (guint i = 0; i < n_frames; i++)
+    map[i] = lp_intern_add (self->intern, lp_intern_name (src->intern, i),
+                            lp_intern_name_len (src->intern, i));
+
+  buf = g_new (guint32, MAX (src->max_depth, 1));
+  for (guint i = 0; i < src->n_stacks; i++)
+    {
+      const Stack *st = &src->stacks[i];
+
+      for (guint d = 0; d < st->depth; d++)
+        buf[d] = map[src->pool[st->offset + d]];
+      if (!lp_folded_add (self, buf, st->depth, 0, st->count, st->count2, NULL, error))
+        return FALSE;
+    }
+
+  self->differential |= src->differential;
+  return TRUE;
+}
+
+guint
+lp_folded_get_n_stacks (const LpFolded *self)
+{
+  return self->n_stacks;
+}
+
+void
+lp_folded_get_stack (const LpFolded *self,
+                     guint           index,
+                     LpFoldedStack  *stack)
+{
+  const Stack *st;
+
+  g_return_if_fail (index < self->n_stacks);
+
+  st = &self->stacks[index];
+  stack->frames = self->pool + st->offset;
+  stack->depth = st->depth;
+  stack->count = st->count;
+  stack->count2 = st->count2;
+}
+
+double
+lp_folded_get_total (const LpFolded *self)
+{
+  return self->total;
+}
+
+double
+lp_folded_get_total2 (const LpFolded *self)
+{
+  return self->total2;
+}
+
+guint
+lp_folded_get_max_depth (const LpFolded *self)
+{
+  return self->max_depth;
+}
+
+gboolean
+lp_folded_is_differential (const LpFolded *self)
+{
+  return self->differential;
+}
+
+void
+lp_folded_set_differential (LpFolded *self,
+                            gboolean  differential)
+{
+  self->differential = !!differential;
+}
+
+gsize
+lp_folded_format_count (double count,
+                        char   buf[64])
+{
+  if (count == floor (count) && fabs (count) <= LP_FOLDED_MAX_COUNT)
+    {
+      /* the common case: an integer, written by hand for speed */
+      guint64 v = (guint64) fabs (count);
+      char tmp[24];
+      gsize n = 0, len = 0;
+
+      do
+        {
+          tmp[n++] = (char) ('0' + v % 10);
+          v /= 10;
+        }
+      while (v > 0);
+      if (count < 0)
+        buf[len++] = '-';
+      while (n > 0)
+        buf[len++] = tmp[--n];
+      buf[len] = '\0';
+      return len;
+    }
+
+  /* the shortest %g that reads back exactly; no exponents, which
+   * flamegraph.pl would not read */
+  for (int prec = 15; prec <= 17; prec++)
+    {
+      g_snprintf (buf, 64, "%.*g", prec, count);
+      if (strchr (buf, 'e') != NULL)
+        break;
+      if (g_ascii_strtod (buf, NULL) == count)
+        return strlen (buf);
+    }
+  g_snprintf (buf, 64, "%.20f", count);
+  {
+    gsize len = strlen (buf);
+    while (len > 1 && buf[len - 1] == '0')
+      buf[--len] = '\0';
+    if (buf[len - 1] == '.')
+      buf[--len] = '\0';
+    return len;
+  }
+}
+
+static gsize
+format_counts (const LpFolded *self,
+               const Stack    *st,
+               char            buf[160])
+{
+  gsize len = lp_folded_format_count (st->count, buf);
+
+  if (self->differential)
+    {
+      buf[len++] = ' ';
+      len += lp_folded_format_count (st->count2, buf + len);
+    }
+  return len;
+}
+
+/* A cursor over the bytes of a stack's output line, from a given frame on;
+ * the comparison walks it only where one name is a prefix of another. */
+typedef struct
+{
+  const LpFolded *folded;
+  const Stack    *stack;
+  guint           frame;
+  gsize           pos;
+  gboolean        in_counts;
+  char            counts[160];
+  gsize           counts_len;
+} Cursor;
+
+static void
+cursor_init (Cursor         *c,
+             const LpFolded *folded,
+             const Stack    *stack,
+             guint           frame)
+{
+  c->folded = folded;
+  c->stack = stack;
+  c->frame = frame;
+  c->pos = 0;
+  c->in_counts = FALSE;
+  if (frame >= stack->depth)
+    {
+      /* the separator before the counts is the next byte */
+      c->frame = stack->depth;
+      c->pos = 0;
+    }
+}
+
+/* next byte 0..255, or -1 at the end of the line */
+static int
+cursor_next (Cursor *c)
+{
+  if (c->in_counts)
+    {
+      if (c->pos < c->counts_len)
+        return (guchar) c->counts[c->pos++];
+      return -1;
+    }
+  if (c->frame < c->stack->depth)
+    {
+      guint32 id = c->folded->pool[c->stack->offset + c->frame];
+      gsize len = lp_intern_name_len (c->folded->intern, id);
+
+      if (c->pos < len)
+        return (guchar) lp_intern_name (c->folded->intern, id)[c->pos++];
+      c->frame++;
+      c->pos = 0;
+      if (c->frame < c->stack->depth)
+        return ';';
+    }
+  c->in_counts = TRUE;
+  c->counts_len = format_counts (c->folded, c->stack, c->counts);
+  c->pos = 0;
+  return ' ';
+}
+
+static int
+compare_stacks (gconstpointer a,
+                gconstpointer b,
+                gpointer      user_data)
+{
+  const LpFolded *self = user_data;
+  const Stack *sa = &self->stacks[*(const guint *) a];
+  const Stack *sb = &self->stacks[*(const guint *) b];
+  const guint32 *fa = self->pool + sa->offset;
+  const guint32 *fb = self->pool + sb->offset;
+  guint min_depth = MIN (sa->depth, sb->depth);
+  guint i = 0;
+  Cursor ca, cb;
+
+  while (i < min_depth && fa[i] == fb[i])
+    i++;
+
+  if (i < min_depth)
+    {
+      const char *na = lp_intern_name (self->intern, fa[i]);
+      const char *nb = lp_intern_name (self->intern, fb[i]);
+      gsize la = lp_intern_name_len (self->intern, fa[i]);
+      gsize lb = lp_intern_name_len (self->intern, fb[i]);
+      int r = memcmp (na, nb, MIN (la, lb));
+
+      if (r != 0)
+        return r;
+    }
+
+  /* one name is a prefix of the other, or one stack ends here: compare
+   * the bytes that follow, separators and counts included */
+  cursor_init (&ca, self, sa, i);
+  cursor_init (&cb, self, sb, i);
+  for (;;)
+    {
+      int x = cursor_next (&ca);
+      int y = cursor_next (&cb);
+
+      if (x != y)
+        return x < y ? -1 : 1;
+      if (x < 0)
+        return 0;
+    }
+}
+
+guint *
+lp_folded_sorted (const LpFolded *self)
+{
+  guint *order = g_new (guint, MAX (self->n_stacks, 1));
+
+  for (guint i = 0; i < self->n_stacks; i++)
+    order[i] = i;
+  g_qsort_with_data (order, self->n_stacks, sizeof (guint), compare_stacks, (gpointer) self);
+  return order;
+}
+
+#define WRITE_BUFFER_SIZE (256 * 1024)
+
+gboolean
+lp_folded_write (const LpFolded     *self,
+                 LpFoldedWriteFunc   func,
+                 gpointer            user_data,
+                 GError            **error)
+{
+  g_autofree guint *order = NULL;
+  g_autofree char *buf = NULL;
+  gsize len = 0;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  order = lp_folded_sorted (self);
+  buf = g_malloc (WRITE_BUFFER_SIZE);
+
+  for (guint i = 0; i < self->n_stacks; i++)
+    {
+      const Stack *st = &self->stacks[order[i]];
+
+      for (guint d = 0; d < st->depth; d++)
+        {
+          guint32 id = self->pool[st->offset + d];
+          const char *name = lp_intern_name (self->intern, id);
+          gsize nlen = lp_intern_name_len (self->intern, id);
+
+          /* +1 for the separator; +160 keeps room for the counts */
+          if (len + nlen + 1 + 160 > WRITE_BUFFER_SIZE)
+            {
+              if (!func (buf, len, user_data, error))
+                return FALSE;
+              len = 0;
+            }
+          if (nlen + 1 + 160 > WRITE_BUFFER_SIZE)
+            {
+              /* a name larger than the buffer goes out on its own */
+              if (!func (name, nlen, user_data, error))
+                return FALSE;
+            }
+          else
+            {
+              memcpy (buf + len, name, nlen);
+              len += nlen;
+            }
+          buf[len++] = d + 1 < st->depth ? ';' : ' ';
+        }
+      len += format_counts (self, st, buf + len);
+      buf[len++] = '\n';
+    }
+
+  if (len > 0 && !func (buf, len, user_data, error))
+    return FALSE;
+  return TRUE;
+}
+
+typedef struct
+{
+  int         fd;
+  const char *what;
+} FdTarget;
+
+static gboolean
+write_to_fd (const char  *data,
+             gsize        len,
+             gpointer     user_data,
+             GError     **error)
+{
+  FdTarget *t = user_data;
+  return lp_write_all (t->fd, data, len, t->what, error);
+}
+
+gboolean
+lp_folded_write_fd (const LpFolded *self,
+                    int             fd,
+                    GError        **error)
+{
+  FdTarget t = { fd, fd == 1 ? _("standard output") : _("the output file") };
+  return lp_folded_write (self, write_to_fd, &t, error);
+}
+
+static gboolean
+write_to_byte_array (const char  *data,
+                     gsize        len,
+                     gpointer     user_data,
+                     GError     **error)
+{
+  (void) error;
+  g_byte_array_append (user_data, (const guint8 *) data, len);
+  return TRUE;
+}
+
+GBytes *
+lp_folded_to_bytes (const LpFolded *self)
+{
+  GByteArray *arr = g_byte_array_new ();
+
+  /* writing to memory cannot fail */
+  lp_folded_write (self, write_to_byte_array, arr, NULL);
+  return g_byte_array_free_to_bytes (arr);
+}
+
+gboolean
+lp_folded_save (const LpFolded *self,
+                const char     *path,
+                GError        **error)
+{
+  LpAtomicFile *file;
+  FdTarget t;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  file = lp_atomic_file_open (path, error);
+  if (file == NULL)
+    return FALSE;
+  t.fd = lp_atomic_file_get_fd (file);
+  t.what = path;
+  if (!lp_folded_write (self, write_to_fd, &t, error))
+    {
+      lp_atomic_file_abort (file);
+      return FALSE;
+    }
+  return lp_atomic_file_commit (file, error);
+}
