@@ -286,8 +286,10 @@ split_stack (LpFoldedReader *self,
   /* frame k can be reused when its closing ';' lies in the common part */
   while (k < self->n_prev && self->ends[k] < common)
     k++;
-  /* what is not reused is no longer known to match the previous text */
+  /* what is not reused is no longer known to match the previous text;
+   * if this line fails, the previous text is its first k frames */
   self->n_prev = k;
+  self->prev_len = k > 0 ? self->ends[k - 1] : 0;
 
   pos = k > 0 ? self->ends[k - 1] + 1 : 0;
   for (;;)

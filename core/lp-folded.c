@@ -114,10 +114,13 @@ grow_slots (LpFolded *self)
   self->mask = new_mask;
 }
 
+/* TRUE if @total + @count stays exact; asked before adding, since the sum
+ * itself would already be rounded */
 static gboolean
-count_ok (double count)
+sum_ok (double total,
+        double count)
 {
-  return count >= 0 && count <= LP_FOLDED_MAX_COUNT;
+  return count >= 0 && count <= LP_FOLDED_MAX_COUNT - total;
 }
 
 gboolean
@@ -142,7 +145,7 @@ lp_folded_add (LpFolded      *self,
     hash64 = lp_folded_hash_stack (frames, depth);
   hash = (guint32) lp_hash_finish (hash64 ^ depth);
 
-  if (!count_ok (self->total + count) || !count_ok (self->total2 + count2))
+  if (!sum_ok (self->total, count) || !sum_ok (self->total2, count2))
     {
       g_set_error (error, LP_FOLDED_ERROR, LP_FOLDED_ERROR_OVERFLOW,
                    _("The total count would exceed %.0f, beyond exact counting"),
@@ -242,7 +245,7 @@ lp_folded_merge (LpFolded       *self,
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (src != NULL, FALSE);
 
-  if (!count_ok (self->total + src->total) || !count_ok (self->total2 + src->total2))
+  if (!sum_ok (self->total, src->total) || !sum_ok (self->total2, src->total2))
     {
       g_set_error (error, LP_FOLDED_ERROR, LP_FOLDED_ERROR_OVERFLOW,
                    _("The merged total would exceed %.0f, beyond exact counting"),
