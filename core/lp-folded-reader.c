@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <unistd.h>
 
 #include "lp-folded-reader.h"
@@ -117,7 +118,7 @@ skip (LpFoldedReader      *self,
   if (self->flags & LP_FOLDED_READER_STRICT)
     {
       g_set_error (error, LP_FOLDED_ERROR, LP_FOLDED_ERROR_INVALID_LINE,
-                   _("Line %" G_GUINT64_FORMAT ": %s"), s.line,
+                   _("Line %" PRIu64 ": %s"), s.line,
                    lp_folded_skip_reason_to_string (reason));
       return FALSE;
     }
@@ -502,8 +503,8 @@ lp_folded_reader_finish (LpFoldedReader  *self,
     {
       g_set_error (error, LP_FOLDED_ERROR, LP_FOLDED_ERROR_NO_STACKS,
                    g_dngettext (NULL,
-                                "None of its %" G_GUINT64_FORMAT " line is a folded stack (\"frame;frame;... count\")",
-                                "None of its %" G_GUINT64_FORMAT " lines is a folded stack (\"frame;frame;... count\")",
+                                "None of its %" PRIu64 " line is a folded stack (\"frame;frame;... count\")",
+                                "None of its %" PRIu64 " lines is a folded stack (\"frame;frame;... count\")",
                                 self->n_lines),
                    self->n_lines);
       return FALSE;

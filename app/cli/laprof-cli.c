@@ -64,7 +64,13 @@ main (int    argc,
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     if (g_str_equal (name, commands[i].name))
-      return commands[i].func (argc - 1, argv + 1);
+      {
+        /* so that --help and errors say "laprof-cli merge" */
+        g_autofree char *prgname = g_strdup_printf ("laprof-cli %s", name);
+
+        g_set_prgname (prgname);
+        return commands[i].func (argc - 1, argv + 1);
+      }
 
   fprintf (stderr, _("laprof-cli: '%s' is not a command. Run 'laprof-cli --help' for the list.\n"), name);
   return LP_CLI_EXIT_ERROR;
