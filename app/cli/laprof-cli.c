@@ -23,13 +23,13 @@ static const Command commands[] = {
 static void
 print_usage (FILE *out)
 {
-  fprintf (out, _("Usage: laprof-cli COMMAND [OPTION…] [ARGUMENT…]\n\n"));
-  fprintf (out, _("laprof-cli works with folded stack reports (frame;frame;… count).\n\n"));
-  fprintf (out, _("Commands:\n"));
+  fputs (_("Usage: laprof-cli COMMAND [OPTION…] [ARGUMENT…]\n\n"), out);
+  fputs (_("laprof-cli works with folded stack reports (frame;frame;… count).\n\n"), out);
+  fputs (_("Commands:\n"), out);
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (out, "  %-8s %s\n", commands[i].name, _(commands[i].summary));
-  fprintf (out, _("\nRun 'laprof-cli COMMAND --help' for the options of a command.\n"));
-  fprintf (out, _("Options:\n  -h, --help     Show this help\n  -V, --version  Show the version\n"));
+  fputs (_("\nRun 'laprof-cli COMMAND --help' for the options of a command.\n"), out);
+  fputs (_("Options:\n  -h, --help     Show this help\n  -V, --version  Show the version\n"), out);
 }
 
 int
