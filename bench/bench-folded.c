@@ -1,8 +1,9 @@
 /* bench-folded.c: how fast a large folded report is read and aggregated.
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * usage: bench-folded FILE [ROUNDS]
- * Reads FILE ROUNDS times (default 5) into a fresh aggregate, then writes
+ * usage: bench-folded FILE [ROUNDS [GENERATOR]]
+ * Makes FILE with GENERATOR (bench/gen-folded) if it does not exist, then
+ * reads it ROUNDS times (default 5) into a fresh aggregate, then writes
  * the sorted report once, and times `LC_ALL=C sort | awk` merging the same
  * file as the reference a flamegraph.pl user would reach for. */
 #include <glib.h>
@@ -41,11 +42,23 @@ main (int    argc,
 
   if (argc < 2)
     {
-      fprintf (stderr, "usage: bench-folded FILE [ROUNDS]\n");
+      fprintf (stderr, "usage: bench-folded FILE [ROUNDS [GENERATOR]]\n");
       return 2;
     }
   if (argc > 2)
     rounds = MAX (1, atoi (argv[2]));
+  if (stat (argv[1], &st) != 0 && argc > 3)
+    {
+      const char *gen_argv[] = { argv[3], argv[1], "140", NULL };
+
+      if (!g_spawn_sync (NULL, (char **) gen_argv, NULL, G_SPAWN_CHILD_INHERITS_STDIN,
+                         NULL, NULL, NULL, NULL, &status, &error) ||
+          !g_spawn_check_wait_status (status, &error))
+        {
+          fprintf (stderr, "bench-folded: could not make %s: %s\n", argv[1], error->message);
+          return 1;
+        }
+    }
   if (stat (argv[1], &st) != 0)
     {
       perror (argv[1]);

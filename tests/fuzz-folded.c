@@ -7,6 +7,7 @@
 #include <glib.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "lp-folded.h"
 #include "lp-folded-reader.h"
@@ -46,6 +47,31 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
         abort ();
       if (lp_folded_get_n_stacks (again) != lp_folded_get_n_stacks (folded))
         abort ();
+
+      /* lines in strictly increasing byte order, as LC_ALL=C sort -u */
+      {
+        const char *prev = NULL;
+        gsize prev_len = 0;
+
+        for (const char *p = text; p < text + len;)
+          {
+            const char *nl = memchr (p, '\n', text + len - p);
+            gsize line_len = (gsize) (nl - p);
+            int r;
+
+            if (nl == NULL)
+              abort ();
+            if (prev != NULL)
+              {
+                r = memcmp (prev, p, MIN (prev_len, line_len));
+                if (r > 0 || (r == 0 && prev_len >= line_len))
+                  abort ();
+              }
+            prev = p;
+            prev_len = line_len;
+            p = nl + 1;
+          }
+      }
     }
   return 0;
 }
