@@ -28,6 +28,13 @@ struct _LpFlameModel
 
   guint32           *scratch;   /* reversed stack */
   guint              scratch_cap;
+
+  /* the last stack added and its nodes: consecutive stacks share prefixes
+   * (sorted reports, call trees), whose nodes need no lookup */
+  guint32           *last_frames;
+  guint32           *last_nodes;
+  guint              last_depth;
+  guint              last_cap;
 };
 
 static inline guint32
@@ -117,6 +124,8 @@ lp_flame_model_free (LpFlameModel *self)
   g_free (self->slots);
   g_free (self->ranks);
   g_free (self->scratch);
+  g_free (self->last_frames);
+  g_free (self->last_nodes);
   g_free (self);
 }
 
@@ -198,16 +207,33 @@ lp_flame_model_add_stack (LpFlameModel  *self,
       frames = self->scratch;
     }
 
+  if (depth > self->last_cap)
+    {
+      self->last_cap = MAX (depth, self->last_cap * 2);
+      self->last_frames = g_renew (guint32, self->last_frames, self->last_cap);
+      self->last_nodes = g_renew (guint32, self->last_nodes, self->last_cap);
+    }
+
   self->nodes[LP_FLAME_ROOT].total += weight;
   if (self->base != NULL)
     self->base[LP_FLAME_ROOT] += base;
   for (guint i = 0; i < depth; i++)
     {
-      node = child_or_new (self, node, frames[i]);
+      if (i < self->last_depth && self->last_frames[i] == frames[i])
+        node = self->last_nodes[i];
+      else
+        {
+          node = child_or_new (self, node, frames[i]);
+          self->last_frames[i] = frames[i];
+          self->last_nodes[i] = node;
+          /* past the shared prefix nothing of the last stack applies */
+          self->last_depth = i + 1;
+        }
       self->nodes[node].total += weight;
       if (self->base != NULL)
         self->base[node] += base;
     }
+  self->last_depth = depth;
   self->nodes[node].self += weight;
   if (depth > self->max_depth)
     self->max_depth = depth;
