@@ -44,18 +44,32 @@ slot_hash (guint32 parent,
   return (guint32) lp_hash_finish (lp_hash_mix (LP_HASH_SEED ^ parent, frame));
 }
 
-static void
-grow_slots (LpFlameModel *self)
+/* A slot holds the node index + 1 in its low bits and the top bits of the
+ * hash as a tag, so that probing past other keys rarely reads their nodes
+ * (each read a likely cache miss). */
+#define SLOT_INDEX_BITS 26
+#define SLOT_INDEX_MASK ((1u << SLOT_INDEX_BITS) - 1)
+#define MAX_NODES       (SLOT_INDEX_MASK - 1)
+
+static inline guint32
+slot_tag (guint32 hash)
 {
-  guint32 new_mask = self->mask * 2 + 1;
+  return hash & ~SLOT_INDEX_MASK;
+}
+
+static void
+resize_slots (LpFlameModel *self,
+              guint32       new_mask)
+{
   guint32 *slots = g_new0 (guint32, (gsize) new_mask + 1);
 
   for (guint32 i = 1; i < self->n_nodes; i++)
     {
-      guint32 h = slot_hash (self->nodes[i].parent, self->nodes[i].frame) & new_mask;
+      guint32 hash = slot_hash (self->nodes[i].parent, self->nodes[i].frame);
+      guint32 h = hash & new_mask;
       while (slots[h] != 0)
         h = (h + 1) & new_mask;
-      slots[h] = i + 1;
+      slots[h] = (i + 1) | slot_tag (hash);
     }
   g_free (self->slots);
   self->slots = slots;
@@ -134,7 +148,9 @@ child_or_new (LpFlameModel *self,
               guint32       parent,
               guint32       frame)
 {
-  guint32 h = slot_hash (parent, frame) & self->mask;
+  guint32 hash = slot_hash (parent, frame);
+  guint32 tag = slot_tag (hash);
+  guint32 h = hash & self->mask;
   guint32 n;
 
   for (;;)
@@ -142,16 +158,23 @@ child_or_new (LpFlameModel *self,
       guint32 s = self->slots[h];
       if (s == 0)
         break;
-      if (self->nodes[s - 1].parent == parent && self->nodes[s - 1].frame == frame)
-        return s - 1;
+      if ((s & ~SLOT_INDEX_MASK) == tag)
+        {
+          const LpFlameNode *node = &self->nodes[(s & SLOT_INDEX_MASK) - 1];
+          if (node->parent == parent && node->frame == frame)
+            return (s & SLOT_INDEX_MASK) - 1;
+        }
       h = (h + 1) & self->mask;
     }
 
+  /* beyond 67 million nodes, samples stay with the parent (as self) */
+  if (self->n_nodes >= MAX_NODES)
+    return parent;
   n = new_node (self, parent, frame);
-  self->slots[h] = n + 1;
+  self->slots[h] = (n + 1) | tag;
   /* keep the load at most one half */
   if ((guint64) self->n_nodes * 2 > self->mask)
-    grow_slots (self);
+    resize_slots (self, self->mask * 2 + 1);
   return n;
 }
 
@@ -167,7 +190,7 @@ lp_flame_model_find_child (const LpFlameModel *self,
   h = slot_hash (parent, frame) & self->mask;
   for (;;)
     {
-      guint32 s = self->slots[h];
+      guint32 s = self->slots[h] & SLOT_INDEX_MASK;
       if (s == 0)
         return LP_FLAME_NO_NODE;
       if (self->nodes[s - 1].parent == parent && self->nodes[s - 1].frame == frame)
@@ -262,9 +285,27 @@ lp_flame_model_new_from_folded (LpFolded          *folded,
                                 LpFlameModelFlags  flags)
 {
   LpFlameModel *self = lp_flame_model_new (folded, flags);
+  guint64 n_frames = 0;
+  guint32 mask = 1;
 
-  if (self != NULL)
-    lp_flame_model_add_folded (self, folded);
+  if (self == NULL)
+    return NULL;
+
+  /* at most one node per frame of every stack: size the table once for
+   * that (bounded), rather than rehash it at each doubling */
+  for (guint i = 0; i < lp_folded_get_n_stacks (folded); i++)
+    {
+      LpFoldedStack st;
+      lp_folded_get_stack (folded, i, &st);
+      n_frames += st.depth;
+    }
+  n_frames = MIN (n_frames, (guint64) 1 << 25);
+  while (mask < n_frames)
+    mask = mask * 2 + 1;
+  if (mask > self->mask)
+    resize_slots (self, mask);
+
+  lp_flame_model_add_folded (self, folded);
   return self;
 }
 
