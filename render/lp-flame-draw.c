@@ -76,7 +76,14 @@ lp_flame_draw (cairo_t                 *cr,
   g_return_if_fail (cr != NULL && model != NULL && layout != NULL && params != NULL);
 
   text = pango_cairo_create_layout (cr);
-  font = pango_font_description_from_string (params->font != NULL ? params->font : "Sans 9");
+  if (params->font != NULL)
+    font = pango_font_description_from_string (params->font);
+  else
+    {
+      /* 12 px text (9 pt at 96 dpi) in rows of 16, smaller in thinner rows */
+      font = pango_font_description_from_string ("Sans");
+      pango_font_description_set_absolute_size (font, CLAMP (layout->row_height - 4, 4, 12) * PANGO_SCALE);
+    }
   pango_layout_set_font_description (text, font);
   metrics = pango_context_get_metrics (pango_layout_get_context (text), font, NULL);
   char_width = pango_font_metrics_get_approximate_char_width (metrics) / (double) PANGO_SCALE;

@@ -15,11 +15,11 @@ typedef struct
 {
   LpFlamePalette  palette;
   gboolean        name_hash;   /* flamegraph.pl's --hash colours */
-  const char     *font;        /* a Pango font description; NULL for "Sans 9" */
+  const char     *font;        /* a Pango font description; NULL: Sans, 12 px or less to fit the rows */
   guint32         hover_node;  /* outlined; LP_FLAME_NO_NODE for none (0 is the root) */
 } LpFlameDrawParams;
 
-/* lp_flame_draw_params_init: the defaults: hot palette, Sans 9, no hover. */
+/* lp_flame_draw_params_init: the defaults: hot palette, Sans sized to the rows, no hover. */
 void  lp_flame_draw_params_init (LpFlameDrawParams *params);
 
 /* lp_flame_draw: paints every rectangle of @layout that meets the clip of
