@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "lp-application.h"
+#include "lp-launch-dialog.h"
 #include "lp-process-picker.h"
 #include "lp-window.h"
 
@@ -223,6 +224,44 @@ test_picker_explains (void)
   reap (pid);
 }
 
+static void
+launch_requested_cb (LpLaunchDialog     *dialog,
+                     const char * const *argv,
+                     const char         *directory,
+                     GStrv              *out)
+{
+  *out = g_strdupv ((char **) argv);
+}
+
+static void
+test_launch_dialog (void)
+{
+  LpWindow *window = lp_window_new (GTK_APPLICATION (app));
+  LpLaunchDialog *dialog;
+  g_auto(GStrv) argv = NULL;
+
+  gtk_window_present (GTK_WINDOW (window));
+  dialog = lp_launch_dialog_new (GTK_WINDOW (window));
+  g_signal_connect (dialog, "launch-requested", G_CALLBACK (launch_requested_cb), &argv);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  /* a command that does not parse, or a program that is not there: refused */
+  lp_launch_dialog_set_command (dialog, "xz -9 'unclosed");
+  g_assert_false (lp_launch_dialog_launch (dialog));
+  lp_launch_dialog_set_command (dialog, "no-such-program-laprof --x");
+  g_assert_false (lp_launch_dialog_launch (dialog));
+  g_assert_null (argv);
+
+  lp_launch_dialog_set_command (dialog, "sleep '1.5'");
+  g_assert_true (lp_launch_dialog_launch (dialog));
+  g_assert_nonnull (argv);
+  g_assert_cmpstr (argv[0], ==, "sleep");
+  g_assert_cmpstr (argv[1], ==, "1.5");
+  g_assert_null (argv[2]);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -243,6 +282,7 @@ main (int    argc,
   g_test_add_func ("/gui/window/open-bad-report", test_open_bad_report);
   g_test_add_func ("/gui/picker/choose", test_picker_choose);
   g_test_add_func ("/gui/picker/explains", test_picker_explains);
+  g_test_add_func ("/gui/launch-dialog", test_launch_dialog);
 
   status = g_test_run ();
   g_clear_object (&app);

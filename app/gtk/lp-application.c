@@ -98,6 +98,7 @@ lp_application_startup (GApplication *app)
     { "app.new-window", { "<Control>n", NULL } },
     { "win.open", { "<Control>o", NULL } },
     { "win.attach", { "<Control>p", NULL } },
+    { "win.launch", { "<Control>l", NULL } },
     { "window.close", { "<Control>w", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },
   };

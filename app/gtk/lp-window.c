@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "lp-folded-reader.h"
+#include "lp-launch-dialog.h"
 #include "lp-process-picker.h"
 #include "lp-window.h"
 
@@ -351,6 +352,30 @@ attach_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (picker));
 }
 
+static void
+launch_requested_cb (LpWindow           *self,
+                     const char * const *argv,
+                     const char         *directory)
+{
+  g_autofree char *command = g_strjoinv (" ", (char **) argv);
+  g_autofree char *msg = g_strdup_printf (_("Launching %s…"), command);
+  /* The recording view arrives with the engine; say what was asked. */
+  toast (self, msg);
+}
+
+static void
+launch_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  LpWindow *self = LP_WINDOW (widget);
+  LpLaunchDialog *dialog = lp_launch_dialog_new (GTK_WINDOW (self));
+
+  g_signal_connect_object (dialog, "launch-requested", G_CALLBACK (launch_requested_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /* Recent reports and drag and drop */
 
 static void
@@ -473,9 +498,11 @@ lp_window_class_init (LpWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.attach", NULL, attach_action);
+  gtk_widget_class_install_action (widget_class, "win.launch", NULL, launch_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.attach", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.launch", NULL);
 }
 
 static void
