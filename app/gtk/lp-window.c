@@ -25,6 +25,9 @@ struct _LpWindow
   GtkLabel        *loading_label;
   GtkProgressBar  *loading_progress;
   GtkLabel        *report_summary;
+  GtkSpinButton   *frequency_spin;
+  AdwComboRow     *mode_row;
+  GtkSwitch       *idle_switch;
 
   GSettings       *settings;
   LpFolded        *report;
@@ -494,6 +497,9 @@ lp_window_class_init (LpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LpWindow, loading_label);
   gtk_widget_class_bind_template_child (widget_class, LpWindow, loading_progress);
   gtk_widget_class_bind_template_child (widget_class, LpWindow, report_summary);
+  gtk_widget_class_bind_template_child (widget_class, LpWindow, frequency_spin);
+  gtk_widget_class_bind_template_child (widget_class, LpWindow, mode_row);
+  gtk_widget_class_bind_template_child (widget_class, LpWindow, idle_switch);
   gtk_widget_class_bind_template_callback (widget_class, recent_row_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
@@ -503,6 +509,24 @@ lp_window_class_init (LpWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.attach", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.launch", NULL);
+}
+
+/* "mode" is an enum nick in GSettings and a position in the combo row */
+static gboolean
+mode_get_mapping (GValue   *value,
+                  GVariant *variant,
+                  gpointer  user_data)
+{
+  g_value_set_uint (value, g_str_equal (g_variant_get_string (variant, NULL), "cpu") ? 1 : 0);
+  return TRUE;
+}
+
+static GVariant *
+mode_set_mapping (const GValue       *value,
+                  const GVariantType *expected_type,
+                  gpointer            user_data)
+{
+  return g_variant_new_string (g_value_get_uint (value) == 1 ? "cpu" : "wall");
 }
 
 static void
@@ -516,6 +540,15 @@ lp_window_init (LpWindow *self)
   g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+
+  /* the recording options are preferences: they outlive the window */
+  g_settings_bind (self->settings, "frequency",
+                   gtk_spin_button_get_adjustment (self->frequency_spin), "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (self->settings, "mode", self->mode_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT, mode_get_mapping, mode_set_mapping,
+                                NULL, NULL);
+  g_settings_bind (self->settings, "show-idle", self->idle_switch, "active", G_SETTINGS_BIND_DEFAULT);
 
   drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
