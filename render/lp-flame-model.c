@@ -309,6 +309,86 @@ lp_flame_model_new_from_folded (LpFolded          *folded,
   return self;
 }
 
+LpFlameModel *
+lp_flame_model_new_focus (LpFolded          *folded,
+                          guint32            frame,
+                          LpFlameModelFlags  flags)
+{
+  LpFlameModel *self;
+  guint n;
+
+  g_return_val_if_fail (folded != NULL, NULL);
+
+  self = lp_flame_model_new (folded, flags);
+  n = lp_folded_get_n_stacks (folded);
+  for (guint i = 0; i < n; i++)
+    {
+      LpFoldedStack st;
+
+      lp_folded_get_stack (folded, i, &st);
+      if (flags & LP_FLAME_MODEL_REVERSE)
+        {
+          /* callers of the last call: the stack up to it, leaf side first */
+          for (guint d = st.depth; d > 0; d--)
+            if (st.frames[d - 1] == frame)
+              {
+                lp_flame_model_add_stack (self, st.frames, d, st.count, st.count2);
+                break;
+              }
+        }
+      else
+        {
+          for (guint d = 0; d < st.depth; d++)
+            if (st.frames[d] == frame)
+              {
+                lp_flame_model_add_stack (self, st.frames + d, st.depth - d, st.count, st.count2);
+                break;
+              }
+        }
+    }
+  return self;
+}
+
+gboolean
+lp_flame_model_add_batch (LpFlameModel    *self,
+                          const LpFolded  *batch,
+                          GError         **error)
+{
+  g_autofree guint32 *ids = NULL;
+  g_autofree guint32 *frames = NULL;
+  guint n_frames, n, cap = 0;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (batch != NULL, FALSE);
+
+  /* the batch's frame ids to the aggregate's, each name looked up once */
+  n_frames = lp_folded_get_n_frames (batch);
+  ids = g_new (guint32, MAX (n_frames, 1));
+  for (guint f = 0; f < n_frames; f++)
+    ids[f] = lp_folded_intern (self->names, lp_folded_frame_name (batch, f), -1);
+
+  n = lp_folded_get_n_stacks (batch);
+  for (guint i = 0; i < n; i++)
+    {
+      LpFoldedStack st;
+
+      lp_folded_get_stack (batch, i, &st);
+      if (st.depth > cap)
+        {
+          cap = MAX (st.depth, cap * 2);
+          frames = g_renew (guint32, frames, cap);
+        }
+      for (guint d = 0; d < st.depth; d++)
+        frames[d] = ids[st.frames[d]];
+      if (!lp_folded_add (self->names, frames, st.depth, 0, st.count, st.count2, NULL, error))
+        return FALSE;
+      lp_flame_model_add_stack (self, frames, st.depth, st.count, st.count2);
+    }
+  if (lp_folded_is_differential (batch))
+    lp_folded_set_differential (self->names, TRUE);
+  return TRUE;
+}
+
 LpFlameModelFlags
 lp_flame_model_get_flags (const LpFlameModel *self)
 {

@@ -60,6 +60,24 @@ void               lp_flame_model_add_folded     (LpFlameModel   *self,
 LpFlameModel      *lp_flame_model_new_from_folded (LpFolded          *folded,
                                                    LpFlameModelFlags  flags) G_GNUC_WARN_UNUSED_RESULT;
 
+/* lp_flame_model_new_focus: a model of the stacks of @folded that hold
+ * @frame, each cut to begin at it (its first occurrence from the root), so
+ * that every call of @frame is merged under one root: the "focus" view.
+ * With LP_FLAME_MODEL_REVERSE, each stack is cut to end at the last
+ * occurrence of @frame and merged from there: its callers, bottom-up. */
+LpFlameModel      *lp_flame_model_new_focus      (LpFolded          *folded,
+                                                  guint32            frame,
+                                                  LpFlameModelFlags  flags) G_GNUC_WARN_UNUSED_RESULT;
+
+/* lp_flame_model_add_batch: the live view's update: adds every stack of
+ * @batch (a small LpFolded with names of its own, e.g. the folded lines of
+ * one batch read from the recorder) to the model's names LpFolded, the
+ * aggregate, and to the model. Costs in proportion to @batch only. Fails,
+ * changing nothing more, if a count would overflow the aggregate. */
+gboolean           lp_flame_model_add_batch      (LpFlameModel    *self,
+                                                  const LpFolded  *batch,
+                                                  GError         **error);
+
 LpFlameModelFlags  lp_flame_model_get_flags      (const LpFlameModel *self);
 guint              lp_flame_model_get_n_nodes    (const LpFlameModel *self);
 /* lp_flame_model_get_node: the node @node; valid until the next add. */

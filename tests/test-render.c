@@ -301,6 +301,61 @@ test_incremental (void)
 }
 
 static void
+test_focus (void)
+{
+  g_autoptr(LpFolded) folded = folded_from_text ("a;f;b 1\nc;f;d 2\nf 1\ne 5\nf;g;f 1\n");
+  guint32 f = lp_folded_intern (folded, "f", -1);
+  g_autoptr(LpFlameModel) focus = lp_flame_model_new_focus (folded, f, 0);
+  g_autoptr(LpFlameModel) callers = lp_flame_model_new_focus (folded, f, LP_FLAME_MODEL_REVERSE);
+  LpFlameLayoutParams params = { .width = 500, .row_height = 10 };
+  g_autoptr(LpFlameLayout) l1 = lp_flame_layout_new (focus, &params);
+  g_autoptr(LpFlameLayout) l2 = NULL;
+  /* every call of f under one root; e (no f) left out; recursion cut at
+   * the first f */
+  const Expect e1[] = {
+    { "all", 0, 500, 30, 0, 5, 0, LP_FLAME_RECT_ROOT | LP_FLAME_RECT_ZOOM },
+    { "f", 0, 500, 20, 1, 5, 1, 0 },
+    { "b", 0, 100, 10, 2, 1, 1, 0 },
+    { "d", 100, 200, 10, 2, 2, 2, 0 },
+    { "g", 300, 100, 10, 2, 1, 0, 0 },
+    { "f", 300, 100, 0, 3, 1, 1, 0 },
+  };
+  /* callers of f, from the last call of f in each stack */
+  const Expect e2[] = {
+    { "all", 0, 500, 30, 0, 5, 0, LP_FLAME_RECT_ROOT | LP_FLAME_RECT_ZOOM },
+    { "f", 0, 500, 20, 1, 5, 1, 0 },
+    { "a", 0, 100, 10, 2, 1, 1, 0 },
+    { "c", 100, 200, 10, 2, 2, 2, 0 },
+    { "g", 300, 100, 10, 2, 1, 0, 0 },
+    { "f", 300, 100, 0, 3, 1, 1, 0 },
+  };
+
+  assert_rects (focus, l1, e1, G_N_ELEMENTS (e1));
+  l2 = lp_flame_layout_new (callers, &params);
+  assert_rects (callers, l2, e2, G_N_ELEMENTS (e2));
+}
+
+static void
+test_add_batch (void)
+{
+  g_autoptr(LpFolded) live = lp_folded_new ();
+  g_autoptr(LpFlameModel) model = lp_flame_model_new (live, 0);
+  g_autoptr(LpFolded) batch1 = folded_from_text ("a;b 1\nx 2\n");
+  g_autoptr(LpFolded) batch2 = folded_from_text ("z 1\na;b 2\n");
+  g_autoptr(GError) error = NULL;
+  const char *path_ab[] = { "a", "b", NULL };
+
+  g_assert_true (lp_flame_model_add_batch (model, batch1, &error));
+  g_assert_no_error (error);
+  g_assert_true (lp_flame_model_add_batch (model, batch2, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (lp_flame_model_get_total (model), ==, 6);
+  g_assert_cmpfloat (lp_folded_get_total (live), ==, 6);
+  g_assert_cmpuint (lp_folded_get_n_stacks (live), ==, 3);
+  g_assert_cmpfloat (lp_flame_model_get_node (model, lp_flame_model_find_path (model, path_ab))->total, ==, 3);
+}
+
+static void
 test_differential (void)
 {
   g_autoptr(LpFolded) folded = folded_from_text ("a;b 1 3\na;c 2 0\nd 1 1\n");
@@ -553,6 +608,8 @@ main (int    argc,
   g_test_add_func ("/render/model/basic", test_model_basic);
   g_test_add_func ("/render/model/incremental", test_incremental);
   g_test_add_func ("/render/model/real-report", test_real_report);
+  g_test_add_func ("/render/model/focus", test_focus);
+  g_test_add_func ("/render/model/add-batch", test_add_batch);
   g_test_add_func ("/render/layout/flame", test_layout_flame);
   g_test_add_func ("/render/layout/icicle-left-heavy", test_layout_icicle_left_heavy);
   g_test_add_func ("/render/layout/zoom", test_layout_zoom);

@@ -334,7 +334,18 @@ test_cli (void)
     g_assert_nonnull (strstr (out, "(12,000 ticks, 100.00%)"));
   }
   {
-    const char *args[] = { "png", xz, "-o", png, NULL };
+    const char *args[] = { "svg", xz, "--focus", "exc_page_fault_[k]", "--format", "svg", NULL };
+    g_autoptr(Seen) seen = NULL;
+
+    g_clear_pointer (&out, g_free);
+    g_assert_cmpint (run_cli (args, &out), ==, 0);
+    seen = parse_svg (out, strlen (out));
+    /* all, then the focused frame at full width */
+    g_assert_true (g_str_has_prefix (g_array_index (seen->frames, Frame, 1).title, "exc_page_fault_[k] ("));
+    g_assert_cmpfloat (g_array_index (seen->frames, Frame, 1).width, ==, 1180);
+  }
+  {
+    const char *args[] = { "svg", xz, "--format", "png", "-o", png, NULL };
     g_clear_pointer (&out, g_free);
     g_assert_cmpint (run_cli (args, &out), ==, 0);
     g_assert_true (g_file_get_contents (png, &contents, &len, NULL));
@@ -357,6 +368,7 @@ test_cli (void)
     const char *bad_palette[] = { "svg", xz, "--colors", "rainbow", NULL };
     const char *bad_png[] = { "png", xz, NULL };
     const char *missing[] = { "svg", "/nonexistent/x.folded", NULL };
+    const char *bad_focus[] = { "svg", xz, "--focus", "no such frame", NULL };
 
     g_clear_pointer (&out, g_free);
     g_assert_cmpint (run_cli (bad_palette, &out), ==, 2);
@@ -364,6 +376,8 @@ test_cli (void)
     g_assert_cmpint (run_cli (bad_png, &out), ==, 2);
     g_clear_pointer (&out, g_free);
     g_assert_cmpint (run_cli (missing, &out), ==, 2);
+    g_clear_pointer (&out, g_free);
+    g_assert_cmpint (run_cli (bad_focus, &out), ==, 2);
   }
   g_unlink (png);
   g_unlink (diff);

@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "lp-cli.h"
@@ -23,6 +24,7 @@ typedef struct
   char     *search;
   char     *format;
   char     *order;
+  char     *focus;
   double    width;
   double    frame_height;
   gboolean  inverted;
@@ -45,6 +47,7 @@ options_clear (Options *o)
   g_free (o->search);
   g_free (o->format);
   g_free (o->order);
+  g_free (o->focus);
   g_strfreev (o->args);
 }
 
@@ -141,6 +144,8 @@ run (const char *command,
       N_("Merge stacks from the leaf (bottom-up, callers above)"), NULL },
     { "order", 0, 0, G_OPTION_ARG_STRING, &o.order,
       N_("Order of frames: alphabetical (default) or left-heavy"), N_("ORDER") },
+    { "focus", 0, 0, G_OPTION_ARG_STRING, &o.focus,
+      N_("Only the stacks through frame NAME, merged at it (with --reverse: its callers)"), N_("NAME") },
     { "countname", 0, 0, G_OPTION_ARG_STRING, &o.count_name,
       N_("What the counts are (default \"samples\")"), N_("NAME") },
     { "search", 's', 0, G_OPTION_ARG_STRING, &o.search,
@@ -270,7 +275,19 @@ run (const char *command,
     flags |= LP_FLAME_MODEL_DIFFERENTIAL;
   if (o.reverse)
     flags |= LP_FLAME_MODEL_REVERSE;
-  model = lp_flame_model_new_from_folded (folded, flags);
+  if (o.focus != NULL)
+    {
+      guint32 frame;
+
+      if (!lp_intern_lookup (lp_folded_get_intern (folded), o.focus, strlen (o.focus), &frame))
+        {
+          lp_cli_error (command, _("--focus: no frame is named “%s”"), o.focus);
+          goto out;
+        }
+      model = lp_flame_model_new_focus (folded, frame, flags);
+    }
+  else
+    model = lp_flame_model_new_from_folded (folded, flags);
 
   if (o.output == NULL || g_str_equal (o.output, "-"))
     {
