@@ -179,6 +179,7 @@ test_frames_match_layout (void)
   g_autoptr(Seen) seen = NULL;
   LpFlameExportOptions opts;
   gboolean found_script_name = FALSE, found_amp = FALSE, found_ctl = FALSE;
+  g_autofree char *xmllint = NULL;
 
   lp_flame_export_options_init (&opts);
   opts.title = "<b>title & more</b>";
@@ -224,7 +225,8 @@ test_frames_match_layout (void)
   g_assert_true (found_amp);
   g_assert_true (found_ctl);
 
-  if (g_find_program_in_path ("xmllint") != NULL)
+  xmllint = g_find_program_in_path ("xmllint");
+  if (xmllint != NULL)
     {
       g_autofree char *path = NULL;
       int fd = g_file_open_tmp ("laprof-svg-XXXXXX.svg", &path, NULL);
