@@ -112,6 +112,8 @@ typedef struct
   double  x;
 } Pending;
 
+#define FEW_VISIBLE 8
+
 static double
 count_matched (Ctx     *ctx,
                guint32  zoom)
@@ -147,6 +149,7 @@ lp_flame_layout_new (LpFlameModel              *model,
   g_autofree guint8 *matches = NULL;
   LpFlameLayout *layout;
   Ctx ctx = { 0 };
+  GCompareDataFunc compare;
   guint32 zoom;
   double scale;
 
@@ -159,6 +162,7 @@ lp_flame_layout_new (LpFlameModel              *model,
   if (params->order == LP_FLAME_ORDER_ALPHABETICAL || params->order == LP_FLAME_ORDER_LEFT_HEAVY)
     ctx.ranks = lp_flame_model_get_name_ranks (model);
   ctx.search = params->search;
+  compare = params->order == LP_FLAME_ORDER_LEFT_HEAVY ? compare_by_width : compare_by_name;
   if (ctx.search != NULL)
     {
       matches = g_new0 (guint8, MAX (1, lp_folded_get_n_frames (lp_flame_model_get_names (model))));
@@ -214,22 +218,55 @@ lp_flame_layout_new (LpFlameModel              *model,
           if (n_visible == 0)
             continue;
 
-          g_qsort_with_data (children->data, children->len, sizeof (guint32),
-                             params->order == LP_FLAME_ORDER_LEFT_HEAVY ? compare_by_width : compare_by_name,
-                             &ctx);
-          x = p.x;
           first_pending = todo->len;
-          for (guint i = 0; i < children->len; i++)
+          if (n_visible <= FEW_VISIBLE)
             {
-              guint32 c = g_array_index (children, guint32, i);
-              double w = ctx.nodes[c].total * scale;
+              /* a few wide children among many narrow ones (the usual
+               * case): each one's offset is the sum of the children that
+               * sort before it, no sort of them all needed */
+              guint32 vis[FEW_VISIBLE];
+              double before[FEW_VISIBLE] = { 0 };
+              guint nv = 0;
 
-              if (w >= params->min_width && ctx.nodes[c].total > 0)
+              for (guint i = 0; i < children->len; i++)
                 {
-                  add_rect (layout, &ctx, c, x, w, p.depth + 1, 0);
-                  g_array_append_val (todo, ((Pending) { c, p.depth + 1, x }));
+                  guint32 c = g_array_index (children, guint32, i);
+                  if (ctx.nodes[c].total * scale >= params->min_width && ctx.nodes[c].total > 0)
+                    vis[nv++] = c;
                 }
-              x += w;
+              g_qsort_with_data (vis, nv, sizeof (guint32), compare, &ctx);
+              for (guint i = 0; i < children->len; i++)
+                {
+                  guint32 c = g_array_index (children, guint32, i);
+                  for (guint j = 0; j < nv; j++)
+                    if (c != vis[j] && compare (&c, &vis[j], &ctx) < 0)
+                      before[j] += ctx.nodes[c].total;
+                }
+              for (guint j = 0; j < nv; j++)
+                {
+                  double cx = p.x + before[j] * scale;
+                  double w = ctx.nodes[vis[j]].total * scale;
+
+                  add_rect (layout, &ctx, vis[j], cx, w, p.depth + 1, 0);
+                  g_array_append_val (todo, ((Pending) { vis[j], p.depth + 1, cx }));
+                }
+            }
+          else
+            {
+              g_qsort_with_data (children->data, children->len, sizeof (guint32), compare, &ctx);
+              x = p.x;
+              for (guint i = 0; i < children->len; i++)
+                {
+                  guint32 c = g_array_index (children, guint32, i);
+                  double w = ctx.nodes[c].total * scale;
+
+                  if (w >= params->min_width && ctx.nodes[c].total > 0)
+                    {
+                      add_rect (layout, &ctx, c, x, w, p.depth + 1, 0);
+                      g_array_append_val (todo, ((Pending) { c, p.depth + 1, x }));
+                    }
+                  x += w;
+                }
             }
           /* visit left to right: reverse what was just pushed */
           for (guint i = first_pending, j = todo->len - 1; i < j; i++, j--)

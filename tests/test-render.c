@@ -3,6 +3,7 @@
 #include <cairo.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lp-flame-draw.h"
@@ -194,6 +195,41 @@ test_layout_min_width (void)
   assert_rects (model, layout, expect, G_N_ELEMENTS (expect));
   g_assert_cmpuint (layout->n_hidden, ==, 3);
   g_assert_cmpfloat (layout->hidden_samples, ==, 2.5);
+}
+
+/* many visible children are sorted; a few among narrow ones are placed by
+ * the sum of what sorts before them: both give the same places */
+static void
+test_layout_many_children (void)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(LpFolded) folded = NULL;
+  g_autoptr(LpFlameModel) model = NULL;
+
+  for (int i = 11; i >= 0; i--)
+    g_string_append_printf (text, "root;c%02d %d\n", i, i + 1);
+  folded = folded_from_text (text->str);
+  model = lp_flame_model_new_from_folded (folded, 0);
+
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      LpFlameLayoutParams params = { .width = 78, .row_height = 10, .min_width = pass == 0 ? 0 : 9.5 };
+      g_autoptr(LpFlameLayout) layout = lp_flame_layout_new (model, &params);
+      guint seen = 0;
+
+      g_assert_cmpuint (layout->rects->len, ==, pass == 0 ? 14 : 5);
+      g_assert_cmpuint (layout->n_hidden, ==, pass == 0 ? 0 : 9);
+      for (guint i = 2; i < layout->rects->len; i++)
+        {
+          const LpFlameRect *r = &g_array_index (layout->rects, LpFlameRect, i);
+          int k = atoi (lp_flame_model_node_name (model, r->node) + 1);
+
+          g_assert_cmpfloat (r->x, ==, k * (k + 1) / 2);
+          g_assert_cmpfloat (r->width, ==, k + 1);
+          seen++;
+        }
+      g_assert_cmpuint (seen, ==, pass == 0 ? 12 : 3);
+    }
 }
 
 static void
@@ -616,6 +652,7 @@ main (int    argc,
   g_test_add_func ("/render/layout/reverse", test_layout_reverse);
   g_test_add_func ("/render/layout/min-width", test_layout_min_width);
   g_test_add_func ("/render/layout/fractional", test_layout_fractional);
+  g_test_add_func ("/render/layout/many-children", test_layout_many_children);
   g_test_add_func ("/render/layout/search-idle", test_layout_search_idle);
   g_test_add_func ("/render/layout/differential", test_differential);
   g_test_add_func ("/render/color/palettes", test_colors);
