@@ -241,7 +241,12 @@ append_percent (GString *s,
                 double   part,
                 double   whole)
 {
-  g_string_append_printf (s, "%.2f%%", whole > 0 ? 100 * part / whole : 0);
+  double v = whole > 0 ? 100 * part / whole : 0;
+  gint64 q = (gint64) llround (fabs (v) * 100);
+
+  /* always two decimals and a point, whatever the locale */
+  g_string_append_printf (s, "%s%" G_GINT64_FORMAT ".%02" G_GINT64_FORMAT "%%",
+                          v < 0 && q > 0 ? "-" : "", q / 100, q % 100);
 }
 
 GString *
@@ -285,8 +290,11 @@ lp_flame_svg_new (LpFlameModel               *model,
   append_num (s, LP_EXPORT_XPAD);
   g_string_append (s, "\" data-graphw=\"");
   append_num (s, graph_w);
-  g_string_append_printf (s, "\" data-icicle=\"%d\" data-fontsize=\"%g\" data-fontwidth=\"%g\" data-match=\"",
-                          options->icicle ? 1 : 0, font, LP_EXPORT_FONT_WIDTH);
+  g_string_append_printf (s, "\" data-icicle=\"%d\" data-fontsize=\"", options->icicle ? 1 : 0);
+  append_num (s, font);
+  g_string_append (s, "\" data-fontwidth=\"");
+  append_num (s, LP_EXPORT_FONT_WIDTH);
+  g_string_append (s, "\" data-match=\"");
   append_rgb (s, LP_FLAME_MATCH_RGB);
   g_string_append_c (s, '"');
   append_attr (s, "data-l-matched", _("Matched:"));
