@@ -13,7 +13,7 @@
  * click on load, so that a browser can be driven without a mouse. */
 static const char svg_script[] =
 "\"use strict\";\n"
-"var svg, frames, details, matchedtext, searchbtn, unzoombtn;\n"
+"var svg, frames, details, matchedtext, searchbtn, unzoombtn, icbtn, ignorecase = false;\n"
 "var pad, fullw, icicle, fontsize, fontwidth, searching = null, zoomed = null;\n"
 "function attr(name) { return svg.getAttribute(\"data-\" + name); }\n"
 "function frame_of(node) {\n"
@@ -29,6 +29,7 @@ static const char svg_script[] =
 "  matchedtext = document.getElementById(\"matched\");\n"
 "  searchbtn = document.getElementById(\"search\");\n"
 "  unzoombtn = document.getElementById(\"unzoom\");\n"
+"  icbtn = document.getElementById(\"ignorecase\");\n"
 "  pad = +attr(\"xpad\"); fullw = +attr(\"graphw\"); icicle = attr(\"icicle\") === \"1\";\n"
 "  fontsize = +attr(\"fontsize\"); fontwidth = +attr(\"fontwidth\");\n"
 "  frames = Array.prototype.slice.call(document.querySelectorAll(\"g.f\"));\n"
@@ -49,6 +50,7 @@ static const char svg_script[] =
 "    if (f) zoom(f);\n"
 "  });\n"
 "  unzoombtn.addEventListener(\"click\", unzoom);\n"
+"  icbtn.addEventListener(\"click\", toggle_ignorecase);\n"
 "  searchbtn.addEventListener(\"click\", function () {\n"
 "    if (searching !== null) reset_search(); else search_prompt();\n"
 "  });\n"
@@ -64,7 +66,9 @@ static const char svg_script[] =
 "    var target = document.getElementById(params.get(\"x\"));\n"
 "    if (target) target.querySelector(\"rect\").dispatchEvent(new MouseEvent(\"click\", { bubbles: true }));\n"
 "  }\n"
-"  if (params.get(\"s\")) search(params.get(\"s\"));\n"
+"  if (params.get(\"i\") === \"1\") toggle_ignorecase();\n"
+"  var term = params.get(\"s\") || attr(\"search\");\n"
+"  if (term) search(term);\n"
 "}\n"
 "function label(f, w) {\n"
 "  var t = f.querySelector(\"text\"), n = Math.floor((w - 6) / (fontsize * fontwidth));\n"
@@ -114,7 +118,7 @@ static const char svg_script[] =
 "}\n"
 "function search(term) {\n"
 "  var re, spans = [], sum = 0, end = -Infinity;\n"
-"  try { re = new RegExp(term); } catch (e) { matchedtext.textContent = attr(\"l-bad\"); return; }\n"
+"  try { re = new RegExp(term, ignorecase ? \"i\" : \"\"); } catch (e) { matchedtext.textContent = attr(\"l-bad\"); return; }\n"
 "  searching = term;\n"
 "  frames.forEach(function (f) {\n"
 "    var r = f.querySelector(\"rect\");\n"
@@ -133,6 +137,11 @@ static const char svg_script[] =
 "  matchedtext.textContent = attr(\"l-matched\") + \" \" + (100 * sum / fullw).toFixed(1) + \"%\";\n"
 "  searchbtn.textContent = attr(\"l-reset-search\");\n"
 "  searchbtn.classList.add(\"on\");\n"
+"}\n"
+"function toggle_ignorecase() {\n"
+"  ignorecase = !ignorecase;\n"
+"  if (ignorecase) icbtn.classList.add(\"on\"); else icbtn.classList.remove(\"on\");\n"
+"  if (searching !== null) search(searching);\n"
 "}\n"
 "function reset_search() {\n"
 "  searching = null;\n"
@@ -302,6 +311,8 @@ lp_flame_svg_new (LpFlameModel               *model,
   append_attr (s, "data-l-reset-search", _("Reset Search"));
   append_attr (s, "data-l-prompt", _("Enter a search term (a regular expression, e.g. ^ext4_)"));
   append_attr (s, "data-l-bad", _("Not a valid regular expression"));
+  if (options->search != NULL)
+    append_attr (s, "data-search", g_regex_get_pattern (options->search));
   g_string_append (s, ">\n<!-- Flame graph written by laprof; no network access needed. -->\n");
   g_string_append (s,
     "<defs><linearGradient id=\"background\" y1=\"0\" y2=\"1\" x1=\"0\" x2=\"0\">"
@@ -310,8 +321,9 @@ lp_flame_svg_new (LpFlameModel               *model,
     "<style type=\"text/css\">\n"
     "text { font-family: Verdana, \"DejaVu Sans\", sans-serif; font-size: 12px; fill: rgb(0,0,0); }\n"
     "#title { font-size: 17px; }\n"
-    "#search, #unzoom { cursor: pointer; opacity: 0.6; }\n"
-    "#search:hover, #unzoom:hover, #search.on { opacity: 1; }\n"
+    "#search, #unzoom, #ignorecase { cursor: pointer; opacity: 0.6; }\n"
+    "#search:hover, #unzoom:hover, #ignorecase:hover, #search.on, #ignorecase.on { opacity: 1; }\n"
+    "#ignorecase.on { font-weight: bold; }\n"
     ".hide { display: none; }\n"
     "g.f:hover rect { stroke: rgb(0,0,0); stroke-width: 0.5; cursor: pointer; }\n"
     "g.parent { opacity: 0.5; }\n"
@@ -328,6 +340,8 @@ lp_flame_svg_new (LpFlameModel               *model,
   append_text_element (s, "details", NULL, LP_EXPORT_XPAD, height - font / 2 - 5, NULL, NULL, " ");
   append_text_element (s, "unzoom", "hide", LP_EXPORT_XPAD, font * 2, NULL, NULL, _("Reset Zoom"));
   append_text_element (s, "search", NULL, width - LP_EXPORT_XPAD - 100, font * 2, NULL, NULL, _("Search"));
+  /* TRANSLATORS: short for "ignore case", a toggle next to Search */
+  append_text_element (s, "ignorecase", NULL, width - LP_EXPORT_XPAD - 16, font * 2, NULL, NULL, _("ic"));
   if (options->search != NULL && layout->total > 0)
     {
       g_autofree char *m = g_strdup_printf ("%s %.1f%%", _("Matched:"), 100 * layout->matched / layout->total);

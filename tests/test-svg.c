@@ -266,6 +266,7 @@ test_options (void)
   g_assert_nonnull (strstr (svg->str, "data-icicle=\"1\""));
   g_assert_nonnull (strstr (svg->str, "(2 bytes, 50.00%)"));
   g_assert_nonnull (strstr (svg->str, "Matched: 50.0%"));
+  g_assert_nonnull (strstr (svg->str, "data-search=\"^c$\""));
   g_assert_nonnull (strstr (svg->str, "fill=\"rgb(230,0,230)\""));
   g_assert_cmpuint (seen->frames->len, ==, 5);
   /* icicle: "all" at the top, right under the title */
@@ -494,6 +495,13 @@ test_chromium (void)
     g_autofree char *unzoom = element_with_id (dom, "unzoom");
     g_assert_null (strstr (unzoom, "hide"));
   }
+
+  /* ignoring case (the "ic" toggle, here from the URL) */
+  g_clear_pointer (&dom, g_free);
+  g_clear_pointer (&matched, g_free);
+  dom = chromium_dom (path, "x=f1&s=%5EC%24&i=1");
+  matched = element_with_id (dom, "matched");
+  g_assert_nonnull (strstr (matched, ">Matched: 66.7%<"));
 
 out:
   g_unlink (path);
