@@ -12,6 +12,8 @@
 
 G_DEFINE_QUARK (lp-flame-export-error-quark, lp_flame_export_error)
 
+#define MAX_IMAGE_SIDE 32767.0
+
 void
 lp_flame_export_options_init (LpFlameExportOptions *options)
 {
@@ -225,8 +227,12 @@ lp_flame_export_to_file (LpFlameModel               *model,
   if (format == LP_FLAME_FORMAT_PDF)
     surface = cairo_pdf_surface_create_for_stream (write_to_fd, GINT_TO_POINTER (fd), width, height);
   else
-    surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) ceil (width), (int) ceil (height));
+    surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) ceil (MIN (width, MAX_IMAGE_SIDE)),
+                                          (int) ceil (MIN (height, MAX_IMAGE_SIDE)));
   cr = cairo_create (surface);
+  /* cairo images stop at 32767 px: keep the root's side of a deeper graph */
+  if (format == LP_FLAME_FORMAT_PNG && height > MAX_IMAGE_SIDE && !options->icicle)
+    cairo_translate (cr, 0, MAX_IMAGE_SIDE - ceil (height));
   lp_flame_export_paint (cr, model, layout, options);
   status = cairo_status (cr);
   cairo_destroy (cr);

@@ -60,7 +60,9 @@ void     lp_flame_export_size         (const LpFlameLayout        *layout,
                                        double                     *height);
 
 /* lp_flame_export_to_file: writes @model as @format to @path atomically
- * (nothing is left at @path on failure). */
+ * (nothing is left at @path on failure). A PNG is at most 32767 pixels
+ * wide and high (cairo's limit): of a deeper graph, the rows nearest the
+ * root are kept. */
 gboolean lp_flame_export_to_file      (LpFlameModel               *model,
                                        const LpFlameExportOptions *options,
                                        LpFlameFormat               format,

@@ -232,6 +232,93 @@ test_layout_many_children (void)
     }
 }
 
+/* random reports: every drawn frame lies within its parent, next to its
+ * siblings in the asked order, as wide as its samples */
+static void
+test_layout_random (void)
+{
+  /* more than 8 names, so that both ways of placing children are used */
+  static const char *names[] = { "a", "b", "c", "dd", "e e", "[idle: x]", "f", "g", "h", "i", "j", "k" };
+  GRand *rand = g_rand_new_with_seed (42);
+
+  for (guint round = 0; round < 200; round++)
+    {
+      g_autoptr(LpFolded) folded = lp_folded_new ();
+      g_autoptr(LpFlameModel) model = NULL;
+      g_autoptr(LpFlameLayout) layout = NULL;
+      g_autoptr(GHashTable) by_node = g_hash_table_new (NULL, NULL);
+      LpFlameLayoutParams params = { 0 };
+      guint n_stacks = g_rand_int_range (rand, 1, 60);
+      double scale;
+
+      for (guint i = 0; i < n_stacks; i++)
+        {
+          const char *stack[10];
+          guint depth = g_rand_int_range (rand, 1, 9);
+          g_autoptr(GError) error = NULL;
+
+          for (guint d = 0; d < depth; d++)
+            stack[d] = names[g_rand_int_range (rand, 0, G_N_ELEMENTS (names))];
+          stack[depth] = NULL;
+          lp_folded_add_names (folded, stack, g_rand_int_range (rand, 1, 400) / 4.0, &error);
+          g_assert_no_error (error);
+        }
+      model = lp_flame_model_new_from_folded (folded, g_rand_boolean (rand) ? LP_FLAME_MODEL_REVERSE : 0);
+      params.width = g_rand_double_range (rand, 50, 2000);
+      params.row_height = 16;
+      params.min_width = g_rand_boolean (rand) ? 0 : g_rand_double_range (rand, 0, 20);
+      params.order = g_rand_boolean (rand) ? LP_FLAME_ORDER_LEFT_HEAVY : LP_FLAME_ORDER_ALPHABETICAL;
+      params.icicle = g_rand_boolean (rand);
+      params.zoom = g_rand_int_range (rand, 0, lp_flame_model_get_n_nodes (model));
+      layout = lp_flame_layout_new (model, &params);
+      scale = params.width / lp_flame_model_get_node (model, params.zoom)->total;
+
+      for (guint i = 0; i < layout->rects->len; i++)
+        {
+          const LpFlameRect *r = &g_array_index (layout->rects, LpFlameRect, i);
+          const LpFlameRect *parent;
+
+          g_hash_table_insert (by_node, GUINT_TO_POINTER (r->node), (gpointer) r);
+          g_assert_cmpfloat (r->y, ==, (params.icicle ? r->depth : layout->max_depth - r->depth) * 16.0);
+          if (r->flags & (LP_FLAME_RECT_ANCESTOR | LP_FLAME_RECT_ZOOM))
+            {
+              g_assert_cmpfloat (r->x, ==, 0);
+              g_assert_cmpfloat (r->width, ==, params.width);
+              continue;
+            }
+          /* parents come first */
+          parent = g_hash_table_lookup (by_node, GUINT_TO_POINTER (lp_flame_model_get_node (model, r->node)->parent));
+          g_assert_nonnull (parent);
+          g_assert_cmpuint (r->depth, ==, parent->depth + 1);
+          g_assert_cmpfloat (r->width, >=, params.min_width);
+          g_assert_cmpfloat_with_epsilon (r->width, r->samples * scale, 1e-6);
+          g_assert_cmpfloat (r->x, >=, parent->x - 1e-6);
+          g_assert_cmpfloat (r->x + r->width, <=, parent->x + parent->width + 1e-6);
+          /* siblings drawn before it lie wholly on one side, in order */
+          for (guint j = 0; j < i; j++)
+            {
+              const LpFlameRect *o = &g_array_index (layout->rects, LpFlameRect, j);
+              if (o->depth != r->depth || (o->flags & (LP_FLAME_RECT_ANCESTOR | LP_FLAME_RECT_ZOOM)))
+                continue;
+              g_assert_true (o->x + o->width <= r->x + 1e-6 || r->x + r->width <= o->x + 1e-6);
+              if (lp_flame_model_get_node (model, o->node)->parent ==
+                  lp_flame_model_get_node (model, r->node)->parent)
+                {
+                  gboolean left = o->x < r->x;
+                  if (params.order == LP_FLAME_ORDER_ALPHABETICAL)
+                    g_assert_cmpint (left, ==, strcmp (lp_flame_model_node_name (model, o->node),
+                                                       lp_flame_model_node_name (model, r->node)) < 0);
+                  else if (o->samples != r->samples)
+                    g_assert_cmpint (left, ==, o->samples > r->samples);
+                }
+            }
+          g_assert_cmpint ((r->flags & LP_FLAME_RECT_IDLE) != 0, ==,
+                           g_str_has_prefix (lp_flame_model_node_name (model, r->node), "[idle"));
+        }
+    }
+  g_rand_free (rand);
+}
+
 static void
 test_layout_fractional (void)
 {
@@ -653,6 +740,7 @@ main (int    argc,
   g_test_add_func ("/render/layout/min-width", test_layout_min_width);
   g_test_add_func ("/render/layout/fractional", test_layout_fractional);
   g_test_add_func ("/render/layout/many-children", test_layout_many_children);
+  g_test_add_func ("/render/layout/random", test_layout_random);
   g_test_add_func ("/render/layout/search-idle", test_layout_search_idle);
   g_test_add_func ("/render/layout/differential", test_differential);
   g_test_add_func ("/render/color/palettes", test_colors);
