@@ -18,6 +18,7 @@ typedef struct
 static const Command commands[] = {
   { "check", lp_cli_check, N_("Validate a folded report and summarize it") },
   { "merge", lp_cli_merge, N_("Merge folded reports into one") },
+  { "upload", lp_cli_upload, N_("Store folded reports in a directory or on S3") },
 };
 
 static void
