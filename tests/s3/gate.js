@@ -9,7 +9,7 @@
 // requests to s3rver. It can also inject faults (HTTP 500/503, dropped
 // connections) for the retry tests.
 //
-// Usage: node gate.js --dir DIR [--port N] [--region R] [--bucket B]...
+// Usage: node --openssl-legacy-provider gate.js --dir DIR [--port N] [--region R] [--bucket B]...
 //   credentials: GATE_CREDENTIALS="AKID:SECRET[:TOKEN];AKID2:SECRET2"
 // Prints "READY <port>" on standard output when both servers listen; exits
 // when standard input closes (so it never outlives the test that started it).
@@ -165,6 +165,13 @@ function control(req, res, body) {
 }
 
 async function main() {
+  // s3rver makes ListObjectsV2 continuation tokens with DES: without
+  // OpenSSL's legacy provider every paginated listing would be a 500
+  try {
+    crypto.createCipheriv('des', Buffer.alloc(8), Buffer.alloc(8));
+  } catch (e) {
+    throw new Error('DES is unavailable (run node with --openssl-legacy-provider): ' + e.message);
+  }
   const s3rver = new S3rver({
     address: '127.0.0.1', port: 0, silent: true, directory: opts.dir,
     configureBuckets: opts.buckets.map((name) => ({ name })),
