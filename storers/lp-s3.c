@@ -17,6 +17,7 @@ struct _LpS3Client
   CURL        *curl;
   guint        max_attempts;
   guint        base_delay_ms;
+  guint        stall_timeout_s;
   LpS3Stats    stats;
 };
 
@@ -53,6 +54,7 @@ lp_s3_client_new (const LpAwsConfig *config)
   self->curl = curl_easy_init ();
   self->max_attempts = MAX (1, env_uint ("LAPROF_S3_MAX_ATTEMPTS", 4));
   self->base_delay_ms = env_uint ("LAPROF_S3_RETRY_DELAY_MS", 250);
+  self->stall_timeout_s = MAX (1, env_uint ("LAPROF_S3_STALL_TIMEOUT_S", 30));
   return self;
 }
 
@@ -381,6 +383,14 @@ set_http_error (LpS3Client  *self,
     code = LP_STORER_ERROR_PROTOCOL;
 
   hint = hint_for (xml.code, status);
+  /* "…signing method." + "; hint": one sentence, not ".;" */
+  if (xml.message != NULL)
+    {
+      gsize n = strlen (xml.message);
+
+      while (n > 0 && (xml.message[n - 1] == '.' || g_ascii_isspace (xml.message[n - 1])))
+        xml.message[--n] = '\0';
+    }
   what = g_strdup_printf ("s3://%s/%s", bucket, key != NULL ? key : "");
   detail = g_strdup_printf ("%s%s%s", xml.code != NULL ? xml.code : "",
                             xml.code != NULL && xml.message != NULL ? ": " : "",
@@ -439,7 +449,7 @@ request (LpS3Client  *self,
       curl_easy_setopt (self->curl, CURLOPT_CONNECTTIMEOUT, 10L);
       /* a stalled transfer (under 1 byte/s for 30 s) is a timeout, not a hang */
       curl_easy_setopt (self->curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-      curl_easy_setopt (self->curl, CURLOPT_LOW_SPEED_TIME, 30L);
+      curl_easy_setopt (self->curl, CURLOPT_LOW_SPEED_TIME, (long) self->stall_timeout_s);
       curl_easy_setopt (self->curl, CURLOPT_USERAGENT, "laprof/" PACKAGE_VERSION);
       curl_easy_setopt (self->curl, CURLOPT_WRITEFUNCTION, write_body);
       curl_easy_setopt (self->curl, CURLOPT_WRITEDATA, answer);

@@ -27,7 +27,9 @@ const LpAwsConfig *lp_s3_client_get_config (LpS3Client *self);
 /* lp_s3_client_set_retry: at most @max_attempts tries of each request
  * (default 4, or $LAPROF_S3_MAX_ATTEMPTS) when it fails transiently
  * (connection refused, timeout, 5xx, 429), waiting @base_delay_ms (default
- * 250, or $LAPROF_S3_RETRY_DELAY_MS) times 2^n with jitter in between. */
+ * 250, or $LAPROF_S3_RETRY_DELAY_MS) times 2^n with jitter in between.
+ * A transfer that stalls for $LAPROF_S3_STALL_TIMEOUT_S (default 30)
+ * seconds is a timeout, and retried too. */
 void        lp_s3_client_set_retry   (LpS3Client *self,
                                       guint       max_attempts,
                                       guint       base_delay_ms);

@@ -133,7 +133,12 @@ fs_store (LpStorer            *storer,
                    store_error->message, spooled);
       return FALSE;
     }
-  g_propagate_error (error, g_steal_pointer (&store_error));
+  if (spool_error != NULL)
+    g_set_error (error, LP_STORER_ERROR, store_error->code,
+                 _("%s. The report could not be kept in the spool either: %s"),
+                 store_error->message, spool_error->message);
+  else
+    g_propagate_error (error, g_steal_pointer (&store_error));
   return FALSE;
 }
 

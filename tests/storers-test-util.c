@@ -204,6 +204,8 @@ storers_test_gate_fault (StorersGate *gate,
 {
   g_autofree char *json = status == 0
     ? g_strdup_printf ("{\"drop\":true,\"count\":%u}", count)
+    : status == 1
+    ? g_strdup_printf ("{\"hang\":true,\"count\":%u}", count)
     : g_strdup_printf ("{\"status\":%u,\"count\":%u}", status, count);
   g_autofree char *answer = gate_call (gate, "/__gate/fault", json);
 }

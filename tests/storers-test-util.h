@@ -30,7 +30,8 @@ typedef struct _StorersGate StorersGate;
 StorersGate *storers_test_gate_start    (char **why);
 void         storers_test_gate_stop     (StorersGate *gate);
 const char  *storers_test_gate_endpoint (StorersGate *gate);
-/* the next @count signed requests get HTTP @status (or, @status 0, a dropped connection) */
+/* the next @count signed requests get HTTP @status (or, @status 0, a
+ * dropped connection; @status 1, no answer at all) */
 void         storers_test_gate_fault    (StorersGate *gate,
                                          guint        status,
                                          guint        count);

@@ -315,6 +315,24 @@ test_retry_dropped (Fixture       *fx,
 }
 
 static void
+test_retry_timeout (Fixture       *fx,
+                    gconstpointer  data)
+{
+  g_autoptr(GBytes) report = sample_report ();
+  g_autoptr(GError) error = NULL;
+  LpS3Stats stats;
+
+  NEED_GATE ();
+  g_setenv ("LAPROF_S3_STALL_TIMEOUT_S", "1", TRUE);
+  storers_test_gate_fault (gate, 1, 1);
+  g_assert_true (store ("s3://" GATE_BUCKET "/flaky/", report, NULL, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.retries, ==, 1);
+  g_assert_cmpuint (spool_count (fx), ==, 0);
+  g_unsetenv ("LAPROF_S3_STALL_TIMEOUT_S");
+}
+
+static void
 test_retry_exhausted (Fixture       *fx,
                       gconstpointer  data)
 {
@@ -590,6 +608,7 @@ main (int    argc,
   ADD ("/storers/s3/server-down", test_server_down);
   ADD ("/storers/s3/retry-500-twice", test_retry_500);
   ADD ("/storers/s3/retry-dropped-connection", test_retry_dropped);
+  ADD ("/storers/s3/retry-timeout", test_retry_timeout);
   ADD ("/storers/s3/retry-exhausted", test_retry_exhausted);
   ADD ("/storers/s3/session-token", test_session_token);
   ADD ("/storers/s3/profile-files", test_profile_files);

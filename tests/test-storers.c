@@ -583,6 +583,7 @@ test_fs_full_disk_rlimit (void)
     g_assert_true (strstr (error->message, dir) != NULL);
     g_assert_cmpuint (count_files (dir), ==, 0);  /* no partial file left */
     g_assert_cmpuint (count_files (spool), ==, 0); /* nor a partial spooled one */
+    g_assert_true (strstr (error->message, "could not be kept in the spool either") != NULL);
     g_unsetenv ("LAPROF_SPOOL_DIR");
   }
 

@@ -16,6 +16,7 @@
 // Control (no signature; loopback only):
 //   POST /__gate/fault {"status":500,"count":2}  next 2 signed requests get 500
 //   POST /__gate/fault {"drop":true,"count":1}   next signed request: connection closed
+//   POST /__gate/fault {"hang":true,"count":1}   next signed request: never answered
 //   GET  /__gate/stats                            counts, as JSON
 'use strict';
 
@@ -52,7 +53,7 @@ function parseCredentials(text) {
 const opts = parseArgs(process.argv.slice(2));
 const credentials = parseCredentials(process.env.GATE_CREDENTIALS);
 const stats = { requests: 0, verified: 0, rejected: 0, faults: 0, puts: 0 };
-let faults = { count: 0, status: 500, drop: false };
+let faults = { count: 0, status: 500, drop: false, hang: false };
 
 function xmlEscape(s) {
   return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -156,7 +157,7 @@ function control(req, res, body) {
   }
   if (req.url === '/__gate/fault' && req.method === 'POST') {
     const f = JSON.parse(body.toString() || '{}');
-    faults = { count: f.count || 0, status: f.status || 500, drop: !!f.drop };
+    faults = { count: f.count || 0, status: f.status || 500, drop: !!f.drop, hang: !!f.hang };
     res.writeHead(204);
     return res.end();
   }
@@ -197,6 +198,7 @@ async function main() {
         faults.count--;
         stats.faults++;
         if (faults.drop) return req.socket.destroy();
+        if (faults.hang) return setTimeout(() => req.socket.destroy(), 20000);
         return reject(res, faults.status, 'InternalError', 'We encountered an internal error. Please try again.');
       }
       if (req.method === 'PUT') stats.puts++;
