@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <unistd.h>
 
 #include "lp-folded-reader.h"
@@ -117,7 +118,7 @@ skip (LpFoldedReader      *self,
   if (self->flags & LP_FOLDED_READER_STRICT)
     {
       g_set_error (error, LP_FOLDED_ERROR, LP_FOLDED_ERROR_INVALID_LINE,
-                   _("Line %" G_GUINT64_FORMAT ": %s"), s.line,
+                   _("Line %" PRIu64 ": %s"), s.line,
                    lp_folded_skip_reason_to_string (reason));
       return FALSE;
     }
@@ -286,8 +287,10 @@ split_stack (LpFoldedReader *self,
   /* frame k can be reused when its closing ';' lies in the common part */
   while (k < self->n_prev && self->ends[k] < common)
     k++;
-  /* what is not reused is no longer known to match the previous text */
+  /* what is not reused is no longer known to match the previous text;
+   * if this line fails, the previous text is its first k frames */
   self->n_prev = k;
+  self->prev_len = k > 0 ? self->ends[k - 1] : 0;
 
   pos = k > 0 ? self->ends[k - 1] + 1 : 0;
   for (;;)
@@ -500,8 +503,8 @@ lp_folded_reader_finish (LpFoldedReader  *self,
     {
       g_set_error (error, LP_FOLDED_ERROR, LP_FOLDED_ERROR_NO_STACKS,
                    g_dngettext (NULL,
-                                "None of its %" G_GUINT64_FORMAT " line is a folded stack (\"frame;frame;... count\")",
-                                "None of its %" G_GUINT64_FORMAT " lines is a folded stack (\"frame;frame;... count\")",
+                                "None of its %" PRIu64 " line is a folded stack (\"frame;frame;... count\")",
+                                "None of its %" PRIu64 " lines is a folded stack (\"frame;frame;... count\")",
                                 self->n_lines),
                    self->n_lines);
       return FALSE;

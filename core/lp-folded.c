@@ -114,10 +114,13 @@ grow_slots (LpFolded *self)
   self->mask = new_mask;
 }
 
+/* TRUE if @total + @count stays exact; asked before adding, since the sum
+ * itself would already be rounded */
 static gboolean
-count_ok (double count)
+sum_ok (double total,
+        double count)
 {
-  return count >= 0 && count <= LP_FOLDED_MAX_COUNT;
+  return count >= 0 && count <= LP_FOLDED_MAX_COUNT - total;
 }
 
 gboolean
@@ -142,7 +145,7 @@ lp_folded_add (LpFolded      *self,
     hash64 = lp_folded_hash_stack (frames, depth);
   hash = (guint32) lp_hash_finish (hash64 ^ depth);
 
-  if (!count_ok (self->total + count) || !count_ok (self->total2 + count2))
+  if (!sum_ok (self->total, count) || !sum_ok (self->total2, count2))
     {
       g_set_error (error, LP_FOLDED_ERROR, LP_FOLDED_ERROR_OVERFLOW,
                    _("The total count would exceed %.0f, beyond exact counting"),
@@ -242,7 +245,7 @@ lp_folded_merge (LpFolded       *self,
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (src != NULL, FALSE);
 
-  if (!count_ok (self->total + src->total) || !count_ok (self->total2 + src->total2))
+  if (!sum_ok (self->total, src->total) || !sum_ok (self->total2, src->total2))
     {
       g_set_error (error, LP_FOLDED_ERROR, LP_FOLDED_ERROR_OVERFLOW,
                    _("The merged total would exceed %.0f, beyond exact counting"),
@@ -446,12 +449,35 @@ cursor_next (Cursor *c)
   return ' ';
 }
 
+typedef struct
+{
+  const LpFolded *folded;
+  guint32        *rank;       /* frame id -> position of its name in byte order */
+  guint8         *is_prefix;  /* frame id -> its name begins some other name */
+} SortContext;
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  const LpIntern *intern = user_data;
+  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
+  gsize lx = lp_intern_name_len (intern, x), ly = lp_intern_name_len (intern, y);
+  int r = memcmp (lp_intern_name (intern, x), lp_intern_name (intern, y), MIN (lx, ly));
+
+  if (r != 0)
+    return r;
+  return lx < ly ? -1 : lx > ly;
+}
+
 static int
 compare_stacks (gconstpointer a,
                 gconstpointer b,
                 gpointer      user_data)
 {
-  const LpFolded *self = user_data;
+  const SortContext *ctx = user_data;
+  const LpFolded *self = ctx->folded;
   const Stack *sa = &self->stacks[*(const guint *) a];
   const Stack *sb = &self->stacks[*(const guint *) b];
   const guint32 *fa = self->pool + sa->offset;
@@ -463,20 +489,13 @@ compare_stacks (gconstpointer a,
   while (i < min_depth && fa[i] == fb[i])
     i++;
 
-  if (i < min_depth)
-    {
-      const char *na = lp_intern_name (self->intern, fa[i]);
-      const char *nb = lp_intern_name (self->intern, fb[i]);
-      gsize la = lp_intern_name_len (self->intern, fa[i]);
-      gsize lb = lp_intern_name_len (self->intern, fb[i]);
-      int r = memcmp (na, nb, MIN (la, lb));
+  /* two different names neither of which begins the other: their byte
+   * order decides, and it is known from the ranks */
+  if (i < min_depth && !ctx->is_prefix[fa[i]] && !ctx->is_prefix[fb[i]])
+    return ctx->rank[fa[i]] < ctx->rank[fb[i]] ? -1 : 1;
 
-      if (r != 0)
-        return r;
-    }
-
-  /* one name is a prefix of the other, or one stack ends here: compare
-   * the bytes that follow, separators and counts included */
+  /* a name that begins the other, or a stack that ends here: compare the
+   * bytes that follow, separators and counts included */
   cursor_init (&ca, self, sa, i);
   cursor_init (&cb, self, sb, i);
   for (;;)
@@ -494,11 +513,35 @@ compare_stacks (gconstpointer a,
 guint *
 lp_folded_sorted (const LpFolded *self)
 {
+  guint n_frames = lp_intern_size (self->intern);
+  g_autofree guint32 *by_name = g_new (guint32, MAX (n_frames, 1));
+  g_autofree guint32 *rank = g_new (guint32, MAX (n_frames, 1));
+  g_autofree guint8 *is_prefix = g_new0 (guint8, MAX (n_frames, 1));
   guint *order = g_new (guint, MAX (self->n_stacks, 1));
+  SortContext ctx = { self, rank, is_prefix };
+
+  for (guint i = 0; i < n_frames; i++)
+    by_name[i] = i;
+  g_qsort_with_data (by_name, n_frames, sizeof (guint32), compare_names, self->intern);
+  for (guint i = 0; i < n_frames; i++)
+    {
+      rank[by_name[i]] = i;
+      /* in byte order, a name that begins any other begins the next one */
+      if (i + 1 < n_frames)
+        {
+          gsize len = lp_intern_name_len (self->intern, by_name[i]);
+          gsize next_len = lp_intern_name_len (self->intern, by_name[i + 1]);
+
+          if (len <= next_len &&
+              memcmp (lp_intern_name (self->intern, by_name[i]),
+                      lp_intern_name (self->intern, by_name[i + 1]), len) == 0)
+            is_prefix[by_name[i]] = TRUE;
+        }
+    }
 
   for (guint i = 0; i < self->n_stacks; i++)
     order[i] = i;
-  g_qsort_with_data (order, self->n_stacks, sizeof (guint), compare_stacks, (gpointer) self);
+  g_qsort_with_data (order, self->n_stacks, sizeof (guint), compare_stacks, &ctx);
   return order;
 }
 

@@ -24,13 +24,13 @@ static const Command commands[] = {
 static void
 print_usage (FILE *out)
 {
-  fprintf (out, _("Usage: laprof-cli COMMAND [OPTION…] [ARGUMENT…]\n\n"));
-  fprintf (out, _("laprof-cli works with folded stack reports (frame;frame;… count).\n\n"));
-  fprintf (out, _("Commands:\n"));
+  fputs (_("Usage: laprof-cli COMMAND [OPTION…] [ARGUMENT…]\n\n"), out);
+  fputs (_("laprof-cli works with folded stack reports (frame;frame;… count).\n\n"), out);
+  fputs (_("Commands:\n"), out);
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (out, "  %-8s %s\n", commands[i].name, _(commands[i].summary));
-  fprintf (out, _("\nRun 'laprof-cli COMMAND --help' for the options of a command.\n"));
-  fprintf (out, _("Options:\n  -h, --help     Show this help\n  -V, --version  Show the version\n"));
+  fputs (_("\nRun 'laprof-cli COMMAND --help' for the options of a command.\n"), out);
+  fputs (_("Options:\n  -h, --help     Show this help\n  -V, --version  Show the version\n"), out);
 }
 
 int
@@ -65,7 +65,13 @@ main (int    argc,
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     if (g_str_equal (name, commands[i].name))
-      return commands[i].func (argc - 1, argv + 1);
+      {
+        /* so that --help and errors say "laprof-cli merge" */
+        g_autofree char *prgname = g_strdup_printf ("laprof-cli %s", name);
+
+        g_set_prgname (prgname);
+        return commands[i].func (argc - 1, argv + 1);
+      }
 
   fprintf (stderr, _("laprof-cli: '%s' is not a command. Run 'laprof-cli --help' for the list.\n"), name);
   return LP_CLI_EXIT_ERROR;

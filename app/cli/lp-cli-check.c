@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <stdio.h>
 
 #include "lp-cli.h"
@@ -47,8 +48,8 @@ check_one (const char *path,
     printf (_("%s: valid folded report\n"), name);
   else
     printf (g_dngettext (NULL,
-                         "%s: folded report, %" G_GUINT64_FORMAT " line skipped\n",
-                         "%s: folded report, %" G_GUINT64_FORMAT " lines skipped\n",
+                         "%s: folded report, %" PRIu64 " line skipped\n",
+                         "%s: folded report, %" PRIu64 " lines skipped\n",
                          n_skipped),
             name, n_skipped);
 
@@ -64,8 +65,8 @@ check_one (const char *path,
       printf ("  %-16s %u\n", _("unique stacks"), lp_folded_get_n_stacks (folded));
       printf ("  %-16s %u\n", _("unique frames"), lp_folded_get_n_frames (folded));
       printf ("  %-16s %u\n", _("max depth"), lp_folded_get_max_depth (folded));
-      printf ("  %-16s %" G_GUINT64_FORMAT "\n", _("lines"), lp_folded_reader_get_n_lines (reader));
-      printf ("  %-16s %" G_GUINT64_FORMAT "\n", _("skipped lines"), n_skipped);
+      printf ("  %-16s %" PRIu64 "\n", _("lines"), lp_folded_reader_get_n_lines (reader));
+      printf ("  %-16s %" PRIu64 "\n", _("skipped lines"), n_skipped);
     }
 
   return strict && n_skipped > 0 ? LP_CLI_EXIT_INVALID : LP_CLI_EXIT_OK;
@@ -89,7 +90,7 @@ lp_cli_check (int    argc,
     { NULL }
   };
 
-  context = g_option_context_new (_("FILE… — validate folded reports and summarize them"));
+  context = g_option_context_new (_("— validate folded reports and summarize them"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_description (context,
     _("Reads each FILE (\"-\" for standard input) as a folded report and prints the total\n"

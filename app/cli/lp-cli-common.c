@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <stdio.h>
 
 #include "lp-cli.h"
@@ -53,22 +54,22 @@ lp_cli_print_skips (const char           *name,
 
   skips = lp_folded_reader_get_skips (reader, &n_kept);
   for (guint i = 0; i < n_kept && i < max_shown; i++)
-    fprintf (stderr, _("%s:%" G_GUINT64_FORMAT ": skipped: %s\n"),
+    fprintf (stderr, _("%s:%" PRIu64 ": skipped: %s\n"),
              name, skips[i].line, lp_folded_skip_reason_to_string (skips[i].reason));
   if (n_skipped > max_shown)
-    fprintf (stderr, _("%s: … and %" G_GUINT64_FORMAT " more skipped lines\n"),
+    fprintf (stderr, _("%s: … and %" PRIu64 " more skipped lines\n"),
              name, n_skipped - max_shown);
 
   fprintf (stderr, g_dngettext (NULL,
-                                "%s: %" G_GUINT64_FORMAT " line skipped of %" G_GUINT64_FORMAT ":\n",
-                                "%s: %" G_GUINT64_FORMAT " lines skipped of %" G_GUINT64_FORMAT ":\n",
+                                "%s: %" PRIu64 " line skipped of %" PRIu64 ":\n",
+                                "%s: %" PRIu64 " lines skipped of %" PRIu64 ":\n",
                                 n_skipped),
            name, n_skipped, lp_folded_reader_get_n_lines (reader));
   for (guint r = 0; r < LP_FOLDED_SKIP_N_REASONS; r++)
     {
       guint64 n = lp_folded_reader_get_n_skipped_for (reader, r);
       if (n > 0)
-        fprintf (stderr, "  %10" G_GUINT64_FORMAT "  %s\n", n, lp_folded_skip_reason_to_string (r));
+        fprintf (stderr, "  %10" PRIu64 "  %s\n", n, lp_folded_skip_reason_to_string (r));
     }
 }
 

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -71,7 +72,7 @@ lp_cli_merge (int    argc,
     { NULL }
   };
 
-  context = g_option_context_new (_("REPORT… — merge folded reports into one"));
+  context = g_option_context_new (_("— merge folded reports into one"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_description (context,
     _("Adds up the counts of the same stack across all REPORTs (\"-\" reads standard\n"
@@ -155,7 +156,8 @@ lp_cli_merge (int    argc,
     {
       lp_folded_format_count (lp_folded_get_total (merged), buf);
       fprintf (stderr,
-               _("Merged %u reports: %u stacks, %s samples, %" G_GUINT64_FORMAT " lines skipped%s%s\n"),
+               _("Merged %u reports: %u stacks, %s samples, %" PRIu64 " lines skipped%s%s
+"),
                n_reports, lp_folded_get_n_stacks (merged), buf, n_skipped,
                output != NULL && !g_str_equal (output, "-") ? _(" → ") : "",
                output != NULL && !g_str_equal (output, "-") ? output : "");

@@ -1,0 +1,124 @@
+/* bench-folded.c: how fast a large folded report is read and aggregated.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * usage: bench-folded FILE [ROUNDS [GENERATOR]]
+ * Makes FILE with GENERATOR (bench/gen-folded) if it does not exist, then
+ * reads it ROUNDS times (default 5) into a fresh aggregate, then writes
+ * the sorted report once, and times `LC_ALL=C sort | awk` merging the same
+ * file as the reference a flamegraph.pl user would reach for. */
+#include <glib.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lp-folded.h"
+#include "lp-folded-reader.h"
+
+static int
+compare_doubles (const void *a,
+                 const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LpFolded) kept = NULL;
+  g_autofree char *cmd = NULL;
+  g_autofree char *quoted = NULL;
+  g_autofree double *times = NULL;
+  struct stat st;
+  struct rusage ru;
+  guint rounds = 5;
+  double mb, t0, write_s, sort_s;
+  int devnull, status;
+
+  if (argc < 2)
+    {
+      fprintf (stderr, "usage: bench-folded FILE [ROUNDS [GENERATOR]]\n");
+      return 2;
+    }
+  if (argc > 2)
+    rounds = MAX (1, atoi (argv[2]));
+  if (stat (argv[1], &st) != 0 && argc > 3)
+    {
+      const char *gen_argv[] = { argv[3], argv[1], "140", NULL };
+
+      if (!g_spawn_sync (NULL, (char **) gen_argv, NULL, G_SPAWN_CHILD_INHERITS_STDIN,
+                         NULL, NULL, NULL, NULL, &status, &error) ||
+          !g_spawn_check_wait_status (status, &error))
+        {
+          fprintf (stderr, "bench-folded: could not make %s: %s\n", argv[1], error->message);
+          return 1;
+        }
+    }
+  if (stat (argv[1], &st) != 0)
+    {
+      perror (argv[1]);
+      return 2;
+    }
+  mb = st.st_size / 1e6;
+  times = g_new (double, rounds);
+
+  for (guint r = 0; r < rounds; r++)
+    {
+      g_autoptr(LpFolded) folded = lp_folded_new ();
+      g_autoptr(LpFoldedReader) reader = lp_folded_reader_new (folded, LP_FOLDED_READER_DEFAULT);
+
+      t0 = g_get_monotonic_time () / 1e6;
+      if (!lp_folded_reader_read_file (reader, argv[1], &error))
+        {
+          fprintf (stderr, "bench-folded: %s\n", error->message);
+          return 1;
+        }
+      times[r] = g_get_monotonic_time () / 1e6 - t0;
+      printf ("round %u: read+aggregate %.3f s (%.0f MB/s)\n", r + 1, times[r], mb / times[r]);
+      if (r == rounds - 1)
+        kept = g_steal_pointer (&folded);
+    }
+  qsort (times, rounds, sizeof (double), compare_doubles);
+
+  getrusage (RUSAGE_SELF, &ru);
+
+  devnull = open ("/dev/null", O_WRONLY);
+  t0 = g_get_monotonic_time () / 1e6;
+  if (!lp_folded_write_fd (kept, devnull, &error))
+    {
+      fprintf (stderr, "bench-folded: %s\n", error->message);
+      return 1;
+    }
+  write_s = g_get_monotonic_time () / 1e6 - t0;
+  close (devnull);
+
+  quoted = g_shell_quote (argv[1]);
+  cmd = g_strdup_printf ("sh -c 'LC_ALL=C sort -S 1G %s | LC_ALL=C awk \"{ n = \\$NF; "
+                         "s = substr(\\$0, 1, length(\\$0) - length(n) - 1); if (s == p) c += n; "
+                         "else { if (NR > 1) print p, c; p = s; c = n } } END { print p, c }\" > /dev/null'",
+                         quoted);
+  t0 = g_get_monotonic_time () / 1e6;
+  if (!g_spawn_command_line_sync (cmd, NULL, NULL, &status, &error))
+    {
+      fprintf (stderr, "bench-folded: %s\n", error->message);
+      return 1;
+    }
+  sort_s = g_get_monotonic_time () / 1e6 - t0;
+
+  printf ("\nfile:            %s (%.1f MB)\n", argv[1], mb);
+  printf ("stacks:          %u unique, %u frames, max depth %u, %.0f samples\n",
+          lp_folded_get_n_stacks (kept), lp_folded_get_n_frames (kept),
+          lp_folded_get_max_depth (kept), lp_folded_get_total (kept));
+  printf ("read+aggregate:  best %.3f s, median %.3f s over %u rounds (%.0f MB/s best)\n",
+          times[0], times[rounds / 2], rounds, mb / times[0]);
+  printf ("peak RSS:        %.1f MB\n", ru.ru_maxrss / 1024.0);
+  printf ("write sorted:    %.3f s\n", write_s);
+  printf ("sort|awk merge:  %.3f s (reference; laprof read+aggregate+write is %.1fx faster)\n",
+          sort_s, sort_s / (times[rounds / 2] + write_s));
+  return 0;
+}
