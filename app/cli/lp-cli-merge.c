@@ -156,8 +156,7 @@ lp_cli_merge (int    argc,
     {
       lp_folded_format_count (lp_folded_get_total (merged), buf);
       fprintf (stderr,
-               _("Merged %u reports: %u stacks, %s samples, %" PRIu64 " lines skipped%s%s
-"),
+               _("Merged %u reports: %u stacks, %s samples, %" PRIu64 " lines skipped%s%s\n"),
                n_reports, lp_folded_get_n_stacks (merged), buf, n_skipped,
                output != NULL && !g_str_equal (output, "-") ? _(" → ") : "",
                output != NULL && !g_str_equal (output, "-") ? output : "");
