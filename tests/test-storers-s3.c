@@ -152,6 +152,43 @@ test_upload_identical (Fixture       *fx,
   }
   g_assert_nonnull (got);
   g_assert_cmpmem (got, len, g_bytes_get_data (report, NULL), g_bytes_get_size (report));
+
+  /* stored as text/plain */
+  {
+    const char *key = location + strlen ("s3://" GATE_BUCKET "/");
+    const char *args[] = { "s3api", "head-object", "--bucket", GATE_BUCKET, "--key", key, NULL };
+    g_autofree char *head = storers_test_aws (gate, args, NULL);
+
+    g_assert_nonnull (head);
+    g_assert_true (strstr (head, "\"ContentType\": \"text/plain\"") != NULL);
+  }
+}
+
+/* A report of several MiB (curl sends "Expect: 100-continue" past 1 MiB). */
+static void
+test_upload_large (Fixture       *fx,
+                   gconstpointer  data)
+{
+  GString *text = g_string_new (NULL);
+  g_autoptr(GBytes) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *location = NULL;
+  g_autofree char *got = NULL;
+  gsize len = 0;
+
+  NEED_GATE ();
+  for (guint i = 0; text->len < 3 * 1024 * 1024; i++)
+    g_string_append_printf (text, "main;worker_%u;compute;inner_loop_%u %u\n", i % 97, i, i % 13 + 1);
+  report = g_string_free_to_bytes (text);
+  g_assert_true (store ("s3://" GATE_BUCKET "/large/", report, &location, NULL, &error));
+  g_assert_no_error (error);
+  {
+    const char *args[] = { "s3", "cp", location, "-", NULL };
+    got = storers_test_aws (gate, args, &len);
+  }
+  g_assert_nonnull (got);
+  g_assert_cmpuint (len, ==, g_bytes_get_size (report));
+  g_assert_true (memcmp (got, g_bytes_get_data (report, NULL), len) == 0);
 }
 
 /* Keys that need encoding in the path: spaces, '+', '=', '&', UTF-8. */
@@ -455,6 +492,25 @@ test_merge_aws_uploaded (Fixture       *fx,
   }
   g_assert_cmpint (status, ==, 0);
   g_assert_cmpstr (out, ==, local);  /* the same as merging the directory */
+
+  /* merge --store: the merged report goes to S3 too, and reads back the same */
+  {
+    const char *args[] = { "merge", "-q", "s3://" GATE_BUCKET "/awsup/", "--store", "s3://" GATE_BUCKET "/merged/", NULL };
+    g_autofree char *out2 = NULL;
+    g_autofree char *err2 = NULL;
+    g_autofree char *back = NULL;
+
+    status = storers_test_run_cli (args, env, &out2, &err2);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_cmpstr (out2, ==, out);
+    g_assert_true (strstr (err2, "Stored s3://reports/merged/") != NULL);
+    {
+      const char *args2[] = { "merge", "s3://" GATE_BUCKET "/merged/", NULL };
+      status = storers_test_run_cli (args2, env, &back, NULL);
+    }
+    g_assert_cmpint (status, ==, 0);
+    g_assert_cmpstr (back, ==, out);
+  }
 }
 
 /* Over 1,000 objects: ListObjectsV2 pages, and every report is merged. */
@@ -600,6 +656,7 @@ main (int    argc,
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/storers/s3/upload-identical", test_upload_identical);
+  ADD ("/storers/s3/upload-large", test_upload_large);
   ADD ("/storers/s3/odd-keys", test_odd_keys);
   ADD ("/storers/s3/wrong-secret", test_wrong_secret);
   ADD ("/storers/s3/unknown-key", test_unknown_key);

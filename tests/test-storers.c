@@ -484,6 +484,26 @@ test_fs_unwritable (void)
   g_assert_cmpuint (spooled->len, ==, 1);
   g_assert_true (g_str_has_prefix (((LpSpoolEntry *) spooled->pdata[0])->location, dest));
 
+  /* still broken: the report stays in the spool */
+  g_clear_error (&error);
+  g_assert_false (lp_spool_send (spooled->pdata[0], &error));
+  g_assert_error (error, LP_STORER_ERROR, LP_STORER_ERROR_IO);
+  g_clear_error (&error);
+  g_assert_cmpuint (count_files (spool), ==, 2);  /* the report and its .dest */
+
+  /* fixed: sent where it belonged, byte for byte, and gone from the spool */
+  g_assert_cmpint (g_unlink (file), ==, 0);
+  g_assert_true (lp_spool_send (spooled->pdata[0], &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_files (spool), ==, 0);
+  {
+    g_autofree char *sent = NULL;
+    gsize len;
+
+    g_assert_true (g_file_get_contents (((LpSpoolEntry *) spooled->pdata[0])->location, &sent, &len, NULL));
+    g_assert_cmpmem (sent, len, g_bytes_get_data (report, NULL), g_bytes_get_size (report));
+  }
+
   g_unsetenv ("LAPROF_SPOOL_DIR");
   storers_test_rm_rf (base);
 }

@@ -53,8 +53,7 @@ command_from_file_name (const char *path)
 }
 
 static int
-upload_spool (const char *dest_override,
-              gboolean    quiet)
+upload_spool (gboolean quiet)
 {
   g_autofree char *spool_dir = lp_spool_get_dir ();
   g_autoptr(GPtrArray) entries = NULL;
@@ -142,7 +141,7 @@ lp_cli_upload (int    argc,
           lp_cli_error ("upload", _("--spool takes no report and no destination"));
           return LP_CLI_EXIT_ERROR;
         }
-      return upload_spool (NULL, quiet);
+      return upload_spool (quiet);
     }
   if (to == NULL && n_files >= 2)
     {
@@ -178,7 +177,10 @@ lp_cli_upload (int    argc,
           }
         g_ptr_array_add (reports, g_bytes_new_take (g_steal_pointer (&data), len));
         if (g_stat (args[i], &st) == 0)
-          g_ptr_array_add (mtimes, g_date_time_new_from_unix_utc (st.st_mtime));
+          {
+            g_autoptr(GDateTime) secs = g_date_time_new_from_unix_utc (st.st_mtim.tv_sec);
+            g_ptr_array_add (mtimes, g_date_time_add (secs, st.st_mtim.tv_nsec / 1000));
+          }
         else
           g_ptr_array_add (mtimes, g_date_time_new_now_utc ());
       }
