@@ -19,6 +19,8 @@ struct _LpS3Client
   guint        base_delay_ms;
   guint        stall_timeout_s;
   LpS3Stats    stats;
+  gboolean   (*transfer_func) (guint64 done, guint64 total, gpointer user_data);
+  gpointer     transfer_data;
 };
 
 static gpointer
@@ -89,6 +91,28 @@ lp_s3_client_get_stats (LpS3Client *self,
                         LpS3Stats  *stats)
 {
   *stats = self->stats;
+}
+
+void
+lp_s3_client_set_transfer_func (LpS3Client *self,
+                                gboolean  (*func) (guint64 done, guint64 total, gpointer user_data),
+                                gpointer    user_data)
+{
+  self->transfer_func = func;
+  self->transfer_data = user_data;
+}
+
+static int
+on_transfer (void       *user_data,
+             curl_off_t  dltotal,
+             curl_off_t  dlnow,
+             curl_off_t  ultotal,
+             curl_off_t  ulnow)
+{
+  LpS3Client *self = user_data;
+
+  /* non-zero makes curl stop with CURLE_ABORTED_BY_CALLBACK */
+  return self->transfer_func ((guint64) ulnow, (guint64) ultotal, self->transfer_data) ? 0 : 1;
 }
 
 char *
@@ -470,6 +494,12 @@ request (LpS3Client  *self,
           curl_easy_setopt (self->curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t) len);
         }
       curl_easy_setopt (self->curl, CURLOPT_HTTPHEADER, headers);
+      if (self->transfer_func != NULL && body != NULL)
+        {
+          curl_easy_setopt (self->curl, CURLOPT_XFERINFOFUNCTION, on_transfer);
+          curl_easy_setopt (self->curl, CURLOPT_XFERINFODATA, self);
+          curl_easy_setopt (self->curl, CURLOPT_NOPROGRESS, 0L);
+        }
 
       self->stats.requests++;
       rc = curl_easy_perform (self->curl);
@@ -481,6 +511,13 @@ request (LpS3Client  *self,
 
       if (rc == CURLE_OK && status >= 200 && status < 300)
         return g_steal_pointer (&answer);
+
+      if (rc == CURLE_ABORTED_BY_CALLBACK)
+        {
+          g_set_error (error, LP_STORER_ERROR, LP_STORER_ERROR_CANCELLED,
+                       _("%s s3://%s/%s was cancelled"), method, bucket, key != NULL ? key : "");
+          return NULL;
+        }
 
       transient = rc != CURLE_OK ? curl_code_is_transient (rc) : status_is_transient (status);
       if (!transient || attempt >= self->max_attempts)
@@ -506,6 +543,13 @@ request (LpS3Client  *self,
         delay = delay / 2 + (delay > 1 ? g_random_int_range (0, (gint32) (delay / 2) + 1) : 0);
         self->stats.retries++;
         g_usleep (delay * 1000);
+        if (self->transfer_func != NULL && body != NULL &&
+            !self->transfer_func (0, len, self->transfer_data))
+          {
+            g_set_error (error, LP_STORER_ERROR, LP_STORER_ERROR_CANCELLED,
+                         _("%s s3://%s/%s was cancelled"), method, bucket, key != NULL ? key : "");
+            return NULL;
+          }
       }
     }
 }

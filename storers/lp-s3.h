@@ -36,6 +36,12 @@ void        lp_s3_client_set_retry   (LpS3Client *self,
 void        lp_s3_client_get_stats   (LpS3Client *self,
                                       LpS3Stats  *stats);
 
+/* lp_s3_client_set_transfer_func: upload progress of each PUT; returning
+ * FALSE cancels it (LP_STORER_ERROR_CANCELLED, no retry). */
+void        lp_s3_client_set_transfer_func (LpS3Client *self,
+                                            gboolean  (*func) (guint64 done, guint64 total, gpointer user_data),
+                                            gpointer    user_data);
+
 /* lp_s3_put_object: PUT @body as @key with Content-Type text/plain. */
 gboolean    lp_s3_put_object         (LpS3Client  *self,
                                       const char  *bucket,

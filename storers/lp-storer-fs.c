@@ -119,8 +119,18 @@ fs_store (LpStorer            *storer,
   g_autoptr(GError) store_error = NULL;
   g_autoptr(GError) spool_error = NULL;
 
+  if (storer->transfer_func != NULL &&
+      !storer->transfer_func (0, g_bytes_get_size (report), storer->transfer_data))
+    {
+      g_set_error (error, LP_STORER_ERROR, LP_STORER_ERROR_CANCELLED, _("Cancelled"));
+      return FALSE;
+    }
   if (lp_storer_fs_write (storer, name, report, location, &store_error))
-    return TRUE;
+    {
+      if (storer->transfer_func != NULL)
+        storer->transfer_func (g_bytes_get_size (report), g_bytes_get_size (report), storer->transfer_data);
+      return TRUE;
+    }
 
   /* never lose a report: keep it in the spool, unless that is where it failed */
   spool_dir = lp_spool_get_dir ();

@@ -60,6 +60,17 @@ lp_storer_s3_build_key (const char         *prefix,
                           g_random_int (), command);
 }
 
+static gboolean
+forward_transfer (guint64  done,
+                  guint64  total,
+                  gpointer user_data)
+{
+  LpStorer *storer = user_data;
+
+  return storer->transfer_func == NULL ||
+         storer->transfer_func (done, total, storer->transfer_data);
+}
+
 gboolean
 lp_storer_s3_put (LpStorer    *storer,
                   const char  *key,
@@ -86,10 +97,17 @@ s3_store (LpStorer            *storer,
   g_autoptr(GError) put_error = NULL;
   g_autoptr(GError) spool_error = NULL;
 
+  lp_s3_client_set_transfer_func (self->client, storer->transfer_func ? forward_transfer : NULL, storer);
   if (lp_s3_put_object (self->client, self->bucket, key, report, &put_error))
     {
       *location = g_steal_pointer (&url);
       return TRUE;
+    }
+  if (g_error_matches (put_error, LP_STORER_ERROR, LP_STORER_ERROR_CANCELLED))
+    {
+      /* the caller asked for it and still has the report */
+      g_propagate_error (error, g_steal_pointer (&put_error));
+      return FALSE;
     }
 
   /* never lose a report: it waits in the spool for 'laprof-cli upload --spool' */

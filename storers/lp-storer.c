@@ -174,6 +174,16 @@ lp_storer_load_all (LpStorer              *self,
 }
 
 void
+lp_storer_set_transfer_func (LpStorer             *self,
+                             LpStorerTransferFunc  func,
+                             gpointer              user_data)
+{
+  g_return_if_fail (self != NULL);
+  self->transfer_func = func;
+  self->transfer_data = user_data;
+}
+
+void
 lp_storer_free (LpStorer *self)
 {
   if (self == NULL)

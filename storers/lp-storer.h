@@ -22,6 +22,7 @@ typedef enum
   LP_STORER_ERROR_TRANSIENT,           /* network or 5xx/429, still failing after the retries */
   LP_STORER_ERROR_PROTOCOL,            /* any other HTTP answer, or one that makes no sense */
   LP_STORER_ERROR_UNSUPPORTED,         /* this storer cannot do that (e.g. list) */
+  LP_STORER_ERROR_CANCELLED,           /* the transfer function asked to stop */
 } LpStorerError;
 
 /* What a report is about; goes into its file name or key. */
@@ -33,6 +34,14 @@ typedef struct
 } LpReportMeta;
 
 typedef struct _LpStorer      LpStorer;
+
+/* LpStorerTransferFunc: @done of @total bytes of a report sent so far;
+ * called from the thread that stores, during the transfer. Return FALSE
+ * to cancel: the store then fails with LP_STORER_ERROR_CANCELLED and the
+ * report is not spooled (the caller still has it). */
+typedef gboolean (*LpStorerTransferFunc) (guint64  done,
+                                          guint64  total,
+                                          gpointer user_data);
 typedef struct _LpStorerClass LpStorerClass;
 
 /* lp_storer_progress: called while listing or fetching many reports,
@@ -71,7 +80,9 @@ struct _LpStorerClass
 /* Every storer starts with this; backends embed it as their first member. */
 struct _LpStorer
 {
-  const LpStorerClass *klass;
+  const LpStorerClass  *klass;
+  LpStorerTransferFunc  transfer_func;
+  gpointer              transfer_data;
 };
 
 /* lp_storer_new_for_destination: a storer for @dest: "s3://bucket/prefix/"
@@ -131,6 +142,12 @@ gboolean    lp_storer_load_all            (LpStorer              *self,
                                            LpStorerProgressFunc   progress,
                                            gpointer               user_data,
                                            GError               **error);
+
+/* lp_storer_set_transfer_func: progress of each store (and a way to cancel
+ * it), e.g. for a progress bar; NULL for none. */
+void        lp_storer_set_transfer_func   (LpStorer              *self,
+                                           LpStorerTransferFunc   func,
+                                           gpointer               user_data);
 
 void        lp_storer_free                (LpStorer *self);
 

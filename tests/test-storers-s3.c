@@ -191,6 +191,63 @@ test_upload_large (Fixture       *fx,
   g_assert_true (memcmp (got, g_bytes_get_data (report, NULL), len) == 0);
 }
 
+static gboolean
+count_progress (guint64  done,
+                guint64  total,
+                gpointer user_data)
+{
+  guint64 *last = user_data;
+
+  g_assert_cmpuint (done, >=, last[0]);
+  last[0] = done;
+  last[1] = total;
+  last[2]++;
+  return TRUE;
+}
+
+static gboolean
+cancel_at_once (guint64  done,
+                guint64  total,
+                gpointer user_data)
+{
+  return FALSE;
+}
+
+/* Progress for a progress bar, and cancelling, as the GUI uses them. */
+static void
+test_progress_and_cancel (Fixture       *fx,
+                          gconstpointer  data)
+{
+  g_autoptr(GBytes) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LpStorer) storer = NULL;
+  g_autofree char *location = NULL;
+  guint64 seen[3] = { 0, 0, 0 };
+  GString *text = g_string_new (NULL);
+  guint puts;
+
+  NEED_GATE ();
+  for (guint i = 0; text->len < 2 * 1024 * 1024; i++)
+    g_string_append_printf (text, "main;f_%u %u\n", i, i % 5 + 1);
+  report = g_string_free_to_bytes (text);
+
+  storer = lp_storer_new_for_destination ("s3://" GATE_BUCKET "/progress/", &error);
+  g_assert_no_error (error);
+  lp_storer_set_transfer_func (storer, count_progress, seen);
+  g_assert_true (lp_storer_store (storer, report, NULL, &location, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (seen[0], ==, g_bytes_get_size (report));
+  g_assert_cmpuint (seen[1], ==, g_bytes_get_size (report));
+  g_assert_cmpuint (seen[2], >, 1);
+
+  puts = storers_test_gate_stat (gate, "puts");
+  lp_storer_set_transfer_func (storer, cancel_at_once, NULL);
+  g_assert_false (lp_storer_store (storer, report, NULL, NULL, &error));
+  g_assert_error (error, LP_STORER_ERROR, LP_STORER_ERROR_CANCELLED);
+  g_assert_cmpuint (storers_test_gate_stat (gate, "puts"), ==, puts);  /* nothing stored */
+  g_assert_cmpuint (spool_count (fx), ==, 0);                          /* nor spooled */
+}
+
 /* Keys that need encoding in the path: spaces, '+', '=', '&', UTF-8. */
 static void
 test_odd_keys (Fixture       *fx,
@@ -657,6 +714,7 @@ main (int    argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/storers/s3/upload-identical", test_upload_identical);
   ADD ("/storers/s3/upload-large", test_upload_large);
+  ADD ("/storers/s3/progress-and-cancel", test_progress_and_cancel);
   ADD ("/storers/s3/odd-keys", test_odd_keys);
   ADD ("/storers/s3/wrong-secret", test_wrong_secret);
   ADD ("/storers/s3/unknown-key", test_unknown_key);
