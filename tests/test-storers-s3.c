@@ -393,6 +393,22 @@ test_retry_500 (Fixture       *fx,
 }
 
 static void
+test_retry_429 (Fixture       *fx,
+                gconstpointer  data)
+{
+  g_autoptr(GBytes) report = sample_report ();
+  g_autoptr(GError) error = NULL;
+  LpS3Stats stats;
+
+  NEED_GATE ();
+  storers_test_gate_fault (gate, 429, 1);  /* slow down */
+  g_assert_true (store ("s3://" GATE_BUCKET "/flaky/", report, NULL, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.retries, ==, 1);
+  g_assert_cmpuint (spool_count (fx), ==, 0);
+}
+
+static void
 test_retry_dropped (Fixture       *fx,
                     gconstpointer  data)
 {
@@ -610,6 +626,19 @@ test_pagination (Fixture       *fx,
   g_assert_cmpint (status, ==, 0);
   g_assert_cmpstr (out, ==, "main;tick 1001\n");
   g_assert_true (strstr (err, "1001 reports") != NULL);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* a listing that is refused writes nothing and fails */
+  {
+    const char *args[] = { "merge", "s3://" GATE_BUCKET "/many/", NULL };
+    const char *bad_env[] = { "AWS_SECRET_ACCESS_KEY=wrong", NULL };
+    status = storers_test_run_cli (args, bad_env, &out, &err);
+  }
+  g_assert_cmpint (status, ==, 2);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_true (strstr (err, "SignatureDoesNotMatch") != NULL);
+  g_assert_true (strstr (err, "Nothing was written") != NULL);
 }
 
 /* laprof-cli upload: a wrong secret leaves the report in the spool; --spool sends it later. */
@@ -722,6 +751,7 @@ main (int    argc,
   ADD ("/storers/s3/wrong-region", test_wrong_region);
   ADD ("/storers/s3/server-down", test_server_down);
   ADD ("/storers/s3/retry-500-twice", test_retry_500);
+  ADD ("/storers/s3/retry-429", test_retry_429);
   ADD ("/storers/s3/retry-dropped-connection", test_retry_dropped);
   ADD ("/storers/s3/retry-timeout", test_retry_timeout);
   ADD ("/storers/s3/retry-exhausted", test_retry_exhausted);
