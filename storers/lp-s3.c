@@ -503,6 +503,9 @@ request (LpS3Client  *self,
 
       self->stats.requests++;
       rc = curl_easy_perform (self->curl);
+      /* the handle outlives errbuf and the header list */
+      curl_easy_setopt (self->curl, CURLOPT_ERRORBUFFER, NULL);
+      curl_easy_setopt (self->curl, CURLOPT_HTTPHEADER, NULL);
       curl_slist_free_all (headers);
       if (token_header != NULL)
         memset (token_header, 0, strlen (token_header));

@@ -730,6 +730,34 @@ test_cli_upload_dir (Fixture       *fx,
   }
   g_assert_cmpint (status, ==, 2);
   g_assert_true (strstr (err, "Nothing was stored") != NULL);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* the destination forgotten: the last report is not made a directory */
+  {
+    const char *args[] = { "upload", file, junk, NULL };
+    status = storers_test_run_cli (args, env, &out, &err);
+  }
+  g_assert_cmpint (status, ==, 2);
+  g_assert_true (strstr (err, "is a file") != NULL);
+  g_assert_true (g_file_test (junk, G_FILE_TEST_IS_REGULAR));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* a directory of reports: each *.folded in it */
+  {
+    g_autofree char *indir = g_build_filename (fx->aws_dir, "in", NULL);
+    g_autofree char *dest2 = g_build_filename (fx->aws_dir, "out2", NULL);
+    const char *args[] = { "upload", indir, dest2, NULL };
+
+    g_mkdir (indir, 0755);
+    write_report (indir, "one.folded", "a 1\n");
+    write_report (indir, "two.folded", "b 2\n");
+    write_report (indir, "skip.txt", "c 3\n");
+    status = storers_test_run_cli (args, env, &out, &err);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_true (strstr (err, "Stored 2 of 2 reports") != NULL);
+  }
 }
 
 int

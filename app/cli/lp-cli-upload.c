@@ -99,6 +99,7 @@ lp_cli_upload (int    argc,
   g_autoptr(LpStorer) storer = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) args = NULL;
+  g_autoptr(GPtrArray) inputs = NULL;
   g_autofree char *to = NULL;
   gboolean spool = FALSE;
   gboolean quiet = FALSE;
@@ -119,7 +120,8 @@ lp_cli_upload (int    argc,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_description (context,
     _("DEST is a directory (created if missing; files are written atomically) or\n"
-      "s3://bucket/prefix/. Each report gets a new name: for S3,\n"
+      "s3://bucket/prefix/. A directory among the REPORTs stands for the *.folded\n"
+      "files in it. Each report gets a new name: for S3,\n"
       "<prefix><UTC time>-<8 random hex>-<name>.folded.\n\n"
       "S3 credentials are found as the AWS tools find them: AWS_ACCESS_KEY_ID,\n"
       "AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, else the profile AWS_PROFILE (or\n"
@@ -153,6 +155,30 @@ lp_cli_upload (int    argc,
       lp_cli_error ("upload", _("usage: laprof-cli upload REPORT… DEST (or --to DEST, or --spool)"));
       return LP_CLI_EXIT_ERROR;
     }
+  /* "upload a.folded b.folded" forgot the destination: do not make b.folded one */
+  if (!lp_storer_is_s3_destination (to) && g_file_test (to, G_FILE_TEST_EXISTS) &&
+      !g_file_test (to, G_FILE_TEST_IS_DIR))
+    {
+      lp_cli_error ("upload", _("the destination %s is a file; give a directory or s3://bucket/prefix/ last"), to);
+      return LP_CLI_EXIT_ERROR;
+    }
+
+  /* a directory among the reports stands for the *.folded files in it */
+  {
+    g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+    g_auto(GStrv) given = NULL;
+
+    for (guint i = 0; i < n_files; i++)
+      g_strv_builder_add (builder, args[i]);
+    given = g_strv_builder_end (builder);
+    inputs = lp_cli_expand_inputs (given, &error);
+    if (inputs == NULL)
+      {
+        lp_cli_error ("upload", "%s", error->message);
+        return LP_CLI_EXIT_ERROR;
+      }
+    n_files = inputs->len;
+  }
 
   /* read every report first: nothing is stored if one is no report */
   {
@@ -161,22 +187,23 @@ lp_cli_upload (int    argc,
 
     for (guint i = 0; i < n_files; i++)
       {
+        const char *path = inputs->pdata[i];
         g_autoptr(LpFolded) folded = lp_folded_new ();
         g_autoptr(LpFoldedReader) reader = lp_folded_reader_new (folded, LP_FOLDED_READER_DEFAULT);
         g_autofree char *data = NULL;
         gsize len;
         GStatBuf st;
 
-        if (!g_file_get_contents (args[i], &data, &len, &error) ||
+        if (!g_file_get_contents (path, &data, &len, &error) ||
             !lp_folded_reader_feed (reader, data, len, &error) ||
             !lp_folded_reader_finish (reader, &error))
           {
-            lp_cli_error ("upload", "%s: %s", args[i], error->message);
+            lp_cli_error ("upload", "%s: %s", path, error->message);
             fprintf (stderr, _("Nothing was stored.\n"));
             return LP_CLI_EXIT_ERROR;
           }
         g_ptr_array_add (reports, g_bytes_new_take (g_steal_pointer (&data), len));
-        if (g_stat (args[i], &st) == 0)
+        if (g_stat (path, &st) == 0)
           {
             g_autoptr(GDateTime) secs = g_date_time_new_from_unix_utc (st.st_mtim.tv_sec);
             g_ptr_array_add (mtimes, g_date_time_add (secs, st.st_mtim.tv_nsec / 1000));
@@ -195,7 +222,8 @@ lp_cli_upload (int    argc,
 
     for (guint i = 0; i < n_files; i++)
       {
-        g_autofree char *command = command_from_file_name (args[i]);
+        const char *path = inputs->pdata[i];
+        g_autofree char *command = command_from_file_name (path);
         g_autofree char *location = NULL;
         g_autoptr(GError) local_error = NULL;
         LpReportMeta meta = { command, 0, mtimes->pdata[i] };
@@ -206,7 +234,7 @@ lp_cli_upload (int    argc,
             printf ("%s\n", location);
           }
         else
-          lp_cli_error ("upload", "%s: %s", args[i], local_error->message);
+          lp_cli_error ("upload", "%s: %s", path, local_error->message);
       }
   }
 
