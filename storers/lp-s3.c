@@ -478,6 +478,8 @@ request (LpS3Client  *self,
       curl_easy_setopt (self->curl, CURLOPT_WRITEFUNCTION, write_body);
       curl_easy_setopt (self->curl, CURLOPT_WRITEDATA, answer);
       curl_easy_setopt (self->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+      /* a key is a name, not a path: "a/../b" must reach S3 as it is */
+      curl_easy_setopt (self->curl, CURLOPT_PATH_AS_IS, 1L);
 
       headers = curl_slist_append (headers, hash_header);
       if (self->config->session_token != NULL)
