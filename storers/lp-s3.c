@@ -359,8 +359,11 @@ status_is_transient (long status)
 
 static const char *
 hint_for (const char *code,
-          long        status)
+          long        status,
+          const char *method)
 {
+  if (g_strcmp0 (code, "RequestTimeTooSkewed") == 0)
+    return _("check this computer's clock");
   if (g_strcmp0 (code, "SignatureDoesNotMatch") == 0)
     return _("check the secret access key");
   if (g_strcmp0 (code, "InvalidAccessKeyId") == 0)
@@ -370,7 +373,8 @@ hint_for (const char *code,
   if (g_strcmp0 (code, "NoSuchBucket") == 0)
     return _("check the bucket name; the bucket must exist");
   if (g_strcmp0 (code, "AccessDenied") == 0 || status == 403)
-    return _("check that these credentials may write to this bucket");
+    return g_str_equal (method, "PUT") ? _("check that these credentials may write to this bucket")
+                                       : _("check that these credentials may read this bucket");
   if (g_strcmp0 (code, "AuthorizationHeaderMalformed") == 0 ||
       g_strcmp0 (code, "PermanentRedirect") == 0)
     return _("check the region (AWS_REGION)");
@@ -406,7 +410,7 @@ set_http_error (LpS3Client  *self,
   else
     code = LP_STORER_ERROR_PROTOCOL;
 
-  hint = hint_for (xml.code, status);
+  hint = hint_for (xml.code, status, method);
   /* "…signing method." + "; hint": one sentence, not ".;" */
   if (xml.message != NULL)
     {
