@@ -18,6 +18,7 @@ typedef struct
 static const Command commands[] = {
   { "check", lp_cli_check, N_("Validate a folded report and summarize it") },
   { "merge", lp_cli_merge, N_("Merge folded reports into one") },
+  { "record", lp_cli_record, N_("Sample a process or a command into a folded report") },
 };
 
 static void

@@ -62,7 +62,7 @@ lp_cli_merge (int    argc,
     {
       const char *path = inputs->pdata[i];
       g_autoptr(LpFoldedReader) reader =
-        lp_folded_reader_new (merged, strict ? LP_FOLDED_READER_STRICT : LP_FOLDED_READER_DEFAULT);
+        lp_folded_reader_new (merged, LP_FOLDED_READER_STREAM | (strict ? LP_FOLDED_READER_STRICT : LP_FOLDED_READER_DEFAULT));
 
       if (!lp_folded_reader_read_file (reader, path, &error))
         {
