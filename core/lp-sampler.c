@@ -39,6 +39,7 @@ typedef struct
   gboolean pending;      /* interrupted, waiting for its stop */
   gboolean listening;    /* in a job-control stop (PTRACE_LISTEN) */
   gboolean attached;     /* seized and not yet detached */
+  gboolean fresh;        /* auto-attached clone that has not run yet */
   /* cpu mode */
   int      perf_fd;
   guint8  *ring;
@@ -52,6 +53,7 @@ typedef struct
   pid_t      tid;
   guint32    thread_frame;
   long       idle_syscall;  /* -1: running; else the syscall it blocks in */
+  gboolean   just_born;     /* a new thread still on the clone syscall's return */
 } Slot;
 
 struct _LpSampler
@@ -686,6 +688,9 @@ snapshot_ptrace (LpSampler *self,
   slot->tid = t->tid;
   slot->thread_frame = self->opts.threads ? thread_frame (self, t) : G_MAXUINT32;
   slot->idle_syscall = nr;
+  /* a thread that has just come out of clone/clone3 in the child (rax 0):
+   * its stack is empty and the CFI there is the parent's */
+  slot->just_born = ((long) regs.orig_rax == 56 || (long) regs.orig_rax == 435) && regs.rax == 0;
   self->n_slots++;
 }
 
@@ -773,6 +778,19 @@ dispatch (LpSampler *self,
           detach_thread (self, t, 0);
           return;
         }
+      if (t->fresh)
+        {
+          /* the first stop of a new thread, maybe our interrupt merged into it */
+          t->fresh = FALSE;
+          if (t->pending)
+            {
+              t->pending = FALSE;
+              self->stats.lost[LP_SAMPLER_LOST_EXITED]++;
+              self->batch_lost++;
+            }
+          ptrace (PTRACE_CONT, tid, 0, 0);
+          return;
+        }
       if (t->pending)
         {
           gint64 t0 = now_ns (), t1;
@@ -792,8 +810,15 @@ dispatch (LpSampler *self,
       {
         unsigned long msg = 0;
 
-        if (ptrace (PTRACE_GETEVENTMSG, tid, 0, &msg) == 0 && msg > 0)
-          add_thread (self, (pid_t) msg);
+        if (ptrace (PTRACE_GETEVENTMSG, tid, 0, &msg) == 0 && msg > 0 &&
+            !g_hash_table_contains (self->threads, GINT_TO_POINTER ((pid_t) msg)))
+          {
+            /* it has not run yet: its registers are the parent's clone
+             * frame on a fresh stack, nothing to unwind; wait for its
+             * first stop */
+            Thread *nt = add_thread (self, (pid_t) msg);
+            nt->fresh = TRUE;
+          }
         if (self->detaching)
           detach_thread (self, t, 0);
         else
@@ -931,7 +956,7 @@ tick_ptrace (LpSampler *self)
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       Thread *t = value;
-      if (!t->pending && !t->listening && t->attached)
+      if (!t->pending && !t->listening && !t->fresh && t->attached)
         g_ptr_array_add (todo, GINT_TO_POINTER (t->tid));
     }
   for (guint i = 0; i < todo->len; i++)
@@ -1066,7 +1091,13 @@ collapse_slot (LpSampler  *self,
   guint64 hash;
 
   t0 = now_ns ();
-  n_ips = self->unwinder ? lp_unwinder_unwind (self->unwinder, &slot->snap, self->ips, MAX_FRAMES, &truncated) : 0;
+  if (slot->just_born)
+    {
+      self->ips[0] = slot->snap.regs[LP_REG_RIP];
+      n_ips = 1;
+    }
+  else
+    n_ips = self->unwinder ? lp_unwinder_unwind (self->unwinder, &slot->snap, self->ips, MAX_FRAMES, &truncated) : 0;
   t1 = now_ns ();
 
   self->frames[depth++] = self->proc_frame;
@@ -1417,6 +1448,7 @@ read_perf (LpSampler *self,
               slot->thread_frame = thread_frame (self, st);
             }
           slot->idle_syscall = -1;
+          slot->just_born = FALSE;
           self->n_slots++;
         }
     }

@@ -530,6 +530,15 @@ lp_unwinder_unwind (LpUnwinder       *self,
         }
       if (unw_get_reg (&cursor, UNW_REG_IP, &ip) < 0 || ip == 0)
         break;
+      {
+        /* a return address must point into code; else the walk went astray */
+        Map *map = find_map (self, ip, TRUE);
+        if (map == NULL || map->module == NULL)
+          {
+            *truncated = TRUE;
+            break;
+          }
+      }
       ips[n++] = ip;
     }
   return n;

@@ -113,7 +113,7 @@ static void *
 short_thread (void *data)
 {
   uint64_t x = (uintptr_t) data;
-  x = burn (now_ns () + 200000, x);
+  x = burn (now_ns () + 5000000, x);
   sink = x;
   return NULL;
 }
