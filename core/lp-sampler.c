@@ -40,6 +40,7 @@ typedef struct
   gboolean listening;    /* in a job-control stop (PTRACE_LISTEN) */
   gboolean attached;     /* seized and not yet detached */
   gboolean fresh;        /* auto-attached clone that has not run yet */
+  long     last_syscall; /* the last blocking call seen, to name restart_syscall */
   /* cpu mode */
   int      perf_fd;
   guint8  *ring;
@@ -277,6 +278,7 @@ add_thread (LpSampler *self,
   t->frame = G_MAXUINT32;
   t->perf_fd = -1;
   t->attached = TRUE;
+  t->last_syscall = -1;
   g_hash_table_insert (self->threads, GINT_TO_POINTER (tid), t);
   g_hash_table_add (self->seen, GINT_TO_POINTER (tid));
   return t;
@@ -654,6 +656,12 @@ snapshot_ptrace (LpSampler *self,
       self->batch_samples++;
       return;
     }
+  /* an interrupted futex or nanosleep with a timeout goes on as
+   * restart_syscall (219): name it after the call it continues */
+  if (nr == 219 && t->last_syscall >= 0)
+    nr = t->last_syscall;
+  else if (nr >= 0)
+    t->last_syscall = nr;
   slot = next_slot (self);
   slot->snap.regs[LP_REG_RAX] = regs.rax;
   slot->snap.regs[LP_REG_RDX] = regs.rdx;
@@ -1001,6 +1009,7 @@ syscall_name (long nr)
     case 130: return "rt_sigsuspend";
     case 202: return "futex";
     case 208: return "io_getevents";
+    case 219: return "restart_syscall";
     case 220: return "semtimedop";
     case 230: return "clock_nanosleep";
     case 232: return "epoll_wait";
