@@ -1,0 +1,27 @@
+/* lp-window.h: the main window: welcome page, live recording and the flame graph of a report.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "lp-folded.h"
+
+G_BEGIN_DECLS
+
+#define LP_TYPE_WINDOW (lp_window_get_type ())
+G_DECLARE_FINAL_TYPE (LpWindow, lp_window, LP, WINDOW, AdwApplicationWindow)
+
+LpWindow       *lp_window_new        (GtkApplication *application);
+
+/* lp_window_open_file: reads @file off the main loop, with progress, then
+ * shows it; errors appear in the window. */
+void            lp_window_open_file  (LpWindow *self,
+                                      GFile    *file);
+
+/* lp_window_get_report: the report shown, or NULL; owned by the window. */
+LpFolded       *lp_window_get_report (LpWindow *self);
+
+/* lp_window_get_page: "welcome", "loading" or "report" (for tests). */
+const char     *lp_window_get_page   (LpWindow *self);
+
+G_END_DECLS
