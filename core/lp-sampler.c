@@ -41,6 +41,12 @@ typedef struct
   gboolean attached;     /* seized and not yet detached */
   gboolean fresh;        /* auto-attached clone that has not run yet */
   long     last_syscall; /* the last blocking call seen, to name restart_syscall */
+  /* a blocked thread that has not run since its last sample keeps its
+   * stack: counted again without a stop (see reuse_sample) */
+  int      schedstat_fd;
+  guint64  runtime;      /* ns on a CPU, read after the last sample */
+  guint    last_index;   /* stack of the last sample, if it was idle */
+  gboolean last_idle;
   /* cpu mode */
   int      perf_fd;
   guint8  *ring;
@@ -138,6 +144,8 @@ thread_free (gpointer data)
     munmap (t->ring, t->ring_size);
   if (t->perf_fd >= 0)
     close (t->perf_fd);
+  if (t->schedstat_fd >= 0)
+    close (t->schedstat_fd);
   g_free (t);
 }
 
@@ -279,6 +287,7 @@ add_thread (LpSampler *self,
   t->perf_fd = -1;
   t->attached = TRUE;
   t->last_syscall = -1;
+  t->schedstat_fd = -2;  /* not opened yet; -1: cannot be */
   g_hash_table_insert (self->threads, GINT_TO_POINTER (tid), t);
   g_hash_table_add (self->seen, GINT_TO_POINTER (tid));
   return t;
@@ -388,6 +397,7 @@ list_tasks (pid_t pid)
 }
 
 static gboolean attach_perf (LpSampler *self, Thread *t, gboolean enable_on_exec, GError **error);
+static void     mark_dirty  (LpSampler *self, guint index);
 
 gboolean
 lp_sampler_attach (LpSampler  *self,
@@ -953,6 +963,57 @@ sample_thread (LpSampler *self,
     }
 }
 
+/* The time @t has spent on a CPU, from /proc/PID/task/TID/schedstat
+ * (kept open: one pread a tick); G_MAXUINT64 if unknown. */
+static guint64
+read_runtime (LpSampler *self,
+              Thread    *t)
+{
+  char buf[128];
+  gssize n;
+
+  if (t->schedstat_fd == -2)
+    {
+      g_autofree char *path = g_strdup_printf ("/proc/%d/task/%d/schedstat", (int) self->pid, (int) t->tid);
+      t->schedstat_fd = open (path, O_RDONLY | O_CLOEXEC);
+    }
+  if (t->schedstat_fd < 0)
+    return G_MAXUINT64;
+  n = pread (t->schedstat_fd, buf, sizeof buf - 1, 0);
+  if (n <= 0)
+    return G_MAXUINT64;
+  buf[n] = '\0';
+  return g_ascii_strtoull (buf, NULL, 10);
+}
+
+/* A blocked thread that has not run since its last sample has the same
+ * stack: count that stack again, without stopping the thread. */
+static gboolean
+reuse_sample (LpSampler *self,
+              Thread    *t)
+{
+  LpFoldedStack stack;
+  guint64 runtime;
+  guint index;
+
+  if (!t->last_idle || t->runtime == G_MAXUINT64)
+    return FALSE;
+  runtime = read_runtime (self, t);
+  if (runtime != t->runtime)
+    return FALSE;
+  lp_folded_get_stack (self->dest, t->last_index, &stack);
+  memcpy (self->frames, stack.frames, stack.depth * sizeof (guint32));
+  if (!lp_folded_add (self->dest, self->frames, stack.depth, 0, 1, 0, &index, NULL))
+    return FALSE;
+  self->stats.samples++;
+  self->stats.idle_samples++;
+  self->stats.reused++;
+  self->batch_samples++;
+  if (self->batch_func != NULL)
+    mark_dirty (self, index);
+  return TRUE;
+}
+
 static void
 tick_ptrace (LpSampler *self)
 {
@@ -970,7 +1031,7 @@ tick_ptrace (LpSampler *self)
   for (guint i = 0; i < todo->len; i++)
     {
       Thread *t = g_hash_table_lookup (self->threads, todo->pdata[i]);
-      if (t != NULL && !t->pending && !t->listening)
+      if (t != NULL && !t->pending && !t->listening && !reuse_sample (self, t))
         sample_thread (self, t);
     }
 }
@@ -1133,6 +1194,19 @@ collapse_slot (LpSampler  *self,
   hash = lp_folded_hash_stack (self->frames, depth);
   if (lp_folded_add (self->dest, self->frames, depth, hash, 1, 0, &index, NULL))
     {
+      if (self->opts.mode == LP_SAMPLER_MODE_WALL)
+        {
+          Thread *t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (slot->tid));
+
+          /* the thread runs again since the tick; by now a blocked one is
+           * back in its system call */
+          if (t != NULL)
+            {
+              t->last_idle = slot->idle_syscall >= 0 && !truncated;
+              t->last_index = index;
+              t->runtime = t->last_idle ? read_runtime (self, t) : G_MAXUINT64;
+            }
+        }
       self->stats.samples++;
       self->batch_samples++;
       if (self->batch_func != NULL)
@@ -1326,6 +1400,7 @@ attach_perf (LpSampler  *self,
           return FALSE;
         }
       ring_owner = g_new0 (Thread, 1);
+      ring_owner->schedstat_fd = -1;
       ring_owner->tid = t->tid;
       ring_owner->perf_fd = fd;
       ring_owner->ring = ring;

@@ -60,6 +60,7 @@ typedef struct
   guint64  samples;            /* samples collapsed (idle ones dropped by --no-idle included) */
   guint64  idle_samples;
   guint64  truncated;          /* stacks that did not unwind to their root */
+  guint64  reused;             /* idle samples of threads that had not run since: no stop */
   guint64  lost[LP_SAMPLER_LOST_N_REASONS];
   guint64  lost_total;
   guint    threads_seen;

@@ -80,7 +80,8 @@ print_summary (const LpSamplerStats *st,
     if (st->lost[i] > 0)
       fprintf (stderr, _("  lost %" PRIu64 ": %s\n"), st->lost[i], lp_sampler_lost_to_string (i));
   if (st->idle_samples > 0)
-    fprintf (stderr, _("  idle (blocked in a system call): %" PRIu64 " samples\n"), st->idle_samples);
+    fprintf (stderr, _("  idle (blocked in a system call): %" PRIu64 " samples, %" PRIu64 " of them without a stop "
+                       "(the thread had not run since)\n"), st->idle_samples, st->reused);
   if (st->truncated > 0)
     fprintf (stderr, _("  stacks not unwound to their root ([truncated]): %" PRIu64 "\n"), st->truncated);
   if (st->samples > 0)
