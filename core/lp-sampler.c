@@ -27,7 +27,7 @@
 
 G_DEFINE_QUARK (lp-sampler-error-quark, lp_sampler_error)
 
-#define DEFAULT_STACK_SIZE (32 * 1024)
+#define DEFAULT_STACK_SIZE (16 * 1024)
 #define MAX_FRAMES 256
 #define STOP_TIMEOUT_NS (50 * 1000 * 1000)
 #define PERF_PAGES 256  /* data pages per ring buffer, a power of two */
