@@ -5,6 +5,9 @@
 #include <cstdlib>
 #include <vector>
 
+// LeakSanitizer cannot run in a traced process (sanitizer builds)
+extern "C" const char *__asan_default_options () { return "detect_leaks=0"; }
+
 namespace laprof_test {
 
 template <typename T>

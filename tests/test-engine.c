@@ -262,12 +262,16 @@ test_early_exit (void)
 
   /* --min-time: too short a run leaves no report */
   g_unlink (report);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
   status = run_cli (&out, &err, "record", "--min-time", "5", "-o", report, "--", target, "exit", NULL);
   g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
   g_assert_nonnull (strstr (err, "no report written"));
   g_assert_false (g_file_test (report, G_FILE_TEST_EXISTS));
 
   /* a command that does not exist */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
   status = run_cli (&out, &err, "record", "-o", report, "--", "/nonexistent/program", NULL);
   g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 2);
   g_assert_nonnull (strstr (err, "No such file"));
