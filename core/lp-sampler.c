@@ -397,6 +397,7 @@ list_tasks (pid_t pid)
 }
 
 static gboolean attach_perf (LpSampler *self, Thread *t, gboolean enable_on_exec, GError **error);
+static gboolean attach_threads (LpSampler *self, pid_t pid, GError **error);
 static void     mark_dirty  (LpSampler *self, guint index);
 
 gboolean
@@ -422,9 +423,19 @@ lp_sampler_attach (LpSampler  *self,
     }
   self->pid = pid;
   self->exec_done = TRUE;
-  if (!load_address_space (self, error))
-    return FALSE;
 
+  /* permission is checked by the seize or perf_event_open: their errors say
+   * what to do; the mappings are read after */
+  if (!attach_threads (self, pid, error))
+    return FALSE;
+  return load_address_space (self, error);
+}
+
+static gboolean
+attach_threads (LpSampler  *self,
+                pid_t       pid,
+                GError    **error)
+{
   if (self->opts.mode == LP_SAMPLER_MODE_CPU)
     {
       /* inherit: threads created later report into their creator's buffer */

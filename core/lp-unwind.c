@@ -60,6 +60,11 @@ struct _LpUnwinder
   guint            maps_generation;
   guint64          n_live_reads;
   guint            last_map;  /* lookup hint */
+  /* one block of the live process, for reads beyond the copies; valid
+   * during one unwind */
+  guint64          live_addr;
+  gsize            live_len;
+  guint8           live[4096];
 };
 
 typedef struct
@@ -340,11 +345,32 @@ read_word (LpUnwinder       *self,
         }
     }
 
-  /* beyond the copies: read the live process (deep stacks, data) */
+  /* beyond the copies: read the live process (deep stacks, data), a
+   * block at a time */
+  if (addr >= self->live_addr && addr + 8 <= self->live_addr + self->live_len)
+    {
+      memcpy (val, self->live + (addr - self->live_addr), 8);
+      return TRUE;
+    }
   {
-    struct iovec local = { val, 8 }, remote = { (void *) (guintptr) addr, 8 };
+    guint64 block = addr & ~(guint64) (sizeof self->live - 1);
+    struct iovec local = { self->live, sizeof self->live }, remote = { (void *) (guintptr) block, sizeof self->live };
+    gssize n;
 
     self->n_live_reads++;
+    n = process_vm_readv (self->pid, &local, 1, &remote, 1, 0);
+    self->live_addr = block;
+    self->live_len = n > 0 ? (gsize) n : 0;
+    if (addr + 8 <= block + self->live_len)
+      {
+        memcpy (val, self->live + (addr - block), 8);
+        return TRUE;
+      }
+    /* a word across the block's end */
+    local.iov_base = val;
+    local.iov_len = 8;
+    remote.iov_base = (void *) (guintptr) addr;
+    remote.iov_len = 8;
     return process_vm_readv (self->pid, &local, 1, &remote, 1, 0) == 8;
   }
 }
@@ -508,6 +534,7 @@ lp_unwinder_unwind (LpUnwinder       *self,
   int r;
 
   *truncated = FALSE;
+  self->live_len = 0;
   if (max == 0)
     return 0;
   ips[n++] = snap->regs[LP_REG_RIP];

@@ -8,6 +8,7 @@
  *   engine-target threads N      creates and joins N short threads.
  *   engine-target signals N      waits until N SIGRTMIN signals arrived
  *                                (5 s at most), prints "signals=K".
+ *   engine-target deep SECONDS   spins 150 calls deep, 512-byte frames.
  *   engine-target exit           returns at once.
  */
 #define _GNU_SOURCE
@@ -149,6 +150,19 @@ do_threads (int n)
   return 0;
 }
 
+/* a deep stack with big frames: far beyond the engine's copied window */
+__attribute__((noinline)) uint64_t deep (int depth, uint64_t until);
+__attribute__((noinline)) uint64_t
+deep (int depth, uint64_t until)
+{
+  volatile char pad[512];
+
+  pad[0] = (char) depth;
+  if (depth == 0)
+    return burn (until, 1);
+  return deep (depth - 1, until) + pad[0];
+}
+
 static volatile sig_atomic_t n_signals;
 
 static void
@@ -181,6 +195,11 @@ main (int argc, char **argv)
     return do_threads (atoi (argv[2]));
   if (argc >= 3 && strcmp (argv[1], "signals") == 0)
     return do_signals (atoi (argv[2]));
+  if (argc >= 3 && strcmp (argv[1], "deep") == 0)
+    {
+      sink = deep (150, now_ns () + (uint64_t) (atof (argv[2]) * 1e9));
+      return 0;
+    }
   if (argc >= 2 && strcmp (argv[1], "exit") == 0)
     return 0;
   fprintf (stderr, "usage: engine-target work SECONDS | threads N | signals N | exit\n");

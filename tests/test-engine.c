@@ -510,6 +510,105 @@ test_no_idle (void)
   }
 }
 
+static void
+test_deep_stack (void)
+{
+  g_autofree char *report = g_build_filename (tmpdir, "deep.folded", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  int status;
+
+  /* 150 frames of 512 bytes: 75 KiB, beyond the 16 KiB copy */
+  status = run_cli (&out, &err, "record", "-F", "500", "-o", report, "--", target, "deep", "0.6", NULL);
+  g_test_message ("%s", err);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  {
+    g_autoptr(LpFolded) folded = load_report (report);
+    guint max_deep = 0;
+
+    for (guint i = 0; i < lp_folded_get_n_stacks (folded); i++)
+      {
+        LpFoldedStack s;
+        guint n = 0;
+        lp_folded_get_stack (folded, i, &s);
+        for (guint d = 0; d < s.depth; d++)
+          n += g_str_equal (lp_folded_frame_name (folded, s.frames[d]), "deep");
+        max_deep = MAX (max_deep, n);
+      }
+    g_assert_cmpuint (max_deep, ==, 151);
+    g_assert_cmpfloat (count_with (folded, "[truncated]"), <=, 0.01 * count_with (folded, NULL));
+    g_assert_cmpfloat (rooted_share (folded, 1), >=, 0.99);
+  }
+}
+
+static void
+test_lines_and_tid (void)
+{
+  char *args[] = { "work", "1.5", NULL };
+  g_autofree char *report = g_build_filename (tmpdir, "tid.folded", NULL);
+  g_autofree char *out = NULL, *err = NULL, *pid_text = NULL;
+  int fd, status, tstatus;
+  GPid pid = spawn_target (args, &fd);
+
+  g_usleep (100000);
+  pid_text = g_strdup_printf ("%d", pid);
+  /* only the main thread (tid = pid), with file:line labels */
+  status = run_cli (&out, &err, "record", "-p", pid_text, "-t", pid_text, "--lines", "-d", "0.5",
+                    "-o", report, NULL);
+  g_test_message ("%s", err);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  g_assert_true (wait_pid (pid, 10, &tstatus));
+  g_free (read_all (fd));
+  {
+    g_autoptr(LpFolded) folded = load_report (report);
+    gboolean hot_line = FALSE;
+
+    g_assert_cmpfloat (count_with (folded, NULL), >, 20);
+    for (guint f = 0; f < lp_folded_get_n_frames (folded); f++)
+      {
+        const char *name = lp_folded_frame_name (folded, f);
+        g_assert_false (g_str_has_prefix (name, "blocker_thread"));
+        hot_line = hot_line || g_str_has_prefix (name, "hot_path (engine-target.c:");
+      }
+    g_assert_true (hot_line);
+  }
+}
+
+static void
+drop_root (gpointer data)
+{
+  if (setgid (65534) != 0 || setuid (65534) != 0)
+    _exit (99);
+}
+
+static void
+test_not_permitted (void)
+{
+  char *args[] = { "work", "1", NULL };
+  const char *argv[] = { cli, "record", "-d", "0.3", "-p", NULL, NULL };
+  g_autofree char *out = NULL, *err = NULL, *pid_text = NULL;
+  g_autoptr(GError) error = NULL;
+  int fd, status, tstatus;
+  GPid pid;
+
+  if (getuid () != 0)
+    {
+      g_test_skip ("needs root to run the engine as another user");
+      return;
+    }
+  pid = spawn_target (args, &fd);
+  pid_text = g_strdup_printf ("%d", pid);
+  argv[5] = pid_text;
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, drop_root, NULL, &out, &err, &status, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s", err);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 2);
+  g_assert_nonnull (strstr (err, "not allowed to trace"));
+  g_assert_nonnull (strstr (err, "--mode cpu"));
+  g_assert_true (wait_pid (pid, 10, &tstatus));
+  g_assert_true (WIFEXITED (tstatus) && WEXITSTATUS (tstatus) == 0);
+  close (fd);
+}
+
 typedef struct
 {
   guint   headers, batches, ends, errors;
@@ -641,6 +740,9 @@ main (int    argc,
   g_test_add_func ("/engine/wall/job-control", test_job_control);
   g_test_add_func ("/engine/cxx-demangled", test_cxx);
   g_test_add_func ("/engine/wall/no-idle", test_no_idle);
+  g_test_add_func ("/engine/wall/deep-stack", test_deep_stack);
+  g_test_add_func ("/engine/wall/lines-and-tid", test_lines_and_tid);
+  g_test_add_func ("/engine/not-permitted", test_not_permitted);
   g_test_add_func ("/engine/stream/record", test_stream);
   g_test_add_func ("/engine/stream/error", test_stream_error);
 
