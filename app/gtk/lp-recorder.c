@@ -3,7 +3,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 
 #include "lp-recorder.h"
 
@@ -32,6 +34,8 @@ struct _LpRecorder
   guint            n_batches;
   int              pid;
   char            *command;
+  FILE            *tee;          /* a copy of the raw stream, or NULL */
+  gboolean         launched;     /* the target is the engine's child */
 };
 
 G_DEFINE_FINAL_TYPE (LpRecorder, lp_recorder, G_TYPE_OBJECT)
@@ -163,9 +167,13 @@ stdout_read_cb (GObject      *source,
           g_signal_emit (self, signals[FAILED], 0, error->message);
         }
       self->stdout_done = TRUE;
+      if (self->tee != NULL)
+        fflush (self->tee);
       maybe_emit_ended (self);
       return;
     }
+  if (self->tee != NULL)
+    fwrite (data, 1, len, self->tee);
   if (!lp_stream_parser_feed (self->parser, data, len, &error))
     {
       self->failed = TRUE;
@@ -300,7 +308,27 @@ lp_recorder_start_launch (LpRecorder               *self,
   for (guint i = 0; argv[i] != NULL; i++)
     g_ptr_array_add (args, g_strdup (argv[i]));
   self->command = g_strjoinv (" ", (char **) argv);
+  self->launched = TRUE;
   return start (self, args, directory, options, error);
+}
+
+gboolean
+lp_recorder_set_tee_file (LpRecorder  *self,
+                          const char  *path,
+                          GError     **error)
+{
+  g_return_val_if_fail (LP_IS_RECORDER (self), FALSE);
+
+  g_clear_pointer (&self->tee, fclose);
+  self->tee = fopen (path, "w");
+  if (self->tee == NULL)
+    {
+      int saved = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   _("Could not create %s: %s"), path, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 void
@@ -308,9 +336,15 @@ lp_recorder_stop (LpRecorder *self)
 {
   g_return_if_fail (LP_IS_RECORDER (self));
 
-  /* SIGINT, as Ctrl-C: the engine detaches and writes its end line */
+  /* SIGINT, as Ctrl-C in a terminal: the engine detaches and writes its
+   * end line; a program it launched gets it too, as the terminal's whole
+   * process group would */
   if (self->process != NULL && !self->process_done)
-    g_subprocess_send_signal (self->process, SIGINT);
+    {
+      if (self->launched && self->pid > 0)
+        kill (self->pid, SIGINT);
+      g_subprocess_send_signal (self->process, SIGINT);
+    }
 }
 
 gboolean
@@ -376,6 +410,7 @@ lp_recorder_finalize (GObject *object)
   LpRecorder *self = LP_RECORDER (object);
 
   g_clear_pointer (&self->parser, lp_stream_parser_free);
+  g_clear_pointer (&self->tee, fclose);
   g_free (self->end_reason);
   g_free (self->command);
   G_OBJECT_CLASS (lp_recorder_parent_class)->finalize (object);

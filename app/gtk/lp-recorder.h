@@ -39,6 +39,12 @@ gboolean    lp_recorder_start_launch   (LpRecorder               *self,
                                         const LpRecorderOptions  *options,
                                         GError                  **error);
 
+/* lp_recorder_set_tee_file: keeps a copy of the raw stream in @path (the
+ * engine's own record of what it sent; for checks and bug reports). */
+gboolean    lp_recorder_set_tee_file   (LpRecorder  *self,
+                                        const char  *path,
+                                        GError     **error);
+
 /* lp_recorder_stop: asks the engine to stop sampling, detach and finish
  * (SIGINT); "ended" follows. */
 void        lp_recorder_stop           (LpRecorder *self);

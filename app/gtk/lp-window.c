@@ -834,6 +834,10 @@ start_recording (LpWindow    *self,
   g_signal_connect_object (self->recorder, "failed", G_CALLBACK (recorder_failed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->recorder, "ended", G_CALLBACK (recorder_ended_cb), self, G_CONNECT_SWAPPED);
 
+  /* LAPROF_STREAM_COPY=FILE keeps the engine's raw stream, for checks */
+  if (g_getenv ("LAPROF_STREAM_COPY") != NULL)
+    lp_recorder_set_tee_file (self->recorder, g_getenv ("LAPROF_STREAM_COPY"), NULL);
+
   if (self->launch_argv != NULL)
     ok = lp_recorder_start_launch (self->recorder, (const char * const *) self->launch_argv,
                                    self->launch_dir, &options, error);
