@@ -374,6 +374,26 @@ test_graph_drawn (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static guint32
+widest_child (LpFlameView *view,
+              guint32      parent)
+{
+  const LpFlameLayout *layout = lp_flame_view_get_layout (view);
+  LpFlameModel *model = lp_flame_view_get_model (view);
+  const LpFlameRect *best = NULL;
+
+  for (guint i = 0; i < layout->rects->len; i++)
+    {
+      const LpFlameRect *r = &g_array_index (layout->rects, LpFlameRect, i);
+
+      if (r->node != LP_FLAME_ROOT && lp_flame_model_get_node (model, r->node)->parent == parent &&
+          (best == NULL || r->width > best->width))
+        best = r;
+    }
+  g_assert_nonnull (best);
+  return best->node;
+}
+
 static gboolean
 zoom_is (gpointer data)
 {
@@ -420,6 +440,25 @@ test_graph_click_zoom (void)
   /* back with Backspace's action, then reset */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-back", NULL);
   g_assert_cmpuint (lp_flame_view_get_zoom (view), ==, LP_FLAME_ROOT);
+
+  /* the keyboard alone: from "all", Up twice (towards the leaves: the widest
+   * child each time), then Enter zooms there */
+  gtk_widget_grab_focus (GTK_WIDGET (view));
+  {
+    const char *argv[] = { "xdotool", "mousemove", "--sync", "0", "0", "windowfocus", "--sync", xid,
+                           "key", "--delay", "50", "Down", "Down", "Down", "Up", "Up", "Return", NULL };
+    guint32 want;
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    /* "xz" (the widest child of all), then its widest child */
+    want = widest_child (view, widest_child (view, LP_FLAME_ROOT));
+    g_assert_cmpstr (lp_flame_model_node_name (lp_flame_view_get_model (view), widest_child (view, LP_FLAME_ROOT)), ==, "xz");
+    args[1] = GUINT_TO_POINTER (want);
+    g_assert_true (spin_until (zoom_is, args, 10));
+    g_assert_cmpuint (lp_flame_view_get_cursor (view), ==, want);
+  }
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
