@@ -611,6 +611,24 @@ test_record_demo (void)
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
   g_assert_true (spin_until (recorder_ended, window, 20));
+  /* the launched demo does not outlive the recording */
+  {
+    int pid = lp_recorder_get_pid (lp_window_get_recorder (window));
+    g_autofree char *proc = g_strdup_printf ("/proc/%d/cmdline", pid);
+    gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+    g_autofree char *cmdline = NULL;
+
+    g_assert_cmpint (pid, >, 0);
+    while (g_get_monotonic_time () < end)
+      {
+        g_clear_pointer (&cmdline, g_free);
+        /* gone, or a zombie (empty cmdline) that no one reaps here */
+        if (!g_file_get_contents (proc, &cmdline, NULL, NULL) || cmdline[0] == '\0')
+          break;
+        g_usleep (50000);
+      }
+    g_assert_true (cmdline == NULL || cmdline[0] == '\0');
+  }
 
   /* what the window saves is what the engine sent */
   g_assert_true (lp_window_save_to (window, "folded", saved_path, &error));
