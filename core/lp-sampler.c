@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lp-collapse.h"
 #include "lp-sampler.h"
 #include "lp-symbols.h"
 #include "lp-unwind.h"
@@ -101,6 +102,10 @@ struct _LpSampler
   GArray             *deltas;
   guint64             batch_samples;
   guint64             batch_lost;
+
+  /* each stack before it is collapsed (benchmarks) */
+  LpSamplerSnapshotFunc snapshot_func;
+  gpointer            snapshot_data;
 
   gint64              start_ns;
   LpSamplerStats      stats;
@@ -219,6 +224,16 @@ lp_sampler_set_batch_func (LpSampler          *self,
 {
   self->batch_func = func;
   self->batch_data = user_data;
+}
+
+void
+lp_sampler_set_snapshot_func (LpSampler             *self,
+                              LpSamplerSnapshotFunc  func,
+                              gpointer               user_data)
+{
+  g_return_if_fail (self != NULL);
+  self->snapshot_func = func;
+  self->snapshot_data = user_data;
 }
 
 pid_t
@@ -997,6 +1012,24 @@ read_runtime (LpSampler *self,
   return g_ascii_strtoull (buf, NULL, 10);
 }
 
+/* Hands self->frames[0..depth) to the snapshot function. */
+static void
+emit_snapshot (LpSampler *self,
+               guint      depth,
+               pid_t      tid,
+               gboolean   idle,
+               gboolean   truncated,
+               gboolean   reused)
+{
+  LpSamplerSnapshot snapshot = {
+    .frames = self->frames, .depth = depth, .tid = tid,
+    .time = (now_ns () - self->start_ns) / 1e9,
+    .idle = idle, .truncated = truncated, .reused = reused,
+  };
+
+  self->snapshot_func (self, &snapshot, self->snapshot_data);
+}
+
 /* A blocked thread that has not run since its last sample has the same
  * stack: count that stack again, without stopping the thread. */
 static gboolean
@@ -1014,7 +1047,9 @@ reuse_sample (LpSampler *self,
     return FALSE;
   lp_folded_get_stack (self->dest, t->last_index, &stack);
   memcpy (self->frames, stack.frames, stack.depth * sizeof (guint32));
-  if (!lp_folded_add (self->dest, self->frames, stack.depth, 0, 1, 0, &index, NULL))
+  if (self->snapshot_func != NULL)
+    emit_snapshot (self, stack.depth, t->tid, TRUE, FALSE, TRUE);
+  if (!lp_collapse_stack (self->dest, self->frames, stack.depth, &index))
     return FALSE;
   self->stats.samples++;
   self->stats.idle_samples++;
@@ -1169,7 +1204,6 @@ collapse_slot (LpSampler  *self,
   gboolean truncated = FALSE;
   guint n_ips, depth = 0, index;
   gint64 t0, t1, t2;
-  guint64 hash;
 
   t0 = now_ns ();
   if (slot->just_born)
@@ -1200,10 +1234,12 @@ collapse_slot (LpSampler  *self,
       self->frames[depth++] = idle_frame (self, slot->idle_syscall);
       self->stats.idle_samples++;
     }
+  if (self->snapshot_func != NULL)
+    emit_snapshot (self, depth, slot->tid, slot->idle_syscall >= 0,
+                   truncated || n_ips == 0, FALSE);
   t2 = now_ns ();
 
-  hash = lp_folded_hash_stack (self->frames, depth);
-  if (lp_folded_add (self->dest, self->frames, depth, hash, 1, 0, &index, NULL))
+  if (lp_collapse_stack (self->dest, self->frames, depth, &index))
     {
       if (self->opts.mode == LP_SAMPLER_MODE_WALL)
         {

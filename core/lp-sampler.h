@@ -87,6 +87,21 @@ typedef struct
   guint64       lost;      /* in this batch */
 } LpSamplerBatch;
 
+/* One thread's sample of one tick, unwound and symbolized, just before it
+ * is collapsed (see lp_sampler_set_snapshot_func()). */
+typedef struct
+{
+  const guint32 *frames;    /* frame ids of the aggregate, root first: process,
+                             * [thread,] [[truncated],] … leaf, [[idle: …]] */
+  guint          depth;
+  pid_t          tid;
+  double         time;      /* seconds since the start of sampling */
+  gboolean       idle;      /* blocked in a system call */
+  gboolean       truncated; /* did not unwind to its root */
+  gboolean       reused;    /* a blocked thread that had not run since its last
+                             * sample: its previous stack, without a stop */
+} LpSamplerSnapshot;
+
 typedef struct _LpSampler LpSampler;
 
 typedef gboolean (*LpSamplerBatchFunc) (LpSampler            *sampler,
@@ -105,6 +120,19 @@ void        lp_sampler_free           (LpSampler *self);
 void        lp_sampler_set_batch_func (LpSampler          *self,
                                        LpSamplerBatchFunc  func,
                                        gpointer            user_data);
+
+/* LpSamplerSnapshotFunc: sees each snapshot before lp_collapse_stack()
+ * counts it; @snapshot and its frames are valid during the call only. For
+ * benchmarks and debugging: it runs on the sampler's hot path. */
+typedef void (*LpSamplerSnapshotFunc) (LpSampler               *sampler,
+                                       const LpSamplerSnapshot *snapshot,
+                                       gpointer                 user_data);
+
+/* lp_sampler_set_snapshot_func: @func (NULL: none) is called from
+ * lp_sampler_run() once per thread per tick. */
+void        lp_sampler_set_snapshot_func (LpSampler             *self,
+                                          LpSamplerSnapshotFunc  func,
+                                          gpointer               user_data);
 
 /* lp_sampler_attach: seizes every thread of @pid (without stopping it). */
 gboolean    lp_sampler_attach         (LpSampler  *self,

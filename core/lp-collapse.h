@@ -1,0 +1,24 @@
+/* lp-collapse.h: the engine's collapse step: one unwound, symbolized stack counted into the aggregate.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "lp-folded.h"
+
+G_BEGIN_DECLS
+
+/* lp_collapse_stack: counts one sample of the stack @frames[0..@depth)
+ * (frame ids of @dest, root first) in @dest: hashes it and adds 1 to its
+ * count, creating the stack if new (no allocation when it exists). This is
+ * exactly what the sampler does with each snapshot after unwinding and
+ * symbolizing it; bench/process-frames replays recorded snapshots through
+ * it. On success *@index (if not NULL) is the stack's index in @dest.
+ * FALSE (and nothing changed) only when the count would leave the exact
+ * range of LP_FOLDED_MAX_COUNT. */
+gboolean lp_collapse_stack (LpFolded      *dest,
+                            const guint32 *frames,
+                            guint          depth,
+                            guint         *index);
+
+G_END_DECLS
