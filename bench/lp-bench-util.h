@@ -1,0 +1,33 @@
+/* lp-bench-util.h: what the seed's benchmarks share: finding their programs, the demo server, statistics.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* lp_bench_program_path: @name in the directory of the running program
+ * (build/bench/), or @name itself when that is a path; you own it. */
+char        *lp_bench_program_path      (const char *name);
+
+/* lp_bench_demo_server_start: runs @server (bench/demo-server) with
+ * --delay @delay and waits for its "listening on 127.0.0.1:PORT" line;
+ * returns its pid (0 on error), to stop with lp_bench_demo_server_stop().
+ * No GLib child watch is involved (GLib 2.74 would install a SIGCHLD
+ * handler, which the sampler's signalfd must not compete with). */
+GPid         lp_bench_demo_server_start (const char  *server,
+                                         double       delay,
+                                         guint16     *port,
+                                         GError     **error);
+void         lp_bench_demo_server_stop  (GPid         server);
+
+/* lp_bench_mean_stdev: mean and sample standard deviation (n - 1) of @v. */
+void         lp_bench_mean_stdev        (const double *v,
+                                         guint         n,
+                                         double       *mean,
+                                         double       *stdev);
+
+/* lp_bench_now: CLOCK_MONOTONIC in seconds. */
+double       lp_bench_now               (void);
+
+G_END_DECLS
