@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
+#include <string.h>
 
 typedef struct
 {
@@ -385,6 +386,48 @@ test_merge_perf_reports (void)
   g_assert_nonnull (strstr (check.out, "samples          12736\n"));
 }
 
+/* record --store DIR: the report goes to the filesystem storer (and no
+ * default file appears in the working directory); a destination that is
+ * a file fails before anything is recorded. */
+static void
+test_record_store (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("laprof-test-store-XXXXXX", NULL);
+  g_autofree char *store = g_build_filename (dir, "reports", NULL);
+  g_autofree char *file = g_build_filename (dir, "a-file", NULL);
+  g_autofree char *report = NULL;
+  g_autoptr(GDir) listing = NULL;
+  g_auto(Run) run = { 0 };
+  g_auto(Run) bad = { 0 };
+  g_auto(Run) check = { 0 };
+  const char *name;
+  guint n = 0;
+
+  run_cli (&run, NULL, "record", "-q", "--period", "0.005", "--store", store, "--", "/bin/sleep", "0.2", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  listing = g_dir_open (store, 0, NULL);
+  g_assert_nonnull (listing);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    {
+      g_assert_true (g_str_has_prefix (name, "laprof-") && g_str_has_suffix (name, ".folded"));
+      g_assert_nonnull (strstr (name, "-sleep-"));
+      report = g_build_filename (store, name, NULL);
+      n++;
+    }
+  g_assert_cmpuint (n, ==, 1);
+  run_cli (&check, NULL, "check", "--strict", report, NULL);
+  g_assert_cmpint (check.status, ==, 0);
+
+  g_assert_true (g_file_set_contents (file, "x", 1, NULL));
+  run_cli (&bad, NULL, "record", "-q", "--store", file, "--", "/bin/sleep", "5", NULL);
+  g_assert_cmpint (bad.status, ==, 2);
+
+  g_unlink (report);
+  g_rmdir (store);
+  g_unlink (file);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -403,6 +446,7 @@ main (int    argc,
   g_test_add_func ("/cli/merge/directory", test_merge_directory);
   g_test_add_func ("/cli/merge/bad-input", test_merge_bad_input);
   g_test_add_func ("/cli/merge/perf-reports", test_merge_perf_reports);
+  g_test_add_func ("/cli/record/store", test_record_store);
 
   return g_test_run ();
 }
