@@ -153,7 +153,7 @@ print_stats (const char   *label,
   double mean, stdev;
 
   lp_bench_mean_stdev (v, n, &mean, &stdev);
-  printf ("%s: %.3f +- %.3f seconds\n", label, mean, stdev);
+  printf ("%s: %.4f +- %.4f seconds\n", label, mean, stdev);
 }
 
 static char *
