@@ -398,6 +398,30 @@ test_sigkill (void)
 }
 
 static void
+test_sigkill_launch (void)
+{
+  /* launch mode: the command outlives a killed engine and finishes its work */
+  for (int i = 0; i < 5; i++)
+    {
+      const char *argv[] = { cli, "record", "-q", "-F", "1000", "-o", "/dev/null", "--", target, "work", "0.5", NULL };
+      g_autofree char *target_out = NULL;
+      g_autoptr(GError) error = NULL;
+      GPid engine;
+      int fd, estatus;
+
+      g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL,
+                                NULL, NULL, &engine, NULL, &fd, NULL, &error);
+      g_assert_no_error (error);
+      g_usleep (g_random_int_range (20000, 300000));
+      kill (engine, SIGKILL);
+      g_assert_true (wait_pid (engine, 5, &estatus));
+      /* the command holds the pipe until it exits */
+      target_out = read_all (fd);
+      g_assert_nonnull (strstr (target_out, "ok=1"));
+    }
+}
+
+static void
 test_signals (void)
 {
   char *args[] = { "signals", "100", NULL };
@@ -736,6 +760,7 @@ main (int    argc,
   g_test_add_func ("/engine/already-traced", test_already_traced);
   g_test_add_func ("/engine/wall/500-threads", test_many_threads);
   g_test_add_func ("/engine/wall/sigkill-engine", test_sigkill);
+  g_test_add_func ("/engine/wall/sigkill-engine-launch", test_sigkill_launch);
   g_test_add_func ("/engine/wall/signals", test_signals);
   g_test_add_func ("/engine/wall/job-control", test_job_control);
   g_test_add_func ("/engine/cxx-demangled", test_cxx);
