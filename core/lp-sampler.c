@@ -337,10 +337,8 @@ seize (LpSampler  *self,
        pid_t       tid,
        GError    **error)
 {
-  long opts = self->opts.tids != NULL ? 0 : PTRACE_O_TRACECLONE;
-
-  if (self->launched)
-    opts |= PTRACE_O_TRACEEXEC;
+  /* exec: the new image's symbols and unwind info must be loaded */
+  long opts = (self->opts.tids != NULL ? 0 : PTRACE_O_TRACECLONE) | PTRACE_O_TRACEEXEC;
   /* no PTRACE_O_EXITKILL: if we die, the kernel detaches and the target runs on */
   if (ptrace (PTRACE_SEIZE, tid, 0, (void *) opts) == 0)
     {
