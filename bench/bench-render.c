@@ -1,0 +1,231 @@
+/* bench-render.c: how fast a large folded report becomes a flame graph: parse, layout, SVG, a screen frame, a live batch.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * usage: bench-render FILE [GENERATOR]
+ * Makes FILE with GENERATOR (bench/gen-folded, 140 MB) if it does not
+ * exist. Then: read + model + layout + SVG of the whole report (once, for
+ * peak memory, then best of 3); one 1280x800 screen frame laid out and
+ * drawn with cairo (median of 20); 1,000-stack batches added to a model
+ * that holds 100,000 stacks (median and worst of 50). */
+#include <cairo.h>
+#include <glib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include "lp-flame-draw.h"
+#include "lp-flame-export.h"
+#include "lp-folded-reader.h"
+
+static double
+now (void)
+{
+  return g_get_monotonic_time () / 1e6;
+}
+
+static int
+compare_doubles (const void *a,
+                 const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+static double
+median (double *v,
+        guint   n)
+{
+  qsort (v, n, sizeof (double), compare_doubles);
+  return v[n / 2];
+}
+
+static LpFolded *
+read_file (const char *path)
+{
+  LpFolded *folded = lp_folded_new ();
+  g_autoptr(LpFoldedReader) reader = lp_folded_reader_new (folded, LP_FOLDED_READER_DEFAULT);
+  g_autoptr(GError) error = NULL;
+
+  if (!lp_folded_reader_read_file (reader, path, &error))
+    {
+      fprintf (stderr, "bench-render: %s\n", error->message);
+      exit (1);
+    }
+  return folded;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  struct stat st;
+  struct rusage ru;
+  double best = G_MAXDOUBLE, t_read = 0, t_model = 0, t_layout = 0, t_svg = 0;
+  gsize svg_len = 0;
+  guint n_rects = 0, n_nodes = 0;
+  double frame_ms[20], layout_ms[20], batch_ms[50], batch_folded_ms[50];
+
+  if (argc < 2)
+    {
+      fprintf (stderr, "usage: bench-render FILE [GENERATOR]\n");
+      return 2;
+    }
+  if (stat (argv[1], &st) != 0 && argc > 2)
+    {
+      const char *gen_argv[] = { argv[2], argv[1], "140", NULL };
+      int status;
+
+      if (!g_spawn_sync (NULL, (char **) gen_argv, NULL, G_SPAWN_CHILD_INHERITS_STDIN,
+                         NULL, NULL, NULL, NULL, &status, &error) ||
+          !g_spawn_check_wait_status (status, &error))
+        {
+          fprintf (stderr, "bench-render: could not make %s: %s\n", argv[1], error->message);
+          return 1;
+        }
+    }
+  if (stat (argv[1], &st) != 0)
+    {
+      perror (argv[1]);
+      return 2;
+    }
+
+  /* 1. the whole report to an SVG, as `laprof-cli svg` does */
+  for (guint round = 0; round < 3; round++)
+    {
+      double t0 = now (), t1, t2, t3, t4;
+      g_autoptr(LpFolded) folded = read_file (argv[1]);
+      g_autoptr(LpFlameModel) model = NULL;
+      g_autoptr(LpFlameLayout) layout = NULL;
+      g_autoptr(GString) svg = NULL;
+      LpFlameExportOptions opts;
+
+      t1 = now ();
+      model = lp_flame_model_new_from_folded (folded, 0);
+      t2 = now ();
+      lp_flame_export_options_init (&opts);
+      layout = lp_flame_export_layout (model, &opts);
+      t3 = now ();
+      svg = lp_flame_svg_new (model, &opts);
+      t4 = now ();
+      if (t4 - t0 < best)
+        {
+          best = t4 - t0;
+          t_read = t1 - t0;
+          t_model = t2 - t1;
+          t_layout = t3 - t2;
+          t_svg = t4 - t3;
+        }
+      svg_len = svg->len;
+      n_rects = layout->rects->len;
+      n_nodes = lp_flame_model_get_n_nodes (model);
+      if (round == 0)
+        {
+          getrusage (RUSAGE_SELF, &ru);
+          printf ("input: %s, %.1f MB, %u stacks, %u frames, %u tree nodes\n", argv[1], st.st_size / 1e6,
+                  lp_folded_get_n_stacks (folded), lp_folded_get_n_frames (folded), n_nodes);
+          printf ("peak RSS after one read + model + layout + SVG: %.1f MB\n", ru.ru_maxrss / 1024.0);
+        }
+    }
+  printf ("read + model + layout + SVG (1200 px, minwidth 0.1), best of 3: %.3f s\n", best);
+  printf ("  read %.3f s, model %.3f s, layout %.4f s (%u rects), SVG %.4f s (%.1f MB)\n",
+          t_read, t_model, t_layout, n_rects, t_svg, svg_len / 1e6);
+
+  /* 2. a screen frame: 1280x800, the bottom of a flame graph in view;
+   * frames under 0.5 px (what a screen shows) and under 0.1 px (as the SVG) */
+  {
+    g_autoptr(LpFolded) folded = read_file (argv[1]);
+    g_autoptr(LpFlameModel) model = lp_flame_model_new_from_folded (folded, 0);
+    cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 1280, 800);
+    const double min_widths[] = { 0.5, 0.1 };
+    LpFlameDrawParams draw;
+
+    lp_flame_draw_params_init (&draw);
+    for (guint m = 0; m < G_N_ELEMENTS (min_widths); m++)
+      {
+        guint drawn = 0;
+
+        for (guint i = 0; i < G_N_ELEMENTS (frame_ms); i++)
+          {
+            LpFlameLayoutParams params = { .width = 1280, .row_height = 16, .min_width = min_widths[m] };
+            double t0 = now (), t1;
+            g_autoptr(LpFlameLayout) layout = lp_flame_layout_new (model, &params);
+            cairo_t *cr;
+
+            t1 = now ();
+            cr = cairo_create (surface);
+            cairo_set_source_rgb (cr, 1, 1, 1);
+            cairo_paint (cr);
+            cairo_translate (cr, 0, 800 - layout->height);
+            lp_flame_draw (cr, model, layout, &draw);
+            cairo_destroy (cr);
+            cairo_surface_flush (surface);
+            frame_ms[i] = (now () - t0) * 1000;
+            layout_ms[i] = (t1 - t0) * 1000;
+            drawn = layout->rects->len;
+          }
+        printf ("screen frame 1280x800 (layout + draw, minwidth %.1f px, %u rects), median of %u: %.2f ms (layout %.2f ms)\n",
+                min_widths[m], drawn, (guint) G_N_ELEMENTS (frame_ms), median (frame_ms, G_N_ELEMENTS (frame_ms)),
+                median (layout_ms, G_N_ELEMENTS (layout_ms)));
+      }
+    cairo_surface_destroy (surface);
+  }
+
+  /* 3. the live view: 1,000-stack batches into a 100,000-stack model */
+  {
+    g_autoptr(LpFolded) src = read_file (argv[1]);
+    g_autoptr(LpFolded) live = lp_folded_new ();
+    g_autoptr(LpFlameModel) model = lp_flame_model_new (live, 0);
+    g_autoptr(GArray) frames = g_array_new (FALSE, FALSE, sizeof (guint32));
+    guint next = 0, n = lp_folded_get_n_stacks (src);
+
+    if (n < 100000 + 1000 * G_N_ELEMENTS (batch_ms))
+      {
+        fprintf (stderr, "bench-render: the input has too few stacks for the batch test\n");
+        return 1;
+      }
+    /* names are interned up front, as the live reader does on arrival */
+    for (guint f = 0; f < lp_folded_get_n_frames (src); f++)
+      lp_folded_intern (live, lp_folded_frame_name (src, f), -1);
+    for (; next < 100000; next++)
+      {
+        LpFoldedStack s;
+        lp_folded_get_stack (src, next, &s);
+        lp_flame_model_add_stack (model, s.frames, s.depth, s.count, 0);
+      }
+    for (guint b = 0; b < G_N_ELEMENTS (batch_ms); b++)
+      {
+        double t0 = now (), t1;
+
+        for (guint i = 0; i < 1000; i++)
+          {
+            LpFoldedStack s;
+            lp_folded_get_stack (src, next + i, &s);
+            lp_flame_model_add_stack (model, s.frames, s.depth, s.count, 0);
+          }
+        t1 = now ();
+        /* the same batch into the aggregate too, as the app keeps both */
+        for (guint i = 0; i < 1000; i++)
+          {
+            LpFoldedStack s;
+            lp_folded_get_stack (src, next + i, &s);
+            if (!lp_folded_add (live, s.frames, s.depth, 0, s.count, 0, NULL, &error))
+              return 1;
+          }
+        batch_ms[b] = (t1 - t0) * 1000;
+        batch_folded_ms[b] = (now () - t0) * 1000;
+        next += 1000;
+      }
+    {
+      double worst = 0;
+      for (guint b = 0; b < G_N_ELEMENTS (batch_ms); b++)
+        worst = MAX (worst, batch_ms[b]);
+      printf ("1,000-stack batch into a 100,000-stack model (%u nodes): median %.3f ms, worst %.3f ms of %u; "
+              "model + aggregate: median %.3f ms\n",
+              lp_flame_model_get_n_nodes (model), median (batch_ms, G_N_ELEMENTS (batch_ms)), worst,
+              (guint) G_N_ELEMENTS (batch_ms), median (batch_folded_ms, G_N_ELEMENTS (batch_folded_ms)));
+    }
+  }
+  return 0;
+}
