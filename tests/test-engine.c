@@ -156,7 +156,7 @@ test_launch (gconstpointer data)
   int status;
 
   status = run_cli (&out, &err, "record", "-F", "1000", "--mode", cpu ? "cpu" : "wall", "-o", report,
-                    "--", target, "work", "3", NULL);
+                    "--", target, "work", "4", NULL);
   g_test_message ("%s", err);
   if (cpu && status != 0 && strstr (err, "perf events refused") != NULL)
     {
