@@ -421,6 +421,53 @@ test_sigkill_launch (void)
     }
 }
 
+/* SIGINT (Ctrl-C) or SIGTERM: stop, detach, write the report; the target runs on */
+static void
+test_stop_signal (gconstpointer data)
+{
+  int sig = GPOINTER_TO_INT (data);
+  gboolean stream = sig == SIGTERM;
+  char *args[] = { "work", "2", NULL };
+  g_autofree char *report = g_build_filename (tmpdir, "stopped.folded", NULL);
+  g_autofree char *pid_text = NULL, *target_out = NULL, *engine_out = NULL;
+  const char *argv[] = { cli, "record", "-q", "-p", NULL, stream ? "--stream" : "-o", stream ? NULL : report, NULL };
+  g_autoptr(GError) error = NULL;
+  int fd, efd, tstatus, estatus;
+  GPid pid = spawn_target (args, &fd), engine;
+  gint64 t0;
+
+  pid_text = g_strdup_printf ("%d", pid);
+  argv[4] = pid_text;
+  g_unlink (report);
+  g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                            &engine, NULL, &efd, NULL, &error);
+  g_assert_no_error (error);
+  g_usleep (500000);
+  t0 = g_get_monotonic_time ();
+  kill (engine, sig);
+  engine_out = read_all (efd);
+  g_assert_true (wait_pid (engine, 5, &estatus));
+  g_assert_true (WIFEXITED (estatus) && WEXITSTATUS (estatus) == 0);
+  /* the engine stopped at once, long before the target's end */
+  g_assert_cmpint (g_get_monotonic_time () - t0, <, G_USEC_PER_SEC);
+  if (stream)
+    {
+      g_assert_true (g_str_has_prefix (engine_out, "#laprof-stream version=1 "));
+      g_assert_nonnull (strstr (engine_out, "\n#end "));
+      g_assert_nonnull (strstr (engine_out, " reason=stopped status=-1\n"));
+    }
+  else
+    {
+      g_autoptr(LpFolded) folded = load_report (report);
+      g_assert_cmpfloat (count_with (folded, "hot_path"), >, 10);
+    }
+  /* detached and running: it finishes its work */
+  g_assert_true (wait_pid (pid, 10, &tstatus));
+  g_assert_true (WIFEXITED (tstatus) && WEXITSTATUS (tstatus) == 0);
+  target_out = read_all (fd);
+  g_assert_nonnull (strstr (target_out, "ok=1"));
+}
+
 static void
 test_signals (void)
 {
@@ -762,6 +809,8 @@ main (int    argc,
   g_test_add_func ("/engine/wall/sigkill-engine", test_sigkill);
   g_test_add_func ("/engine/wall/sigkill-engine-launch", test_sigkill_launch);
   g_test_add_func ("/engine/wall/signals", test_signals);
+  g_test_add_data_func ("/engine/wall/sigint-writes-report", GINT_TO_POINTER (SIGINT), test_stop_signal);
+  g_test_add_data_func ("/engine/stream/sigterm-ends-stream", GINT_TO_POINTER (SIGTERM), test_stop_signal);
   g_test_add_func ("/engine/wall/job-control", test_job_control);
   g_test_add_func ("/engine/cxx-demangled", test_cxx);
   g_test_add_func ("/engine/wall/no-idle", test_no_idle);
