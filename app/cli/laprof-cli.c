@@ -18,11 +18,11 @@ typedef struct
 static const Command commands[] = {
   { "check", lp_cli_check, N_("Validate a folded report and summarize it") },
   { "merge", lp_cli_merge, N_("Merge folded reports into one") },
-  { "record", lp_cli_record, N_("Sample a process or a command into a folded report") },
   { "svg",   lp_cli_svg,   N_("Write an interactive SVG flame graph of a folded report") },
   { "png",   lp_cli_png,   N_("Write a PNG flame graph of a folded report") },
   { "diff",  lp_cli_diff,  N_("Write a differential flame graph of two folded reports") },
   { "upload", lp_cli_upload, N_("Store folded reports in a directory or on S3") },
+  { "record", lp_cli_record, N_("Sample a process or a command into a folded report") },
 };
 
 static void

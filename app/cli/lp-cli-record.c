@@ -3,7 +3,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <glib/gi18n.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -301,25 +300,6 @@ lp_cli_record (int    argc,
         }
       else if (output != NULL && g_str_equal (output, "-"))
         ok = lp_folded_write_fd (folded, 1, &error);
-      else if (output != NULL && g_file_test (output, G_FILE_TEST_EXISTS) &&
-               !g_file_test (output, G_FILE_TEST_IS_REGULAR))
-        {
-          /* /dev/null, a FIFO: no atomic replacement, just write */
-          int fd = open (output, O_WRONLY | O_CLOEXEC);
-
-          if (fd < 0)
-            {
-              int e = errno;
-              g_set_error (&error, G_FILE_ERROR, g_file_error_from_errno (e),
-                           _("cannot open %s: %s"), output, g_strerror (e));
-              ok = FALSE;
-            }
-          else
-            {
-              ok = lp_folded_write_fd (folded, fd, &error);
-              close (fd);
-            }
-        }
       else
         {
           if (output == NULL)
