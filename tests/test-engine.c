@@ -280,7 +280,7 @@ test_early_exit (void)
 static void
 test_attach_exit (void)
 {
-  char *args[] = { "work", "0.6", NULL };
+  char *args[] = { "work", "1", NULL };
   g_autofree char *report = g_build_filename (tmpdir, "attach-exit.folded", NULL);
   g_autofree char *out = NULL, *err = NULL, *pid_text = NULL;
   int fd, status, tstatus;
@@ -291,7 +291,7 @@ test_attach_exit (void)
   pid_text = g_strdup_printf ("%d", pid);
   t0 = g_get_monotonic_time ();
   /* no duration: the recording ends when the target does */
-  status = run_cli (&out, &err, "record", "-p", pid_text, "-o", report, NULL);
+  status = run_cli (&out, &err, "record", "-F", "200", "-p", pid_text, "-o", report, NULL);
   g_test_message ("%s", err);
   g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
   g_assert_cmpint (g_get_monotonic_time () - t0, <, 5 * G_USEC_PER_SEC);
