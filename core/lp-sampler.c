@@ -977,9 +977,16 @@ static void
 follow_cpu (LpSampler *self,
             Thread    *t)
 {
-  int cpu = thread_cpu (self, t);
+  static int enabled = -1;
   cpu_set_t set;
+  int cpu;
 
+  /* LAPROF_FOLLOW_CPU=0 turns this off, to measure what it is worth */
+  if (enabled < 0)
+    enabled = g_strcmp0 (g_getenv ("LAPROF_FOLLOW_CPU"), "0") != 0;
+  if (!enabled)
+    return;
+  cpu = thread_cpu (self, t);
   if (cpu < 0 || cpu >= CPU_SETSIZE || cpu == self->pinned_cpu)
     return;
   if (!self->affinity_saved)
