@@ -109,7 +109,7 @@ struct _LpSampler
   LpSamplerStats      stats;
 
   /* wall mode: the engine moves to the CPU of the thread it is about to
-   * stop (see follow_cpu); the caller's affinity is restored at the end */
+   * stop (see move_to_cpu); the caller's affinity is restored at the end */
   cpu_set_t           saved_affinity;
   gboolean            affinity_saved;
   int                 pinned_cpu;
@@ -974,20 +974,16 @@ thread_cpu (LpSampler *self,
  * 1000 Hz: 15-20 % slowdown with engine and target on different CPUs,
  * 3 % on the same one (docs/engine.md). So the engine follows the thread. */
 static void
-follow_cpu (LpSampler *self,
-            Thread    *t)
+move_to_cpu (LpSampler *self,
+             int        cpu)
 {
   static int enabled = -1;
   cpu_set_t set;
-  int cpu;
 
   /* LAPROF_FOLLOW_CPU=0 turns this off, to measure what it is worth */
   if (enabled < 0)
     enabled = g_strcmp0 (g_getenv ("LAPROF_FOLLOW_CPU"), "0") != 0;
-  if (!enabled)
-    return;
-  cpu = thread_cpu (self, t);
-  if (cpu < 0 || cpu >= CPU_SETSIZE || cpu == self->pinned_cpu)
+  if (!enabled || cpu < 0 || cpu >= CPU_SETSIZE || cpu == self->pinned_cpu)
     return;
   if (!self->affinity_saved)
     {
@@ -1014,12 +1010,13 @@ restore_affinity (LpSampler *self)
 
 static void
 sample_thread (LpSampler *self,
-               Thread    *t)
+               Thread    *t,
+               int        cpu)
 {
   pid_t tid = t->tid;
   gint64 deadline;
 
-  follow_cpu (self, t);
+  move_to_cpu (self, cpu);
   if (ptrace (PTRACE_INTERRUPT, tid, 0, 0) < 0)
     {
       self->stats.lost[LP_SAMPLER_LOST_EXITED]++;
@@ -1109,25 +1106,54 @@ reuse_sample (LpSampler *self,
   return TRUE;
 }
 
+typedef struct
+{
+  pid_t tid;
+  int   cpu;
+} Todo;
+
+static int
+todo_cmp (gconstpointer a,
+          gconstpointer b,
+          gpointer      data)
+{
+  const Todo *x = a, *y = b;
+  int first = GPOINTER_TO_INT (data);
+
+  /* the CPU the engine is on first, then by CPU: one move per CPU a tick */
+  if ((x->cpu == first) != (y->cpu == first))
+    return x->cpu == first ? -1 : 1;
+  return (x->cpu > y->cpu) - (x->cpu < y->cpu);
+}
+
 static void
 tick_ptrace (LpSampler *self)
 {
   GHashTableIter iter;
   gpointer value;
-  g_autoptr(GPtrArray) todo = g_ptr_array_new ();
+  g_autoptr(GArray) todo = g_array_new (FALSE, FALSE, sizeof (Todo));
 
   g_hash_table_iter_init (&iter, self->threads);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       Thread *t = value;
-      if (!t->pending && !t->listening && !t->fresh && t->attached)
-        g_ptr_array_add (todo, GINT_TO_POINTER (t->tid));
+      Todo item;
+
+      if (t->pending || t->listening || t->fresh || !t->attached || reuse_sample (self, t))
+        continue;
+      item.tid = t->tid;
+      item.cpu = thread_cpu (self, t);
+      g_array_append_val (todo, item);
     }
+  g_array_sort_with_data (todo, todo_cmp, GINT_TO_POINTER (self->pinned_cpu));
   for (guint i = 0; i < todo->len; i++)
     {
-      Thread *t = g_hash_table_lookup (self->threads, todo->pdata[i]);
-      if (t != NULL && !t->pending && !t->listening && !reuse_sample (self, t))
-        sample_thread (self, t);
+      const Todo *item = &g_array_index (todo, Todo, i);
+      Thread *t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (item->tid));
+
+      /* a thread may have gone, or been sampled by dispatch(), meanwhile */
+      if (t != NULL && !t->pending && !t->listening && !t->fresh)
+        sample_thread (self, t, item->cpu);
     }
 }
 
