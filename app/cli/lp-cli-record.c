@@ -141,11 +141,11 @@ lp_cli_record (int    argc,
     { "stack-size", 0, 0, G_OPTION_ARG_INT, &stack_kib, N_("KiB of stack copied per sample (default 16; deeper frames are read from the live process)"), N_("KIB") },
     { "stream", 0, 0, G_OPTION_ARG_NONE, &stream, N_("Write the stream protocol to standard output (for the GUI)"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("No summary on standard error"), NULL },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &command, NULL, N_("[--] COMMAND [ARG…]") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &command, NULL, N_("-p PID | [--] COMMAND [ARG…]") },
     { NULL }
   };
 
-  context = g_option_context_new (_("[-p PID | [--] COMMAND [ARG…]] — sample the stacks of a process"));
+  context = g_option_context_new (_("— sample the stacks of a process"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_strict_posix (context, TRUE);
   g_option_context_set_description (context,
