@@ -7,7 +7,6 @@
 #include <linux/perf_event.h>
 #include <poll.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <signal.h>
 #include <stdio.h>
@@ -45,7 +44,6 @@ typedef struct
   /* a blocked thread that has not run since its last sample keeps its
    * stack: counted again without a stop (see reuse_sample) */
   int      schedstat_fd;
-  int      stat_fd;      /* /proc/PID/task/TID/stat: the CPU it last ran on */
   guint64  runtime;      /* ns on a CPU, read after the last sample */
   guint    last_index;   /* stack of the last sample, if it was idle */
   gboolean last_idle;
@@ -107,12 +105,6 @@ struct _LpSampler
 
   gint64              start_ns;
   LpSamplerStats      stats;
-
-  /* wall mode: the engine moves to the CPU of the thread it is about to
-   * stop (see move_to_cpu); the caller's affinity is restored at the end */
-  cpu_set_t           saved_affinity;
-  gboolean            affinity_saved;
-  int                 pinned_cpu;
 };
 
 static gint64
@@ -155,8 +147,6 @@ thread_free (gpointer data)
     close (t->perf_fd);
   if (t->schedstat_fd >= 0)
     close (t->schedstat_fd);
-  if (t->stat_fd >= 0)
-    close (t->stat_fd);
   g_free (t);
 }
 
@@ -179,7 +169,6 @@ lp_sampler_new (const LpSamplerOptions *options,
   self->dest = dest;
   self->pid = -1;
   self->sigfd = -1;
-  self->pinned_cpu = -1;
   self->threads = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, thread_free);
   self->seen = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->rings = g_ptr_array_new_with_free_func (thread_free);
@@ -300,7 +289,6 @@ add_thread (LpSampler *self,
   t->attached = TRUE;
   t->last_syscall = -1;
   t->schedstat_fd = -2;  /* not opened yet; -1: cannot be */
-  t->stat_fd = -2;
   g_hash_table_insert (self->threads, GINT_TO_POINTER (tid), t);
   g_hash_table_add (self->seen, GINT_TO_POINTER (tid));
   return t;
@@ -941,82 +929,13 @@ wait_event (LpSampler *self,
   return FALSE;
 }
 
-/* The CPU @t last ran on (field 39 of /proc/PID/task/TID/stat), or -1. */
-static int
-thread_cpu (LpSampler *self,
-            Thread    *t)
-{
-  char buf[1024];
-  const char *p;
-  gssize n;
-
-  if (t->stat_fd == -2)
-    {
-      g_autofree char *path = g_strdup_printf ("/proc/%d/task/%d/stat", (int) self->pid, (int) t->tid);
-      t->stat_fd = open (path, O_RDONLY | O_CLOEXEC);
-    }
-  if (t->stat_fd < 0)
-    return -1;
-  n = pread (t->stat_fd, buf, sizeof buf - 1, 0);
-  if (n <= 0)
-    return -1;
-  buf[n] = '\0';
-  p = strrchr (buf, ')');
-  /* after ") " comes field 3; the processor is field 39 */
-  for (int field = 2; p != NULL && field < 39; field++)
-    p = strchr (p + 1, ' ');
-  return p != NULL ? atoi (p + 1) : -1;
-}
-
-/* Stopping a thread that runs on another CPU costs it two cross-CPU
- * wake-ups, and on a VM the wake-up of an idle vCPU; on the same CPU the
- * stop is two local context switches. Measured on the development VM at
- * 1000 Hz: 15-20 % slowdown with engine and target on different CPUs,
- * 3 % on the same one (docs/engine.md). So the engine follows the thread. */
-static void
-move_to_cpu (LpSampler *self,
-             int        cpu)
-{
-  static int enabled = -1;
-  cpu_set_t set;
-
-  /* LAPROF_FOLLOW_CPU=0 turns this off, to measure what it is worth */
-  if (enabled < 0)
-    enabled = g_strcmp0 (g_getenv ("LAPROF_FOLLOW_CPU"), "0") != 0;
-  if (!enabled || cpu < 0 || cpu >= CPU_SETSIZE || cpu == self->pinned_cpu)
-    return;
-  if (!self->affinity_saved)
-    {
-      if (sched_getaffinity (0, sizeof self->saved_affinity, &self->saved_affinity) != 0)
-        return;
-      self->affinity_saved = TRUE;
-    }
-  if (!CPU_ISSET (cpu, &self->saved_affinity))
-    return;   /* not allowed to run there */
-  CPU_ZERO (&set);
-  CPU_SET (cpu, &set);
-  if (sched_setaffinity (0, sizeof set, &set) == 0)
-    self->pinned_cpu = cpu;
-}
-
-static void
-restore_affinity (LpSampler *self)
-{
-  if (self->affinity_saved)
-    sched_setaffinity (0, sizeof self->saved_affinity, &self->saved_affinity);
-  self->affinity_saved = FALSE;
-  self->pinned_cpu = -1;
-}
-
 static void
 sample_thread (LpSampler *self,
-               Thread    *t,
-               int        cpu)
+               Thread    *t)
 {
   pid_t tid = t->tid;
   gint64 deadline;
 
-  move_to_cpu (self, cpu);
   if (ptrace (PTRACE_INTERRUPT, tid, 0, 0) < 0)
     {
       self->stats.lost[LP_SAMPLER_LOST_EXITED]++;
@@ -1106,54 +1025,30 @@ reuse_sample (LpSampler *self,
   return TRUE;
 }
 
-typedef struct
-{
-  pid_t tid;
-  int   cpu;
-} Todo;
-
-static int
-todo_cmp (gconstpointer a,
-          gconstpointer b,
-          gpointer      data)
-{
-  const Todo *x = a, *y = b;
-  int first = GPOINTER_TO_INT (data);
-
-  /* the CPU the engine is on first, then by CPU: one move per CPU a tick */
-  if ((x->cpu == first) != (y->cpu == first))
-    return x->cpu == first ? -1 : 1;
-  return (x->cpu > y->cpu) - (x->cpu < y->cpu);
-}
-
 static void
 tick_ptrace (LpSampler *self)
 {
   GHashTableIter iter;
   gpointer value;
-  g_autoptr(GArray) todo = g_array_new (FALSE, FALSE, sizeof (Todo));
+  g_autoptr(GArray) todo = g_array_new (FALSE, FALSE, sizeof (pid_t));
 
   g_hash_table_iter_init (&iter, self->threads);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       Thread *t = value;
-      Todo item;
 
       if (t->pending || t->listening || t->fresh || !t->attached || reuse_sample (self, t))
         continue;
-      item.tid = t->tid;
-      item.cpu = thread_cpu (self, t);
-      g_array_append_val (todo, item);
+      g_array_append_val (todo, t->tid);
     }
-  g_array_sort_with_data (todo, todo_cmp, GINT_TO_POINTER (self->pinned_cpu));
   for (guint i = 0; i < todo->len; i++)
     {
-      const Todo *item = &g_array_index (todo, Todo, i);
-      Thread *t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (item->tid));
+      pid_t tid = g_array_index (todo, pid_t, i);
+      Thread *t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (tid));
 
       /* a thread may have gone, or been sampled by dispatch(), meanwhile */
       if (t != NULL && !t->pending && !t->listening && !t->fresh)
-        sample_thread (self, t, item->cpu);
+        sample_thread (self, t);
     }
 }
 
@@ -1535,7 +1430,6 @@ attach_perf (LpSampler  *self,
         }
       ring_owner = g_new0 (Thread, 1);
       ring_owner->schedstat_fd = -1;
-      ring_owner->stat_fd = -1;
       ring_owner->tid = t->tid;
       ring_owner->perf_fd = fd;
       ring_owner->ring = ring;
@@ -1814,7 +1708,6 @@ lp_sampler_run (LpSampler  *self,
 
   close (self->sigfd);
   self->sigfd = -1;
-  restore_affinity (self);
   pthread_sigmask (SIG_SETMASK, &old, NULL);
   return ok;
 }
