@@ -1626,8 +1626,9 @@ compare_recent (gconstpointer a,
                 gconstpointer b)
 {
   GtkRecentInfo *x = *(GtkRecentInfo **) a, *y = *(GtkRecentInfo **) b;
-  g_autoptr(GDateTime) tx = gtk_recent_info_get_modified (x);
-  g_autoptr(GDateTime) ty = gtk_recent_info_get_modified (y);
+  /* transfer none: the recent info keeps them */
+  GDateTime *tx = gtk_recent_info_get_modified (x);
+  GDateTime *ty = gtk_recent_info_get_modified (y);
   return g_date_time_compare (ty, tx);
 }
 
