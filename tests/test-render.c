@@ -423,6 +423,65 @@ test_incremental (void)
   }
 }
 
+/* a live model grows its table step by step while stacks arrive; it must
+ * hold the same tree as one built in one go */
+static void
+test_grow (void)
+{
+  g_autoptr(LpFolded) folded = lp_folded_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LpFlameModel) whole = NULL;
+  g_autoptr(LpFlameModel) live = NULL;
+  g_autoptr(LpFolded) live_names = NULL;
+  g_autofree guint32 *map = NULL;
+  GRand *rand = g_rand_new_with_seed (7);
+  guint n;
+
+  for (guint i = 0; i < 4000; i++)
+    {
+      guint32 frames[6];
+      for (guint d = 0; d < G_N_ELEMENTS (frames); d++)
+        {
+          g_autofree char *name = g_strdup_printf ("fn%d", g_rand_int_range (rand, 0, d < 2 ? 4 : 60));
+          frames[d] = lp_folded_intern (folded, name, -1);
+        }
+      lp_folded_add (folded, frames, g_rand_int_range (rand, 1, 7), 0, g_rand_int_range (rand, 1, 9), 0, NULL, &error);
+      g_assert_no_error (error);
+    }
+  g_rand_free (rand);
+  whole = lp_flame_model_new_from_folded (folded, 0);
+  /* a model made from an empty report starts with a small table */
+  live_names = lp_folded_new ();
+  live = lp_flame_model_new_from_folded (live_names, 0);
+  for (guint f = 0; f < lp_folded_get_n_frames (folded); f++)
+    g_assert_cmpuint (lp_folded_intern (live_names, lp_folded_frame_name (folded, f), -1), ==, f);
+  n = lp_folded_get_n_stacks (folded);
+  /* in an order with little shared prefix, through several growths */
+  for (guint k = 0; k < n; k++)
+    {
+      LpFoldedStack st;
+      lp_folded_get_stack (folded, (k * 7919u) % n, &st);
+      lp_flame_model_add_stack (live, st.frames, st.depth, st.count, 0);
+    }
+  g_assert_cmpuint (lp_flame_model_get_n_nodes (live), >, 4096);
+  g_assert_cmpuint (lp_flame_model_get_n_nodes (live), ==, lp_flame_model_get_n_nodes (whole));
+
+  /* node by node (parents have lower indexes): the same child, the same samples */
+  map = g_new (guint32, lp_flame_model_get_n_nodes (whole));
+  map[LP_FLAME_ROOT] = LP_FLAME_ROOT;
+  for (guint32 i = 1; i < lp_flame_model_get_n_nodes (whole); i++)
+    {
+      const LpFlameNode *w = lp_flame_model_get_node (whole, i);
+      guint32 l = lp_flame_model_find_child (live, map[w->parent], w->frame);
+
+      g_assert_cmpuint (l, !=, LP_FLAME_NO_NODE);
+      g_assert_cmpfloat (lp_flame_model_get_node (live, l)->total, ==, w->total);
+      g_assert_cmpfloat (lp_flame_model_get_node (live, l)->self, ==, w->self);
+      map[i] = l;
+    }
+  g_assert_cmpuint (lp_flame_model_find_child (live, LP_FLAME_ROOT, 123456), ==, LP_FLAME_NO_NODE);
+}
+
 static void
 test_focus (void)
 {
@@ -732,6 +791,7 @@ main (int    argc,
   g_test_add_func ("/render/model/incremental", test_incremental);
   g_test_add_func ("/render/model/real-report", test_real_report);
   g_test_add_func ("/render/model/focus", test_focus);
+  g_test_add_func ("/render/model/grow", test_grow);
   g_test_add_func ("/render/model/add-batch", test_add_batch);
   g_test_add_func ("/render/layout/flame", test_layout_flame);
   g_test_add_func ("/render/layout/icicle-left-heavy", test_layout_icicle_left_heavy);
