@@ -248,6 +248,9 @@ lp_flame_model_add_stack (LpFlameModel  *self,
       weight = count2;
       base = count;
     }
+  if ((self->flags & LP_FLAME_MODEL_HIDE_IDLE) && depth > 0 &&
+      strncmp (lp_folded_frame_name (self->names, frames[depth - 1]), "[idle", 5) == 0)
+    return;
 
   if ((self->flags & LP_FLAME_MODEL_REVERSE) && depth > 1)
     {

@@ -20,6 +20,9 @@ typedef enum
   LP_FLAME_MODEL_REVERSE      = 1 << 0,
   /* two counts per stack (A, then B): widths from B, the delta B - A kept */
   LP_FLAME_MODEL_DIFFERENTIAL = 1 << 1,
+  /* leave out blocked samples: stacks whose last frame is the engine's
+   * synthetic "[idle…" frame */
+  LP_FLAME_MODEL_HIDE_IDLE    = 1 << 2,
 } LpFlameModelFlags;
 
 typedef struct

@@ -366,6 +366,15 @@ test_layout_search_idle (void)
   g_assert_cmpuint (n_idle, ==, 1);
   /* c is inside a: counted once */
   g_assert_cmpfloat (layout->matched, ==, 3);
+
+  /* idle samples left out: d had only those */
+  {
+    g_autoptr(LpFlameModel) busy = lp_flame_model_new_from_folded (folded, LP_FLAME_MODEL_HIDE_IDLE);
+    const char *path_d[] = { "d", NULL };
+
+    g_assert_cmpfloat (lp_flame_model_get_total (busy), ==, 3);
+    g_assert_cmpuint (lp_flame_model_find_path (busy, path_d), ==, LP_FLAME_NO_NODE);
+  }
 }
 
 static void

@@ -31,6 +31,7 @@ typedef struct
   gboolean  reverse;
   gboolean  hash;
   gboolean  normalize;
+  gboolean  hide_idle;
   gboolean  quiet;
   char    **args;
 } Options;
@@ -146,6 +147,8 @@ run (const char *command,
       N_("Order of frames: alphabetical (default) or left-heavy"), N_("ORDER") },
     { "focus", 0, 0, G_OPTION_ARG_STRING, &o.focus,
       N_("Only the stacks through frame NAME, merged at it (with --reverse: its callers)"), N_("NAME") },
+    { "hide-idle", 0, 0, G_OPTION_ARG_NONE, &o.hide_idle,
+      N_("Leave out blocked samples (stacks ending in an \"[idle…\" frame)"), NULL },
     { "countname", 0, 0, G_OPTION_ARG_STRING, &o.count_name,
       N_("What the counts are (default \"samples\")"), N_("NAME") },
     { "search", 's', 0, G_OPTION_ARG_STRING, &o.search,
@@ -275,6 +278,8 @@ run (const char *command,
     flags |= LP_FLAME_MODEL_DIFFERENTIAL;
   if (o.reverse)
     flags |= LP_FLAME_MODEL_REVERSE;
+  if (o.hide_idle)
+    flags |= LP_FLAME_MODEL_HIDE_IDLE;
   if (o.focus != NULL)
     {
       guint32 frame;
