@@ -627,6 +627,15 @@ test_colors (void)
     g_assert_true (u.r == u.g && u.g == u.b); /* grey */
   }
 
+  {
+    LpRgb g = lp_flame_color_for_name ("x", LP_FLAME_PALETTE_GREEN, FALSE);
+    LpRgb o = lp_flame_color_for_name ("x", LP_FLAME_PALETTE_ORANGE, FALSE);
+    g_assert_cmpuint (g.g, >=, 200);
+    g_assert_cmpuint (g.r, ==, g.b);
+    g_assert_cmpuint (o.b, ==, 0);
+    g_assert_true (lp_flame_palette_from_string ("purple", &p));
+    g_assert_cmpint (p, ==, LP_FLAME_PALETTE_PURPLE);
+  }
   g_assert_true (lp_flame_palette_from_string ("mem", &p));
   g_assert_cmpint (p, ==, LP_FLAME_PALETTE_MEM);
   g_assert_false (lp_flame_palette_from_string ("rainbow", &p));

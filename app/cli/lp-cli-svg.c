@@ -137,7 +137,7 @@ run (const char *command,
     { "minwidth", 0, 0, G_OPTION_ARG_STRING, &o.min_width,
       N_("Leave out frames narrower than PX pixels, or N% of the width (default 0.1)"), N_("PX|N%") },
     { "colors", 0, 0, G_OPTION_ARG_STRING, &o.colors,
-      N_("Palette: hot (default), mem, io, lang (kernel, C++, libc, unknown told apart)"), N_("PALETTE") },
+      N_("Palette: hot (default), mem, io, lang (kernel, C++, libc, unknown told apart), or red, green, blue, aqua, yellow, purple, orange"), N_("PALETTE") },
     { "hash", 0, 0, G_OPTION_ARG_NONE, &o.hash,
       N_("Colours from the start of the name, so similar names look alike"), NULL },
     { "inverted", 0, 0, G_OPTION_ARG_NONE, &o.inverted, N_("Icicle graph: the root at the top"), NULL },
@@ -208,7 +208,7 @@ run (const char *command,
     }
   if (o.colors != NULL && !lp_flame_palette_from_string (o.colors, &opts.palette))
     {
-      lp_cli_error (command, _("unknown palette “%s”; use hot, mem, io or lang"), o.colors);
+      lp_cli_error (command, _("unknown palette “%s”; use hot, mem, io, lang, red, green, blue, aqua, yellow, purple or orange"), o.colors);
       goto out;
     }
   if (o.order != NULL)
