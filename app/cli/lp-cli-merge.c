@@ -9,6 +9,39 @@
 
 #include "lp-cli.h"
 #include "lp-folded-reader.h"
+#include "lp-storer.h"
+
+/* A progress line for long listings, only where a person watches. */
+static void
+show_progress (guint    done,
+               guint    total,
+               gpointer user_data)
+{
+  const char *what = user_data;
+
+  if (!isatty (STDERR_FILENO))
+    return;
+  if (total == 0)
+    fprintf (stderr, _("\r%s: listed %u reports…"), what, done);
+  else if (done == total || done % 10 == 0)
+    fprintf (stderr, _("\r%s: read %u of %u reports…"), what, done, total);
+  if (done == total && total > 0)
+    fputc ('\n', stderr);
+}
+
+/* merge_destination: every report at an s3:// destination into @merged. */
+static gboolean
+merge_destination (const char  *dest,
+                   LpFolded    *merged,
+                   guint       *n_reports,
+                   GError     **error)
+{
+  g_autoptr(LpStorer) storer = lp_storer_new_for_destination (dest, error);
+
+  if (storer == NULL)
+    return FALSE;
+  return lp_storer_load_all (storer, merged, n_reports, show_progress, (gpointer) dest, error);
+}
 
 int
 lp_cli_merge (int    argc,
@@ -20,6 +53,8 @@ lp_cli_merge (int    argc,
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) args = NULL;
   g_autofree char *output = NULL;
+  g_autofree char *store = NULL;
+  guint n_reports = 0;
   gboolean strict = FALSE;
   gboolean quiet = FALSE;
   guint64 n_skipped = 0;
@@ -27,6 +62,8 @@ lp_cli_merge (int    argc,
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
       N_("Write the merged report to FILE (atomically) instead of standard output"), N_("FILE") },
+    { "store", 0, 0, G_OPTION_ARG_FILENAME, &store,
+      N_("Also store the merged report in DEST, a directory or s3://bucket/prefix/"), N_("DEST") },
     { "strict", 's', 0, G_OPTION_ARG_NONE, &strict,
       N_("Fail (status 1) at the first line that cannot be read"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
@@ -39,8 +76,8 @@ lp_cli_merge (int    argc,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_description (context,
     _("Adds up the counts of the same stack across all REPORTs (\"-\" reads standard\n"
-      "input; a directory stands for the *.folded files in it) and writes one sorted\n"
-      "folded report. Nothing is written if any report cannot be read.\n\n"
+      "input; a directory stands for the *.folded files in it; s3://bucket/prefix/ for\n"
+      "every *.folded object under the prefix) and writes one sorted folded report. Nothing is written if any report cannot be read.\n\n"
       "Exit status: 0 merged, 1 a bad line with --strict, 2 an unreadable report or\n"
       "output."));
   if (!lp_cli_parse (context, &argc, &argv))
@@ -61,8 +98,22 @@ lp_cli_merge (int    argc,
   for (guint i = 0; i < inputs->len; i++)
     {
       const char *path = inputs->pdata[i];
-      g_autoptr(LpFoldedReader) reader =
-        lp_folded_reader_new (merged, strict ? LP_FOLDED_READER_STRICT : LP_FOLDED_READER_DEFAULT);
+      g_autoptr(LpFoldedReader) reader = NULL;
+      guint n_here = 0;
+
+      if (lp_storer_is_s3_destination (path))
+        {
+          if (!merge_destination (path, merged, &n_here, &error))
+            {
+              lp_cli_error ("merge", "%s", error->message);
+              fprintf (stderr, _("Nothing was written.\n"));
+              return LP_CLI_EXIT_ERROR;
+            }
+          n_reports += n_here;
+          continue;
+        }
+      n_reports++;
+      reader = lp_folded_reader_new (merged, LP_FOLDED_READER_STREAM | (strict ? LP_FOLDED_READER_STRICT : LP_FOLDED_READER_DEFAULT));
 
       if (!lp_folded_reader_read_file (reader, path, &error))
         {
@@ -92,12 +143,21 @@ lp_cli_merge (int    argc,
       return LP_CLI_EXIT_ERROR;
     }
 
+  if (store != NULL)
+    {
+      g_autoptr(GBytes) bytes = lp_folded_to_bytes (merged);
+      LpReportMeta meta = { "merged", 0, NULL };
+
+      if (!lp_cli_store_report ("merge", store, bytes, &meta))
+        return LP_CLI_EXIT_ERROR;
+    }
+
   if (!quiet)
     {
       lp_folded_format_count (lp_folded_get_total (merged), buf);
       fprintf (stderr,
                _("Merged %u reports: %u stacks, %s samples, %" PRIu64 " lines skipped%s%s\n"),
-               inputs->len, lp_folded_get_n_stacks (merged), buf, n_skipped,
+               n_reports, lp_folded_get_n_stacks (merged), buf, n_skipped,
                output != NULL && !g_str_equal (output, "-") ? _(" → ") : "",
                output != NULL && !g_str_equal (output, "-") ? output : "");
     }

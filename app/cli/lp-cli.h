@@ -5,6 +5,7 @@
 #include <glib.h>
 
 #include "lp-folded-reader.h"
+#include "lp-storer.h"
 
 G_BEGIN_DECLS
 
@@ -21,9 +22,11 @@ typedef int (*LpCliCommandFunc) (int argc, char **argv);
 
 int   lp_cli_check (int argc, char **argv);
 int   lp_cli_merge (int argc, char **argv);
+int   lp_cli_upload (int argc, char **argv);
 int   lp_cli_svg   (int argc, char **argv);
 int   lp_cli_png   (int argc, char **argv);
 int   lp_cli_diff  (int argc, char **argv);
+int   lp_cli_record (int argc, char **argv);
 
 /* lp_cli_parse: runs @context over the arguments; prints the error and a
  * hint on failure. */
@@ -46,5 +49,13 @@ void     lp_cli_print_skips     (const char           *name,
  * the *.folded files in it, in name order. */
 GPtrArray *lp_cli_expand_inputs (char      **args,
                                  GError    **error);
+
+/* lp_cli_store_report: stores @report at @dest (a directory or
+ * s3://bucket/prefix/) with @meta; says where on stderr, or prints the
+ * error (which tells where the report was kept) as "laprof-cli COMMAND:". */
+gboolean lp_cli_store_report    (const char         *command,
+                                 const char         *dest,
+                                 GBytes             *report,
+                                 const LpReportMeta *meta);
 
 G_END_DECLS
