@@ -8,8 +8,9 @@
 
 /* The script: frames are <g> elements with a <title> ("name (N samples,
  * P%)"), a <rect> and a <text>; zoom moves the rects, search recolours
- * them. Parameters in the URL (?s=REGEX&x=FRAME-ID) run a search and a
- * click on load, so that a browser can be driven without a mouse. */
+ * them. Parameters in the URL (?s=REGEX&x=FRAME-ID&h=FRAME-ID&i=1) run a
+ * search, a click, a hover and the ignore-case toggle on load, so that a
+ * browser can be driven without a mouse. */
 static const char svg_script[] =
 "\"use strict\";\n"
 "var svg, frames, details, matchedtext, searchbtn, unzoombtn, icbtn, ignorecase = false;\n"
@@ -64,6 +65,10 @@ static const char svg_script[] =
 "  if (params.get(\"x\")) {\n"
 "    var target = document.getElementById(params.get(\"x\"));\n"
 "    if (target) target.querySelector(\"rect\").dispatchEvent(new MouseEvent(\"click\", { bubbles: true }));\n"
+"  }\n"
+"  if (params.get(\"h\")) {\n"
+"    var hovered = document.getElementById(params.get(\"h\"));\n"
+"    if (hovered) hovered.querySelector(\"rect\").dispatchEvent(new MouseEvent(\"mouseover\", { bubbles: true }));\n"
 "  }\n"
 "  if (params.get(\"i\") === \"1\") toggle_ignorecase();\n"
 "  var term = params.get(\"s\") || attr(\"search\");\n"
