@@ -156,9 +156,9 @@ lp_flame_color_for_name (const char     *name,
           return (LpRgb) { 50 + 60 * v1, 170 + 55 * v1, 170 + 55 * v1 };
         case LP_FLAME_KIND_UNKNOWN: /* grey */
           return (LpRgb) { 150 + 40 * v1, 150 + 40 * v1, 150 + 40 * v1 };
-        case LP_FLAME_KIND_OTHER:   /* red, as hot */
+        case LP_FLAME_KIND_OTHER:   /* red (not hot's oranges, which kernel frames have) */
         default:
-          palette = LP_FLAME_PALETTE_HOT;
+          palette = LP_FLAME_PALETTE_RED;
           break;
         }
     }

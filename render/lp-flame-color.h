@@ -11,7 +11,7 @@ typedef enum
   LP_FLAME_PALETTE_HOT,   /* reds and yellows (flamegraph.pl's default) */
   LP_FLAME_PALETTE_MEM,   /* greens */
   LP_FLAME_PALETTE_IO,    /* blues */
-  LP_FLAME_PALETTE_LANG,  /* kernel orange, C++ yellow, libc aqua, unknown grey, other red */
+  LP_FLAME_PALETTE_LANG,  /* kernel orange, C++ yellow, libc aqua, unknown grey, other red/pink */
   /* flamegraph.pl's plain colour families */
   LP_FLAME_PALETTE_RED,
   LP_FLAME_PALETTE_GREEN,

@@ -625,6 +625,11 @@ test_colors (void)
     g_assert_cmpuint (c.g, >=, 195);        /* yellow */
     g_assert_cmpuint (l.b, >, l.r + 50);    /* aqua */
     g_assert_true (u.r == u.g && u.g == u.b); /* grey */
+    {
+      LpRgb other = lp_flame_color_for_name ("main", LP_FLAME_PALETTE_LANG, FALSE);
+      g_assert_cmpuint (other.r, >=, 200);     /* red */
+      g_assert_cmpuint (other.g, ==, other.b);
+    }
   }
 
   {
