@@ -395,6 +395,130 @@ focus_action (GtkWidget  *widget,
                  0, node->frame);
 }
 
+/* Keyboard: the hover outline doubles as a cursor that the arrows move */
+
+static const LpFlameRect *
+rect_of_node (LpFlameView *self,
+              guint32      node)
+{
+  const LpFlameLayout *layout = lp_flame_view_get_layout (self);
+
+  if (layout == NULL || node == LP_FLAME_NO_NODE)
+    return NULL;
+  for (guint i = 0; i < layout->rects->len; i++)
+    {
+      const LpFlameRect *r = &g_array_index (layout->rects, LpFlameRect, i);
+      if (r->node == node)
+        return r;
+    }
+  return NULL;
+}
+
+/* the drawn rectangle one row towards the leaves (+1) or the root (-1),
+ * or beside it (dx -1 / +1) */
+static const LpFlameRect *
+neighbour (LpFlameView       *self,
+           const LpFlameRect *from,
+           int                ddepth,
+           int                dx)
+{
+  const LpFlameLayout *layout = lp_flame_view_get_layout (self);
+  const LpFlameRect *best = NULL;
+
+  for (guint i = 0; i < layout->rects->len; i++)
+    {
+      const LpFlameRect *r = &g_array_index (layout->rects, LpFlameRect, i);
+
+      if (ddepth != 0)
+        {
+          if ((int) r->depth != (int) from->depth + ddepth)
+            continue;
+          if (ddepth < 0 && lp_flame_model_get_node (self->model, from->node)->parent != r->node)
+            continue;
+          if (ddepth > 0 && lp_flame_model_get_node (self->model, r->node)->parent != from->node)
+            continue;
+          /* towards the leaves: the widest child */
+          if (best == NULL || r->width > best->width)
+            best = r;
+        }
+      else if (r->depth == from->depth && r->node != from->node)
+        {
+          if (dx < 0 && r->x < from->x && (best == NULL || r->x > best->x))
+            best = r;
+          if (dx > 0 && r->x > from->x && (best == NULL || r->x < best->x))
+            best = r;
+        }
+    }
+  return best;
+}
+
+static gboolean
+key_pressed_cb (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                LpFlameView           *self)
+{
+  const LpFlameLayout *layout = lp_flame_view_get_layout (self);
+  const LpFlameRect *cur, *next = NULL;
+
+  if (layout == NULL || layout->rects->len == 0 || (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)))
+    return FALSE;
+  cur = rect_of_node (self, self->hover_node);
+  if (cur == NULL)
+    cur = &g_array_index (layout->rects, LpFlameRect, 0);
+
+  switch (keyval)
+    {
+    case GDK_KEY_Up:
+      next = neighbour (self, cur, self->icicle ? -1 : 1, 0);
+      break;
+    case GDK_KEY_Down:
+      next = neighbour (self, cur, self->icicle ? 1 : -1, 0);
+      break;
+    case GDK_KEY_Left:
+      next = neighbour (self, cur, 0, -1);
+      break;
+    case GDK_KEY_Right:
+      next = neighbour (self, cur, 0, 1);
+      break;
+    case GDK_KEY_Return:
+    case GDK_KEY_KP_Enter:
+    case GDK_KEY_space:
+      lp_flame_view_set_zoom (self, cur->node);
+      return TRUE;
+    case GDK_KEY_Menu:
+      {
+        GdkRectangle where = { (int) (cur->x + cur->width / 2),
+                               (int) lp_flame_view_graph_to_widget_y (self, cur->y), 1, 1 };
+        self->menu_node = cur->node;
+        gtk_popover_set_pointing_to (GTK_POPOVER (self->menu), &where);
+        gtk_popover_popup (GTK_POPOVER (self->menu));
+      }
+      return TRUE;
+    default:
+      return FALSE;
+    }
+
+  if (next == NULL)
+    next = cur;
+  self->hover_node = next->node;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  {
+    /* say where the cursor is, as a tooltip would */
+    g_autofree char *text = lp_flame_view_describe (self, next);
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self), NULL);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+  }
+  return TRUE;
+}
+
+guint32
+lp_flame_view_get_cursor (LpFlameView *self)
+{
+  return self->hover_node;
+}
+
 gboolean
 lp_flame_view_set_search (LpFlameView  *self,
                           const char   *pattern,
@@ -640,6 +764,12 @@ lp_flame_view_init (LpFlameView *self)
   g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
   g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
+
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  }
 
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), 0);
   g_signal_connect (click, "released", G_CALLBACK (click_cb), self);

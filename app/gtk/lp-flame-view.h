@@ -58,6 +58,10 @@ const LpFlameLayout *lp_flame_view_get_layout   (LpFlameView *self);
 const LpFlameRect   *lp_flame_view_rect_at      (LpFlameView *self,
                                                  double       x,
                                                  double       y);
+/* lp_flame_view_get_cursor: the node the keyboard cursor (or the pointer)
+ * is on, or LP_FLAME_NO_NODE. Arrows move it, Enter zooms into it. */
+guint32              lp_flame_view_get_cursor   (LpFlameView *self);
+
 /* lp_flame_view_describe: the hover text for @rect; you own it */
 char                *lp_flame_view_describe     (LpFlameView       *self,
                                                  const LpFlameRect *rect);
