@@ -127,13 +127,19 @@ model_new (LpFolded          *names,
   return self;
 }
 
-/* a table for every frame of @folded's stacks (at most one node each),
- * so that building never rehashes; bounded, and at least 2048 slots */
+/* Room for 2 million nodes before the first rehash, which stops a live
+ * view for a while: 16 MB of address space, whose pages the kernel maps
+ * only as probes touch them. */
+#define LIVE_MASK ((1u << 22) - 1)
+
+/* a table for every frame of @folded's stacks (at most one node each), so
+ * that building never rehashes, and at least the live view's room, as
+ * stacks may be added later; bounded */
 static guint32
 mask_for (const LpFolded *folded)
 {
   guint64 n_frames = 0;
-  guint32 mask = 2047;
+  guint32 mask = LIVE_MASK;
 
   for (guint i = 0; i < lp_folded_get_n_stacks (folded); i++)
     {
@@ -152,11 +158,7 @@ lp_flame_model_new (LpFolded          *names,
                     LpFlameModelFlags  flags)
 {
   g_return_val_if_fail (names != NULL, NULL);
-
-  /* the live view's model: room for 2 million nodes before the first
-   * rehash (which stops a live view for a while), 16 MB of address space
-   * whose pages the kernel maps only as probes touch them */
-  return model_new (names, flags, (1u << 22) - 1);
+  return model_new (names, flags, LIVE_MASK);
 }
 
 void

@@ -40,9 +40,10 @@ typedef struct _LpFlameModel LpFlameModel;
 /* lp_flame_model_new: an empty model whose frame ids are those of @names
  * (an LpFolded used for its names only; it must outlive the model). Add
  * stacks with lp_flame_model_add_folded() or lp_flame_model_add_stack().
- * Meant for the live view: it has room for 2 million nodes before its hash
- * table must double, which rehashes every node at once (about 0.1 s at 2
- * million nodes). */
+ * Every model has room for 2 million nodes (or as many as the report it
+ * was made from needs) before its hash table must double, which rehashes
+ * every node at once: about 0.1 s at 2 million nodes, a pause a live view
+ * shows. */
 LpFlameModel      *lp_flame_model_new            (LpFolded          *names,
                                                   LpFlameModelFlags  flags) G_GNUC_WARN_UNUSED_RESULT;
 void               lp_flame_model_free           (LpFlameModel *self);
@@ -62,9 +63,8 @@ void               lp_flame_model_add_stack      (LpFlameModel  *self,
 void               lp_flame_model_add_folded     (LpFlameModel   *self,
                                                   const LpFolded *folded);
 
-/* lp_flame_model_new_from_folded: a model of all of @folded, names from it;
- * its table is sized for @folded, and grows (rehashing everything) as
- * stacks are added later. */
+/* lp_flame_model_new_from_folded: a model of all of @folded, names from it.
+ * More stacks may be added later, as to any model. */
 LpFlameModel      *lp_flame_model_new_from_folded (LpFolded          *folded,
                                                    LpFlameModelFlags  flags) G_GNUC_WARN_UNUSED_RESULT;
 
