@@ -26,11 +26,13 @@ show_progress (guint    done,
     {
       fputc ('\r', stderr);
       fprintf (stderr, _("%s: listed %u reports…"), what, done);
+      fputs ("\033[K", stderr);  /* clear what a longer line left */
     }
   else if (done == total || done % 10 == 0)
     {
       fputc ('\r', stderr);
       fprintf (stderr, _("%s: read %u of %u reports…"), what, done, total);
+      fputs ("\033[K", stderr);
     }
   if (done == total && total > 0)
     fputc ('\n', stderr);
