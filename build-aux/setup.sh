@@ -6,8 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
-while read -r pkg _; do
+while read -r pkg command _; do
   [[ -z "$pkg" || "$pkg" == \#* ]] && continue
+  # "package command": the package is not needed where the command exists
+  # (npm comes with some builds of nodejs, and Debian's npm conflicts with them)
+  if [[ -n "$command" && "$command" != \#* ]] && command -v "$command" >/dev/null 2>&1; then
+    continue
+  fi
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$pkg")
   fi

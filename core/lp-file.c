@@ -12,7 +12,7 @@
 struct _LpAtomicFile
 {
   char *path;
-  char *tmp_path;
+  char *tmp_path;   /* NULL when writing straight to a device or pipe */
   int   fd;
 };
 
@@ -52,6 +52,34 @@ lp_atomic_file_open (const char  *path,
   int fd;
 
   g_return_val_if_fail (path != NULL, NULL);
+
+  /* /dev/null, /dev/stdout, a FIFO: there is nothing to replace
+   * atomically, and renaming over them would destroy them */
+  {
+    struct stat st;
+
+    if (stat (path, &st) == 0 && !S_ISREG (st.st_mode))
+      {
+        if (S_ISDIR (st.st_mode))
+          {
+            g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR,
+                         _("Could not save %s: it is a directory"), path);
+            return NULL;
+          }
+        fd = open (path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+        if (fd < 0)
+          {
+            int saved = errno;
+            g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                         _("Could not open %s: %s"), path, g_strerror (saved));
+            return NULL;
+          }
+        self = g_new0 (LpAtomicFile, 1);
+        self->path = g_strdup (path);
+        self->fd = fd;
+        return self;
+      }
+  }
 
   tmp_path = g_strdup_printf ("%s.XXXXXX", path);
   fd = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, 0600);
@@ -106,7 +134,8 @@ lp_atomic_file_abort (LpAtomicFile *self)
     return;
   if (self->fd >= 0)
     close (self->fd);
-  g_unlink (self->tmp_path);
+  if (self->tmp_path != NULL)
+    g_unlink (self->tmp_path);
   atomic_file_free (self);
 }
 
@@ -118,6 +147,17 @@ lp_atomic_file_commit (LpAtomicFile  *self,
   int saved;
 
   self->fd = -1;
+  if (self->tmp_path == NULL)
+    {
+      /* a device or a pipe: written in place */
+      if (close (fd) != 0)
+        {
+          fd = -1;
+          goto fail;
+        }
+      atomic_file_free (self);
+      return TRUE;
+    }
   /* fsync before rename: a crash must leave the old file or the whole new one */
   if (fsync (fd) != 0 && errno != EINVAL)
     goto fail;
@@ -139,7 +179,8 @@ fail:
     close (fd);
   g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
                _("Could not save %s: %s"), self->path, g_strerror (saved));
-  g_unlink (self->tmp_path);
+  if (self->tmp_path != NULL)
+    g_unlink (self->tmp_path);
   atomic_file_free (self);
   return FALSE;
 }

@@ -18,7 +18,9 @@ gboolean      lp_write_all            (int          fd,
 typedef struct _LpAtomicFile LpAtomicFile;
 
 /* lp_atomic_file_open: a temporary file in the directory of @path (which
- * must exist), to be renamed over @path by lp_atomic_file_commit(). */
+ * must exist), to be renamed over @path by lp_atomic_file_commit(). When
+ * @path is a device or a FIFO (/dev/null, /dev/stdout), it is opened and
+ * written in place instead: renaming over it would replace it. */
 LpAtomicFile *lp_atomic_file_open     (const char  *path,
                                        GError     **error) G_GNUC_WARN_UNUSED_RESULT;
 int           lp_atomic_file_get_fd   (LpAtomicFile *self);

@@ -36,6 +36,7 @@ struct _LpFoldedReader
   guint64   n_bytes;
   guint64   n_lines;
   guint64   n_stack_lines;
+  guint64   n_control_lines;
   guint64   n_skipped;
   guint64   skipped_for[LP_FOLDED_SKIP_N_REASONS];
   GArray   *skips;        /* of LpFoldedSkip, the first few */
@@ -344,6 +345,11 @@ process_line (LpFoldedReader  *self,
     len--;
   if (len == 0)
     return TRUE;
+  if ((self->flags & LP_FOLDED_READER_STREAM) && line[0] == '#')
+    {
+      self->n_control_lines++;
+      return TRUE;
+    }
   if (memchr (line, '\0', len) != NULL)
     return skip (self, LP_FOLDED_SKIP_NUL_BYTE, error);
 
@@ -587,6 +593,13 @@ guint64
 lp_folded_reader_get_n_lines (const LpFoldedReader *self)
 {
   return self->n_lines;
+}
+
+guint64
+lp_folded_reader_get_n_control_lines (const LpFoldedReader *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->n_control_lines;
 }
 
 guint64

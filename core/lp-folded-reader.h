@@ -13,6 +13,9 @@ typedef enum
   LP_FOLDED_READER_DEFAULT = 0,
   /* the first line that cannot be read fails the read (LP_FOLDED_ERROR_INVALID_LINE) */
   LP_FOLDED_READER_STRICT  = 1 << 0,
+  /* lines starting with '#' are control lines of a saved laprof stream
+   * (docs/stream-protocol.md): counted, not read, never skipped */
+  LP_FOLDED_READER_STREAM  = 1 << 1,
 } LpFoldedReaderFlags;
 
 /* Why a line was skipped. */
@@ -76,6 +79,7 @@ gboolean            lp_folded_reader_read_file      (LpFoldedReader  *self,
 
 guint64             lp_folded_reader_get_n_lines    (const LpFoldedReader *self);
 guint64             lp_folded_reader_get_n_stack_lines (const LpFoldedReader *self);
+guint64             lp_folded_reader_get_n_control_lines (const LpFoldedReader *self);
 guint64             lp_folded_reader_get_n_skipped  (const LpFoldedReader *self);
 guint64             lp_folded_reader_get_n_skipped_for (const LpFoldedReader *self,
                                                      LpFoldedSkipReason    reason);

@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <sys/stat.h>
 
 #include "lp-folded.h"
 #include "lp-folded-reader.h"
@@ -516,6 +517,20 @@ test_save (void)
 }
 
 static void
+test_save_device (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LpFolded) folded = read_text ("a 1\n", NULL, &error);
+  GStatBuf st;
+
+  /* a device is written in place, never renamed over */
+  g_assert_true (lp_folded_save (folded, "/dev/null", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat ("/dev/null", &st), ==, 0);
+  g_assert_true (S_ISCHR (st.st_mode));
+}
+
+static void
 test_format_count (void)
 {
   char buf[64];
@@ -558,6 +573,7 @@ main (int    argc,
   g_test_add_func ("/core/folded/intern", test_intern);
   g_test_add_func ("/core/folded/add-api", test_add_api);
   g_test_add_func ("/core/folded/save", test_save);
+  g_test_add_func ("/core/folded/save-device", test_save_device);
   g_test_add_func ("/core/folded/format-count", test_format_count);
 
   return g_test_run ();

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <gdk/x11/gdkx.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <sys/ptrace.h>
@@ -262,6 +263,249 @@ test_launch_dialog (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+view_is_laid_out (gpointer data)
+{
+  return gtk_widget_get_width (data) > 100 && lp_flame_view_get_layout (data) != NULL;
+}
+
+static LpWindow *
+open_demo (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "data", "demo.folded", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  LpWindow *window = lp_window_new (GTK_APPLICATION (app));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  lp_window_open_file (window, file);
+  g_assert_true (spin_until (page_is_not_loading, window, 20));
+  g_assert_cmpstr (lp_window_get_page (window), ==, "report");
+  g_assert_true (spin_until (view_is_laid_out, lp_window_get_flame_view (window), 10));
+  return window;
+}
+
+/* the widest rectangle of the frame named @name */
+static const LpFlameRect *
+find_rect (LpFlameView *view,
+           const char  *name)
+{
+  const LpFlameLayout *layout = lp_flame_view_get_layout (view);
+  LpFlameModel *model = lp_flame_view_get_model (view);
+  const LpFlameRect *best = NULL;
+
+  for (guint i = 0; i < layout->rects->len; i++)
+    {
+      const LpFlameRect *r = &g_array_index (layout->rects, LpFlameRect, i);
+
+      if (r->frame != LP_FLAME_NO_FRAME && g_str_equal (lp_flame_model_node_name (model, r->node), name) &&
+          (best == NULL || r->width > best->width))
+        best = r;
+    }
+  return best;
+}
+
+/* the widget drawn into an image, as the screen shows it */
+static GdkTexture *
+render_widget (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+
+  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (widget), gtk_widget_get_height (widget));
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  return gsk_renderer_render_texture (renderer, node,
+                                      &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (widget),
+                                                           gtk_widget_get_height (widget)));
+}
+
+static void
+pixel_at (GdkTexture *texture,
+          int         x,
+          int         y,
+          guint8      rgb[3])
+{
+  int width = gdk_texture_get_width (texture), height = gdk_texture_get_height (texture);
+  g_autofree guint8 *data = g_malloc ((gsize) width * height * 4);
+  guint32 px;
+
+  gdk_texture_download (texture, data, width * 4);
+  memcpy (&px, data + ((gsize) y * width + x) * 4, 4);
+  /* cairo's ARGB32, native endian */
+  rgb[0] = (px >> 16) & 0xff;
+  rgb[1] = (px >> 8) & 0xff;
+  rgb[2] = px & 0xff;
+}
+
+static void
+test_graph_drawn (void)
+{
+  LpWindow *window = open_demo ();
+  LpFlameView *view = lp_window_get_flame_view (window);
+  const LpFlameRect *xz = find_rect (view, "xz");
+  const LpFlameRect *python = find_rect (view, "python3");
+  g_autoptr(GdkTexture) texture = NULL;
+  LpFlameDrawParams params;
+  guint8 got[3];
+
+  g_assert_nonnull (xz);
+  g_assert_nonnull (python);
+  /* xz has 12000 of the 12736 samples: most of the width */
+  g_assert_cmpfloat (xz->width / lp_flame_view_get_layout (view)->width, >, 0.9);
+
+  texture = render_widget (GTK_WIDGET (view));
+  lp_flame_draw_params_init (&params);
+  for (guint i = 0; i < 2; i++)
+    {
+      const LpFlameRect *r = i == 0 ? xz : python;
+      LpRgb want = lp_flame_rect_color (lp_flame_view_get_model (view), lp_flame_view_get_layout (view), r, &params);
+      /* a point inside the box, left of its label */
+      int x = (int) (r->x + 2);
+      int y = (int) lp_flame_view_graph_to_widget_y (view, r->y + 2);
+
+      pixel_at (texture, x, y, got);
+      g_assert_cmpint (ABS (got[0] - want.r), <=, 2);
+      g_assert_cmpint (ABS (got[1] - want.g), <=, 2);
+      g_assert_cmpint (ABS (got[2] - want.b), <=, 2);
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+zoom_is (gpointer data)
+{
+  gpointer *args = data;
+  return lp_flame_view_get_zoom (args[0]) == GPOINTER_TO_UINT (args[1]);
+}
+
+static void
+test_graph_click_zoom (void)
+{
+  LpWindow *window = open_demo ();
+  LpFlameView *view = lp_window_get_flame_view (window);
+  const LpFlameRect *python = find_rect (view, "python3");
+  guint32 node = python->node;
+  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (view));
+  graphene_point_t in_view, in_native;
+  double sx, sy;
+  g_autofree char *x = NULL, *y = NULL, *xid = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+  gpointer args[2] = { view, GUINT_TO_POINTER (node) };
+
+  /* a real click at the frame's place on the X screen */
+  in_view.x = python->x + python->width / 2;
+  in_view.y = lp_flame_view_graph_to_widget_y (view, python->y + 5);
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (view), GTK_WIDGET (native), &in_view, &in_native));
+  gtk_native_get_surface_transform (native, &sx, &sy);
+  x = g_strdup_printf ("%d", (int) (in_native.x + sx));
+  y = g_strdup_printf ("%d", (int) (in_native.y + sy));
+  xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (gtk_native_get_surface (native)));
+  {
+    const char *argv[] = { "xdotool", "mousemove", "--sync", "--window", xid, x, y, "click", "1", NULL };
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+  }
+  g_assert_true (spin_until (zoom_is, args, 10));
+
+  /* zoomed: python3 is now the full width, its ancestors stay */
+  python = find_rect (view, "python3");
+  g_assert_cmpfloat (python->width, ==, lp_flame_view_get_layout (view)->width);
+  g_assert_true (python->flags & LP_FLAME_RECT_ZOOM);
+
+  /* back with Backspace's action, then reset */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-back", NULL);
+  g_assert_cmpuint (lp_flame_view_get_zoom (view), ==, LP_FLAME_ROOT);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static GtkWidget *
+find_widget_of_type (GtkWidget *root,
+                     GType      type)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+        return child;
+      if ((found = find_widget_of_type (child, type)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkLabel *
+find_label_prefixed (GtkWidget  *root,
+                     const char *prefix)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *found;
+
+      if (GTK_IS_LABEL (child) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (child)), prefix))
+        return GTK_LABEL (child);
+      if ((found = find_label_prefixed (child, prefix)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_graph_search (void)
+{
+  LpWindow *window = open_demo ();
+  LpFlameView *view = lp_window_get_flame_view (window);
+  GtkWidget *entry;
+  GtkLabel *matched;
+  const LpFlameLayout *layout;
+  g_autofree char *want = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("laprof-gui-XXXXXX", &error);
+  g_autofree char *svg_path = g_build_filename (dir, "graph.svg", NULL);
+  g_autofree char *report_path = g_build_filename (dir, "saved.folded", NULL);
+  g_autofree char *svg = NULL;
+  g_autofree char *saved = NULL;
+  g_autofree char *original = NULL;
+  g_autofree char *demo = g_test_build_filename (G_TEST_DIST, "..", "data", "demo.folded", NULL);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.find", NULL);
+  entry = find_widget_of_type (GTK_WIDGET (window), GTK_TYPE_SEARCH_ENTRY);
+  g_assert_nonnull (entry);
+  /* search is case-insensitive unless asked: LZMA finds liblzma */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "LZMA");
+  g_signal_emit_by_name (entry, "search-changed");
+
+  layout = lp_flame_view_get_layout (view);
+  g_assert_cmpfloat (layout->matched, >, 0);
+  matched = find_label_prefixed (GTK_WIDGET (window), "Matched: ");
+  g_assert_nonnull (matched);
+  want = g_strdup_printf ("Matched: %.2f%%", 100.0 * layout->matched / layout->total);
+  g_assert_cmpstr (gtk_label_get_text (matched), ==, want);
+
+  /* what is shown, saved and exported */
+  g_assert_true (lp_window_save_to (window, "svg", svg_path, &error));
+  g_assert_no_error (error);
+  g_file_get_contents (svg_path, &svg, NULL, &error);
+  g_assert_nonnull (strstr (svg, "<svg"));
+  g_assert_nonnull (strstr (svg, "liblzma"));
+  g_assert_true (lp_window_save_to (window, "folded", report_path, &error));
+  g_file_get_contents (report_path, &saved, NULL, &error);
+  g_file_get_contents (demo, &original, NULL, &error);
+  g_assert_cmpstr (saved, ==, original);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (svg_path);
+  g_unlink (report_path);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -283,6 +527,9 @@ main (int    argc,
   g_test_add_func ("/gui/picker/choose", test_picker_choose);
   g_test_add_func ("/gui/picker/explains", test_picker_explains);
   g_test_add_func ("/gui/launch-dialog", test_launch_dialog);
+  g_test_add_func ("/gui/graph/drawn", test_graph_drawn);
+  g_test_add_func ("/gui/graph/click-zoom", test_graph_click_zoom);
+  g_test_add_func ("/gui/graph/search-and-export", test_graph_search);
 
   status = g_test_run ();
   g_clear_object (&app);

@@ -22,6 +22,7 @@ static const Command commands[] = {
   { "png",   lp_cli_png,   N_("Write a PNG flame graph of a folded report") },
   { "diff",  lp_cli_diff,  N_("Write a differential flame graph of two folded reports") },
   { "upload", lp_cli_upload, N_("Store folded reports in a directory or on S3") },
+  { "record", lp_cli_record, N_("Sample a process or a command into a folded report") },
 };
 
 static void

@@ -25,7 +25,7 @@ check_one (const char *path,
            gboolean    quiet)
 {
   g_autoptr(LpFolded) folded = lp_folded_new ();
-  g_autoptr(LpFoldedReader) reader = lp_folded_reader_new (folded, LP_FOLDED_READER_DEFAULT);
+  g_autoptr(LpFoldedReader) reader = lp_folded_reader_new (folded, LP_FOLDED_READER_STREAM);
   g_autoptr(GError) error = NULL;
   const char *name = g_str_equal (path, "-") ? _("standard input") : path;
   guint64 n_skipped;

@@ -122,7 +122,7 @@ lp_cli_merge (int    argc,
           continue;
         }
       n_reports++;
-      reader = lp_folded_reader_new (merged, strict ? LP_FOLDED_READER_STRICT : LP_FOLDED_READER_DEFAULT);
+      reader = lp_folded_reader_new (merged, LP_FOLDED_READER_STREAM | (strict ? LP_FOLDED_READER_STRICT : LP_FOLDED_READER_DEFAULT));
 
       if (!lp_folded_reader_read_file (reader, path, &error))
         {

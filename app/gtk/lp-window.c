@@ -6,6 +6,9 @@
 #include <inttypes.h>
 #include <sys/stat.h>
 
+#include "lp-file.h"
+#include "lp-flame-export.h"
+#include "lp-flame-view.h"
 #include "lp-folded-reader.h"
 #include "lp-launch-dialog.h"
 #include "lp-process-picker.h"
@@ -29,11 +32,47 @@ struct _LpWindow
   AdwComboRow     *mode_row;
   GtkSwitch       *idle_switch;
 
+  GtkSearchBar    *search_bar;
+  GtkSearchEntry  *search_entry;
+  GtkToggleButton *case_button;
+  GtkLabel        *matched_label;
+  GtkLabel        *zoom_label;
+  GtkWidget       *reset_zoom_button;
+  LpFlameView     *flame_view;
+  GtkWidget       *view_button;
+  GtkWidget       *export_button;
+  GtkToggleButton *search_button;
+
   GSettings       *settings;
   LpFolded        *report;
   GFile           *report_file;
   GCancellable    *loading;
+
+  /* what is drawn: the report, or a filtered copy of it, as a model */
+  LpFolded        *view_folded;
+  LpFlameModel    *model;
+  GPtrArray       *hidden;       /* names of hidden functions */
+  char            *focus;        /* name of the focused function, or NULL */
+
+  gboolean         icicle;
+  gboolean         reverse;
+  gboolean         left_heavy;
+  gboolean         show_idle;
+  char            *palette;
 };
+
+enum
+{
+  PROP_0,
+  PROP_ICICLE,
+  PROP_REVERSE,
+  PROP_LEFT_HEAVY,
+  PROP_SHOW_IDLE,
+  PROP_PALETTE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (LpWindow, lp_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -56,6 +95,136 @@ toast (LpWindow   *self,
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
 }
 
+/* What is drawn: the report filtered (idle samples, hidden functions) and
+ * as a model (reverse, focus). Runs in a worker thread for big reports. */
+
+typedef struct
+{
+  gboolean     reverse;
+  gboolean     show_idle;
+  GStrv        hidden;
+  char        *focus;
+} ViewSpec;
+
+static void
+view_spec_clear (ViewSpec *spec)
+{
+  g_clear_pointer (&spec->hidden, g_strfreev);
+  g_clear_pointer (&spec->focus, g_free);
+}
+
+static void
+view_spec_from_window (ViewSpec *spec,
+                       LpWindow *self)
+{
+  spec->reverse = self->reverse;
+  spec->show_idle = self->show_idle;
+  g_ptr_array_add (self->hidden, NULL);
+  spec->hidden = g_strdupv ((char **) self->hidden->pdata);
+  g_ptr_array_set_size (self->hidden, self->hidden->len - 1);
+  spec->focus = g_strdup (self->focus);
+}
+
+static gboolean
+view_spec_filters (const ViewSpec *spec)
+{
+  return !spec->show_idle || (spec->hidden != NULL && spec->hidden[0] != NULL);
+}
+
+/* Builds the model of @report for @spec; *@filtered gets the filtered copy
+ * the model's names live in, when one is needed. */
+static LpFlameModel *
+build_model (LpFolded        *report,
+             const ViewSpec  *spec,
+             LpFolded       **filtered)
+{
+  LpFlameModelFlags flags = 0;
+  LpFolded *source = report;
+  guint32 focus_frame;
+
+  *filtered = NULL;
+  if (spec->reverse)
+    flags |= LP_FLAME_MODEL_REVERSE;
+  if (lp_folded_is_differential (report))
+    flags |= LP_FLAME_MODEL_DIFFERENTIAL;
+
+  if (view_spec_filters (spec))
+    {
+      guint n_frames = lp_folded_get_n_frames (report);
+      g_autofree guint8 *hide = g_new0 (guint8, MAX (n_frames, 1));
+      g_autofree guint8 *idle = g_new0 (guint8, MAX (n_frames, 1));
+      g_autoptr(GArray) buf = g_array_new (FALSE, FALSE, sizeof (guint32));
+      LpFolded *copy = lp_folded_new ();
+
+      for (guint i = 0; spec->hidden != NULL && spec->hidden[i] != NULL; i++)
+        {
+          guint32 id;
+          if (lp_intern_lookup (lp_folded_get_intern (report), spec->hidden[i], strlen (spec->hidden[i]), &id))
+            hide[id] = TRUE;
+        }
+      for (guint i = 0; i < n_frames; i++)
+        idle[i] = lp_flame_name_is_idle (lp_folded_frame_name (report, i));
+
+      lp_folded_set_differential (copy, lp_folded_is_differential (report));
+      for (guint i = 0; i < lp_folded_get_n_stacks (report); i++)
+        {
+          LpFoldedStack st;
+
+          lp_folded_get_stack (report, i, &st);
+          if (!spec->show_idle && idle[st.frames[st.depth - 1]])
+            continue;
+          g_array_set_size (buf, 0);
+          for (guint d = 0; d < st.depth; d++)
+            if (!hide[st.frames[d]])
+              {
+                guint32 id = lp_folded_intern (copy, lp_folded_frame_name (report, st.frames[d]), -1);
+                g_array_append_val (buf, id);
+              }
+          if (buf->len > 0)
+            lp_folded_add (copy, (const guint32 *) (gpointer) buf->data, buf->len, 0,
+                           st.count, st.count2, NULL, NULL);
+        }
+      source = *filtered = copy;
+    }
+
+  if (spec->focus != NULL &&
+      lp_intern_lookup (lp_folded_get_intern (source), spec->focus, strlen (spec->focus), &focus_frame))
+    return lp_flame_model_new_focus (source, focus_frame, flags);
+  return lp_flame_model_new_from_folded (source, flags);
+}
+
+static void update_zoom_state (LpWindow *self);
+
+/* Replaces what is drawn by @model over @filtered (both taken). */
+static void
+show_model (LpWindow     *self,
+            LpFlameModel *model,
+            LpFolded     *filtered)
+{
+  lp_flame_view_set_model (self->flame_view, NULL);
+  g_clear_pointer (&self->model, lp_flame_model_free);
+  g_clear_pointer (&self->view_folded, lp_folded_free);
+  self->model = model;
+  self->view_folded = filtered;
+  lp_flame_view_set_model (self->flame_view, model);
+  update_zoom_state (self);
+}
+
+static void
+rebuild_model (LpWindow *self)
+{
+  ViewSpec spec = { 0 };
+  LpFolded *filtered = NULL;
+  LpFlameModel *model;
+
+  if (self->report == NULL)
+    return;
+  view_spec_from_window (&spec, self);
+  model = build_model (self->report, &spec, &filtered);
+  show_model (self, model, filtered);
+  view_spec_clear (&spec);
+}
+
 /* Opening a report: parse in a worker thread, report progress by idle. */
 
 typedef struct
@@ -67,6 +236,9 @@ typedef struct
   guint64   n_skipped;
   char     *first_skip;
   LpWindow *window;   /* a weak pointer, for progress only */
+  ViewSpec  spec;
+  LpFlameModel *model;
+  LpFolded *filtered;
 } LoadData;
 
 static void
@@ -74,7 +246,11 @@ load_data_free (LoadData *data)
 {
   g_clear_object (&data->file);
   g_free (data->path);
+  /* the model refers to the names of the report or of the filtered copy */
+  g_clear_pointer (&data->model, lp_flame_model_free);
+  g_clear_pointer (&data->filtered, lp_folded_free);
   g_clear_pointer (&data->folded, lp_folded_free);
+  view_spec_clear (&data->spec);
   g_free (data->first_skip);
   g_clear_weak_pointer (&data->window);
   g_free (data);
@@ -163,6 +339,8 @@ load_thread (GTask        *task,
       data->first_skip = g_strdup_printf (_("line %" PRIu64 ": %s"), skips[0].line,
                                           lp_folded_skip_reason_to_string (skips[0].reason));
     }
+  /* the model of a big report takes a while too: build it here */
+  data->model = build_model (folded, &data->spec, &data->filtered);
   data->folded = g_steal_pointer (&folded);
   g_task_return_boolean (task, TRUE);
 }
@@ -182,6 +360,8 @@ update_summary (LpWindow *self)
                           lp_folded_get_max_depth (self->report));
   gtk_label_set_text (self->report_summary, text);
 }
+
+static void update_report_actions (LpWindow *self);
 
 static void
 load_done_cb (GObject      *source,
@@ -210,9 +390,12 @@ load_done_cb (GObject      *source,
       return;
     }
 
+  /* the old model refers to the old report: let go of it first */
+  show_model (self, NULL, NULL);
   g_clear_pointer (&self->report, lp_folded_free);
   self->report = g_steal_pointer (&data->folded);
   g_set_object (&self->report_file, data->file);
+  show_model (self, g_steal_pointer (&data->model), g_steal_pointer (&data->filtered));
 
   basename = g_file_get_basename (data->file);
   dirname = data->path != NULL ? g_path_get_dirname (data->path) : g_strdup ("");
@@ -226,6 +409,7 @@ load_done_cb (GObject      *source,
 
   update_summary (self);
   gtk_stack_set_visible_child_name (self->stack, "report");
+  update_report_actions (self);
 
   if (data->n_skipped > 0)
     {
@@ -260,6 +444,7 @@ lp_window_open_file (LpWindow *self,
   g_set_weak_pointer (&data->window, self);
   info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, 0, NULL, NULL);
   data->size = info != NULL ? g_file_info_get_size (info) : 0;
+  view_spec_from_window (&data->spec, self);
 
   basename = g_file_get_basename (file);
   label = g_strdup_printf (_("Opening %s…"), basename);
@@ -379,6 +564,292 @@ launch_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Exploring the graph */
+
+static void
+update_matched (LpWindow *self)
+{
+  double matched = lp_flame_view_get_matched (self->flame_view);
+  g_autofree char *text = NULL;
+
+  if (matched >= 0)
+    text = g_strdup_printf (_("Matched: %.2f%%"), 100.0 * matched);
+  gtk_label_set_text (self->matched_label, text != NULL ? text : "");
+}
+
+static void
+update_zoom_state (LpWindow *self)
+{
+  guint32 zoom = lp_flame_view_get_zoom (self->flame_view);
+  gboolean zoomed = self->model != NULL && zoom != LP_FLAME_ROOT;
+  g_autofree char *text = NULL;
+
+  if (zoomed)
+    text = g_strdup_printf (_("Zoomed into %s"), lp_flame_model_node_name (self->model, zoom));
+  else if (self->focus != NULL)
+    text = g_strdup_printf (_("Focused on %s"), self->focus);
+  gtk_label_set_text (self->zoom_label, text != NULL ? text : "");
+  gtk_widget_set_visible (self->reset_zoom_button, zoomed);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reset-zoom", zoomed);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.zoom-back", zoomed);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.unfilter",
+                                 self->focus != NULL || self->hidden->len > 0);
+  update_matched (self);
+}
+
+static void
+zoom_changed_cb (LpWindow *self)
+{
+  update_zoom_state (self);
+}
+
+static void
+search_changed_cb (LpWindow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  gboolean ignore_case = !gtk_toggle_button_get_active (self->case_button);
+  g_autoptr(GError) error = NULL;
+
+  if (!lp_flame_view_set_search (self->flame_view, text, ignore_case, &error))
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->search_entry), "error");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->search_entry), error->message);
+      gtk_label_set_text (self->matched_label, "");
+      return;
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (self->search_entry), "error");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->search_entry), NULL);
+  update_matched (self);
+}
+
+static void
+stop_search_cb (LpWindow *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+}
+
+static void
+focus_requested_cb (LpWindow *self,
+                    guint     frame)
+{
+  LpFolded *names = lp_flame_model_get_names (self->model);
+
+  g_free (self->focus);
+  self->focus = g_strdup (lp_folded_frame_name (names, frame));
+  rebuild_model (self);
+}
+
+static void
+hide_requested_cb (LpWindow *self,
+                   guint     frame)
+{
+  LpFolded *names = lp_flame_model_get_names (self->model);
+  const char *name = lp_folded_frame_name (names, frame);
+
+  if (g_strcmp0 (name, self->focus) == 0)
+    g_clear_pointer (&self->focus, g_free);
+  g_ptr_array_add (self->hidden, g_strdup (name));
+  rebuild_model (self);
+}
+
+static void
+unfilter_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  LpWindow *self = LP_WINDOW (widget);
+
+  g_ptr_array_set_size (self->hidden, 0);
+  g_clear_pointer (&self->focus, g_free);
+  rebuild_model (self);
+}
+
+static void
+find_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  LpWindow *self = LP_WINDOW (widget);
+
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+zoom_back_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  lp_flame_view_zoom_back (LP_WINDOW (widget)->flame_view);
+}
+
+static void
+reset_zoom_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  lp_flame_view_reset_zoom (LP_WINDOW (widget)->flame_view);
+}
+
+static void
+update_report_actions (LpWindow *self)
+{
+  gboolean has = self->report != NULL;
+  const char *actions[] = { "win.save", "win.export-svg", "win.export-png", "win.find",
+                            "win.icicle", "win.reverse", "win.left-heavy", "win.show-idle", "win.palette" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), actions[i], has);
+  gtk_widget_set_visible (self->view_button, has);
+  gtk_widget_set_visible (self->export_button, has);
+  gtk_widget_set_visible (GTK_WIDGET (self->search_button), has);
+  update_zoom_state (self);
+}
+
+/* Saving and exporting */
+
+typedef enum
+{
+  SAVE_REPORT,
+  SAVE_SVG,
+  SAVE_PNG,
+} SaveKind;
+
+static char *
+suggested_name (LpWindow   *self,
+                const char *suffix)
+{
+  g_autofree char *base = self->report_file != NULL ? g_file_get_basename (self->report_file)
+                                                     : g_strdup ("laprof.folded");
+  char *dot = strrchr (base, '.');
+
+  if (dot != NULL)
+    *dot = '\0';
+  return g_strconcat (base, suffix, NULL);
+}
+
+static gboolean
+save_to (LpWindow    *self,
+         SaveKind     kind,
+         const char  *path,
+         GError     **error)
+{
+  LpFlameExportOptions options;
+  const LpFlameLayout *layout = lp_flame_view_get_layout (self->flame_view);
+  g_autoptr(GRegex) search = NULL;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autofree char *title = NULL;
+
+  if (kind == SAVE_REPORT)
+    return lp_folded_save (self->report, path, error);
+
+  lp_flame_export_options_init (&options);
+  options.icicle = self->icicle;
+  options.order = self->left_heavy ? LP_FLAME_ORDER_LEFT_HEAVY : LP_FLAME_ORDER_ALPHABETICAL;
+  lp_flame_palette_from_string (self->palette, &options.palette);
+  options.zoom = layout != NULL ? layout->zoom : LP_FLAME_ROOT;
+  if (text != NULL && text[0] != '\0')
+    search = g_regex_new (text, gtk_toggle_button_get_active (self->case_button) ? 0 : G_REGEX_CASELESS, 0, NULL);
+  options.search = search;
+  title = self->report_file != NULL ? g_file_get_basename (self->report_file) : NULL;
+  options.subtitle = title;
+  return lp_flame_export_to_file (self->model, &options,
+                                  kind == SAVE_SVG ? LP_FLAME_FORMAT_SVG : LP_FLAME_FORMAT_PNG,
+                                  path, error);
+}
+
+static void
+save_response_cb (GtkNativeDialog *chooser,
+                  int              response,
+                  LpWindow        *self)
+{
+  SaveKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (chooser), "lp-kind"));
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(GError) error = NULL;
+
+      if (path == NULL || !save_to (self, kind, path, &error))
+        {
+          g_autofree char *body = g_strdup_printf (_("%s\n\nNothing was lost: the graph is still open. "
+                                                     "Choose another place, or free some space."),
+                                                   error != NULL ? error->message : _("Only local files can be written."));
+          show_error (self, _("Could Not Save"), body);
+        }
+      else
+        {
+          g_autofree char *dir = g_path_get_dirname (path);
+          g_autofree char *name = g_path_get_basename (path);
+          g_autofree char *msg = g_strdup_printf (_("Saved %s"), name);
+
+          g_settings_set_string (self->settings, "last-directory", dir);
+          if (kind == SAVE_REPORT)
+            {
+              g_autofree char *uri = g_file_get_uri (file);
+              gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
+              g_set_object (&self->report_file, file);
+              adw_window_title_set_title (self->window_title, name);
+              adw_window_title_set_subtitle (self->window_title, dir);
+              gtk_window_set_title (GTK_WINDOW (self), name);
+            }
+          toast (self, msg);
+        }
+    }
+  g_object_unref (chooser);
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  LpWindow *self = LP_WINDOW (widget);
+  SaveKind kind = g_str_equal (action_name, "win.export-svg") ? SAVE_SVG
+                : g_str_equal (action_name, "win.export-png") ? SAVE_PNG : SAVE_REPORT;
+  const char *titles[] = { N_("Save Report"), N_("Export SVG"), N_("Export PNG") };
+  const char *suffixes[] = { ".folded", ".svg", ".png" };
+  g_autofree char *name = suggested_name (self, suffixes[kind]);
+  g_autofree char *last = g_settings_get_string (self->settings, "last-directory");
+  GtkFileChooserNative *chooser;
+
+  if (self->report == NULL)
+    return;
+  chooser = gtk_file_chooser_native_new (_(titles[kind]), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  if (last != NULL && last[0] != '\0')
+    {
+      g_autoptr(GFile) dir = g_file_new_for_path (last);
+      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), dir, NULL);
+    }
+  g_object_set_data (G_OBJECT (chooser), "lp-kind", GINT_TO_POINTER (kind));
+  g_signal_connect (chooser, "response", G_CALLBACK (save_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+gboolean
+lp_window_save_to (LpWindow    *self,
+                   const char  *what,
+                   const char  *path,
+                   GError     **error)
+{
+  SaveKind kind = g_str_equal (what, "svg") ? SAVE_SVG : g_str_equal (what, "png") ? SAVE_PNG : SAVE_REPORT;
+
+  g_return_val_if_fail (LP_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (self->report != NULL, FALSE);
+  return save_to (self, kind, path, error);
+}
+
+LpFlameView *
+lp_window_get_flame_view (LpWindow *self)
+{
+  g_return_val_if_fail (LP_IS_WINDOW (self), NULL);
+  return self->flame_view;
+}
+
 /* Recent reports and drag and drop */
 
 static void
@@ -457,6 +928,90 @@ drop_cb (GtkDropTarget *target,
 }
 
 static void
+lp_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  LpWindow *self = LP_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_ICICLE:
+      g_value_set_boolean (value, self->icicle);
+      break;
+    case PROP_REVERSE:
+      g_value_set_boolean (value, self->reverse);
+      break;
+    case PROP_LEFT_HEAVY:
+      g_value_set_boolean (value, self->left_heavy);
+      break;
+    case PROP_SHOW_IDLE:
+      g_value_set_boolean (value, self->show_idle);
+      break;
+    case PROP_PALETTE:
+      g_value_set_string (value, self->palette);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lp_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  LpWindow *self = LP_WINDOW (object);
+  gboolean b = G_VALUE_HOLDS_BOOLEAN (value) ? g_value_get_boolean (value) : FALSE;
+
+  switch (prop_id)
+    {
+    case PROP_ICICLE:
+      if (self->icicle == b)
+        return;
+      self->icicle = b;
+      lp_flame_view_set_icicle (self->flame_view, b);
+      break;
+    case PROP_REVERSE:
+      if (self->reverse == b)
+        return;
+      self->reverse = b;
+      rebuild_model (self);
+      break;
+    case PROP_LEFT_HEAVY:
+      if (self->left_heavy == b)
+        return;
+      self->left_heavy = b;
+      lp_flame_view_set_order (self->flame_view, b ? LP_FLAME_ORDER_LEFT_HEAVY : LP_FLAME_ORDER_ALPHABETICAL);
+      break;
+    case PROP_SHOW_IDLE:
+      if (self->show_idle == b)
+        return;
+      self->show_idle = b;
+      rebuild_model (self);
+      break;
+    case PROP_PALETTE:
+      {
+        LpFlamePalette palette;
+
+        if (g_strcmp0 (self->palette, g_value_get_string (value)) == 0)
+          return;
+        g_free (self->palette);
+        self->palette = g_value_dup_string (value);
+        if (lp_flame_palette_from_string (self->palette, &palette))
+          lp_flame_view_set_palette (self->flame_view, palette);
+      }
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      return;
+    }
+  g_object_notify_by_pspec (object, pspec);
+}
+
+static void
 lp_window_dispose (GObject *object)
 {
   LpWindow *self = LP_WINDOW (object);
@@ -473,9 +1028,14 @@ lp_window_finalize (GObject *object)
 {
   LpWindow *self = LP_WINDOW (object);
 
+  g_clear_pointer (&self->model, lp_flame_model_free);
+  g_clear_pointer (&self->view_folded, lp_folded_free);
   g_clear_pointer (&self->report, lp_folded_free);
   g_clear_object (&self->report_file);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->hidden, g_ptr_array_unref);
+  g_free (self->focus);
+  g_free (self->palette);
   G_OBJECT_CLASS (lp_window_parent_class)->finalize (object);
 }
 
@@ -487,6 +1047,22 @@ lp_window_class_init (LpWindowClass *klass)
 
   object_class->dispose = lp_window_dispose;
   object_class->finalize = lp_window_finalize;
+  object_class->get_property = lp_window_get_property;
+  object_class->set_property = lp_window_set_property;
+
+  properties[PROP_ICICLE] = g_param_spec_boolean ("icicle", NULL, NULL, FALSE,
+                                                  G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_REVERSE] = g_param_spec_boolean ("reverse", NULL, NULL, FALSE,
+                                                   G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LEFT_HEAVY] = g_param_spec_boolean ("left-heavy", NULL, NULL, FALSE,
+                                                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOW_IDLE] = g_param_spec_boolean ("show-idle", NULL, NULL, TRUE,
+                                                     G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PALETTE] = g_param_spec_string ("palette", NULL, NULL, "hot",
+                                                  G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (LP_TYPE_FLAME_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/laprof/Laprof/lp-window.ui");
   gtk_widget_class_bind_template_child (widget_class, LpWindow, toast_overlay);
@@ -500,7 +1076,44 @@ lp_window_class_init (LpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LpWindow, frequency_spin);
   gtk_widget_class_bind_template_child (widget_class, LpWindow, mode_row);
   gtk_widget_class_bind_template_child (widget_class, LpWindow, idle_switch);
+  gtk_widget_class_bind_template_child (widget_class, LpWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, LpWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, LpWindow, case_button);
+  gtk_widget_class_bind_template_child (widget_class, LpWindow, matched_label);
+  gtk_widget_class_bind_template_child (widget_class, LpWindow, zoom_label);
+  gtk_widget_class_bind_template_child (widget_class, LpWindow, reset_zoom_button);
+  gtk_widget_class_bind_template_child (widget_class, LpWindow, flame_view);
+  gtk_widget_class_bind_template_child (widget_class, LpWindow, view_button);
+  gtk_widget_class_bind_template_child (widget_class, LpWindow, export_button);
+  gtk_widget_class_bind_template_child (widget_class, LpWindow, search_button);
   gtk_widget_class_bind_template_callback (widget_class, recent_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
+  gtk_widget_class_bind_template_callback (widget_class, zoom_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, focus_requested_cb);
+  gtk_widget_class_bind_template_callback (widget_class, hide_requested_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "win.export-svg", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "win.export-png", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-back", NULL, zoom_back_action);
+  gtk_widget_class_install_action (widget_class, "win.reset-zoom", NULL, reset_zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.unfilter", NULL, unfilter_action);
+  gtk_widget_class_install_property_action (widget_class, "win.icicle", "icicle");
+  gtk_widget_class_install_property_action (widget_class, "win.reverse", "reverse");
+  gtk_widget_class_install_property_action (widget_class, "win.left-heavy", "left-heavy");
+  gtk_widget_class_install_property_action (widget_class, "win.show-idle", "show-idle");
+  gtk_widget_class_install_property_action (widget_class, "win.palette", "palette");
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export-svg", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.find", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_BackSpace, 0, "win.zoom-back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.zoom-back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.reset-zoom", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "win.icicle", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.reverse", NULL);
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.attach", NULL, attach_action);
@@ -534,9 +1147,16 @@ lp_window_init (LpWindow *self)
 {
   GtkDropTarget *drop;
 
+  self->hidden = g_ptr_array_new_with_free_func (g_free);
+  self->show_idle = TRUE;
+  self->palette = g_strdup ("hot");
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = g_settings_new (APPLICATION_ID);
+  g_settings_bind (self->settings, "palette", self, "palette", G_SETTINGS_BIND_DEFAULT);
+  g_object_bind_property (self->search_button, "active", self->search_bar, "search-mode-enabled",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
@@ -553,6 +1173,10 @@ lp_window_init (LpWindow *self)
   drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+
+  /* idle frames: shown or not, as chosen for recording */
+  g_settings_bind (self->settings, "show-idle", self, "show-idle", G_SETTINGS_BIND_DEFAULT);
+  update_report_actions (self);
 
   fill_recent (self);
   g_signal_connect_object (gtk_recent_manager_get_default (), "changed",

@@ -4,6 +4,7 @@
 
 #include <adwaita.h>
 
+#include "lp-flame-view.h"
 #include "lp-folded.h"
 
 G_BEGIN_DECLS
@@ -20,6 +21,15 @@ void            lp_window_open_file  (LpWindow *self,
 
 /* lp_window_get_report: the report shown, or NULL; owned by the window. */
 LpFolded       *lp_window_get_report (LpWindow *self);
+
+/* lp_window_save_to: saves the report ("folded"), or exports the graph as
+ * shown ("svg", "png"), to @path without asking (for tests and scripts). */
+gboolean        lp_window_save_to    (LpWindow    *self,
+                                      const char  *what,
+                                      const char  *path,
+                                      GError     **error);
+
+LpFlameView    *lp_window_get_flame_view (LpWindow *self);
 
 /* lp_window_get_page: "welcome", "loading" or "report" (for tests). */
 const char     *lp_window_get_page   (LpWindow *self);

@@ -1,0 +1,662 @@
+/* lp-flame-view.c: a custom-drawn, scrollable flame graph over render/.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lp-flame-view.h"
+
+#define ROW_HEIGHT 18.0
+#define MIN_WIDTH  0.5
+
+struct _LpFlameView
+{
+  GtkWidget      parent_instance;
+
+  LpFlameModel  *model;          /* not owned */
+  LpFlameLayout *layout;         /* NULL when it must be made again */
+  guint32        zoom;
+  GArray        *history;        /* of guint32: zooms to go back to */
+  GRegex        *search;
+  gboolean       icicle;
+  LpFlameOrder   order;
+  LpFlamePalette palette;
+  guint32        hover_node;
+  guint32        menu_node;
+  gboolean       scrolled_once;
+
+  GtkAdjustment *hadjustment;
+  GtkAdjustment *vadjustment;
+  GtkScrollablePolicy hscroll_policy;
+  GtkScrollablePolicy vscroll_policy;
+
+  GtkWidget     *menu;
+};
+
+enum
+{
+  PROP_0,
+  PROP_HADJUSTMENT,
+  PROP_VADJUSTMENT,
+  PROP_HSCROLL_POLICY,
+  PROP_VSCROLL_POLICY,
+};
+
+enum
+{
+  ZOOM_CHANGED,
+  FOCUS_REQUESTED,
+  HIDE_REQUESTED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (LpFlameView, lp_flame_view, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (GTK_TYPE_SCROLLABLE, NULL))
+
+static void
+invalidate (LpFlameView *self)
+{
+  g_clear_pointer (&self->layout, lp_flame_layout_free);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+update_adjustments (LpFlameView *self)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+  double content = self->layout != NULL ? self->layout->height : 0;
+  double value;
+
+  if (self->hadjustment != NULL)
+    gtk_adjustment_configure (self->hadjustment, 0, 0, width, 1, width, width);
+  if (self->vadjustment == NULL)
+    return;
+
+  value = gtk_adjustment_get_value (self->vadjustment);
+  /* a flame grows upwards: start at the bottom, where the root is */
+  if (!self->scrolled_once && !self->icicle && content > height)
+    {
+      value = content - height;
+      self->scrolled_once = TRUE;
+    }
+  gtk_adjustment_configure (self->vadjustment, CLAMP (value, 0, MAX (content - height, 0)),
+                            0, MAX (content, height), ROW_HEIGHT, height * 0.9, height);
+}
+
+const LpFlameLayout *
+lp_flame_view_get_layout (LpFlameView *self)
+{
+  g_return_val_if_fail (LP_IS_FLAME_VIEW (self), NULL);
+
+  if (self->model == NULL)
+    return NULL;
+  if (self->layout == NULL)
+    {
+      LpFlameLayoutParams params = { 0 };
+
+      params.width = MAX (gtk_widget_get_width (GTK_WIDGET (self)), 1);
+      params.row_height = ROW_HEIGHT;
+      params.min_width = MIN_WIDTH;
+      params.zoom = self->zoom;
+      params.order = self->order;
+      params.icicle = self->icicle;
+      params.search = self->search;
+      self->layout = lp_flame_layout_new (self->model, &params);
+      update_adjustments (self);
+    }
+  return self->layout;
+}
+
+/* the graph's top in widget coordinates */
+static double
+graph_top (LpFlameView *self)
+{
+  double height = gtk_widget_get_height (GTK_WIDGET (self));
+  const LpFlameLayout *layout = lp_flame_view_get_layout (self);
+
+  if (layout == NULL)
+    return 0;
+  if (layout->height <= height)
+    return self->icicle ? 0 : height - layout->height;
+  return -(self->vadjustment != NULL ? gtk_adjustment_get_value (self->vadjustment) : 0);
+}
+
+double
+lp_flame_view_graph_to_widget_y (LpFlameView *self,
+                                 double       y)
+{
+  return y + graph_top (self);
+}
+
+const LpFlameRect *
+lp_flame_view_rect_at (LpFlameView *self,
+                       double       x,
+                       double       y)
+{
+  const LpFlameLayout *layout = lp_flame_view_get_layout (self);
+
+  if (layout == NULL)
+    return NULL;
+  return lp_flame_layout_hit (layout, x, y - graph_top (self));
+}
+
+static void
+lp_flame_view_snapshot (GtkWidget   *widget,
+                        GtkSnapshot *snapshot)
+{
+  LpFlameView *self = LP_FLAME_VIEW (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  const LpFlameLayout *layout = lp_flame_view_get_layout (self);
+  LpFlameDrawParams params;
+  cairo_t *cr;
+
+  if (layout == NULL || width <= 0 || height <= 0)
+    return;
+
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  cairo_translate (cr, 0, graph_top (self));
+  lp_flame_draw_params_init (&params);
+  params.palette = self->palette;
+  params.hover_node = self->hover_node;
+  lp_flame_draw (cr, self->model, layout, &params);
+  cairo_destroy (cr);
+}
+
+static void
+lp_flame_view_size_allocate (GtkWidget *widget,
+                             int        width,
+                             int        height,
+                             int        baseline)
+{
+  LpFlameView *self = LP_FLAME_VIEW (widget);
+
+  /* a new width is a new layout; a new height only moves it */
+  if (self->layout != NULL && self->layout->width != width)
+    g_clear_pointer (&self->layout, lp_flame_layout_free);
+  lp_flame_view_get_layout (self);
+  update_adjustments (self);
+  gtk_popover_present (GTK_POPOVER (self->menu));
+}
+
+static void
+lp_flame_view_measure (GtkWidget      *widget,
+                       GtkOrientation  orientation,
+                       int             for_size,
+                       int            *minimum,
+                       int            *natural,
+                       int            *minimum_baseline,
+                       int            *natural_baseline)
+{
+  *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 200 : 100;
+  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 1000 : 600;
+}
+
+char *
+lp_flame_view_describe (LpFlameView       *self,
+                        const LpFlameRect *rect)
+{
+  const LpFlameLayout *layout = lp_flame_view_get_layout (self);
+  double total = lp_flame_model_get_total (self->model);
+  const char *name = rect->frame == LP_FLAME_NO_FRAME ? _("all") : lp_flame_model_node_name (self->model, rect->node);
+  g_autofree char *samples = lp_flame_format_count (rect->samples);
+  g_autofree char *self_samples = lp_flame_format_count (rect->self_samples);
+  GString *text = g_string_new (name);
+
+  g_string_append_c (text, '\n');
+  g_string_append_printf (text, g_dngettext (NULL, "%s sample", "%s samples", (gulong) rect->samples), samples);
+  g_string_append_printf (text, _(" · %.2f%% of all"), total > 0 ? 100.0 * rect->samples / total : 0);
+  if (layout != NULL && layout->zoom != LP_FLAME_ROOT && layout->total > 0)
+    g_string_append_printf (text, _(" · %.2f%% of the zoom"), 100.0 * rect->samples / layout->total);
+  g_string_append_printf (text, _("\nself: %s (%.2f%%)"), self_samples,
+                          total > 0 ? 100.0 * rect->self_samples / total : 0);
+  if (lp_flame_model_get_flags (self->model) & LP_FLAME_MODEL_DIFFERENTIAL)
+    g_string_append_printf (text, _("\nchange: %+.0f"), rect->delta);
+  return g_string_free (text, FALSE);
+}
+
+static gboolean
+query_tooltip_cb (GtkWidget  *widget,
+                  int         x,
+                  int         y,
+                  gboolean    keyboard,
+                  GtkTooltip *tooltip,
+                  gpointer    user_data)
+{
+  LpFlameView *self = LP_FLAME_VIEW (widget);
+  const LpFlameRect *rect = lp_flame_view_rect_at (self, x, y);
+  g_autofree char *text = NULL;
+
+  if (rect == NULL)
+    return FALSE;
+  text = lp_flame_view_describe (self, rect);
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+static void
+motion_cb (GtkEventControllerMotion *motion,
+           double                    x,
+           double                    y,
+           LpFlameView              *self)
+{
+  const LpFlameRect *rect = lp_flame_view_rect_at (self, x, y);
+  guint32 node = rect != NULL ? rect->node : LP_FLAME_NO_NODE;
+
+  if (node != self->hover_node)
+    {
+      self->hover_node = node;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+}
+
+static void
+leave_cb (GtkEventControllerMotion *motion,
+          LpFlameView              *self)
+{
+  if (self->hover_node != LP_FLAME_NO_NODE)
+    {
+      self->hover_node = LP_FLAME_NO_NODE;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+}
+
+void
+lp_flame_view_set_zoom (LpFlameView *self,
+                        guint32      node)
+{
+  g_return_if_fail (LP_IS_FLAME_VIEW (self));
+
+  if (node == self->zoom)
+    return;
+  g_array_append_val (self->history, self->zoom);
+  self->zoom = node;
+  invalidate (self);
+  g_signal_emit (self, signals[ZOOM_CHANGED], 0);
+}
+
+guint32
+lp_flame_view_get_zoom (LpFlameView *self)
+{
+  return self->zoom;
+}
+
+gboolean
+lp_flame_view_zoom_back (LpFlameView *self)
+{
+  g_return_val_if_fail (LP_IS_FLAME_VIEW (self), FALSE);
+
+  if (self->history->len == 0)
+    return FALSE;
+  self->zoom = g_array_index (self->history, guint32, self->history->len - 1);
+  g_array_set_size (self->history, self->history->len - 1);
+  invalidate (self);
+  g_signal_emit (self, signals[ZOOM_CHANGED], 0);
+  return TRUE;
+}
+
+void
+lp_flame_view_reset_zoom (LpFlameView *self)
+{
+  g_return_if_fail (LP_IS_FLAME_VIEW (self));
+
+  if (self->zoom == LP_FLAME_ROOT && self->history->len == 0)
+    return;
+  g_array_set_size (self->history, 0);
+  self->zoom = LP_FLAME_ROOT;
+  invalidate (self);
+  g_signal_emit (self, signals[ZOOM_CHANGED], 0);
+}
+
+static void
+click_cb (GtkGestureClick *gesture,
+          int              n_press,
+          double           x,
+          double           y,
+          LpFlameView     *self)
+{
+  const LpFlameRect *rect = lp_flame_view_rect_at (self, x, y);
+  guint button = gtk_gesture_single_get_current_button (GTK_GESTURE_SINGLE (gesture));
+
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+  if (rect == NULL)
+    return;
+
+  if (button == GDK_BUTTON_SECONDARY)
+    {
+      GdkRectangle where = { (int) x, (int) y, 1, 1 };
+
+      self->menu_node = rect->node;
+      gtk_popover_set_pointing_to (GTK_POPOVER (self->menu), &where);
+      gtk_popover_popup (GTK_POPOVER (self->menu));
+      return;
+    }
+  lp_flame_view_set_zoom (self, rect->node);
+}
+
+/* The frame's stack from the root, one name a line */
+static char *
+stack_text (LpFlameView *self,
+            guint32      node)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  GString *text = g_string_new (NULL);
+
+  for (guint32 n = node; n != LP_FLAME_NO_NODE && n != LP_FLAME_ROOT;
+       n = lp_flame_model_get_node (self->model, n)->parent)
+    g_ptr_array_add (names, (gpointer) lp_flame_model_node_name (self->model, n));
+  for (guint i = names->len; i > 0; i--)
+    g_string_append_printf (text, "%s\n", (const char *) names->pdata[i - 1]);
+  return g_string_free (text, FALSE);
+}
+
+static void
+copy_name_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  LpFlameView *self = LP_FLAME_VIEW (widget);
+
+  if (self->model == NULL || self->menu_node == LP_FLAME_NO_NODE || self->menu_node == LP_FLAME_ROOT)
+    return;
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget),
+                          lp_flame_model_node_name (self->model, self->menu_node));
+}
+
+static void
+copy_stack_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  LpFlameView *self = LP_FLAME_VIEW (widget);
+  g_autofree char *text = NULL;
+
+  if (self->model == NULL || self->menu_node == LP_FLAME_NO_NODE)
+    return;
+  text = stack_text (self, self->menu_node);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
+}
+
+static void
+focus_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  LpFlameView *self = LP_FLAME_VIEW (widget);
+  const LpFlameNode *node;
+
+  if (self->model == NULL || self->menu_node == LP_FLAME_NO_NODE || self->menu_node == LP_FLAME_ROOT)
+    return;
+  node = lp_flame_model_get_node (self->model, self->menu_node);
+  g_signal_emit (self, signals[g_str_equal (action_name, "flame.hide") ? HIDE_REQUESTED : FOCUS_REQUESTED],
+                 0, node->frame);
+}
+
+gboolean
+lp_flame_view_set_search (LpFlameView  *self,
+                          const char   *pattern,
+                          gboolean      ignore_case,
+                          GError      **error)
+{
+  GRegex *regex = NULL;
+
+  g_return_val_if_fail (LP_IS_FLAME_VIEW (self), FALSE);
+
+  if (pattern != NULL && pattern[0] != '\0')
+    {
+      regex = g_regex_new (pattern, G_REGEX_OPTIMIZE | (ignore_case ? G_REGEX_CASELESS : 0), 0, error);
+      if (regex == NULL)
+        return FALSE;
+    }
+  g_clear_pointer (&self->search, g_regex_unref);
+  self->search = regex;
+  invalidate (self);
+  return TRUE;
+}
+
+double
+lp_flame_view_get_matched (LpFlameView *self)
+{
+  const LpFlameLayout *layout = lp_flame_view_get_layout (self);
+
+  if (layout == NULL || self->search == NULL || layout->total <= 0)
+    return -1;
+  return layout->matched / layout->total;
+}
+
+void
+lp_flame_view_set_model (LpFlameView  *self,
+                         LpFlameModel *model)
+{
+  g_return_if_fail (LP_IS_FLAME_VIEW (self));
+
+  self->model = model;
+  self->zoom = LP_FLAME_ROOT;
+  self->hover_node = LP_FLAME_NO_NODE;
+  self->menu_node = LP_FLAME_NO_NODE;
+  self->scrolled_once = FALSE;
+  g_array_set_size (self->history, 0);
+  invalidate (self);
+  g_signal_emit (self, signals[ZOOM_CHANGED], 0);
+}
+
+LpFlameModel *
+lp_flame_view_get_model (LpFlameView *self)
+{
+  return self->model;
+}
+
+void
+lp_flame_view_model_changed (LpFlameView *self)
+{
+  g_return_if_fail (LP_IS_FLAME_VIEW (self));
+  invalidate (self);
+}
+
+void
+lp_flame_view_set_icicle (LpFlameView *self,
+                          gboolean     icicle)
+{
+  self->icicle = !!icicle;
+  self->scrolled_once = FALSE;
+  if (self->vadjustment != NULL)
+    gtk_adjustment_set_value (self->vadjustment, 0);
+  invalidate (self);
+}
+
+void
+lp_flame_view_set_order (LpFlameView  *self,
+                         LpFlameOrder  order)
+{
+  self->order = order;
+  invalidate (self);
+}
+
+void
+lp_flame_view_set_palette (LpFlameView    *self,
+                           LpFlamePalette  palette)
+{
+  self->palette = palette;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+adjustment_changed_cb (GtkAdjustment *adjustment,
+                       LpFlameView   *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+set_adjustment (LpFlameView    *self,
+                GtkAdjustment **slot,
+                GtkAdjustment  *adjustment)
+{
+  if (*slot == adjustment)
+    return;
+  if (*slot != NULL)
+    g_signal_handlers_disconnect_by_func (*slot, adjustment_changed_cb, self);
+  g_set_object (slot, adjustment);
+  if (adjustment != NULL)
+    g_signal_connect (adjustment, "value-changed", G_CALLBACK (adjustment_changed_cb), self);
+  update_adjustments (self);
+}
+
+static void
+lp_flame_view_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  LpFlameView *self = LP_FLAME_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_HADJUSTMENT:
+      g_value_set_object (value, self->hadjustment);
+      break;
+    case PROP_VADJUSTMENT:
+      g_value_set_object (value, self->vadjustment);
+      break;
+    case PROP_HSCROLL_POLICY:
+      g_value_set_enum (value, self->hscroll_policy);
+      break;
+    case PROP_VSCROLL_POLICY:
+      g_value_set_enum (value, self->vscroll_policy);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lp_flame_view_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  LpFlameView *self = LP_FLAME_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_HADJUSTMENT:
+      set_adjustment (self, &self->hadjustment, g_value_get_object (value));
+      break;
+    case PROP_VADJUSTMENT:
+      set_adjustment (self, &self->vadjustment, g_value_get_object (value));
+      break;
+    case PROP_HSCROLL_POLICY:
+      self->hscroll_policy = g_value_get_enum (value);
+      break;
+    case PROP_VSCROLL_POLICY:
+      self->vscroll_policy = g_value_get_enum (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lp_flame_view_dispose (GObject *object)
+{
+  LpFlameView *self = LP_FLAME_VIEW (object);
+
+  g_clear_pointer (&self->menu, gtk_widget_unparent);
+  if (self->hadjustment != NULL)
+    g_signal_handlers_disconnect_by_func (self->hadjustment, adjustment_changed_cb, self);
+  if (self->vadjustment != NULL)
+    g_signal_handlers_disconnect_by_func (self->vadjustment, adjustment_changed_cb, self);
+  g_clear_object (&self->hadjustment);
+  g_clear_object (&self->vadjustment);
+  G_OBJECT_CLASS (lp_flame_view_parent_class)->dispose (object);
+}
+
+static void
+lp_flame_view_finalize (GObject *object)
+{
+  LpFlameView *self = LP_FLAME_VIEW (object);
+
+  g_clear_pointer (&self->layout, lp_flame_layout_free);
+  g_clear_pointer (&self->search, g_regex_unref);
+  g_array_unref (self->history);
+  G_OBJECT_CLASS (lp_flame_view_parent_class)->finalize (object);
+}
+
+static void
+lp_flame_view_class_init (LpFlameViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->get_property = lp_flame_view_get_property;
+  object_class->set_property = lp_flame_view_set_property;
+  object_class->dispose = lp_flame_view_dispose;
+  object_class->finalize = lp_flame_view_finalize;
+
+  widget_class->snapshot = lp_flame_view_snapshot;
+  widget_class->size_allocate = lp_flame_view_size_allocate;
+  widget_class->measure = lp_flame_view_measure;
+
+  g_object_class_override_property (object_class, PROP_HADJUSTMENT, "hadjustment");
+  g_object_class_override_property (object_class, PROP_VADJUSTMENT, "vadjustment");
+  g_object_class_override_property (object_class, PROP_HSCROLL_POLICY, "hscroll-policy");
+  g_object_class_override_property (object_class, PROP_VSCROLL_POLICY, "vscroll-policy");
+
+  signals[ZOOM_CHANGED] = g_signal_new ("zoom-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                        0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[FOCUS_REQUESTED] = g_signal_new ("focus-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                           0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+  signals[HIDE_REQUESTED] = g_signal_new ("hide-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+
+  gtk_widget_class_install_action (widget_class, "flame.copy-name", NULL, copy_name_action);
+  gtk_widget_class_install_action (widget_class, "flame.copy-stack", NULL, copy_stack_action);
+  gtk_widget_class_install_action (widget_class, "flame.focus", NULL, focus_action);
+  gtk_widget_class_install_action (widget_class, "flame.hide", NULL, focus_action);
+
+  gtk_widget_class_set_css_name (widget_class, "flamegraph");
+}
+
+static void
+lp_flame_view_init (LpFlameView *self)
+{
+  GtkEventController *motion = gtk_event_controller_motion_new ();
+  GtkGesture *click = gtk_gesture_click_new ();
+  g_autoptr(GMenu) menu = g_menu_new ();
+
+  self->history = g_array_new (FALSE, FALSE, sizeof (guint32));
+  self->zoom = LP_FLAME_ROOT;
+  self->hover_node = LP_FLAME_NO_NODE;
+  self->menu_node = LP_FLAME_NO_NODE;
+  self->palette = LP_FLAME_PALETTE_HOT;
+
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (query_tooltip_cb), NULL);
+
+  g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
+  g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), 0);
+  g_signal_connect (click, "released", G_CALLBACK (click_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+
+  g_menu_append (menu, _("Copy _Name"), "flame.copy-name");
+  g_menu_append (menu, _("Copy _Stack"), "flame.copy-stack");
+  g_menu_append (menu, _("_Focus on This Function"), "flame.focus");
+  g_menu_append (menu, _("_Hide This Function"), "flame.hide");
+  self->menu = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
+  gtk_popover_set_has_arrow (GTK_POPOVER (self->menu), FALSE);
+  gtk_widget_set_halign (self->menu, GTK_ALIGN_START);
+  gtk_widget_set_parent (self->menu, GTK_WIDGET (self));
+}
+
+GtkWidget *
+lp_flame_view_new (void)
+{
+  return g_object_new (LP_TYPE_FLAME_VIEW, NULL);
+}

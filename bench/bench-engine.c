@@ -1,0 +1,198 @@
+/* bench-engine.c: the cost of sampling: a fixed workload natively, under laprof-cli record and under perf.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Usage: bench-engine LAPROF_CLI WORKLOAD [ROUNDS] [UNITS]
+ *
+ * Runs the workload natively, under `laprof-cli record` (wall and cpu mode,
+ * 100 and 1000 Hz) and under `perf record -F HZ --call-graph dwarf`, the
+ * configurations interleaved round after round, and prints the median
+ * elapsed time of the work (measured by the workload itself), the slowdown
+ * against native, and laprof's own per-sample costs from its summary. */
+#include <glib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+typedef struct
+{
+  const char *name;
+  const char *tool;     /* NULL native, "laprof", "perf" */
+  const char *mode;
+  const char *hz;
+  GArray     *elapsed;  /* of double */
+  GArray     *stop_us, *unwind_us, *symbolize_us, *collapse_us, *rate;
+} Config;
+
+static double
+after (const char *text,
+       const char *key)
+{
+  const char *p = text ? strstr (text, key) : NULL;
+  return p ? g_ascii_strtod (p + strlen (key), NULL) : -1;
+}
+
+static int
+cmp_double (gconstpointer a,
+            gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+static double
+median (GArray *values)
+{
+  g_autoptr(GArray) copy = NULL;
+
+  if (values->len == 0)
+    return -1;
+  copy = g_array_copy (values);
+  g_array_sort (copy, cmp_double);
+  return g_array_index (copy, double, copy->len / 2);
+}
+
+static gboolean
+run_one (Config     *c,
+         const char *cli,
+         const char *workload,
+         const char *units,
+         const char *tmp)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *perf_data = g_build_filename (tmp, "perf.data", NULL);
+  int status;
+  double e, v;
+
+  if (g_strcmp0 (c->tool, "laprof") == 0)
+    {
+      g_ptr_array_add (argv, g_strdup (cli));
+      g_ptr_array_add (argv, g_strdup ("record"));
+      g_ptr_array_add (argv, g_strdup ("--mode"));
+      g_ptr_array_add (argv, g_strdup (c->mode));
+      g_ptr_array_add (argv, g_strdup ("-F"));
+      g_ptr_array_add (argv, g_strdup (c->hz));
+      g_ptr_array_add (argv, g_strdup ("-o"));
+      g_ptr_array_add (argv, g_build_filename (tmp, "bench.folded", NULL));
+      g_ptr_array_add (argv, g_strdup ("--"));
+    }
+  else if (g_strcmp0 (c->tool, "perf") == 0)
+    {
+      g_ptr_array_add (argv, g_strdup ("perf"));
+      g_ptr_array_add (argv, g_strdup ("record"));
+      g_ptr_array_add (argv, g_strdup ("-q"));
+      g_ptr_array_add (argv, g_strdup ("-F"));
+      g_ptr_array_add (argv, g_strdup (c->hz));
+      g_ptr_array_add (argv, g_strdup ("--call-graph"));
+      g_ptr_array_add (argv, g_strdup ("dwarf"));
+      g_ptr_array_add (argv, g_strdup ("-o"));
+      g_ptr_array_add (argv, g_strdup (perf_data));
+      g_ptr_array_add (argv, g_strdup ("--"));
+    }
+  g_ptr_array_add (argv, g_strdup (workload));
+  g_ptr_array_add (argv, g_strdup (units));
+  g_ptr_array_add (argv, NULL);
+
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                     &out, &err, &status, &error) || !WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    {
+      fprintf (stderr, "bench-engine: %s failed: %s%s\n", c->name, error ? error->message : "", err ? err : "");
+      return FALSE;
+    }
+  e = after (out, "elapsed=");
+  if (e <= 0)
+    return FALSE;
+  g_array_append_val (c->elapsed, e);
+  if ((v = after (err, "threads stopped ")) > 0)
+    g_array_append_val (c->stop_us, v);
+  if ((v = after (err, "unwind ")) >= 0)
+    g_array_append_val (c->unwind_us, v);
+  if ((v = after (err, "symbolize ")) >= 0)
+    g_array_append_val (c->symbolize_us, v);
+  if ((v = after (err, "collapse ")) >= 0)
+    g_array_append_val (c->collapse_us, v);
+  if ((v = after (err, "samples (")) >= 0)
+    g_array_append_val (c->rate, v);
+  return TRUE;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  Config configs[] = {
+    { "native",            NULL,     NULL,   NULL },
+    { "laprof wall 100",   "laprof", "wall", "100" },
+    { "laprof wall 1000",  "laprof", "wall", "1000" },
+    { "laprof cpu 100",    "laprof", "cpu",  "100" },
+    { "laprof cpu 1000",   "laprof", "cpu",  "1000" },
+    { "perf dwarf 100",    "perf",   NULL,   "100" },
+    { "perf dwarf 1000",   "perf",   NULL,   "1000" },
+  };
+  const char *cli, *workload, *units;
+  int rounds;
+  g_autofree char *tmp = NULL;
+  gboolean have_perf = g_find_program_in_path ("perf") != NULL;
+  double native;
+
+  if (argc < 3)
+    {
+      fprintf (stderr, "usage: bench-engine LAPROF_CLI WORKLOAD [ROUNDS] [UNITS]\n");
+      return 2;
+    }
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  cli = argv[1];
+  workload = argv[2];
+  rounds = argc > 3 ? atoi (argv[3]) : 5;
+  units = argc > 4 ? argv[4] : "3000";
+  tmp = g_dir_make_tmp ("laprof-bench-XXXXXX", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (configs); i++)
+    {
+      configs[i].elapsed = g_array_new (FALSE, FALSE, sizeof (double));
+      configs[i].stop_us = g_array_new (FALSE, FALSE, sizeof (double));
+      configs[i].unwind_us = g_array_new (FALSE, FALSE, sizeof (double));
+      configs[i].symbolize_us = g_array_new (FALSE, FALSE, sizeof (double));
+      configs[i].collapse_us = g_array_new (FALSE, FALSE, sizeof (double));
+      configs[i].rate = g_array_new (FALSE, FALSE, sizeof (double));
+    }
+
+  printf ("bench-engine: workload %s %s, %d rounds, configurations interleaved\n", workload, units, rounds);
+  for (int r = 0; r < rounds; r++)
+    for (guint i = 0; i < G_N_ELEMENTS (configs); i++)
+      {
+        if (g_strcmp0 (configs[i].tool, "perf") == 0 && !have_perf)
+          continue;
+        run_one (&configs[i], cli, workload, units, tmp);
+      }
+
+  native = median (configs[0].elapsed);
+  printf ("\n%-18s %9s %9s %10s %9s %9s %9s %9s\n", "configuration", "median s", "slowdown",
+          "samples/s", "stop µs", "unwind µs", "symb µs", "coll µs");
+  for (guint i = 0; i < G_N_ELEMENTS (configs); i++)
+    {
+      Config *c = &configs[i];
+      double m = median (c->elapsed);
+
+      if (m < 0)
+        {
+          printf ("%-18s %9s\n", c->name, "n/a");
+          continue;
+        }
+      printf ("%-18s %9.4f %9.4f", c->name, m, m / native);
+      if (c->rate->len > 0)
+        printf (" %10.1f %9.1f %9.2f %9.2f %9.2f", median (c->rate), median (c->stop_us),
+                median (c->unwind_us), median (c->symbolize_us), median (c->collapse_us));
+      printf ("\n");
+    }
+  printf ("\nslowdown = median elapsed / native median; stop µs = mean time a thread was stopped (wall);\n"
+          "unwind/symb/coll µs = engine time per sample (laprof's summary); perf: record only.\n");
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp);
+    if (system (cmd) != 0)
+      return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,1714 @@
+/* lp-sampler.c: ptrace and perf sampling of a process's threads, offline unwinding, collapse.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n.h>
+#include <linux/perf_event.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lp-sampler.h"
+#include "lp-symbols.h"
+#include "lp-unwind.h"
+
+G_DEFINE_QUARK (lp-sampler-error-quark, lp_sampler_error)
+
+#define DEFAULT_STACK_SIZE (16 * 1024)
+#define MAX_FRAMES 256
+#define STOP_TIMEOUT_NS (50 * 1000 * 1000)
+#define PERF_PAGES 256  /* data pages per ring buffer, a power of two */
+
+typedef struct
+{
+  pid_t    tid;
+  guint32  frame;        /* "name-TID", or G_MAXUINT32 until known */
+  gboolean pending;      /* interrupted, waiting for its stop */
+  gboolean listening;    /* in a job-control stop (PTRACE_LISTEN) */
+  gboolean attached;     /* seized and not yet detached */
+  gboolean fresh;        /* auto-attached clone that has not run yet */
+  long     last_syscall; /* the last blocking call seen, to name restart_syscall */
+  /* a blocked thread that has not run since its last sample keeps its
+   * stack: counted again without a stop (see reuse_sample) */
+  int      schedstat_fd;
+  guint64  runtime;      /* ns on a CPU, read after the last sample */
+  guint    last_index;   /* stack of the last sample, if it was idle */
+  gboolean last_idle;
+  /* cpu mode */
+  int      perf_fd;
+  guint8  *ring;
+  gsize    ring_size;
+} Thread;
+
+typedef struct
+{
+  LpSnapshot snap;
+  gsize      cap;
+  pid_t      tid;
+  guint32    thread_frame;
+  long       idle_syscall;  /* -1: running; else the syscall it blocks in */
+  gboolean   just_born;     /* a new thread still on the clone syscall's return */
+} Slot;
+
+struct _LpSampler
+{
+  LpSamplerOptions    opts;
+  LpFolded           *dest;
+  pid_t               pid;
+  gboolean            launched;
+  gboolean            reaped;
+  gboolean            exec_done;   /* launch: the command's image is in place */
+  char               *command;
+  guint32             proc_frame;
+
+  GHashTable         *threads;     /* tid -> Thread */
+  GPtrArray          *rings;       /* cpu mode: of Thread, one per (thread, cpu) */
+  GHashTable         *seen;        /* tids ever sampled or seen */
+  gboolean            detaching;
+  int                 sigfd;
+
+  LpUnwinder         *unwinder;
+  LpSymbols          *symbols;
+  GHashTable         *frame_cache; /* adjusted address -> frame id + 1 */
+  GHashTable         *idle_frames; /* syscall nr -> frame id + 1 */
+  guint               generation;
+  guint32             truncated_frame;
+
+  GArray             *slots;       /* of Slot */
+  guint               n_slots;
+  guint64            *ips;
+  guint32            *frames;
+
+  /* batches */
+  LpSamplerBatchFunc  batch_func;
+  gpointer            batch_data;
+  GArray             *last_counts; /* of double, by stack index */
+  GArray             *dirty;       /* of guint */
+  GByteArray         *dirty_flag;
+  GArray             *deltas;
+  guint64             batch_samples;
+  guint64             batch_lost;
+
+  gint64              start_ns;
+  LpSamplerStats      stats;
+};
+
+static gint64
+now_ns (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (gint64) ts.tv_sec * G_GINT64_CONSTANT (1000000000) + ts.tv_nsec;
+}
+
+const char *
+lp_sampler_lost_to_string (LpSamplerLost reason)
+{
+  switch (reason)
+    {
+    case LP_SAMPLER_LOST_EXITED:  return _("thread exited before it was sampled");
+    case LP_SAMPLER_LOST_TIMEOUT: return _("thread did not stop in time (uninterruptible sleep)");
+    case LP_SAMPLER_LOST_READ:    return _("registers or stack unreadable");
+    case LP_SAMPLER_LOST_LATE:    return _("ticks skipped, the engine fell behind");
+    case LP_SAMPLER_LOST_KERNEL:  return _("records dropped by the kernel");
+    case LP_SAMPLER_LOST_N_REASONS: break;
+    }
+  return "";
+}
+
+const char *
+lp_sampler_mode_to_string (LpSamplerMode mode)
+{
+  return mode == LP_SAMPLER_MODE_CPU ? "cpu" : "wall";
+}
+
+static void
+thread_free (gpointer data)
+{
+  Thread *t = data;
+
+  if (t->ring != NULL)
+    munmap (t->ring, t->ring_size);
+  if (t->perf_fd >= 0)
+    close (t->perf_fd);
+  if (t->schedstat_fd >= 0)
+    close (t->schedstat_fd);
+  g_free (t);
+}
+
+LpSampler *
+lp_sampler_new (const LpSamplerOptions *options,
+                LpFolded               *dest)
+{
+  LpSampler *self;
+
+  g_return_val_if_fail (options != NULL, NULL);
+  g_return_val_if_fail (dest != NULL, NULL);
+  g_return_val_if_fail (options->period > 0, NULL);
+
+  self = g_new0 (LpSampler, 1);
+  self->opts = *options;
+  if (self->opts.tids != NULL)
+    self->opts.tids = g_memdup2 (options->tids, sizeof (pid_t) * options->n_tids);
+  if (self->opts.stack_size == 0)
+    self->opts.stack_size = DEFAULT_STACK_SIZE;
+  self->dest = dest;
+  self->pid = -1;
+  self->sigfd = -1;
+  self->threads = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, thread_free);
+  self->seen = g_hash_table_new (g_direct_hash, g_direct_equal);
+  self->rings = g_ptr_array_new_with_free_func (thread_free);
+  self->frame_cache = g_hash_table_new (g_direct_hash, g_direct_equal);
+  self->idle_frames = g_hash_table_new (g_direct_hash, g_direct_equal);
+  self->slots = g_array_new (FALSE, TRUE, sizeof (Slot));
+  self->ips = g_new (guint64, MAX_FRAMES);
+  self->frames = g_new (guint32, MAX_FRAMES + 8);
+  self->last_counts = g_array_new (FALSE, TRUE, sizeof (double));
+  self->dirty = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->dirty_flag = g_byte_array_new ();
+  self->deltas = g_array_new (FALSE, FALSE, sizeof (double));
+  self->truncated_frame = lp_folded_intern (dest, "[truncated]", -1);
+  return self;
+}
+
+void
+lp_sampler_free (LpSampler *self)
+{
+  if (self == NULL)
+    return;
+  g_hash_table_unref (self->threads);
+  g_hash_table_unref (self->seen);
+  g_ptr_array_unref (self->rings);
+  g_hash_table_unref (self->frame_cache);
+  g_hash_table_unref (self->idle_frames);
+  for (guint i = 0; i < self->slots->len; i++)
+    g_free (g_array_index (self->slots, Slot, i).snap.stack);
+  g_array_unref (self->slots);
+  g_free (self->ips);
+  g_free (self->frames);
+  g_array_unref (self->last_counts);
+  g_array_unref (self->dirty);
+  g_byte_array_unref (self->dirty_flag);
+  g_array_unref (self->deltas);
+  g_clear_pointer (&self->unwinder, lp_unwinder_free);
+  g_clear_pointer (&self->symbols, lp_symbols_free);
+  if (self->sigfd >= 0)
+    close (self->sigfd);
+  g_free ((gpointer) self->opts.tids);
+  g_free (self->command);
+  g_free (self);
+}
+
+void
+lp_sampler_set_batch_func (LpSampler          *self,
+                           LpSamplerBatchFunc  func,
+                           gpointer            user_data)
+{
+  self->batch_func = func;
+  self->batch_data = user_data;
+}
+
+pid_t
+lp_sampler_get_pid (const LpSampler *self)
+{
+  return self->pid;
+}
+
+const char *
+lp_sampler_get_command (const LpSampler *self)
+{
+  return self->command;
+}
+
+void
+lp_sampler_get_stats (const LpSampler *self,
+                      LpSamplerStats  *stats)
+{
+  *stats = self->stats;
+  stats->threads_seen = g_hash_table_size (self->seen);
+  stats->lost_total = 0;
+  for (guint i = 0; i < LP_SAMPLER_LOST_N_REASONS; i++)
+    stats->lost_total += self->stats.lost[i];
+}
+
+static char *
+read_comm (pid_t pid,
+           pid_t tid)
+{
+  g_autofree char *path = tid > 0 ? g_strdup_printf ("/proc/%d/task/%d/comm", (int) pid, (int) tid)
+                                  : g_strdup_printf ("/proc/%d/comm", (int) pid);
+  char *contents = NULL;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return NULL;
+  g_strchomp (contents);
+  g_strdelimit (contents, ";", ':');
+  return contents;
+}
+
+/* The tracer of @pid, from /proc/PID/status, 0 if none. */
+static pid_t
+tracer_of (pid_t pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/status", (int) pid);
+  g_autofree char *contents = NULL;
+  const char *p;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return 0;
+  p = strstr (contents, "TracerPid:");
+  return p != NULL ? (pid_t) atoi (p + strlen ("TracerPid:")) : 0;
+}
+
+static Thread *
+add_thread (LpSampler *self,
+            pid_t      tid)
+{
+  Thread *t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (tid));
+
+  if (t != NULL)
+    return t;
+  t = g_new0 (Thread, 1);
+  t->tid = tid;
+  t->frame = G_MAXUINT32;
+  t->perf_fd = -1;
+  t->attached = TRUE;
+  t->last_syscall = -1;
+  t->schedstat_fd = -2;  /* not opened yet; -1: cannot be */
+  g_hash_table_insert (self->threads, GINT_TO_POINTER (tid), t);
+  g_hash_table_add (self->seen, GINT_TO_POINTER (tid));
+  return t;
+}
+
+static guint32
+thread_frame (LpSampler *self,
+              Thread    *t)
+{
+  if (t->frame == G_MAXUINT32)
+    {
+      g_autofree char *comm = read_comm (self->pid, t->tid);
+      g_autofree char *name = g_strdup_printf ("%s-%d", comm ? comm : "thread", (int) t->tid);
+      t->frame = lp_folded_intern (self->dest, name, -1);
+    }
+  return t->frame;
+}
+
+/* ---- the target's symbols and unwind info, (re)loaded after exec ---- */
+
+static gboolean
+load_address_space (LpSampler  *self,
+                    GError    **error)
+{
+  g_autofree char *comm = read_comm (self->pid, 0);
+
+  g_clear_pointer (&self->unwinder, lp_unwinder_free);
+  g_clear_pointer (&self->symbols, lp_symbols_free);
+  g_hash_table_remove_all (self->frame_cache);
+  if (comm != NULL)
+    {
+      g_free (self->command);
+      self->command = g_strdup (comm);
+    }
+  self->proc_frame = lp_folded_intern (self->dest, self->command ? self->command : "process", -1);
+  self->unwinder = lp_unwinder_new (self->pid, error);
+  if (self->unwinder == NULL)
+    return FALSE;
+  self->symbols = lp_symbols_new (self->pid, self->opts.lines, error);
+  return self->symbols != NULL;
+}
+
+/* ---- ptrace ---- */
+
+static gboolean
+seize (LpSampler  *self,
+       pid_t       tid,
+       GError    **error)
+{
+  long opts = self->opts.tids != NULL ? 0 : PTRACE_O_TRACECLONE;
+
+  if (self->launched)
+    opts |= PTRACE_O_TRACEEXEC;
+  /* no PTRACE_O_EXITKILL: if we die, the kernel detaches and the target runs on */
+  if (ptrace (PTRACE_SEIZE, tid, 0, (void *) opts) == 0)
+    {
+      add_thread (self, tid);
+      return TRUE;
+    }
+  if (errno == ESRCH)
+    {
+      g_set_error (error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_NO_PROCESS,
+                   _("no such process or thread: %d"), (int) tid);
+      return FALSE;
+    }
+  if (errno == EPERM)
+    {
+      pid_t tracer = tracer_of (tid);
+      if (tracer > 0)
+        {
+          g_autofree char *tcomm = read_comm (tracer, 0);
+          g_set_error (error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_ALREADY_TRACED,
+                       _("process %d is already traced by %s (pid %d); detach it (gdb: 'detach') "
+                         "or use --mode cpu"),
+                       (int) tid, tcomm ? tcomm : "?", (int) tracer);
+        }
+      else
+        g_set_error (error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_PERMISSION,
+                     _("not allowed to trace process %d: run as root or as its owner, "
+                       "set kernel.yama.ptrace_scope=0 (sysctl), or use --mode cpu"),
+                     (int) tid);
+      return FALSE;
+    }
+  g_set_error (error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_FAILED,
+               _("cannot trace thread %d: %s"), (int) tid, g_strerror (errno));
+  return FALSE;
+}
+
+static GArray *
+list_tasks (pid_t pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/task", (int) pid);
+  GDir *dir = g_dir_open (path, 0, NULL);
+  GArray *tids = g_array_new (FALSE, FALSE, sizeof (pid_t));
+  const char *name;
+
+  if (dir == NULL)
+    return tids;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      pid_t tid = atoi (name);
+      if (tid > 0)
+        g_array_append_val (tids, tid);
+    }
+  g_dir_close (dir);
+  return tids;
+}
+
+static gboolean attach_perf (LpSampler *self, Thread *t, gboolean enable_on_exec, GError **error);
+static gboolean attach_threads (LpSampler *self, pid_t pid, GError **error);
+static void     mark_dirty  (LpSampler *self, guint index);
+
+gboolean
+lp_sampler_attach (LpSampler  *self,
+                   pid_t       pid,
+                   GError    **error)
+{
+  g_autofree char *proc = g_strdup_printf ("/proc/%d", (int) pid);
+
+  g_return_val_if_fail (self->pid < 0, FALSE);
+
+  if (pid <= 0 || !g_file_test (proc, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_NO_PROCESS,
+                   _("no such process: %d"), (int) pid);
+      return FALSE;
+    }
+  if (pid == getpid ())
+    {
+      g_set_error (error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_FAILED,
+                   _("laprof cannot profile itself"));
+      return FALSE;
+    }
+  self->pid = pid;
+  self->exec_done = TRUE;
+
+  /* permission is checked by the seize or perf_event_open: their errors say
+   * what to do; the mappings are read after */
+  if (!attach_threads (self, pid, error))
+    return FALSE;
+  return load_address_space (self, error);
+}
+
+static gboolean
+attach_threads (LpSampler  *self,
+                pid_t       pid,
+                GError    **error)
+{
+  if (self->opts.mode == LP_SAMPLER_MODE_CPU)
+    {
+      /* inherit: threads created later report into their creator's buffer */
+      g_autoptr(GArray) tids = list_tasks (pid);
+      for (guint i = 0; i < tids->len; i++)
+        {
+          pid_t tid = g_array_index (tids, pid_t, i);
+          Thread *t;
+          g_autoptr(GError) local_error = NULL;
+
+          if (self->opts.tids != NULL)
+            {
+              gboolean wanted = FALSE;
+              for (guint j = 0; j < self->opts.n_tids; j++)
+                wanted = wanted || self->opts.tids[j] == tid;
+              if (!wanted)
+                continue;
+            }
+          t = add_thread (self, tid);
+          t->attached = FALSE;
+          if (!attach_perf (self, t, FALSE, &local_error))
+            {
+              g_hash_table_remove (self->threads, GINT_TO_POINTER (tid));
+              if (!g_error_matches (local_error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_NO_PROCESS))
+                {
+                  g_propagate_error (error, g_steal_pointer (&local_error));
+                  return FALSE;
+                }
+            }
+        }
+      if (g_hash_table_size (self->threads) == 0)
+        {
+          g_set_error (error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_NO_PROCESS,
+                       _("no such process or thread: %d"), (int) pid);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  if (self->opts.tids != NULL)
+    {
+      for (guint i = 0; i < self->opts.n_tids; i++)
+        if (!seize (self, self->opts.tids[i], error))
+          return FALSE;
+      return TRUE;
+    }
+
+  /* threads may be created while we attach: rescan until nothing is new */
+  for (guint round = 0; round < 100; round++)
+    {
+      g_autoptr(GArray) tids = list_tasks (pid);
+      guint added = 0;
+
+      for (guint i = 0; i < tids->len; i++)
+        {
+          pid_t tid = g_array_index (tids, pid_t, i);
+          g_autoptr(GError) local_error = NULL;
+
+          if (g_hash_table_contains (self->threads, GINT_TO_POINTER (tid)))
+            continue;
+          if (!seize (self, tid, &local_error))
+            {
+              /* a thread that ended meanwhile is no failure; the process itself is */
+              if (tid != pid && g_error_matches (local_error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_NO_PROCESS))
+                continue;
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
+          added++;
+        }
+      if (added == 0)
+        break;
+    }
+  return TRUE;
+}
+
+gboolean
+lp_sampler_launch (LpSampler   *self,
+                   char       **argv,
+                   GError     **error)
+{
+  int go[2], err[2];
+  pid_t child;
+  int child_errno = 0;
+  gssize n;
+
+  g_return_val_if_fail (self->pid < 0, FALSE);
+  g_return_val_if_fail (argv != NULL && argv[0] != NULL, FALSE);
+
+  if (pipe2 (go, O_CLOEXEC) < 0 || pipe2 (err, O_CLOEXEC) < 0)
+    {
+      g_set_error (error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_LAUNCH,
+                   _("cannot start %s: %s"), argv[0], g_strerror (errno));
+      return FALSE;
+    }
+
+  child = fork ();
+  if (child < 0)
+    {
+      g_set_error (error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_LAUNCH,
+                   _("cannot start %s: %s"), argv[0], g_strerror (errno));
+      return FALSE;
+    }
+  if (child == 0)
+    {
+      sigset_t none;
+      char c;
+
+      close (go[1]);
+      close (err[0]);
+      /* wait until the parent has seized us (or died: then run untraced) */
+      while (read (go[0], &c, 1) < 0 && errno == EINTR)
+        ;
+      sigemptyset (&none);
+      sigprocmask (SIG_SETMASK, &none, NULL);
+      signal (SIGINT, SIG_DFL);
+      signal (SIGTERM, SIG_DFL);
+      signal (SIGPIPE, SIG_DFL);
+      if (self->opts.child_stdout_to_stderr)
+        dup2 (2, 1);
+      execvp (argv[0], argv);
+      child_errno = errno;
+      if (write (err[1], &child_errno, sizeof child_errno) < 0)
+        _exit (127);
+      _exit (127);
+    }
+
+  close (go[0]);
+  close (err[1]);
+  self->pid = child;
+  self->launched = TRUE;
+  self->command = g_path_get_basename (argv[0]);
+
+  if (self->opts.mode == LP_SAMPLER_MODE_CPU)
+    {
+      Thread *t = add_thread (self, child);
+      t->attached = FALSE;
+      if (!attach_perf (self, t, TRUE, error))
+        {
+          close (go[1]);
+          close (err[0]);
+          waitpid (child, NULL, 0);
+          self->reaped = TRUE;
+          return FALSE;
+        }
+    }
+  else if (!seize (self, child, error))
+    {
+      close (go[1]);
+      close (err[0]);
+      waitpid (child, NULL, 0);
+      self->reaped = TRUE;
+      return FALSE;
+    }
+
+  close (go[1]);
+  do
+    n = read (err[0], &child_errno, sizeof child_errno);
+  while (n < 0 && errno == EINTR);
+  close (err[0]);
+  if (n == sizeof child_errno)
+    {
+      int status;
+
+      while (waitpid (child, &status, __WALL) < 0 && errno == EINTR)
+        ;
+      self->reaped = TRUE;
+      g_hash_table_remove_all (self->threads);
+      g_set_error (error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_LAUNCH,
+                   _("cannot run %s: %s"), argv[0], g_strerror (child_errno));
+      return FALSE;
+    }
+  /* exec has happened (the error pipe closed on it) */
+  if (self->opts.mode == LP_SAMPLER_MODE_CPU)
+    {
+      self->exec_done = TRUE;
+      return load_address_space (self, error);
+    }
+  return TRUE;
+}
+
+/* ---- one sample ---- */
+
+static Slot *
+next_slot (LpSampler *self)
+{
+  Slot *slot;
+
+  if (self->n_slots == self->slots->len)
+    {
+      g_array_set_size (self->slots, self->slots->len + 1);
+      slot = &g_array_index (self->slots, Slot, self->n_slots);
+      slot->cap = self->opts.stack_size;
+      slot->snap.stack = g_malloc (slot->cap);
+    }
+  return &g_array_index (self->slots, Slot, self->n_slots);
+}
+
+static gboolean
+is_idle (const struct user_regs_struct *regs,
+         long                          *nr)
+{
+  long rax = (long) regs->rax;
+
+  /* interrupted inside a blocking system call: it will be restarted (or
+   * see EINTR) when the thread resumes */
+  if ((long) regs->orig_rax >= 0 && ((rax <= -512 && rax >= -516) || rax == -EINTR))
+    {
+      *nr = (long) regs->orig_rax;
+      return TRUE;
+    }
+  *nr = -1;
+  return FALSE;
+}
+
+/* Copies registers and stack of the stopped thread @t. Must be quick: the
+ * thread is stopped until this returns. */
+static void
+snapshot_ptrace (LpSampler *self,
+                 Thread    *t)
+{
+  struct user_regs_struct regs;
+  Slot *slot;
+  struct iovec local, remote;
+  gssize n;
+  long nr;
+
+  if (ptrace (PTRACE_GETREGS, t->tid, 0, &regs) < 0)
+    {
+      self->stats.lost[LP_SAMPLER_LOST_READ]++;
+      self->batch_lost++;
+      return;
+    }
+  if (is_idle (&regs, &nr) && !self->opts.idle)
+    {
+      /* counted, but not unwound */
+      self->stats.samples++;
+      self->stats.idle_samples++;
+      self->batch_samples++;
+      return;
+    }
+  /* an interrupted futex or nanosleep with a timeout goes on as
+   * restart_syscall (219): name it after the call it continues */
+  if (nr == 219 && t->last_syscall >= 0)
+    nr = t->last_syscall;
+  else if (nr >= 0)
+    t->last_syscall = nr;
+  slot = next_slot (self);
+  slot->snap.regs[LP_REG_RAX] = regs.rax;
+  slot->snap.regs[LP_REG_RDX] = regs.rdx;
+  slot->snap.regs[LP_REG_RCX] = regs.rcx;
+  slot->snap.regs[LP_REG_RBX] = regs.rbx;
+  slot->snap.regs[LP_REG_RSI] = regs.rsi;
+  slot->snap.regs[LP_REG_RDI] = regs.rdi;
+  slot->snap.regs[LP_REG_RBP] = regs.rbp;
+  slot->snap.regs[LP_REG_RSP] = regs.rsp;
+  slot->snap.regs[LP_REG_R8] = regs.r8;
+  slot->snap.regs[LP_REG_R9] = regs.r9;
+  slot->snap.regs[LP_REG_R10] = regs.r10;
+  slot->snap.regs[LP_REG_R11] = regs.r11;
+  slot->snap.regs[LP_REG_R12] = regs.r12;
+  slot->snap.regs[LP_REG_R13] = regs.r13;
+  slot->snap.regs[LP_REG_R14] = regs.r14;
+  slot->snap.regs[LP_REG_R15] = regs.r15;
+  slot->snap.regs[LP_REG_RIP] = regs.rip;
+  slot->snap.stack_addr = regs.rsp;
+  local.iov_base = slot->snap.stack;
+  local.iov_len = slot->cap;
+  remote.iov_base = (void *) (guintptr) regs.rsp;
+  remote.iov_len = slot->cap;
+  n = process_vm_readv (t->tid, &local, 1, &remote, 1, 0);
+  if (n < 0)
+    {
+      /* the window crossed the end of the stack mapping: copy up to the page end */
+      remote.iov_len = local.iov_len = 4096 - (regs.rsp & 4095);
+      n = process_vm_readv (t->tid, &local, 1, &remote, 1, 0);
+    }
+  slot->snap.stack_len = n > 0 ? (gsize) n : 0;
+  slot->tid = t->tid;
+  slot->thread_frame = self->opts.threads ? thread_frame (self, t) : G_MAXUINT32;
+  slot->idle_syscall = nr;
+  /* a thread that has just come out of clone/clone3 in the child (rax 0):
+   * its stack is empty and the CFI there is the parent's */
+  slot->just_born = ((long) regs.orig_rax == 56 || (long) regs.orig_rax == 435) && regs.rax == 0;
+  self->n_slots++;
+}
+
+static void
+thread_gone (LpSampler *self,
+             pid_t      tid,
+             int        status)
+{
+  Thread *t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (tid));
+
+  if (t != NULL && t->pending)
+    {
+      self->stats.lost[LP_SAMPLER_LOST_EXITED]++;
+      self->batch_lost++;
+    }
+  if (t != NULL)
+    g_hash_table_remove (self->threads, GINT_TO_POINTER (tid));
+  if (tid == self->pid)
+    {
+      self->stats.target_exited = TRUE;
+      self->stats.exit_status = status;
+      self->stats.exit_status_known = TRUE;
+      if (self->launched)
+        self->reaped = TRUE;
+    }
+}
+
+static void
+detach_thread (LpSampler *self,
+               Thread    *t,
+               int        sig)
+{
+  ptrace (PTRACE_DETACH, t->tid, 0, (void *) (long) sig);
+  g_hash_table_remove (self->threads, GINT_TO_POINTER (t->tid));
+}
+
+/* Handles one wait status of a tracee. Samples a pending thread when its
+ * interrupt stop arrives, resumes it at once. */
+static void
+dispatch (LpSampler *self,
+          pid_t      tid,
+          int        status)
+{
+  Thread *t;
+  int sig, event;
+
+  if (WIFEXITED (status) || WIFSIGNALED (status))
+    {
+      thread_gone (self, tid, status);
+      return;
+    }
+  if (!WIFSTOPPED (status))
+    return;
+
+  sig = WSTOPSIG (status);
+  event = (unsigned) status >> 16;
+  t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (tid));
+  if (t == NULL)
+    t = add_thread (self, tid);   /* a new thread can report before its creator's clone event */
+
+  switch (event)
+    {
+    case PTRACE_EVENT_STOP:
+      if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
+        {
+          /* job-control stop: stay stopped, but let us see SIGCONT */
+          if (t->pending)
+            {
+              t->pending = FALSE;
+              self->stats.lost[LP_SAMPLER_LOST_TIMEOUT]++;
+              self->batch_lost++;
+            }
+          if (self->detaching)
+            detach_thread (self, t, 0);
+          else
+            {
+              t->listening = TRUE;
+              ptrace (PTRACE_LISTEN, tid, 0, 0);
+            }
+          return;
+        }
+      t->listening = FALSE;
+      if (self->detaching)
+        {
+          detach_thread (self, t, 0);
+          return;
+        }
+      if (t->fresh)
+        {
+          /* the first stop of a new thread, maybe our interrupt merged into it */
+          t->fresh = FALSE;
+          if (t->pending)
+            {
+              t->pending = FALSE;
+              self->stats.lost[LP_SAMPLER_LOST_EXITED]++;
+              self->batch_lost++;
+            }
+          ptrace (PTRACE_CONT, tid, 0, 0);
+          return;
+        }
+      if (t->pending)
+        {
+          gint64 t0 = now_ns (), t1;
+
+          t->pending = FALSE;
+          snapshot_ptrace (self, t);
+          ptrace (PTRACE_CONT, tid, 0, 0);
+          t1 = now_ns ();
+          self->stats.stops++;
+          self->stats.stop_ns += t1 - t0;
+          return;
+        }
+      ptrace (PTRACE_CONT, tid, 0, 0);
+      return;
+
+    case PTRACE_EVENT_CLONE:
+      {
+        unsigned long msg = 0;
+
+        if (ptrace (PTRACE_GETEVENTMSG, tid, 0, &msg) == 0 && msg > 0 &&
+            !g_hash_table_contains (self->threads, GINT_TO_POINTER ((pid_t) msg)))
+          {
+            /* it has not run yet: its registers are the parent's clone
+             * frame on a fresh stack, nothing to unwind; wait for its
+             * first stop */
+            Thread *nt = add_thread (self, (pid_t) msg);
+            nt->fresh = TRUE;
+          }
+        if (self->detaching)
+          detach_thread (self, t, 0);
+        else
+          ptrace (PTRACE_CONT, tid, 0, 0);
+        return;
+      }
+
+    case PTRACE_EVENT_EXEC:
+      {
+        /* every other thread is gone; the one left has the process id */
+        g_hash_table_remove_all (self->threads);
+        t = add_thread (self, self->pid);
+        self->exec_done = TRUE;
+        if (!load_address_space (self, NULL))
+          g_clear_pointer (&self->unwinder, lp_unwinder_free);
+        if (self->detaching)
+          detach_thread (self, t, 0);
+        else
+          ptrace (PTRACE_CONT, self->pid, 0, 0);
+        return;
+      }
+
+    case 0:
+      /* a signal on its way to the target: deliver it */
+      if (self->detaching)
+        detach_thread (self, t, sig);
+      else
+        ptrace (PTRACE_CONT, tid, 0, (void *) (long) sig);
+      return;
+
+    default:
+      if (self->detaching)
+        detach_thread (self, t, 0);
+      else
+        ptrace (PTRACE_CONT, tid, 0, 0);
+      return;
+    }
+}
+
+static void
+drain_sigfd (LpSampler *self)
+{
+  struct signalfd_siginfo si;
+
+  while (read (self->sigfd, &si, sizeof si) == sizeof si)
+    ;
+}
+
+/* Handles every status that is ready. */
+static void
+drain_events (LpSampler *self)
+{
+  int status;
+  pid_t tid;
+
+  while ((tid = waitpid (-1, &status, __WALL | WNOHANG)) > 0)
+    dispatch (self, tid, status);
+}
+
+/* Waits up to @timeout_ns for a wait status (SIGCHLD) or @stop_fd. */
+static gboolean
+wait_event (LpSampler *self,
+            gint64     timeout_ns,
+            int        stop_fd)
+{
+  struct pollfd fds[2] = { { self->sigfd, POLLIN, 0 }, { stop_fd, POLLIN, 0 } };
+  struct timespec ts;
+
+  if (timeout_ns < 0)
+    timeout_ns = 0;
+  ts.tv_sec = timeout_ns / 1000000000;
+  ts.tv_nsec = timeout_ns % 1000000000;
+  if (ppoll (fds, stop_fd >= 0 ? 2 : 1, &ts, NULL) > 0)
+    {
+      if (fds[0].revents & POLLIN)
+        drain_sigfd (self);
+      return stop_fd >= 0 && (fds[1].revents & (POLLIN | POLLHUP));
+    }
+  return FALSE;
+}
+
+static void
+sample_thread (LpSampler *self,
+               Thread    *t)
+{
+  pid_t tid = t->tid;
+  gint64 deadline;
+
+  if (ptrace (PTRACE_INTERRUPT, tid, 0, 0) < 0)
+    {
+      self->stats.lost[LP_SAMPLER_LOST_EXITED]++;
+      self->batch_lost++;
+      return;
+    }
+  t->pending = TRUE;
+  deadline = now_ns () + STOP_TIMEOUT_NS;
+  for (;;)
+    {
+      int status;
+      pid_t r = waitpid (tid, &status, __WALL | WNOHANG);
+
+      if (r == tid)
+        {
+          dispatch (self, tid, status);
+          /* @t may be gone now */
+          t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (tid));
+          if (t == NULL || !t->pending)
+            return;
+          continue;
+        }
+      if (r < 0 && errno != EINTR)
+        {
+          thread_gone (self, tid, 0);
+          return;
+        }
+      if (now_ns () >= deadline)
+        {
+          /* still pending: its stop is handled by dispatch() when it comes */
+          self->stats.lost[LP_SAMPLER_LOST_TIMEOUT]++;
+          self->batch_lost++;
+          return;
+        }
+      wait_event (self, deadline - now_ns (), -1);
+    }
+}
+
+/* The time @t has spent on a CPU, from /proc/PID/task/TID/schedstat
+ * (kept open: one pread a tick); G_MAXUINT64 if unknown. */
+static guint64
+read_runtime (LpSampler *self,
+              Thread    *t)
+{
+  char buf[128];
+  gssize n;
+
+  if (t->schedstat_fd == -2)
+    {
+      g_autofree char *path = g_strdup_printf ("/proc/%d/task/%d/schedstat", (int) self->pid, (int) t->tid);
+      t->schedstat_fd = open (path, O_RDONLY | O_CLOEXEC);
+    }
+  if (t->schedstat_fd < 0)
+    return G_MAXUINT64;
+  n = pread (t->schedstat_fd, buf, sizeof buf - 1, 0);
+  if (n <= 0)
+    return G_MAXUINT64;
+  buf[n] = '\0';
+  return g_ascii_strtoull (buf, NULL, 10);
+}
+
+/* A blocked thread that has not run since its last sample has the same
+ * stack: count that stack again, without stopping the thread. */
+static gboolean
+reuse_sample (LpSampler *self,
+              Thread    *t)
+{
+  LpFoldedStack stack;
+  guint64 runtime;
+  guint index;
+
+  if (!t->last_idle || t->runtime == G_MAXUINT64)
+    return FALSE;
+  runtime = read_runtime (self, t);
+  if (runtime != t->runtime)
+    return FALSE;
+  lp_folded_get_stack (self->dest, t->last_index, &stack);
+  memcpy (self->frames, stack.frames, stack.depth * sizeof (guint32));
+  if (!lp_folded_add (self->dest, self->frames, stack.depth, 0, 1, 0, &index, NULL))
+    return FALSE;
+  self->stats.samples++;
+  self->stats.idle_samples++;
+  self->stats.reused++;
+  self->batch_samples++;
+  if (self->batch_func != NULL)
+    mark_dirty (self, index);
+  return TRUE;
+}
+
+static void
+tick_ptrace (LpSampler *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+  g_autoptr(GPtrArray) todo = g_ptr_array_new ();
+
+  g_hash_table_iter_init (&iter, self->threads);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Thread *t = value;
+      if (!t->pending && !t->listening && !t->fresh && t->attached)
+        g_ptr_array_add (todo, GINT_TO_POINTER (t->tid));
+    }
+  for (guint i = 0; i < todo->len; i++)
+    {
+      Thread *t = g_hash_table_lookup (self->threads, todo->pdata[i]);
+      if (t != NULL && !t->pending && !t->listening && !reuse_sample (self, t))
+        sample_thread (self, t);
+    }
+}
+
+/* ---- after the tick: unwind, symbolize, collapse (the target runs) ---- */
+
+static const char *
+syscall_name (long nr)
+{
+  switch (nr)
+    {
+    case 0: return "read";
+    case 1: return "write";
+    case 7: return "poll";
+    case 16: return "ioctl";
+    case 17: return "pread64";
+    case 18: return "pwrite64";
+    case 19: return "readv";
+    case 20: return "writev";
+    case 23: return "select";
+    case 24: return "sched_yield";
+    case 34: return "pause";
+    case 35: return "nanosleep";
+    case 42: return "connect";
+    case 43: return "accept";
+    case 44: return "sendto";
+    case 45: return "recvfrom";
+    case 46: return "sendmsg";
+    case 47: return "recvmsg";
+    case 61: return "wait4";
+    case 65: return "semop";
+    case 70: return "msgrcv";
+    case 73: return "flock";
+    case 74: return "fsync";
+    case 128: return "rt_sigtimedwait";
+    case 130: return "rt_sigsuspend";
+    case 202: return "futex";
+    case 208: return "io_getevents";
+    case 219: return "restart_syscall";
+    case 220: return "semtimedop";
+    case 230: return "clock_nanosleep";
+    case 232: return "epoll_wait";
+    case 247: return "waitid";
+    case 257: return "openat";
+    case 270: return "pselect6";
+    case 271: return "ppoll";
+    case 281: return "epoll_pwait";
+    case 288: return "accept4";
+    case 299: return "recvmmsg";
+    case 426: return "io_uring_enter";
+    case 441: return "epoll_pwait2";
+    case 449: return "futex_waitv";
+    default: return NULL;
+    }
+}
+
+static guint32
+idle_frame (LpSampler *self,
+            long       nr)
+{
+  gpointer v = g_hash_table_lookup (self->idle_frames, GSIZE_TO_POINTER (nr));
+
+  if (v == NULL)
+    {
+      const char *name = syscall_name (nr);
+      g_autofree char *label = name ? g_strdup_printf ("[idle: %s]", name)
+                                    : g_strdup_printf ("[idle: syscall %ld]", nr);
+      guint32 id = lp_folded_intern (self->dest, label, -1);
+      g_hash_table_insert (self->idle_frames, GSIZE_TO_POINTER (nr), GUINT_TO_POINTER (id + 1));
+      return id;
+    }
+  return GPOINTER_TO_UINT (v) - 1;
+}
+
+static guint32
+frame_for (LpSampler *self,
+           guint64    addr)
+{
+  gpointer v = g_hash_table_lookup (self->frame_cache, GSIZE_TO_POINTER (addr));
+  const char *name;
+  guint32 id;
+
+  if (v != NULL)
+    return GPOINTER_TO_UINT (v) - 1;
+
+  name = lp_symbols_lookup (self->symbols, addr);
+  if (name != NULL)
+    id = lp_folded_intern (self->dest, name, -1);
+  else
+    {
+      const char *module;
+      guint64 offset;
+      g_autofree char *label = lp_unwinder_describe (self->unwinder, addr, &module, &offset)
+        ? g_strdup_printf ("[%s+0x%" G_GINT64_MODIFIER "x]", module, offset)
+        : g_strdup ("[unknown]");
+      id = lp_folded_intern (self->dest, label, -1);
+    }
+  g_hash_table_insert (self->frame_cache, GSIZE_TO_POINTER (addr), GUINT_TO_POINTER (id + 1));
+  return id;
+}
+
+static void
+mark_dirty (LpSampler *self,
+            guint      index)
+{
+  if (index >= self->dirty_flag->len)
+    {
+      guint old = self->dirty_flag->len;
+      g_byte_array_set_size (self->dirty_flag, MAX (index + 1, old * 2 + 64));
+      memset (self->dirty_flag->data + old, 0, self->dirty_flag->len - old);
+    }
+  if (!self->dirty_flag->data[index])
+    {
+      self->dirty_flag->data[index] = 1;
+      g_array_append_val (self->dirty, index);
+    }
+}
+
+/* Unwinds, symbolizes and collapses one snapshot. */
+static void
+collapse_slot (LpSampler  *self,
+               Slot       *slot)
+{
+  gboolean truncated = FALSE;
+  guint n_ips, depth = 0, index;
+  gint64 t0, t1, t2;
+  guint64 hash;
+
+  t0 = now_ns ();
+  if (slot->just_born)
+    {
+      self->ips[0] = slot->snap.regs[LP_REG_RIP];
+      n_ips = 1;
+    }
+  else
+    n_ips = self->unwinder ? lp_unwinder_unwind (self->unwinder, &slot->snap, self->ips, MAX_FRAMES, &truncated) : 0;
+  t1 = now_ns ();
+
+  self->frames[depth++] = self->proc_frame;
+  if (slot->thread_frame != G_MAXUINT32)
+    self->frames[depth++] = slot->thread_frame;
+  if (truncated || n_ips == 0)
+    {
+      self->frames[depth++] = self->truncated_frame;
+      self->stats.truncated++;
+    }
+  for (guint i = n_ips; i > 0; i--)
+    {
+      /* return addresses point after the call: look up the call itself */
+      guint64 addr = i - 1 == 0 ? self->ips[0] : self->ips[i - 1] - 1;
+      self->frames[depth++] = frame_for (self, addr);
+    }
+  if (slot->idle_syscall >= 0)
+    {
+      self->frames[depth++] = idle_frame (self, slot->idle_syscall);
+      self->stats.idle_samples++;
+    }
+  t2 = now_ns ();
+
+  hash = lp_folded_hash_stack (self->frames, depth);
+  if (lp_folded_add (self->dest, self->frames, depth, hash, 1, 0, &index, NULL))
+    {
+      if (self->opts.mode == LP_SAMPLER_MODE_WALL)
+        {
+          Thread *t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (slot->tid));
+
+          /* the thread runs again since the tick; by now a blocked one is
+           * back in its system call */
+          if (t != NULL)
+            {
+              t->last_idle = slot->idle_syscall >= 0 && !truncated;
+              t->last_index = index;
+              t->runtime = t->last_idle ? read_runtime (self, t) : G_MAXUINT64;
+            }
+        }
+      self->stats.samples++;
+      self->batch_samples++;
+      if (self->batch_func != NULL)
+        mark_dirty (self, index);
+    }
+  self->stats.unwind_ns += t1 - t0;
+  self->stats.symbolize_ns += t2 - t1;
+  self->stats.collapse_ns += now_ns () - t2;
+}
+
+static void
+collapse_slots (LpSampler *self)
+{
+  for (guint i = 0; i < self->n_slots; i++)
+    collapse_slot (self, &g_array_index (self->slots, Slot, i));
+  self->n_slots = 0;
+}
+
+static gboolean
+flush_batch (LpSampler  *self,
+             GError    **error)
+{
+  LpSamplerBatch batch = { 0 };
+  gboolean ok;
+
+  if (self->batch_func == NULL)
+    return TRUE;
+  g_array_set_size (self->deltas, self->dirty->len);
+  for (guint i = 0; i < self->dirty->len; i++)
+    {
+      guint index = g_array_index (self->dirty, guint, i);
+      LpFoldedStack stack;
+
+      if (index >= self->last_counts->len)
+        g_array_set_size (self->last_counts, MAX (index + 1, self->last_counts->len * 2));
+      lp_folded_get_stack (self->dest, index, &stack);
+      g_array_index (self->deltas, double, i) = stack.count - g_array_index (self->last_counts, double, index);
+      g_array_index (self->last_counts, double, index) = stack.count;
+      self->dirty_flag->data[index] = 0;
+    }
+  batch.stacks = (const guint *) (gpointer) self->dirty->data;
+  batch.deltas = (const double *) (gpointer) self->deltas->data;
+  batch.n = self->dirty->len;
+  batch.time = (now_ns () - self->start_ns) / 1e9;
+  batch.samples = self->batch_samples;
+  batch.lost = self->batch_lost;
+  ok = self->batch_func (self, &batch, self->batch_data, error);
+  g_array_set_size (self->dirty, 0);
+  self->batch_samples = 0;
+  self->batch_lost = 0;
+  return ok;
+}
+
+/* Leaves every thread running (or in its job-control stop). */
+static void
+detach_all (LpSampler *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+  gint64 deadline;
+
+  self->detaching = TRUE;
+  g_hash_table_iter_init (&iter, self->threads);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Thread *t = value;
+      if (t->attached && !t->pending)
+        ptrace (PTRACE_INTERRUPT, t->tid, 0, 0);
+    }
+  /* each stop that now arrives detaches its thread (dispatch) */
+  deadline = now_ns () + G_GINT64_CONSTANT (500000000);
+  while (g_hash_table_size (self->threads) > 0 && now_ns () < deadline)
+    {
+      int status;
+      pid_t tid = waitpid (-1, &status, __WALL | WNOHANG);
+
+      if (tid > 0)
+        {
+          Thread *t;
+          dispatch (self, tid, status);
+          /* a thread created meanwhile must be interrupted too */
+          t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (tid));
+          (void) t;
+          continue;
+        }
+      if (tid < 0 && errno == ECHILD)
+        break;
+      g_hash_table_iter_init (&iter, self->threads);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          Thread *t = value;
+          if (!t->pending)
+            {
+              t->pending = TRUE;
+              ptrace (PTRACE_INTERRUPT, t->tid, 0, 0);
+            }
+        }
+      wait_event (self, G_GINT64_CONSTANT (10000000), -1);
+    }
+  /* what is left (stuck in uninterruptible sleep) is detached by the kernel
+   * when we exit */
+  self->detaching = FALSE;
+}
+
+/* ---- cpu mode: perf events ---- */
+
+static long
+perf_event_open (struct perf_event_attr *attr,
+                 pid_t                   pid,
+                 int                     cpu,
+                 int                     group_fd,
+                 unsigned long           flags)
+{
+  return syscall (SYS_perf_event_open, attr, pid, cpu, group_fd, flags);
+}
+
+/* perf's register order for x86-64 */
+enum
+{
+  PERF_AX, PERF_BX, PERF_CX, PERF_DX, PERF_SI, PERF_DI, PERF_BP, PERF_SP,
+  PERF_IP, PERF_FLAGS, PERF_CS, PERF_SS, PERF_DS, PERF_ES, PERF_FS, PERF_GS,
+  PERF_R8, PERF_R9, PERF_R10, PERF_R11, PERF_R12, PERF_R13, PERF_R14, PERF_R15,
+};
+
+#define PERF_REGS_MASK ((1ULL << PERF_AX) | (1ULL << PERF_BX) | (1ULL << PERF_CX) | \
+                        (1ULL << PERF_DX) | (1ULL << PERF_SI) | (1ULL << PERF_DI) | \
+                        (1ULL << PERF_BP) | (1ULL << PERF_SP) | (1ULL << PERF_IP) | \
+                        (1ULL << PERF_R8) | (1ULL << PERF_R9) | (1ULL << PERF_R10) | \
+                        (1ULL << PERF_R11) | (1ULL << PERF_R12) | (1ULL << PERF_R13) | \
+                        (1ULL << PERF_R14) | (1ULL << PERF_R15))
+
+static gboolean
+attach_perf (LpSampler  *self,
+             Thread     *t,
+             gboolean    enable_on_exec,
+             GError    **error)
+{
+  struct perf_event_attr attr;
+  gsize size = (1 + PERF_PAGES) * 4096;
+  long n_cpus = sysconf (_SC_NPROCESSORS_CONF);
+
+  memset (&attr, 0, sizeof attr);
+  attr.size = sizeof attr;
+  attr.type = PERF_TYPE_SOFTWARE;
+  attr.config = PERF_COUNT_SW_TASK_CLOCK;
+  attr.sample_period = (guint64) (self->opts.period * 1e9);
+  attr.sample_type = PERF_SAMPLE_TID | PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER;
+  attr.sample_regs_user = PERF_REGS_MASK;
+  attr.sample_stack_user = MIN (self->opts.stack_size, 65528) & ~7u;
+  attr.exclude_kernel = 1;
+  attr.exclude_hv = 1;
+  /* threads created later report into their creator's events; the kernel
+   * allows that only for per-CPU events, hence one event per CPU, as perf does */
+  attr.inherit = 1;
+  attr.wakeup_events = 1;
+  attr.disabled = enable_on_exec ? 1 : 0;
+  attr.enable_on_exec = enable_on_exec ? 1 : 0;
+
+  for (long cpu = 0; cpu < MAX (n_cpus, 1); cpu++)
+    {
+      Thread *ring_owner;
+      void *ring;
+      int fd = perf_event_open (&attr, t->tid, (int) cpu, -1, PERF_FLAG_FD_CLOEXEC);
+
+      if (fd < 0)
+        {
+          int e = errno;
+          if (e == ENODEV || e == EINVAL)
+            continue;   /* an offline CPU */
+          if (e == ESRCH)
+            g_set_error (error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_NO_PROCESS,
+                         _("no such process or thread: %d"), (int) t->tid);
+          else if (e == EACCES || e == EPERM)
+            g_set_error (error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_PERMISSION,
+                         _("perf events refused for %d (kernel.perf_event_paranoid or a seccomp "
+                           "filter); run as root, lower kernel.perf_event_paranoid, or use --mode wall"),
+                         (int) t->tid);
+          else
+            g_set_error (error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_PERF,
+                         _("perf_event_open failed for %d: %s; use --mode wall"),
+                         (int) t->tid, g_strerror (e));
+          return FALSE;
+        }
+      ring = mmap (NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+      if (ring == MAP_FAILED)
+        {
+          int e = errno;
+          close (fd);
+          g_set_error (error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_PERF,
+                       _("cannot map the perf buffer: %s; use --mode wall"), g_strerror (e));
+          return FALSE;
+        }
+      ring_owner = g_new0 (Thread, 1);
+      ring_owner->schedstat_fd = -1;
+      ring_owner->tid = t->tid;
+      ring_owner->perf_fd = fd;
+      ring_owner->ring = ring;
+      ring_owner->ring_size = size;
+      g_ptr_array_add (self->rings, ring_owner);
+    }
+  if (self->rings->len == 0)
+    {
+      g_set_error (error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_PERF,
+                   _("perf_event_open failed for %d on every CPU; use --mode wall"), (int) t->tid);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+ring_copy (const guint8 *data,
+           gsize         data_size,
+           guint64       pos,
+           void         *dst,
+           gsize         len)
+{
+  gsize off = pos & (data_size - 1);
+  gsize first = MIN (len, data_size - off);
+
+  memcpy (dst, data + off, first);
+  if (first < len)
+    memcpy ((guint8 *) dst + first, data, len - first);
+}
+
+/* Reads the samples in @t's ring into slots. */
+static void
+read_perf (LpSampler *self,
+           Thread    *t)
+{
+  struct perf_event_mmap_page *meta = (void *) t->ring;
+  const guint8 *data = t->ring + 4096;
+  gsize data_size = PERF_PAGES * 4096;
+  guint64 head = __atomic_load_n (&meta->data_head, __ATOMIC_ACQUIRE);
+  guint64 tail = meta->data_tail;
+  g_autofree guint8 *rec = NULL;
+  gsize rec_cap = 0;
+
+  while (tail < head)
+    {
+      struct perf_event_header hdr;
+
+      ring_copy (data, data_size, tail, &hdr, sizeof hdr);
+      if (hdr.size < sizeof hdr)
+        break;
+      if (hdr.size > rec_cap)
+        {
+          rec_cap = hdr.size;
+          rec = g_realloc (rec, rec_cap);
+        }
+      ring_copy (data, data_size, tail, rec, hdr.size);
+      tail += hdr.size;
+
+      if (hdr.type == PERF_RECORD_LOST)
+        {
+          guint64 lost;
+          memcpy (&lost, rec + sizeof hdr + 8, 8);
+          self->stats.lost[LP_SAMPLER_LOST_KERNEL] += lost;
+          self->batch_lost += lost;
+        }
+      else if (hdr.type == PERF_RECORD_SAMPLE)
+        {
+          const guint8 *p = rec + sizeof hdr, *end = rec + hdr.size;
+          guint32 pid_tid[2];
+          guint64 abi, regs[24] = { 0 }, size, dyn_size;
+          Slot *slot;
+          guint k = 0;
+
+          if (p + 16 > end)
+            continue;
+          memcpy (pid_tid, p, 8);
+          p += 8;
+          memcpy (&abi, p, 8);
+          p += 8;
+          if (abi == PERF_SAMPLE_REGS_ABI_NONE)
+            {
+              self->stats.lost[LP_SAMPLER_LOST_READ]++;
+              self->batch_lost++;
+              continue;
+            }
+          for (guint r = 0; r < 24; r++)
+            if (PERF_REGS_MASK & (1ULL << r))
+              {
+                if (p + 8 > end)
+                  break;
+                memcpy (&regs[r], p, 8);
+                p += 8;
+                k++;
+              }
+          if (p + 8 > end)
+            continue;
+          memcpy (&size, p, 8);
+          p += 8;
+          if (p + size + 8 > end)
+            continue;
+          memcpy (&dyn_size, p + size, 8);
+          g_hash_table_add (self->seen, GINT_TO_POINTER ((int) pid_tid[1]));
+
+          slot = next_slot (self);
+          slot->snap.regs[LP_REG_RAX] = regs[PERF_AX];
+          slot->snap.regs[LP_REG_RDX] = regs[PERF_DX];
+          slot->snap.regs[LP_REG_RCX] = regs[PERF_CX];
+          slot->snap.regs[LP_REG_RBX] = regs[PERF_BX];
+          slot->snap.regs[LP_REG_RSI] = regs[PERF_SI];
+          slot->snap.regs[LP_REG_RDI] = regs[PERF_DI];
+          slot->snap.regs[LP_REG_RBP] = regs[PERF_BP];
+          slot->snap.regs[LP_REG_RSP] = regs[PERF_SP];
+          slot->snap.regs[LP_REG_RIP] = regs[PERF_IP];
+          for (guint r = 0; r < 8; r++)
+            slot->snap.regs[LP_REG_R8 + r] = regs[PERF_R8 + r];
+          slot->snap.stack_addr = regs[PERF_SP];
+          slot->snap.stack_len = MIN (MIN (dyn_size, size), slot->cap);
+          memcpy (slot->snap.stack, p, slot->snap.stack_len);
+          slot->tid = pid_tid[1];
+          slot->thread_frame = G_MAXUINT32;
+          if (self->opts.threads)
+            {
+              Thread *st = g_hash_table_lookup (self->threads, GINT_TO_POINTER ((int) pid_tid[1]));
+              if (st == NULL)
+                {
+                  st = add_thread (self, pid_tid[1]);
+                  st->attached = FALSE;
+                }
+              slot->thread_frame = thread_frame (self, st);
+            }
+          slot->idle_syscall = -1;
+          slot->just_born = FALSE;
+          self->n_slots++;
+        }
+    }
+  __atomic_store_n (&meta->data_tail, tail, __ATOMIC_RELEASE);
+}
+
+static void
+tick_perf (LpSampler *self)
+{
+  for (guint i = 0; i < self->rings->len; i++)
+    read_perf (self, g_ptr_array_index (self->rings, i));
+}
+
+static gboolean
+target_alive (LpSampler *self)
+{
+  int status;
+
+  if (self->launched)
+    {
+      pid_t r = waitpid (self->pid, &status, WNOHANG);
+      if (r == self->pid)
+        {
+          thread_gone (self, self->pid, status);
+          return FALSE;
+        }
+      return r == 0;
+    }
+  {
+    g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) self->pid);
+    g_autofree char *contents = NULL;
+    const char *p;
+
+    if (!g_file_get_contents (path, &contents, NULL, NULL))
+      return FALSE;
+    p = strrchr (contents, ')');
+    return p != NULL && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+  }
+}
+
+/* ---- the loop ---- */
+
+gboolean
+lp_sampler_run (LpSampler  *self,
+                int         stop_fd,
+                GError    **error)
+{
+  sigset_t chld, old;
+  gint64 period_ns = (gint64) (self->opts.period * 1e9);
+  gint64 flush_ns = (gint64) (self->opts.flush_interval * 1e9);
+  gint64 next_tick, next_flush, end_ns = 0;
+  gboolean ok = TRUE;
+  gboolean cpu = self->opts.mode == LP_SAMPLER_MODE_CPU;
+
+  g_return_val_if_fail (self->pid > 0, FALSE);
+
+  sigemptyset (&chld);
+  sigaddset (&chld, SIGCHLD);
+  pthread_sigmask (SIG_BLOCK, &chld, &old);
+  self->sigfd = signalfd (-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
+
+  self->start_ns = now_ns ();
+  next_tick = self->start_ns;
+  next_flush = self->start_ns + flush_ns;
+  if (self->opts.duration > 0)
+    end_ns = self->start_ns + (gint64) (self->opts.duration * 1e9);
+  if (cpu)
+    period_ns = 10 * 1000 * 1000;  /* the kernel samples; we only drain its buffers */
+
+  while (ok)
+    {
+      gint64 now, wake;
+
+      if (!cpu)
+        drain_events (self);
+      else if (!target_alive (self))
+        self->stats.target_exited = TRUE;
+      if (self->stats.target_exited || g_hash_table_size (self->threads) == 0)
+        break;
+      now = now_ns ();
+      if (end_ns > 0 && now >= end_ns)
+        break;
+      if (now >= next_tick)
+        {
+          self->generation++;
+          if (self->unwinder)
+            lp_unwinder_set_generation (self->unwinder, self->generation);
+          if (self->symbols)
+            lp_symbols_set_generation (self->symbols, self->generation);
+          if (cpu)
+            tick_perf (self);
+          else if (self->exec_done)
+            {
+              tick_ptrace (self);
+              self->stats.ticks++;
+            }
+          collapse_slots (self);
+          next_tick += period_ns;
+          now = now_ns ();
+          if (next_tick < now)
+            {
+              guint64 missed = (now - next_tick) / period_ns + 1;
+              if (!cpu && self->exec_done)
+                {
+                  self->stats.lost[LP_SAMPLER_LOST_LATE] += missed * g_hash_table_size (self->threads);
+                  self->batch_lost += missed * g_hash_table_size (self->threads);
+                }
+              next_tick += missed * period_ns;
+            }
+        }
+      if (flush_ns > 0 && now >= next_flush)
+        {
+          ok = flush_batch (self, error);
+          next_flush += flush_ns;
+          if (next_flush < now)
+            next_flush = now + flush_ns;
+        }
+      wake = next_tick;
+      if (flush_ns > 0)
+        wake = MIN (wake, next_flush);
+      if (end_ns > 0)
+        wake = MIN (wake, end_ns);
+      if (wait_event (self, wake - now_ns (), stop_fd))
+        break;
+    }
+
+  self->stats.duration = (now_ns () - self->start_ns) / 1e9;
+  if (cpu)
+    {
+      tick_perf (self);
+      collapse_slots (self);
+      g_ptr_array_set_size (self->rings, 0);   /* closes the events */
+      g_hash_table_remove_all (self->threads);
+    }
+  else
+    {
+      collapse_slots (self);
+      if (!self->stats.target_exited)
+        detach_all (self);
+    }
+  if (ok)
+    ok = flush_batch (self, error);
+
+  close (self->sigfd);
+  self->sigfd = -1;
+  pthread_sigmask (SIG_SETMASK, &old, NULL);
+  return ok;
+}
+
+gboolean
+lp_sampler_wait_child (LpSampler *self,
+                       int       *status)
+{
+  if (!self->launched)
+    return FALSE;
+  if (self->reaped)
+    {
+      *status = self->stats.exit_status;
+      return self->stats.exit_status_known;
+    }
+  while (waitpid (self->pid, status, 0) < 0)
+    if (errno != EINTR)
+      return FALSE;
+  self->reaped = TRUE;
+  self->stats.exit_status = *status;
+  self->stats.exit_status_known = TRUE;
+  return TRUE;
+}

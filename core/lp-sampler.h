@@ -1,0 +1,145 @@
+/* lp-sampler.h: the sampling engine: attach to or launch a process, sample its threads, collapse the stacks.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+#include <sys/types.h>
+
+#include "lp-folded.h"
+
+G_BEGIN_DECLS
+
+#define LP_SAMPLER_ERROR (lp_sampler_error_quark ())
+GQuark lp_sampler_error_quark (void);
+
+typedef enum
+{
+  LP_SAMPLER_ERROR_NO_PROCESS,     /* no such process (or thread) */
+  LP_SAMPLER_ERROR_ALREADY_TRACED, /* another tracer (gdb, strace) holds it */
+  LP_SAMPLER_ERROR_PERMISSION,     /* ptrace or perf events not allowed */
+  LP_SAMPLER_ERROR_LAUNCH,         /* the command could not be started */
+  LP_SAMPLER_ERROR_PERF,           /* perf_event_open failed otherwise */
+  LP_SAMPLER_ERROR_FAILED,
+} LpSamplerError;
+
+typedef enum
+{
+  LP_SAMPLER_MODE_WALL,   /* ptrace: every thread, running or blocked */
+  LP_SAMPLER_MODE_CPU,    /* perf_event_open: threads on a CPU only */
+} LpSamplerMode;
+
+typedef struct
+{
+  LpSamplerMode  mode;
+  double         period;          /* seconds between samples */
+  double         duration;        /* seconds; 0: until the target exits or a stop */
+  gboolean       idle;            /* keep samples of threads blocked in a system call */
+  gboolean       threads;         /* a "name-TID" frame under the process frame */
+  gboolean       lines;           /* "function (file:line)" frames */
+  const pid_t   *tids;            /* only these threads (attach); NULL: all */
+  guint          n_tids;
+  double         flush_interval;  /* seconds between batches; 0: no batches */
+  gsize          stack_size;      /* bytes of stack copied per sample; 0: default */
+  gboolean       child_stdout_to_stderr; /* launch: the command's stdout goes to our stderr */
+} LpSamplerOptions;
+
+/* Why samples were lost. */
+typedef enum
+{
+  LP_SAMPLER_LOST_EXITED,    /* the thread exited before it could be sampled */
+  LP_SAMPLER_LOST_TIMEOUT,   /* the thread did not stop in time (uninterruptible sleep) */
+  LP_SAMPLER_LOST_READ,      /* its registers or stack could not be read */
+  LP_SAMPLER_LOST_LATE,      /* ticks skipped: the engine fell behind */
+  LP_SAMPLER_LOST_KERNEL,    /* cpu mode: the kernel dropped records */
+  LP_SAMPLER_LOST_N_REASONS
+} LpSamplerLost;
+
+typedef struct
+{
+  double   duration;           /* seconds sampled */
+  guint64  samples;            /* samples collapsed (idle ones dropped by --no-idle included) */
+  guint64  idle_samples;
+  guint64  truncated;          /* stacks that did not unwind to their root */
+  guint64  reused;             /* idle samples of threads that had not run since: no stop */
+  guint64  lost[LP_SAMPLER_LOST_N_REASONS];
+  guint64  lost_total;
+  guint    threads_seen;
+  guint64  ticks;
+  guint64  stops;              /* thread stops (wall mode) */
+  guint64  stop_ns;            /* total time threads were stopped */
+  guint64  unwind_ns;
+  guint64  symbolize_ns;
+  guint64  collapse_ns;
+  gboolean target_exited;
+  int      exit_status;        /* wait status of the target, if it exited and we saw it */
+  gboolean exit_status_known;
+} LpSamplerStats;
+
+/* The stacks that gained samples since the last batch: @stacks are stack
+ * indexes of the aggregate, @deltas their gains. */
+typedef struct
+{
+  const guint  *stacks;
+  const double *deltas;
+  guint         n;
+  double        time;      /* seconds since the start */
+  guint64       samples;   /* in this batch */
+  guint64       lost;      /* in this batch */
+} LpSamplerBatch;
+
+typedef struct _LpSampler LpSampler;
+
+typedef gboolean (*LpSamplerBatchFunc) (LpSampler            *sampler,
+                                        const LpSamplerBatch *batch,
+                                        gpointer              user_data,
+                                        GError              **error);
+
+/* lp_sampler_new: a sampler that adds its samples to @dest (which must
+ * outlive it). */
+LpSampler  *lp_sampler_new            (const LpSamplerOptions *options,
+                                       LpFolded               *dest) G_GNUC_WARN_UNUSED_RESULT;
+void        lp_sampler_free           (LpSampler *self);
+
+/* lp_sampler_set_batch_func: called every flush_interval from
+ * lp_sampler_run(), and once at the end. An error stops the run. */
+void        lp_sampler_set_batch_func (LpSampler          *self,
+                                       LpSamplerBatchFunc  func,
+                                       gpointer            user_data);
+
+/* lp_sampler_attach: seizes every thread of @pid (without stopping it). */
+gboolean    lp_sampler_attach         (LpSampler  *self,
+                                       pid_t       pid,
+                                       GError    **error);
+
+/* lp_sampler_launch: starts @argv as our child, traced from its exec. Its
+ * standard streams are ours. */
+gboolean    lp_sampler_launch         (LpSampler   *self,
+                                       char       **argv,
+                                       GError     **error);
+
+pid_t       lp_sampler_get_pid        (const LpSampler *self);
+const char *lp_sampler_get_command    (const LpSampler *self);
+
+/* lp_sampler_run: samples until the target exits, the duration is over, or
+ * @stop_fd (-1 for none) becomes readable; then detaches, leaving every
+ * thread running (or in its job-control stop). Blocks SIGCHLD in the
+ * calling thread while it runs. */
+gboolean    lp_sampler_run            (LpSampler  *self,
+                                       int         stop_fd,
+                                       GError    **error);
+
+/* lp_sampler_wait_child: after a launch, waits for the command to end and
+ * gives its wait status. FALSE if it is not our child or already reaped
+ * (then stats hold the status when known). */
+gboolean    lp_sampler_wait_child     (LpSampler *self,
+                                       int       *status);
+
+void        lp_sampler_get_stats      (const LpSampler *self,
+                                       LpSamplerStats  *stats);
+
+const char *lp_sampler_lost_to_string (LpSamplerLost reason);
+const char *lp_sampler_mode_to_string (LpSamplerMode mode);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LpSampler, lp_sampler_free)
+
+G_END_DECLS

@@ -1,0 +1,46 @@
+/* lp-symbols.h: instruction addresses of a process to function names, through elfutils' libdwfl.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+#include <sys/types.h>
+
+G_BEGIN_DECLS
+
+#define LP_SYMBOLS_ERROR (lp_symbols_error_quark ())
+GQuark lp_symbols_error_quark (void);
+
+typedef enum
+{
+  LP_SYMBOLS_ERROR_FAILED,   /* the modules of the process could not be listed */
+} LpSymbolsError;
+
+typedef struct _LpSymbols LpSymbols;
+
+/* lp_symbols_new: symbols of the modules mapped by @pid: .symtab and
+ * .dynsym, and separate debug info where installed (build-id under
+ * /usr/lib/debug, .gnu_debuglink). With @lines, names carry " (file:line)"
+ * when DWARF line info is there. */
+LpSymbols  *lp_symbols_new        (pid_t      pid,
+                                   gboolean   lines,
+                                   GError   **error) G_GNUC_WARN_UNUSED_RESULT;
+void        lp_symbols_free       (LpSymbols *self);
+
+/* lp_symbols_lookup: the function name at @addr, C++ and Rust names
+ * demangled; NULL when no symbol covers it. Owned by @self, valid as long
+ * as it lives. Results are cached by address. */
+const char *lp_symbols_lookup     (LpSymbols *self,
+                                   guint64    addr);
+
+/* lp_symbols_refresh: re-reads the module list (libraries loaded later);
+ * lp_symbols_lookup() does so by itself, at most once per @generation. */
+void        lp_symbols_set_generation (LpSymbols *self,
+                                   guint      generation);
+
+/* lp_symbols_demangle: @name demangled (C++ Itanium, Rust legacy and v0
+ * as far as the C++ demangler reads them), or NULL if it is not mangled. */
+char       *lp_symbols_demangle   (const char *name) G_GNUC_WARN_UNUSED_RESULT;
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LpSymbols, lp_symbols_free)
+
+G_END_DECLS

@@ -1,0 +1,593 @@
+/* lp-unwind.c: libunwind remote unwinding over stack copies, with .eh_frame_hdr lookup from ELF files.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#define _GNU_SOURCE
+#include <elf.h>
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <libunwind.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "lp-unwind.h"
+
+/* exported by libunwind (libunwind-ptrace uses it) but not declared */
+extern int _Ux86_64_dwarf_search_unwind_table (unw_addr_space_t  as,
+                                               unw_word_t        ip,
+                                               unw_dyn_info_t   *di,
+                                               unw_proc_info_t  *pi,
+                                               int               need_unwind_info,
+                                               void             *arg);
+
+G_DEFINE_QUARK (lp-unwind-error-quark, lp_unwind_error)
+
+typedef struct
+{
+  char        *path;
+  const char  *basename;
+  GMappedFile *file;      /* NULL for the vDSO */
+  guint8      *copy;      /* the vDSO's bytes */
+  const guint8 *data;
+  gsize        size;
+  gboolean     valid;     /* an ELF we could read */
+  Elf64_Phdr  *loads;     /* PT_LOAD headers */
+  guint        n_loads;
+  guint64      text_lo, text_hi;   /* vaddr range of executable PT_LOADs */
+  gboolean     have_hdr;
+  guint64      hdr_vaddr;
+  guint64      table_off;          /* from the header to the search table */
+  guint64      fde_count;
+} Module;
+
+typedef struct
+{
+  guint64  start, end, offset;
+  gboolean writable;
+  Module  *module;   /* nullable: anonymous, stack, heap */
+  guint64  bias;     /* load bias of the module in this mapping */
+  gboolean have_bias;
+} Map;
+
+struct _LpUnwinder
+{
+  pid_t            pid;
+  unw_addr_space_t as;
+  GHashTable      *modules;   /* path -> Module */
+  GArray          *maps;      /* of Map, sorted by start */
+  guint            generation;
+  guint            maps_generation;
+  guint64          n_live_reads;
+  guint            last_map;  /* lookup hint */
+  /* one block of the live process, for reads beyond the copies; valid
+   * during one unwind */
+  guint64          live_addr;
+  gsize            live_len;
+  guint8           live[4096];
+};
+
+typedef struct
+{
+  LpUnwinder       *self;
+  const LpSnapshot *snap;
+} Ctx;
+
+static void
+module_free (gpointer data)
+{
+  Module *m = data;
+
+  g_clear_pointer (&m->file, g_mapped_file_unref);
+  g_free (m->copy);
+  g_free (m->loads);
+  g_free (m->path);
+  g_free (m);
+}
+
+static gsize
+enc_size (guint8 enc)
+{
+  switch (enc & 0x0f)
+    {
+    case 0x00: return 8;          /* absptr */
+    case 0x02: case 0x0a: return 2;
+    case 0x03: case 0x0b: return 4;
+    case 0x04: case 0x0c: return 8;
+    default: return 0;
+    }
+}
+
+/* Reads the program headers and the .eh_frame_hdr of the ELF image. */
+static void
+module_parse (Module *m)
+{
+  const Elf64_Ehdr *eh = (const Elf64_Ehdr *) m->data;
+
+  if (m->size < sizeof *eh || memcmp (eh->e_ident, ELFMAG, SELFMAG) != 0 ||
+      eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_phentsize != sizeof (Elf64_Phdr) ||
+      eh->e_phoff + (guint64) eh->e_phnum * sizeof (Elf64_Phdr) > m->size)
+    return;
+
+  m->loads = g_new0 (Elf64_Phdr, MAX (eh->e_phnum, 1));
+  m->text_lo = G_MAXUINT64;
+  for (guint i = 0; i < eh->e_phnum; i++)
+    {
+      Elf64_Phdr ph;
+
+      memcpy (&ph, m->data + eh->e_phoff + i * sizeof ph, sizeof ph);
+      if (ph.p_type == PT_LOAD)
+        {
+          m->loads[m->n_loads++] = ph;
+          if (ph.p_flags & PF_X)
+            {
+              m->text_lo = MIN (m->text_lo, ph.p_vaddr);
+              m->text_hi = MAX (m->text_hi, ph.p_vaddr + ph.p_memsz);
+            }
+        }
+      else if (ph.p_type == PT_GNU_EH_FRAME && ph.p_offset + 12 <= m->size)
+        {
+          const guint8 *h = m->data + ph.p_offset;
+          gsize ptr_size = enc_size (h[1]), count_size = enc_size (h[2]);
+
+          /* libunwind's binary search wants datarel|sdata4 entries */
+          if (h[0] == 1 && h[3] == 0x3b && ptr_size != 0 && (count_size == 4 || count_size == 8) &&
+              ph.p_offset + 4 + ptr_size + count_size <= m->size)
+            {
+              guint64 count = 0;
+
+              if (count_size == 4)
+                {
+                  guint32 c32;
+                  memcpy (&c32, h + 4 + ptr_size, 4);
+                  count = c32;
+                }
+              else
+                memcpy (&count, h + 4 + ptr_size, 8);
+              m->have_hdr = TRUE;
+              m->hdr_vaddr = ph.p_vaddr;
+              m->table_off = 4 + ptr_size + count_size;
+              m->fde_count = count;
+            }
+        }
+    }
+  m->valid = m->n_loads > 0;
+}
+
+static Module *
+module_get (LpUnwinder *self,
+            const char *path,
+            guint64     start,
+            guint64     end)
+{
+  Module *m = g_hash_table_lookup (self->modules, path);
+
+  if (m != NULL)
+    return m;
+
+  m = g_new0 (Module, 1);
+  m->path = g_strdup (path);
+  m->basename = strrchr (m->path, '/') ? strrchr (m->path, '/') + 1 : m->path;
+  g_hash_table_insert (self->modules, m->path, m);
+
+  if (g_str_equal (path, "[vdso]"))
+    {
+      struct iovec local, remote;
+      gssize n;
+
+      m->copy = g_malloc (end - start);
+      local.iov_base = m->copy;
+      local.iov_len = end - start;
+      remote.iov_base = (void *) (guintptr) start;
+      remote.iov_len = end - start;
+      n = process_vm_readv (self->pid, &local, 1, &remote, 1, 0);
+      if (n <= 0)
+        return m;
+      m->data = m->copy;
+      m->size = n;
+    }
+  else
+    {
+      /* through /proc/PID/root, so that a target in a container is read right */
+      g_autofree char *full = g_strdup_printf ("/proc/%d/root%s", (int) self->pid, path);
+
+      m->file = g_mapped_file_new (full, FALSE, NULL);
+      if (m->file == NULL)
+        m->file = g_mapped_file_new (path, FALSE, NULL);
+      if (m->file == NULL)
+        return m;
+      m->data = (const guint8 *) g_mapped_file_get_contents (m->file);
+      m->size = g_mapped_file_get_length (m->file);
+    }
+  module_parse (m);
+  return m;
+}
+
+static void
+map_compute_bias (Map *map)
+{
+  Module *m = map->module;
+  const guint64 page = 4096;
+
+  for (guint i = 0; m != NULL && i < m->n_loads; i++)
+    {
+      const Elf64_Phdr *ph = &m->loads[i];
+      guint64 off_aligned = ph->p_offset & ~(page - 1);
+
+      if (map->offset >= off_aligned && map->offset < ph->p_offset + MAX (ph->p_filesz, 1))
+        {
+          map->bias = map->start - (map->offset - off_aligned) - (ph->p_vaddr & ~(page - 1));
+          map->have_bias = TRUE;
+          return;
+        }
+    }
+}
+
+gboolean
+lp_unwinder_refresh_maps (LpUnwinder *self,
+                          GError    **error)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/maps", (int) self->pid);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) local_error = NULL;
+  char *line, *next;
+
+  if (!g_file_get_contents (path, &contents, NULL, &local_error))
+    {
+      g_set_error (error, LP_UNWIND_ERROR, LP_UNWIND_ERROR_MAPS,
+                   _("cannot read the mappings of process %d: %s"), (int) self->pid,
+                   local_error->message);
+      return FALSE;
+    }
+
+  g_array_set_size (self->maps, 0);
+  for (line = contents; line != NULL && *line != '\0'; line = next)
+    {
+      Map map = { 0 };
+      char perms[8] = "";
+      unsigned long long start, end, offset;
+      int name_at = 0;
+      const char *name;
+
+      next = strchr (line, '\n');
+      if (next != NULL)
+        *next++ = '\0';
+      if (sscanf (line, "%llx-%llx %7s %llx %*x:%*x %*u %n", &start, &end, perms, &offset, &name_at) < 4)
+        continue;
+      map.start = start;
+      map.end = end;
+      map.offset = offset;
+      map.writable = perms[1] == 'w';
+      name = name_at > 0 ? line + name_at : "";
+      if (name[0] == '/' || g_str_equal (name, "[vdso]"))
+        {
+          /* a deleted file (replaced on upgrade) can still be read through map_files, but not here */
+          if (!g_str_has_suffix (name, " (deleted)"))
+            {
+              map.module = module_get (self, name, map.start, map.end);
+              if (!map.module->valid)
+                map.module = NULL;
+              map_compute_bias (&map);
+            }
+        }
+      g_array_append_val (self->maps, map);
+    }
+  self->last_map = 0;
+  self->maps_generation = self->generation;
+  return TRUE;
+}
+
+void
+lp_unwinder_set_generation (LpUnwinder *self,
+                            guint       generation)
+{
+  self->generation = generation;
+}
+
+static Map *
+find_map (LpUnwinder *self,
+          guint64     addr,
+          gboolean    may_refresh)
+{
+  Map *maps = (Map *) (gpointer) self->maps->data;
+  guint lo = 0, hi = self->maps->len;
+
+  if (self->last_map < self->maps->len &&
+      addr >= maps[self->last_map].start && addr < maps[self->last_map].end)
+    return &maps[self->last_map];
+
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (addr < maps[mid].start)
+        hi = mid;
+      else if (addr >= maps[mid].end)
+        lo = mid + 1;
+      else
+        {
+          self->last_map = mid;
+          return &maps[mid];
+        }
+    }
+
+  if (may_refresh && self->maps_generation != self->generation &&
+      lp_unwinder_refresh_maps (self, NULL))
+    return find_map (self, addr, FALSE);
+  return NULL;
+}
+
+static gboolean
+read_word (LpUnwinder       *self,
+           const LpSnapshot *snap,
+           guint64           addr,
+           guint64          *val)
+{
+  Map *map;
+
+  if (snap != NULL && addr >= snap->stack_addr && addr + 8 <= snap->stack_addr + snap->stack_len)
+    {
+      memcpy (val, snap->stack + (addr - snap->stack_addr), 8);
+      return TRUE;
+    }
+
+  map = find_map (self, addr, FALSE);
+  if (map != NULL && map->module != NULL && !map->writable)
+    {
+      guint64 off = addr - map->start + map->offset;
+
+      if (map->module->copy != NULL)
+        off = addr - map->start;
+      if (off + 8 <= map->module->size)
+        {
+          memcpy (val, map->module->data + off, 8);
+          return TRUE;
+        }
+    }
+
+  /* beyond the copies: read the live process (deep stacks, data), a
+   * block at a time */
+  if (addr >= self->live_addr && addr + 8 <= self->live_addr + self->live_len)
+    {
+      memcpy (val, self->live + (addr - self->live_addr), 8);
+      return TRUE;
+    }
+  {
+    guint64 block = addr & ~(guint64) (sizeof self->live - 1);
+    struct iovec local = { self->live, sizeof self->live }, remote = { (void *) (guintptr) block, sizeof self->live };
+    gssize n;
+
+    self->n_live_reads++;
+    n = process_vm_readv (self->pid, &local, 1, &remote, 1, 0);
+    self->live_addr = block;
+    self->live_len = n > 0 ? (gsize) n : 0;
+    if (addr + 8 <= block + self->live_len)
+      {
+        memcpy (val, self->live + (addr - block), 8);
+        return TRUE;
+      }
+    /* a word across the block's end */
+    local.iov_base = val;
+    local.iov_len = 8;
+    remote.iov_base = (void *) (guintptr) addr;
+    remote.iov_len = 8;
+    return process_vm_readv (self->pid, &local, 1, &remote, 1, 0) == 8;
+  }
+}
+
+static int
+acc_find_proc_info (unw_addr_space_t  as,
+                    unw_word_t        ip,
+                    unw_proc_info_t  *pi,
+                    int               need_unwind_info,
+                    void             *arg)
+{
+  Ctx *ctx = arg;
+  Map *map = find_map (ctx->self, ip, TRUE);
+  Module *m;
+  unw_dyn_info_t di;
+
+  if (map == NULL || map->module == NULL || !map->have_bias || !map->module->have_hdr)
+    return -UNW_ENOINFO;
+  m = map->module;
+
+  memset (&di, 0, sizeof di);
+  di.format = UNW_INFO_FORMAT_REMOTE_TABLE;
+  di.start_ip = m->text_lo + map->bias;
+  di.end_ip = m->text_hi + map->bias;
+  di.u.rti.name_ptr = 0;
+  di.u.rti.segbase = m->hdr_vaddr + map->bias;
+  di.u.rti.table_data = m->hdr_vaddr + map->bias + m->table_off;
+  di.u.rti.table_len = m->fde_count * 8 / sizeof (unw_word_t);
+  return _Ux86_64_dwarf_search_unwind_table (as, ip, &di, pi, need_unwind_info, arg);
+}
+
+static void
+acc_put_unwind_info (unw_addr_space_t  as,
+                     unw_proc_info_t  *pi,
+                     void             *arg)
+{
+  /* remote tables are malloc()ed by libunwind */
+  g_clear_pointer (&pi->unwind_info, free);
+}
+
+static int
+acc_get_dyn_info_list_addr (unw_addr_space_t  as,
+                            unw_word_t       *addr,
+                            void             *arg)
+{
+  return -UNW_ENOINFO;
+}
+
+static int
+acc_access_mem (unw_addr_space_t  as,
+                unw_word_t        addr,
+                unw_word_t       *val,
+                int               write,
+                void             *arg)
+{
+  Ctx *ctx = arg;
+  guint64 v;
+
+  if (write)
+    return -UNW_EINVAL;
+  if (!read_word (ctx->self, ctx->snap, addr, &v))
+    return -UNW_EINVAL;
+  *val = v;
+  return 0;
+}
+
+static int
+acc_access_reg (unw_addr_space_t  as,
+                unw_regnum_t      reg,
+                unw_word_t       *val,
+                int               write,
+                void             *arg)
+{
+  Ctx *ctx = arg;
+
+  if (write || reg < 0 || reg >= LP_N_REGS)
+    return -UNW_EBADREG;
+  *val = ctx->snap->regs[reg];
+  return 0;
+}
+
+static int
+acc_access_fpreg (unw_addr_space_t  as,
+                  unw_regnum_t      reg,
+                  unw_fpreg_t      *val,
+                  int               write,
+                  void             *arg)
+{
+  return -UNW_EBADREG;
+}
+
+static int
+acc_resume (unw_addr_space_t  as,
+            unw_cursor_t     *c,
+            void             *arg)
+{
+  return -UNW_EINVAL;
+}
+
+static int
+acc_get_proc_name (unw_addr_space_t  as,
+                   unw_word_t        addr,
+                   char             *buf,
+                   size_t            len,
+                   unw_word_t       *off,
+                   void             *arg)
+{
+  return -UNW_ENOINFO;
+}
+
+static unw_accessors_t accessors = {
+  .find_proc_info = acc_find_proc_info,
+  .put_unwind_info = acc_put_unwind_info,
+  .get_dyn_info_list_addr = acc_get_dyn_info_list_addr,
+  .access_mem = acc_access_mem,
+  .access_reg = acc_access_reg,
+  .access_fpreg = acc_access_fpreg,
+  .resume = acc_resume,
+  .get_proc_name = acc_get_proc_name,
+};
+
+LpUnwinder *
+lp_unwinder_new (pid_t    pid,
+                 GError **error)
+{
+  g_autoptr(LpUnwinder) self = g_new0 (LpUnwinder, 1);
+
+  self->pid = pid;
+  self->modules = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, module_free);
+  self->maps = g_array_new (FALSE, TRUE, sizeof (Map));
+  self->as = unw_create_addr_space (&accessors, 0);
+  unw_set_caching_policy (self->as, UNW_CACHE_GLOBAL);
+  self->generation = 1;
+  if (!lp_unwinder_refresh_maps (self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+void
+lp_unwinder_free (LpUnwinder *self)
+{
+  if (self == NULL)
+    return;
+  if (self->as != NULL)
+    unw_destroy_addr_space (self->as);
+  g_array_unref (self->maps);
+  g_hash_table_unref (self->modules);
+  g_free (self);
+}
+
+guint
+lp_unwinder_unwind (LpUnwinder       *self,
+                    const LpSnapshot *snap,
+                    guint64          *ips,
+                    guint             max,
+                    gboolean         *truncated)
+{
+  Ctx ctx = { self, snap };
+  unw_cursor_t cursor;
+  guint n = 0;
+  int r;
+
+  *truncated = FALSE;
+  self->live_len = 0;
+  if (max == 0)
+    return 0;
+  ips[n++] = snap->regs[LP_REG_RIP];
+  if (unw_init_remote (&cursor, self->as, &ctx) < 0)
+    {
+      *truncated = TRUE;
+      return n;
+    }
+  for (;;)
+    {
+      unw_word_t ip;
+
+      r = unw_step (&cursor);
+      if (r == 0)
+        break;
+      if (r < 0 || n == max)
+        {
+          *truncated = TRUE;
+          break;
+        }
+      if (unw_get_reg (&cursor, UNW_REG_IP, &ip) < 0 || ip == 0)
+        break;
+      {
+        /* a return address must point into code; else the walk went astray */
+        Map *map = find_map (self, ip, TRUE);
+        if (map == NULL || map->module == NULL)
+          {
+            *truncated = TRUE;
+            break;
+          }
+      }
+      ips[n++] = ip;
+    }
+  return n;
+}
+
+gboolean
+lp_unwinder_describe (LpUnwinder  *self,
+                      guint64      addr,
+                      const char **module,
+                      guint64     *offset)
+{
+  Map *map = find_map (self, addr, TRUE);
+
+  if (map == NULL || map->module == NULL)
+    return FALSE;
+  *module = map->module->basename;
+  *offset = map->module->copy != NULL ? addr - map->start : addr - map->start + map->offset;
+  return TRUE;
+}
+
+guint64
+lp_unwinder_get_n_live_reads (const LpUnwinder *self)
+{
+  return self->n_live_reads;
+}

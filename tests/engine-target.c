@@ -1,0 +1,207 @@
+/* engine-target.c: a program with a known call structure for the engine tests; built without frame pointers.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ *   engine-target work SECONDS   hot_path ~70% / cold_path ~30% of the main
+ *                                thread's time, in irregular chunks, measured
+ *                                here; a second thread blocked in read(2).
+ *                                Prints "hot_share=F result=N".
+ *   engine-target threads N      creates and joins N short threads.
+ *   engine-target signals N      waits until N SIGRTMIN signals arrived
+ *                                (5 s at most), prints "signals=K".
+ *   engine-target deep SECONDS   spins 150 calls deep, 512-byte frames.
+ *   engine-target exit           returns at once.
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static volatile uint64_t sink;
+
+/* In a sanitizer build LeakSanitizer would run at exit, which it cannot do
+ * while this process is traced by the engine under test. */
+const char *__asan_default_options (void);
+const char *
+__asan_default_options (void)
+{
+  return "detect_leaks=0";
+}
+
+static uint64_t
+now_ns (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (uint64_t) ts.tv_sec * 1000000000u + ts.tv_nsec;
+}
+
+/* spins until @until; the common leaf of both paths */
+__attribute__((noinline)) static uint64_t
+burn (uint64_t until, uint64_t x)
+{
+  do
+    {
+      for (int i = 0; i < 200; i++)
+        x = x * 6364136223846793005u + 1442695040888963407u;
+    }
+  while (now_ns () < until);
+  return x;
+}
+
+__attribute__((noinline)) uint64_t hot_path (uint64_t ns, uint64_t x);
+__attribute__((noinline)) uint64_t cold_path (uint64_t ns, uint64_t x);
+__attribute__((noinline)) uint64_t
+hot_path (uint64_t ns, uint64_t x)
+{
+  x = burn (now_ns () + ns, x);
+  sink = x;
+  return x;
+}
+
+__attribute__((noinline)) uint64_t
+cold_path (uint64_t ns, uint64_t x)
+{
+  x = burn (now_ns () + ns, x ^ 0x5555);
+  sink = x;
+  return x;
+}
+
+static int block_pipe[2];
+
+__attribute__((noinline)) static void *
+blocker_thread (void *data)
+{
+  char c;
+  /* blocks until the process ends */
+  if (read (block_pipe[0], &c, 1) < 0)
+    perror ("read");
+  return NULL;
+}
+
+static int
+do_work (double seconds)
+{
+  pthread_t blocker;
+  uint64_t start, end, hot = 0, x = 1, rnd = 12345;
+  uint64_t result = 0;
+
+  if (pipe (block_pipe) < 0 || pthread_create (&blocker, NULL, blocker_thread, NULL) != 0)
+    return 1;
+
+  start = now_ns ();
+  end = start + (uint64_t) (seconds * 1e9);
+  while (now_ns () < end)
+    {
+      uint64_t t0, h, c;
+
+      /* irregular chunks so that no sampling rate aliases with them */
+      rnd = rnd * 6364136223846793005u + 1;
+      h = 500000 + (rnd >> 33) % 9000000;      /* 0.5-9.5 ms, mean 5 */
+      rnd = rnd * 6364136223846793005u + 1;
+      c = 200000 + (rnd >> 33) % 3900000;      /* 0.2-4.1 ms, mean 2.15 */
+      t0 = now_ns ();
+      x = hot_path (h, x);
+      hot += now_ns () - t0;
+      x = cold_path (c, x);
+      result++;
+    }
+  end = now_ns ();
+  /* a deterministic result that a stopped or disturbed run cannot fake:
+   * the number of chunks is timing dependent, so check an invariant instead */
+  printf ("hot_share=%.4f chunks=%llu ok=%d\n", (double) hot / (double) (end - start),
+          (unsigned long long) result, result > 0);
+  fflush (stdout);
+  return 0;
+}
+
+static void *
+short_thread (void *data)
+{
+  uint64_t x = (uintptr_t) data;
+  x = burn (now_ns () + 5000000, x);
+  sink = x;
+  return NULL;
+}
+
+static int
+do_threads (int n)
+{
+  int done = 0;
+
+  /* in waves of 10, so that threads start and end while sampled */
+  while (done < n)
+    {
+      pthread_t t[10];
+      int k = n - done < 10 ? n - done : 10;
+
+      for (int i = 0; i < k; i++)
+        if (pthread_create (&t[i], NULL, short_thread, (void *) (uintptr_t) i) != 0)
+          return 1;
+      for (int i = 0; i < k; i++)
+        pthread_join (t[i], NULL);
+      done += k;
+    }
+  printf ("threads=%d\n", done);
+  return 0;
+}
+
+/* a deep stack with big frames: far beyond the engine's copied window */
+__attribute__((noinline)) uint64_t deep (int depth, uint64_t until);
+__attribute__((noinline)) uint64_t
+deep (int depth, uint64_t until)
+{
+  volatile char pad[512];
+
+  pad[0] = (char) depth;
+  if (depth == 0)
+    return burn (until, 1);
+  return deep (depth - 1, until) + pad[0];
+}
+
+static volatile sig_atomic_t n_signals;
+
+static void
+on_signal (int sig)
+{
+  n_signals++;
+}
+
+static int
+do_signals (int n)
+{
+  uint64_t end = now_ns () + 5000000000u;
+  uint64_t x = 1;
+
+  signal (SIGRTMIN, on_signal);
+  printf ("ready\n");
+  fflush (stdout);
+  while (n_signals < n && now_ns () < end)
+    x = hot_path (1000000, x);
+  printf ("signals=%d\n", (int) n_signals);
+  return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+  if (argc >= 3 && strcmp (argv[1], "work") == 0)
+    return do_work (atof (argv[2]));
+  if (argc >= 3 && strcmp (argv[1], "threads") == 0)
+    return do_threads (atoi (argv[2]));
+  if (argc >= 3 && strcmp (argv[1], "signals") == 0)
+    return do_signals (atoi (argv[2]));
+  if (argc >= 3 && strcmp (argv[1], "deep") == 0)
+    {
+      sink = deep (150, now_ns () + (uint64_t) (atof (argv[2]) * 1e9));
+      return 0;
+    }
+  if (argc >= 2 && strcmp (argv[1], "exit") == 0)
+    return 0;
+  fprintf (stderr, "usage: engine-target work SECONDS | threads N | signals N | exit\n");
+  return 2;
+}

@@ -1,0 +1,750 @@
+/* test-engine.c: laprof-cli record on real processes: launch, attach, cpu mode, threads, signals, kills.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <math.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lp-folded-reader.h"
+#include "lp-stream.h"
+
+static const char *cli;
+static const char *target;
+static char *target_cxx;
+static char *tmpdir;
+
+/* Runs laprof-cli with @args (NULL-terminated); returns its wait status. */
+static int
+run_cli (char       **out,
+         char       **err,
+         const char  *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  va_list ap;
+  int status = -1;
+
+  g_ptr_array_add (argv, (char *) cli);
+  va_start (ap, first);
+  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (char *) a);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                out, err, &status, &error);
+  g_assert_no_error (error);
+  return status;
+}
+
+static LpFolded *
+load_report (const char *path)
+{
+  LpFolded *folded = lp_folded_new ();
+  g_autoptr(LpFoldedReader) reader = lp_folded_reader_new (folded, LP_FOLDED_READER_STREAM);
+  g_autoptr(GError) error = NULL;
+
+  lp_folded_reader_read_file (reader, path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (lp_folded_reader_get_n_skipped (reader), ==, 0);
+  return folded;
+}
+
+static gboolean
+stack_has (const LpFolded      *folded,
+           const LpFoldedStack *stack,
+           const char          *name)
+{
+  for (guint d = 0; d < stack->depth; d++)
+    if (g_str_equal (lp_folded_frame_name (folded, stack->frames[d]), name))
+      return TRUE;
+  return FALSE;
+}
+
+static double
+count_with (const LpFolded *folded,
+            const char     *name)
+{
+  double total = 0;
+
+  for (guint i = 0; i < lp_folded_get_n_stacks (folded); i++)
+    {
+      LpFoldedStack s;
+      lp_folded_get_stack (folded, i, &s);
+      if (name == NULL || stack_has (folded, &s, name))
+        total += s.count;
+    }
+  return total;
+}
+
+/* Share of samples whose first frame under the process (and thread) frame
+ * is a root: _start, or the thread start of glibc. */
+static double
+rooted_share (const LpFolded *folded,
+              guint           root_at)
+{
+  static const char *roots[] = { "_start", "__clone3", "clone3", "__clone", "clone", "start_thread" };
+  double rooted = 0, total = 0;
+
+  for (guint i = 0; i < lp_folded_get_n_stacks (folded); i++)
+    {
+      LpFoldedStack s;
+      gboolean ok = FALSE;
+
+      lp_folded_get_stack (folded, i, &s);
+      total += s.count;
+      if (s.depth > root_at)
+        for (guint r = 0; r < G_N_ELEMENTS (roots); r++)
+          ok = ok || g_str_equal (lp_folded_frame_name (folded, s.frames[root_at]), roots[r]);
+      if (ok)
+        rooted += s.count;
+      else if (g_test_verbose ())
+        g_test_message ("not rooted: %s… x%g", lp_folded_frame_name (folded, s.frames[MIN (root_at, s.depth - 1)]), s.count);
+    }
+  return total > 0 ? rooted / total : 0;
+}
+
+static double
+parse_share (const char *text)
+{
+  const char *p = strstr (text, "hot_share=");
+
+  g_assert_nonnull (p);
+  return g_ascii_strtod (p + strlen ("hot_share="), NULL);
+}
+
+static void
+check_work_report (const char *report_path,
+                   const char *target_out,
+                   gboolean    cpu)
+{
+  g_autoptr(LpFolded) folded = load_report (report_path);
+  double measured = parse_share (target_out);
+  double main_n = count_with (folded, "main");
+  double hot_n = count_with (folded, "hot_path");
+  double blocked = count_with (folded, "blocker_thread");
+  double rooted = rooted_share (folded, 1);
+
+  g_test_message ("samples %g, main %g, hot %g (%.4f, target measured %.4f), blocked %g, rooted %.4f",
+                  count_with (folded, NULL), main_n, hot_n, hot_n / main_n, measured, blocked, rooted);
+  g_assert_cmpfloat (main_n, >, 500);
+  g_assert_cmpfloat (rooted, >=, 0.99);
+  g_assert_cmpfloat (fabs (hot_n / main_n - measured), <=, 0.03);
+  if (cpu)
+    g_assert_cmpfloat (blocked, ==, 0);
+  else
+    {
+      g_assert_cmpfloat (blocked, >, 0.5 * main_n);
+      g_assert_cmpfloat (count_with (folded, "[idle: read]"), ==, blocked);
+    }
+}
+
+static void
+test_launch (gconstpointer data)
+{
+  gboolean cpu = GPOINTER_TO_INT (data);
+  g_autofree char *report = g_build_filename (tmpdir, cpu ? "launch-cpu.folded" : "launch-wall.folded", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  int status;
+
+  status = run_cli (&out, &err, "record", "-F", "1000", "--mode", cpu ? "cpu" : "wall", "-o", report,
+                    "--", target, "work", "3", NULL);
+  g_test_message ("%s", err);
+  if (cpu && status != 0 && strstr (err, "perf events refused") != NULL)
+    {
+      g_test_skip ("perf events not allowed here");
+      return;
+    }
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  /* the command's output is ours, its exit status reported */
+  g_assert_nonnull (strstr (out, "hot_share="));
+  g_assert_nonnull (strstr (err, "exited with status 0"));
+  check_work_report (report, out, cpu);
+}
+
+static GPid
+spawn_target (char **argv_rest,
+              int   *out_fd)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  GPid pid;
+
+  g_ptr_array_add (argv, (char *) target);
+  for (guint i = 0; argv_rest[i] != NULL; i++)
+    g_ptr_array_add (argv, argv_rest[i]);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_async_with_pipes (NULL, (char **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                            &pid, NULL, out_fd, NULL, &error);
+  g_assert_no_error (error);
+  return pid;
+}
+
+static char *
+read_all (int fd)
+{
+  GString *s = g_string_new (NULL);
+  char buf[4096];
+  gssize n;
+
+  while ((n = read (fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+    if (n > 0)
+      g_string_append_len (s, buf, n);
+  close (fd);
+  return g_string_free (s, FALSE);
+}
+
+/* Waits for @pid up to @seconds; FALSE if it is still there. */
+static gboolean
+wait_pid (GPid    pid,
+          double  seconds,
+          int    *status)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
+
+  while (g_get_monotonic_time () < end)
+    {
+      pid_t r = waitpid (pid, status, WNOHANG);
+      if (r == pid)
+        return TRUE;
+      g_usleep (5000);
+    }
+  return FALSE;
+}
+
+static void
+test_attach (void)
+{
+  char *args[] = { "work", "2", NULL };
+  g_autofree char *report = g_build_filename (tmpdir, "attach.folded", NULL);
+  g_autofree char *out = NULL, *err = NULL, *target_out = NULL;
+  g_autofree char *pid_text = NULL;
+  int fd, status, tstatus;
+  GPid pid = spawn_target (args, &fd);
+
+  g_usleep (200000);
+  pid_text = g_strdup_printf ("%d", pid);
+  status = run_cli (&out, &err, "record", "-F", "1000", "-d", "1.2", "-p", pid_text, "-o", report, NULL);
+  g_test_message ("%s", err);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  g_assert_true (wait_pid (pid, 10, &tstatus));
+  g_assert_true (WIFEXITED (tstatus) && WEXITSTATUS (tstatus) == 0);
+  target_out = read_all (fd);
+  g_assert_nonnull (strstr (target_out, "ok=1"));
+  {
+    g_autoptr(LpFolded) folded = load_report (report);
+    g_assert_cmpfloat (count_with (folded, "hot_path"), >, 300);
+    g_assert_cmpfloat (count_with (folded, "[idle: read]"), >, 300);
+    g_assert_cmpfloat (rooted_share (folded, 1), >=, 0.99);
+  }
+}
+
+static void
+test_early_exit (void)
+{
+  g_autofree char *report = g_build_filename (tmpdir, "early.folded", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  int status;
+
+  status = run_cli (&out, &err, "record", "-o", report, "--", target, "exit", NULL);
+  g_test_message ("%s", err);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  g_assert_nonnull (strstr (err, "exited with status 0"));
+  g_assert_true (g_file_test (report, G_FILE_TEST_EXISTS));
+
+  /* --min-time: too short a run leaves no report */
+  g_unlink (report);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  status = run_cli (&out, &err, "record", "--min-time", "5", "-o", report, "--", target, "exit", NULL);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  g_assert_nonnull (strstr (err, "no report written"));
+  g_assert_false (g_file_test (report, G_FILE_TEST_EXISTS));
+
+  /* a command that does not exist */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  status = run_cli (&out, &err, "record", "-o", report, "--", "/nonexistent/program", NULL);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 2);
+  g_assert_nonnull (strstr (err, "No such file"));
+}
+
+static void
+test_attach_exit (void)
+{
+  char *args[] = { "work", "0.6", NULL };
+  g_autofree char *report = g_build_filename (tmpdir, "attach-exit.folded", NULL);
+  g_autofree char *out = NULL, *err = NULL, *pid_text = NULL;
+  int fd, status, tstatus;
+  GPid pid = spawn_target (args, &fd);
+  gint64 t0;
+
+  g_usleep (100000);
+  pid_text = g_strdup_printf ("%d", pid);
+  t0 = g_get_monotonic_time ();
+  /* no duration: the recording ends when the target does */
+  status = run_cli (&out, &err, "record", "-p", pid_text, "-o", report, NULL);
+  g_test_message ("%s", err);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  g_assert_cmpint (g_get_monotonic_time () - t0, <, 5 * G_USEC_PER_SEC);
+  g_assert_nonnull (strstr (err, "exited"));
+  g_assert_true (wait_pid (pid, 5, &tstatus));
+  g_free (read_all (fd));
+  {
+    g_autoptr(LpFolded) folded = load_report (report);
+    g_assert_cmpfloat (count_with (folded, "hot_path"), >, 10);
+  }
+}
+
+static void
+test_no_process (void)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  int status = run_cli (&out, &err, "record", "-p", "999999999", "-d", "1", NULL);
+
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 2);
+  g_assert_nonnull (strstr (err, "no such process"));
+  g_assert_null (strchr (strchr (err, '\n') + 1, '\n'));   /* one line */
+}
+
+static void
+test_already_traced (void)
+{
+  char *args[] = { "work", "1", NULL };
+  g_autofree char *out = NULL, *err = NULL, *pid_text = NULL;
+  int fd, status, tstatus;
+  GPid pid = spawn_target (args, &fd);
+
+  g_assert_cmpint (ptrace (PTRACE_SEIZE, pid, 0, 0), ==, 0);
+  pid_text = g_strdup_printf ("%d", pid);
+  status = run_cli (&out, &err, "record", "-p", pid_text, "-d", "0.5", NULL);
+  g_test_message ("%s", err);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 2);
+  g_assert_nonnull (strstr (err, "already traced"));
+  g_assert_nonnull (strstr (err, "test-engine"));
+  kill (pid, SIGKILL);
+  g_assert_true (wait_pid (pid, 5, &tstatus));
+  close (fd);
+}
+
+static void
+test_many_threads (void)
+{
+  g_autofree char *report = g_build_filename (tmpdir, "threads.folded", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  int status;
+
+  status = run_cli (&out, &err, "record", "-F", "500", "--threads", "-o", report, "--", target, "threads", "500", NULL);
+  g_test_message ("%s", err);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  g_assert_nonnull (strstr (out, "threads=500"));
+  g_assert_nonnull (strstr (err, "exited with status 0"));
+  {
+    g_autoptr(LpFolded) folded = load_report (report);
+    guint thread_frames = 0;
+
+    g_assert_cmpfloat (count_with (folded, "short_thread"), >, 50);
+    /* root at index 2: process, thread, then _start or the thread start */
+    g_assert_cmpfloat (rooted_share (folded, 2), >=, 0.99);
+    for (guint f = 0; f < lp_folded_get_n_frames (folded); f++)
+      if (g_str_has_prefix (lp_folded_frame_name (folded, f), "engine-target-"))
+        thread_frames++;
+    g_test_message ("%u thread frames", thread_frames);
+    g_assert_cmpuint (thread_frames, >, 20);
+  }
+}
+
+static void
+test_sigkill (void)
+{
+  /* the engine killed at a random moment: the target must finish its work */
+  for (int i = 0; i < 20; i++)
+    {
+      char *args[] = { "work", "0.4", NULL };
+      g_autofree char *pid_text = NULL, *target_out = NULL;
+      const char *argv[] = { cli, "record", "-q", "-F", "1000", "-o", "/dev/null", "-p", NULL, NULL };
+      int fd, tstatus, estatus;
+      GPid pid = spawn_target (args, &fd), engine;
+      g_autoptr(GError) error = NULL;
+
+      pid_text = g_strdup_printf ("%d", pid);
+      argv[8] = pid_text;
+      g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, &engine, &error);
+      g_assert_no_error (error);
+      g_usleep (g_random_int_range (30000, 250000));
+      kill (engine, SIGKILL);
+      g_assert_true (wait_pid (engine, 5, &estatus));
+      if (!wait_pid (pid, 5, &tstatus))
+        {
+          g_autofree char *stat_path = g_strdup_printf ("/proc/%d/stat", pid);
+          g_autofree char *stat = NULL;
+          g_file_get_contents (stat_path, &stat, NULL, NULL);
+          kill (pid, SIGKILL);
+          g_error ("try %d: target still there 5 s after the engine was killed: %s", i, stat);
+        }
+      g_assert_true (WIFEXITED (tstatus) && WEXITSTATUS (tstatus) == 0);
+      target_out = read_all (fd);
+      g_assert_nonnull (strstr (target_out, "ok=1"));
+    }
+}
+
+static void
+test_signals (void)
+{
+  char *args[] = { "signals", "100", NULL };
+  g_autofree char *pid_text = NULL, *target_out = NULL;
+  const char *argv[] = { cli, "record", "-q", "-F", "1000", "-o", "/dev/null", "-p", NULL, NULL };
+  int fd, tstatus, estatus;
+  char ready[6] = "";
+  GPid pid = spawn_target (args, &fd), engine;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (read (fd, ready, 6), ==, 6);
+  pid_text = g_strdup_printf ("%d", pid);
+  argv[8] = pid_text;
+  g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &engine, &error);
+  g_assert_no_error (error);
+  g_usleep (300000);
+  for (int i = 0; i < 100; i++)
+    {
+      union sigval v = { .sival_int = i };
+      g_assert_cmpint (sigqueue (pid, SIGRTMIN, v), ==, 0);
+      g_usleep (2000);
+    }
+  g_assert_true (wait_pid (pid, 10, &tstatus));
+  target_out = read_all (fd);
+  g_assert_nonnull (strstr (target_out, "signals=100"));
+  g_assert_true (WIFEXITED (tstatus) && WEXITSTATUS (tstatus) == 0);
+  g_assert_true (wait_pid (engine, 5, &estatus));
+  g_assert_true (WIFEXITED (estatus) && WEXITSTATUS (estatus) == 0);
+}
+
+static void
+test_job_control (void)
+{
+  char *args[] = { "work", "1.5", NULL };
+  g_autofree char *pid_text = NULL, *stat_path = NULL, *stat = NULL;
+  const char *argv[] = { cli, "record", "-q", "-o", "/dev/null", "-p", NULL, NULL };
+  int fd, tstatus, estatus;
+  GPid pid = spawn_target (args, &fd), engine;
+  g_autoptr(GError) error = NULL;
+  const char *state;
+
+  pid_text = g_strdup_printf ("%d", pid);
+  argv[6] = pid_text;
+  g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &engine, &error);
+  g_assert_no_error (error);
+  g_usleep (200000);
+  /* a job-control stop is respected: the process stays stopped until SIGCONT */
+  kill (pid, SIGSTOP);
+  g_usleep (300000);
+  stat_path = g_strdup_printf ("/proc/%d/stat", pid);
+  g_assert_true (g_file_get_contents (stat_path, &stat, NULL, NULL));
+  state = strrchr (stat, ')') + 2;
+  g_test_message ("state while stopped: %c", *state);
+  g_assert_true (*state == 'T' || *state == 't');
+  kill (pid, SIGCONT);
+  g_assert_true (wait_pid (pid, 10, &tstatus));
+  g_assert_true (WIFEXITED (tstatus) && WEXITSTATUS (tstatus) == 0);
+  g_free (read_all (fd));
+  g_assert_true (wait_pid (engine, 5, &estatus));
+}
+
+static void
+test_cxx (void)
+{
+  g_autofree char *report = g_build_filename (tmpdir, "cxx.folded", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  int status;
+
+  if (!g_file_test (target_cxx, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("no C++ compiler at build time");
+      return;
+    }
+  status = run_cli (&out, &err, "record", "-F", "500", "-o", report, "--", target_cxx, "1", NULL);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  {
+    g_autoptr(LpFolded) folded = load_report (report);
+    double crunch = 0;
+
+    for (guint i = 0; i < lp_folded_get_n_stacks (folded); i++)
+      {
+        LpFoldedStack s;
+        lp_folded_get_stack (folded, i, &s);
+        for (guint d = 0; d < s.depth; d++)
+          if (g_str_has_prefix (lp_folded_frame_name (folded, s.frames[d]), "laprof_test::Cruncher<long>::crunch("))
+            {
+              crunch += s.count;
+              break;
+            }
+      }
+    g_assert_cmpfloat (crunch, >, 0.8 * count_with (folded, "main"));
+    for (guint f = 0; f < lp_folded_get_n_frames (folded); f++)
+      g_assert_false (g_str_has_prefix (lp_folded_frame_name (folded, f), "_ZN"));
+  }
+}
+
+static void
+test_no_idle (void)
+{
+  g_autofree char *report = g_build_filename (tmpdir, "no-idle.folded", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  int status;
+
+  status = run_cli (&out, &err, "record", "--no-idle", "-o", report, "--", target, "work", "0.5", NULL);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  {
+    g_autoptr(LpFolded) folded = load_report (report);
+    g_assert_cmpfloat (count_with (folded, "blocker_thread"), ==, 0);
+    g_assert_cmpfloat (count_with (folded, "hot_path"), >, 10);
+  }
+}
+
+static void
+test_deep_stack (void)
+{
+  g_autofree char *report = g_build_filename (tmpdir, "deep.folded", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  int status;
+
+  /* 150 frames of 512 bytes: 75 KiB, beyond the 16 KiB copy */
+  status = run_cli (&out, &err, "record", "-F", "500", "-o", report, "--", target, "deep", "0.6", NULL);
+  g_test_message ("%s", err);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  {
+    g_autoptr(LpFolded) folded = load_report (report);
+    guint max_deep = 0;
+
+    for (guint i = 0; i < lp_folded_get_n_stacks (folded); i++)
+      {
+        LpFoldedStack s;
+        guint n = 0;
+        lp_folded_get_stack (folded, i, &s);
+        for (guint d = 0; d < s.depth; d++)
+          n += g_str_equal (lp_folded_frame_name (folded, s.frames[d]), "deep");
+        max_deep = MAX (max_deep, n);
+      }
+    g_assert_cmpuint (max_deep, ==, 151);
+    g_assert_cmpfloat (count_with (folded, "[truncated]"), <=, 0.01 * count_with (folded, NULL));
+    g_assert_cmpfloat (rooted_share (folded, 1), >=, 0.99);
+  }
+}
+
+static void
+test_lines_and_tid (void)
+{
+  char *args[] = { "work", "1.5", NULL };
+  g_autofree char *report = g_build_filename (tmpdir, "tid.folded", NULL);
+  g_autofree char *out = NULL, *err = NULL, *pid_text = NULL;
+  int fd, status, tstatus;
+  GPid pid = spawn_target (args, &fd);
+
+  g_usleep (100000);
+  pid_text = g_strdup_printf ("%d", pid);
+  /* only the main thread (tid = pid), with file:line labels */
+  status = run_cli (&out, &err, "record", "-p", pid_text, "-t", pid_text, "--lines", "-d", "0.5",
+                    "-o", report, NULL);
+  g_test_message ("%s", err);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  g_assert_true (wait_pid (pid, 10, &tstatus));
+  g_free (read_all (fd));
+  {
+    g_autoptr(LpFolded) folded = load_report (report);
+    gboolean hot_line = FALSE;
+
+    g_assert_cmpfloat (count_with (folded, NULL), >, 20);
+    for (guint f = 0; f < lp_folded_get_n_frames (folded); f++)
+      {
+        const char *name = lp_folded_frame_name (folded, f);
+        g_assert_false (g_str_has_prefix (name, "blocker_thread"));
+        hot_line = hot_line || g_str_has_prefix (name, "hot_path (engine-target.c:");
+      }
+    g_assert_true (hot_line);
+  }
+}
+
+static void
+drop_root (gpointer data)
+{
+  if (setgid (65534) != 0 || setuid (65534) != 0)
+    _exit (99);
+}
+
+static void
+test_not_permitted (void)
+{
+  char *args[] = { "work", "1", NULL };
+  const char *argv[] = { cli, "record", "-d", "0.3", "-p", NULL, NULL };
+  g_autofree char *out = NULL, *err = NULL, *pid_text = NULL;
+  g_autoptr(GError) error = NULL;
+  int fd, status, tstatus;
+  GPid pid;
+
+  if (getuid () != 0)
+    {
+      g_test_skip ("needs root to run the engine as another user");
+      return;
+    }
+  pid = spawn_target (args, &fd);
+  pid_text = g_strdup_printf ("%d", pid);
+  argv[5] = pid_text;
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, drop_root, NULL, &out, &err, &status, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s", err);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 2);
+  g_assert_nonnull (strstr (err, "not allowed to trace"));
+  g_assert_nonnull (strstr (err, "--mode cpu"));
+  g_assert_true (wait_pid (pid, 10, &tstatus));
+  g_assert_true (WIFEXITED (tstatus) && WEXITSTATUS (tstatus) == 0);
+  close (fd);
+}
+
+typedef struct
+{
+  guint   headers, batches, ends, errors;
+  double  stack_total;
+  guint64 batch_samples;
+  guint64 end_samples;
+  int     end_status;
+  char   *reason;
+  char   *mode;
+  gint64  pid;
+} StreamSeen;
+
+static void
+on_event (const LpStreamEvent *ev,
+          gpointer             data)
+{
+  StreamSeen *seen = data;
+
+  switch (ev->type)
+    {
+    case LP_STREAM_EVENT_HEADER:
+      seen->headers++;
+      seen->mode = g_strdup (ev->mode);
+      seen->pid = ev->pid;
+      g_assert_cmpuint (ev->version, ==, 1);
+      break;
+    case LP_STREAM_EVENT_STACK:
+      g_assert_cmpuint (seen->headers, ==, 1);
+      seen->stack_total += ev->count;
+      break;
+    case LP_STREAM_EVENT_BATCH:
+      seen->batches++;
+      seen->batch_samples += ev->samples;
+      break;
+    case LP_STREAM_EVENT_END:
+      seen->ends++;
+      seen->end_samples = ev->samples;
+      seen->end_status = ev->status;
+      seen->reason = g_strdup (ev->reason);
+      break;
+    case LP_STREAM_EVENT_ERROR:
+      seen->errors++;
+      break;
+    }
+}
+
+static void
+test_stream (void)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *saved = g_build_filename (tmpdir, "saved.stream", NULL);
+  g_autofree char *check_out = NULL, *check_err = NULL;
+  g_autoptr(LpStreamParser) parser = NULL;
+  g_autoptr(LpFolded) folded = lp_folded_new ();
+  g_autoptr(GError) error = NULL;
+  StreamSeen seen = { 0 };
+  int status;
+
+  status = run_cli (&out, &err, "record", "--stream", "-F", "200", "--", target, "work", "1.2", NULL);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  /* the command's output goes to stderr, never into the protocol */
+  g_assert_nonnull (strstr (err, "hot_share="));
+  g_assert_null (strstr (out, "hot_share="));
+
+  parser = lp_stream_parser_new (folded, on_event, &seen);
+  lp_stream_parser_feed (parser, out, strlen (out), &error);
+  g_assert_no_error (error);
+  lp_stream_parser_finish (parser, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (seen.headers, ==, 1);
+  g_assert_cmpstr (seen.mode, ==, "wall");
+  g_assert_cmpint (seen.pid, >, 0);
+  g_assert_cmpuint (seen.batches, >=, 5);   /* at least 5 a second */
+  g_assert_cmpuint (seen.ends, ==, 1);
+  g_assert_cmpstr (seen.reason, ==, "exited");
+  g_assert_cmpint (seen.end_status, ==, 0);
+  g_assert_cmpuint (seen.errors, ==, 0);
+  g_assert_cmpfloat (seen.stack_total, >, 100);
+  g_assert_cmpfloat (seen.stack_total, ==, (double) seen.end_samples);
+  g_assert_cmpuint (seen.batch_samples, ==, seen.end_samples);
+  g_assert_cmpfloat (lp_folded_get_total (folded), ==, seen.stack_total);
+  g_assert_true (lp_stream_parser_has_ended (parser));
+
+  /* a saved stream is a report for check and merge */
+  g_assert_true (g_file_set_contents (saved, out, -1, NULL));
+  status = run_cli (&check_out, &check_err, "check", "--strict", saved, NULL);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  {
+    g_autoptr(LpFolded) back = load_report (saved);
+    g_assert_cmpfloat (lp_folded_get_total (back), ==, seen.stack_total);
+  }
+  g_free (seen.reason);
+  g_free (seen.mode);
+}
+
+static void
+test_stream_error (void)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  int status = run_cli (&out, &err, "record", "--stream", "-p", "999999999", NULL);
+
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 2);
+  g_assert_true (g_str_has_prefix (out, "#error message=no%20such%20process"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  cli = g_getenv ("LAPROF_CLI");
+  target = g_getenv ("ENGINE_TARGET");
+  g_assert_nonnull (cli);
+  g_assert_nonnull (target);
+  target_cxx = g_strconcat (target, "-cxx", NULL);
+  tmpdir = g_dir_make_tmp ("laprof-engine-XXXXXX", NULL);
+
+  g_test_add_data_func ("/engine/wall/launch", GINT_TO_POINTER (FALSE), test_launch);
+  g_test_add_data_func ("/engine/cpu/launch", GINT_TO_POINTER (TRUE), test_launch);
+  g_test_add_func ("/engine/wall/attach", test_attach);
+  g_test_add_func ("/engine/wall/attach-until-exit", test_attach_exit);
+  g_test_add_func ("/engine/early-exit", test_early_exit);
+  g_test_add_func ("/engine/no-such-process", test_no_process);
+  g_test_add_func ("/engine/already-traced", test_already_traced);
+  g_test_add_func ("/engine/wall/500-threads", test_many_threads);
+  g_test_add_func ("/engine/wall/sigkill-engine", test_sigkill);
+  g_test_add_func ("/engine/wall/signals", test_signals);
+  g_test_add_func ("/engine/wall/job-control", test_job_control);
+  g_test_add_func ("/engine/cxx-demangled", test_cxx);
+  g_test_add_func ("/engine/wall/no-idle", test_no_idle);
+  g_test_add_func ("/engine/wall/deep-stack", test_deep_stack);
+  g_test_add_func ("/engine/wall/lines-and-tid", test_lines_and_tid);
+  g_test_add_func ("/engine/not-permitted", test_not_permitted);
+  g_test_add_func ("/engine/stream/record", test_stream);
+  g_test_add_func ("/engine/stream/error", test_stream_error);
+
+  return g_test_run ();
+}

@@ -1,0 +1,198 @@
+/* test-stream.c: the stream protocol: writer and parser round trip, cuts anywhere, errors.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <glib.h>
+#include <string.h>
+
+#include "lp-folded-reader.h"
+#include "lp-stream.h"
+
+typedef struct
+{
+  GString *log;
+  guint    n_stacks;
+  double   total;
+} Seen;
+
+static void
+on_event (const LpStreamEvent *ev,
+          gpointer             data)
+{
+  Seen *seen = data;
+
+  switch (ev->type)
+    {
+    case LP_STREAM_EVENT_HEADER:
+      g_string_append_printf (seen->log, "H %u %" G_GINT64_FORMAT " %s %g [%s]\n",
+                              ev->version, ev->pid, ev->mode, ev->period, ev->command);
+      break;
+    case LP_STREAM_EVENT_STACK:
+      g_string_append_printf (seen->log, "S %.*s %g %u\n", (int) ev->stack_len, ev->stack, ev->count, ev->depth);
+      seen->n_stacks++;
+      seen->total += ev->count;
+      break;
+    case LP_STREAM_EVENT_BATCH:
+      g_string_append_printf (seen->log, "B %g %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT "\n",
+                              ev->time, ev->samples, ev->lost);
+      break;
+    case LP_STREAM_EVENT_ERROR:
+      g_string_append_printf (seen->log, "E [%s]\n", ev->message);
+      break;
+    case LP_STREAM_EVENT_END:
+      g_string_append_printf (seen->log, "X %g %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %s %d\n",
+                              ev->time, ev->samples, ev->lost, ev->reason, ev->status);
+      break;
+    }
+}
+
+/* A stream as the engine writes it: two batches, an error, the end. */
+static char *
+make_stream (void)
+{
+  g_autoptr(LpFolded) folded = lp_folded_new ();
+  GString *out = g_string_new (NULL);
+  const char *a[] = { "xz", "_start", "main", "lzma_code", NULL };
+  const char *b[] = { "xz", "_start", "main", "read", "[idle: read]", NULL };
+  guint stacks[2];
+  double deltas[2] = { 3, 1 };
+  LpSamplerBatch batch = { stacks, deltas, 2, 0.2, 4, 0 };
+
+  g_assert_true (lp_folded_add_names (folded, a, 3, NULL));
+  g_assert_true (lp_folded_add_names (folded, b, 1, NULL));
+  stacks[0] = 0;
+  stacks[1] = 1;
+  lp_stream_format_header (out, 42, "xz -9 my file", "wall", 0.01);
+  lp_stream_format_batch (out, folded, &batch);
+  deltas[0] = 2;
+  batch.n = 1;
+  batch.time = 0.4;
+  batch.samples = 2;
+  batch.lost = 1;
+  lp_stream_format_batch (out, folded, &batch);
+  lp_stream_format_error (out, "something 100% odd=yes");
+  lp_stream_format_end (out, 0.45, 6, 1, "exited", 0);
+  return g_string_free (out, FALSE);
+}
+
+static const char *expected =
+  "H 1 42 wall 0.01 [xz -9 my file]\n"
+  "S xz;_start;main;lzma_code 3 4\n"
+  "S xz;_start;main;read;[idle: read] 1 5\n"
+  "B 0.2 4 0\n"
+  "S xz;_start;main;lzma_code 2 4\n"
+  "B 0.4 2 1\n"
+  "E [something 100% odd=yes]\n"
+  "X 0.45 6 1 exited 0\n";
+
+static void
+test_round_trip (void)
+{
+  g_autofree char *text = make_stream ();
+  gsize len = strlen (text);
+
+  g_test_message ("%s", text);
+  g_assert_true (g_str_has_prefix (text, "#laprof-stream version=1 pid=42 mode=wall period=0.01 "
+                                   "command=xz%20-9%20my%20file\n"));
+
+  /* cut at every position: the same events */
+  for (gsize cut = 0; cut <= len; cut++)
+    {
+      g_autoptr(LpFolded) folded = lp_folded_new ();
+      Seen seen = { g_string_new (NULL), 0, 0 };
+      g_autoptr(LpStreamParser) parser = lp_stream_parser_new (folded, on_event, &seen);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (lp_stream_parser_feed (parser, text, cut, &error));
+      g_assert_true (lp_stream_parser_feed (parser, text + cut, len - cut, &error));
+      g_assert_true (lp_stream_parser_finish (parser, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (seen.log->str, ==, expected);
+      g_assert_cmpfloat (lp_folded_get_total (folded), ==, 6);
+      g_assert_cmpuint (lp_folded_get_n_stacks (folded), ==, 2);
+      g_assert_true (lp_stream_parser_has_ended (parser));
+      g_string_free (seen.log, TRUE);
+    }
+}
+
+static void
+test_folded_view (void)
+{
+  g_autofree char *text = make_stream ();
+  g_autoptr(LpFolded) folded = lp_folded_new ();
+  g_autoptr(LpFoldedReader) reader = lp_folded_reader_new (folded, LP_FOLDED_READER_STREAM | LP_FOLDED_READER_STRICT);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  g_autoptr(GString) stripped = g_string_new (NULL);
+
+  /* the folded reader told about streams reads it as a report */
+  g_assert_true (lp_folded_reader_feed (reader, text, strlen (text), &error));
+  g_assert_true (lp_folded_reader_finish (reader, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (lp_folded_get_total (folded), ==, 6);
+  g_assert_cmpuint (lp_folded_reader_get_n_control_lines (reader), ==, 5);
+
+  /* dropping the control lines leaves valid folded text for any reader */
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (lines[i][0] != '#' && lines[i][0] != '\0')
+      g_string_append_printf (stripped, "%s\n", lines[i]);
+  {
+    g_autoptr(LpFolded) plain = lp_folded_new ();
+    g_autoptr(LpFoldedReader) strict = lp_folded_reader_new (plain, LP_FOLDED_READER_STRICT);
+    g_assert_true (lp_folded_reader_feed (strict, stripped->str, stripped->len, &error));
+    g_assert_true (lp_folded_reader_finish (strict, &error));
+    g_assert_no_error (error);
+    g_assert_cmpfloat (lp_folded_get_total (plain), ==, 6);
+  }
+}
+
+static void
+test_errors (void)
+{
+  Seen seen = { g_string_new (NULL), 0, 0 };
+  g_autoptr(GError) error = NULL;
+
+  {
+    g_autoptr(LpStreamParser) parser = lp_stream_parser_new (NULL, on_event, &seen);
+    const char *text = "main;work 3\n";
+    g_assert_false (lp_stream_parser_feed (parser, text, strlen (text), &error));
+    g_assert_error (error, LP_STREAM_ERROR, LP_STREAM_ERROR_NO_HEADER);
+    g_clear_error (&error);
+  }
+  {
+    g_autoptr(LpStreamParser) parser = lp_stream_parser_new (NULL, on_event, &seen);
+    const char *text = "#laprof-stream version=2 pid=1\n";
+    g_assert_false (lp_stream_parser_feed (parser, text, strlen (text), &error));
+    g_assert_error (error, LP_STREAM_ERROR, LP_STREAM_ERROR_VERSION);
+    g_clear_error (&error);
+  }
+  {
+    /* an engine that could not start: only an error line */
+    g_autoptr(LpStreamParser) parser = lp_stream_parser_new (NULL, on_event, &seen);
+    const char *text = "#error message=no%20such%20process:%2042\n";
+    g_assert_true (lp_stream_parser_feed (parser, text, strlen (text), &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (seen.log->str, ==, "E [no such process: 42]\n");
+  }
+  {
+    /* unreadable stack lines and unknown control lines are passed over */
+    g_autoptr(LpStreamParser) parser = lp_stream_parser_new (NULL, on_event, &seen);
+    const char *text = "#laprof-stream version=1 pid=1 mode=cpu period=0.001 command=a\n"
+                       "no count here\n#future thing=1\nmain 2\n";
+    g_string_truncate (seen.log, 0);
+    g_assert_true (lp_stream_parser_feed (parser, text, strlen (text), &error));
+    g_assert_true (lp_stream_parser_finish (parser, &error));
+    g_assert_cmpuint (lp_stream_parser_get_n_skipped (parser), ==, 1);
+    g_assert_cmpstr (seen.log->str, ==, "H 1 1 cpu 0.001 [a]\nS main 2 0\n");
+  }
+  g_string_free (seen.log, TRUE);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/core/stream/round-trip", test_round_trip);
+  g_test_add_func ("/core/stream/folded-view", test_folded_view);
+  g_test_add_func ("/core/stream/errors", test_errors);
+  return g_test_run ();
+}
