@@ -506,6 +506,129 @@ test_graph_search (void)
   g_rmdir (dir);
 }
 
+static gboolean
+recorder_has_batches (gpointer data)
+{
+  LpRecorder *recorder = lp_window_get_recorder (data);
+  const LpFlameLayout *layout = lp_flame_view_get_layout (lp_window_get_flame_view (data));
+
+  /* two batches in, and drawn: the graph has more than the "all" box */
+  return recorder != NULL && lp_recorder_get_n_batches (recorder) >= 2 &&
+         layout != NULL && layout->rects->len > 3;
+}
+
+static gboolean
+graph_has_demo_compute (gpointer data)
+{
+  LpFlameView *view = lp_window_get_flame_view (data);
+  return lp_flame_view_get_layout (view) != NULL && find_rect (view, "demo_compute") != NULL;
+}
+
+static gboolean
+recorder_ended (gpointer data)
+{
+  LpRecorder *recorder = lp_window_get_recorder (data);
+  return recorder != NULL && !lp_recorder_is_running (recorder);
+}
+
+static char *
+run_cli_merge (const char *path)
+{
+  const char *argv[] = { g_getenv ("LAPROF_CLI"), "merge", "-q", path, NULL };
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  int status;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, 0, NULL, NULL, &out, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return out;
+}
+
+static void
+test_record_demo (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("laprof-gui-XXXXXX", &error);
+  g_autofree char *stream = g_build_filename (dir, "stream.txt", NULL);
+  g_autofree char *saved_path = g_build_filename (dir, "saved.folded", NULL);
+  g_autofree char *demo = lp_application_find_demo ();
+  g_autofree char *saved = NULL;
+  g_autofree char *engine = NULL;
+  const char *argv[] = { demo, "--forever", "--scale", "0.3", NULL };
+  LpWindow *window = lp_window_new (GTK_APPLICATION (app));
+
+  g_assert_nonnull (demo);
+  g_setenv ("LAPROF_STREAM_COPY", stream, TRUE);
+  gtk_window_present (GTK_WINDOW (window));
+  lp_window_record_command (window, argv, NULL);
+  g_unsetenv ("LAPROF_STREAM_COPY");
+
+  /* the graph grows while the samples arrive */
+  g_assert_true (spin_until (recorder_has_batches, window, 20));
+  g_assert_cmpstr (lp_window_get_page (window), ==, "report");
+  g_assert_true (g_str_has_prefix (gtk_window_get_title (GTK_WINDOW (window)), "• "));
+  g_assert_true (spin_until (graph_has_demo_compute, window, 20));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  g_assert_true (spin_until (recorder_ended, window, 20));
+
+  /* what the window saves is what the engine sent */
+  g_assert_true (lp_window_save_to (window, "folded", saved_path, &error));
+  g_assert_no_error (error);
+  g_file_get_contents (saved_path, &saved, NULL, &error);
+  engine = run_cli_merge (stream);
+  g_assert_cmpstr (saved, ==, engine);
+  g_assert_nonnull (strstr (saved, "demo_compute"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (stream);
+  g_unlink (saved_path);
+  g_rmdir (dir);
+}
+
+static void
+test_record_dead_pid (void)
+{
+  LpWindow *window = lp_window_new (GTK_APPLICATION (app));
+  AdwMessageDialog *dialog;
+
+  gtk_window_present (GTK_WINDOW (window));
+  /* beyond pid_max: no such process */
+  lp_window_record_pid (window, 4999999, "ghost");
+  g_assert_true (spin_until (has_dialog, window, 20));
+  dialog = find_dialog_for (GTK_WINDOW (window));
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Could Not Record");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "4999999"));
+  /* and the window is usable: back at its start */
+  g_assert_cmpstr (lp_window_get_page (window), ==, "welcome");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_record_target_exits (void)
+{
+  GPid pid = spawn_sleeper ();
+  LpWindow *window = lp_window_new (GTK_APPLICATION (app));
+  GtkLabel *label;
+
+  gtk_window_present (GTK_WINDOW (window));
+  lp_window_record_pid (window, pid, "sleep");
+  g_assert_true (spin_until (recorder_has_batches, window, 20));
+  /* the target ends during the recording */
+  kill (pid, SIGKILL);
+  g_assert_true (spin_until (recorder_ended, window, 20));
+  waitpid (pid, NULL, 0);
+
+  label = find_label_prefixed (GTK_WIDGET (window), "Recorded: ");
+  g_assert_nonnull (label);
+  g_assert_cmpstr (lp_window_get_page (window), ==, "report");
+  g_assert_nonnull (lp_window_get_report (window));
+  g_assert_cmpuint (lp_folded_get_n_stacks (lp_window_get_report (window)), >, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -530,6 +653,9 @@ main (int    argc,
   g_test_add_func ("/gui/graph/drawn", test_graph_drawn);
   g_test_add_func ("/gui/graph/click-zoom", test_graph_click_zoom);
   g_test_add_func ("/gui/graph/search-and-export", test_graph_search);
+  g_test_add_func ("/gui/record/demo-live", test_record_demo);
+  g_test_add_func ("/gui/record/dead-pid", test_record_dead_pid);
+  g_test_add_func ("/gui/record/target-exits", test_record_target_exits);
 
   status = g_test_run ();
   g_clear_object (&app);

@@ -10,18 +10,94 @@
 struct _LpApplication
 {
   AdwApplication parent_instance;
+
+  gboolean demo;         /* --demo: record the bundled demo workload */
+  int      attach_pid;   /* --attach PID */
 };
 
 G_DEFINE_FINAL_TYPE (LpApplication, lp_application, ADW_TYPE_APPLICATION)
 
+char *
+lp_application_find_demo (void)
+{
+  const char *env = g_getenv ("LAPROF_DEMO");
+  g_autofree char *self_exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *installed = g_build_filename (LIBEXECDIR, "laprof", "demo-handler", NULL);
+
+  if (env != NULL && env[0] != '\0')
+    return g_strdup (env);
+  if (self_exe != NULL)
+    {
+      g_autofree char *dir = g_path_get_dirname (self_exe);
+      /* the build tree: app/gtk/laprof and bench/demo-handler */
+      g_autofree char *built = g_build_filename (dir, "..", "..", "bench", "demo-handler", NULL);
+
+      if (g_file_test (built, G_FILE_TEST_IS_EXECUTABLE))
+        return g_steal_pointer (&built);
+    }
+  if (g_file_test (installed, G_FILE_TEST_IS_EXECUTABLE))
+    return g_steal_pointer (&installed);
+  return NULL;
+}
+
 static void
 lp_application_activate (GApplication *app)
 {
+  LpApplication *self = LP_APPLICATION (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
-  if (window == NULL)
+  if (window == NULL || self->demo || self->attach_pid > 0)
     window = GTK_WINDOW (lp_window_new (GTK_APPLICATION (app)));
   gtk_window_present (window);
+
+  if (self->demo)
+    {
+      g_autofree char *demo = lp_application_find_demo ();
+
+      self->demo = FALSE;
+      if (demo != NULL)
+        {
+          /* runs until stopped, phases of 1.5 s: sleep, compute, wait */
+          const char *argv[] = { demo, "--forever", "--scale", "0.5", NULL };
+          lp_window_record_command (LP_WINDOW (window), argv, NULL);
+        }
+      else
+        {
+          AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (
+            adw_message_dialog_new (window, _("No Demo Workload"),
+                                    _("The demo program (demo-handler) was not found. "
+                                      "Set LAPROF_DEMO to its path, or build laprof.")));
+          adw_message_dialog_add_response (dialog, "close", _("_Close"));
+          gtk_window_present (GTK_WINDOW (dialog));
+        }
+    }
+  else if (self->attach_pid > 0)
+    {
+      int pid = self->attach_pid;
+      g_autofree char *comm_path = g_strdup_printf ("/proc/%d/comm", pid);
+      g_autofree char *comm = NULL;
+
+      self->attach_pid = 0;
+      if (g_file_get_contents (comm_path, &comm, NULL, NULL))
+        g_strchomp (comm);
+      lp_window_record_pid (LP_WINDOW (window), pid, comm != NULL ? comm : "?");
+    }
+}
+
+static int
+lp_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  LpApplication *self = LP_APPLICATION (app);
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("laprof %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  self->demo = g_variant_dict_contains (options, "demo");
+  g_variant_dict_lookup (options, "attach", "i", &self->attach_pid);
+  return -1;
 }
 
 static void
@@ -116,6 +192,7 @@ lp_application_class_init (LpApplicationClass *klass)
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   app_class->activate = lp_application_activate;
+  app_class->handle_local_options = lp_application_handle_local_options;
   app_class->open = lp_application_open;
   app_class->startup = lp_application_startup;
 }
@@ -123,6 +200,19 @@ lp_application_class_init (LpApplicationClass *klass)
 static void
 lp_application_init (LpApplication *self)
 {
+  const GOptionEntry entries[] = {
+    { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Record the bundled demo workload, live"), NULL },
+    { "attach", 'p', 0, G_OPTION_ARG_INT, NULL,
+      N_("Record the running process PID, live"), N_("PID") },
+    { "version", 'V', 0, G_OPTION_ARG_NONE, NULL, N_("Show the version"), NULL },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[REPORT…]"));
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Open folded reports, or record a program as a live flame graph."));
 }
 
 LpApplication *

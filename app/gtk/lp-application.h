@@ -11,4 +11,8 @@ G_DECLARE_FINAL_TYPE (LpApplication, lp_application, LP, APPLICATION, AdwApplica
 
 LpApplication *lp_application_new (void);
 
+/* lp_application_find_demo: the bundled demo workload (bench/demo-handler)
+ * from $LAPROF_DEMO, the build tree or the installation; NULL if absent. */
+char          *lp_application_find_demo (void) G_GNUC_WARN_UNUSED_RESULT;
+
 G_END_DECLS

@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 #include <inttypes.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "lp-file.h"
 #include "lp-flame-export.h"
@@ -12,6 +13,7 @@
 #include "lp-folded-reader.h"
 #include "lp-launch-dialog.h"
 #include "lp-process-picker.h"
+#include "lp-recorder.h"
 #include "lp-window.h"
 
 #define MAX_RECENT 5
@@ -42,6 +44,13 @@ struct _LpWindow
   GtkWidget       *view_button;
   GtkWidget       *export_button;
   GtkToggleButton *search_button;
+  GtkRevealer     *error_revealer;
+  GtkLabel        *error_label;
+  GtkWidget       *pkexec_button;
+  GtkWidget       *live_box;
+  GtkLabel        *live_label;
+  GtkWidget       *output_expander;
+  GtkTextView     *output_view;
 
   GSettings       *settings;
   LpFolded        *report;
@@ -53,6 +62,18 @@ struct _LpWindow
   LpFlameModel    *model;
   GPtrArray       *hidden;       /* names of hidden functions */
   char            *focus;        /* name of the focused function, or NULL */
+
+  /* live recording */
+  LpRecorder      *recorder;
+  gboolean         paused;
+  gboolean         unsaved;        /* live data not saved yet */
+  gboolean         idle_dropped;   /* recorded with --no-idle: nothing to filter */
+  gboolean         rebuild_pending;
+  gint64           last_rebuild;
+  int              attach_pid;     /* what to record again: a pid, */
+  GStrv            launch_argv;    /* or a command line */
+  char            *launch_dir;
+  char            *target_name;
 
   gboolean         icicle;
   gboolean         reverse;
@@ -118,7 +139,8 @@ view_spec_from_window (ViewSpec *spec,
                        LpWindow *self)
 {
   spec->reverse = self->reverse;
-  spec->show_idle = self->show_idle;
+  /* a recording made without idle samples has none to hide */
+  spec->show_idle = self->show_idle || self->idle_dropped;
   g_ptr_array_add (self->hidden, NULL);
   spec->hidden = g_strdupv ((char **) self->hidden->pdata);
   g_ptr_array_set_size (self->hidden, self->hidden->len - 1);
@@ -194,6 +216,9 @@ build_model (LpFolded        *report,
 }
 
 static void update_zoom_state (LpWindow *self);
+static void update_matched (LpWindow *self);
+static void update_summary (LpWindow *self);
+static void update_report_actions (LpWindow *self);
 
 /* Replaces what is drawn by @model over @filtered (both taken). */
 static void
@@ -352,7 +377,10 @@ update_summary (LpWindow *self)
   char samples[64];
 
   if (self->report == NULL)
-    return;
+    {
+      gtk_label_set_text (self->report_summary, "");
+      return;
+    }
   lp_folded_format_count (lp_folded_get_total (self->report), samples);
   text = g_strdup_printf (_("%s samples · %u stacks · %u functions · depth %u"),
                           samples, lp_folded_get_n_stacks (self->report),
@@ -392,6 +420,15 @@ load_done_cb (GObject      *source,
 
   /* the old model refers to the old report: let go of it first */
   show_model (self, NULL, NULL);
+  if (self->recorder != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->recorder, self);
+      lp_recorder_stop (self->recorder);
+      g_clear_object (&self->recorder);
+    }
+  gtk_widget_set_visible (self->live_box, FALSE);
+  self->unsaved = FALSE;
+  self->idle_dropped = FALSE;
   g_clear_pointer (&self->report, lp_folded_free);
   self->report = g_steal_pointer (&data->folded);
   g_set_object (&self->report_file, data->file);
@@ -517,14 +554,25 @@ open_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+/* a window already showing something keeps it: record in a new one */
+static LpWindow *
+window_for_recording (LpWindow *self)
+{
+  LpWindow *target;
+
+  if (self->report == NULL)
+    return self;
+  target = lp_window_new (gtk_window_get_application (GTK_WINDOW (self)));
+  gtk_window_present (GTK_WINDOW (target));
+  return target;
+}
+
 static void
 process_chosen_cb (LpWindow   *self,
                    int         pid,
                    const char *name)
 {
-  g_autofree char *msg = g_strdup_printf (_("Recording %s (%d)…"), name, pid);
-  /* The recording view arrives with the engine; say what was chosen. */
-  toast (self, msg);
+  lp_window_record_pid (window_for_recording (self), pid, name);
 }
 
 static void
@@ -545,10 +593,7 @@ launch_requested_cb (LpWindow           *self,
                      const char * const *argv,
                      const char         *directory)
 {
-  g_autofree char *command = g_strjoinv (" ", (char **) argv);
-  g_autofree char *msg = g_strdup_printf (_("Launching %s…"), command);
-  /* The recording view arrives with the engine; say what was asked. */
-  toast (self, msg);
+  lp_window_record_command (window_for_recording (self), argv, directory);
 }
 
 static void
@@ -562,6 +607,363 @@ launch_action (GtkWidget  *widget,
   g_signal_connect_object (dialog, "launch-requested", G_CALLBACK (launch_requested_cb),
                            self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Recording live */
+
+static void
+update_title (LpWindow *self)
+{
+  g_autofree char *title = NULL;
+  const char *name = self->target_name;
+
+  if (self->report_file != NULL)
+    return;
+  if (name == NULL)
+    name = "laprof";
+  /* a dot, as editors mark unsaved documents */
+  title = self->unsaved ? g_strdup_printf ("• %s", name) : g_strdup (name);
+  adw_window_title_set_title (self->window_title, title);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+}
+
+static void
+update_live_label (LpWindow *self)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *samples = NULL;
+  double t;
+  guint64 n, lost;
+
+  if (self->recorder == NULL)
+    return;
+  t = lp_recorder_get_time (self->recorder);
+  n = lp_recorder_get_samples (self->recorder);
+  lost = lp_recorder_get_lost (self->recorder);
+  samples = lp_flame_format_count ((double) n);
+  text = g_strdup_printf (_("%s%s · %.1f s · %s samples · %.0f/s · %" PRIu64 " lost"),
+                          lp_recorder_is_running (self->recorder)
+                            ? (self->paused ? _("Paused: ") : _("Recording: "))
+                            : _("Recorded: "),
+                          self->target_name != NULL ? self->target_name : "",
+                          t, samples, t > 0 ? n / t : 0.0, lost);
+  gtk_label_set_text (self->live_label, text);
+}
+
+static void
+update_live_actions (LpWindow *self)
+{
+  gboolean running = self->recorder != NULL && lp_recorder_is_running (self->recorder);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pause", running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restart",
+                                 self->recorder != NULL && !running);
+}
+
+static void
+show_engine_error (LpWindow   *self,
+                   const char *message)
+{
+  gboolean privileges = strstr (message, "root") != NULL || strstr (message, "ptrace_scope") != NULL ||
+                        strstr (message, "ermission") != NULL;
+
+  gtk_label_set_text (self->error_label, message);
+  /* where attaching needs privileges the user lacks, offer pkexec */
+  gtk_widget_set_visible (self->pkexec_button,
+                          privileges && geteuid () != 0 && g_find_program_in_path ("pkexec") != NULL);
+  gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
+}
+
+static void
+error_dismiss_cb (LpWindow *self)
+{
+  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+}
+
+static gboolean
+live_fast_path (LpWindow *self)
+{
+  /* batches go straight into the model when it draws the report itself */
+  return self->model != NULL && self->view_folded == NULL && self->focus == NULL;
+}
+
+static void
+recorder_stack_cb (LpWindow            *self,
+                   const LpStreamEvent *event)
+{
+  if (self->paused || !live_fast_path (self))
+    return;
+  lp_flame_model_add_stack (self->model, event->frames, event->depth, event->count, 0);
+}
+
+static void
+recorder_batch_cb (LpWindow *self,
+                   double    time,
+                   guint64   samples,
+                   guint64   lost)
+{
+  if (samples > 0 && !self->unsaved)
+    {
+      self->unsaved = TRUE;
+      update_title (self);
+    }
+  if (!g_str_equal (lp_window_get_page (self), "report"))
+    {
+      gtk_stack_set_visible_child_name (self->stack, "report");
+      update_report_actions (self);
+    }
+  update_live_label (self);
+  update_summary (self);
+  if (self->paused)
+    return;
+  if (live_fast_path (self))
+    lp_flame_view_model_changed (self->flame_view);
+  else if (g_get_monotonic_time () - self->last_rebuild > 500000)
+    {
+      /* a filtered view is rebuilt whole, at most twice a second */
+      self->last_rebuild = g_get_monotonic_time ();
+      rebuild_model (self);
+    }
+  else
+    self->rebuild_pending = TRUE;
+  update_matched (self);
+}
+
+static void
+recorder_output_cb (LpWindow   *self,
+                    const char *line)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->output_view);
+  GtkTextIter end;
+
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_insert (buffer, &end, line, -1);
+  gtk_text_buffer_insert (buffer, &end, "\n", 1);
+  /* keep the last few thousand lines */
+  if (gtk_text_buffer_get_line_count (buffer) > 5000)
+    {
+      GtkTextIter start, cut;
+      gtk_text_buffer_get_start_iter (buffer, &start);
+      gtk_text_buffer_get_iter_at_line (buffer, &cut, 1000);
+      gtk_text_buffer_delete (buffer, &start, &cut);
+    }
+  gtk_widget_set_visible (self->output_expander, TRUE);
+}
+
+static void
+recorder_failed_cb (LpWindow   *self,
+                    const char *message)
+{
+  show_engine_error (self, message);
+  if (self->report == NULL || lp_folded_get_n_stacks (self->report) == 0)
+    {
+      /* nothing recorded: back to the start, with the reason on top */
+      gtk_stack_set_visible_child_name (self->stack, "welcome");
+      show_error (self, _("Could Not Record"), message);
+    }
+}
+
+static void
+recorder_ended_cb (LpWindow   *self,
+                   const char *reason,
+                   int         status)
+{
+  g_autofree char *msg = NULL;
+
+  if (self->paused || self->rebuild_pending || !live_fast_path (self))
+    {
+      self->paused = FALSE;
+      self->rebuild_pending = FALSE;
+      rebuild_model (self);
+    }
+  else
+    lp_flame_view_model_changed (self->flame_view);
+
+  if (g_str_equal (reason, "exited"))
+    msg = status >= 0 ? g_strdup_printf (_("The program exited with status %d"), status)
+                      : g_strdup (_("The program ended"));
+  else if (g_str_equal (reason, "stopped"))
+    msg = g_strdup (_("Recording stopped; the report is kept"));
+  else if (g_str_equal (reason, "duration"))
+    msg = g_strdup (_("Recording finished"));
+  if (msg != NULL)
+    toast (self, msg);
+  update_live_label (self);
+  update_live_actions (self);
+  update_summary (self);
+  g_object_notify (G_OBJECT (self), "title");
+}
+
+static gboolean
+start_recording (LpWindow    *self,
+                 gboolean     use_pkexec,
+                 GError     **error)
+{
+  LpRecorderOptions options = { 0 };
+  gboolean ok;
+
+  options.frequency = g_settings_get_uint (self->settings, "frequency");
+  options.cpu_mode = g_settings_get_enum (self->settings, "mode") == 1;
+  options.idle = g_settings_get_boolean (self->settings, "show-idle");
+  options.use_pkexec = use_pkexec;
+
+  if (self->recorder != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->recorder, self);
+      lp_recorder_stop (self->recorder);
+      g_clear_object (&self->recorder);
+    }
+
+  /* a new, empty report and a model that batches go into */
+  show_model (self, NULL, NULL);
+  g_clear_pointer (&self->report, lp_folded_free);
+  g_clear_object (&self->report_file);
+  g_ptr_array_set_size (self->hidden, 0);
+  g_clear_pointer (&self->focus, g_free);
+  self->report = lp_folded_new ();
+  self->idle_dropped = !options.idle;
+  self->unsaved = FALSE;
+  self->paused = FALSE;
+  rebuild_model (self);
+
+  self->recorder = lp_recorder_new (self->report);
+  g_signal_connect_object (self->recorder, "stack", G_CALLBACK (recorder_stack_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->recorder, "batch", G_CALLBACK (recorder_batch_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->recorder, "output", G_CALLBACK (recorder_output_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->recorder, "failed", G_CALLBACK (recorder_failed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->recorder, "ended", G_CALLBACK (recorder_ended_cb), self, G_CONNECT_SWAPPED);
+
+  /* LAPROF_STREAM_COPY=FILE keeps the engine's raw stream, for checks */
+  if (g_getenv ("LAPROF_STREAM_COPY") != NULL)
+    lp_recorder_set_tee_file (self->recorder, g_getenv ("LAPROF_STREAM_COPY"), NULL);
+
+  if (self->launch_argv != NULL)
+    ok = lp_recorder_start_launch (self->recorder, (const char * const *) self->launch_argv,
+                                   self->launch_dir, &options, error);
+  else
+    ok = lp_recorder_start_attach (self->recorder, self->attach_pid, &options, error);
+
+  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->output_view), "", 0);
+  gtk_widget_set_visible (self->output_expander, FALSE);
+  gtk_widget_set_visible (self->live_box, TRUE);
+  adw_window_title_set_subtitle (self->window_title, _("Live"));
+  update_title (self);
+  update_live_label (self);
+  update_live_actions (self);
+  update_summary (self);
+  update_report_actions (self);
+  if (!ok)
+    g_clear_object (&self->recorder);
+  return ok;
+}
+
+static void
+begin (LpWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* the graph page at once: it fills as batches arrive */
+  gtk_stack_set_visible_child_name (self->stack, "report");
+  update_report_actions (self);
+  if (!start_recording (self, FALSE, &error))
+    {
+      gtk_stack_set_visible_child_name (self->stack, "welcome");
+      show_error (self, _("Could Not Record"), error->message);
+    }
+}
+
+void
+lp_window_record_pid (LpWindow   *self,
+                      int         pid,
+                      const char *name)
+{
+  g_return_if_fail (LP_IS_WINDOW (self));
+
+  g_clear_pointer (&self->launch_argv, g_strfreev);
+  g_clear_pointer (&self->launch_dir, g_free);
+  self->attach_pid = pid;
+  g_free (self->target_name);
+  self->target_name = g_strdup_printf ("%s (%d)", name != NULL ? name : "?", pid);
+  begin (self);
+}
+
+void
+lp_window_record_command (LpWindow           *self,
+                          const char * const *argv,
+                          const char         *directory)
+{
+  g_autofree char *base = NULL;
+
+  g_return_if_fail (LP_IS_WINDOW (self));
+  g_return_if_fail (argv != NULL && argv[0] != NULL);
+
+  g_strfreev (self->launch_argv);
+  self->launch_argv = g_strdupv ((char **) argv);
+  g_free (self->launch_dir);
+  self->launch_dir = g_strdup (directory);
+  self->attach_pid = 0;
+  base = g_path_get_basename (argv[0]);
+  g_free (self->target_name);
+  self->target_name = g_steal_pointer (&base);
+  begin (self);
+}
+
+LpRecorder *
+lp_window_get_recorder (LpWindow *self)
+{
+  g_return_val_if_fail (LP_IS_WINDOW (self), NULL);
+  return self->recorder;
+}
+
+static void
+pkexec_clicked_cb (LpWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!start_recording (self, TRUE, &error))
+    show_error (self, _("Could Not Record"), error->message);
+}
+
+static void
+stop_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  LpWindow *self = LP_WINDOW (widget);
+
+  if (self->recorder != NULL)
+    lp_recorder_stop (self->recorder);
+}
+
+static void
+pause_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  LpWindow *self = LP_WINDOW (widget);
+
+  self->paused = !self->paused;
+  if (!self->paused)
+    {
+      /* catch up with what arrived while the view stood still */
+      self->rebuild_pending = FALSE;
+      rebuild_model (self);
+    }
+  update_live_label (self);
+}
+
+static void
+restart_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  LpWindow *self = LP_WINDOW (widget);
+
+  if (self->unsaved)
+    toast (self, _("The previous recording was not saved"));
+  begin (self);
 }
 
 /* Exploring the graph */
@@ -721,7 +1123,11 @@ suggested_name (LpWindow   *self,
                 const char *suffix)
 {
   g_autofree char *base = self->report_file != NULL ? g_file_get_basename (self->report_file)
-                                                     : g_strdup ("laprof.folded");
+                       : self->recorder != NULL
+                         ? g_strdup_printf ("laprof-%s-%d.folded",
+                                            self->launch_argv != NULL ? self->target_name : "process",
+                                            lp_recorder_get_pid (self->recorder))
+                         : g_strdup ("laprof.folded");
   char *dot = strrchr (base, '.');
 
   if (dot != NULL)
@@ -791,6 +1197,7 @@ save_response_cb (GtkNativeDialog *chooser,
               g_autofree char *uri = g_file_get_uri (file);
               gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
               g_set_object (&self->report_file, file);
+              self->unsaved = FALSE;
               adw_window_title_set_title (self->window_title, name);
               adw_window_title_set_subtitle (self->window_title, dir);
               gtk_window_set_title (GTK_WINDOW (self), name);
@@ -840,7 +1247,11 @@ lp_window_save_to (LpWindow    *self,
 
   g_return_val_if_fail (LP_IS_WINDOW (self), FALSE);
   g_return_val_if_fail (self->report != NULL, FALSE);
-  return save_to (self, kind, path, error);
+  if (!save_to (self, kind, path, error))
+    return FALSE;
+  if (kind == SAVE_REPORT)
+    self->unsaved = FALSE;
+  return TRUE;
 }
 
 LpFlameView *
@@ -1012,6 +1423,47 @@ lp_window_set_property (GObject      *object,
 }
 
 static void
+close_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   LpWindow         *self)
+{
+  if (g_str_equal (response, "discard"))
+    {
+      self->unsaved = FALSE;
+      gtk_window_close (GTK_WINDOW (self));
+    }
+  else if (g_str_equal (response, "save"))
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.save", NULL);
+}
+
+static gboolean
+lp_window_close_request (GtkWindow *window)
+{
+  LpWindow *self = LP_WINDOW (window);
+  AdwMessageDialog *dialog;
+
+  if (!self->unsaved)
+    {
+      if (self->recorder != NULL)
+        lp_recorder_stop (self->recorder);
+      return GTK_WINDOW_CLASS (lp_window_parent_class)->close_request (window);
+    }
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (window, _("Save the Recording?"),
+                                                       _("The samples recorded in this window are not saved "
+                                                         "and will be lost if you close it.")));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "discard", _("_Discard"),
+                                    "save", _("_Save…"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "save");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (close_response_cb), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
+}
+
+static void
 lp_window_dispose (GObject *object)
 {
   LpWindow *self = LP_WINDOW (object);
@@ -1019,6 +1471,12 @@ lp_window_dispose (GObject *object)
   if (self->loading != NULL)
     g_cancellable_cancel (self->loading);
   g_clear_object (&self->loading);
+  if (self->recorder != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->recorder, self);
+      lp_recorder_stop (self->recorder);
+      g_clear_object (&self->recorder);
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), LP_TYPE_WINDOW);
   G_OBJECT_CLASS (lp_window_parent_class)->dispose (object);
 }
@@ -1036,6 +1494,9 @@ lp_window_finalize (GObject *object)
   g_clear_pointer (&self->hidden, g_ptr_array_unref);
   g_free (self->focus);
   g_free (self->palette);
+  g_strfreev (self->launch_argv);
+  g_free (self->launch_dir);
+  g_free (self->target_name);
   G_OBJECT_CLASS (lp_window_parent_class)->finalize (object);
 }
 
@@ -1049,6 +1510,7 @@ lp_window_class_init (LpWindowClass *klass)
   object_class->finalize = lp_window_finalize;
   object_class->get_property = lp_window_get_property;
   object_class->set_property = lp_window_set_property;
+  GTK_WINDOW_CLASS (klass)->close_request = lp_window_close_request;
 
   properties[PROP_ICICLE] = g_param_spec_boolean ("icicle", NULL, NULL, FALSE,
                                                   G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -1086,7 +1548,20 @@ lp_window_class_init (LpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LpWindow, view_button);
   gtk_widget_class_bind_template_child (widget_class, LpWindow, export_button);
   gtk_widget_class_bind_template_child (widget_class, LpWindow, search_button);
+  gtk_widget_class_bind_template_child (widget_class, LpWindow, error_revealer);
+  gtk_widget_class_bind_template_child (widget_class, LpWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, LpWindow, pkexec_button);
+  gtk_widget_class_bind_template_child (widget_class, LpWindow, live_box);
+  gtk_widget_class_bind_template_child (widget_class, LpWindow, live_label);
+  gtk_widget_class_bind_template_child (widget_class, LpWindow, output_expander);
+  gtk_widget_class_bind_template_child (widget_class, LpWindow, output_view);
   gtk_widget_class_bind_template_callback (widget_class, recent_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, error_dismiss_cb);
+  gtk_widget_class_bind_template_callback (widget_class, pkexec_clicked_cb);
+  gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
+  gtk_widget_class_install_action (widget_class, "win.pause", NULL, pause_action);
+  gtk_widget_class_install_action (widget_class, "win.restart", NULL, restart_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_period, GDK_CONTROL_MASK, "win.stop", NULL);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, zoom_changed_cb);
@@ -1177,6 +1652,7 @@ lp_window_init (LpWindow *self)
   /* idle frames: shown or not, as chosen for recording */
   g_settings_bind (self->settings, "show-idle", self, "show-idle", G_SETTINGS_BIND_DEFAULT);
   update_report_actions (self);
+  update_live_actions (self);
 
   fill_recent (self);
   g_signal_connect_object (gtk_recent_manager_get_default (), "changed",

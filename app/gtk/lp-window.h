@@ -6,6 +6,7 @@
 
 #include "lp-flame-view.h"
 #include "lp-folded.h"
+#include "lp-recorder.h"
 
 G_BEGIN_DECLS
 
@@ -19,6 +20,16 @@ LpWindow       *lp_window_new        (GtkApplication *application);
 void            lp_window_open_file  (LpWindow *self,
                                       GFile    *file);
 
+/* lp_window_record_pid: attaches the engine to @pid (@name for the title)
+ * and shows its flame graph as it grows. */
+void            lp_window_record_pid     (LpWindow   *self,
+                                          int         pid,
+                                          const char *name);
+/* lp_window_record_command: launches @argv in @directory under the engine. */
+void            lp_window_record_command (LpWindow           *self,
+                                          const char * const *argv,
+                                          const char         *directory);
+
 /* lp_window_get_report: the report shown, or NULL; owned by the window. */
 LpFolded       *lp_window_get_report (LpWindow *self);
 
@@ -30,6 +41,8 @@ gboolean        lp_window_save_to    (LpWindow    *self,
                                       GError     **error);
 
 LpFlameView    *lp_window_get_flame_view (LpWindow *self);
+/* the recorder of the live recording, or NULL */
+LpRecorder     *lp_window_get_recorder   (LpWindow *self);
 
 /* lp_window_get_page: "welcome", "loading" or "report" (for tests). */
 const char     *lp_window_get_page   (LpWindow *self);

@@ -1,0 +1,456 @@
+/* lp-recorder.c: the engine as a subprocess, its stream parsed without blocking.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+
+#include "lp-recorder.h"
+
+#define CHUNK (64 * 1024)
+
+struct _LpRecorder
+{
+  GObject          parent_instance;
+
+  LpFolded        *dest;
+  LpStreamParser  *parser;
+  GSubprocess     *process;
+  GCancellable    *cancellable;
+  GDataInputStream *errors;
+
+  gboolean         stdout_done;
+  gboolean         process_done;
+  gboolean         ended_emitted;
+  gboolean         failed;
+  char            *end_reason;
+  int              end_status;
+
+  double           time;
+  guint64          samples;
+  guint64          lost;
+  guint            n_batches;
+  int              pid;
+  char            *command;
+  FILE            *tee;          /* a copy of the raw stream, or NULL */
+  gboolean         launched;     /* the target is the engine's child */
+};
+
+G_DEFINE_FINAL_TYPE (LpRecorder, lp_recorder, G_TYPE_OBJECT)
+
+enum
+{
+  STACK,
+  BATCH,
+  OUTPUT,
+  FAILED,
+  ENDED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+char *
+lp_recorder_find_cli (void)
+{
+  const char *env = g_getenv ("LAPROF_CLI");
+  g_autofree char *self_exe = g_file_read_link ("/proc/self/exe", NULL);
+
+  if (env != NULL && env[0] != '\0')
+    return g_strdup (env);
+  if (self_exe != NULL)
+    {
+      g_autofree char *dir = g_path_get_dirname (self_exe);
+      /* the build tree: app/gtk/laprof beside app/cli/laprof-cli */
+      g_autofree char *built = g_build_filename (dir, "..", "cli", "laprof-cli", NULL);
+      g_autofree char *beside = g_build_filename (dir, "laprof-cli", NULL);
+
+      if (g_file_test (built, G_FILE_TEST_IS_EXECUTABLE))
+        return g_steal_pointer (&built);
+      if (g_file_test (beside, G_FILE_TEST_IS_EXECUTABLE))
+        return g_steal_pointer (&beside);
+    }
+  return g_find_program_in_path ("laprof-cli");
+}
+
+static void
+maybe_emit_ended (LpRecorder *self)
+{
+  if (self->ended_emitted || !self->stdout_done || !self->process_done)
+    return;
+  self->ended_emitted = TRUE;
+  if (self->end_reason == NULL)
+    {
+      /* the engine died before its end line */
+      if (!self->failed)
+        {
+          self->failed = TRUE;
+          g_signal_emit (self, signals[FAILED], 0,
+                         _("The recording engine stopped unexpectedly; the samples read so far are kept."));
+        }
+      self->end_reason = g_strdup ("error");
+      self->end_status = -1;
+    }
+  g_signal_emit (self, signals[ENDED], 0, self->end_reason, self->end_status);
+}
+
+static void
+stream_event_cb (const LpStreamEvent *event,
+                 gpointer             user_data)
+{
+  LpRecorder *self = user_data;
+
+  switch (event->type)
+    {
+    case LP_STREAM_EVENT_HEADER:
+      self->pid = (int) event->pid;
+      g_free (self->command);
+      self->command = g_strdup (event->command);
+      break;
+    case LP_STREAM_EVENT_STACK:
+      g_signal_emit (self, signals[STACK], 0, event);
+      break;
+    case LP_STREAM_EVENT_BATCH:
+      self->time = event->time;
+      self->samples += event->samples;
+      self->lost += event->lost;
+      self->n_batches++;
+      g_signal_emit (self, signals[BATCH], 0, event->time, event->samples, event->lost);
+      break;
+    case LP_STREAM_EVENT_ERROR:
+      self->failed = TRUE;
+      g_signal_emit (self, signals[FAILED], 0, event->message);
+      break;
+    case LP_STREAM_EVENT_END:
+      self->time = event->time;
+      self->samples = event->samples;
+      self->lost = event->lost;
+      g_free (self->end_reason);
+      self->end_reason = g_strdup (event->reason);
+      self->end_status = event->status;
+      break;
+    default:
+      break;
+    }
+}
+
+static void read_stdout (LpRecorder *self);
+
+static void
+stdout_read_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(LpRecorder) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  gsize len;
+  const char *data;
+
+  if (bytes == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_signal_emit (self, signals[FAILED], 0, error->message);
+      self->stdout_done = TRUE;
+      maybe_emit_ended (self);
+      return;
+    }
+
+  data = g_bytes_get_data (bytes, &len);
+  if (len == 0)
+    {
+      if (!lp_stream_parser_finish (self->parser, &error) && !self->failed)
+        {
+          self->failed = TRUE;
+          g_signal_emit (self, signals[FAILED], 0, error->message);
+        }
+      self->stdout_done = TRUE;
+      if (self->tee != NULL)
+        fflush (self->tee);
+      maybe_emit_ended (self);
+      return;
+    }
+  if (self->tee != NULL)
+    fwrite (data, 1, len, self->tee);
+  if (!lp_stream_parser_feed (self->parser, data, len, &error))
+    {
+      self->failed = TRUE;
+      g_signal_emit (self, signals[FAILED], 0, error->message);
+      lp_recorder_stop (self);
+    }
+  read_stdout (self);
+}
+
+static void
+read_stdout (LpRecorder *self)
+{
+  g_input_stream_read_bytes_async (g_subprocess_get_stdout_pipe (self->process), CHUNK,
+                                   G_PRIORITY_DEFAULT, self->cancellable,
+                                   stdout_read_cb, g_object_ref (self));
+}
+
+static void
+stderr_line_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(LpRecorder) self = user_data;
+  g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source),
+                                                                     result, NULL, NULL);
+
+  if (line == NULL)
+    return;
+  g_signal_emit (self, signals[OUTPUT], 0, line);
+  g_data_input_stream_read_line_async (self->errors, G_PRIORITY_DEFAULT, self->cancellable,
+                                       stderr_line_cb, g_object_ref (self));
+}
+
+static void
+wait_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(LpRecorder) self = user_data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  self->process_done = TRUE;
+  maybe_emit_ended (self);
+}
+
+static gboolean
+start (LpRecorder               *self,
+       GPtrArray                *args,
+       const char               *directory,
+       const LpRecorderOptions  *options,
+       GError                  **error)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+
+  g_return_val_if_fail (self->process == NULL, FALSE);
+
+  g_ptr_array_add (args, NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  if (directory != NULL)
+    g_subprocess_launcher_set_cwd (launcher, directory);
+  self->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, error);
+  if (self->process == NULL)
+    return FALSE;
+
+  self->parser = lp_stream_parser_new (self->dest, stream_event_cb, self);
+  self->cancellable = g_cancellable_new ();
+  self->errors = g_data_input_stream_new (g_subprocess_get_stderr_pipe (self->process));
+  read_stdout (self);
+  g_data_input_stream_read_line_async (self->errors, G_PRIORITY_DEFAULT, self->cancellable,
+                                       stderr_line_cb, g_object_ref (self));
+  g_subprocess_wait_async (self->process, NULL, wait_cb, g_object_ref (self));
+  return TRUE;
+}
+
+static GPtrArray *
+base_args (const LpRecorderOptions *options,
+           GError                 **error)
+{
+  GPtrArray *args = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *cli = lp_recorder_find_cli ();
+
+  if (cli == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _("laprof-cli, the recording engine, was not found. Install laprof, "
+                     "or set LAPROF_CLI to its path."));
+      g_ptr_array_unref (args);
+      return NULL;
+    }
+  if (options->use_pkexec)
+    g_ptr_array_add (args, g_strdup ("pkexec"));
+  g_ptr_array_add (args, g_steal_pointer (&cli));
+  g_ptr_array_add (args, g_strdup ("record"));
+  g_ptr_array_add (args, g_strdup ("--stream"));
+  g_ptr_array_add (args, g_strdup ("-q"));
+  g_ptr_array_add (args, g_strdup_printf ("--frequency=%u", MAX (options->frequency, 1)));
+  g_ptr_array_add (args, g_strdup (options->cpu_mode ? "--mode=cpu" : "--mode=wall"));
+  g_ptr_array_add (args, g_strdup (options->idle ? "--idle" : "--no-idle"));
+  return args;
+}
+
+gboolean
+lp_recorder_start_attach (LpRecorder               *self,
+                          int                       pid,
+                          const LpRecorderOptions  *options,
+                          GError                  **error)
+{
+  g_autoptr(GPtrArray) args = base_args (options, error);
+
+  g_return_val_if_fail (LP_IS_RECORDER (self), FALSE);
+  if (args == NULL)
+    return FALSE;
+  g_ptr_array_add (args, g_strdup_printf ("--pid=%d", pid));
+  self->pid = pid;
+  return start (self, args, NULL, options, error);
+}
+
+gboolean
+lp_recorder_start_launch (LpRecorder               *self,
+                          const char * const       *argv,
+                          const char               *directory,
+                          const LpRecorderOptions  *options,
+                          GError                  **error)
+{
+  g_autoptr(GPtrArray) args = base_args (options, error);
+
+  g_return_val_if_fail (LP_IS_RECORDER (self), FALSE);
+  g_return_val_if_fail (argv != NULL && argv[0] != NULL, FALSE);
+  if (args == NULL)
+    return FALSE;
+  g_ptr_array_add (args, g_strdup ("--"));
+  for (guint i = 0; argv[i] != NULL; i++)
+    g_ptr_array_add (args, g_strdup (argv[i]));
+  self->command = g_strjoinv (" ", (char **) argv);
+  self->launched = TRUE;
+  return start (self, args, directory, options, error);
+}
+
+gboolean
+lp_recorder_set_tee_file (LpRecorder  *self,
+                          const char  *path,
+                          GError     **error)
+{
+  g_return_val_if_fail (LP_IS_RECORDER (self), FALSE);
+
+  g_clear_pointer (&self->tee, fclose);
+  self->tee = fopen (path, "w");
+  if (self->tee == NULL)
+    {
+      int saved = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   _("Could not create %s: %s"), path, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+lp_recorder_stop (LpRecorder *self)
+{
+  g_return_if_fail (LP_IS_RECORDER (self));
+
+  /* SIGINT, as Ctrl-C in a terminal: the engine detaches and writes its
+   * end line; a program it launched gets it too, as the terminal's whole
+   * process group would */
+  if (self->process != NULL && !self->process_done)
+    {
+      if (self->launched && self->pid > 0)
+        kill (self->pid, SIGINT);
+      g_subprocess_send_signal (self->process, SIGINT);
+    }
+}
+
+gboolean
+lp_recorder_is_running (LpRecorder *self)
+{
+  return self->process != NULL && !self->ended_emitted;
+}
+
+double
+lp_recorder_get_time (LpRecorder *self)
+{
+  return self->time;
+}
+
+guint64
+lp_recorder_get_samples (LpRecorder *self)
+{
+  return self->samples;
+}
+
+guint64
+lp_recorder_get_lost (LpRecorder *self)
+{
+  return self->lost;
+}
+
+guint
+lp_recorder_get_n_batches (LpRecorder *self)
+{
+  return self->n_batches;
+}
+
+int
+lp_recorder_get_pid (LpRecorder *self)
+{
+  return self->pid;
+}
+
+const char *
+lp_recorder_get_command (LpRecorder *self)
+{
+  return self->command;
+}
+
+static void
+lp_recorder_dispose (GObject *object)
+{
+  LpRecorder *self = LP_RECORDER (object);
+
+  if (self->process != NULL && !self->process_done)
+    g_subprocess_send_signal (self->process, SIGINT);
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->errors);
+  g_clear_object (&self->process);
+  G_OBJECT_CLASS (lp_recorder_parent_class)->dispose (object);
+}
+
+static void
+lp_recorder_finalize (GObject *object)
+{
+  LpRecorder *self = LP_RECORDER (object);
+
+  g_clear_pointer (&self->parser, lp_stream_parser_free);
+  g_clear_pointer (&self->tee, fclose);
+  g_free (self->end_reason);
+  g_free (self->command);
+  G_OBJECT_CLASS (lp_recorder_parent_class)->finalize (object);
+}
+
+static void
+lp_recorder_class_init (LpRecorderClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = lp_recorder_dispose;
+  object_class->finalize = lp_recorder_finalize;
+
+  signals[STACK] = g_signal_new ("stack", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                 NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[BATCH] = g_signal_new ("batch", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                 NULL, NULL, NULL, G_TYPE_NONE, 3,
+                                 G_TYPE_DOUBLE, G_TYPE_UINT64, G_TYPE_UINT64);
+  signals[OUTPUT] = g_signal_new ("output", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[ENDED] = g_signal_new ("ended", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                 NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_INT);
+}
+
+static void
+lp_recorder_init (LpRecorder *self)
+{
+  self->end_status = -1;
+}
+
+LpRecorder *
+lp_recorder_new (LpFolded *dest)
+{
+  LpRecorder *self;
+
+  g_return_val_if_fail (dest != NULL, NULL);
+
+  self = g_object_new (LP_TYPE_RECORDER, NULL);
+  self->dest = dest;
+  return self;
+}

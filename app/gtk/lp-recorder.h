@@ -1,0 +1,64 @@
+/* lp-recorder.h: runs `laprof-cli record --stream` and reads its batches on the main loop.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "lp-folded.h"
+#include "lp-stream.h"
+
+G_BEGIN_DECLS
+
+#define LP_TYPE_RECORDER (lp_recorder_get_type ())
+G_DECLARE_FINAL_TYPE (LpRecorder, lp_recorder, LP, RECORDER, GObject)
+
+typedef struct
+{
+  guint    frequency;   /* Hz */
+  gboolean cpu_mode;    /* else wall */
+  gboolean idle;        /* keep idle samples */
+  gboolean use_pkexec;  /* run the engine as root through pkexec */
+} LpRecorderOptions;
+
+/* The recorder adds every stack it reads to @dest (which must outlive it)
+ * and tells of each through the "stack" signal (an LpStreamEvent pointer,
+ * valid during the emission), then "batch" (double time, guint64 samples,
+ * guint64 lost) at the end of each batch, "output" (const char *line) for
+ * each line the engine or the launched program writes on standard error,
+ * "failed" (const char *message) for an engine error, and "ended" (const
+ * char *reason, int status) once, when the engine has exited. */
+LpRecorder *lp_recorder_new            (LpFolded *dest);
+
+gboolean    lp_recorder_start_attach   (LpRecorder               *self,
+                                        int                       pid,
+                                        const LpRecorderOptions  *options,
+                                        GError                  **error);
+gboolean    lp_recorder_start_launch   (LpRecorder               *self,
+                                        const char * const       *argv,
+                                        const char               *directory,
+                                        const LpRecorderOptions  *options,
+                                        GError                  **error);
+
+/* lp_recorder_set_tee_file: keeps a copy of the raw stream in @path (the
+ * engine's own record of what it sent; for checks and bug reports). */
+gboolean    lp_recorder_set_tee_file   (LpRecorder  *self,
+                                        const char  *path,
+                                        GError     **error);
+
+/* lp_recorder_stop: asks the engine to stop sampling, detach and finish
+ * (SIGINT); "ended" follows. */
+void        lp_recorder_stop           (LpRecorder *self);
+gboolean    lp_recorder_is_running     (LpRecorder *self);
+
+double      lp_recorder_get_time       (LpRecorder *self);
+guint64     lp_recorder_get_samples    (LpRecorder *self);
+guint64     lp_recorder_get_lost       (LpRecorder *self);
+guint       lp_recorder_get_n_batches  (LpRecorder *self);
+int         lp_recorder_get_pid        (LpRecorder *self);
+const char *lp_recorder_get_command    (LpRecorder *self);
+
+/* lp_recorder_find_cli: the laprof-cli to run: $LAPROF_CLI, the one built
+ * beside this program, the installed one, or the PATH's. You own it. */
+char       *lp_recorder_find_cli       (void);
+
+G_END_DECLS
