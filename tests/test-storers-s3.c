@@ -799,6 +799,19 @@ test_cli_upload_dir (Fixture       *fx,
   }
 }
 
+/* Last: every report stored in this run was uploaded or spooled, none lost. */
+static void
+test_figures (Fixture       *fx,
+              gconstpointer  data)
+{
+  g_test_message ("figures: uploads tried %u, uploaded %u, retried %u, spooled %u, lost %u",
+                  figures.tried, figures.uploaded, figures.retried, figures.spooled,
+                  figures.tried - figures.uploaded - figures.spooled);
+  NEED_GATE ();
+  g_assert_cmpuint (figures.tried, >, 0);
+  g_assert_cmpuint (figures.tried, ==, figures.uploaded + figures.spooled);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -829,6 +842,7 @@ main (int    argc,
   ADD ("/storers/s3/cli-upload-and-spool", test_cli_upload_and_spool);
   ADD ("/storers/s3/cli-record-store", test_cli_record_store);
   ADD ("/storers/cli/upload-dir", test_cli_upload_dir);
+  ADD ("/storers/s3/zz-nothing-lost", test_figures);
 #undef ADD
 
   /* one server for the whole program; a missing node or module fails every
