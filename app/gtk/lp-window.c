@@ -77,6 +77,8 @@ struct _LpWindow
   char            *launch_dir;
   char            *target_name;
   char            *last_location; /* where the last store put the report */
+  guint            rec_frequency;  /* the recording's options, shown with it */
+  gboolean         rec_cpu;
 
   gboolean         icicle;
   gboolean         reverse;
@@ -644,11 +646,13 @@ update_live_label (LpWindow *self)
   n = lp_recorder_get_samples (self->recorder);
   lost = lp_recorder_get_lost (self->recorder);
   samples = lp_flame_format_count ((double) n);
-  text = g_strdup_printf (_("%s%s · %.1f s · %s samples · %.0f/s · %" PRIu64 " lost"),
+  text = g_strdup_printf (_("%s%s · %u Hz, %s · %.1f s · %s samples · %.0f/s · %" PRIu64 " lost"),
                           lp_recorder_is_running (self->recorder)
                             ? (self->paused ? _("Paused: ") : _("Recording: "))
                             : _("Recorded: "),
                           self->target_name != NULL ? self->target_name : "",
+                          self->rec_frequency,
+                          self->rec_cpu ? _("on CPU") : (self->idle_dropped ? _("wall clock, no idle") : _("wall clock")),
                           t, samples, t > 0 ? n / t : 0.0, lost);
   gtk_label_set_text (self->live_label, text);
 }
@@ -810,6 +814,8 @@ start_recording (LpWindow    *self,
   options.cpu_mode = g_settings_get_enum (self->settings, "mode") == 1;
   options.idle = g_settings_get_boolean (self->settings, "show-idle");
   options.use_pkexec = use_pkexec;
+  self->rec_frequency = options.frequency;
+  self->rec_cpu = options.cpu_mode;
 
   if (self->recorder != NULL)
     {
