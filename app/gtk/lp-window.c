@@ -290,18 +290,35 @@ typedef struct
 {
   LpWindow *window;
   double    fraction;
-} Progress;
+  gboolean  loading_page;
+} TransferProgress;
 
 static gboolean
-progress_idle_cb (gpointer user_data)
+transfer_idle_cb (gpointer user_data)
 {
-  Progress *p = user_data;
+  TransferProgress *p = user_data;
 
   if (p->window != NULL)
-    gtk_progress_bar_set_fraction (LP_WINDOW (p->window)->loading_progress, p->fraction);
+    gtk_progress_bar_set_fraction (p->loading_page ? p->window->loading_progress
+                                                   : p->window->transfer_progress, p->fraction);
   g_clear_weak_pointer (&p->window);
   g_free (p);
   return G_SOURCE_REMOVE;
+}
+
+/* post_progress: from a worker thread, moves the progress bar of the
+ * loading page (@loading_page) or of a transfer, if the window still lives */
+static void
+post_progress (LpWindow *window,
+               double    fraction,
+               gboolean  loading_page)
+{
+  TransferProgress *p = g_new0 (TransferProgress, 1);
+
+  g_set_weak_pointer (&p->window, window);
+  p->fraction = fraction;
+  p->loading_page = loading_page;
+  g_idle_add (transfer_idle_cb, p);
 }
 
 static void
@@ -345,12 +362,8 @@ load_thread (GTask        *task,
       done += n;
       if (data->size > 0 && g_get_monotonic_time () - last_progress > 50000)
         {
-          Progress *p = g_new0 (Progress, 1);
-
           last_progress = g_get_monotonic_time ();
-          p->fraction = (double) done / data->size;
-          g_set_weak_pointer (&p->window, data->window);
-          g_idle_add (progress_idle_cb, p);
+          post_progress (data->window, (double) done / data->size, TRUE);
         }
     }
 
@@ -1303,39 +1316,6 @@ s3_data_free (S3Data *data)
   view_spec_clear (&data->spec);
   g_clear_weak_pointer (&data->window);
   g_free (data);
-}
-
-typedef struct
-{
-  LpWindow *window;
-  double    fraction;
-  gboolean  loading_page;
-} TransferProgress;
-
-static gboolean
-transfer_idle_cb (gpointer user_data)
-{
-  TransferProgress *p = user_data;
-
-  if (p->window != NULL)
-    gtk_progress_bar_set_fraction (p->loading_page ? p->window->loading_progress
-                                                   : p->window->transfer_progress, p->fraction);
-  g_clear_weak_pointer (&p->window);
-  g_free (p);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-post_progress (LpWindow *window,
-               double    fraction,
-               gboolean  loading_page)
-{
-  TransferProgress *p = g_new0 (TransferProgress, 1);
-
-  g_set_weak_pointer (&p->window, window);
-  p->fraction = fraction;
-  p->loading_page = loading_page;
-  g_idle_add (transfer_idle_cb, p);
 }
 
 static gboolean
