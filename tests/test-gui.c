@@ -14,8 +14,11 @@
 #include "lp-launch-dialog.h"
 #include "lp-process-picker.h"
 #include "lp-window.h"
+#include "storers-test-util.h"
 
 static LpApplication *app;
+static StorersGate *gate;
+static char *gate_why;
 
 /* Runs the main loop until @done returns TRUE or @seconds pass. */
 static gboolean
@@ -611,6 +614,24 @@ test_record_demo (void)
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
   g_assert_true (spin_until (recorder_ended, window, 20));
+  /* the launched demo does not outlive the recording */
+  {
+    int pid = lp_recorder_get_pid (lp_window_get_recorder (window));
+    g_autofree char *proc = g_strdup_printf ("/proc/%d/cmdline", pid);
+    gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+    g_autofree char *cmdline = NULL;
+
+    g_assert_cmpint (pid, >, 0);
+    while (g_get_monotonic_time () < end)
+      {
+        g_clear_pointer (&cmdline, g_free);
+        /* gone, or a zombie (empty cmdline) that no one reaps here */
+        if (!g_file_get_contents (proc, &cmdline, NULL, NULL) || cmdline[0] == '\0')
+          break;
+        g_usleep (50000);
+      }
+    g_assert_true (cmdline == NULL || cmdline[0] == '\0');
+  }
 
   /* what the window saves is what the engine sent */
   g_assert_true (lp_window_save_to (window, "folded", saved_path, &error));
@@ -668,6 +689,90 @@ test_record_target_exits (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+window_stored (gpointer data)
+{
+  return lp_window_get_last_location (data) != NULL || has_dialog (data);
+}
+
+static void
+set_aws_env (const char *secret)
+{
+  g_setenv ("AWS_ACCESS_KEY_ID", GATE_KEY, TRUE);
+  g_setenv ("AWS_SECRET_ACCESS_KEY", secret, TRUE);
+  g_setenv ("AWS_REGION", "us-east-1", TRUE);
+  g_setenv ("AWS_ENDPOINT_URL", storers_test_gate_endpoint (gate), TRUE);
+}
+
+static void
+test_s3_save_and_open (void)
+{
+  g_autofree char *aws_dir = NULL;
+  g_autofree char *spool = NULL;
+  g_autofree char *demo_path = g_test_build_filename (G_TEST_DIST, "..", "data", "demo.folded", NULL);
+  g_autofree char *demo = NULL;
+  g_autofree char *downloaded = NULL;
+  g_autofree char *s3_url = NULL;
+  g_autoptr(GError) error = NULL;
+  LpWindow *window, *opened;
+  const char *location;
+  gsize len;
+
+  if (gate == NULL)
+    g_error ("the S3 test server could not start: %s", gate_why);
+  aws_dir = storers_test_clean_aws_env ();
+  spool = g_dir_make_tmp ("laprof-spool-XXXXXX", NULL);
+  g_setenv ("LAPROF_SPOOL_DIR", spool, TRUE);
+  set_aws_env (GATE_SECRET);
+
+  /* Save to S3: the bytes that land are the report's, as awscli sees them */
+  window = open_demo ();
+  g_assert_true (lp_window_store (window, "s3://" GATE_BUCKET "/gui/", &error));
+  g_assert_no_error (error);
+  g_assert_true (spin_until (window_stored, window, 60));
+  location = lp_window_get_last_location (window);
+  g_assert_nonnull (location);
+  g_assert_true (g_str_has_prefix (location, "s3://" GATE_BUCKET "/gui/"));
+  g_assert_true (g_str_has_suffix (location, "-demo.folded"));
+  {
+    const char *args[] = { "s3", "cp", location, "-", NULL };
+    downloaded = storers_test_aws (gate, args, &len);
+  }
+  g_file_get_contents (demo_path, &demo, NULL, &error);
+  g_assert_cmpstr (downloaded, ==, demo);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* Open from S3: the prefix merged into one graph */
+  opened = lp_window_new (GTK_APPLICATION (app));
+  gtk_window_present (GTK_WINDOW (opened));
+  g_assert_true (lp_window_open_destination (opened, "s3://" GATE_BUCKET "/gui/", &error));
+  g_assert_true (spin_until (page_is_not_loading, opened, 60));
+  g_assert_cmpstr (lp_window_get_page (opened), ==, "report");
+  g_assert_cmpfloat (lp_folded_get_total (lp_window_get_report (opened)), ==, 12736);
+  gtk_window_destroy (GTK_WINDOW (opened));
+
+  /* a wrong secret: the 403 in the window, the report kept in the spool */
+  set_aws_env ("not-the-secret");
+  window = open_demo ();
+  g_assert_true (lp_window_store (window, "s3://" GATE_BUCKET "/gui/", &error));
+  g_assert_true (spin_until (window_stored, window, 60));
+  g_assert_null (lp_window_get_last_location (window));
+  {
+    AdwMessageDialog *dialog = find_dialog_for (GTK_WINDOW (window));
+    const char *body = adw_message_dialog_get_body (dialog);
+
+    g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Could Not Save to S3");
+    g_assert_nonnull (strstr (body, spool));
+    g_assert_null (strstr (body, "not-the-secret"));
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  g_unsetenv ("LAPROF_SPOOL_DIR");
+  storers_test_rm_rf (spool);
+  storers_test_rm_rf (aws_dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -695,8 +800,12 @@ main (int    argc,
   g_test_add_func ("/gui/record/demo-live", test_record_demo);
   g_test_add_func ("/gui/record/dead-pid", test_record_dead_pid);
   g_test_add_func ("/gui/record/target-exits", test_record_target_exits);
+  g_test_add_func ("/gui/s3/save-and-open", test_s3_save_and_open);
+
+  gate = storers_test_gate_start (&gate_why);
 
   status = g_test_run ();
+  g_clear_pointer (&gate, storers_test_gate_stop);
   g_clear_object (&app);
   return status;
 }

@@ -111,6 +111,9 @@ lp_cli_record (int    argc,
   g_autoptr(GArray) tids = g_array_new (FALSE, FALSE, sizeof (pid_t));
   g_auto(GStrv) command = NULL;
   g_autofree char *output = NULL;
+  g_autofree char *store = NULL;
+  g_autoptr(LpStorer) storer = NULL;
+  gboolean stored = TRUE;
   g_autofree char *tid_text = NULL;
   g_autofree char *mode_text = NULL;
   gint pid = 0;
@@ -132,6 +135,7 @@ lp_cli_record (int    argc,
     { "period", 0, 0, G_OPTION_ARG_DOUBLE, &period, N_("Seconds between samples (0.01 = 100 Hz)"), N_("SECONDS") },
     { "duration", 'd', 0, G_OPTION_ARG_DOUBLE, &duration, N_("Stop after this many seconds"), N_("SECONDS") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the folded report to FILE (\"-\": standard output)"), N_("FILE") },
+    { "store", 0, 0, G_OPTION_ARG_FILENAME, &store, N_("Store the report in DEST, a directory or s3://bucket/prefix/ (as well as -o, or instead)"), N_("DEST") },
     { "mode", 0, 0, G_OPTION_ARG_STRING, &mode_text, N_("wall (every thread, default) or cpu (on-CPU only, perf events)"), N_("MODE") },
     { "idle", 0, 0, G_OPTION_ARG_NONE, &idle, N_("Keep samples of threads blocked in a system call (default)"), NULL },
     { "no-idle", 0, 0, G_OPTION_ARG_NONE, &no_idle, N_("Drop samples of threads blocked in a system call"), NULL },
@@ -204,6 +208,17 @@ lp_cli_record (int    argc,
   if (stream && output != NULL)
     {
       lp_cli_error ("record", _("--stream writes to standard output; -o cannot be used with it"));
+      return LP_CLI_EXIT_ERROR;
+    }
+  if (stream && store != NULL)
+    {
+      lp_cli_error ("record", _("--stream writes to standard output; --store cannot be used with it"));
+      return LP_CLI_EXIT_ERROR;
+    }
+  /* a wrong destination or missing credentials fail now, not after the recording */
+  if (store != NULL && (storer = lp_storer_new_for_destination (store, &error)) == NULL)
+    {
+      lp_cli_error ("record", "%s", error->message);
       return LP_CLI_EXIT_ERROR;
     }
 
@@ -298,20 +313,39 @@ lp_cli_record (int    argc,
             fprintf (stderr, _("laprof-cli record: ran %.3f s, less than --min-time %.3f s: no report written\n"),
                      st.duration, min_time);
         }
-      else if (output != NULL && g_str_equal (output, "-"))
-        ok = lp_folded_write_fd (folded, 1, &error);
       else
         {
-          if (output == NULL)
-            output = g_strdup_printf ("laprof-%s-%d.folded",
-                                      lp_sampler_get_command (sampler) ? lp_sampler_get_command (sampler) : "process",
-                                      (int) lp_sampler_get_pid (sampler));
-          ok = lp_folded_save (folded, output, &error);
-          if (ok && !quiet)
-            fprintf (stderr, _("laprof-cli record: wrote %s\n"), output);
+          if (storer != NULL)
+            {
+              g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+              g_autoptr(GDateTime) start = g_date_time_add_seconds (now, -st.duration);
+              g_autofree char *where = NULL;
+              g_autoptr(GError) store_error = NULL;
+              LpReportMeta meta = { lp_sampler_get_command (sampler), lp_sampler_get_pid (sampler), start };
+
+              /* on failure the error says where the report was kept; -o is still written */
+              stored = lp_storer_store_folded (storer, folded, &meta, &where, &store_error);
+              if (!stored)
+                lp_cli_error ("record", "%s", store_error->message);
+              else if (!quiet)
+                fprintf (stderr, _("laprof-cli record: stored %s\n"), where);
+            }
+          if (output != NULL && g_str_equal (output, "-"))
+            ok = lp_folded_write_fd (folded, 1, &error);
+          else if (output != NULL || storer == NULL)
+            {
+              if (output == NULL)
+                output = g_strdup_printf ("laprof-%s-%d.folded",
+                                          lp_sampler_get_command (sampler) ? lp_sampler_get_command (sampler) : "process",
+                                          (int) lp_sampler_get_pid (sampler));
+              ok = lp_folded_save (folded, output, &error);
+              if (ok && !quiet)
+                fprintf (stderr, _("laprof-cli record: wrote %s\n"), output);
+            }
         }
       if (!ok)
         lp_cli_error ("record", "%s", error->message);
+      ok = ok && stored;
     }
 
   if (!quiet)

@@ -36,6 +36,7 @@ struct _LpRecorder
   char            *command;
   FILE            *tee;          /* a copy of the raw stream, or NULL */
   gboolean         launched;     /* the target is the engine's child */
+  gboolean         stopping;     /* stop was asked */
 };
 
 G_DEFINE_FINAL_TYPE (LpRecorder, lp_recorder, G_TYPE_OBJECT)
@@ -75,12 +76,31 @@ lp_recorder_find_cli (void)
   return g_find_program_in_path ("laprof-cli");
 }
 
+/* TRUE if @pid is alive and not a zombie */
+static gboolean
+process_alive (int pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
+  g_autofree char *text = NULL;
+  const char *close_paren;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return FALSE;
+  close_paren = strrchr (text, ')');
+  return close_paren != NULL && close_paren[1] == ' ' && close_paren[2] != 'Z' && close_paren[2] != 'X';
+}
+
 static void
 maybe_emit_ended (LpRecorder *self)
 {
   if (self->ended_emitted || !self->stdout_done || !self->process_done)
     return;
   self->ended_emitted = TRUE;
+
+  /* a program launched for the recording does not outlive it, as it would
+   * not outlive Ctrl-C in a terminal */
+  if (self->launched && self->stopping && self->pid > 0 && process_alive (self->pid))
+    kill (self->pid, SIGTERM);
   if (self->end_reason == NULL)
     {
       /* the engine died before its end line */
@@ -339,6 +359,7 @@ lp_recorder_stop (LpRecorder *self)
   /* SIGINT, as Ctrl-C in a terminal: the engine detaches and writes its
    * end line; a program it launched gets it too, as the terminal's whole
    * process group would */
+  self->stopping = TRUE;
   if (self->process != NULL && !self->process_done)
     {
       if (self->launched && self->pid > 0)

@@ -14,6 +14,7 @@
 #include "lp-launch-dialog.h"
 #include "lp-process-picker.h"
 #include "lp-recorder.h"
+#include "lp-storer.h"
 #include "lp-window.h"
 
 #define MAX_RECENT 5
@@ -51,6 +52,7 @@ struct _LpWindow
   GtkLabel        *live_label;
   GtkWidget       *output_expander;
   GtkTextView     *output_view;
+  GtkProgressBar  *transfer_progress;
 
   GSettings       *settings;
   LpFolded        *report;
@@ -74,6 +76,9 @@ struct _LpWindow
   GStrv            launch_argv;    /* or a command line */
   char            *launch_dir;
   char            *target_name;
+  char            *last_location; /* where the last store put the report */
+  guint            rec_frequency;  /* the recording's options, shown with it */
+  gboolean         rec_cpu;
 
   gboolean         icicle;
   gboolean         reverse;
@@ -285,18 +290,35 @@ typedef struct
 {
   LpWindow *window;
   double    fraction;
-} Progress;
+  gboolean  loading_page;
+} TransferProgress;
 
 static gboolean
-progress_idle_cb (gpointer user_data)
+transfer_idle_cb (gpointer user_data)
 {
-  Progress *p = user_data;
+  TransferProgress *p = user_data;
 
   if (p->window != NULL)
-    gtk_progress_bar_set_fraction (LP_WINDOW (p->window)->loading_progress, p->fraction);
+    gtk_progress_bar_set_fraction (p->loading_page ? p->window->loading_progress
+                                                   : p->window->transfer_progress, p->fraction);
   g_clear_weak_pointer (&p->window);
   g_free (p);
   return G_SOURCE_REMOVE;
+}
+
+/* post_progress: from a worker thread, moves the progress bar of the
+ * loading page (@loading_page) or of a transfer, if the window still lives */
+static void
+post_progress (LpWindow *window,
+               double    fraction,
+               gboolean  loading_page)
+{
+  TransferProgress *p = g_new0 (TransferProgress, 1);
+
+  g_set_weak_pointer (&p->window, window);
+  p->fraction = fraction;
+  p->loading_page = loading_page;
+  g_idle_add (transfer_idle_cb, p);
 }
 
 static void
@@ -340,12 +362,8 @@ load_thread (GTask        *task,
       done += n;
       if (data->size > 0 && g_get_monotonic_time () - last_progress > 50000)
         {
-          Progress *p = g_new0 (Progress, 1);
-
           last_progress = g_get_monotonic_time ();
-          p->fraction = (double) done / data->size;
-          g_set_weak_pointer (&p->window, data->window);
-          g_idle_add (progress_idle_cb, p);
+          post_progress (data->window, (double) done / data->size, TRUE);
         }
     }
 
@@ -641,11 +659,13 @@ update_live_label (LpWindow *self)
   n = lp_recorder_get_samples (self->recorder);
   lost = lp_recorder_get_lost (self->recorder);
   samples = lp_flame_format_count ((double) n);
-  text = g_strdup_printf (_("%s%s · %.1f s · %s samples · %.0f/s · %" PRIu64 " lost"),
+  text = g_strdup_printf (_("%s%s · %u Hz, %s · %.1f s · %s samples · %.0f/s · %" PRIu64 " lost"),
                           lp_recorder_is_running (self->recorder)
                             ? (self->paused ? _("Paused: ") : _("Recording: "))
                             : _("Recorded: "),
                           self->target_name != NULL ? self->target_name : "",
+                          self->rec_frequency,
+                          self->rec_cpu ? _("on CPU") : (self->idle_dropped ? _("wall clock, no idle") : _("wall clock")),
                           t, samples, t > 0 ? n / t : 0.0, lost);
   gtk_label_set_text (self->live_label, text);
 }
@@ -807,6 +827,8 @@ start_recording (LpWindow    *self,
   options.cpu_mode = g_settings_get_enum (self->settings, "mode") == 1;
   options.idle = g_settings_get_boolean (self->settings, "show-idle");
   options.use_pkexec = use_pkexec;
+  self->rec_frequency = options.frequency;
+  self->rec_cpu = options.cpu_mode;
 
   if (self->recorder != NULL)
     {
@@ -1098,7 +1120,7 @@ static void
 update_report_actions (LpWindow *self)
 {
   gboolean has = self->report != NULL;
-  const char *actions[] = { "win.save", "win.export-svg", "win.export-png", "win.find",
+  const char *actions[] = { "win.save", "win.save-s3", "win.export-svg", "win.export-png", "win.find",
                             "win.icicle", "win.reverse", "win.left-heavy", "win.show-idle", "win.palette" };
 
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
@@ -1261,6 +1283,318 @@ lp_window_get_flame_view (LpWindow *self)
   return self->flame_view;
 }
 
+/* S3: saving a report there, and merging a prefix into one graph. Both
+ * block on the network, so they run in a thread, one storer per thread. */
+
+typedef struct
+{
+  LpStorer  *storer;
+  GBytes    *report;
+  char      *command;
+  gint64     pid;
+  char      *location;
+  LpWindow  *window;    /* weak, for progress */
+  LpFolded  *merged;    /* open: the reports merged */
+  guint      n_reports;
+  ViewSpec   spec;
+  LpFlameModel *model;
+  LpFolded  *filtered;
+  char      *dest;
+} S3Data;
+
+static void
+s3_data_free (S3Data *data)
+{
+  g_clear_pointer (&data->storer, lp_storer_free);
+  g_clear_pointer (&data->report, g_bytes_unref);
+  g_free (data->command);
+  g_free (data->location);
+  g_free (data->dest);
+  g_clear_pointer (&data->model, lp_flame_model_free);
+  g_clear_pointer (&data->filtered, lp_folded_free);
+  g_clear_pointer (&data->merged, lp_folded_free);
+  view_spec_clear (&data->spec);
+  g_clear_weak_pointer (&data->window);
+  g_free (data);
+}
+
+static gboolean
+upload_progress_cb (guint64  done,
+                    guint64  total,
+                    gpointer user_data)
+{
+  S3Data *data = user_data;
+
+  if (total > 0)
+    post_progress (data->window, (double) done / total, FALSE);
+  return TRUE;
+}
+
+static void
+store_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  S3Data *data = task_data;
+  LpReportMeta meta = { data->command, data->pid, NULL };
+  GError *error = NULL;
+
+  lp_storer_set_transfer_func (data->storer, upload_progress_cb, data);
+  if (!lp_storer_store (data->storer, data->report, &meta, &data->location, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+store_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  LpWindow *self = LP_WINDOW (source);
+  S3Data *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->transfer_progress), FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-s3", TRUE);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      /* the storer says where it kept the report when it could not send it */
+      show_error (self, _("Could Not Save to S3"), error->message);
+      return;
+    }
+  {
+    g_autofree char *msg = g_strdup_printf (_("Saved to %s"), data->location);
+    self->unsaved = FALSE;
+    update_title (self);
+    toast (self, msg);
+    g_free (self->last_location);
+    self->last_location = g_strdup (data->location);
+  }
+}
+
+gboolean
+lp_window_store (LpWindow    *self,
+                 const char  *dest,
+                 GError     **error)
+{
+  g_autoptr(GTask) task = NULL;
+  S3Data *data;
+  LpStorer *storer;
+
+  g_return_val_if_fail (LP_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (self->report != NULL, FALSE);
+
+  storer = lp_storer_new_for_destination (dest, error);
+  if (storer == NULL)
+    return FALSE;
+  g_settings_set_string (self->settings, "s3-destination", dest);
+
+  data = g_new0 (S3Data, 1);
+  data->storer = storer;
+  data->report = lp_folded_to_bytes (self->report);
+  if (self->recorder != NULL)
+    {
+      g_autofree char *cmd = g_strdup (lp_recorder_get_command (self->recorder));
+      if (cmd != NULL)
+        {
+          char *space = strchr (cmd, ' ');
+          if (space != NULL)
+            *space = '\0';
+          data->command = g_path_get_basename (cmd);
+        }
+      data->pid = lp_recorder_get_pid (self->recorder);
+    }
+  else if (self->report_file != NULL)
+    {
+      data->command = g_file_get_basename (self->report_file);
+      if (g_str_has_suffix (data->command, ".folded"))
+        data->command[strlen (data->command) - strlen (".folded")] = '\0';
+    }
+  g_set_weak_pointer (&data->window, self);
+
+  gtk_progress_bar_set_fraction (self->transfer_progress, 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->transfer_progress), TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-s3", FALSE);
+
+  task = g_task_new (self, NULL, store_done_cb, NULL);
+  g_task_set_task_data (task, data, (GDestroyNotify) s3_data_free);
+  g_task_run_in_thread (task, store_thread);
+  return TRUE;
+}
+
+const char *
+lp_window_get_last_location (LpWindow *self)
+{
+  return self->last_location;
+}
+
+static void
+list_progress_cb (guint    done,
+                  guint    total,
+                  gpointer user_data)
+{
+  S3Data *data = user_data;
+
+  if (total > 0)
+    post_progress (data->window, (double) done / total, TRUE);
+}
+
+static void
+load_s3_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  S3Data *data = task_data;
+  GError *error = NULL;
+
+  data->merged = lp_folded_new ();
+  if (!lp_storer_load_all (data->storer, data->merged, &data->n_reports, list_progress_cb, data, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (data->n_reports == 0 || lp_folded_get_n_stacks (data->merged) == 0)
+    {
+      g_task_return_new_error (task, LP_STORER_ERROR, LP_STORER_ERROR_NOT_FOUND,
+                               _("No report (*.folded) was found at %s."), data->dest);
+      return;
+    }
+  data->model = build_model (data->merged, &data->spec, &data->filtered);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+load_s3_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  LpWindow *self = LP_WINDOW (source);
+  S3Data *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *subtitle = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      gtk_stack_set_visible_child_name (self->stack, self->report != NULL ? "report" : "welcome");
+      show_error (self, _("Could Not Open from S3"), error->message);
+      return;
+    }
+
+  show_model (self, NULL, NULL);
+  g_clear_pointer (&self->report, lp_folded_free);
+  g_clear_object (&self->report_file);
+  self->report = g_steal_pointer (&data->merged);
+  show_model (self, g_steal_pointer (&data->model), g_steal_pointer (&data->filtered));
+  self->unsaved = FALSE;
+  subtitle = g_strdup_printf (g_dngettext (NULL, "%u report merged", "%u reports merged", data->n_reports),
+                              data->n_reports);
+  adw_window_title_set_title (self->window_title, data->dest);
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+  gtk_window_set_title (GTK_WINDOW (self), data->dest);
+  update_summary (self);
+  gtk_stack_set_visible_child_name (self->stack, "report");
+  update_report_actions (self);
+}
+
+gboolean
+lp_window_open_destination (LpWindow    *self,
+                            const char  *dest,
+                            GError     **error)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *label = NULL;
+  S3Data *data;
+  LpStorer *storer;
+
+  g_return_val_if_fail (LP_IS_WINDOW (self), FALSE);
+
+  storer = lp_storer_new_for_destination (dest, error);
+  if (storer == NULL)
+    return FALSE;
+  g_settings_set_string (self->settings, "s3-destination", dest);
+
+  data = g_new0 (S3Data, 1);
+  data->storer = storer;
+  data->dest = g_strdup (dest);
+  view_spec_from_window (&data->spec, self);
+  g_set_weak_pointer (&data->window, self);
+
+  label = g_strdup_printf (_("Merging the reports at %s…"), dest);
+  gtk_label_set_text (self->loading_label, label);
+  gtk_progress_bar_set_fraction (self->loading_progress, 0);
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+
+  task = g_task_new (self, NULL, load_s3_done_cb, NULL);
+  g_task_set_task_data (task, data, (GDestroyNotify) s3_data_free);
+  g_task_run_in_thread (task, load_s3_thread);
+  return TRUE;
+}
+
+static void
+s3_dialog_response_cb (AdwMessageDialog *dialog,
+                       const char       *response,
+                       LpWindow         *self)
+{
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  g_autofree char *dest = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+  g_autoptr(GError) error = NULL;
+  gboolean ok = TRUE;
+
+  if (g_str_equal (response, "save"))
+    ok = lp_window_store (self, dest, &error);
+  else if (g_str_equal (response, "open"))
+    ok = lp_window_open_destination (self, dest, &error);
+  if (!ok)
+    show_error (self, g_str_equal (response, "save") ? _("Could Not Save to S3") : _("Could Not Open from S3"),
+                error->message);
+}
+
+static void
+ask_destination (LpWindow   *self,
+                 gboolean    save)
+{
+  AdwMessageDialog *dialog;
+  GtkWidget *entry = gtk_entry_new ();
+  g_autofree char *last = g_settings_get_string (self->settings, "s3-destination");
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (
+    GTK_WINDOW (self), save ? _("Save to S3") : _("Open from S3"),
+    save ? _("The report goes under this prefix, with the time and the program in its name. "
+             "Credentials, region and endpoint are found as the AWS tools find them.")
+         : _("Every report under this prefix is read and merged into one graph.")));
+  gtk_editable_set_text (GTK_EDITABLE (entry), last[0] != '\0' ? last : "s3://");
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), "s3://bucket/prefix/");
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  adw_message_dialog_set_extra_child (dialog, entry);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"),
+                                    save ? "save" : "open", save ? _("_Save") : _("_Open"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, save ? "save" : "open", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, save ? "save" : "open");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (s3_dialog_response_cb), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+save_s3_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  if (LP_WINDOW (widget)->report != NULL)
+    ask_destination (LP_WINDOW (widget), TRUE);
+}
+
+static void
+open_s3_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  ask_destination (LP_WINDOW (widget), FALSE);
+}
+
 /* Recent reports and drag and drop */
 
 static void
@@ -1278,8 +1612,9 @@ compare_recent (gconstpointer a,
                 gconstpointer b)
 {
   GtkRecentInfo *x = *(GtkRecentInfo **) a, *y = *(GtkRecentInfo **) b;
-  g_autoptr(GDateTime) tx = gtk_recent_info_get_modified (x);
-  g_autoptr(GDateTime) ty = gtk_recent_info_get_modified (y);
+  /* transfer none: the recent info keeps them */
+  GDateTime *tx = gtk_recent_info_get_modified (x);
+  GDateTime *ty = gtk_recent_info_get_modified (y);
   return g_date_time_compare (ty, tx);
 }
 
@@ -1497,6 +1832,7 @@ lp_window_finalize (GObject *object)
   g_strfreev (self->launch_argv);
   g_free (self->launch_dir);
   g_free (self->target_name);
+  g_free (self->last_location);
   G_OBJECT_CLASS (lp_window_parent_class)->finalize (object);
 }
 
@@ -1555,6 +1891,9 @@ lp_window_class_init (LpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LpWindow, live_label);
   gtk_widget_class_bind_template_child (widget_class, LpWindow, output_expander);
   gtk_widget_class_bind_template_child (widget_class, LpWindow, output_view);
+  gtk_widget_class_bind_template_child (widget_class, LpWindow, transfer_progress);
+  gtk_widget_class_install_action (widget_class, "win.save-s3", NULL, save_s3_action);
+  gtk_widget_class_install_action (widget_class, "win.open-s3", NULL, open_s3_action);
   gtk_widget_class_bind_template_callback (widget_class, recent_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, error_dismiss_cb);
   gtk_widget_class_bind_template_callback (widget_class, pkexec_clicked_cb);
@@ -1630,6 +1969,7 @@ lp_window_init (LpWindow *self)
 
   self->settings = g_settings_new (APPLICATION_ID);
   g_settings_bind (self->settings, "palette", self, "palette", G_SETTINGS_BIND_DEFAULT);
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   g_object_bind_property (self->search_button, "active", self->search_bar, "search-mode-enabled",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);

@@ -44,6 +44,19 @@ LpFlameView    *lp_window_get_flame_view (LpWindow *self);
 /* the recorder of the live recording, or NULL */
 LpRecorder     *lp_window_get_recorder   (LpWindow *self);
 
+/* lp_window_store: saves the report to @dest (s3://bucket/prefix/ or a
+ * directory) in a thread, with progress; the outcome is shown in the
+ * window. FALSE at once if @dest is not a destination or lacks credentials. */
+gboolean        lp_window_store          (LpWindow    *self,
+                                          const char  *dest,
+                                          GError     **error);
+/* where the last successful store put the report, or NULL */
+const char     *lp_window_get_last_location (LpWindow *self);
+/* lp_window_open_destination: merges every report at @dest into one graph. */
+gboolean        lp_window_open_destination (LpWindow    *self,
+                                            const char  *dest,
+                                            GError     **error);
+
 /* lp_window_get_page: "welcome", "loading" or "report" (for tests). */
 const char     *lp_window_get_page   (LpWindow *self);
 
