@@ -1420,7 +1420,9 @@ attach_perf (LpSampler  *self,
   /* threads created later report into their creator's events; the kernel
    * allows that only for per-CPU events, hence one event per CPU, as perf does */
   attr.inherit = 1;
-  attr.wakeup_events = 1;
+  /* nobody waits on these descriptors (they are drained on a timer): no
+   * wake-up per sample, which would cost an irq_work in the target */
+  attr.wakeup_events = 0;
   attr.disabled = enable_on_exec ? 1 : 0;
   attr.enable_on_exec = enable_on_exec ? 1 : 0;
 
