@@ -773,6 +773,20 @@ test_stream (void)
     g_autoptr(LpFolded) back = load_report (saved);
     g_assert_cmpfloat (lp_folded_get_total (back), ==, seen.stack_total);
   }
+  {
+    /* merge reads it too, and writes a plain report with the same total */
+    g_autofree char *merged = g_build_filename (tmpdir, "merged.folded", NULL);
+    g_autofree char *merge_out = NULL, *merge_err = NULL;
+    g_autofree char *text = NULL;
+    g_autoptr(LpFolded) back = NULL;
+
+    status = run_cli (&merge_out, &merge_err, "merge", "--strict", saved, "-o", merged, NULL);
+    g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+    g_assert_true (g_file_get_contents (merged, &text, NULL, NULL));
+    g_assert_null (strchr (text, '#'));
+    back = load_report (merged);
+    g_assert_cmpfloat (lp_folded_get_total (back), ==, seen.stack_total);
+  }
   g_free (seen.reason);
   g_free (seen.mode);
 }
