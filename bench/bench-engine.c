@@ -183,8 +183,15 @@ main (int    argc,
         }
       printf ("%-18s %9.4f %9.4f", c->name, m, m / native);
       if (c->rate->len > 0)
-        printf (" %10.1f %9.1f %9.2f %9.2f %9.2f", median (c->rate), median (c->stop_us),
-                median (c->unwind_us), median (c->symbolize_us), median (c->collapse_us));
+        {
+          double rate = median (c->rate);
+
+          printf (" %10.1f %9.1f %9.2f %9.2f %9.2f", rate, median (c->stop_us),
+                  median (c->unwind_us), median (c->symbolize_us), median (c->collapse_us));
+          /* a cheap profiler that samples less than asked is not cheap */
+          if (rate < 0.9 * g_ascii_strtod (c->hz, NULL))
+            printf ("  LOW RATE: the slowdown is not comparable");
+        }
       printf ("\n");
     }
   printf ("\nslowdown = median elapsed / native median; stop µs = mean time a thread was stopped (wall);\n"

@@ -410,15 +410,18 @@ cursor_init (Cursor         *c,
 {
   c->folded = folded;
   c->stack = stack;
-  c->frame = frame;
-  c->pos = 0;
   c->in_counts = FALSE;
-  if (frame >= stack->depth)
+  if (frame == 0)
     {
-      /* the separator before the counts is the next byte */
-      c->frame = stack->depth;
+      c->frame = 0;
       c->pos = 0;
+      return;
     }
+  /* Frames 0 .. frame-1 are the same in both stacks: start at the end of
+   * the last of them, so that the separator that follows (';' if this
+   * stack goes on, ' ' before the counts if it ends) is compared too. */
+  c->frame = MIN (frame, stack->depth) - 1;
+  c->pos = lp_intern_name_len (folded->intern, folded->pool[stack->offset + c->frame]);
 }
 
 /* next byte 0..255, or -1 at the end of the line */

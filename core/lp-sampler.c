@@ -7,6 +7,7 @@
 #include <linux/perf_event.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <signal.h>
 #include <stdio.h>
@@ -62,6 +63,7 @@ typedef struct
   guint32    thread_frame;
   long       idle_syscall;  /* -1: running; else the syscall it blocks in */
   gboolean   just_born;     /* a new thread still on the clone syscall's return */
+  gboolean   clone_parent;  /* the creating thread on that return: no CFI there */
 } Slot;
 
 struct _LpSampler
@@ -352,10 +354,8 @@ seize (LpSampler  *self,
        pid_t       tid,
        GError    **error)
 {
-  long opts = self->opts.tids != NULL ? 0 : PTRACE_O_TRACECLONE;
-
-  if (self->launched)
-    opts |= PTRACE_O_TRACEEXEC;
+  /* exec: the new image's symbols and unwind info must be loaded */
+  long opts = (self->opts.tids != NULL ? 0 : PTRACE_O_TRACECLONE) | PTRACE_O_TRACEEXEC;
   /* no PTRACE_O_EXITKILL: if we die, the kernel detaches and the target runs on */
   if (ptrace (PTRACE_SEIZE, tid, 0, (void *) opts) == 0)
     {
@@ -735,6 +735,7 @@ snapshot_ptrace (LpSampler *self,
   /* a thread that has just come out of clone/clone3 in the child (rax 0):
    * its stack is empty and the CFI there is the parent's */
   slot->just_born = ((long) regs.orig_rax == 56 || (long) regs.orig_rax == 435) && regs.rax == 0;
+  slot->clone_parent = ((long) regs.orig_rax == 56 || (long) regs.orig_rax == 435) && (long) regs.rax > 0;
   self->n_slots++;
 }
 
@@ -944,12 +945,35 @@ wait_event (LpSampler *self,
   return FALSE;
 }
 
+/* How long to poll for a thread's stop before sleeping on the signalfd.
+ * A sleeping engine is woken by SIGCHLD, and on a VM the wake-up of its
+ * idle vCPU is most of what a stop costs the target: at 1000 Hz on the
+ * development VM, slowdown 1.03-1.05 polling vs 1.06-1.07 sleeping, the
+ * stop itself 5 µs vs 12 µs (bench/README.md). The poll yields the CPU, so
+ * a target on the engine's own CPU can run into its stop; not done at all
+ * on one CPU. LAPROF_SPIN_US overrides the default of 200 µs (0: off). */
+static gint64
+spin_ns (void)
+{
+  static gint64 v = -1;
+
+  if (v < 0)
+    {
+      const char *env = g_getenv ("LAPROF_SPIN_US");
+
+      v = env != NULL ? MAX (atoi (env), 0) * G_GINT64_CONSTANT (1000) : 200 * 1000;
+      if (sysconf (_SC_NPROCESSORS_ONLN) < 2)
+        v = 0;
+    }
+  return v;
+}
+
 static void
 sample_thread (LpSampler *self,
                Thread    *t)
 {
   pid_t tid = t->tid;
-  gint64 deadline;
+  gint64 deadline, spin_until;
 
   if (ptrace (PTRACE_INTERRUPT, tid, 0, 0) < 0)
     {
@@ -959,6 +983,7 @@ sample_thread (LpSampler *self,
     }
   t->pending = TRUE;
   deadline = now_ns () + STOP_TIMEOUT_NS;
+  spin_until = now_ns () + spin_ns ();
   for (;;)
     {
       int status;
@@ -977,6 +1002,11 @@ sample_thread (LpSampler *self,
         {
           thread_gone (self, tid, 0);
           return;
+        }
+      if (r == 0 && now_ns () < spin_until)
+        {
+          sched_yield ();
+          continue;
         }
       if (now_ns () >= deadline)
         {
@@ -1065,19 +1095,24 @@ tick_ptrace (LpSampler *self)
 {
   GHashTableIter iter;
   gpointer value;
-  g_autoptr(GPtrArray) todo = g_ptr_array_new ();
+  g_autoptr(GArray) todo = g_array_new (FALSE, FALSE, sizeof (pid_t));
 
   g_hash_table_iter_init (&iter, self->threads);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       Thread *t = value;
-      if (!t->pending && !t->listening && !t->fresh && t->attached)
-        g_ptr_array_add (todo, GINT_TO_POINTER (t->tid));
+
+      if (t->pending || t->listening || t->fresh || !t->attached || reuse_sample (self, t))
+        continue;
+      g_array_append_val (todo, t->tid);
     }
   for (guint i = 0; i < todo->len; i++)
     {
-      Thread *t = g_hash_table_lookup (self->threads, todo->pdata[i]);
-      if (t != NULL && !t->pending && !t->listening && !reuse_sample (self, t))
+      pid_t tid = g_array_index (todo, pid_t, i);
+      Thread *t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (tid));
+
+      /* a thread may have gone, or been sampled by dispatch(), meanwhile */
+      if (t != NULL && !t->pending && !t->listening && !t->fresh)
         sample_thread (self, t);
     }
 }
@@ -1210,6 +1245,19 @@ collapse_slot (LpSampler  *self,
     {
       self->ips[0] = slot->snap.regs[LP_REG_RIP];
       n_ips = 1;
+    }
+  else if (slot->clone_parent && slot->snap.stack_len >= 8 && self->unwinder != NULL)
+    {
+      /* glibc's clone/clone3 end their CFI before the syscall; the parent
+       * returns with a plain `ret`: the return address is at the top of
+       * the stack, and the walk goes on from the caller */
+      LpSnapshot caller = slot->snap;
+
+      memcpy (&caller.regs[LP_REG_RIP], slot->snap.stack, 8);
+      caller.regs[LP_REG_RSP] += 8;
+      self->ips[0] = slot->snap.regs[LP_REG_RIP];
+      n_ips = 1 + lp_unwinder_unwind (self->unwinder, &caller, self->ips + 1, MAX_FRAMES - 1, &truncated);
+      /* ips[1] is a return address now, as the unwinder's ips[0] was not */
     }
   else
     n_ips = self->unwinder ? lp_unwinder_unwind (self->unwinder, &slot->snap, self->ips, MAX_FRAMES, &truncated) : 0;
@@ -1408,7 +1456,9 @@ attach_perf (LpSampler  *self,
   /* threads created later report into their creator's events; the kernel
    * allows that only for per-CPU events, hence one event per CPU, as perf does */
   attr.inherit = 1;
-  attr.wakeup_events = 1;
+  /* nobody waits on these descriptors (they are drained on a timer): no
+   * wake-up per sample, which would cost an irq_work in the target */
+  attr.wakeup_events = 0;
   attr.disabled = enable_on_exec ? 1 : 0;
   attr.enable_on_exec = enable_on_exec ? 1 : 0;
 
@@ -1580,6 +1630,7 @@ read_perf (LpSampler *self,
             }
           slot->idle_syscall = -1;
           slot->just_born = FALSE;
+          slot->clone_parent = FALSE;
           self->n_slots++;
         }
     }

@@ -16,6 +16,13 @@ lp_flame_palette_from_string (const char     *name,
     { "io", LP_FLAME_PALETTE_IO },
     { "lang", LP_FLAME_PALETTE_LANG },
     { "native", LP_FLAME_PALETTE_LANG },
+    { "red", LP_FLAME_PALETTE_RED },
+    { "green", LP_FLAME_PALETTE_GREEN },
+    { "blue", LP_FLAME_PALETTE_BLUE },
+    { "aqua", LP_FLAME_PALETTE_AQUA },
+    { "yellow", LP_FLAME_PALETTE_YELLOW },
+    { "purple", LP_FLAME_PALETTE_PURPLE },
+    { "orange", LP_FLAME_PALETTE_ORANGE },
   };
 
   g_return_val_if_fail (name != NULL, FALSE);
@@ -149,9 +156,9 @@ lp_flame_color_for_name (const char     *name,
           return (LpRgb) { 50 + 60 * v1, 170 + 55 * v1, 170 + 55 * v1 };
         case LP_FLAME_KIND_UNKNOWN: /* grey */
           return (LpRgb) { 150 + 40 * v1, 150 + 40 * v1, 150 + 40 * v1 };
-        case LP_FLAME_KIND_OTHER:   /* red, as hot */
+        case LP_FLAME_KIND_OTHER:   /* red (not hot's oranges, which kernel frames have) */
         default:
-          palette = LP_FLAME_PALETTE_HOT;
+          palette = LP_FLAME_PALETTE_RED;
           break;
         }
     }
@@ -165,6 +172,33 @@ lp_flame_color_for_name (const char     *name,
       c.r = 80 + 60 * v1;
       c.g = c.r;
       c.b = 190 + 55 * v2;
+      break;
+    case LP_FLAME_PALETTE_RED:
+      c.r = 200 + 55 * v1;
+      c.g = c.b = 50 + 80 * v1;
+      break;
+    case LP_FLAME_PALETTE_GREEN:
+      c.g = 200 + 55 * v1;
+      c.r = c.b = 50 + 60 * v1;
+      break;
+    case LP_FLAME_PALETTE_BLUE:
+      c.b = 205 + 50 * v1;
+      c.r = c.g = 80 + 60 * v1;
+      break;
+    case LP_FLAME_PALETTE_AQUA:
+      c.r = 50 + 60 * v1;
+      c.g = c.b = 165 + 55 * v1;
+      break;
+    case LP_FLAME_PALETTE_YELLOW:
+      c.r = c.g = 175 + 55 * v1;
+      c.b = 50 + 20 * v1;
+      break;
+    case LP_FLAME_PALETTE_PURPLE:
+      c.r = c.b = 190 + 65 * v1;
+      c.g = 80 + 60 * v1;
+      break;
+    case LP_FLAME_PALETTE_ORANGE:
+      c = (LpRgb) { 190 + 65 * v1, 90 + 65 * v1, 0 };
       break;
     case LP_FLAME_PALETTE_HOT:
     case LP_FLAME_PALETTE_LANG:

@@ -11,7 +11,15 @@ typedef enum
   LP_FLAME_PALETTE_HOT,   /* reds and yellows (flamegraph.pl's default) */
   LP_FLAME_PALETTE_MEM,   /* greens */
   LP_FLAME_PALETTE_IO,    /* blues */
-  LP_FLAME_PALETTE_LANG,  /* kernel orange, C++ yellow, libc aqua, unknown grey, other red */
+  LP_FLAME_PALETTE_LANG,  /* kernel orange, C++ yellow, libc aqua, unknown grey, other red/pink */
+  /* flamegraph.pl's plain colour families */
+  LP_FLAME_PALETTE_RED,
+  LP_FLAME_PALETTE_GREEN,
+  LP_FLAME_PALETTE_BLUE,
+  LP_FLAME_PALETTE_AQUA,
+  LP_FLAME_PALETTE_YELLOW,
+  LP_FLAME_PALETTE_PURPLE,
+  LP_FLAME_PALETTE_ORANGE,
 } LpFlamePalette;
 
 typedef enum
@@ -33,8 +41,9 @@ typedef struct
 #define LP_FLAME_MATCH_RGB ((LpRgb) { 230, 0, 230 })
 #define LP_FLAME_IDLE_RGB  ((LpRgb) { 176, 196, 222 })
 
-/* lp_flame_palette_from_string: "hot", "mem", "io" or "lang" (also
- * "lang", "native"); FALSE if unknown. */
+/* lp_flame_palette_from_string: "hot", "mem", "io", "lang" (also
+ * "native"), or one of flamegraph.pl's "red", "green", "blue", "aqua",
+ * "yellow", "purple", "orange"; FALSE if unknown. */
 gboolean    lp_flame_palette_from_string (const char     *name,
                                           LpFlamePalette *palette);
 

@@ -8,7 +8,6 @@
 
 #include "lp-file.h"
 #include "lp-flame-export.h"
-#include "lp-flame-export-private.h"
 
 G_DEFINE_QUARK (lp-flame-export-error-quark, lp_flame_export_error)
 
@@ -19,9 +18,9 @@ lp_flame_export_options_init (LpFlameExportOptions *options)
 {
   g_return_if_fail (options != NULL);
   *options = (LpFlameExportOptions) {
-    .width = LP_EXPORT_DEFAULT_WIDTH,
+    .width = LP_FLAME_EXPORT_DEFAULT_WIDTH,
     .min_width = 0.1,
-    .row_height = LP_EXPORT_FRAME_HEIGHT,
+    .row_height = LP_FLAME_EXPORT_FRAME_HEIGHT,
     .palette = LP_FLAME_PALETTE_HOT,
     .order = LP_FLAME_ORDER_ALPHABETICAL,
     .zoom = LP_FLAME_ROOT,
@@ -29,19 +28,19 @@ lp_flame_export_options_init (LpFlameExportOptions *options)
 }
 
 double
-lp_export_top_pad (const LpFlameExportOptions *options)
+lp_flame_export_top_pad (const LpFlameExportOptions *options)
 {
-  return LP_EXPORT_FONT_SIZE * 3 + (options->subtitle != NULL ? LP_EXPORT_FONT_SIZE * 2 : 0);
+  return LP_FLAME_EXPORT_FONT_SIZE * 3 + (options->subtitle != NULL ? LP_FLAME_EXPORT_FONT_SIZE * 2 : 0);
 }
 
 double
-lp_export_width (const LpFlameExportOptions *options)
+lp_flame_export_width (const LpFlameExportOptions *options)
 {
-  return options->width > 0 ? options->width : LP_EXPORT_DEFAULT_WIDTH;
+  return options->width > 0 ? options->width : LP_FLAME_EXPORT_DEFAULT_WIDTH;
 }
 
 const char *
-lp_export_title (const LpFlameExportOptions *options)
+lp_flame_export_title (const LpFlameExportOptions *options)
 {
   if (options->title != NULL)
     return options->title;
@@ -49,7 +48,7 @@ lp_export_title (const LpFlameExportOptions *options)
 }
 
 const char *
-lp_export_count_name (const LpFlameExportOptions *options)
+lp_flame_export_count_name (const LpFlameExportOptions *options)
 {
   return options->count_name != NULL ? options->count_name : _("samples");
 }
@@ -59,8 +58,8 @@ lp_flame_export_layout (LpFlameModel               *model,
                         const LpFlameExportOptions *options)
 {
   LpFlameLayoutParams params = {
-    .width = MAX (1, lp_export_width (options) - 2 * LP_EXPORT_XPAD),
-    .row_height = options->row_height > 0 ? options->row_height : LP_EXPORT_FRAME_HEIGHT,
+    .width = MAX (1, lp_flame_export_width (options) - 2 * LP_FLAME_EXPORT_XPAD),
+    .row_height = options->row_height > 0 ? options->row_height : LP_FLAME_EXPORT_FRAME_HEIGHT,
     .min_width = options->min_width >= 0 ? options->min_width : 0.1,
     .zoom = options->zoom,
     .order = options->order,
@@ -80,9 +79,9 @@ lp_flame_export_size (const LpFlameLayout        *layout,
 {
   g_return_if_fail (layout != NULL && options != NULL);
   if (width != NULL)
-    *width = lp_export_width (options);
+    *width = lp_flame_export_width (options);
   if (height != NULL)
-    *height = lp_export_top_pad (options) + layout->height + LP_EXPORT_BOTTOM_PAD;
+    *height = lp_flame_export_top_pad (options) + layout->height + LP_FLAME_EXPORT_BOTTOM_PAD;
 }
 
 char *
@@ -145,26 +144,26 @@ lp_flame_export_paint (cairo_t                    *cr,
   cairo_pattern_destroy (bg);
 
   cairo_set_source_rgb (cr, 0, 0, 0);
-  show_text (cr, "Sans 13", lp_export_title (options), width / 2, LP_EXPORT_FONT_SIZE * 1.5, TRUE);
+  show_text (cr, "Sans 13", lp_flame_export_title (options), width / 2, LP_FLAME_EXPORT_FONT_SIZE * 1.5, TRUE);
   if (options->subtitle != NULL)
-    show_text (cr, "Sans 9", options->subtitle, width / 2, LP_EXPORT_FONT_SIZE * 3.5, TRUE);
+    show_text (cr, "Sans 9", options->subtitle, width / 2, LP_FLAME_EXPORT_FONT_SIZE * 3.5, TRUE);
   if (layout->total > 0)
     {
       g_autofree char *total = lp_flame_format_count (layout->total);
-      g_autofree char *footer = g_strdup_printf ("%s %s", total, lp_export_count_name (options));
-      show_text (cr, "Sans 9", footer, LP_EXPORT_XPAD, height - LP_EXPORT_BOTTOM_PAD / 2, FALSE);
+      g_autofree char *footer = g_strdup_printf ("%s %s", total, lp_flame_export_count_name (options));
+      show_text (cr, "Sans 9", footer, LP_FLAME_EXPORT_XPAD, height - LP_FLAME_EXPORT_BOTTOM_PAD / 2, FALSE);
     }
   if (options->search != NULL && layout->total > 0)
     {
       g_autofree char *matched = g_strdup_printf (_("Matched: %.1f%%"), 100 * layout->matched / layout->total);
-      show_text (cr, "Sans 9", matched, width - LP_EXPORT_XPAD - 110, height - LP_EXPORT_BOTTOM_PAD / 2, FALSE);
+      show_text (cr, "Sans 9", matched, width - LP_FLAME_EXPORT_XPAD - 110, height - LP_FLAME_EXPORT_BOTTOM_PAD / 2, FALSE);
     }
 
   lp_flame_draw_params_init (&params);
   params.palette = options->palette;
   params.name_hash = options->name_hash;
   cairo_save (cr);
-  cairo_translate (cr, LP_EXPORT_XPAD, lp_export_top_pad (options));
+  cairo_translate (cr, LP_FLAME_EXPORT_XPAD, lp_flame_export_top_pad (options));
   lp_flame_draw (cr, model, layout, &params);
   cairo_restore (cr);
 }

@@ -75,6 +75,21 @@ gboolean lp_flame_export_to_file      (LpFlameModel               *model,
 GString *lp_flame_svg_new             (LpFlameModel               *model,
                                        const LpFlameExportOptions *options) G_GNUC_WARN_UNUSED_RESULT;
 
+/* The picture's geometry, shared by the cairo and the SVG export. */
+#define LP_FLAME_EXPORT_DEFAULT_WIDTH 1200.0
+#define LP_FLAME_EXPORT_FRAME_HEIGHT  16.0
+#define LP_FLAME_EXPORT_FONT_SIZE     12.0
+#define LP_FLAME_EXPORT_FONT_WIDTH    0.59   /* average glyph width / font size, as flamegraph.pl */
+#define LP_FLAME_EXPORT_XPAD          10.0
+#define LP_FLAME_EXPORT_BOTTOM_PAD    (LP_FLAME_EXPORT_FONT_SIZE * 2 + 10)
+
+/* Above the graph: the title, and the subtitle if any. */
+double      lp_flame_export_top_pad    (const LpFlameExportOptions *options);
+double      lp_flame_export_width      (const LpFlameExportOptions *options);
+/* The title and the count name, defaults (translated) when not set. */
+const char *lp_flame_export_title      (const LpFlameExportOptions *options);
+const char *lp_flame_export_count_name (const LpFlameExportOptions *options);
+
 /* lp_flame_format_count: @count with thousands separators ("1,234.5"). */
 char    *lp_flame_format_count        (double count) G_GNUC_WARN_UNUSED_RESULT;
 

@@ -107,13 +107,12 @@ new_node (LpFlameModel *self,
   return n;
 }
 
-LpFlameModel *
-lp_flame_model_new (LpFolded          *names,
-                    LpFlameModelFlags  flags)
+static LpFlameModel *
+model_new (LpFolded          *names,
+           LpFlameModelFlags  flags,
+           guint32            mask)
 {
   LpFlameModel *self;
-
-  g_return_val_if_fail (names != NULL, NULL);
 
   self = g_new0 (LpFlameModel, 1);
   self->names = names;
@@ -122,10 +121,44 @@ lp_flame_model_new (LpFolded          *names,
   self->nodes = g_new (LpFlameNode, self->cap);
   if (flags & LP_FLAME_MODEL_DIFFERENTIAL)
     self->base = g_new (double, self->cap);
-  self->mask = 2048 - 1;
-  self->slots = g_new0 (guint32, self->mask + 1);
+  self->mask = mask;
+  self->slots = g_new0 (guint32, (gsize) self->mask + 1);
   new_node (self, LP_FLAME_NO_NODE, LP_FLAME_NO_FRAME);
   return self;
+}
+
+/* Room for 2 million nodes before the first rehash, which stops a live
+ * view for a while: 16 MB of address space, whose pages the kernel maps
+ * only as probes touch them. */
+#define LIVE_MASK ((1u << 22) - 1)
+
+/* a table for every frame of @folded's stacks (at most one node each), so
+ * that building never rehashes, and at least the live view's room, as
+ * stacks may be added later; bounded */
+static guint32
+mask_for (const LpFolded *folded)
+{
+  guint64 n_frames = 0;
+  guint32 mask = LIVE_MASK;
+
+  for (guint i = 0; i < lp_folded_get_n_stacks (folded); i++)
+    {
+      LpFoldedStack st;
+      lp_folded_get_stack (folded, i, &st);
+      n_frames += st.depth;
+    }
+  n_frames = MIN (n_frames, (guint64) 1 << 25);
+  while (mask < n_frames)
+    mask = mask * 2 + 1;
+  return mask;
+}
+
+LpFlameModel *
+lp_flame_model_new (LpFolded          *names,
+                    LpFlameModelFlags  flags)
+{
+  g_return_val_if_fail (names != NULL, NULL);
+  return model_new (names, flags, LIVE_MASK);
 }
 
 void
@@ -217,6 +250,9 @@ lp_flame_model_add_stack (LpFlameModel  *self,
       weight = count2;
       base = count;
     }
+  if ((self->flags & LP_FLAME_MODEL_HIDE_IDLE) && depth > 0 &&
+      strncmp (lp_folded_frame_name (self->names, frames[depth - 1]), "[idle", 5) == 0)
+    return;
 
   if ((self->flags & LP_FLAME_MODEL_REVERSE) && depth > 1)
     {
@@ -284,27 +320,11 @@ LpFlameModel *
 lp_flame_model_new_from_folded (LpFolded          *folded,
                                 LpFlameModelFlags  flags)
 {
-  LpFlameModel *self = lp_flame_model_new (folded, flags);
-  guint64 n_frames = 0;
-  guint32 mask = 1;
+  LpFlameModel *self;
 
-  if (self == NULL)
-    return NULL;
+  g_return_val_if_fail (folded != NULL, NULL);
 
-  /* at most one node per frame of every stack: size the table once for
-   * that (bounded), rather than rehash it at each doubling */
-  for (guint i = 0; i < lp_folded_get_n_stacks (folded); i++)
-    {
-      LpFoldedStack st;
-      lp_folded_get_stack (folded, i, &st);
-      n_frames += st.depth;
-    }
-  n_frames = MIN (n_frames, (guint64) 1 << 25);
-  while (mask < n_frames)
-    mask = mask * 2 + 1;
-  if (mask > self->mask)
-    resize_slots (self, mask);
-
+  self = model_new (folded, flags, mask_for (folded));
   lp_flame_model_add_folded (self, folded);
   return self;
 }
@@ -319,7 +339,7 @@ lp_flame_model_new_focus (LpFolded          *folded,
 
   g_return_val_if_fail (folded != NULL, NULL);
 
-  self = lp_flame_model_new (folded, flags);
+  self = model_new (folded, flags, mask_for (folded));
   n = lp_folded_get_n_stacks (folded);
   for (guint i = 0; i < n; i++)
     {

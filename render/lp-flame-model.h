@@ -20,6 +20,9 @@ typedef enum
   LP_FLAME_MODEL_REVERSE      = 1 << 0,
   /* two counts per stack (A, then B): widths from B, the delta B - A kept */
   LP_FLAME_MODEL_DIFFERENTIAL = 1 << 1,
+  /* leave out blocked samples: stacks whose last frame is the engine's
+   * synthetic "[idle…" frame */
+  LP_FLAME_MODEL_HIDE_IDLE    = 1 << 2,
 } LpFlameModelFlags;
 
 typedef struct
@@ -36,7 +39,11 @@ typedef struct _LpFlameModel LpFlameModel;
 
 /* lp_flame_model_new: an empty model whose frame ids are those of @names
  * (an LpFolded used for its names only; it must outlive the model). Add
- * stacks with lp_flame_model_add_folded() or lp_flame_model_add_stack(). */
+ * stacks with lp_flame_model_add_folded() or lp_flame_model_add_stack().
+ * Every model has room for 2 million nodes (or as many as the report it
+ * was made from needs) before its hash table must double, which rehashes
+ * every node at once: about 0.1 s at 2 million nodes, a pause a live view
+ * shows. */
 LpFlameModel      *lp_flame_model_new            (LpFolded          *names,
                                                   LpFlameModelFlags  flags) G_GNUC_WARN_UNUSED_RESULT;
 void               lp_flame_model_free           (LpFlameModel *self);
@@ -56,7 +63,8 @@ void               lp_flame_model_add_stack      (LpFlameModel  *self,
 void               lp_flame_model_add_folded     (LpFlameModel   *self,
                                                   const LpFolded *folded);
 
-/* lp_flame_model_new_from_folded: a model of all of @folded, names from it. */
+/* lp_flame_model_new_from_folded: a model of all of @folded, names from it.
+ * More stacks may be added later, as to any model. */
 LpFlameModel      *lp_flame_model_new_from_folded (LpFolded          *folded,
                                                    LpFlameModelFlags  flags) G_GNUC_WARN_UNUSED_RESULT;
 

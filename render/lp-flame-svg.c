@@ -5,12 +5,12 @@
 #include <string.h>
 
 #include "lp-flame-export.h"
-#include "lp-flame-export-private.h"
 
 /* The script: frames are <g> elements with a <title> ("name (N samples,
  * P%)"), a <rect> and a <text>; zoom moves the rects, search recolours
- * them. Parameters in the URL (?s=REGEX&x=FRAME-ID) run a search and a
- * click on load, so that a browser can be driven without a mouse. */
+ * them. Parameters in the URL (?s=REGEX&x=FRAME-ID&h=FRAME-ID&i=1) run a
+ * search, a click, a hover and the ignore-case toggle on load, so that a
+ * browser can be driven without a mouse. */
 static const char svg_script[] =
 "\"use strict\";\n"
 "var svg, frames, details, matchedtext, searchbtn, unzoombtn, icbtn, ignorecase = false;\n"
@@ -65,6 +65,10 @@ static const char svg_script[] =
 "  if (params.get(\"x\")) {\n"
 "    var target = document.getElementById(params.get(\"x\"));\n"
 "    if (target) target.querySelector(\"rect\").dispatchEvent(new MouseEvent(\"click\", { bubbles: true }));\n"
+"  }\n"
+"  if (params.get(\"h\")) {\n"
+"    var hovered = document.getElementById(params.get(\"h\"));\n"
+"    if (hovered) hovered.querySelector(\"rect\").dispatchEvent(new MouseEvent(\"mouseover\", { bubbles: true }));\n"
 "  }\n"
 "  if (params.get(\"i\") === \"1\") toggle_ignorecase();\n"
 "  var term = params.get(\"s\") || attr(\"search\");\n"
@@ -266,7 +270,7 @@ lp_flame_svg_new (LpFlameModel               *model,
   LpFlameDrawParams draw;
   gboolean differential;
   double width, height, top, graph_w;
-  double font = LP_EXPORT_FONT_SIZE;
+  double font = LP_FLAME_EXPORT_FONT_SIZE;
   const char *count_name;
   GString *s;
 
@@ -274,9 +278,9 @@ lp_flame_svg_new (LpFlameModel               *model,
 
   layout = lp_flame_export_layout (model, options);
   lp_flame_export_size (layout, options, &width, &height);
-  top = lp_export_top_pad (options);
+  top = lp_flame_export_top_pad (options);
   graph_w = layout->width;
-  count_name = lp_export_count_name (options);
+  count_name = lp_flame_export_count_name (options);
   differential = (lp_flame_model_get_flags (model) & LP_FLAME_MODEL_DIFFERENTIAL) != 0;
   lp_flame_draw_params_init (&draw);
   draw.palette = options->palette;
@@ -296,13 +300,13 @@ lp_flame_svg_new (LpFlameModel               *model,
   g_string_append_c (s, ' ');
   append_num (s, height);
   g_string_append (s, "\" onload=\"init(evt)\" data-xpad=\"");
-  append_num (s, LP_EXPORT_XPAD);
+  append_num (s, LP_FLAME_EXPORT_XPAD);
   g_string_append (s, "\" data-graphw=\"");
   append_num (s, graph_w);
   g_string_append_printf (s, "\" data-icicle=\"%d\" data-fontsize=\"", options->icicle ? 1 : 0);
   append_num (s, font);
   g_string_append (s, "\" data-fontwidth=\"");
-  append_num (s, LP_EXPORT_FONT_WIDTH);
+  append_num (s, LP_FLAME_EXPORT_FONT_WIDTH);
   g_string_append (s, "\" data-match=\"");
   append_rgb (s, LP_FLAME_MATCH_RGB);
   g_string_append_c (s, '"');
@@ -333,22 +337,22 @@ lp_flame_svg_new (LpFlameModel               *model,
   g_string_append (s, "]]></script>\n");
   g_string_append (s, "<rect x=\"0\" y=\"0\" width=\"100%\" height=\"100%\" fill=\"url(#background)\"/>\n");
 
-  append_text_element (s, "title", NULL, width / 2, font * 2, "middle", NULL, lp_export_title (options));
+  append_text_element (s, "title", NULL, width / 2, font * 2, "middle", NULL, lp_flame_export_title (options));
   if (options->subtitle != NULL)
     append_text_element (s, "subtitle", NULL, width / 2, font * 4, "middle", "fill:rgb(160,160,160)",
                          options->subtitle);
-  append_text_element (s, "details", NULL, LP_EXPORT_XPAD, height - font / 2 - 5, NULL, NULL, " ");
-  append_text_element (s, "unzoom", "hide", LP_EXPORT_XPAD, font * 2, NULL, NULL, _("Reset Zoom"));
-  append_text_element (s, "search", NULL, width - LP_EXPORT_XPAD - 100, font * 2, NULL, NULL, _("Search"));
+  append_text_element (s, "details", NULL, LP_FLAME_EXPORT_XPAD, height - font / 2 - 5, NULL, NULL, " ");
+  append_text_element (s, "unzoom", "hide", LP_FLAME_EXPORT_XPAD, font * 2, NULL, NULL, _("Reset Zoom"));
+  append_text_element (s, "search", NULL, width - LP_FLAME_EXPORT_XPAD - 100, font * 2, NULL, NULL, _("Search"));
   /* TRANSLATORS: short for "ignore case", a toggle next to Search */
-  append_text_element (s, "ignorecase", NULL, width - LP_EXPORT_XPAD - 16, font * 2, NULL, NULL, _("ic"));
+  append_text_element (s, "ignorecase", NULL, width - LP_FLAME_EXPORT_XPAD - 16, font * 2, NULL, NULL, _("ic"));
   if (options->search != NULL && layout->total > 0)
     {
       g_autofree char *m = g_strdup_printf ("%s %.1f%%", _("Matched:"), 100 * layout->matched / layout->total);
-      append_text_element (s, "matched", NULL, width - LP_EXPORT_XPAD - 100, height - font / 2 - 5, NULL, NULL, m);
+      append_text_element (s, "matched", NULL, width - LP_FLAME_EXPORT_XPAD - 100, height - font / 2 - 5, NULL, NULL, m);
     }
   else
-    append_text_element (s, "matched", NULL, width - LP_EXPORT_XPAD - 100, height - font / 2 - 5, NULL, NULL, " ");
+    append_text_element (s, "matched", NULL, width - LP_FLAME_EXPORT_XPAD - 100, height - font / 2 - 5, NULL, NULL, " ");
 
   g_string_append (s, "<g id=\"frames\">\n");
   for (guint i = 0; i < layout->rects->len; i++)
@@ -357,8 +361,8 @@ lp_flame_svg_new (LpFlameModel               *model,
       const char *name = lp_flame_model_node_name (model, r->node);
       g_autofree char *count = lp_flame_format_count (r->samples);
       g_autofree char *label = NULL;
-      double x = LP_EXPORT_XPAD + r->x, y = top + r->y;
-      int max_chars = (int) floor ((r->width - 6) / (font * LP_EXPORT_FONT_WIDTH));
+      double x = LP_FLAME_EXPORT_XPAD + r->x, y = top + r->y;
+      int max_chars = (int) floor ((r->width - 6) / (font * LP_FLAME_EXPORT_FONT_WIDTH));
 
       g_string_append_printf (s, "<g id=\"f%u\" class=\"f%s\"><title>", i,
                               (r->flags & LP_FLAME_RECT_ANCESTOR) ? " parent" : "");

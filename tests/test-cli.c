@@ -130,6 +130,21 @@ test_help (void)
 }
 
 static void
+test_translated (void)
+{
+  g_auto(Run) run = { 0 };
+
+  /* the French catalogue of this build is used where French is asked for */
+  g_setenv ("LANGUAGE", "fr", TRUE);
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  run_cli (&run, NULL, "check", "/nonexistent/report.folded", NULL);
+  g_unsetenv ("LANGUAGE");
+  g_unsetenv ("LC_ALL");
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "Impossible d’ouvrir /nonexistent/report.folded"));
+}
+
+static void
 test_usage_errors (void)
 {
   {
@@ -437,6 +452,7 @@ main (int    argc,
   g_test_add_func ("/cli/version", test_version);
   g_test_add_func ("/cli/help", test_help);
   g_test_add_func ("/cli/usage-errors", test_usage_errors);
+  g_test_add_func ("/cli/translated", test_translated);
   g_test_add_func ("/cli/check/valid", test_check_valid);
   g_test_add_func ("/cli/check/counts", test_check_counts);
   g_test_add_func ("/cli/check/skipped", test_check_skipped);

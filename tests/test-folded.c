@@ -121,6 +121,21 @@ test_sort_counts_decide (void)
 }
 
 static void
+test_sort_stack_ends (void)
+{
+  /* found by the fuzzer: "big" ends where the others go on, and the byte
+   * after it (' ' before its count, or ';') decides */
+  g_autofree char *out = normalize ("big 99999a b;c d 1\n"
+                                    "big; 99.999 b;c d 1\n"
+                                    "big 99996\n");
+
+  g_assert_cmpstr (out, ==,
+                   "big 99996\n"
+                   "big 99999a b;c d 1\n"
+                   "big; 99.999 b;c d 1\n");
+}
+
+static void
 test_names_with_spaces (void)
 {
   g_autoptr(GError) error = NULL;
@@ -556,6 +571,7 @@ main (int    argc,
   g_test_add_func ("/core/folded/last-line-without-newline", test_last_line_without_newline);
   g_test_add_func ("/core/folded/sort-byte-order", test_sort_byte_order);
   g_test_add_func ("/core/folded/sort-counts-decide", test_sort_counts_decide);
+  g_test_add_func ("/core/folded/sort-stack-ends", test_sort_stack_ends);
   g_test_add_func ("/core/folded/names-with-spaces", test_names_with_spaces);
   g_test_add_func ("/core/folded/parse-fractional", test_fractional);
   g_test_add_func ("/core/folded/differential", test_differential);

@@ -366,6 +366,15 @@ test_layout_search_idle (void)
   g_assert_cmpuint (n_idle, ==, 1);
   /* c is inside a: counted once */
   g_assert_cmpfloat (layout->matched, ==, 3);
+
+  /* idle samples left out: d had only those */
+  {
+    g_autoptr(LpFlameModel) busy = lp_flame_model_new_from_folded (folded, LP_FLAME_MODEL_HIDE_IDLE);
+    const char *path_d[] = { "d", NULL };
+
+    g_assert_cmpfloat (lp_flame_model_get_total (busy), ==, 3);
+    g_assert_cmpuint (lp_flame_model_find_path (busy, path_d), ==, LP_FLAME_NO_NODE);
+  }
 }
 
 static void
@@ -421,6 +430,64 @@ test_incremental (void)
         g_assert_cmpfloat (r1->width, ==, r2->width);
       }
   }
+}
+
+/* a model grows its hash table (past 2 million nodes) while stacks
+ * arrive; it must hold the same tree as one built in one go */
+static void
+test_grow (void)
+{
+  g_autoptr(LpFolded) folded = lp_folded_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LpFlameModel) whole = NULL;
+  g_autoptr(LpFlameModel) live = NULL;
+  g_autofree guint32 *map = NULL;
+  guint32 names[1000];
+  GRand *rand = g_rand_new_with_seed (7);
+  guint n;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("fn%u", i);
+      names[i] = lp_folded_intern (folded, name, -1);
+    }
+  /* about 2.2 million distinct prefixes */
+  for (guint i = 0; i < 560000; i++)
+    {
+      guint32 frames[6];
+      for (guint d = 0; d < G_N_ELEMENTS (frames); d++)
+        frames[d] = names[g_rand_int_range (rand, 0, d == 0 ? 4 : 1000)];
+      lp_folded_add (folded, frames, G_N_ELEMENTS (frames), 0, g_rand_int_range (rand, 1, 9), 0, NULL, &error);
+      g_assert_no_error (error);
+    }
+  g_rand_free (rand);
+  whole = lp_flame_model_new_from_folded (folded, 0);
+  live = lp_flame_model_new (folded, 0);
+  n = lp_folded_get_n_stacks (folded);
+  /* in an order with little shared prefix */
+  for (guint k = 0; k < n; k++)
+    {
+      LpFoldedStack st;
+      lp_folded_get_stack (folded, (guint) (((guint64) k * 7919u) % n), &st);
+      lp_flame_model_add_stack (live, st.frames, st.depth, st.count, 0);
+    }
+  g_assert_cmpuint (lp_flame_model_get_n_nodes (live), >, 2100000);
+  g_assert_cmpuint (lp_flame_model_get_n_nodes (live), ==, lp_flame_model_get_n_nodes (whole));
+
+  /* node by node (parents have lower indexes): the same child, the same samples */
+  map = g_new (guint32, lp_flame_model_get_n_nodes (whole));
+  map[LP_FLAME_ROOT] = LP_FLAME_ROOT;
+  for (guint32 i = 1; i < lp_flame_model_get_n_nodes (whole); i++)
+    {
+      const LpFlameNode *w = lp_flame_model_get_node (whole, i);
+      guint32 l = lp_flame_model_find_child (live, map[w->parent], w->frame);
+
+      g_assert_cmpuint (l, !=, LP_FLAME_NO_NODE);
+      g_assert_cmpfloat (lp_flame_model_get_node (live, l)->total, ==, w->total);
+      g_assert_cmpfloat (lp_flame_model_get_node (live, l)->self, ==, w->self);
+      map[i] = l;
+    }
+  g_assert_cmpuint (lp_flame_model_find_child (live, LP_FLAME_ROOT, 123456), ==, LP_FLAME_NO_NODE);
 }
 
 static void
@@ -557,8 +624,22 @@ test_colors (void)
     g_assert_cmpuint (c.g, >=, 195);        /* yellow */
     g_assert_cmpuint (l.b, >, l.r + 50);    /* aqua */
     g_assert_true (u.r == u.g && u.g == u.b); /* grey */
+    {
+      LpRgb other = lp_flame_color_for_name ("main", LP_FLAME_PALETTE_LANG, FALSE);
+      g_assert_cmpuint (other.r, >=, 200);     /* red */
+      g_assert_cmpuint (other.g, ==, other.b);
+    }
   }
 
+  {
+    LpRgb g = lp_flame_color_for_name ("x", LP_FLAME_PALETTE_GREEN, FALSE);
+    LpRgb o = lp_flame_color_for_name ("x", LP_FLAME_PALETTE_ORANGE, FALSE);
+    g_assert_cmpuint (g.g, >=, 200);
+    g_assert_cmpuint (g.r, ==, g.b);
+    g_assert_cmpuint (o.b, ==, 0);
+    g_assert_true (lp_flame_palette_from_string ("purple", &p));
+    g_assert_cmpint (p, ==, LP_FLAME_PALETTE_PURPLE);
+  }
   g_assert_true (lp_flame_palette_from_string ("mem", &p));
   g_assert_cmpint (p, ==, LP_FLAME_PALETTE_MEM);
   g_assert_false (lp_flame_palette_from_string ("rainbow", &p));
@@ -732,6 +813,7 @@ main (int    argc,
   g_test_add_func ("/render/model/incremental", test_incremental);
   g_test_add_func ("/render/model/real-report", test_real_report);
   g_test_add_func ("/render/model/focus", test_focus);
+  g_test_add_func ("/render/model/grow", test_grow);
   g_test_add_func ("/render/model/add-batch", test_add_batch);
   g_test_add_func ("/render/layout/flame", test_layout_flame);
   g_test_add_func ("/render/layout/icicle-left-heavy", test_layout_icicle_left_heavy);

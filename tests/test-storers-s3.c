@@ -696,6 +696,45 @@ test_cli_upload_and_spool (Fixture       *fx,
   g_assert_true (g_str_has_prefix (out, "s3://reports/cli/"));
 }
 
+/* laprof-cli record --store: the recording lands on S3; a bad destination fails first. */
+static void
+test_cli_record_store (Fixture       *fx,
+                       gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *listing = NULL;
+  const char *env[] = { NULL };
+  int status;
+
+  NEED_GATE ();
+  {
+    const char *args[] = { "record", "-q", "-d", "0.2", "--store", "s3://" GATE_BUCKET "/rec/", "--", "/bin/sleep", "0.4", NULL };
+    status = storers_test_run_cli (args, env, &out, &err);
+  }
+  g_assert_cmpint (status, ==, 0);
+  {
+    const char *args[] = { "s3", "ls", "s3://" GATE_BUCKET "/rec/", NULL };
+    listing = storers_test_aws (gate, args, NULL);
+  }
+  g_assert_nonnull (listing);
+  g_assert_true (g_regex_match_simple ("\\d{8}T\\d{6}\\.\\d{3}Z-[0-9a-f]{8}-sleep\\.folded", listing, 0, 0));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* no credentials: refused before anything is recorded */
+  {
+    const char *args[] = { "record", "-d", "5", "--store", "s3://" GATE_BUCKET "/rec/", "--", "/bin/sleep", "5", NULL };
+    const char *no_creds[] = { "AWS_ACCESS_KEY_ID=", "AWS_SECRET_ACCESS_KEY=", NULL };
+    gint64 t0 = g_get_monotonic_time ();
+
+    status = storers_test_run_cli (args, no_creds, &out, &err);
+    g_assert_cmpint (status, ==, 2);
+    g_assert_true (strstr (err, "No AWS credentials") != NULL);
+    g_assert_cmpint (g_get_monotonic_time () - t0, <, 4 * G_USEC_PER_SEC);
+  }
+}
+
 static void
 test_cli_upload_dir (Fixture       *fx,
                      gconstpointer  data)
@@ -760,6 +799,19 @@ test_cli_upload_dir (Fixture       *fx,
   }
 }
 
+/* Last: every report stored in this run was uploaded or spooled, none lost. */
+static void
+test_figures (Fixture       *fx,
+              gconstpointer  data)
+{
+  g_test_message ("figures: uploads tried %u, uploaded %u, retried %u, spooled %u, lost %u",
+                  figures.tried, figures.uploaded, figures.retried, figures.spooled,
+                  figures.tried - figures.uploaded - figures.spooled);
+  NEED_GATE ();
+  g_assert_cmpuint (figures.tried, >, 0);
+  g_assert_cmpuint (figures.tried, ==, figures.uploaded + figures.spooled);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -788,7 +840,9 @@ main (int    argc,
   ADD ("/storers/s3/merge-aws-uploaded", test_merge_aws_uploaded);
   ADD ("/storers/s3/pagination", test_pagination);
   ADD ("/storers/s3/cli-upload-and-spool", test_cli_upload_and_spool);
+  ADD ("/storers/s3/cli-record-store", test_cli_record_store);
   ADD ("/storers/cli/upload-dir", test_cli_upload_dir);
+  ADD ("/storers/s3/zz-nothing-lost", test_figures);
 #undef ADD
 
   /* one server for the whole program; a missing node or module fails every

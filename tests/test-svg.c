@@ -467,6 +467,7 @@ test_chromium (void)
   /* ids in layout order: f0 all, f1 a, f2 d, f3 x, f4 b, f5 c, ... */
   g_assert_nonnull (strstr (svg->str, "<g id=\"f1\" class=\"f\"><title>a ("));
   g_assert_nonnull (strstr (svg->str, "<g id=\"f2\" class=\"f\"><title>d ("));
+  g_assert_nonnull (strstr (svg->str, "<g id=\"f5\" class=\"f\"><title>c ("));
 
   /* a search from the URL, as Ctrl-F would run it */
   dom = chromium_dom (path, "s=%5Ec%24");
@@ -484,8 +485,14 @@ test_chromium (void)
    * search then counts within a */
   g_clear_pointer (&dom, g_free);
   g_clear_pointer (&matched, g_free);
-  dom = chromium_dom (path, "x=f1&s=%5Ec%24");
+  dom = chromium_dom (path, "x=f1&s=%5Ec%24&h=f5");
   matched = element_with_id (dom, "matched");
+  {
+    /* hovering c shows its details */
+    g_autofree char *details = element_with_id (dom, "details");
+    g_test_message ("after hover: %s", details);
+    g_assert_nonnull (strstr (details, ">c (2 samples, 49.88%)<"));
+  }
   g_test_message ("after zoom and search: %s", matched);
   g_assert_nonnull (strstr (matched, ">Matched: 66.7%<"));
   g_assert_nonnull (strstr (dom, "<g id=\"f2\" class=\"f hide\">"));

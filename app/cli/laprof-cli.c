@@ -44,7 +44,8 @@ main (int    argc,
   const char *name;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* LAPROF_LOCALEDIR: translations of an uninstalled build (build/po) */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("LAPROF_LOCALEDIR") != NULL ? g_getenv ("LAPROF_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("laprof-cli");

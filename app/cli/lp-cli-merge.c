@@ -21,10 +21,19 @@ show_progress (guint    done,
 
   if (!isatty (STDERR_FILENO))
     return;
+  /* '\r' outside the message: translators see no control characters */
   if (total == 0)
-    fprintf (stderr, _("\r%s: listed %u reports…"), what, done);
+    {
+      fputc ('\r', stderr);
+      fprintf (stderr, _("%s: listed %u reports…"), what, done);
+      fputs ("\033[K", stderr);  /* clear what a longer line left */
+    }
   else if (done == total || done % 10 == 0)
-    fprintf (stderr, _("\r%s: read %u of %u reports…"), what, done, total);
+    {
+      fputc ('\r', stderr);
+      fprintf (stderr, _("%s: read %u of %u reports…"), what, done, total);
+      fputs ("\033[K", stderr);
+    }
   if (done == total && total > 0)
     fputc ('\n', stderr);
 }

@@ -15,7 +15,6 @@
 #include "lp-cli.h"
 #include "lp-file.h"
 #include "lp-sampler.h"
-#include "lp-storer.h"
 #include "lp-stream.h"
 
 typedef struct
@@ -114,7 +113,7 @@ lp_cli_record (int    argc,
   g_autofree char *output = NULL;
   g_autofree char *store = NULL;
   g_autoptr(LpStorer) storer = NULL;
-  g_autoptr(GDateTime) start_time = NULL;
+  gboolean stored = TRUE;
   g_autofree char *tid_text = NULL;
   g_autofree char *mode_text = NULL;
   gint pid = 0;
@@ -136,7 +135,7 @@ lp_cli_record (int    argc,
     { "period", 0, 0, G_OPTION_ARG_DOUBLE, &period, N_("Seconds between samples (0.01 = 100 Hz)"), N_("SECONDS") },
     { "duration", 'd', 0, G_OPTION_ARG_DOUBLE, &duration, N_("Stop after this many seconds"), N_("SECONDS") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the folded report to FILE (\"-\": standard output)"), N_("FILE") },
-    { "store", 0, 0, G_OPTION_ARG_FILENAME, &store, N_("Store the report in DEST, a directory or s3://bucket/prefix/ (instead of the default file; with -o, as well)"), N_("DEST") },
+    { "store", 0, 0, G_OPTION_ARG_FILENAME, &store, N_("Store the report in DEST, a directory or s3://bucket/prefix/ (as well as -o, or instead)"), N_("DEST") },
     { "mode", 0, 0, G_OPTION_ARG_STRING, &mode_text, N_("wall (every thread, default) or cpu (on-CPU only, perf events)"), N_("MODE") },
     { "idle", 0, 0, G_OPTION_ARG_NONE, &idle, N_("Keep samples of threads blocked in a system call (default)"), NULL },
     { "no-idle", 0, 0, G_OPTION_ARG_NONE, &no_idle, N_("Drop samples of threads blocked in a system call"), NULL },
@@ -146,11 +145,11 @@ lp_cli_record (int    argc,
     { "stack-size", 0, 0, G_OPTION_ARG_INT, &stack_kib, N_("KiB of stack copied per sample (default 16; deeper frames are read from the live process)"), N_("KIB") },
     { "stream", 0, 0, G_OPTION_ARG_NONE, &stream, N_("Write the stream protocol to standard output (for the GUI)"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("No summary on standard error"), NULL },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &command, NULL, N_("[--] COMMAND [ARG…]") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &command, NULL, N_("-p PID | [--] COMMAND [ARG…]") },
     { NULL }
   };
 
-  context = g_option_context_new (_("[-p PID | [--] COMMAND [ARG…]] — sample the stacks of a process"));
+  context = g_option_context_new (_("— sample the stacks of a process"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_strict_posix (context, TRUE);
   g_option_context_set_description (context,
@@ -160,8 +159,7 @@ lp_cli_record (int    argc,
       "speedscope or 'laprof-cli svg'.\n\n"
       "Output: without -o the report goes to laprof-COMMAND-PID.folded in the current\n"
       "directory (like perf.data, so that the command's own output never mixes in); use\n"
-      "-o - for standard output; --store DIR or --store s3://bucket/prefix/ hands the report\n"
-      "to a storer (laprof-cli upload's destinations) instead. With --stream, standard output carries the stream\n"
+      "-o - for standard output. With --stream, standard output carries the stream\n"
       "protocol (docs/stream-protocol.md) and the command's output goes to standard error.\n\n"
       "Blocked threads get a leaf frame like [idle: futex]; --no-idle drops those samples.\n"
       "Ctrl-C or SIGTERM stops sampling, detaches and writes the report; the target runs on.\n"
@@ -207,20 +205,21 @@ lp_cli_record (int    argc,
       lp_cli_error ("record", _("--tid needs -p PID and a list of thread ids like 1234,1240"));
       return LP_CLI_EXIT_ERROR;
     }
-  if (stream && (output != NULL || store != NULL))
+  if (stream && output != NULL)
     {
-      lp_cli_error ("record", _("--stream writes to standard output; -o and --store cannot be used with it"));
+      lp_cli_error ("record", _("--stream writes to standard output; -o cannot be used with it"));
       return LP_CLI_EXIT_ERROR;
     }
-  if (store != NULL)
+  if (stream && store != NULL)
     {
-      /* a wrong destination or missing S3 credentials fail now, before any recording */
-      storer = lp_storer_new_for_destination (store, &error);
-      if (storer == NULL)
-        {
-          lp_cli_error ("record", "%s", error->message);
-          return LP_CLI_EXIT_ERROR;
-        }
+      lp_cli_error ("record", _("--stream writes to standard output; --store cannot be used with it"));
+      return LP_CLI_EXIT_ERROR;
+    }
+  /* a wrong destination or missing credentials fail now, not after the recording */
+  if (store != NULL && (storer = lp_storer_new_for_destination (store, &error)) == NULL)
+    {
+      lp_cli_error ("record", "%s", error->message);
+      return LP_CLI_EXIT_ERROR;
     }
 
   opts.mode = LP_SAMPLER_MODE_WALL;
@@ -285,7 +284,6 @@ lp_cli_record (int    argc,
       write_stdout (&out, NULL);
     }
 
-  start_time = g_date_time_new_now_utc ();
   ok = lp_sampler_run (sampler, stop_fd, &error);
   lp_sampler_get_stats (sampler, &st);
   close (stop_fd);
@@ -315,34 +313,39 @@ lp_cli_record (int    argc,
             fprintf (stderr, _("laprof-cli record: ran %.3f s, less than --min-time %.3f s: no report written\n"),
                      st.duration, min_time);
         }
-      else if (output != NULL && g_str_equal (output, "-"))
-        ok = lp_folded_write_fd (folded, 1, &error);
-      else if (output != NULL || storer == NULL)
+      else
         {
-          if (output == NULL)
-            output = g_strdup_printf ("laprof-%s-%d.folded",
-                                      lp_sampler_get_command (sampler) ? lp_sampler_get_command (sampler) : "process",
-                                      (int) lp_sampler_get_pid (sampler));
-          ok = lp_folded_save (folded, output, &error);
-          if (ok && !quiet)
-            fprintf (stderr, _("laprof-cli record: wrote %s\n"), output);
+          if (storer != NULL)
+            {
+              g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+              g_autoptr(GDateTime) start = g_date_time_add_seconds (now, -st.duration);
+              g_autofree char *where = NULL;
+              g_autoptr(GError) store_error = NULL;
+              LpReportMeta meta = { lp_sampler_get_command (sampler), lp_sampler_get_pid (sampler), start };
+
+              /* on failure the error says where the report was kept; -o is still written */
+              stored = lp_storer_store_folded (storer, folded, &meta, &where, &store_error);
+              if (!stored)
+                lp_cli_error ("record", "%s", store_error->message);
+              else if (!quiet)
+                fprintf (stderr, _("laprof-cli record: stored %s\n"), where);
+            }
+          if (output != NULL && g_str_equal (output, "-"))
+            ok = lp_folded_write_fd (folded, 1, &error);
+          else if (output != NULL || storer == NULL)
+            {
+              if (output == NULL)
+                output = g_strdup_printf ("laprof-%s-%d.folded",
+                                          lp_sampler_get_command (sampler) ? lp_sampler_get_command (sampler) : "process",
+                                          (int) lp_sampler_get_pid (sampler));
+              ok = lp_folded_save (folded, output, &error);
+              if (ok && !quiet)
+                fprintf (stderr, _("laprof-cli record: wrote %s\n"), output);
+            }
         }
       if (!ok)
         lp_cli_error ("record", "%s", error->message);
-
-      if (ok && storer != NULL && !(min_time > 0 && st.duration < min_time))
-        {
-          g_autoptr(GBytes) bytes = lp_folded_to_bytes (folded);
-          g_autofree char *location = NULL;
-          LpReportMeta meta = { lp_sampler_get_command (sampler), lp_sampler_get_pid (sampler), start_time };
-
-          /* on failure the storer has kept the report on disk and says where */
-          ok = lp_storer_store (storer, bytes, &meta, &location, &error);
-          if (!ok)
-            lp_cli_error ("record", "%s", error->message);
-          else if (!quiet)
-            fprintf (stderr, _("laprof-cli record: stored %s\n"), location);
-        }
+      ok = ok && stored;
     }
 
   if (!quiet)

@@ -31,6 +31,7 @@ typedef struct
   gboolean  reverse;
   gboolean  hash;
   gboolean  normalize;
+  gboolean  hide_idle;
   gboolean  quiet;
   char    **args;
 } Options;
@@ -136,7 +137,7 @@ run (const char *command,
     { "minwidth", 0, 0, G_OPTION_ARG_STRING, &o.min_width,
       N_("Leave out frames narrower than PX pixels, or N% of the width (default 0.1)"), N_("PX|N%") },
     { "colors", 0, 0, G_OPTION_ARG_STRING, &o.colors,
-      N_("Palette: hot (default), mem, io, lang (kernel, C++, libc, unknown told apart)"), N_("PALETTE") },
+      N_("Palette: hot (default), mem, io, lang (kernel, C++, libc, unknown told apart), or red, green, blue, aqua, yellow, purple, orange"), N_("PALETTE") },
     { "hash", 0, 0, G_OPTION_ARG_NONE, &o.hash,
       N_("Colours from the start of the name, so similar names look alike"), NULL },
     { "inverted", 0, 0, G_OPTION_ARG_NONE, &o.inverted, N_("Icicle graph: the root at the top"), NULL },
@@ -146,6 +147,8 @@ run (const char *command,
       N_("Order of frames: alphabetical (default) or left-heavy"), N_("ORDER") },
     { "focus", 0, 0, G_OPTION_ARG_STRING, &o.focus,
       N_("Only the stacks through frame NAME, merged at it (with --reverse: its callers)"), N_("NAME") },
+    { "hide-idle", 0, 0, G_OPTION_ARG_NONE, &o.hide_idle,
+      N_("Leave out blocked samples (stacks ending in an \"[idle…\" frame)"), NULL },
     { "countname", 0, 0, G_OPTION_ARG_STRING, &o.count_name,
       N_("What the counts are (default \"samples\")"), N_("NAME") },
     { "search", 's', 0, G_OPTION_ARG_STRING, &o.search,
@@ -205,7 +208,7 @@ run (const char *command,
     }
   if (o.colors != NULL && !lp_flame_palette_from_string (o.colors, &opts.palette))
     {
-      lp_cli_error (command, _("unknown palette “%s”; use hot, mem, io or lang"), o.colors);
+      lp_cli_error (command, _("unknown palette “%s”; use hot, mem, io, lang, red, green, blue, aqua, yellow, purple or orange"), o.colors);
       goto out;
     }
   if (o.order != NULL)
@@ -275,6 +278,8 @@ run (const char *command,
     flags |= LP_FLAME_MODEL_DIFFERENTIAL;
   if (o.reverse)
     flags |= LP_FLAME_MODEL_REVERSE;
+  if (o.hide_idle)
+    flags |= LP_FLAME_MODEL_HIDE_IDLE;
   if (o.focus != NULL)
     {
       guint32 frame;

@@ -77,6 +77,8 @@ struct _LpWindow
   char            *launch_dir;
   char            *target_name;
   char            *last_location; /* where the last store put the report */
+  guint            rec_frequency;  /* the recording's options, shown with it */
+  gboolean         rec_cpu;
 
   gboolean         icicle;
   gboolean         reverse;
@@ -288,18 +290,35 @@ typedef struct
 {
   LpWindow *window;
   double    fraction;
-} Progress;
+  gboolean  loading_page;
+} TransferProgress;
 
 static gboolean
-progress_idle_cb (gpointer user_data)
+transfer_idle_cb (gpointer user_data)
 {
-  Progress *p = user_data;
+  TransferProgress *p = user_data;
 
   if (p->window != NULL)
-    gtk_progress_bar_set_fraction (LP_WINDOW (p->window)->loading_progress, p->fraction);
+    gtk_progress_bar_set_fraction (p->loading_page ? p->window->loading_progress
+                                                   : p->window->transfer_progress, p->fraction);
   g_clear_weak_pointer (&p->window);
   g_free (p);
   return G_SOURCE_REMOVE;
+}
+
+/* post_progress: from a worker thread, moves the progress bar of the
+ * loading page (@loading_page) or of a transfer, if the window still lives */
+static void
+post_progress (LpWindow *window,
+               double    fraction,
+               gboolean  loading_page)
+{
+  TransferProgress *p = g_new0 (TransferProgress, 1);
+
+  g_set_weak_pointer (&p->window, window);
+  p->fraction = fraction;
+  p->loading_page = loading_page;
+  g_idle_add (transfer_idle_cb, p);
 }
 
 static void
@@ -343,12 +362,8 @@ load_thread (GTask        *task,
       done += n;
       if (data->size > 0 && g_get_monotonic_time () - last_progress > 50000)
         {
-          Progress *p = g_new0 (Progress, 1);
-
           last_progress = g_get_monotonic_time ();
-          p->fraction = (double) done / data->size;
-          g_set_weak_pointer (&p->window, data->window);
-          g_idle_add (progress_idle_cb, p);
+          post_progress (data->window, (double) done / data->size, TRUE);
         }
     }
 
@@ -644,11 +659,13 @@ update_live_label (LpWindow *self)
   n = lp_recorder_get_samples (self->recorder);
   lost = lp_recorder_get_lost (self->recorder);
   samples = lp_flame_format_count ((double) n);
-  text = g_strdup_printf (_("%s%s · %.1f s · %s samples · %.0f/s · %" PRIu64 " lost"),
+  text = g_strdup_printf (_("%s%s · %u Hz, %s · %.1f s · %s samples · %.0f/s · %" PRIu64 " lost"),
                           lp_recorder_is_running (self->recorder)
                             ? (self->paused ? _("Paused: ") : _("Recording: "))
                             : _("Recorded: "),
                           self->target_name != NULL ? self->target_name : "",
+                          self->rec_frequency,
+                          self->rec_cpu ? _("on CPU") : (self->idle_dropped ? _("wall clock, no idle") : _("wall clock")),
                           t, samples, t > 0 ? n / t : 0.0, lost);
   gtk_label_set_text (self->live_label, text);
 }
@@ -810,6 +827,8 @@ start_recording (LpWindow    *self,
   options.cpu_mode = g_settings_get_enum (self->settings, "mode") == 1;
   options.idle = g_settings_get_boolean (self->settings, "show-idle");
   options.use_pkexec = use_pkexec;
+  self->rec_frequency = options.frequency;
+  self->rec_cpu = options.cpu_mode;
 
   if (self->recorder != NULL)
     {
@@ -1299,39 +1318,6 @@ s3_data_free (S3Data *data)
   g_free (data);
 }
 
-typedef struct
-{
-  LpWindow *window;
-  double    fraction;
-  gboolean  loading_page;
-} TransferProgress;
-
-static gboolean
-transfer_idle_cb (gpointer user_data)
-{
-  TransferProgress *p = user_data;
-
-  if (p->window != NULL)
-    gtk_progress_bar_set_fraction (p->loading_page ? p->window->loading_progress
-                                                   : p->window->transfer_progress, p->fraction);
-  g_clear_weak_pointer (&p->window);
-  g_free (p);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-post_progress (LpWindow *window,
-               double    fraction,
-               gboolean  loading_page)
-{
-  TransferProgress *p = g_new0 (TransferProgress, 1);
-
-  g_set_weak_pointer (&p->window, window);
-  p->fraction = fraction;
-  p->loading_page = loading_page;
-  g_idle_add (transfer_idle_cb, p);
-}
-
 static gboolean
 upload_progress_cb (guint64  done,
                     guint64  total,
@@ -1626,7 +1612,7 @@ compare_recent (gconstpointer a,
                 gconstpointer b)
 {
   GtkRecentInfo *x = *(GtkRecentInfo **) a, *y = *(GtkRecentInfo **) b;
-  /* (transfer none): the infos keep their times */
+  /* transfer none: the recent info keeps them */
   GDateTime *tx = gtk_recent_info_get_modified (x);
   GDateTime *ty = gtk_recent_info_get_modified (y);
   return g_date_time_compare (ty, tx);

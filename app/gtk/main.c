@@ -14,7 +14,8 @@ main (int    argc,
   g_autoptr(LpApplication) app = NULL;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* LAPROF_LOCALEDIR: translations of an uninstalled build (build/po) */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("LAPROF_LOCALEDIR") != NULL ? g_getenv ("LAPROF_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
