@@ -648,6 +648,32 @@ test_record_demo (void)
 }
 
 static void
+test_record_close_asks (void)
+{
+  g_autofree char *demo = lp_application_find_demo ();
+  const char *argv[] = { demo, "--forever", "--scale", "0.3", NULL };
+  LpWindow *window = lp_window_new (GTK_APPLICATION (app));
+  AdwMessageDialog *dialog;
+
+  gtk_window_present (GTK_WINDOW (window));
+  lp_window_record_command (window, argv, NULL);
+  g_assert_true (spin_until (recorder_has_batches, window, 20));
+
+  /* unsaved live data: closing asks first, and Cancel keeps the window */
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (spin_until (has_dialog, window, 10));
+  dialog = find_dialog_for (GTK_WINDOW (window));
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Save the Recording?");
+  adw_message_dialog_response (dialog, "cancel");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_true (lp_recorder_is_running (lp_window_get_recorder (window)));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  g_assert_true (spin_until (recorder_ended, window, 20));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
 test_record_dead_pid (void)
 {
   LpWindow *window = lp_window_new (GTK_APPLICATION (app));
@@ -798,6 +824,7 @@ main (int    argc,
   g_test_add_func ("/gui/graph/click-zoom", test_graph_click_zoom);
   g_test_add_func ("/gui/graph/search-and-export", test_graph_search);
   g_test_add_func ("/gui/record/demo-live", test_record_demo);
+  g_test_add_func ("/gui/record/close-asks", test_record_close_asks);
   g_test_add_func ("/gui/record/dead-pid", test_record_dead_pid);
   g_test_add_func ("/gui/record/target-exits", test_record_target_exits);
   g_test_add_func ("/gui/s3/save-and-open", test_s3_save_and_open);
