@@ -255,6 +255,49 @@ rebuild_model (LpWindow *self)
   view_spec_clear (&spec);
 }
 
+/* drop_recorder: ends this window's recording, if any; the engine is asked
+ * to stop and nothing it still sends reaches the window. */
+static void
+drop_recorder (LpWindow *self)
+{
+  if (self->recorder == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->recorder, self);
+  lp_recorder_stop (self->recorder);
+  g_clear_object (&self->recorder);
+}
+
+/* replace_report: shows @report (taken) through @model over @filtered (both
+ * taken) in place of what the window had; a live recording ends first, as
+ * it writes into the report being replaced. */
+static void
+replace_report (LpWindow     *self,
+                LpFolded     *report,
+                LpFlameModel *model,
+                LpFolded     *filtered,
+                GFile        *file,
+                const char   *title,
+                const char   *subtitle)
+{
+  /* the old model refers to the old report: let go of it first */
+  show_model (self, NULL, NULL);
+  drop_recorder (self);
+  gtk_widget_set_visible (self->live_box, FALSE);
+  self->unsaved = FALSE;
+  self->idle_dropped = FALSE;
+  g_clear_pointer (&self->report, lp_folded_free);
+  self->report = report;
+  g_set_object (&self->report_file, file);
+  show_model (self, model, filtered);
+
+  adw_window_title_set_title (self->window_title, title);
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  update_summary (self);
+  gtk_stack_set_visible_child_name (self->stack, "report");
+  update_report_actions (self);
+}
+
 /* Opening a report: parse in a worker thread, report progress by idle. */
 
 typedef struct
@@ -407,8 +450,6 @@ update_summary (LpWindow *self)
   gtk_label_set_text (self->report_summary, text);
 }
 
-static void update_report_actions (LpWindow *self);
-
 static void
 load_done_cb (GObject      *source,
               GAsyncResult *result,
@@ -436,35 +477,14 @@ load_done_cb (GObject      *source,
       return;
     }
 
-  /* the old model refers to the old report: let go of it first */
-  show_model (self, NULL, NULL);
-  if (self->recorder != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->recorder, self);
-      lp_recorder_stop (self->recorder);
-      g_clear_object (&self->recorder);
-    }
-  gtk_widget_set_visible (self->live_box, FALSE);
-  self->unsaved = FALSE;
-  self->idle_dropped = FALSE;
-  g_clear_pointer (&self->report, lp_folded_free);
-  self->report = g_steal_pointer (&data->folded);
-  g_set_object (&self->report_file, data->file);
-  show_model (self, g_steal_pointer (&data->model), g_steal_pointer (&data->filtered));
-
   basename = g_file_get_basename (data->file);
   dirname = data->path != NULL ? g_path_get_dirname (data->path) : g_strdup ("");
-  adw_window_title_set_title (self->window_title, basename);
-  adw_window_title_set_subtitle (self->window_title, dirname);
-  gtk_window_set_title (GTK_WINDOW (self), basename);
+  replace_report (self, g_steal_pointer (&data->folded), g_steal_pointer (&data->model),
+                  g_steal_pointer (&data->filtered), data->file, basename, dirname);
   g_settings_set_string (self->settings, "last-directory", dirname);
 
   uri = g_file_get_uri (data->file);
   gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
-
-  update_summary (self);
-  gtk_stack_set_visible_child_name (self->stack, "report");
-  update_report_actions (self);
 
   if (data->n_skipped > 0)
     {
@@ -830,12 +850,7 @@ start_recording (LpWindow    *self,
   self->rec_frequency = options.frequency;
   self->rec_cpu = options.cpu_mode;
 
-  if (self->recorder != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->recorder, self);
-      lp_recorder_stop (self->recorder);
-      g_clear_object (&self->recorder);
-    }
+  drop_recorder (self);
 
   /* a new, empty report and a model that batches go into */
   show_model (self, NULL, NULL);
@@ -1483,20 +1498,10 @@ load_s3_done_cb (GObject      *source,
       return;
     }
 
-  show_model (self, NULL, NULL);
-  g_clear_pointer (&self->report, lp_folded_free);
-  g_clear_object (&self->report_file);
-  self->report = g_steal_pointer (&data->merged);
-  show_model (self, g_steal_pointer (&data->model), g_steal_pointer (&data->filtered));
-  self->unsaved = FALSE;
   subtitle = g_strdup_printf (g_dngettext (NULL, "%u report merged", "%u reports merged", data->n_reports),
                               data->n_reports);
-  adw_window_title_set_title (self->window_title, data->dest);
-  adw_window_title_set_subtitle (self->window_title, subtitle);
-  gtk_window_set_title (GTK_WINDOW (self), data->dest);
-  update_summary (self);
-  gtk_stack_set_visible_child_name (self->stack, "report");
-  update_report_actions (self);
+  replace_report (self, g_steal_pointer (&data->merged), g_steal_pointer (&data->model),
+                  g_steal_pointer (&data->filtered), NULL, data->dest, subtitle);
 }
 
 gboolean
@@ -1806,12 +1811,7 @@ lp_window_dispose (GObject *object)
   if (self->loading != NULL)
     g_cancellable_cancel (self->loading);
   g_clear_object (&self->loading);
-  if (self->recorder != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->recorder, self);
-      lp_recorder_stop (self->recorder);
-      g_clear_object (&self->recorder);
-    }
+  drop_recorder (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), LP_TYPE_WINDOW);
   G_OBJECT_CLASS (lp_window_parent_class)->dispose (object);
 }
