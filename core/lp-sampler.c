@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/signalfd.h>
@@ -49,11 +50,24 @@ typedef struct
   guint64  runtime;      /* ns on a CPU, read after the last sample */
   guint    last_index;   /* stack of the last sample, if it was idle */
   gboolean last_idle;
-  /* cpu mode */
-  int      perf_fd;
-  guint8  *ring;
-  gsize    ring_size;
+  /* wall mode with perf events: a running thread is not stopped, its
+   * samples come from the kernel (see tick_wall) */
+  int      stat_fd;      /* /proc/PID/task/TID/stat, for its state */
+  guint64  run_delay;    /* ns waited on a run queue, read at the last tick */
+  gint64   wait_carry;   /* ns of that wait not yet counted as samples */
+  guint    run_index;    /* stack of its last on-CPU sample */
+  gboolean run_known;
+  gboolean held;         /* kept stopped while perf events are opened */
 } Thread;
+
+/* cpu mode, and wall mode for running threads: one perf ring buffer per
+ * CPU, which the events of every thread on that CPU write into */
+typedef struct
+{
+  int      fd;
+  guint8  *map;
+  gsize    size;
+} Ring;
 
 typedef struct
 {
@@ -64,6 +78,7 @@ typedef struct
   long       idle_syscall;  /* -1: running; else the syscall it blocks in */
   gboolean   just_born;     /* a new thread still on the clone syscall's return */
   gboolean   clone_parent;  /* the creating thread on that return: no CFI there */
+  gboolean   on_cpu;        /* from a perf event: the thread was running */
 } Slot;
 
 struct _LpSampler
@@ -78,7 +93,11 @@ struct _LpSampler
   guint32             proc_frame;
 
   GHashTable         *threads;     /* tid -> Thread */
-  GPtrArray          *rings;       /* cpu mode: of Thread, one per (thread, cpu) */
+  GPtrArray          *rings;       /* of Ring, by CPU (NULL: offline or not yet used) */
+  GArray             *perf_fds;    /* of int: every event, one per (thread, CPU) */
+  gboolean            assist;      /* wall mode: running threads sampled by perf events */
+  gboolean            holding;     /* interrupt stops are held (see hold_all) */
+  gboolean            user_only;   /* the kernel refused events that count kernel time */
   GHashTable         *seen;        /* tids ever sampled or seen */
   gboolean            detaching;
   int                 sigfd;
@@ -147,13 +166,32 @@ thread_free (gpointer data)
 {
   Thread *t = data;
 
-  if (t->ring != NULL)
-    munmap (t->ring, t->ring_size);
-  if (t->perf_fd >= 0)
-    close (t->perf_fd);
   if (t->schedstat_fd >= 0)
     close (t->schedstat_fd);
+  if (t->stat_fd >= 0)
+    close (t->stat_fd);
   g_free (t);
+}
+
+static void
+ring_free (gpointer data)
+{
+  Ring *ring = data;
+
+  if (ring == NULL)
+    return;
+  munmap (ring->map, ring->size);   /* its event is closed with the others */
+  g_free (ring);
+}
+
+/* Closes every perf event and its buffers. */
+static void
+close_perf (LpSampler *self)
+{
+  for (guint i = 0; i < self->perf_fds->len; i++)
+    close (g_array_index (self->perf_fds, int, i));
+  g_array_set_size (self->perf_fds, 0);
+  g_ptr_array_set_size (self->rings, 0);
 }
 
 LpSampler *
@@ -177,7 +215,8 @@ lp_sampler_new (const LpSamplerOptions *options,
   self->sigfd = -1;
   self->threads = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, thread_free);
   self->seen = g_hash_table_new (g_direct_hash, g_direct_equal);
-  self->rings = g_ptr_array_new_with_free_func (thread_free);
+  self->rings = g_ptr_array_new_with_free_func (ring_free);
+  self->perf_fds = g_array_new (FALSE, FALSE, sizeof (int));
   self->frame_cache = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->idle_frames = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->slots = g_array_new (FALSE, TRUE, sizeof (Slot));
@@ -198,7 +237,9 @@ lp_sampler_free (LpSampler *self)
     return;
   g_hash_table_unref (self->threads);
   g_hash_table_unref (self->seen);
+  close_perf (self);
   g_ptr_array_unref (self->rings);
+  g_array_unref (self->perf_fds);
   g_hash_table_unref (self->frame_cache);
   g_hash_table_unref (self->idle_frames);
   for (guint i = 0; i < self->slots->len; i++)
@@ -301,8 +342,9 @@ add_thread (LpSampler *self,
   t = g_new0 (Thread, 1);
   t->tid = tid;
   t->frame = G_MAXUINT32;
-  t->perf_fd = -1;
   t->attached = TRUE;
+  t->stat_fd = -2;
+  t->run_delay = G_MAXUINT64;
   t->last_syscall = -1;
   t->schedstat_fd = -2;  /* not opened yet; -1: cannot be */
   g_hash_table_insert (self->threads, GINT_TO_POINTER (tid), t);
@@ -412,8 +454,113 @@ list_tasks (pid_t pid)
 }
 
 static gboolean attach_perf (LpSampler *self, Thread *t, gboolean enable_on_exec, GError **error);
+static void     close_perf  (LpSampler *self);
+static void     dispatch    (LpSampler *self, pid_t tid, int status);
 static gboolean attach_threads (LpSampler *self, pid_t pid, GError **error);
 static void     mark_dirty  (LpSampler *self, guint index);
+
+/* Stops every thread and keeps it stopped, new ones included, so that no
+ * thread can start another one unseen (see start_assist). Gives up on
+ * threads that do not stop within a second (uninterruptible sleep). */
+static void
+hold_all (LpSampler *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+  gint64 deadline = now_ns () + G_GINT64_CONSTANT (1000000000);
+
+  self->holding = TRUE;
+  g_hash_table_iter_init (&iter, self->threads);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Thread *t = value;
+      if (t->attached && !t->listening)
+        ptrace (PTRACE_INTERRUPT, t->tid, 0, 0);
+    }
+  while (now_ns () < deadline)
+    {
+      gboolean all = TRUE;
+      int status;
+      pid_t tid;
+
+      g_hash_table_iter_init (&iter, self->threads);
+      while (all && g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          Thread *t = value;
+          all = !t->attached || t->listening || t->held;
+        }
+      if (all)
+        break;
+      tid = waitpid (-1, &status, __WALL | WNOHANG);
+      if (tid > 0)
+        dispatch (self, tid, status);
+      else if (tid < 0 && errno == ECHILD)
+        break;
+      else
+        g_usleep (50);
+    }
+}
+
+/* Lets every held thread run again. A thread that stops later, after the
+ * wait of hold_all(), is resumed by dispatch(). */
+static void
+release_all (LpSampler *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  self->holding = FALSE;
+  g_hash_table_iter_init (&iter, self->threads);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Thread *t = value;
+      if (t->held)
+        {
+          t->held = FALSE;
+          ptrace (PTRACE_CONT, t->tid, 0, 0);
+        }
+    }
+}
+
+/* Wall mode: opens perf events on every thread, so that at a tick a
+ * running thread is not stopped; the kernel samples it as in cpu mode
+ * (see runnable_sample). Threads created later inherit the events; while
+ * they are opened the threads of an attached process are held, so that
+ * none starts a thread in between. Without perf events (refused, or no
+ * file descriptors left), every thread is stopped at each tick. */
+static void
+start_assist (LpSampler *self,
+              gboolean   on_exec)
+{
+  g_autoptr(GError) error = NULL;
+  GHashTableIter iter;
+  gpointer value;
+  gboolean ok = TRUE;
+
+  if (self->opts.mode != LP_SAMPLER_MODE_WALL || self->opts.stop_running)
+    return;
+  if (!on_exec)
+    hold_all (self);
+  g_hash_table_iter_init (&iter, self->threads);
+  while (ok && g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      ok = attach_perf (self, value, on_exec, &error);
+      if (!ok && g_error_matches (error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_NO_PROCESS))
+        {
+          ok = TRUE;   /* a thread that has just ended */
+          g_clear_error (&error);
+        }
+    }
+  if (ok)
+    self->assist = TRUE;
+  else
+    {
+      g_debug ("wall mode stops running threads too: %s", error->message);
+      close_perf (self);
+    }
+  if (!on_exec)
+    release_all (self);
+}
 
 gboolean
 lp_sampler_attach (LpSampler  *self,
@@ -443,6 +590,7 @@ lp_sampler_attach (LpSampler  *self,
    * what to do; the mappings are read after */
   if (!attach_threads (self, pid, error))
     return FALSE;
+  start_assist (self, FALSE);
   return load_address_space (self, error);
 }
 
@@ -605,6 +753,8 @@ lp_sampler_launch (LpSampler   *self,
       self->reaped = TRUE;
       return FALSE;
     }
+  else
+    start_assist (self, TRUE);
 
   close (go[1]);
   do
@@ -736,6 +886,7 @@ snapshot_ptrace (LpSampler *self,
    * its stack is empty and the CFI there is the parent's */
   slot->just_born = ((long) regs.orig_rax == 56 || (long) regs.orig_rax == 435) && regs.rax == 0;
   slot->clone_parent = ((long) regs.orig_rax == 56 || (long) regs.orig_rax == 435) && (long) regs.rax > 0;
+  slot->on_cpu = FALSE;
   self->n_slots++;
 }
 
@@ -821,6 +972,14 @@ dispatch (LpSampler *self,
       if (self->detaching)
         {
           detach_thread (self, t, 0);
+          return;
+        }
+      if (self->holding)
+        {
+          /* our interrupt, or the first stop of a new thread: keep it
+           * stopped until release_all() */
+          t->fresh = FALSE;
+          t->held = TRUE;
           return;
         }
       if (t->fresh)
@@ -1019,27 +1178,73 @@ sample_thread (LpSampler *self,
     }
 }
 
-/* The time @t has spent on a CPU, from /proc/PID/task/TID/schedstat
- * (kept open: one pread a tick); G_MAXUINT64 if unknown. */
+/* Reads /proc/PID/task/TID/@name of @t into @buf (the file is kept open in
+ * *@fd: one pread a tick). */
+static gssize
+read_task_file (LpSampler  *self,
+                Thread     *t,
+                int        *fd,
+                const char *name,
+                char       *buf,
+                gsize       size)
+{
+  gssize n;
+
+  if (*fd == -2)
+    {
+      g_autofree char *path = g_strdup_printf ("/proc/%d/task/%d/%s", (int) self->pid, (int) t->tid, name);
+      *fd = open (path, O_RDONLY | O_CLOEXEC);
+    }
+  if (*fd < 0)
+    return -1;
+  n = pread (*fd, buf, size - 1, 0);
+  if (n <= 0)
+    return -1;
+  buf[n] = '\0';
+  return n;
+}
+
+/* The time @t has spent on a CPU and waiting on a run queue, in ns, from
+ * its schedstat. */
+static gboolean
+read_schedstat (LpSampler *self,
+                Thread    *t,
+                guint64   *runtime,
+                guint64   *run_delay)
+{
+  char buf[128];
+  char *end;
+
+  if (read_task_file (self, t, &t->schedstat_fd, "schedstat", buf, sizeof buf) < 0)
+    return FALSE;
+  *runtime = g_ascii_strtoull (buf, &end, 10);
+  *run_delay = g_ascii_strtoull (end, NULL, 10);
+  return TRUE;
+}
+
+/* The time @t has spent on a CPU; G_MAXUINT64 if unknown. */
 static guint64
 read_runtime (LpSampler *self,
               Thread    *t)
 {
-  char buf[128];
-  gssize n;
+  guint64 runtime, run_delay;
 
-  if (t->schedstat_fd == -2)
-    {
-      g_autofree char *path = g_strdup_printf ("/proc/%d/task/%d/schedstat", (int) self->pid, (int) t->tid);
-      t->schedstat_fd = open (path, O_RDONLY | O_CLOEXEC);
-    }
-  if (t->schedstat_fd < 0)
-    return G_MAXUINT64;
-  n = pread (t->schedstat_fd, buf, sizeof buf - 1, 0);
-  if (n <= 0)
-    return G_MAXUINT64;
-  buf[n] = '\0';
-  return g_ascii_strtoull (buf, NULL, 10);
+  return read_schedstat (self, t, &runtime, &run_delay) ? runtime : G_MAXUINT64;
+}
+
+/* The state letter of @t in its stat file: R (on a CPU or waiting for
+ * one), S, D, T, t…; 0 if unknown. */
+static char
+read_state (LpSampler *self,
+            Thread    *t)
+{
+  char buf[1024];
+  const char *p;
+
+  if (read_task_file (self, t, &t->stat_fd, "stat", buf, sizeof buf) < 0)
+    return 0;
+  p = strrchr (buf, ')');
+  return p != NULL && p[1] == ' ' ? p[2] : 0;
 }
 
 /* Hands self->frames[0..depth) to the snapshot function. */
@@ -1060,36 +1265,75 @@ emit_snapshot (LpSampler *self,
   self->snapshot_func (self, &snapshot, self->snapshot_data);
 }
 
+/* Counts stack @index of the aggregate once more, as a sample of @tid. */
+static gboolean
+recount_stack (LpSampler *self,
+               guint      index,
+               pid_t      tid,
+               gboolean   idle)
+{
+  LpFoldedStack stack;
+
+  lp_folded_get_stack (self->dest, index, &stack);
+  memcpy (self->frames, stack.frames, stack.depth * sizeof (guint32));
+  if (self->snapshot_func != NULL)
+    emit_snapshot (self, stack.depth, tid, idle, FALSE, TRUE);
+  if (!lp_collapse_stack (self->dest, self->frames, stack.depth, &index))
+    return FALSE;
+  self->stats.samples++;
+  self->batch_samples++;
+  if (idle)
+    self->stats.idle_samples++;
+  if (self->batch_func != NULL)
+    mark_dirty (self, index);
+  return TRUE;
+}
+
 /* A blocked thread that has not run since its last sample has the same
  * stack: count that stack again, without stopping the thread. */
 static gboolean
 reuse_sample (LpSampler *self,
               Thread    *t)
 {
-  LpFoldedStack stack;
-  guint64 runtime;
-  guint index;
-
   if (!t->last_idle || t->runtime == G_MAXUINT64)
     return FALSE;
-  runtime = read_runtime (self, t);
-  if (runtime != t->runtime)
+  if (read_runtime (self, t) != t->runtime)
     return FALSE;
-  lp_folded_get_stack (self->dest, t->last_index, &stack);
-  memcpy (self->frames, stack.frames, stack.depth * sizeof (guint32));
-  if (self->snapshot_func != NULL)
-    emit_snapshot (self, stack.depth, t->tid, TRUE, FALSE, TRUE);
-  if (!lp_collapse_stack (self->dest, self->frames, stack.depth, &index))
+  if (!recount_stack (self, t->last_index, t->tid, TRUE))
     return FALSE;
-  self->stats.samples++;
-  self->stats.idle_samples++;
   self->stats.reused++;
-  self->batch_samples++;
-  if (self->batch_func != NULL)
-    mark_dirty (self, index);
   return TRUE;
 }
 
+/* Wall mode with perf events: a thread on a CPU, or waiting for one, is
+ * not stopped. The kernel samples its time on a CPU (tick_perf); its time
+ * on a run queue, which the kernel does not sample, counts here: a sample
+ * for each period of it, with the stack of its last sample on a CPU.
+ * TRUE if @t needs no stop at this tick. */
+static gboolean
+runnable_sample (LpSampler *self,
+                 Thread    *t)
+{
+  gint64 period_ns = (gint64) (self->opts.period * 1e9);
+  guint64 runtime, run_delay;
+
+  if (read_schedstat (self, t, &runtime, &run_delay))
+    {
+      if (t->run_delay != G_MAXUINT64 && run_delay > t->run_delay)
+        t->wait_carry += run_delay - t->run_delay;
+      t->run_delay = run_delay;
+    }
+  for (; t->wait_carry >= period_ns && t->run_known; t->wait_carry -= period_ns)
+    if (recount_stack (self, t->run_index, t->tid, FALSE))
+      self->stats.waiting++;
+  if (!t->run_known)
+    t->wait_carry = MIN (t->wait_carry, period_ns);
+  return read_state (self, t) == 'R';
+}
+
+static void tick_perf (LpSampler *self);
+
+/* Wall mode: every thread, running or blocked. */
 static void
 tick_ptrace (LpSampler *self)
 {
@@ -1097,12 +1341,17 @@ tick_ptrace (LpSampler *self)
   gpointer value;
   g_autoptr(GArray) todo = g_array_new (FALSE, FALSE, sizeof (pid_t));
 
+  if (self->assist)
+    tick_perf (self);   /* the samples of threads on a CPU */
+
   g_hash_table_iter_init (&iter, self->threads);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       Thread *t = value;
 
-      if (t->pending || t->listening || t->fresh || !t->attached || reuse_sample (self, t))
+      if (t->pending || t->listening || t->fresh || !t->attached)
+        continue;
+      if ((self->assist && runnable_sample (self, t)) || reuse_sample (self, t))
         continue;
       g_array_append_val (todo, t->tid);
     }
@@ -1295,7 +1544,12 @@ collapse_slot (LpSampler  *self,
 
           /* the thread runs again since the tick; by now a blocked one is
            * back in its system call */
-          if (t != NULL)
+          if (t != NULL && slot->on_cpu)
+            {
+              t->run_index = index;
+              t->run_known = TRUE;
+            }
+          else if (t != NULL)
             {
               t->last_idle = slot->idle_syscall >= 0 && !truncated;
               t->last_index = index;
@@ -1433,6 +1687,9 @@ enum
                         (1ULL << PERF_R11) | (1ULL << PERF_R12) | (1ULL << PERF_R13) | \
                         (1ULL << PERF_R14) | (1ULL << PERF_R15))
 
+/* Opens @t's events, one per CPU, each writing into that CPU's ring.
+ * Samples count kernel time too (like perf record), unless the kernel
+ * allows only user time. */
 static gboolean
 attach_perf (LpSampler  *self,
              Thread     *t,
@@ -1441,7 +1698,8 @@ attach_perf (LpSampler  *self,
 {
   struct perf_event_attr attr;
   gsize size = (1 + PERF_PAGES) * 4096;
-  long n_cpus = sysconf (_SC_NPROCESSORS_CONF);
+  long n_cpus = MAX (sysconf (_SC_NPROCESSORS_CONF), 1);
+  guint opened = 0;
 
   memset (&attr, 0, sizeof attr);
   attr.size = sizeof attr;
@@ -1451,26 +1709,36 @@ attach_perf (LpSampler  *self,
   attr.sample_type = PERF_SAMPLE_TID | PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER;
   attr.sample_regs_user = PERF_REGS_MASK;
   attr.sample_stack_user = MIN (self->opts.stack_size, 65528) & ~7u;
-  attr.exclude_kernel = 1;
   attr.exclude_hv = 1;
   /* threads created later report into their creator's events; the kernel
-   * allows that only for per-CPU events, hence one event per CPU, as perf does */
-  attr.inherit = 1;
+   * allows that only for per-CPU events, hence one event per CPU, as perf
+   * does; with --tid, only the threads named */
+  attr.inherit = self->opts.tids == NULL;
   /* nobody waits on these descriptors (they are drained on a timer): no
    * wake-up per sample, which would cost an irq_work in the target */
   attr.wakeup_events = 0;
   attr.disabled = enable_on_exec ? 1 : 0;
   attr.enable_on_exec = enable_on_exec ? 1 : 0;
 
-  for (long cpu = 0; cpu < MAX (n_cpus, 1); cpu++)
+  if (self->rings->len == 0)
+    g_ptr_array_set_size (self->rings, n_cpus);
+  for (long cpu = 0; cpu < n_cpus; cpu++)
     {
-      Thread *ring_owner;
-      void *ring;
-      int fd = perf_event_open (&attr, t->tid, (int) cpu, -1, PERF_FLAG_FD_CLOEXEC);
+      Ring *ring = g_ptr_array_index (self->rings, cpu);
+      int fd, e;
 
+      attr.exclude_kernel = self->user_only;
+      fd = perf_event_open (&attr, t->tid, (int) cpu, -1, PERF_FLAG_FD_CLOEXEC);
+      if (fd < 0 && (errno == EACCES || errno == EPERM) && !self->user_only)
+        {
+          /* kernel.perf_event_paranoid 2: user time only */
+          self->user_only = TRUE;
+          attr.exclude_kernel = 1;
+          fd = perf_event_open (&attr, t->tid, (int) cpu, -1, PERF_FLAG_FD_CLOEXEC);
+        }
       if (fd < 0)
         {
-          int e = errno;
+          e = errno;
           if (e == ENODEV || e == EINVAL)
             continue;   /* an offline CPU */
           if (e == ESRCH)
@@ -1487,24 +1755,34 @@ attach_perf (LpSampler  *self,
                          (int) t->tid, g_strerror (e));
           return FALSE;
         }
-      ring = mmap (NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-      if (ring == MAP_FAILED)
+      g_array_append_val (self->perf_fds, fd);
+      if (ring == NULL)
         {
-          int e = errno;
-          close (fd);
+          void *map = mmap (NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+          if (map == MAP_FAILED)
+            {
+              e = errno;
+              g_set_error (error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_PERF,
+                           _("cannot map the perf buffer: %s; use --mode wall"), g_strerror (e));
+              return FALSE;
+            }
+          ring = g_new0 (Ring, 1);
+          ring->fd = fd;
+          ring->map = map;
+          ring->size = size;
+          g_ptr_array_index (self->rings, cpu) = ring;
+        }
+      else if (ioctl (fd, PERF_EVENT_IOC_SET_OUTPUT, ring->fd) < 0)
+        {
+          e = errno;
           g_set_error (error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_PERF,
-                       _("cannot map the perf buffer: %s; use --mode wall"), g_strerror (e));
+                       _("cannot share the perf buffer: %s; use --mode wall"), g_strerror (e));
           return FALSE;
         }
-      ring_owner = g_new0 (Thread, 1);
-      ring_owner->schedstat_fd = -1;
-      ring_owner->tid = t->tid;
-      ring_owner->perf_fd = fd;
-      ring_owner->ring = ring;
-      ring_owner->ring_size = size;
-      g_ptr_array_add (self->rings, ring_owner);
+      opened++;
     }
-  if (self->rings->len == 0)
+  if (opened == 0)
     {
       g_set_error (error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_PERF,
                    _("perf_event_open failed for %d on every CPU; use --mode wall"), (int) t->tid);
@@ -1531,10 +1809,10 @@ ring_copy (const guint8 *data,
 /* Reads the samples in @t's ring into slots. */
 static void
 read_perf (LpSampler *self,
-           Thread    *t)
+           Ring      *ring)
 {
-  struct perf_event_mmap_page *meta = (void *) t->ring;
-  const guint8 *data = t->ring + 4096;
+  struct perf_event_mmap_page *meta = (void *) ring->map;
+  const guint8 *data = ring->map + 4096;
   gsize data_size = PERF_PAGES * 4096;
   guint64 head = __atomic_load_n (&meta->data_head, __ATOMIC_ACQUIRE);
   guint64 tail = meta->data_tail;
@@ -1621,16 +1899,27 @@ read_perf (LpSampler *self,
           if (self->opts.threads)
             {
               Thread *st = g_hash_table_lookup (self->threads, GINT_TO_POINTER ((int) pid_tid[1]));
-              if (st == NULL)
+
+              if (st != NULL)
+                slot->thread_frame = thread_frame (self, st);
+              else if (!self->assist)
                 {
                   st = add_thread (self, pid_tid[1]);
                   st->attached = FALSE;
+                  slot->thread_frame = thread_frame (self, st);
                 }
-              slot->thread_frame = thread_frame (self, st);
+              else
+                {
+                  /* wall mode: a thread we have not seen start (or seen
+                   * end): its clone event has not been read yet */
+                  Thread tmp = { .tid = pid_tid[1], .frame = G_MAXUINT32 };
+                  slot->thread_frame = thread_frame (self, &tmp);
+                }
             }
           slot->idle_syscall = -1;
           slot->just_born = FALSE;
           slot->clone_parent = FALSE;
+          slot->on_cpu = TRUE;
           self->n_slots++;
         }
     }
@@ -1641,7 +1930,8 @@ static void
 tick_perf (LpSampler *self)
 {
   for (guint i = 0; i < self->rings->len; i++)
-    read_perf (self, g_ptr_array_index (self->rings, i));
+    if (g_ptr_array_index (self->rings, i) != NULL)
+      read_perf (self, g_ptr_array_index (self->rings, i));
 }
 
 static gboolean
@@ -1762,15 +2052,19 @@ lp_sampler_run (LpSampler  *self,
     {
       tick_perf (self);
       collapse_slots (self);
-      g_ptr_array_set_size (self->rings, 0);   /* closes the events */
+      close_perf (self);
       g_hash_table_remove_all (self->threads);
     }
   else
     {
+      if (self->assist)
+        tick_perf (self);
       collapse_slots (self);
       if (!self->stats.target_exited)
         detach_all (self);
+      close_perf (self);
     }
+  self->stats.perf_assist = self->assist;
   if (ok)
     ok = flush_batch (self, error);
 

@@ -41,6 +41,8 @@ typedef struct
   double         flush_interval;  /* seconds between batches; 0: no batches */
   gsize          stack_size;      /* bytes of stack copied per sample; 0: default */
   gboolean       child_stdout_to_stderr; /* launch: the command's stdout goes to our stderr */
+  gboolean       stop_running;    /* wall mode: stop running threads too, rather than
+                                   * reading their samples from perf events */
 } LpSamplerOptions;
 
 /* Why samples were lost. */
@@ -61,6 +63,8 @@ typedef struct
   guint64  idle_samples;
   guint64  truncated;          /* stacks that did not unwind to their root */
   guint64  reused;             /* idle samples of threads that had not run since: no stop */
+  guint64  waiting;            /* wall mode: samples of time spent waiting for a CPU */
+  gboolean perf_assist;        /* wall mode: running threads sampled by perf events */
   guint64  lost[LP_SAMPLER_LOST_N_REASONS];
   guint64  lost_total;
   guint    threads_seen;

@@ -9,10 +9,16 @@
  *   engine-target signals N      waits until N SIGRTMIN signals arrived
  *                                (5 s at most), prints "signals=K".
  *   engine-target deep SECONDS   spins 150 calls deep, 512-byte frames.
+ *   engine-target crowd SECONDS  two threads, crowd_a and crowd_b, spin on
+ *                                CPU 0 alone: each runs half the time and
+ *                                waits for the CPU the other half. Prints
+ *                                each one's voluntary context switches
+ *                                (a ptrace stop is one): "vcsw_a=N vcsw_b=N".
  *   engine-target exit           returns at once.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -173,6 +179,64 @@ deep (int depth, uint64_t until)
   return deep (depth - 1, until) + pad[0];
 }
 
+static double crowd_seconds;
+
+static long
+voluntary_switches (void)
+{
+  char line[256];
+  long n = -1;
+  FILE *f = fopen ("/proc/thread-self/status", "r");
+
+  while (f != NULL && fgets (line, sizeof line, f) != NULL)
+    if (strncmp (line, "voluntary_ctxt_switches:", 24) == 0)
+      n = atol (line + 24);
+  if (f != NULL)
+    fclose (f);
+  return n;
+}
+
+static void *
+crowd_spin (void)
+{
+  cpu_set_t one;
+  uint64_t until;
+
+  CPU_ZERO (&one);
+  CPU_SET (0, &one);
+  pthread_setaffinity_np (pthread_self (), sizeof one, &one);
+  until = now_ns () + (uint64_t) (crowd_seconds * 1e9);
+  sink = burn (until, (uintptr_t) &one);
+  return (void *) (intptr_t) voluntary_switches ();
+}
+
+__attribute__((noinline)) static void *
+crowd_a (void *data)
+{
+  return crowd_spin ();
+}
+
+__attribute__((noinline)) static void *
+crowd_b (void *data)
+{
+  return crowd_spin ();
+}
+
+static int
+do_crowd (double seconds)
+{
+  pthread_t a, b;
+  void *va, *vb;
+
+  crowd_seconds = seconds;
+  if (pthread_create (&a, NULL, crowd_a, NULL) != 0 || pthread_create (&b, NULL, crowd_b, NULL) != 0)
+    return 1;
+  pthread_join (a, &va);
+  pthread_join (b, &vb);
+  printf ("vcsw_a=%ld vcsw_b=%ld\n", (long) (intptr_t) va, (long) (intptr_t) vb);
+  return 0;
+}
+
 static volatile sig_atomic_t n_signals;
 
 static void
@@ -210,6 +274,8 @@ main (int argc, char **argv)
       sink = deep (150, now_ns () + (uint64_t) (atof (argv[2]) * 1e9));
       return 0;
     }
+  if (argc >= 3 && strcmp (argv[1], "crowd") == 0)
+    return do_crowd (atof (argv[2]));
   if (argc >= 2 && strcmp (argv[1], "exit") == 0)
     return 0;
   fprintf (stderr, "usage: engine-target work SECONDS | threads N | signals N | exit\n");

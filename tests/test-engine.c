@@ -147,15 +147,22 @@ check_work_report (const char *report_path,
     }
 }
 
+enum { WALL, CPU, WALL_STOPS };
+
 static void
 test_launch (gconstpointer data)
 {
-  gboolean cpu = GPOINTER_TO_INT (data);
-  g_autofree char *report = g_build_filename (tmpdir, cpu ? "launch-cpu.folded" : "launch-wall.folded", NULL);
+  int how = GPOINTER_TO_INT (data);
+  gboolean cpu = how == CPU;
+  const char *names[] = { "launch-wall.folded", "launch-cpu.folded", "launch-wall-stops.folded" };
+  g_autofree char *report = g_build_filename (tmpdir, names[how], NULL);
   g_autofree char *out = NULL, *err = NULL;
   int status;
 
+  /* wall mode samples running threads with perf events, or stops them
+   * (--stop-running): both must give the same report */
   status = run_cli (&out, &err, "record", "-F", "1000", "--mode", cpu ? "cpu" : "wall", "-o", report,
+                    how == WALL_STOPS ? "--stop-running" : "--idle",
                     "--", target, "work", "4", NULL);
   g_test_message ("%s", err);
   if (cpu && status != 0 && strstr (err, "perf events refused") != NULL)
@@ -167,7 +174,68 @@ test_launch (gconstpointer data)
   /* the command's output is ours, its exit status reported */
   g_assert_nonnull (strstr (out, "hot_share="));
   g_assert_nonnull (strstr (err, "exited with status 0"));
+  if (how == WALL)
+    g_assert_nonnull (strstr (err, "running threads: sampled by perf events"));
+  if (how == WALL_STOPS)
+    g_assert_nonnull (strstr (err, "running threads: stopped at each tick"));
   check_work_report (report, out, cpu);
+}
+
+static long
+parse_long (const char *text,
+            const char *key)
+{
+  const char *p = strstr (text, key);
+
+  g_assert_nonnull (p);
+  return atol (p + strlen (key));
+}
+
+/* Two threads spinning on one CPU: wall mode gives each a sample at every
+ * tick, whether it is on the CPU or waiting for it. With perf events the
+ * running threads are never stopped: the target counts its own voluntary
+ * context switches, which a ptrace stop adds to (the same count with
+ * --stop-running shows the stops). */
+static void
+test_crowd (gconstpointer data)
+{
+  gboolean stops = GPOINTER_TO_INT (data);
+  g_autofree char *report = g_build_filename (tmpdir, stops ? "crowd-stops.folded" : "crowd.folded", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  double seconds = 1.5, hz = 200;
+  int status;
+
+  status = run_cli (&out, &err, "record", "-F", "200", "-o", report,
+                    stops ? "--stop-running" : "--idle", "--", target, "crowd", "1.5", NULL);
+  g_test_message ("%s%s", out, err);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  {
+    g_autoptr(LpFolded) folded = load_report (report);
+    double a = count_with (folded, "crowd_a"), b = count_with (folded, "crowd_b");
+    long vcsw = parse_long (out, "vcsw_a=") + parse_long (out, "vcsw_b=");
+
+    g_test_message ("crowd_a %g, crowd_b %g samples of %g ticks; %ld voluntary switches", a, b, seconds * hz, vcsw);
+    g_assert_cmpfloat (a, <=, 1.1 * seconds * hz);
+    g_assert_cmpfloat (b, <=, 1.1 * seconds * hz);
+    if (stops)
+      {
+        /* a waiting thread must get the CPU to stop: the engine waits for
+         * it and skips ticks (about 40 % here), and says so */
+        g_assert_cmpfloat (a, >=, 0.3 * seconds * hz);
+        g_assert_cmpfloat (b, >=, 0.3 * seconds * hz);
+        g_assert_cmpfloat (vcsw, >=, 0.5 * (a + b));
+        if (a + b < 1.4 * seconds * hz)
+          g_assert_nonnull (strstr (err, "ticks skipped"));
+      }
+    else
+      {
+        g_assert_cmpfloat (a, >=, 0.7 * seconds * hz);
+        g_assert_cmpfloat (b, >=, 0.7 * seconds * hz);
+        g_assert_cmpfloat (vcsw, <, 0.05 * (a + b));
+        /* half of each thread's samples are its time on the run queue */
+        g_assert_cmpfloat (parse_long (err, "not stopped; "), >=, 0.3 * (a + b));
+      }
+  }
 }
 
 static GPid
@@ -235,6 +303,8 @@ test_attach (void)
   status = run_cli (&out, &err, "record", "-F", "1000", "-d", "1.2", "-p", pid_text, "-o", report, NULL);
   g_test_message ("%s", err);
   g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  /* every thread was held while perf events were opened, then let go */
+  g_assert_nonnull (strstr (err, "running threads: sampled by perf events"));
   g_assert_true (wait_pid (pid, 10, &tstatus));
   g_assert_true (WIFEXITED (tstatus) && WEXITSTATUS (tstatus) == 0);
   target_out = read_all (fd);
@@ -816,8 +886,11 @@ main (int    argc,
   target_cxx = g_strconcat (target, "-cxx", NULL);
   tmpdir = g_dir_make_tmp ("laprof-engine-XXXXXX", NULL);
 
-  g_test_add_data_func ("/engine/wall/launch", GINT_TO_POINTER (FALSE), test_launch);
-  g_test_add_data_func ("/engine/cpu/launch", GINT_TO_POINTER (TRUE), test_launch);
+  g_test_add_data_func ("/engine/wall/launch", GINT_TO_POINTER (WALL), test_launch);
+  g_test_add_data_func ("/engine/cpu/launch", GINT_TO_POINTER (CPU), test_launch);
+  g_test_add_data_func ("/engine/wall/launch-stop-running", GINT_TO_POINTER (WALL_STOPS), test_launch);
+  g_test_add_data_func ("/engine/wall/crowded-cpu", GINT_TO_POINTER (FALSE), test_crowd);
+  g_test_add_data_func ("/engine/wall/crowded-cpu-stop-running", GINT_TO_POINTER (TRUE), test_crowd);
   g_test_add_func ("/engine/wall/attach", test_attach);
   g_test_add_func ("/engine/wall/attach-until-exit", test_attach_exit);
   g_test_add_func ("/engine/early-exit", test_early_exit);

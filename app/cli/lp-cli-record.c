@@ -82,6 +82,11 @@ print_summary (const LpSamplerStats *st,
   if (st->idle_samples > 0)
     fprintf (stderr, _("  idle (blocked in a system call): %" PRIu64 " samples, %" PRIu64 " of them without a stop "
                        "(the thread had not run since)\n"), st->idle_samples, st->reused);
+  if (mode == LP_SAMPLER_MODE_WALL && st->perf_assist)
+    fprintf (stderr, _("  running threads: sampled by perf events, not stopped; %" PRIu64 " samples of waiting for a CPU\n"),
+             st->waiting);
+  else if (mode == LP_SAMPLER_MODE_WALL)
+    fprintf (stderr, _("  running threads: stopped at each tick (--stop-running, or perf events not allowed)\n"));
   if (st->truncated > 0)
     fprintf (stderr, _("  stacks not unwound to their root ([truncated]): %" PRIu64 "\n"), st->truncated);
   if (st->samples > 0)
@@ -119,6 +124,7 @@ lp_cli_record (int    argc,
   gint pid = 0;
   double frequency = 0, period = 0, duration = 0, min_time = 0;
   gboolean no_idle = FALSE, idle = FALSE, threads = FALSE, lines = FALSE, stream = FALSE, quiet = FALSE;
+  gboolean stop_running = FALSE;
   gint stack_kib = 0;
   LpSamplerOptions opts = { 0 };
   LpSamplerStats st;
@@ -142,6 +148,7 @@ lp_cli_record (int    argc,
     { "threads", 0, 0, G_OPTION_ARG_NONE, &threads, N_("Add a frame per thread (name-TID) under the process"), NULL },
     { "lines", 0, 0, G_OPTION_ARG_NONE, &lines, N_("Label frames \"function (file:line)\" where debug info has lines"), NULL },
     { "min-time", 0, 0, G_OPTION_ARG_DOUBLE, &min_time, N_("Write no report if the recording ran shorter than this"), N_("SECONDS") },
+    { "stop-running", 0, 0, G_OPTION_ARG_NONE, &stop_running, N_("Wall mode: stop running threads too (ptrace), rather than sample them with perf events"), NULL },
     { "stack-size", 0, 0, G_OPTION_ARG_INT, &stack_kib, N_("KiB of stack copied per sample (default 16; deeper frames are read from the live process)"), N_("KIB") },
     { "stream", 0, 0, G_OPTION_ARG_NONE, &stream, N_("Write the stream protocol to standard output (for the GUI)"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("No summary on standard error"), NULL },
@@ -245,6 +252,7 @@ lp_cli_record (int    argc,
   opts.flush_interval = stream ? 0.2 : 0;
   opts.stack_size = (gsize) stack_kib * 1024;
   opts.child_stdout_to_stderr = stream;
+  opts.stop_running = stop_running;
 
   /* Ctrl-C and SIGTERM end the recording through a descriptor the sampler polls */
   sigemptyset (&stop_set);
