@@ -3,11 +3,15 @@
  *
  * Usage: bench-engine LAPROF_CLI WORKLOAD [ROUNDS] [UNITS]
  *
- * Runs the workload natively, under `laprof-cli record` (wall and cpu mode,
- * 100 and 1000 Hz) and under `perf record -F HZ --call-graph dwarf`, the
- * configurations interleaved round after round, and prints the median
- * elapsed time of the work (measured by the workload itself), the slowdown
- * against native, and laprof's own per-sample costs from its summary. */
+ * Runs the workload natively, under `laprof-cli record` (wall mode, wall
+ * mode with --stop-running, cpu mode; 100 and 1000 Hz) and under `perf
+ * record -F HZ --call-graph dwarf`, the configurations interleaved round
+ * after round, and prints the median elapsed time of the work (measured by
+ * the workload itself), the slowdown against native and the ratio to perf
+ * at the same frequency (both the median of per-round ratios, so that a
+ * drift of the machine between rounds cancels out), and laprof's own
+ * per-sample costs from its summary. */
+#include <math.h>
 #include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +24,8 @@ typedef struct
   const char *tool;     /* NULL native, "laprof", "perf" */
   const char *mode;
   const char *hz;
-  GArray     *elapsed;  /* of double */
+  const char *extra;    /* one more option for laprof-cli record */
+  GArray     *elapsed;  /* of double, one per round (NAN: the run failed) */
   GArray     *stop_us, *unwind_us, *symbolize_us, *collapse_us, *rate;
 } Config;
 
@@ -40,16 +45,50 @@ cmp_double (gconstpointer a,
   return x < y ? -1 : x > y;
 }
 
+/* The @q quantile (0.5: the median) of @values, failed runs (NAN) left
+ * out; -1 if none. */
+static double
+quantile (GArray *values,
+          double  q)
+{
+  g_autoptr(GArray) copy = g_array_new (FALSE, FALSE, sizeof (double));
+
+  for (guint i = 0; i < values->len; i++)
+    if (!isnan (g_array_index (values, double, i)))
+      g_array_append_val (copy, g_array_index (values, double, i));
+  if (copy->len == 0)
+    return -1;
+  g_array_sort (copy, cmp_double);
+  return g_array_index (copy, double, (guint) (q * (copy->len - 1) + 0.5));
+}
+
 static double
 median (GArray *values)
 {
-  g_autoptr(GArray) copy = NULL;
+  return quantile (values, 0.5);
+}
 
-  if (values->len == 0)
-    return -1;
-  copy = g_array_copy (values);
-  g_array_sort (copy, cmp_double);
-  return g_array_index (copy, double, copy->len / 2);
+/* The @q quantile over the rounds of @a's time / @b's time in the same round. */
+static double
+ratio_quantile (const Config *a,
+                const Config *b,
+                double        q)
+{
+  g_autoptr(GArray) ratios = g_array_new (FALSE, FALSE, sizeof (double));
+
+  for (guint r = 0; r < MIN (a->elapsed->len, b->elapsed->len); r++)
+    {
+      double ratio = g_array_index (a->elapsed, double, r) / g_array_index (b->elapsed, double, r);
+      g_array_append_val (ratios, ratio);
+    }
+  return quantile (ratios, q);
+}
+
+static double
+median_ratio (const Config *a,
+              const Config *b)
+{
+  return ratio_quantile (a, b, 0.5);
 }
 
 static gboolean
@@ -64,7 +103,7 @@ run_one (Config     *c,
   g_autoptr(GError) error = NULL;
   g_autofree char *perf_data = g_build_filename (tmp, "perf.data", NULL);
   int status;
-  double e, v;
+  double e, v, failed = NAN;
 
   if (g_strcmp0 (c->tool, "laprof") == 0)
     {
@@ -76,6 +115,8 @@ run_one (Config     *c,
       g_ptr_array_add (argv, g_strdup (c->hz));
       g_ptr_array_add (argv, g_strdup ("-o"));
       g_ptr_array_add (argv, g_build_filename (tmp, "bench.folded", NULL));
+      if (c->extra != NULL)
+        g_ptr_array_add (argv, g_strdup (c->extra));
       g_ptr_array_add (argv, g_strdup ("--"));
     }
   else if (g_strcmp0 (c->tool, "perf") == 0)
@@ -99,11 +140,15 @@ run_one (Config     *c,
                      &out, &err, &status, &error) || !WIFEXITED (status) || WEXITSTATUS (status) != 0)
     {
       fprintf (stderr, "bench-engine: %s failed: %s%s\n", c->name, error ? error->message : "", err ? err : "");
+      g_array_append_val (c->elapsed, failed);
       return FALSE;
     }
   e = after (out, "elapsed=");
   if (e <= 0)
-    return FALSE;
+    {
+      g_array_append_val (c->elapsed, failed);
+      return FALSE;
+    }
   g_array_append_val (c->elapsed, e);
   if ((v = after (err, "threads stopped ")) > 0)
     g_array_append_val (c->stop_us, v);
@@ -123,14 +168,17 @@ main (int    argc,
       char **argv)
 {
   Config configs[] = {
-    { "native",            NULL,     NULL,   NULL },
-    { "laprof wall 100",   "laprof", "wall", "100" },
-    { "laprof wall 1000",  "laprof", "wall", "1000" },
-    { "laprof cpu 100",    "laprof", "cpu",  "100" },
-    { "laprof cpu 1000",   "laprof", "cpu",  "1000" },
-    { "perf dwarf 100",    "perf",   NULL,   "100" },
-    { "perf dwarf 1000",   "perf",   NULL,   "1000" },
+    { "native",             NULL,     NULL,   NULL },
+    { "laprof wall 100",    "laprof", "wall", "100" },
+    { "laprof wall 1000",   "laprof", "wall", "1000" },
+    { "laprof stops 100",   "laprof", "wall", "100", "--stop-running" },
+    { "laprof stops 1000",  "laprof", "wall", "1000", "--stop-running" },
+    { "laprof cpu 100",     "laprof", "cpu",  "100" },
+    { "laprof cpu 1000",    "laprof", "cpu",  "1000" },
+    { "perf dwarf 100",     "perf",   NULL,   "100" },
+    { "perf dwarf 1000",    "perf",   NULL,   "1000" },
   };
+  const Config *perf_at[2] = { &configs[7], &configs[8] };
   const char *cli, *workload, *units;
   int rounds;
   g_autofree char *tmp = NULL;
@@ -145,7 +193,7 @@ main (int    argc,
   g_setenv ("LC_ALL", "C.UTF-8", TRUE);
   cli = argv[1];
   workload = argv[2];
-  rounds = argc > 3 ? atoi (argv[3]) : 5;
+  rounds = argc > 3 ? atoi (argv[3]) : 7;
   units = argc > 4 ? argv[4] : "3000";
   tmp = g_dir_make_tmp ("laprof-bench-XXXXXX", NULL);
 
@@ -169,8 +217,8 @@ main (int    argc,
       }
 
   native = median (configs[0].elapsed);
-  printf ("\n%-18s %9s %9s %10s %9s %9s %9s %9s\n", "configuration", "median s", "slowdown",
-          "samples/s", "stop µs", "unwind µs", "symb µs", "coll µs");
+  printf ("\n%-18s %9s %9s %8s %15s %10s %9s %9s %9s %9s\n", "configuration", "median s", "slowdown",
+          "vs perf", "(quartiles)", "samples/s", "stop µs", "unwind µs", "symb µs", "coll µs");
   for (guint i = 0; i < G_N_ELEMENTS (configs); i++)
     {
       Config *c = &configs[i];
@@ -181,7 +229,16 @@ main (int    argc,
           printf ("%-18s %9s\n", c->name, "n/a");
           continue;
         }
-      printf ("%-18s %9.4f %9.4f", c->name, m, m / native);
+      printf ("%-18s %9.4f %9.4f", c->name, m, i == 0 ? 1.0 : median_ratio (c, &configs[0]));
+      if (g_strcmp0 (c->tool, "laprof") == 0 && have_perf)
+        {
+          const Config *perf = perf_at[g_str_equal (c->hz, "1000")];
+          g_autofree char *iqr = g_strdup_printf ("(%.3f-%.3f)", ratio_quantile (c, perf, 0.25),
+                                                  ratio_quantile (c, perf, 0.75));
+          printf (" %8.4f %15s", median_ratio (c, perf), iqr);
+        }
+      else
+        printf (" %8s %15s", "", "");
       if (c->rate->len > 0)
         {
           double rate = median (c->rate);
@@ -194,7 +251,10 @@ main (int    argc,
         }
       printf ("\n");
     }
-  printf ("\nslowdown = median elapsed / native median; stop µs = mean time a thread was stopped (wall);\n"
+  (void) native;
+  printf ("\nslowdown, vs perf = median over the rounds of elapsed / native's (perf's at the same Hz) in that round;\n"
+          "(quartiles) = of that ratio to perf, a measure of the noise;\n"
+          "stops = wall mode with --stop-running; stop µs = mean time a thread was stopped (wall);\n"
           "unwind/symb/coll µs = engine time per sample (laprof's summary); perf: record only.\n");
   {
     g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp);

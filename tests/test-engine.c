@@ -863,6 +863,43 @@ test_stream (void)
   g_free (seen.mode);
 }
 
+/* The reader of the stream goes away (the window is killed): the engine
+ * ends, and so does the command it launched, which nobody could stop any
+ * more. */
+static void
+test_stream_reader_gone (void)
+{
+  const char *argv[] = { cli, "record", "--stream", "-F", "200", "--", target, "work", "30", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL, *err_text = NULL;
+  g_autoptr(GIOChannel) channel = NULL;
+  GPid engine;
+  int out_fd, err_fd, status;
+  const char *p;
+  pid_t target_pid;
+
+  g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                            &engine, NULL, &out_fd, &err_fd, &error);
+  g_assert_no_error (error);
+  channel = g_io_channel_unix_new (out_fd);
+  g_io_channel_read_line (channel, &line, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  p = strstr (line, " pid=");
+  g_assert_nonnull (p);
+  target_pid = atoi (p + 5);
+  g_assert_cmpint (kill (target_pid, 0), ==, 0);
+
+  /* the reader closes its end: the next batch (within 0.2 s) finds it gone */
+  g_io_channel_shutdown (channel, FALSE, NULL);
+  g_assert_true (wait_pid (engine, 5, &status));
+  err_text = read_all (err_fd);
+  g_test_message ("%s", err_text);
+  g_assert_nonnull (strstr (err_text, "killed by signal 15"));
+  g_assert_cmpint (kill (target_pid, 0), ==, -1);
+  g_assert_cmpint (errno, ==, ESRCH);
+}
+
 static void
 test_stream_error (void)
 {
@@ -910,6 +947,7 @@ main (int    argc,
   g_test_add_func ("/engine/not-permitted", test_not_permitted);
   g_test_add_func ("/engine/stream/record", test_stream);
   g_test_add_func ("/engine/stream/error", test_stream_error);
+  g_test_add_func ("/engine/stream/reader-gone", test_stream_reader_gone);
 
   return g_test_run ();
 }

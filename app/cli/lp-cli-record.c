@@ -359,7 +359,12 @@ lp_cli_record (int    argc,
   if (!quiet)
     print_summary (&st, opts.mode);
 
-  /* a launched command keeps running after a stop; wait for it, it owns our terminal */
+  /* a launched command keeps running after a stop; wait for it, it owns our
+   * terminal. But when the reader of the stream has gone (the window was
+   * closed or killed), nobody is left to stop it: end it as a closed
+   * terminal would. */
+  if (command != NULL && out.broken)
+    kill (lp_sampler_get_pid (sampler), SIGTERM);
   if (command != NULL)
     {
       have_child_status = lp_sampler_wait_child (sampler, &child_status);
