@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/ptrace.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
@@ -33,7 +34,8 @@ G_DEFINE_QUARK (lp-sampler-error-quark, lp_sampler_error)
 #define DEFAULT_STACK_SIZE (16 * 1024)
 #define MAX_FRAMES 256
 #define STOP_TIMEOUT_NS (50 * 1000 * 1000)
-#define PERF_PAGES 256  /* data pages per ring buffer, a power of two */
+#define PERF_PAGES 256  /* data pages per ring buffer, a power of two; fewer
+                         * where the locked-memory limit allows no more */
 
 typedef struct
 {
@@ -1697,9 +1699,23 @@ attach_perf (LpSampler  *self,
              GError    **error)
 {
   struct perf_event_attr attr;
-  gsize size = (1 + PERF_PAGES) * 4096;
   long n_cpus = MAX (sysconf (_SC_NPROCESSORS_CONF), 1);
   guint opened = 0;
+  static gboolean raised;
+
+  /* an event per thread and CPU: a process of a few hundred threads needs
+   * more descriptors than the usual soft limit of 1024 */
+  if (!raised)
+    {
+      struct rlimit lim;
+
+      raised = TRUE;
+      if (getrlimit (RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max)
+        {
+          lim.rlim_cur = lim.rlim_max;
+          setrlimit (RLIMIT_NOFILE, &lim);
+        }
+    }
 
   memset (&attr, 0, sizeof attr);
   attr.size = sizeof attr;
@@ -1758,8 +1774,16 @@ attach_perf (LpSampler  *self,
       g_array_append_val (self->perf_fds, fd);
       if (ring == NULL)
         {
-          void *map = mmap (NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+          void *map = MAP_FAILED;
+          gsize size = 0;
 
+          /* an unprivileged user may lock only perf_event_mlock_kb (516 KiB
+           * by default) per CPU, plus RLIMIT_MEMLOCK */
+          for (guint pages = PERF_PAGES; pages >= 16 && map == MAP_FAILED; pages /= 4)
+            {
+              size = (1 + pages) * 4096;
+              map = mmap (NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+            }
           if (map == MAP_FAILED)
             {
               e = errno;
@@ -1813,7 +1837,7 @@ read_perf (LpSampler *self,
 {
   struct perf_event_mmap_page *meta = (void *) ring->map;
   const guint8 *data = ring->map + 4096;
-  gsize data_size = PERF_PAGES * 4096;
+  gsize data_size = ring->size - 4096;
   guint64 head = __atomic_load_n (&meta->data_head, __ATOMIC_ACQUIRE);
   guint64 tail = meta->data_tail;
   g_autofree guint8 *rec = NULL;

@@ -14,6 +14,11 @@
  *                                waits for the CPU the other half. Prints
  *                                each one's voluntary context switches
  *                                (a ptrace stop is one): "vcsw_a=N vcsw_b=N".
+ *   engine-target waiters N SECONDS
+ *                                N threads blocked in read(2)
+ *                                (idle_waiter), the main thread in
+ *                                hot_path for SECONDS; prints "ready" once
+ *                                all are started.
  *   engine-target exit           returns at once.
  */
 #define _GNU_SOURCE
@@ -237,6 +242,42 @@ do_crowd (double seconds)
   return 0;
 }
 
+__attribute__((noinline)) static void *
+idle_waiter (void *data)
+{
+  char c;
+
+  if (read (block_pipe[0], &c, 1) < 0)
+    perror ("read");
+  return NULL;
+}
+
+static int
+do_waiters (int n,
+            double seconds)
+{
+  uint64_t end, x = 1;
+  pthread_attr_t attr;
+
+  if (pipe (block_pipe) < 0)
+    return 1;
+  pthread_attr_init (&attr);
+  pthread_attr_setstacksize (&attr, 64 * 1024);
+  for (int i = 0; i < n; i++)
+    {
+      pthread_t t;
+      if (pthread_create (&t, &attr, idle_waiter, NULL) != 0)
+        return 1;
+      pthread_detach (t);
+    }
+  printf ("ready\n");
+  fflush (stdout);
+  end = now_ns () + (uint64_t) (seconds * 1e9);
+  while (now_ns () < end)
+    x = hot_path (1000000, x);
+  return 0;
+}
+
 static volatile sig_atomic_t n_signals;
 
 static void
@@ -274,6 +315,8 @@ main (int argc, char **argv)
       sink = deep (150, now_ns () + (uint64_t) (atof (argv[2]) * 1e9));
       return 0;
     }
+  if (argc >= 4 && strcmp (argv[1], "waiters") == 0)
+    return do_waiters (atoi (argv[2]), atof (argv[3]));
   if (argc >= 3 && strcmp (argv[1], "crowd") == 0)
     return do_crowd (atof (argv[2]));
   if (argc >= 2 && strcmp (argv[1], "exit") == 0)

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -725,6 +727,117 @@ drop_root (gpointer data)
     _exit (99);
 }
 
+static int
+perf_paranoid (void)
+{
+  g_autofree char *text = NULL;
+
+  if (!g_file_get_contents ("/proc/sys/kernel/perf_event_paranoid", &text, NULL, NULL))
+    return 4;
+  return atoi (text);
+}
+
+/* Wall mode as an ordinary user, on a program it launches: perf events for
+ * user time only where kernel.perf_event_paranoid is 2 (or lower), within
+ * the user's locked-memory allowance; stops for every thread where it is
+ * 3, Debian's default. */
+static void
+test_unprivileged (void)
+{
+  g_autofree char *dir = g_build_filename (tmpdir, "nobody", NULL);
+  g_autofree char *report = g_build_filename (dir, "report.folded", NULL);
+  const char *argv[] = { cli, "record", "-F", "500", "-o", report, "--", target, "work", "1.5", NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if (getuid () != 0)
+    {
+      g_test_skip ("needs root to run the engine as another user");
+      return;
+    }
+  g_assert_cmpint (chmod (tmpdir, 0711), ==, 0);
+  g_assert_cmpint (g_mkdir (dir, 0777), ==, 0);
+  g_assert_cmpint (chmod (dir, 0777), ==, 0);
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, drop_root, NULL, &out, &err, &status, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s", err);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  if (perf_paranoid () <= 2)
+    g_assert_nonnull (strstr (err, "running threads: sampled by perf events"));
+  else
+    g_assert_nonnull (strstr (err, "running threads: stopped at each tick"));
+  {
+    g_autoptr(LpFolded) folded = load_report (report);
+    g_assert_cmpfloat (count_with (folded, "hot_path"), >, 50);
+    g_assert_cmpfloat (count_with (folded, "[idle: read]"), >, 50);
+    g_assert_cmpfloat (rooted_share (folded, 1), >=, 0.99);
+  }
+}
+
+static void
+low_fd_limit (gpointer data)
+{
+  struct rlimit lim;
+
+  if (getrlimit (RLIMIT_NOFILE, &lim) == 0)
+    {
+      lim.rlim_cur = MIN (lim.rlim_max, 1024);
+      setrlimit (RLIMIT_NOFILE, &lim);
+    }
+}
+
+/* Attaching to 600 threads blocked in a system call, with the usual soft
+ * limit of 1024 descriptors (an event per thread and CPU needs more): every
+ * thread is held while its events are opened, every one is sampled. */
+static void
+test_attach_waiters (void)
+{
+  char *args[] = { "waiters", "600", "3", NULL };
+  g_autofree char *report = g_build_filename (tmpdir, "waiters.folded", NULL);
+  const char *argv[] = { cli, "record", "-F", "100", "-d", "1", "--threads", "-p", NULL, "-o", report, NULL };
+  g_autofree char *out = NULL, *err = NULL, *pid_text = NULL, *line = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GIOChannel) channel = NULL;
+  struct rlimit lim;
+  int fd, status, tstatus;
+  GPid pid = spawn_target (args, &fd);
+
+  channel = g_io_channel_unix_new (fd);
+  g_io_channel_read_line (channel, &line, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (line, ==, "ready\n");
+  pid_text = g_strdup_printf ("%d", pid);
+  argv[8] = pid_text;
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, low_fd_limit, NULL, &out, &err, &status, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s", err);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  g_assert_cmpint (getrlimit (RLIMIT_NOFILE, &lim), ==, 0);
+  if (lim.rlim_max >= 601 * (rlim_t) sysconf (_SC_NPROCESSORS_CONF) + 100)
+    g_assert_nonnull (strstr (err, "running threads: sampled by perf events"));
+  {
+    g_autoptr(LpFolded) folded = load_report (report);
+    g_autoptr(GHashTable) threads = g_hash_table_new (g_direct_hash, g_direct_equal);
+
+    for (guint i = 0; i < lp_folded_get_n_stacks (folded); i++)
+      {
+        LpFoldedStack st;
+        lp_folded_get_stack (folded, i, &st);
+        if (st.depth > 1 && stack_has (folded, &st, "idle_waiter"))
+          g_hash_table_add (threads, GUINT_TO_POINTER (st.frames[1]));
+      }
+    g_test_message ("idle_waiter: %g samples in %u threads; hot_path %g",
+                    count_with (folded, "idle_waiter"), g_hash_table_size (threads),
+                    count_with (folded, "hot_path"));
+    g_assert_cmpuint (g_hash_table_size (threads), ==, 600);
+    g_assert_cmpfloat (count_with (folded, "idle_waiter"), >=, 600 * 20);
+    g_assert_cmpfloat (count_with (folded, "hot_path"), >, 20);
+  }
+  g_assert_true (wait_pid (pid, 10, &tstatus));
+  g_assert_true (WIFEXITED (tstatus) && WEXITSTATUS (tstatus) == 0);
+}
+
 static void
 test_not_permitted (void)
 {
@@ -945,6 +1058,8 @@ main (int    argc,
   g_test_add_func ("/engine/wall/deep-stack", test_deep_stack);
   g_test_add_func ("/engine/wall/lines-and-tid", test_lines_and_tid);
   g_test_add_func ("/engine/not-permitted", test_not_permitted);
+  g_test_add_func ("/engine/wall/unprivileged", test_unprivileged);
+  g_test_add_func ("/engine/wall/attach-600-waiters", test_attach_waiters);
   g_test_add_func ("/engine/stream/record", test_stream);
   g_test_add_func ("/engine/stream/error", test_stream_error);
   g_test_add_func ("/engine/stream/reader-gone", test_stream_reader_gone);
