@@ -919,11 +919,6 @@ print_const_int (V0  *v,
     }
   else
     print_u64 (v, value, FALSE);
-  if (v->verbose)
-    {
-      print (v, ": ");
-      print (v, basic_type (tag));
-    }
 }
 
 /* A char const the way Rust's {:?} writes one: 'a', '\n', '\u{0}' */
@@ -1012,6 +1007,12 @@ print_const (V0 *v)
     default:
       fail (v);
       break;
+    }
+  /* the long form says the type: "8: usize" */
+  if (v->verbose && !v->failed && tag != 'p' && tag != 'B')
+    {
+      print (v, ": ");
+      print (v, basic_type (tag));
     }
   leave (v);
 }
