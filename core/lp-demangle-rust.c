@@ -921,7 +921,7 @@ print_const_int (V0  *v,
     print_u64 (v, value, FALSE);
 }
 
-/* A char const the way Rust's {:?} writes one: 'a', '\n', '\u{0}' */
+/* A char const the way Rust's {:?} writes one: 'a', '\n', '\u{7f}' */
 static void
 print_const_char (V0      *v,
                   guint64  value)
@@ -936,6 +936,7 @@ print_const_char (V0      *v,
   print (v, "'");
   switch (value)
     {
+    case '\0': print (v, "\\0"); break;
     case '\t': print (v, "\\t"); break;
     case '\r': print (v, "\\r"); break;
     case '\n': print (v, "\\n"); break;

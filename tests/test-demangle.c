@@ -72,6 +72,8 @@ static const Case v0_cases[] = {
   { "_RINvC3foo3barKc27_Kc5c_Kca_Kce9_Kj1ffffffffffffffff_E",
     "foo::bar::<'\\'', '\\\\', '\\n', '\xc3\xa9', 0x1ffffffffffffffff>",
     "foo[0]::bar::<'\\'': char, '\\\\': char, '\\n': char, '\xc3\xa9': char, 0x1ffffffffffffffff: usize>" },
+  { "_RINvC3foo3barKc0_Kc7f_Kc22_Kc1f600_E", "foo::bar::<'\\0', '\\u{7f}', '\"', '\xf0\x9f\x98\x80'>",
+    "foo[0]::bar::<'\\0': char, '\\u{7f}': char, '\"': char, '\xf0\x9f\x98\x80': char>" },
   /* punycode: grüße */
   { "_RNvCsdkt7z8fvNUK_11rust_targetu9gre_6ka8l", "rust_target::gr\xc3\xbc\xc3\x9f" "e",
     "rust_target[9b43bb71e3b4ffbc]::gr\xc3\xbc\xc3\x9f" "e" },
