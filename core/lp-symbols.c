@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lp-demangle-rust.h"
 #include "lp-symbols.h"
 
 /* libstdc++'s demangler (the program links libstdc++) */
@@ -92,10 +93,19 @@ char *
 lp_symbols_demangle (const char *name)
 {
   char *d;
+  char *r;
   int status = 0;
-  gsize len;
 
-  if (name == NULL || !g_str_has_prefix (name, "_Z"))
+  if (name == NULL)
+    return NULL;
+  /* Rust v0 ("_R"), and Rust legacy: an Itanium-like "_ZN...E" whose
+   * last element is rustc's hash; neither goes to the C++ demangler, which
+   * would show the hash and the $LT$-style escapes */
+  if (g_str_has_prefix (name, "_R"))
+    return lp_demangle_rust_v0 (name, LP_DEMANGLE_RUST_DEFAULT);
+  if (lp_demangle_rust_is_legacy (name))
+    return lp_demangle_rust_legacy (name, LP_DEMANGLE_RUST_DEFAULT);
+  if (!g_str_has_prefix (name, "_Z"))
     return NULL;
   d = __cxa_demangle (name, NULL, NULL, &status);
   if (d == NULL || status != 0)
@@ -103,21 +113,9 @@ lp_symbols_demangle (const char *name)
       free (d);
       return NULL;
     }
-  /* Rust legacy names end in ::h<16 hex digits>, a hash nobody wants to read */
-  len = strlen (d);
-  if (len > 19 && d[len - 19] == ':' && d[len - 18] == ':' && d[len - 17] == 'h')
-    {
-      gboolean hex = TRUE;
-      for (gsize i = len - 16; i < len; i++)
-        hex = hex && g_ascii_isxdigit (d[i]);
-      if (hex)
-        d[len - 19] = '\0';
-    }
-  {
-    char *r = g_strdup (d);
-    free (d);
-    return r;
-  }
+  r = g_strdup (d);
+  free (d);
+  return r;
 }
 
 const char *

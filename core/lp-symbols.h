@@ -37,8 +37,10 @@ const char *lp_symbols_lookup     (LpSymbols *self,
 void        lp_symbols_set_generation (LpSymbols *self,
                                    guint      generation);
 
-/* lp_symbols_demangle: @name demangled (C++ Itanium, Rust legacy and v0
- * as far as the C++ demangler reads them), or NULL if it is not mangled. */
+/* lp_symbols_demangle: @name demangled, or NULL if it is not mangled (or
+ * not validly): Rust v0 and legacy names by lp-demangle-rust.h, short
+ * form (no hashes), other C++ Itanium names by libstdc++'s __cxa_demangle.
+ * You own the result: g_free() it. */
 char       *lp_symbols_demangle   (const char *name) G_GNUC_WARN_UNUSED_RESULT;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LpSymbols, lp_symbols_free)
