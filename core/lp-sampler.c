@@ -81,6 +81,7 @@ typedef struct
   gboolean   just_born;     /* a new thread still on the clone syscall's return */
   gboolean   clone_parent;  /* the creating thread on that return: no CFI there */
   gboolean   on_cpu;        /* from a perf event: the thread was running */
+  gboolean   in_kernel;     /* …in a system call: the registers are those of its entry */
 } Slot;
 
 struct _LpSampler
@@ -361,7 +362,10 @@ thread_frame (LpSampler *self,
   if (t->frame == G_MAXUINT32)
     {
       g_autofree char *comm = read_comm (self->pid, t->tid);
-      g_autofree char *name = g_strdup_printf ("%s-%d", comm ? comm : "thread", (int) t->tid);
+      /* a thread that has ended meanwhile: most threads keep the
+       * process's name */
+      const char *shown = comm != NULL ? comm : self->command != NULL ? self->command : "thread";
+      g_autofree char *name = g_strdup_printf ("%s-%d", shown, (int) t->tid);
       t->frame = lp_folded_intern (self->dest, name, -1);
     }
   return t->frame;
@@ -889,6 +893,7 @@ snapshot_ptrace (LpSampler *self,
   slot->just_born = ((long) regs.orig_rax == 56 || (long) regs.orig_rax == 435) && regs.rax == 0;
   slot->clone_parent = ((long) regs.orig_rax == 56 || (long) regs.orig_rax == 435) && (long) regs.rax > 0;
   slot->on_cpu = FALSE;
+  slot->in_kernel = FALSE;
   self->n_slots++;
 }
 
@@ -1272,14 +1277,15 @@ static gboolean
 recount_stack (LpSampler *self,
                guint      index,
                pid_t      tid,
-               gboolean   idle)
+               gboolean   idle,
+               gboolean   reused)
 {
   LpFoldedStack stack;
 
   lp_folded_get_stack (self->dest, index, &stack);
   memcpy (self->frames, stack.frames, stack.depth * sizeof (guint32));
   if (self->snapshot_func != NULL)
-    emit_snapshot (self, stack.depth, tid, idle, FALSE, TRUE);
+    emit_snapshot (self, stack.depth, tid, idle, FALSE, reused);
   if (!lp_collapse_stack (self->dest, self->frames, stack.depth, &index))
     return FALSE;
   self->stats.samples++;
@@ -1301,7 +1307,7 @@ reuse_sample (LpSampler *self,
     return FALSE;
   if (read_runtime (self, t) != t->runtime)
     return FALSE;
-  if (!recount_stack (self, t->last_index, t->tid, TRUE))
+  if (!recount_stack (self, t->last_index, t->tid, TRUE, TRUE))
     return FALSE;
   self->stats.reused++;
   return TRUE;
@@ -1326,7 +1332,7 @@ runnable_sample (LpSampler *self,
       t->run_delay = run_delay;
     }
   for (; t->wait_carry >= period_ns && t->run_known; t->wait_carry -= period_ns)
-    if (recount_stack (self, t->run_index, t->tid, FALSE))
+    if (recount_stack (self, t->run_index, t->tid, FALSE, FALSE))
       self->stats.waiting++;
   if (!t->run_known)
     t->wait_carry = MIN (t->wait_carry, period_ns);
@@ -1482,6 +1488,25 @@ mark_dirty (LpSampler *self,
     }
 }
 
+/* Unwinds @slot into self->ips from the return address at the top of its
+ * stack: glibc's clone/clone3 end their CFI before the syscall, and the
+ * parent returns from there with a plain `ret`. */
+static guint
+unwind_from_return (LpSampler *self,
+                    Slot      *slot,
+                    gboolean  *truncated)
+{
+  LpSnapshot caller = slot->snap;
+
+  if (slot->snap.stack_len < 8 || self->unwinder == NULL)
+    return 0;
+  memcpy (&caller.regs[LP_REG_RIP], slot->snap.stack, 8);
+  caller.regs[LP_REG_RSP] += 8;
+  self->ips[0] = slot->snap.regs[LP_REG_RIP];
+  /* ips[1] is a return address now, as the unwinder's ips[0] was not */
+  return 1 + lp_unwinder_unwind (self->unwinder, &caller, self->ips + 1, MAX_FRAMES - 1, truncated);
+}
+
 /* Unwinds, symbolizes and collapses one snapshot. */
 static void
 collapse_slot (LpSampler  *self,
@@ -1497,21 +1522,34 @@ collapse_slot (LpSampler  *self,
       self->ips[0] = slot->snap.regs[LP_REG_RIP];
       n_ips = 1;
     }
-  else if (slot->clone_parent && slot->snap.stack_len >= 8 && self->unwinder != NULL)
-    {
-      /* glibc's clone/clone3 end their CFI before the syscall; the parent
-       * returns with a plain `ret`: the return address is at the top of
-       * the stack, and the walk goes on from the caller */
-      LpSnapshot caller = slot->snap;
-
-      memcpy (&caller.regs[LP_REG_RIP], slot->snap.stack, 8);
-      caller.regs[LP_REG_RSP] += 8;
-      self->ips[0] = slot->snap.regs[LP_REG_RIP];
-      n_ips = 1 + lp_unwinder_unwind (self->unwinder, &caller, self->ips + 1, MAX_FRAMES - 1, &truncated);
-      /* ips[1] is a return address now, as the unwinder's ips[0] was not */
-    }
+  else if (slot->clone_parent)
+    n_ips = unwind_from_return (self, slot, &truncated);
   else
-    n_ips = self->unwinder ? lp_unwinder_unwind (self->unwinder, &slot->snap, self->ips, MAX_FRAMES, &truncated) : 0;
+    {
+      n_ips = self->unwinder ? lp_unwinder_unwind (self->unwinder, &slot->snap, self->ips, MAX_FRAMES, &truncated) : 0;
+      /* a perf sample taken inside clone/clone3 (the kernel's time is
+       * sampled too): the parent as above; the new thread on its way out
+       * (rax 0; any other call shows -ENOSYS there) as just_born */
+      if (truncated && slot->in_kernel && slot->snap.regs[LP_REG_RAX] == 0)
+        {
+          self->ips[0] = slot->snap.regs[LP_REG_RIP];
+          n_ips = 1;
+          truncated = FALSE;
+        }
+      else if (truncated && slot->in_kernel)
+        {
+          gboolean again_truncated = FALSE;
+          guint again = unwind_from_return (self, slot, &again_truncated);
+
+          if (again > 0 && !again_truncated)
+            {
+              n_ips = again;
+              truncated = FALSE;
+            }
+          else
+            n_ips = self->unwinder ? lp_unwinder_unwind (self->unwinder, &slot->snap, self->ips, MAX_FRAMES, &truncated) : 0;
+        }
+    }
   t1 = now_ns ();
 
   self->frames[depth++] = self->proc_frame;
@@ -1944,6 +1982,7 @@ read_perf (LpSampler *self,
           slot->just_born = FALSE;
           slot->clone_parent = FALSE;
           slot->on_cpu = TRUE;
+          slot->in_kernel = (hdr.misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL;
           self->n_slots++;
         }
     }
