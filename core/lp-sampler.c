@@ -37,9 +37,25 @@ G_DEFINE_QUARK (lp-sampler-error-quark, lp_sampler_error)
 #define PERF_PAGES 256  /* data pages per ring buffer, a power of two; fewer
                          * where the locked-memory limit allows no more */
 
+/* A process image: what its samples are unwound and named with. A process
+ * gets a new one at each exec; samples taken before keep the old one until
+ * they are collapsed. */
+typedef struct
+{
+  gint         ref;
+  pid_t        pid;
+  guint32      frame;        /* the root frame: the command's name */
+  LpUnwinder  *unwinder;     /* NULL: its mappings could not be read */
+  LpSymbols   *symbols;
+  GHashTable  *frame_cache;  /* adjusted address -> frame id + 1 */
+  gboolean     stale;        /* it has exec'd: read it again at its next sample */
+  gint64       gone_ns;      /* when it exited; 0: alive */
+} Space;
+
 typedef struct
 {
   pid_t    tid;
+  pid_t    tgid;         /* its process */
   guint32  frame;        /* "name-TID", or G_MAXUINT32 until known */
   gboolean pending;      /* interrupted, waiting for its stop */
   gboolean listening;    /* in a job-control stop (PTRACE_LISTEN) */
@@ -75,6 +91,7 @@ typedef struct
 {
   LpSnapshot snap;
   gsize      cap;
+  Space     *space;         /* a reference, until the slot is collapsed */
   pid_t      tid;
   guint32    thread_frame;
   long       idle_syscall;  /* -1: running; else the syscall it blocks in */
@@ -93,7 +110,7 @@ struct _LpSampler
   gboolean            reaped;
   gboolean            exec_done;   /* launch: the command's image is in place */
   char               *command;
-  guint32             proc_frame;
+  GHashTable         *spaces;      /* pid -> Space: the target and the processes it started */
 
   GHashTable         *threads;     /* tid -> Thread */
   GPtrArray          *rings;       /* of Ring, by CPU (NULL: offline or not yet used) */
@@ -105,9 +122,6 @@ struct _LpSampler
   gboolean            detaching;
   int                 sigfd;
 
-  LpUnwinder         *unwinder;
-  LpSymbols          *symbols;
-  GHashTable         *frame_cache; /* adjusted address -> frame id + 1 */
   GHashTable         *idle_frames; /* syscall nr -> frame id + 1 */
   guint               generation;
   guint32             truncated_frame;
@@ -162,6 +176,26 @@ const char *
 lp_sampler_mode_to_string (LpSamplerMode mode)
 {
   return mode == LP_SAMPLER_MODE_CPU ? "cpu" : "wall";
+}
+
+static void
+space_unref (gpointer data)
+{
+  Space *space = data;
+
+  if (space == NULL || --space->ref > 0)
+    return;
+  g_clear_pointer (&space->unwinder, lp_unwinder_free);
+  g_clear_pointer (&space->symbols, lp_symbols_free);
+  g_hash_table_unref (space->frame_cache);
+  g_free (space);
+}
+
+static Space *
+space_ref (Space *space)
+{
+  space->ref++;
+  return space;
 }
 
 static void
@@ -220,7 +254,7 @@ lp_sampler_new (const LpSamplerOptions *options,
   self->seen = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->rings = g_ptr_array_new_with_free_func (ring_free);
   self->perf_fds = g_array_new (FALSE, FALSE, sizeof (int));
-  self->frame_cache = g_hash_table_new (g_direct_hash, g_direct_equal);
+  self->spaces = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, space_unref);
   self->idle_frames = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->slots = g_array_new (FALSE, TRUE, sizeof (Slot));
   self->ips = g_new (guint64, MAX_FRAMES);
@@ -243,10 +277,14 @@ lp_sampler_free (LpSampler *self)
   close_perf (self);
   g_ptr_array_unref (self->rings);
   g_array_unref (self->perf_fds);
-  g_hash_table_unref (self->frame_cache);
   g_hash_table_unref (self->idle_frames);
   for (guint i = 0; i < self->slots->len; i++)
-    g_free (g_array_index (self->slots, Slot, i).snap.stack);
+    {
+      g_free (g_array_index (self->slots, Slot, i).snap.stack);
+      if (i < self->n_slots)
+        space_unref (g_array_index (self->slots, Slot, i).space);
+    }
+  g_hash_table_unref (self->spaces);
   g_array_unref (self->slots);
   g_free (self->ips);
   g_free (self->frames);
@@ -254,8 +292,6 @@ lp_sampler_free (LpSampler *self)
   g_array_unref (self->dirty);
   g_byte_array_unref (self->dirty_flag);
   g_array_unref (self->deltas);
-  g_clear_pointer (&self->unwinder, lp_unwinder_free);
-  g_clear_pointer (&self->symbols, lp_symbols_free);
   if (self->sigfd >= 0)
     close (self->sigfd);
   g_free ((gpointer) self->opts.tids);
@@ -334,9 +370,25 @@ tracer_of (pid_t pid)
   return p != NULL ? (pid_t) atoi (p + strlen ("TracerPid:")) : 0;
 }
 
+/* The process of thread @tid, from /proc/TID/status; @tid itself if
+ * unknown (it has ended). */
+static pid_t
+task_tgid (pid_t tid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/status", (int) tid);
+  g_autofree char *status = NULL;
+  const char *p;
+
+  if (!g_file_get_contents (path, &status, NULL, NULL))
+    return tid;
+  p = strstr (status, "\nTgid:");
+  return p != NULL ? (pid_t) atoi (p + strlen ("\nTgid:")) : tid;
+}
+
 static Thread *
 add_thread (LpSampler *self,
-            pid_t      tid)
+            pid_t      tid,
+            pid_t      tgid)
 {
   Thread *t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (tid));
 
@@ -344,6 +396,7 @@ add_thread (LpSampler *self,
     return t;
   t = g_new0 (Thread, 1);
   t->tid = tid;
+  t->tgid = tgid > 0 ? tgid : task_tgid (tid);
   t->frame = G_MAXUINT32;
   t->attached = TRUE;
   t->stat_fd = -2;
@@ -361,7 +414,7 @@ thread_frame (LpSampler *self,
 {
   if (t->frame == G_MAXUINT32)
     {
-      g_autofree char *comm = read_comm (self->pid, t->tid);
+      g_autofree char *comm = read_comm (t->tgid, t->tid);
       /* a thread that has ended meanwhile: most threads keep the
        * process's name */
       const char *shown = comm != NULL ? comm : self->command != NULL ? self->command : "thread";
@@ -373,26 +426,91 @@ thread_frame (LpSampler *self,
 
 /* ---- the target's symbols and unwind info, (re)loaded after exec ---- */
 
-static gboolean
-load_address_space (LpSampler  *self,
-                    GError    **error)
+/* Reads the mappings and symbols of process @pid as they are now. */
+static Space *
+space_new (LpSampler  *self,
+           pid_t       pid,
+           GError    **error)
 {
-  g_autofree char *comm = read_comm (self->pid, 0);
+  Space *space = g_new0 (Space, 1);
+  g_autofree char *comm = read_comm (pid, 0);
+  const char *name;
 
-  g_clear_pointer (&self->unwinder, lp_unwinder_free);
-  g_clear_pointer (&self->symbols, lp_symbols_free);
-  g_hash_table_remove_all (self->frame_cache);
-  if (comm != NULL)
+  space->ref = 1;
+  space->pid = pid;
+  space->frame_cache = g_hash_table_new (g_direct_hash, g_direct_equal);
+  if (pid == self->pid && comm != NULL)
     {
       g_free (self->command);
       self->command = g_strdup (comm);
     }
-  self->proc_frame = lp_folded_intern (self->dest, self->command ? self->command : "process", -1);
-  self->unwinder = lp_unwinder_new (self->pid, error);
-  if (self->unwinder == NULL)
-    return FALSE;
-  self->symbols = lp_symbols_new (self->pid, self->opts.lines, error);
-  return self->symbols != NULL;
+  name = pid == self->pid && self->command != NULL ? self->command : comm != NULL ? comm : "process";
+  space->frame = lp_folded_intern (self->dest, name, -1);
+  space->unwinder = lp_unwinder_new (pid, error);
+  if (space->unwinder != NULL)
+    {
+      space->symbols = lp_symbols_new (pid, self->opts.lines, error);
+      if (space->symbols == NULL)
+        g_clear_pointer (&space->unwinder, lp_unwinder_free);
+    }
+  return space;
+}
+
+/* The image of process @pid its next samples are unwound with: read when
+ * first needed, and again after an exec. */
+static Space *
+space_for (LpSampler *self,
+           pid_t      pid)
+{
+  Space *space = g_hash_table_lookup (self->spaces, GINT_TO_POINTER (pid));
+
+  if (space == NULL || space->stale)
+    {
+      space = space_new (self, pid, NULL);
+      g_hash_table_replace (self->spaces, GINT_TO_POINTER (pid), space);
+    }
+  return space;
+}
+
+/* The target's image, (re)read at the start and after its exec. */
+static gboolean
+load_address_space (LpSampler  *self,
+                    GError    **error)
+{
+  Space *space = space_new (self, self->pid, error);
+  gboolean ok = space->unwinder != NULL;
+
+  g_hash_table_replace (self->spaces, GINT_TO_POINTER (self->pid), space);
+  return ok;
+}
+
+/* Marks process @pid as ended; its image is kept a moment for samples still
+ * in the kernel's buffers (see sweep_spaces). */
+static void
+space_gone (LpSampler *self,
+            pid_t      pid)
+{
+  Space *space = g_hash_table_lookup (self->spaces, GINT_TO_POINTER (pid));
+
+  if (space != NULL && space->gone_ns == 0)
+    space->gone_ns = now_ns ();
+}
+
+/* Forgets the images of processes that ended more than a second ago. */
+static void
+sweep_spaces (LpSampler *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+  gint64 now = now_ns ();
+
+  g_hash_table_iter_init (&iter, self->spaces);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Space *space = value;
+      if (space->pid != self->pid && space->gone_ns > 0 && now - space->gone_ns > G_GINT64_CONSTANT (1000000000))
+        g_hash_table_iter_remove (&iter);
+    }
 }
 
 /* ---- ptrace ---- */
@@ -403,11 +521,18 @@ seize (LpSampler  *self,
        GError    **error)
 {
   /* exec: the new image's symbols and unwind info must be loaded */
-  long opts = (self->opts.tids != NULL ? 0 : PTRACE_O_TRACECLONE) | PTRACE_O_TRACEEXEC;
+  long opts = PTRACE_O_TRACEEXEC;
+
+  /* threads created later, and (unless --no-children) the processes
+   * the target starts */
+  if (self->opts.tids == NULL)
+    opts |= PTRACE_O_TRACECLONE;
+  if (self->opts.tids == NULL && !self->opts.no_children)
+    opts |= PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK;
   /* no PTRACE_O_EXITKILL: if we die, the kernel detaches and the target runs on */
   if (ptrace (PTRACE_SEIZE, tid, 0, (void *) opts) == 0)
     {
-      add_thread (self, tid);
+      add_thread (self, tid, self->pid);
       return TRUE;
     }
   if (errno == ESRCH)
@@ -623,7 +748,7 @@ attach_threads (LpSampler  *self,
               if (!wanted)
                 continue;
             }
-          t = add_thread (self, tid);
+          t = add_thread (self, tid, pid);
           t->attached = FALSE;
           if (!attach_perf (self, t, FALSE, &local_error))
             {
@@ -740,7 +865,7 @@ lp_sampler_launch (LpSampler   *self,
 
   if (self->opts.mode == LP_SAMPLER_MODE_CPU)
     {
-      Thread *t = add_thread (self, child);
+      Thread *t = add_thread (self, child, child);
       t->attached = FALSE;
       if (!attach_perf (self, t, TRUE, error))
         {
@@ -886,6 +1011,7 @@ snapshot_ptrace (LpSampler *self,
     }
   slot->snap.stack_len = n > 0 ? (gsize) n : 0;
   slot->tid = t->tid;
+  slot->space = space_ref (space_for (self, t->tgid));
   slot->thread_frame = self->opts.threads ? thread_frame (self, t) : G_MAXUINT32;
   slot->idle_syscall = nr;
   /* a thread that has just come out of clone/clone3 in the child (rax 0):
@@ -911,6 +1037,9 @@ thread_gone (LpSampler *self,
     }
   if (t != NULL)
     g_hash_table_remove (self->threads, GINT_TO_POINTER (tid));
+  /* a process leader's exit is reported once all its threads are gone */
+  if (tid != self->pid && g_hash_table_contains (self->spaces, GINT_TO_POINTER (tid)))
+    space_gone (self, tid);
   if (tid == self->pid)
     {
       self->stats.target_exited = TRUE;
@@ -952,7 +1081,7 @@ dispatch (LpSampler *self,
   event = (unsigned) status >> 16;
   t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (tid));
   if (t == NULL)
-    t = add_thread (self, tid);   /* a new thread can report before its creator's clone event */
+    t = add_thread (self, tid, 0);   /* a new thread can report before its creator's clone event */
 
   switch (event)
     {
@@ -1018,6 +1147,8 @@ dispatch (LpSampler *self,
       return;
 
     case PTRACE_EVENT_CLONE:
+    case PTRACE_EVENT_FORK:
+    case PTRACE_EVENT_VFORK:
       {
         unsigned long msg = 0;
 
@@ -1026,8 +1157,9 @@ dispatch (LpSampler *self,
           {
             /* it has not run yet: its registers are the parent's clone
              * frame on a fresh stack, nothing to unwind; wait for its
-             * first stop */
-            Thread *nt = add_thread (self, (pid_t) msg);
+             * first stop. A new process's image is read at its first
+             * sample. */
+            Thread *nt = add_thread (self, (pid_t) msg, event == PTRACE_EVENT_CLONE ? 0 : (pid_t) msg);
             nt->fresh = TRUE;
           }
         if (self->detaching)
@@ -1039,16 +1171,32 @@ dispatch (LpSampler *self,
 
     case PTRACE_EVENT_EXEC:
       {
-        /* every other thread is gone; the one left has the process id */
-        g_hash_table_remove_all (self->threads);
-        t = add_thread (self, self->pid);
-        self->exec_done = TRUE;
-        if (!load_address_space (self, NULL))
-          g_clear_pointer (&self->unwinder, lp_unwinder_free);
+        /* every other thread of the process is gone; the one left has the
+         * process id */
+        pid_t tgid = t->tgid;
+        GHashTableIter iter;
+        gpointer value;
+
+        g_hash_table_iter_init (&iter, self->threads);
+        while (g_hash_table_iter_next (&iter, NULL, &value))
+          if (((Thread *) value)->tgid == tgid)
+            g_hash_table_iter_remove (&iter);
+        t = add_thread (self, tgid, tgid);
+        if (tgid == self->pid)
+          {
+            self->exec_done = TRUE;
+            load_address_space (self, NULL);
+          }
+        else
+          {
+            Space *space = g_hash_table_lookup (self->spaces, GINT_TO_POINTER (tgid));
+            if (space != NULL)
+              space->stale = TRUE;
+          }
         if (self->detaching)
           detach_thread (self, t, 0);
         else
-          ptrace (PTRACE_CONT, self->pid, 0, 0);
+          ptrace (PTRACE_CONT, tgid, 0, 0);
         return;
       }
 
@@ -1199,7 +1347,7 @@ read_task_file (LpSampler  *self,
 
   if (*fd == -2)
     {
-      g_autofree char *path = g_strdup_printf ("/proc/%d/task/%d/%s", (int) self->pid, (int) t->tid, name);
+      g_autofree char *path = g_strdup_printf ("/proc/%d/task/%d/%s", (int) t->tgid, (int) t->tid, name);
       *fd = open (path, O_RDONLY | O_CLOEXEC);
     }
   if (*fd < 0)
@@ -1446,28 +1594,29 @@ idle_frame (LpSampler *self,
 
 static guint32
 frame_for (LpSampler *self,
+           Space     *space,
            guint64    addr)
 {
-  gpointer v = g_hash_table_lookup (self->frame_cache, GSIZE_TO_POINTER (addr));
+  gpointer v = g_hash_table_lookup (space->frame_cache, GSIZE_TO_POINTER (addr));
   const char *name;
   guint32 id;
 
   if (v != NULL)
     return GPOINTER_TO_UINT (v) - 1;
 
-  name = lp_symbols_lookup (self->symbols, addr);
+  name = space->symbols != NULL ? lp_symbols_lookup (space->symbols, addr) : NULL;
   if (name != NULL)
     id = lp_folded_intern (self->dest, name, -1);
   else
     {
       const char *module;
       guint64 offset;
-      g_autofree char *label = lp_unwinder_describe (self->unwinder, addr, &module, &offset)
+      g_autofree char *label = space->unwinder != NULL && lp_unwinder_describe (space->unwinder, addr, &module, &offset)
         ? g_strdup_printf ("[%s+0x%" G_GINT64_MODIFIER "x]", module, offset)
         : g_strdup ("[unknown]");
       id = lp_folded_intern (self->dest, label, -1);
     }
-  g_hash_table_insert (self->frame_cache, GSIZE_TO_POINTER (addr), GUINT_TO_POINTER (id + 1));
+  g_hash_table_insert (space->frame_cache, GSIZE_TO_POINTER (addr), GUINT_TO_POINTER (id + 1));
   return id;
 }
 
@@ -1498,13 +1647,15 @@ unwind_from_return (LpSampler *self,
 {
   LpSnapshot caller = slot->snap;
 
-  if (slot->snap.stack_len < 8 || self->unwinder == NULL)
+  LpUnwinder *unwinder = slot->space->unwinder;
+
+  if (slot->snap.stack_len < 8 || unwinder == NULL)
     return 0;
   memcpy (&caller.regs[LP_REG_RIP], slot->snap.stack, 8);
   caller.regs[LP_REG_RSP] += 8;
   self->ips[0] = slot->snap.regs[LP_REG_RIP];
   /* ips[1] is a return address now, as the unwinder's ips[0] was not */
-  return 1 + lp_unwinder_unwind (self->unwinder, &caller, self->ips + 1, MAX_FRAMES - 1, truncated);
+  return 1 + lp_unwinder_unwind (unwinder, &caller, self->ips + 1, MAX_FRAMES - 1, truncated);
 }
 
 /* Unwinds, symbolizes and collapses one snapshot. */
@@ -1512,6 +1663,7 @@ static void
 collapse_slot (LpSampler  *self,
                Slot       *slot)
 {
+  LpUnwinder *unwinder = slot->space->unwinder;
   gboolean truncated = FALSE;
   guint n_ips, depth = 0, index;
   gint64 t0, t1, t2;
@@ -1526,7 +1678,7 @@ collapse_slot (LpSampler  *self,
     n_ips = unwind_from_return (self, slot, &truncated);
   else
     {
-      n_ips = self->unwinder ? lp_unwinder_unwind (self->unwinder, &slot->snap, self->ips, MAX_FRAMES, &truncated) : 0;
+      n_ips = unwinder ? lp_unwinder_unwind (unwinder, &slot->snap, self->ips, MAX_FRAMES, &truncated) : 0;
       /* a perf sample taken inside clone/clone3 (the kernel's time is
        * sampled too): the parent as above; the new thread on its way out
        * (rax 0; any other call shows -ENOSYS there) as just_born */
@@ -1547,12 +1699,12 @@ collapse_slot (LpSampler  *self,
               truncated = FALSE;
             }
           else
-            n_ips = self->unwinder ? lp_unwinder_unwind (self->unwinder, &slot->snap, self->ips, MAX_FRAMES, &truncated) : 0;
+            n_ips = unwinder ? lp_unwinder_unwind (unwinder, &slot->snap, self->ips, MAX_FRAMES, &truncated) : 0;
         }
     }
   t1 = now_ns ();
 
-  self->frames[depth++] = self->proc_frame;
+  self->frames[depth++] = slot->space->frame;
   if (slot->thread_frame != G_MAXUINT32)
     self->frames[depth++] = slot->thread_frame;
   if (truncated || n_ips == 0)
@@ -1564,7 +1716,7 @@ collapse_slot (LpSampler  *self,
     {
       /* return addresses point after the call: look up the call itself */
       guint64 addr = i - 1 == 0 ? self->ips[0] : self->ips[i - 1] - 1;
-      self->frames[depth++] = frame_for (self, addr);
+      self->frames[depth++] = frame_for (self, slot->space, addr);
     }
   if (slot->idle_syscall >= 0)
     {
@@ -1610,8 +1762,14 @@ static void
 collapse_slots (LpSampler *self)
 {
   for (guint i = 0; i < self->n_slots; i++)
-    collapse_slot (self, &g_array_index (self->slots, Slot, i));
+    {
+      Slot *slot = &g_array_index (self->slots, Slot, i);
+
+      collapse_slot (self, slot);
+      g_clear_pointer (&slot->space, space_unref);
+    }
   self->n_slots = 0;
+  sweep_spaces (self);
 }
 
 static gboolean
@@ -1773,6 +1931,14 @@ attach_perf (LpSampler  *self,
   attr.wakeup_events = 0;
   attr.disabled = enable_on_exec ? 1 : 0;
   attr.enable_on_exec = enable_on_exec ? 1 : 0;
+  /* cpu mode sees the processes the target starts only through these:
+   * their exec (to read their new image) and their exit */
+  if (self->opts.mode == LP_SAMPLER_MODE_CPU && !self->opts.no_children)
+    {
+      attr.comm = 1;
+      attr.comm_exec = 1;
+      attr.task = 1;
+    }
 
   if (self->rings->len == 0)
     g_ptr_array_set_size (self->rings, n_cpus);
@@ -1896,7 +2062,26 @@ read_perf (LpSampler *self,
       ring_copy (data, data_size, tail, rec, hdr.size);
       tail += hdr.size;
 
-      if (hdr.type == PERF_RECORD_LOST)
+      if (hdr.type == PERF_RECORD_COMM && (hdr.misc & PERF_RECORD_MISC_COMM_EXEC) && hdr.size >= sizeof hdr + 8)
+        {
+          /* cpu mode: a process has exec'd; its next samples need its new image */
+          guint32 pid;
+          Space *space;
+
+          memcpy (&pid, rec + sizeof hdr, 4);
+          space = g_hash_table_lookup (self->spaces, GINT_TO_POINTER ((pid_t) pid));
+          if (space != NULL)
+            space->stale = TRUE;
+        }
+      else if (hdr.type == PERF_RECORD_EXIT && hdr.size >= sizeof hdr + 16)
+        {
+          guint32 ids[4];   /* pid, ppid, tid, ptid */
+
+          memcpy (ids, rec + sizeof hdr, 16);
+          if (ids[0] == ids[2] && (pid_t) ids[0] != self->pid)
+            space_gone (self, ids[0]);
+        }
+      else if (hdr.type == PERF_RECORD_LOST)
         {
           guint64 lost;
           memcpy (&lost, rec + sizeof hdr + 8, 8);
@@ -1915,6 +2100,8 @@ read_perf (LpSampler *self,
             continue;
           memcpy (pid_tid, p, 8);
           p += 8;
+          if (self->opts.no_children && (pid_t) pid_tid[0] != self->pid)
+            continue;
           memcpy (&abi, p, 8);
           p += 8;
           if (abi == PERF_SAMPLE_REGS_ABI_NONE)
@@ -1957,6 +2144,7 @@ read_perf (LpSampler *self,
           slot->snap.stack_len = MIN (MIN (dyn_size, size), slot->cap);
           memcpy (slot->snap.stack, p, slot->snap.stack_len);
           slot->tid = pid_tid[1];
+          slot->space = space_ref (space_for (self, pid_tid[0]));
           slot->thread_frame = G_MAXUINT32;
           if (self->opts.threads)
             {
@@ -1966,7 +2154,7 @@ read_perf (LpSampler *self,
                 slot->thread_frame = thread_frame (self, st);
               else if (!self->assist)
                 {
-                  st = add_thread (self, pid_tid[1]);
+                  st = add_thread (self, pid_tid[1], pid_tid[0]);
                   st->attached = FALSE;
                   slot->thread_frame = thread_frame (self, st);
                 }
@@ -2026,6 +2214,25 @@ target_alive (LpSampler *self)
 
 /* ---- the loop ---- */
 
+/* A new tick: the images may read changed mappings again. */
+static void
+set_generation (LpSampler *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->spaces);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Space *space = value;
+
+      if (space->unwinder != NULL)
+        lp_unwinder_set_generation (space->unwinder, self->generation);
+      if (space->symbols != NULL)
+        lp_symbols_set_generation (space->symbols, self->generation);
+    }
+}
+
 gboolean
 lp_sampler_run (LpSampler  *self,
                 int         stop_fd,
@@ -2069,10 +2276,7 @@ lp_sampler_run (LpSampler  *self,
       if (now >= next_tick)
         {
           self->generation++;
-          if (self->unwinder)
-            lp_unwinder_set_generation (self->unwinder, self->generation);
-          if (self->symbols)
-            lp_symbols_set_generation (self->symbols, self->generation);
+          set_generation (self);
           if (cpu)
             tick_perf (self);
           else if (self->exec_done)

@@ -41,6 +41,7 @@ typedef struct
   double         flush_interval;  /* seconds between batches; 0: no batches */
   gsize          stack_size;      /* bytes of stack copied per sample; 0: default */
   gboolean       child_stdout_to_stderr; /* launch: the command's stdout goes to our stderr */
+  gboolean       no_children;     /* do not follow the processes the target starts */
   gboolean       stop_running;    /* wall mode: stop running threads too, rather than
                                    * reading their samples from perf events */
 } LpSamplerOptions;

@@ -19,6 +19,8 @@
  *                                (idle_waiter), the main thread in
  *                                hot_path for SECONDS; prints "ready" once
  *                                all are started.
+ *   engine-target fork SECONDS   forks; the child spins in child_work for
+ *                                SECONDS, the parent waits for it.
  *   engine-target exit           returns at once.
  */
 #define _GNU_SOURCE
@@ -30,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static volatile uint64_t sink;
@@ -278,6 +281,31 @@ do_waiters (int n,
   return 0;
 }
 
+__attribute__((noinline)) static uint64_t
+child_work (double seconds)
+{
+  return burn (now_ns () + (uint64_t) (seconds * 1e9), 7);
+}
+
+static int
+do_fork (double seconds)
+{
+  int status;
+  pid_t child = fork ();
+
+  if (child < 0)
+    return 1;
+  if (child == 0)
+    {
+      sink = child_work (seconds);
+      _exit (0);
+    }
+  if (waitpid (child, &status, 0) != child || !WIFEXITED (status))
+    return 1;
+  printf ("child=%d\n", WEXITSTATUS (status));
+  return 0;
+}
+
 static volatile sig_atomic_t n_signals;
 
 static void
@@ -317,6 +345,8 @@ main (int argc, char **argv)
     }
   if (argc >= 4 && strcmp (argv[1], "waiters") == 0)
     return do_waiters (atoi (argv[2]), atof (argv[3]));
+  if (argc >= 3 && strcmp (argv[1], "fork") == 0)
+    return do_fork (atof (argv[2]));
   if (argc >= 3 && strcmp (argv[1], "crowd") == 0)
     return do_crowd (atof (argv[2]));
   if (argc >= 2 && strcmp (argv[1], "exit") == 0)

@@ -94,7 +94,8 @@ count_with (const LpFolded *folded,
  * AddressSanitizer its start-up was 1-3 % of the samples). */
 static double
 rooted_share (const LpFolded *folded,
-              guint           root_at)
+              guint           root_at,
+              const char     *process)
 {
   static const char *roots[] = { "_start", "__clone3", "clone3", "__clone", "clone", "start_thread",
                                  "_dl_start_user", "_dl_start" };
@@ -106,6 +107,8 @@ rooted_share (const LpFolded *folded,
       gboolean ok = FALSE;
 
       lp_folded_get_stack (folded, i, &s);
+      if (process != NULL && !g_str_equal (lp_folded_frame_name (folded, s.frames[0]), process))
+        continue;
       total += s.count;
       if (s.depth > root_at)
         for (guint r = 0; r < G_N_ELEMENTS (roots); r++)
@@ -137,7 +140,7 @@ check_work_report (const char *report_path,
   double main_n = count_with (folded, "main");
   double hot_n = count_with (folded, "hot_path");
   double blocked = count_with (folded, "blocker_thread");
-  double rooted = rooted_share (folded, 1);
+  double rooted = rooted_share (folded, 1, NULL);
 
   g_test_message ("samples %g, main %g, hot %g (%.4f, target measured %.4f), blocked %g, rooted %.4f",
                   count_with (folded, NULL), main_n, hot_n, hot_n / main_n, measured, blocked, rooted);
@@ -321,7 +324,109 @@ test_attach (void)
      * (a loaded machine gave 208 of about 840) */
     g_assert_cmpfloat (count_with (folded, "hot_path"), >, 50);
     g_assert_cmpfloat (count_with (folded, "[idle: read]"), >, 50);
-    g_assert_cmpfloat (rooted_share (folded, 1), >=, 0.99);
+    g_assert_cmpfloat (rooted_share (folded, 1, NULL), >=, 0.99);
+  }
+}
+
+/* Samples whose root (first) frame is @root. */
+static double
+count_rooted_at (const LpFolded *folded,
+                 const char     *root)
+{
+  double total = 0;
+
+  for (guint i = 0; i < lp_folded_get_n_stacks (folded); i++)
+    {
+      LpFoldedStack s;
+      lp_folded_get_stack (folded, i, &s);
+      if (s.depth > 0 && g_str_equal (lp_folded_frame_name (folded, s.frames[0]), root))
+        total += s.count;
+    }
+  return total;
+}
+
+static gboolean
+has_frame_prefix (const LpFolded *folded,
+                  const char     *prefix)
+{
+  for (guint f = 0; f < lp_folded_get_n_frames (folded); f++)
+    if (g_str_has_prefix (lp_folded_frame_name (folded, f), prefix))
+      return TRUE;
+  return FALSE;
+}
+
+/* A shell that runs the target: the processes a launched command starts
+ * are followed, each under its own name and unwound with its own image
+ * (after its exec), in both modes; --no-children leaves them out. */
+static void
+test_children (gconstpointer data)
+{
+  gboolean cpu = GPOINTER_TO_INT (data);
+  g_autofree char *report = g_build_filename (tmpdir, cpu ? "children-cpu.folded" : "children.folded", NULL);
+  g_autofree char *script = g_strdup_printf ("'%s' work 1.5 >/dev/null; true", target);
+  g_autofree char *out = NULL, *err = NULL;
+  int status;
+
+  status = run_cli (&out, &err, "record", "-F", "500", "--mode", cpu ? "cpu" : "wall", "-o", report,
+                    "--", "sh", "-c", script, NULL);
+  g_test_message ("%s", err);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  {
+    g_autoptr(LpFolded) folded = load_report (report);
+    double child = count_rooted_at (folded, "engine-target");
+
+    g_test_message ("engine-target %g (hot_path %g), sh %g of %g", child, count_with (folded, "hot_path"),
+                    count_rooted_at (folded, "sh"), count_with (folded, NULL));
+    g_assert_cmpfloat (count_with (folded, "hot_path"), >, 0.5 * 0.7 * 500 * 1.5 * (cpu ? 1 : 0.5));
+    g_assert_cmpfloat (count_with (folded, "hot_path"), ==, count_with (folded, "main") - count_with (folded, "cold_path"));
+    /* dash is stripped: its _start is [dash+0x…] */
+    g_assert_cmpfloat (rooted_share (folded, 1, "engine-target"), >=, 0.99);
+    g_assert_false (has_frame_prefix (folded, "[unknown"));
+    if (!cpu)
+      {
+        /* the shell waits, the target's second thread reads */
+        g_assert_cmpfloat (count_with (folded, "[idle: wait4]"), >, 200);
+        g_assert_cmpfloat (count_with (folded, "[idle: read]"), >, 200);
+      }
+  }
+
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  status = run_cli (&out, &err, "record", "-F", "500", "--mode", cpu ? "cpu" : "wall", "--no-children", "-o", report,
+                    "--", "sh", "-c", script, NULL);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  {
+    /* in cpu mode the waiting shell has no sample at all */
+    g_autofree char *text = NULL;
+
+    g_assert_true (g_file_get_contents (report, &text, NULL, NULL));
+    g_assert_null (strstr (text, "engine-target"));
+    g_assert_null (strstr (text, "[unknown"));
+    if (!cpu)
+      g_assert_nonnull (strstr (text, "[idle: wait4]"));
+  }
+}
+
+/* A child forked without exec runs the parent's image: its own copy of
+ * the mappings unwinds it. */
+static void
+test_fork (void)
+{
+  g_autofree char *report = g_build_filename (tmpdir, "fork.folded", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  int status;
+
+  status = run_cli (&out, &err, "record", "-F", "500", "-o", report, "--", target, "fork", "1", NULL);
+  g_test_message ("%s", err);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  g_assert_nonnull (strstr (out, "child=0"));
+  {
+    g_autoptr(LpFolded) folded = load_report (report);
+
+    g_test_message ("child_work %g, wait4 %g", count_with (folded, "child_work"), count_with (folded, "[idle: wait4]"));
+    g_assert_cmpfloat (count_with (folded, "child_work"), >, 200);
+    g_assert_cmpfloat (count_with (folded, "[idle: wait4]"), >, 200);
+    g_assert_cmpfloat (rooted_share (folded, 1, NULL), >=, 0.99);
   }
 }
 
@@ -431,7 +536,7 @@ test_many_threads (void)
 
     g_assert_cmpfloat (count_with (folded, "short_thread"), >, 50);
     /* root at index 2: process, thread, then _start or the thread start */
-    g_assert_cmpfloat (rooted_share (folded, 2), >=, 0.99);
+    g_assert_cmpfloat (rooted_share (folded, 2, NULL), >=, 0.99);
     for (guint f = 0; f < lp_folded_get_n_frames (folded); f++)
       if (g_str_has_prefix (lp_folded_frame_name (folded, f), "engine-target-"))
         thread_frames++;
@@ -685,7 +790,7 @@ test_deep_stack (void)
       }
     g_assert_cmpuint (max_deep, ==, 151);
     g_assert_cmpfloat (count_with (folded, "[truncated]"), <=, 0.01 * count_with (folded, NULL));
-    g_assert_cmpfloat (rooted_share (folded, 1), >=, 0.99);
+    g_assert_cmpfloat (rooted_share (folded, 1, NULL), >=, 0.99);
   }
 }
 
@@ -775,7 +880,7 @@ test_unprivileged (void)
     g_autoptr(LpFolded) folded = load_report (report);
     g_assert_cmpfloat (count_with (folded, "hot_path"), >, 50);
     g_assert_cmpfloat (count_with (folded, "[idle: read]"), >, 50);
-    g_assert_cmpfloat (rooted_share (folded, 1), >=, 0.99);
+    g_assert_cmpfloat (rooted_share (folded, 1, NULL), >=, 0.99);
   }
 }
 
@@ -1048,6 +1153,9 @@ main (int    argc,
   g_test_add_func ("/engine/wall/attach", test_attach);
   g_test_add_func ("/engine/wall/attach-until-exit", test_attach_exit);
   g_test_add_func ("/engine/early-exit", test_early_exit);
+  g_test_add_data_func ("/engine/wall/children", GINT_TO_POINTER (FALSE), test_children);
+  g_test_add_data_func ("/engine/cpu/children", GINT_TO_POINTER (TRUE), test_children);
+  g_test_add_func ("/engine/wall/fork", test_fork);
   g_test_add_func ("/engine/no-such-process", test_no_process);
   g_test_add_func ("/engine/already-traced", test_already_traced);
   g_test_add_func ("/engine/wall/500-threads", test_many_threads);

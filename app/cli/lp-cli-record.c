@@ -124,7 +124,7 @@ lp_cli_record (int    argc,
   gint pid = 0;
   double frequency = 0, period = 0, duration = 0, min_time = 0;
   gboolean no_idle = FALSE, idle = FALSE, threads = FALSE, lines = FALSE, stream = FALSE, quiet = FALSE;
-  gboolean stop_running = FALSE;
+  gboolean stop_running = FALSE, no_children = FALSE;
   gint stack_kib = 0;
   LpSamplerOptions opts = { 0 };
   LpSamplerStats st;
@@ -148,6 +148,7 @@ lp_cli_record (int    argc,
     { "threads", 0, 0, G_OPTION_ARG_NONE, &threads, N_("Add a frame per thread (name-TID) under the process"), NULL },
     { "lines", 0, 0, G_OPTION_ARG_NONE, &lines, N_("Label frames \"function (file:line)\" where debug info has lines"), NULL },
     { "min-time", 0, 0, G_OPTION_ARG_DOUBLE, &min_time, N_("Write no report if the recording ran shorter than this"), N_("SECONDS") },
+    { "no-children", 0, 0, G_OPTION_ARG_NONE, &no_children, N_("Do not follow the processes the target starts (followed by default, each under its own name)"), NULL },
     { "stop-running", 0, 0, G_OPTION_ARG_NONE, &stop_running, N_("Wall mode: stop running threads too (ptrace), rather than sample them with perf events"), NULL },
     { "stack-size", 0, 0, G_OPTION_ARG_INT, &stack_kib, N_("KiB of stack copied per sample (default 16; deeper frames are read from the live process)"), N_("KIB") },
     { "stream", 0, 0, G_OPTION_ARG_NONE, &stream, N_("Write the stream protocol to standard output (for the GUI)"), NULL },
@@ -253,6 +254,7 @@ lp_cli_record (int    argc,
   opts.stack_size = (gsize) stack_kib * 1024;
   opts.child_stdout_to_stderr = stream;
   opts.stop_running = stop_running;
+  opts.no_children = no_children;
 
   /* Ctrl-C and SIGTERM end the recording through a descriptor the sampler polls */
   sigemptyset (&stop_set);
