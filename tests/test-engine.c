@@ -345,14 +345,25 @@ count_rooted_at (const LpFolded *folded,
   return total;
 }
 
-static gboolean
-has_frame_prefix (const LpFolded *folded,
-                  const char     *prefix)
+/* Samples with a frame that starts with @prefix. */
+static double
+count_with_prefix (const LpFolded *folded,
+                   const char     *prefix)
 {
-  for (guint f = 0; f < lp_folded_get_n_frames (folded); f++)
-    if (g_str_has_prefix (lp_folded_frame_name (folded, f), prefix))
-      return TRUE;
-  return FALSE;
+  double total = 0;
+
+  for (guint i = 0; i < lp_folded_get_n_stacks (folded); i++)
+    {
+      LpFoldedStack s;
+      lp_folded_get_stack (folded, i, &s);
+      for (guint d = 0; d < s.depth; d++)
+        if (g_str_has_prefix (lp_folded_frame_name (folded, s.frames[d]), prefix))
+          {
+            total += s.count;
+            break;
+          }
+    }
+  return total;
 }
 
 /* A shell that runs the target: the processes a launched command starts
@@ -378,10 +389,14 @@ test_children (gconstpointer data)
     g_test_message ("engine-target %g (hot_path %g), sh %g of %g", child, count_with (folded, "hot_path"),
                     count_rooted_at (folded, "sh"), count_with (folded, NULL));
     g_assert_cmpfloat (count_with (folded, "hot_path"), >, 0.5 * 0.7 * 500 * 1.5 * (cpu ? 1 : 0.5));
-    g_assert_cmpfloat (count_with (folded, "hot_path"), ==, count_with (folded, "main") - count_with (folded, "cold_path"));
+    g_assert_cmpfloat (count_with (folded, "hot_path") / count_with (folded, "main"), >=, 0.6);
+    g_assert_cmpfloat (count_with (folded, "hot_path") / count_with (folded, "main"), <=, 0.8);
     /* dash is stripped: its _start is [dash+0x…] */
     g_assert_cmpfloat (rooted_share (folded, 1, "engine-target"), >=, 0.99);
-    g_assert_false (has_frame_prefix (folded, "[unknown"));
+    /* the child unwound with the shell's image gave [unknown] frames in
+     * half the samples; a stop of the shell just back from vfork can give
+     * one (glibc's vfork keeps its return address in a register) */
+    g_assert_cmpfloat (count_with_prefix (folded, "[unknown"), <=, 0.01 * count_with (folded, NULL));
     if (!cpu)
       {
         /* the shell waits, the target's second thread reads */
@@ -401,9 +416,12 @@ test_children (gconstpointer data)
 
     g_assert_true (g_file_get_contents (report, &text, NULL, NULL));
     g_assert_null (strstr (text, "engine-target"));
-    g_assert_null (strstr (text, "[unknown"));
     if (!cpu)
-      g_assert_nonnull (strstr (text, "[idle: wait4]"));
+      {
+        g_autoptr(LpFolded) folded = load_report (report);
+        g_assert_cmpfloat (count_with (folded, "[idle: wait4]"), >, 200);
+        g_assert_cmpfloat (count_with_prefix (folded, "[unknown"), <=, 0.01 * count_with (folded, NULL));
+      }
   }
 }
 
