@@ -76,6 +76,10 @@ typedef struct
   guint    run_index;    /* stack of its last on-CPU sample */
   gboolean run_known;
   gboolean held;         /* kept stopped while perf events are opened */
+  gint64   check_ns;     /* its last check (runnable_sample); 0: none yet */
+  guint64  check_runtime;
+  gint64   blocked_carry; /* ns blocked not yet counted as samples */
+  guint    weight;       /* samples its next stop stands for */
 } Thread;
 
 /* cpu mode, and wall mode for running threads: one perf ring buffer per
@@ -99,6 +103,7 @@ typedef struct
   gboolean   clone_parent;  /* the creating thread on that return: no CFI there */
   gboolean   on_cpu;        /* from a perf event: the thread was running */
   gboolean   in_kernel;     /* …in a system call: the registers are those of its entry */
+  guint      weight;        /* samples it counts for: ticks skipped while it was blocked */
 } Slot;
 
 struct _LpSampler
@@ -118,6 +123,8 @@ struct _LpSampler
   gboolean            assist;      /* wall mode: running threads sampled by perf events */
   gboolean            holding;     /* interrupt stops are held (see hold_all) */
   gboolean            user_only;   /* the kernel refused events that count kernel time */
+  guint               stride;      /* ticks until the next check (see tick_ptrace) */
+  guint               next_stride;
   GHashTable         *seen;        /* tids ever sampled or seen */
   gboolean            detaching;
   int                 sigfd;
@@ -249,6 +256,7 @@ lp_sampler_new (const LpSamplerOptions *options,
     self->opts.stack_size = DEFAULT_STACK_SIZE;
   self->dest = dest;
   self->pid = -1;
+  self->stride = self->next_stride = 1;
   self->sigfd = -1;
   self->threads = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, thread_free);
   self->seen = g_hash_table_new (g_direct_hash, g_direct_equal);
@@ -1020,6 +1028,8 @@ snapshot_ptrace (LpSampler *self,
   slot->clone_parent = ((long) regs.orig_rax == 56 || (long) regs.orig_rax == 435) && (long) regs.rax > 0;
   slot->on_cpu = FALSE;
   slot->in_kernel = FALSE;
+  slot->weight = MAX (t->weight, 1);
+  t->weight = 1;
   self->n_slots++;
 }
 
@@ -1426,20 +1436,26 @@ recount_stack (LpSampler *self,
                guint      index,
                pid_t      tid,
                gboolean   idle,
-               gboolean   reused)
+               gboolean   reused,
+               guint      weight)
 {
   LpFoldedStack stack;
 
   lp_folded_get_stack (self->dest, index, &stack);
   memcpy (self->frames, stack.frames, stack.depth * sizeof (guint32));
-  if (self->snapshot_func != NULL)
-    emit_snapshot (self, stack.depth, tid, idle, FALSE, reused);
-  if (!lp_collapse_stack (self->dest, self->frames, stack.depth, &index))
-    return FALSE;
-  self->stats.samples++;
-  self->batch_samples++;
-  if (idle)
-    self->stats.idle_samples++;
+  for (guint w = 0; w < weight; w++)
+    {
+      if (self->snapshot_func != NULL)
+        emit_snapshot (self, stack.depth, tid, idle, FALSE, reused);
+      if (!lp_collapse_stack (self->dest, self->frames, stack.depth, &index))
+        return FALSE;
+      self->stats.samples++;
+      self->batch_samples++;
+      if (idle)
+        self->stats.idle_samples++;
+      if (reused)
+        self->stats.reused++;
+    }
   if (self->batch_func != NULL)
     mark_dirty (self, index);
   return TRUE;
@@ -1449,42 +1465,83 @@ recount_stack (LpSampler *self,
  * stack: count that stack again, without stopping the thread. */
 static gboolean
 reuse_sample (LpSampler *self,
-              Thread    *t)
+              Thread    *t,
+              guint      weight)
 {
   if (!t->last_idle || t->runtime == G_MAXUINT64)
     return FALSE;
   if (read_runtime (self, t) != t->runtime)
     return FALSE;
-  if (!recount_stack (self, t->last_index, t->tid, TRUE, TRUE))
-    return FALSE;
-  self->stats.reused++;
-  return TRUE;
+  return recount_stack (self, t->last_index, t->tid, TRUE, TRUE, weight);
 }
 
-/* Wall mode with perf events: a thread on a CPU, or waiting for one, is
- * not stopped. The kernel samples its time on a CPU (tick_perf); its time
- * on a run queue, which the kernel does not sample, counts here: a sample
- * for each period of it, with the stack of its last sample on a CPU.
- * TRUE if @t needs no stop at this tick. */
+/* The longest time between two checks of the threads, when none of them
+ * blocks for long: 10 ms (see tick_ptrace). */
+#define MAX_CHECK_NS (10 * 1000 * 1000)
+
+/* Wall mode with perf events: the kernel measures each thread's time in
+ * three parts, and each becomes samples, a sample a period:
+ *
+ * - on a CPU: the perf events sample it, with its stack (tick_perf);
+ * - waiting for a CPU (schedstat's run_delay): the stack of its last
+ *   sample on a CPU;
+ * - blocked (the rest of the time since its last check): its stack in the
+ *   system call, counted when a check finds it blocked, by reuse_sample
+ *   (if it has not run since) or by a stop.
+ *
+ * So a thread on a CPU is never stopped, a blocked one at most once a
+ * period, and time the engine was late for (a slow stop, a busy machine,
+ * checks spaced out by tick_ptrace) is still counted, in the right share.
+ * Returns TRUE if @t needs no stop now; else t->weight is the number of
+ * samples its stop (or reused stack) stands for. *@steady is cleared if
+ * @t blocked since its last check other than in the same system call all
+ * along: then checks must come at every tick, to see where it blocks. */
 static gboolean
 runnable_sample (LpSampler *self,
-                 Thread    *t)
+                 Thread    *t,
+                 gboolean  *steady)
 {
   gint64 period_ns = (gint64) (self->opts.period * 1e9);
-  guint64 runtime, run_delay;
+  gint64 now = now_ns ();
+  guint64 runtime = 0, run_delay = 0;
+  gint64 blocked_ns = 0;
+  gboolean known = read_schedstat (self, t, &runtime, &run_delay);
+  char state = read_state (self, t);
 
-  if (read_schedstat (self, t, &runtime, &run_delay))
+  if (!known || state == 0)
     {
-      if (t->run_delay != G_MAXUINT64 && run_delay > t->run_delay)
-        t->wait_carry += run_delay - t->run_delay;
-      t->run_delay = run_delay;
+      /* no schedstat: a sample per tick, as with stops */
+      *steady = FALSE;
+      t->weight = 1;
+      return FALSE;
     }
+  if (t->check_ns > 0 && t->run_delay != G_MAXUINT64)
+    blocked_ns = MAX ((now - t->check_ns) - (gint64) (runtime - t->check_runtime)
+                      - (gint64) (run_delay - t->run_delay), 0);
+  else if (state != 'R')
+    blocked_ns = period_ns;   /* its first check: one sample */
+  if (t->run_delay != G_MAXUINT64 && run_delay > t->run_delay)
+    t->wait_carry += run_delay - t->run_delay;
+  t->run_delay = run_delay;
   for (; t->wait_carry >= period_ns && t->run_known; t->wait_carry -= period_ns)
-    if (recount_stack (self, t->run_index, t->tid, FALSE, FALSE))
+    if (recount_stack (self, t->run_index, t->tid, FALSE, FALSE, 1))
       self->stats.waiting++;
   if (!t->run_known)
     t->wait_carry = MIN (t->wait_carry, period_ns);
-  return read_state (self, t) == 'R';
+
+  t->blocked_carry += blocked_ns;
+  if (blocked_ns > period_ns / 2 && runtime != t->check_runtime)
+    *steady = FALSE;
+  t->check_ns = now;
+  t->check_runtime = runtime;
+  if (state == 'R')
+    return TRUE;   /* its time blocked is counted when it is next found blocked */
+
+  t->weight = (guint) (t->blocked_carry / period_ns);
+  t->blocked_carry -= (gint64) t->weight * period_ns;
+  if (!t->last_idle)
+    *steady = FALSE;
+  return t->weight == 0;   /* blocked less than a period so far: later */
 }
 
 static void tick_perf (LpSampler *self);
@@ -1495,6 +1552,7 @@ tick_ptrace (LpSampler *self)
 {
   GHashTableIter iter;
   gpointer value;
+  gboolean steady = TRUE;
   g_autoptr(GArray) todo = g_array_new (FALSE, FALSE, sizeof (pid_t));
 
   if (self->assist)
@@ -1506,11 +1564,27 @@ tick_ptrace (LpSampler *self)
       Thread *t = value;
 
       if (t->pending || t->listening || t->fresh || !t->attached)
-        continue;
-      if ((self->assist && runnable_sample (self, t)) || reuse_sample (self, t))
-        continue;
+        {
+          steady = FALSE;
+          continue;
+        }
+      if ((self->assist && runnable_sample (self, t, &steady)) || reuse_sample (self, t, MAX (t->weight, 1)))
+        {
+          t->weight = 1;
+          continue;
+        }
       g_array_append_val (todo, t->tid);
+      steady = FALSE;
     }
+  /* when every thread runs, or sits in the same system call, nothing is
+   * lost between two checks: the kernel samples the running ones and the
+   * blocked ones stand for every tick they slept through. The engine then
+   * wakes less often (twice the interval each time, up to 10 ms); a
+   * thread that blocks brings it back to every tick. */
+  if (steady && self->assist)
+    self->next_stride = MIN (self->stride * 2, MAX (MAX_CHECK_NS / (gint64) (self->opts.period * 1e9), 1));
+  else
+    self->next_stride = 1;
   for (guint i = 0; i < todo->len; i++)
     {
       pid_t tid = g_array_index (todo, pid_t, i);
@@ -1721,13 +1795,19 @@ collapse_slot (LpSampler  *self,
   if (slot->idle_syscall >= 0)
     {
       self->frames[depth++] = idle_frame (self, slot->idle_syscall);
-      self->stats.idle_samples++;
+      self->stats.idle_samples += slot->weight;
     }
-  if (self->snapshot_func != NULL)
+  for (guint w = 0; w < slot->weight && self->snapshot_func != NULL; w++)
     emit_snapshot (self, depth, slot->tid, slot->idle_syscall >= 0,
                    truncated || n_ips == 0, FALSE);
   t2 = now_ns ();
 
+  for (guint w = 1; w < slot->weight; w++)
+    if (lp_collapse_stack (self->dest, self->frames, depth, &index))
+      {
+        self->stats.samples++;
+        self->batch_samples++;
+      }
   if (lp_collapse_stack (self->dest, self->frames, depth, &index))
     {
       if (self->opts.mode == LP_SAMPLER_MODE_WALL)
@@ -2170,6 +2250,7 @@ read_perf (LpSampler *self,
           slot->just_born = FALSE;
           slot->clone_parent = FALSE;
           slot->on_cpu = TRUE;
+          slot->weight = 1;
           slot->in_kernel = (hdr.misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL;
           self->n_slots++;
         }
@@ -2285,12 +2366,15 @@ lp_sampler_run (LpSampler  *self,
               self->stats.ticks++;
             }
           collapse_slots (self);
-          next_tick += period_ns;
+          /* wall mode: checks may be spaced out when nothing blocks */
+          next_tick += period_ns * (cpu ? 1 : self->next_stride);
+          self->stride = self->next_stride;
           now = now_ns ();
           if (next_tick < now)
             {
               guint64 missed = (now - next_tick) / period_ns + 1;
-              if (!cpu && self->exec_done)
+              /* with perf events, wall mode counts the time it was late for */
+              if (!cpu && self->exec_done && !self->assist)
                 {
                   self->stats.lost[LP_SAMPLER_LOST_LATE] += missed * g_hash_table_size (self->threads);
                   self->batch_lost += missed * g_hash_table_size (self->threads);

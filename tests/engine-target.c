@@ -21,6 +21,10 @@
  *                                all are started.
  *   engine-target fork SECONDS   forks; the child spins in child_work for
  *                                SECONDS, the parent waits for it.
+ *   engine-target alternate SECONDS
+ *                                hot_path for 3 ms, then nanosleep for 2 ms,
+ *                                again and again; prints the share of
+ *                                time in hot_path: "busy_share=F".
  *   engine-target exit           returns at once.
  */
 #define _GNU_SOURCE
@@ -306,6 +310,23 @@ do_fork (double seconds)
   return 0;
 }
 
+static int
+do_alternate (double seconds)
+{
+  uint64_t start = now_ns (), end = start + (uint64_t) (seconds * 1e9), busy = 0, x = 1;
+  struct timespec nap = { 0, 2000000 };
+
+  while (now_ns () < end)
+    {
+      uint64_t t0 = now_ns ();
+      x = hot_path (3000000, x);
+      busy += now_ns () - t0;
+      nanosleep (&nap, NULL);
+    }
+  printf ("busy_share=%.4f\n", (double) busy / (double) (now_ns () - start));
+  return 0;
+}
+
 static volatile sig_atomic_t n_signals;
 
 static void
@@ -345,6 +366,8 @@ main (int argc, char **argv)
     }
   if (argc >= 4 && strcmp (argv[1], "waiters") == 0)
     return do_waiters (atoi (argv[2]), atof (argv[3]));
+  if (argc >= 3 && strcmp (argv[1], "alternate") == 0)
+    return do_alternate (atof (argv[2]));
   if (argc >= 3 && strcmp (argv[1], "fork") == 0)
     return do_fork (atof (argv[2]));
   if (argc >= 3 && strcmp (argv[1], "crowd") == 0)

@@ -425,6 +425,34 @@ test_children (gconstpointer data)
   }
 }
 
+/* A thread that runs 3 ms and sleeps 2 ms, over and over: wall mode counts
+ * its time on a CPU, waiting and blocked from the kernel's own accounts,
+ * so its share in the report is the share it measured itself, and no tick
+ * is lost even when stopping it in its sleep is slow. */
+static void
+test_alternate (void)
+{
+  g_autofree char *report = g_build_filename (tmpdir, "alternate.folded", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  double seconds = 2, hz = 1000;
+  int status;
+
+  status = run_cli (&out, &err, "record", "-F", "1000", "-o", report, "--", target, "alternate", "2", NULL);
+  g_test_message ("%s%s", out, err);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  {
+    g_autoptr(LpFolded) folded = load_report (report);
+    double total = count_with (folded, NULL), hot = count_with (folded, "hot_path");
+    double measured = g_ascii_strtod (strstr (out, "busy_share=") + strlen ("busy_share="), NULL);
+
+    g_test_message ("hot_path %g of %g samples (%.3f), target measured %.3f; [idle: nanosleep] %g",
+                    hot, total, hot / total, measured, count_with (folded, "[idle: nanosleep]"));
+    g_assert_cmpfloat (fabs (hot / total - measured), <=, 0.03);
+    g_assert_cmpfloat (total, >=, 0.9 * seconds * hz);
+    g_assert_cmpfloat (total, <=, 1.1 * seconds * hz);
+  }
+}
+
 /* A child forked without exec runs the parent's image: its own copy of
  * the mappings unwinds it. */
 static void
@@ -1174,6 +1202,7 @@ main (int    argc,
   g_test_add_data_func ("/engine/wall/children", GINT_TO_POINTER (FALSE), test_children);
   g_test_add_data_func ("/engine/cpu/children", GINT_TO_POINTER (TRUE), test_children);
   g_test_add_func ("/engine/wall/fork", test_fork);
+  g_test_add_func ("/engine/wall/run-and-sleep", test_alternate);
   g_test_add_func ("/engine/no-such-process", test_no_process);
   g_test_add_func ("/engine/already-traced", test_already_traced);
   g_test_add_func ("/engine/wall/500-threads", test_many_threads);
