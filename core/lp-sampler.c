@@ -79,6 +79,7 @@ typedef struct
   gint64   check_ns;     /* its last check (runnable_sample); 0: none yet */
   guint64  check_runtime;
   gint64   blocked_carry; /* ns blocked not yet counted as samples */
+  gint64   run_carry;    /* --stop-running: ns on a CPU or waiting, not yet counted */
   guint    weight;       /* samples its next stop stands for */
 } Thread;
 
@@ -123,6 +124,7 @@ struct _LpSampler
   gboolean            assist;      /* wall mode: running threads sampled by perf events */
   gboolean            holding;     /* interrupt stops are held (see hold_all) */
   gboolean            user_only;   /* the kernel refused events that count kernel time */
+  gboolean            accounted;   /* the last check read every thread's schedstat */
   guint               stride;      /* ticks until the next check (see tick_ptrace) */
   guint               next_stride;
   GHashTable         *seen;        /* tids ever sampled or seen */
@@ -1512,6 +1514,7 @@ runnable_sample (LpSampler *self,
     {
       /* no schedstat: a sample per tick, as with stops */
       *steady = FALSE;
+      self->accounted = FALSE;
       t->weight = 1;
       return FALSE;
     }
@@ -1520,7 +1523,11 @@ runnable_sample (LpSampler *self,
                       - (gint64) (run_delay - t->run_delay), 0);
   else if (state != 'R')
     blocked_ns = period_ns;   /* its first check: one sample */
-  if (t->run_delay != G_MAXUINT64 && run_delay > t->run_delay)
+  if (!self->assist && t->check_ns > 0 && t->run_delay != G_MAXUINT64)
+    t->run_carry += (gint64) (runtime - t->check_runtime) + (gint64) (run_delay - t->run_delay);
+  else if (!self->assist && state == 'R')
+    t->run_carry += period_ns;   /* its first check: one sample */
+  if (self->assist && t->run_delay != G_MAXUINT64 && run_delay > t->run_delay)
     t->wait_carry += run_delay - t->run_delay;
   t->run_delay = run_delay;
   for (; t->wait_carry >= period_ns && t->run_known; t->wait_carry -= period_ns)
@@ -1534,8 +1541,16 @@ runnable_sample (LpSampler *self,
     *steady = FALSE;
   t->check_ns = now;
   t->check_runtime = runtime;
-  if (state == 'R')
+  if (state == 'R' && self->assist)
     return TRUE;   /* its time blocked is counted when it is next found blocked */
+  if (state == 'R')
+    {
+      /* --stop-running: a stop stands for its time on a CPU and waiting
+       * since the last one */
+      t->weight = (guint) (t->run_carry / period_ns);
+      t->run_carry -= (gint64) t->weight * period_ns;
+      return t->weight == 0;
+    }
 
   t->weight = (guint) (t->blocked_carry / period_ns);
   t->blocked_carry -= (gint64) t->weight * period_ns;
@@ -1555,6 +1570,7 @@ tick_ptrace (LpSampler *self)
   gboolean steady = TRUE;
   g_autoptr(GArray) todo = g_array_new (FALSE, FALSE, sizeof (pid_t));
 
+  self->accounted = TRUE;
   if (self->assist)
     tick_perf (self);   /* the samples of threads on a CPU */
 
@@ -1568,7 +1584,7 @@ tick_ptrace (LpSampler *self)
           steady = FALSE;
           continue;
         }
-      if ((self->assist && runnable_sample (self, t, &steady)) || reuse_sample (self, t, MAX (t->weight, 1)))
+      if (runnable_sample (self, t, &steady) || reuse_sample (self, t, MAX (t->weight, 1)))
         {
           t->weight = 1;
           continue;
@@ -2373,8 +2389,8 @@ lp_sampler_run (LpSampler  *self,
           if (next_tick < now)
             {
               guint64 missed = (now - next_tick) / period_ns + 1;
-              /* with perf events, wall mode counts the time it was late for */
-              if (!cpu && self->exec_done && !self->assist)
+              /* wall mode counts the time it was late for from schedstat */
+              if (!cpu && self->exec_done && !self->accounted)
                 {
                   self->stats.lost[LP_SAMPLER_LOST_LATE] += missed * g_hash_table_size (self->threads);
                   self->batch_lost += missed * g_hash_table_size (self->threads);

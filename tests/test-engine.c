@@ -226,20 +226,17 @@ test_crowd (gconstpointer data)
     g_test_message ("crowd_a %g, crowd_b %g samples of %g ticks; %ld voluntary switches", a, b, seconds * hz, vcsw);
     g_assert_cmpfloat (a, <=, 1.1 * seconds * hz);
     g_assert_cmpfloat (b, <=, 1.1 * seconds * hz);
+    g_assert_cmpfloat (a, >=, 0.7 * seconds * hz);
+    g_assert_cmpfloat (b, >=, 0.7 * seconds * hz);
     if (stops)
       {
-        /* a waiting thread must get the CPU to stop: the engine waits for
-         * it and skips ticks (about 40 % here), and says so */
-        g_assert_cmpfloat (a, >=, 0.3 * seconds * hz);
-        g_assert_cmpfloat (b, >=, 0.3 * seconds * hz);
-        g_assert_cmpfloat (vcsw, >=, 0.5 * (a + b));
-        if (a + b < 1.4 * seconds * hz)
-          g_assert_nonnull (strstr (err, "ticks skipped"));
+        /* a waiting thread must get the CPU to stop, and the engine skips
+         * ticks meanwhile (about 40 % here); each stop stands for the time
+         * since the last one, from schedstat, so the counts stay right */
+        g_assert_cmpfloat (vcsw, >=, 0.25 * (a + b));
       }
     else
       {
-        g_assert_cmpfloat (a, >=, 0.7 * seconds * hz);
-        g_assert_cmpfloat (b, >=, 0.7 * seconds * hz);
         g_assert_cmpfloat (vcsw, <, 0.05 * (a + b));
         /* half of each thread's samples are its time on the run queue */
         g_assert_cmpfloat (parse_long (err, "not stopped; "), >=, 0.3 * (a + b));
@@ -430,14 +427,19 @@ test_children (gconstpointer data)
  * so its share in the report is the share it measured itself, and no tick
  * is lost even when stopping it in its sleep is slow. */
 static void
-test_alternate (void)
+test_alternate (gconstpointer data)
 {
-  g_autofree char *report = g_build_filename (tmpdir, "alternate.folded", NULL);
+  gboolean stops = GPOINTER_TO_INT (data);
+  g_autofree char *report = g_build_filename (tmpdir, stops ? "alternate-stops.folded" : "alternate.folded", NULL);
   g_autofree char *out = NULL, *err = NULL;
   double seconds = 2, hz = 1000;
   int status;
 
-  status = run_cli (&out, &err, "record", "-F", "1000", "-o", report, "--", target, "alternate", "2", NULL);
+  /* --stop-running: the same accounts weight each stop; stopping the
+   * thread took 255 µs on average here, and a sample per tick found it
+   * running 34 % of the time */
+  status = run_cli (&out, &err, "record", "-F", "1000", "-o", report, stops ? "--stop-running" : "--idle",
+                    "--", target, "alternate", "2", NULL);
   g_test_message ("%s%s", out, err);
   g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
   {
@@ -817,8 +819,11 @@ test_deep_stack (void)
   g_autofree char *out = NULL, *err = NULL;
   int status;
 
-  /* 150 frames of 512 bytes: 75 KiB, beyond the 16 KiB copy */
-  status = run_cli (&out, &err, "record", "-F", "500", "-o", report, "--", target, "deep", "0.6", NULL);
+  /* 150 frames of 512 bytes: 75 KiB, beyond the 16 KiB copy. The outer
+   * frames are read from the live process when the sample is unwound: the
+   * samples still in the kernel's buffer when the process ends (up to 10 ms
+   * of them) end in [truncated]; hence 1.5 s, so that they stay under 1 % */
+  status = run_cli (&out, &err, "record", "-F", "500", "-o", report, "--", target, "deep", "1.5", NULL);
   g_test_message ("%s", err);
   g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
   {
@@ -1202,7 +1207,8 @@ main (int    argc,
   g_test_add_data_func ("/engine/wall/children", GINT_TO_POINTER (FALSE), test_children);
   g_test_add_data_func ("/engine/cpu/children", GINT_TO_POINTER (TRUE), test_children);
   g_test_add_func ("/engine/wall/fork", test_fork);
-  g_test_add_func ("/engine/wall/run-and-sleep", test_alternate);
+  g_test_add_data_func ("/engine/wall/run-and-sleep", GINT_TO_POINTER (FALSE), test_alternate);
+  g_test_add_data_func ("/engine/wall/run-and-sleep-stop-running", GINT_TO_POINTER (TRUE), test_alternate);
   g_test_add_func ("/engine/no-such-process", test_no_process);
   g_test_add_func ("/engine/already-traced", test_already_traced);
   g_test_add_func ("/engine/wall/500-threads", test_many_threads);
