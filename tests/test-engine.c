@@ -71,20 +71,49 @@ stack_has (const LpFolded      *folded,
   return FALSE;
 }
 
+static gboolean
+name_equal (const char *frame,
+            const char *name)
+{
+  return g_str_equal (frame, name);
+}
+
+static gboolean
+name_has_prefix (const char *frame,
+                 const char *prefix)
+{
+  return g_str_has_prefix (frame, prefix);
+}
+
+/* Samples of the stacks that have a frame @match accepts (only the root
+ * frame, if @root_only); all samples if @arg is NULL. */
 static double
-count_with (const LpFolded *folded,
-            const char     *name)
+count_matching (const LpFolded *folded,
+                gboolean        root_only,
+                gboolean      (*match) (const char *frame, const char *arg),
+                const char     *arg)
 {
   double total = 0;
 
   for (guint i = 0; i < lp_folded_get_n_stacks (folded); i++)
     {
       LpFoldedStack s;
+      gboolean found = arg == NULL;
+
       lp_folded_get_stack (folded, i, &s);
-      if (name == NULL || stack_has (folded, &s, name))
+      for (guint d = 0; !found && d < (root_only ? MIN (s.depth, 1) : s.depth); d++)
+        found = match (lp_folded_frame_name (folded, s.frames[d]), arg);
+      if (found)
         total += s.count;
     }
   return total;
+}
+
+static double
+count_with (const LpFolded *folded,
+            const char     *name)
+{
+  return count_matching (folded, FALSE, name_equal, name);
 }
 
 /* Share of samples whose first frame under the process (and thread) frame
@@ -330,16 +359,7 @@ static double
 count_rooted_at (const LpFolded *folded,
                  const char     *root)
 {
-  double total = 0;
-
-  for (guint i = 0; i < lp_folded_get_n_stacks (folded); i++)
-    {
-      LpFoldedStack s;
-      lp_folded_get_stack (folded, i, &s);
-      if (s.depth > 0 && g_str_equal (lp_folded_frame_name (folded, s.frames[0]), root))
-        total += s.count;
-    }
-  return total;
+  return count_matching (folded, TRUE, name_equal, root);
 }
 
 /* Samples with a frame that starts with @prefix. */
@@ -347,20 +367,7 @@ static double
 count_with_prefix (const LpFolded *folded,
                    const char     *prefix)
 {
-  double total = 0;
-
-  for (guint i = 0; i < lp_folded_get_n_stacks (folded); i++)
-    {
-      LpFoldedStack s;
-      lp_folded_get_stack (folded, i, &s);
-      for (guint d = 0; d < s.depth; d++)
-        if (g_str_has_prefix (lp_folded_frame_name (folded, s.frames[d]), prefix))
-          {
-            total += s.count;
-            break;
-          }
-    }
-  return total;
+  return count_matching (folded, FALSE, name_has_prefix, prefix);
 }
 
 /* A shell that runs the target: the processes a launched command starts
