@@ -97,6 +97,7 @@ typedef struct
   LpSnapshot snap;
   gsize      cap;
   Space     *space;         /* a reference, until the slot is collapsed */
+  pid_t      tgid;
   pid_t      tid;
   guint32    thread_frame;
   long       idle_syscall;  /* -1: running; else the syscall it blocks in */
@@ -1021,7 +1022,8 @@ snapshot_ptrace (LpSampler *self,
     }
   slot->snap.stack_len = n > 0 ? (gsize) n : 0;
   slot->tid = t->tid;
-  slot->space = space_ref (space_for (self, t->tgid));
+  slot->tgid = t->tgid;
+  slot->space = NULL;   /* looked up once the thread runs again: it may mean reading a new image */
   slot->thread_frame = self->opts.threads ? thread_frame (self, t) : G_MAXUINT32;
   slot->idle_syscall = nr;
   /* a thread that has just come out of clone/clone3 in the child (rax 0):
@@ -1153,6 +1155,12 @@ dispatch (LpSampler *self,
           t1 = now_ns ();
           self->stats.stops++;
           self->stats.stop_ns += t1 - t0;
+          if (self->n_slots > 0)
+            {
+              Slot *slot = &g_array_index (self->slots, Slot, self->n_slots - 1);
+              if (slot->space == NULL)
+                slot->space = space_ref (space_for (self, slot->tgid));
+            }
           return;
         }
       ptrace (PTRACE_CONT, tid, 0, 0);
@@ -1753,9 +1761,13 @@ static void
 collapse_slot (LpSampler  *self,
                Slot       *slot)
 {
-  LpUnwinder *unwinder = slot->space->unwinder;
+  LpUnwinder *unwinder;
   gboolean truncated = FALSE;
   guint n_ips, depth = 0, index;
+
+  if (slot->space == NULL)
+    slot->space = space_ref (space_for (self, slot->tgid));
+  unwinder = slot->space->unwinder;
   gint64 t0, t1, t2;
 
   t0 = now_ns ();
@@ -2240,6 +2252,7 @@ read_perf (LpSampler *self,
           slot->snap.stack_len = MIN (MIN (dyn_size, size), slot->cap);
           memcpy (slot->snap.stack, p, slot->snap.stack_len);
           slot->tid = pid_tid[1];
+          slot->tgid = pid_tid[0];
           slot->space = space_ref (space_for (self, pid_tid[0]));
           slot->thread_frame = G_MAXUINT32;
           if (self->opts.threads)
