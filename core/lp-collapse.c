@@ -3,10 +3,11 @@
 #include "lp-collapse.h"
 
 gboolean
-lp_collapse_stack (LpFolded      *dest,
-                   const guint32 *frames,
-                   guint          depth,
-                   guint         *index)
+lp_collapse_stack_n (LpFolded      *dest,
+                     const guint32 *frames,
+                     guint          depth,
+                     guint          n,
+                     guint         *index)
 {
   guint64 hash;
 
@@ -14,5 +15,14 @@ lp_collapse_stack (LpFolded      *dest,
   g_return_val_if_fail (frames != NULL || depth == 0, FALSE);
 
   hash = lp_folded_hash_stack (frames, depth);
-  return lp_folded_add (dest, frames, depth, hash, 1, 0, index, NULL);
+  return lp_folded_add (dest, frames, depth, hash, n, 0, index, NULL);
+}
+
+gboolean
+lp_collapse_stack (LpFolded      *dest,
+                   const guint32 *frames,
+                   guint          depth,
+                   guint         *index)
+{
+  return lp_collapse_stack_n (dest, frames, depth, 1, index);
 }

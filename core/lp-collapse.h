@@ -21,4 +21,12 @@ gboolean lp_collapse_stack (LpFolded      *dest,
                             guint          depth,
                             guint         *index);
 
+/* lp_collapse_stack_n: the same, @n samples at once (a sample that stands
+ * for several ticks). */
+gboolean lp_collapse_stack_n (LpFolded      *dest,
+                              const guint32 *frames,
+                              guint          depth,
+                              guint          n,
+                              guint         *index);
+
 G_END_DECLS

@@ -1453,34 +1453,30 @@ recount_stack (LpSampler *self,
 
   lp_folded_get_stack (self->dest, index, &stack);
   memcpy (self->frames, stack.frames, stack.depth * sizeof (guint32));
-  for (guint w = 0; w < weight; w++)
-    {
-      if (self->snapshot_func != NULL)
-        emit_snapshot (self, stack.depth, tid, idle, FALSE, reused);
-      if (!lp_collapse_stack (self->dest, self->frames, stack.depth, &index))
-        return FALSE;
-      self->stats.samples++;
-      self->batch_samples++;
-      if (idle)
-        self->stats.idle_samples++;
-      if (reused)
-        self->stats.reused++;
-    }
+  for (guint w = 0; w < weight && self->snapshot_func != NULL; w++)
+    emit_snapshot (self, stack.depth, tid, idle, FALSE, reused);
+  if (!lp_collapse_stack_n (self->dest, self->frames, stack.depth, weight, &index))
+    return FALSE;
+  self->stats.samples += weight;
+  self->batch_samples += weight;
+  if (idle)
+    self->stats.idle_samples += weight;
+  if (reused)
+    self->stats.reused += weight;
   if (self->batch_func != NULL)
     mark_dirty (self, index);
   return TRUE;
 }
 
 /* A blocked thread that has not run since its last sample has the same
- * stack: count that stack again, without stopping the thread. */
+ * stack: count that stack again, without stopping the thread. Its time on
+ * a CPU is the one runnable_sample() has just read. */
 static gboolean
 reuse_sample (LpSampler *self,
               Thread    *t,
               guint      weight)
 {
-  if (!t->last_idle || t->runtime == G_MAXUINT64)
-    return FALSE;
-  if (read_runtime (self, t) != t->runtime)
+  if (!t->last_idle || t->runtime == G_MAXUINT64 || t->check_runtime != t->runtime)
     return FALSE;
   return recount_stack (self, t->last_index, t->tid, TRUE, TRUE, weight);
 }
@@ -1520,10 +1516,12 @@ runnable_sample (LpSampler *self,
 
   if (!known || state == 0)
     {
-      /* no schedstat: a sample per tick, as with stops */
+      /* no schedstat: a sample per tick, as with stops (and none reused) */
       *steady = FALSE;
       self->accounted = FALSE;
       t->weight = 1;
+      t->check_ns = 0;
+      t->check_runtime = G_MAXUINT64;
       return FALSE;
     }
   if (t->check_ns > 0 && t->run_delay != G_MAXUINT64)
@@ -1830,13 +1828,7 @@ collapse_slot (LpSampler  *self,
                    truncated || n_ips == 0, FALSE);
   t2 = now_ns ();
 
-  for (guint w = 1; w < slot->weight; w++)
-    if (lp_collapse_stack (self->dest, self->frames, depth, &index))
-      {
-        self->stats.samples++;
-        self->batch_samples++;
-      }
-  if (lp_collapse_stack (self->dest, self->frames, depth, &index))
+  if (lp_collapse_stack_n (self->dest, self->frames, depth, slot->weight, &index))
     {
       if (self->opts.mode == LP_SAMPLER_MODE_WALL)
         {
@@ -1856,8 +1848,8 @@ collapse_slot (LpSampler  *self,
               t->runtime = t->last_idle ? read_runtime (self, t) : G_MAXUINT64;
             }
         }
-      self->stats.samples++;
-      self->batch_samples++;
+      self->stats.samples += slot->weight;
+      self->batch_samples += slot->weight;
       if (self->batch_func != NULL)
         mark_dirty (self, index);
     }

@@ -11,20 +11,7 @@
 #include "lp-flame-layout.h"
 #include "lp-flame-model.h"
 #include "lp-folded-reader.h"
-
-static LpFolded *
-folded_from_text (const char *text)
-{
-  LpFolded *folded = lp_folded_new ();
-  g_autoptr(LpFoldedReader) reader = lp_folded_reader_new (folded, LP_FOLDED_READER_STRICT);
-  g_autoptr(GError) error = NULL;
-
-  lp_folded_reader_feed (reader, text, strlen (text), &error);
-  g_assert_no_error (error);
-  lp_folded_reader_finish (reader, &error);
-  g_assert_no_error (error);
-  return folded;
-}
+#include "test-util.h"
 
 typedef struct
 {
@@ -71,7 +58,7 @@ static const char small_report[] = "a;b 1\na;c 2\nd 1\n";
 static void
 test_model_basic (void)
 {
-  g_autoptr(LpFolded) folded = folded_from_text (small_report);
+  g_autoptr(LpFolded) folded = test_folded_from_text (small_report);
   g_autoptr(LpFlameModel) model = lp_flame_model_new_from_folded (folded, 0);
   const char *path_ac[] = { "a", "c", NULL };
   const char *path_ax[] = { "a", "x", NULL };
@@ -93,7 +80,7 @@ test_model_basic (void)
 static void
 test_layout_flame (void)
 {
-  g_autoptr(LpFolded) folded = folded_from_text (small_report);
+  g_autoptr(LpFolded) folded = test_folded_from_text (small_report);
   g_autoptr(LpFlameModel) model = lp_flame_model_new_from_folded (folded, 0);
   LpFlameLayoutParams params = { .width = 400, .row_height = 10, .min_width = 0 };
   g_autoptr(LpFlameLayout) layout = lp_flame_layout_new (model, &params);
@@ -121,7 +108,7 @@ test_layout_flame (void)
 static void
 test_layout_icicle_left_heavy (void)
 {
-  g_autoptr(LpFolded) folded = folded_from_text (small_report);
+  g_autoptr(LpFolded) folded = test_folded_from_text (small_report);
   g_autoptr(LpFlameModel) model = lp_flame_model_new_from_folded (folded, 0);
   LpFlameLayoutParams params = { .width = 400, .row_height = 10, .order = LP_FLAME_ORDER_LEFT_HEAVY,
                                  .icicle = TRUE };
@@ -141,7 +128,7 @@ test_layout_icicle_left_heavy (void)
 static void
 test_layout_zoom (void)
 {
-  g_autoptr(LpFolded) folded = folded_from_text (small_report);
+  g_autoptr(LpFolded) folded = test_folded_from_text (small_report);
   g_autoptr(LpFlameModel) model = lp_flame_model_new_from_folded (folded, 0);
   const char *path_a[] = { "a", NULL };
   LpFlameLayoutParams params = { .width = 300, .row_height = 10 };
@@ -162,7 +149,7 @@ test_layout_zoom (void)
 static void
 test_layout_reverse (void)
 {
-  g_autoptr(LpFolded) folded = folded_from_text (small_report);
+  g_autoptr(LpFolded) folded = test_folded_from_text (small_report);
   g_autoptr(LpFlameModel) model = lp_flame_model_new_from_folded (folded, LP_FLAME_MODEL_REVERSE);
   LpFlameLayoutParams params = { .width = 400, .row_height = 10 };
   g_autoptr(LpFlameLayout) layout = lp_flame_layout_new (model, &params);
@@ -181,7 +168,7 @@ test_layout_reverse (void)
 static void
 test_layout_min_width (void)
 {
-  g_autoptr(LpFolded) folded = folded_from_text ("a;b 1\na;c 100\na;c;x 0.5\nz 1\n");
+  g_autoptr(LpFolded) folded = test_folded_from_text ("a;b 1\na;c 100\na;c;x 0.5\nz 1\n");
   g_autoptr(LpFlameModel) model = lp_flame_model_new_from_folded (folded, 0);
   LpFlameLayoutParams params = { .width = 102.5, .row_height = 10, .min_width = 2 };
   g_autoptr(LpFlameLayout) layout = lp_flame_layout_new (model, &params);
@@ -208,7 +195,7 @@ test_layout_many_children (void)
 
   for (int i = 11; i >= 0; i--)
     g_string_append_printf (text, "root;c%02d %d\n", i, i + 1);
-  folded = folded_from_text (text->str);
+  folded = test_folded_from_text (text->str);
   model = lp_flame_model_new_from_folded (folded, 0);
 
   for (guint pass = 0; pass < 2; pass++)
@@ -322,7 +309,7 @@ test_layout_random (void)
 static void
 test_layout_fractional (void)
 {
-  g_autoptr(LpFolded) folded = folded_from_text ("main;a 0.25\nmain;b 0.75\n");
+  g_autoptr(LpFolded) folded = test_folded_from_text ("main;a 0.25\nmain;b 0.75\n");
   g_autoptr(LpFlameModel) model = lp_flame_model_new_from_folded (folded, 0);
   LpFlameLayoutParams params = { .width = 200, .row_height = 16, .min_width = 0.1 };
   g_autoptr(LpFlameLayout) layout = lp_flame_layout_new (model, &params);
@@ -339,7 +326,7 @@ test_layout_fractional (void)
 static void
 test_layout_search_idle (void)
 {
-  g_autoptr(LpFolded) folded = folded_from_text ("a;b 1\na;c 2\nd;[idle: futex] 1\n");
+  g_autoptr(LpFolded) folded = test_folded_from_text ("a;b 1\na;c 2\nd;[idle: futex] 1\n");
   g_autoptr(LpFlameModel) model = lp_flame_model_new_from_folded (folded, 0);
   g_autoptr(GRegex) re = g_regex_new ("^[ac]$", 0, 0, NULL);
   LpFlameLayoutParams params = { .width = 400, .row_height = 10, .search = re };
@@ -380,7 +367,7 @@ test_layout_search_idle (void)
 static void
 test_incremental (void)
 {
-  g_autoptr(LpFolded) all = folded_from_text (small_report);
+  g_autoptr(LpFolded) all = test_folded_from_text (small_report);
   g_autoptr(LpFolded) live = lp_folded_new ();
   g_autoptr(LpFlameModel) model = lp_flame_model_new (live, 0);
   g_autoptr(GError) error = NULL;
@@ -493,7 +480,7 @@ test_grow (void)
 static void
 test_focus (void)
 {
-  g_autoptr(LpFolded) folded = folded_from_text ("a;f;b 1\nc;f;d 2\nf 1\ne 5\nf;g;f 1\n");
+  g_autoptr(LpFolded) folded = test_folded_from_text ("a;f;b 1\nc;f;d 2\nf 1\ne 5\nf;g;f 1\n");
   guint32 f = lp_folded_intern (folded, "f", -1);
   g_autoptr(LpFlameModel) focus = lp_flame_model_new_focus (folded, f, 0);
   g_autoptr(LpFlameModel) callers = lp_flame_model_new_focus (folded, f, LP_FLAME_MODEL_REVERSE);
@@ -530,8 +517,8 @@ test_add_batch (void)
 {
   g_autoptr(LpFolded) live = lp_folded_new ();
   g_autoptr(LpFlameModel) model = lp_flame_model_new (live, 0);
-  g_autoptr(LpFolded) batch1 = folded_from_text ("a;b 1\nx 2\n");
-  g_autoptr(LpFolded) batch2 = folded_from_text ("z 1\na;b 2\n");
+  g_autoptr(LpFolded) batch1 = test_folded_from_text ("a;b 1\nx 2\n");
+  g_autoptr(LpFolded) batch2 = test_folded_from_text ("z 1\na;b 2\n");
   g_autoptr(GError) error = NULL;
   const char *path_ab[] = { "a", "b", NULL };
 
@@ -548,7 +535,7 @@ test_add_batch (void)
 static void
 test_differential (void)
 {
-  g_autoptr(LpFolded) folded = folded_from_text ("a;b 1 3\na;c 2 0\nd 1 1\n");
+  g_autoptr(LpFolded) folded = test_folded_from_text ("a;b 1 3\na;c 2 0\nd 1 1\n");
   g_autoptr(LpFlameModel) model = NULL;
   LpFlameLayoutParams params = { .width = 400, .row_height = 10 };
   g_autoptr(LpFlameLayout) layout = NULL;
@@ -677,7 +664,7 @@ rgb_word (LpRgb c)
 static void
 test_draw_pixels (void)
 {
-  g_autoptr(LpFolded) folded = folded_from_text ("main;compute 3\nmain;[idle: poll] 1\n");
+  g_autoptr(LpFolded) folded = test_folded_from_text ("main;compute 3\nmain;[idle: poll] 1\n");
   g_autoptr(LpFlameModel) model = lp_flame_model_new_from_folded (folded, 0);
   g_autoptr(GRegex) re = g_regex_new ("^main$", 0, 0, NULL);
   LpFlameLayoutParams params = { .width = 400, .row_height = 16, .search = re };
@@ -719,7 +706,7 @@ test_draw_pixels (void)
 static void
 test_png_export (void)
 {
-  g_autoptr(LpFolded) folded = folded_from_text ("main;compute 3\nmain;io 1\n");
+  g_autoptr(LpFolded) folded = test_folded_from_text ("main;compute 3\nmain;io 1\n");
   g_autoptr(LpFlameModel) model = lp_flame_model_new_from_folded (folded, 0);
   g_autoptr(GError) error = NULL;
   g_autoptr(LpFlameLayout) layout = NULL;

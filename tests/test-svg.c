@@ -8,20 +8,7 @@
 
 #include "lp-flame-export.h"
 #include "lp-folded-reader.h"
-
-static LpFolded *
-folded_from_text (const char *text)
-{
-  LpFolded *folded = lp_folded_new ();
-  g_autoptr(LpFoldedReader) reader = lp_folded_reader_new (folded, LP_FOLDED_READER_STRICT);
-  g_autoptr(GError) error = NULL;
-
-  lp_folded_reader_feed (reader, text, strlen (text), &error);
-  g_assert_no_error (error);
-  lp_folded_reader_finish (reader, &error);
-  g_assert_no_error (error);
-  return folded;
-}
+#include "test-util.h"
 
 /* What the parser saw of the frames: one entry per <g class="f"> */
 typedef struct
@@ -172,7 +159,7 @@ static const char hostile[] =
 static void
 test_frames_match_layout (void)
 {
-  g_autoptr(LpFolded) folded = folded_from_text (hostile);
+  g_autoptr(LpFolded) folded = test_folded_from_text (hostile);
   g_autoptr(LpFlameModel) model = lp_flame_model_new_from_folded (folded, 0);
   g_autoptr(LpFlameLayout) layout = NULL;
   g_autoptr(GString) svg = NULL;
@@ -247,7 +234,7 @@ test_frames_match_layout (void)
 static void
 test_options (void)
 {
-  g_autoptr(LpFolded) folded = folded_from_text ("a;b 1\na;c 2\nd 1\n");
+  g_autoptr(LpFolded) folded = test_folded_from_text ("a;b 1\na;c 2\nd 1\n");
   g_autoptr(LpFlameModel) model = lp_flame_model_new_from_folded (folded, 0);
   g_autoptr(GString) svg = NULL;
   g_autoptr(GRegex) re = g_regex_new ("^c$", 0, 0, NULL);
@@ -276,7 +263,7 @@ test_options (void)
 static void
 test_differential_titles (void)
 {
-  g_autoptr(LpFolded) folded = folded_from_text ("a;b 1 3\na;c 4 2\n");
+  g_autoptr(LpFolded) folded = test_folded_from_text ("a;b 1 3\na;c 4 2\n");
   g_autoptr(LpFlameModel) model = lp_flame_model_new_from_folded (folded, LP_FLAME_MODEL_DIFFERENTIAL);
   g_autoptr(GString) svg = NULL;
   LpFlameExportOptions opts;
@@ -450,7 +437,7 @@ element_with_id (const char *dom,
 static void
 test_chromium (void)
 {
-  g_autoptr(LpFolded) folded = folded_from_text ("a;b 1\na;c 2\nd 1\nx;</text><script>document.documentElement.setAttribute('data-pwned','1')</script> 0.01\n");
+  g_autoptr(LpFolded) folded = test_folded_from_text ("a;b 1\na;c 2\nd 1\nx;</text><script>document.documentElement.setAttribute('data-pwned','1')</script> 0.01\n");
   g_autoptr(LpFlameModel) model = lp_flame_model_new_from_folded (folded, 0);
   g_autoptr(GString) svg = NULL;
   g_autoptr(GError) error = NULL;
