@@ -154,6 +154,7 @@ struct _LpSampler
   GHashTable         *idle_frames; /* syscall nr -> frame id + 1 */
   guint               generation;
   guint32             truncated_frame;
+  guint32             signal_frame;
 
   GArray             *slots;       /* of Slot */
   guint               n_slots;
@@ -296,6 +297,7 @@ lp_sampler_new (const LpSamplerOptions *options,
   self->dirty_flag = g_byte_array_new ();
   self->deltas = g_array_new (FALSE, FALSE, sizeof (double));
   self->truncated_frame = lp_folded_intern (dest, "[truncated]", -1);
+  self->signal_frame = lp_folded_intern (dest, "[signal handler called]", -1);
   return self;
 }
 
@@ -1812,16 +1814,18 @@ unwind_from_return (LpSampler *self,
                     gboolean  *truncated)
 {
   LpSnapshot caller = slot->snap;
-
   LpUnwinder *unwinder = slot->space->unwinder;
+  guint n;
 
   if (slot->snap.stack_len < 8 || unwinder == NULL)
     return 0;
   memcpy (&caller.regs[LP_REG_RIP], slot->snap.stack, 8);
   caller.regs[LP_REG_RSP] += 8;
   self->ips[0] = slot->snap.regs[LP_REG_RIP];
-  /* ips[1] is a return address now, as the unwinder's ips[0] was not */
-  return 1 + lp_unwinder_unwind (unwinder, &caller, self->ips + 1, MAX_FRAMES - 1, truncated);
+  n = 1 + lp_unwinder_unwind (unwinder, &caller, self->ips + 1, MAX_FRAMES - 1, truncated);
+  /* ips[1] is a return address: look up its call, as for the others */
+  self->ips[1]--;
+  return n;
 }
 
 /* Unwinds, symbolizes and collapses one snapshot. */
@@ -1884,9 +1888,10 @@ collapse_slot (LpSampler  *self,
     }
   for (guint i = n_ips; i > 0; i--)
     {
-      /* return addresses point after the call: look up the call itself */
-      guint64 addr = i - 1 == 0 ? self->ips[0] : self->ips[i - 1] - 1;
-      self->frames[depth++] = frame_for (self, slot->space, addr);
+      guint64 addr = self->ips[i - 1];
+
+      self->frames[depth++] = addr == LP_UNWIND_SIGNAL_FRAME ? self->signal_frame
+                                                             : frame_for (self, slot->space, addr);
     }
   if (slot->idle_syscall >= 0)
     {

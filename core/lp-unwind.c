@@ -492,6 +492,19 @@ static unw_accessors_t accessors = {
   .get_proc_name = acc_get_proc_name,
 };
 
+/* The signal trampoline's code: mov $15 (rt_sigreturn), %rax; syscall.
+ * A signal handler returns into it; it is where libunwind finds the
+ * interrupted registers. */
+static gboolean
+is_sigreturn (LpUnwinder *self,
+              guint64     ip)
+{
+  guint64 w0, w1;
+
+  return read_word (self, NULL, ip, &w0) && w0 == G_GUINT64_CONSTANT (0x0f0000000fc0c748) &&
+         read_word (self, NULL, ip + 8, &w1) && (w1 & 0xff) == 0x05;
+}
+
 LpUnwinder *
 lp_unwinder_new (pid_t    pid,
                  GError **error)
@@ -543,7 +556,7 @@ lp_unwinder_unwind (LpUnwinder       *self,
       *truncated = TRUE;
       return n;
     }
-  for (;;)
+  for (gboolean exact = FALSE;;)
     {
       unw_word_t ip;
 
@@ -566,7 +579,15 @@ lp_unwinder_unwind (LpUnwinder       *self,
             break;
           }
       }
-      ips[n++] = ip;
+      if (is_sigreturn (self, ip))
+        {
+          /* the next frame's pc is where the signal struck, not a return address */
+          ips[n++] = LP_UNWIND_SIGNAL_FRAME;
+          exact = TRUE;
+          continue;
+        }
+      ips[n++] = exact ? ip : ip - 1;
+      exact = FALSE;
     }
   return n;
 }

@@ -52,11 +52,18 @@ gboolean    lp_unwinder_refresh_maps (LpUnwinder *self,
 void        lp_unwinder_set_generation (LpUnwinder *self,
                                       guint       generation);
 
-/* lp_unwinder_unwind: walks @snap, writing up to @max instruction
- * addresses into @ips, leaf first (ips[0] is the interrupted pc; the others
- * are return addresses). Returns how many; *@truncated is set when the walk
- * ended early (no unwind info, unreadable memory, or @max reached) rather
- * than at the outermost frame. Never allocates per call once warm. */
+/* A frame of the kernel's signal trampoline (__restore_rt): the frames
+ * below it are a signal handler's, the one above is where the signal
+ * struck. */
+#define LP_UNWIND_SIGNAL_FRAME G_MAXUINT64
+
+/* lp_unwinder_unwind: walks @snap, writing up to @max addresses to look up
+ * into @ips, leaf first: ips[0] is the interrupted pc; for a caller, the
+ * call instruction (its return address - 1), but the exact pc for a frame
+ * a signal interrupted; LP_UNWIND_SIGNAL_FRAME for the signal trampoline.
+ * Returns how many; *@truncated is set when the walk ended early (no
+ * unwind info, unreadable memory, or @max reached) rather than at the
+ * outermost frame. Never allocates per call once warm. */
 guint       lp_unwinder_unwind       (LpUnwinder       *self,
                                       const LpSnapshot *snap,
                                       guint64          *ips,

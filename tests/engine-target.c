@@ -25,6 +25,11 @@
  *                                hot_path for 3 ms, then nanosleep for 2 ms,
  *                                again and again; prints the share of
  *                                time in hot_path: "busy_share=F".
+ *   engine-target handler SECONDS
+ *                                hot_path in main, interrupted every 3.7 ms
+ *                                by SIGALRM, whose handler spends 1 ms in
+ *                                in_handler; prints the share of time in
+ *                                the handler: "handler_share=F".
  *   engine-target exit           returns at once.
  */
 #define _GNU_SOURCE
@@ -36,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -350,6 +356,45 @@ do_signals (int n)
   return 0;
 }
 
+static volatile uint64_t handler_ns;
+
+__attribute__((noinline)) void in_handler (void);
+__attribute__((noinline)) void
+in_handler (void)
+{
+  uint64_t t0 = now_ns ();
+
+  sink = cold_path (1000000, sink);
+  handler_ns += now_ns () - t0;
+}
+
+static void
+on_alarm (int sig)
+{
+  in_handler ();
+}
+
+static int
+do_handler (double seconds)
+{
+  uint64_t start = now_ns (), end = start + (uint64_t) (seconds * 1e9), x = 1;
+  struct itimerval every = { { 0, 3700 }, { 0, 3700 } }, off = { { 0, 0 }, { 0, 0 } };
+  struct sigaction sa = { 0 };
+
+  /* not a multiple of the sampling period: at 4 ms, samples every 2 ms of
+   * CPU time kept the same phase to the timer and never landed in the
+   * handler, with perf record as with laprof's cpu mode */
+  sa.sa_handler = on_alarm;
+  sa.sa_flags = SA_RESTART;
+  sigaction (SIGALRM, &sa, NULL);
+  setitimer (ITIMER_REAL, &every, NULL);
+  while (now_ns () < end)
+    x = hot_path (200000, x);
+  setitimer (ITIMER_REAL, &off, NULL);
+  printf ("handler_share=%.4f\n", (double) handler_ns / (double) (now_ns () - start));
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -372,6 +417,8 @@ main (int argc, char **argv)
     return do_fork (atof (argv[2]));
   if (argc >= 3 && strcmp (argv[1], "crowd") == 0)
     return do_crowd (atof (argv[2]));
+  if (argc >= 3 && strcmp (argv[1], "handler") == 0)
+    return do_handler (atof (argv[2]));
   if (argc >= 2 && strcmp (argv[1], "exit") == 0)
     return 0;
   fprintf (stderr, "usage: engine-target work SECONDS | threads N | signals N | exit\n");

@@ -109,6 +109,37 @@ count_matching (const LpFolded *folded,
   return total;
 }
 
+/* Samples of the stacks where a frame @first comes, root first, before a
+ * frame @then (right before it, if @adjacent). */
+static double
+count_in_order (const LpFolded *folded,
+                const char     *first,
+                const char     *then,
+                gboolean        adjacent)
+{
+  double total = 0;
+
+  for (guint i = 0; i < lp_folded_get_n_stacks (folded); i++)
+    {
+      LpFoldedStack s;
+      gint seen = -1;
+      gboolean found = FALSE;
+
+      lp_folded_get_stack (folded, i, &s);
+      for (guint d = 0; !found && d < s.depth; d++)
+        {
+          const char *name = lp_folded_frame_name (folded, s.frames[d]);
+
+          found = seen >= 0 && strcmp (name, then) == 0 && (!adjacent || seen == (gint) d - 1);
+          if (strcmp (name, first) == 0)
+            seen = (gint) d;
+        }
+      if (found)
+        total += s.count;
+    }
+  return total;
+}
+
 static double
 count_with (const LpFolded *folded,
             const char     *name)
@@ -487,6 +518,39 @@ test_alternate (gconstpointer data)
     g_assert_cmpfloat (fabs (hot / total - measured), <=, 0.03);
     g_assert_cmpfloat (total, >=, 0.9 * seconds * hz);
     g_assert_cmpfloat (total, <=, 1.1 * seconds * hz);
+  }
+}
+
+/* A signal handler's samples go through the signal trampoline into the
+ * code the signal interrupted, as gdb shows them: main;...;[signal handler
+ * called];on_alarm;in_handler (before, the trampoline was an unnamed
+ * [libc.so.6+0x3c04f] frame, and the interrupted frame was looked up at
+ * its pc - 1, as if it were a return address). */
+static void
+test_handler (gconstpointer data)
+{
+  gboolean cpu = GPOINTER_TO_INT (data);
+  g_autofree char *report = g_build_filename (tmpdir, cpu ? "handler-cpu.folded" : "handler.folded", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  int status;
+
+  status = run_cli (&out, &err, "record", "-F", "500", "--mode", cpu ? "cpu" : "wall", "-o", report,
+                    "--", target, "handler", "1.5", NULL);
+  g_test_message ("%s%s", out, err);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  {
+    g_autoptr(LpFolded) folded = load_report (report);
+    double total = count_with (folded, NULL);
+    double handler = count_with (folded, "in_handler");
+    double through = count_in_order (folded, "[signal handler called]", "on_alarm", TRUE);
+    double rooted = count_in_order (folded, "main", "in_handler", FALSE);
+    double measured = g_ascii_strtod (strstr (out, "handler_share=") + strlen ("handler_share="), NULL);
+
+    g_test_message ("in_handler %g of %g samples (%.3f), target measured %.3f; %g through the trampoline, "
+                    "%g of them under main", handler, total, handler / total, measured, through, rooted);
+    g_assert_cmpfloat (fabs (handler / total - measured), <=, 0.03);
+    g_assert_cmpfloat (through, >=, 0.99 * handler);
+    g_assert_cmpfloat (rooted, >=, 0.99 * handler);
   }
 }
 
@@ -1245,6 +1309,8 @@ main (int    argc,
   g_test_add_data_func ("/engine/wall/run-and-sleep", GINT_TO_POINTER (ALTERNATE), test_alternate);
   g_test_add_data_func ("/engine/wall/run-and-sleep-stop-running", GINT_TO_POINTER (ALTERNATE_STOPS), test_alternate);
   g_test_add_data_func ("/engine/wall/run-and-sleep-busy", GINT_TO_POINTER (ALTERNATE_BUSY), test_alternate);
+  g_test_add_data_func ("/engine/wall/signal-handler", GINT_TO_POINTER (FALSE), test_handler);
+  g_test_add_data_func ("/engine/cpu/signal-handler", GINT_TO_POINTER (TRUE), test_handler);
   g_test_add_func ("/engine/no-such-process", test_no_process);
   g_test_add_func ("/engine/already-traced", test_already_traced);
   g_test_add_func ("/engine/wall/500-threads", test_many_threads);
