@@ -1,6 +1,7 @@
 /* lp-symbols.c: address -> function name with libdwfl, cached, demangled.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <elfutils/libdwfl.h>
+#include <gelf.h>
 #include <glib/gi18n.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,6 +119,111 @@ lp_symbols_demangle (const char *name)
   return r;
 }
 
+/* The GOT slot a PLT entry jumps through: its `jmp *disp32(%rip)`
+ * (ff 25), the first in the entry (lazy .plt, .plt.sec with IBT, and
+ * .plt.got, 8 or 16 bytes an entry). 0 if none. */
+static GElf_Addr
+plt_slot (Elf_Data  *data,
+          GElf_Addr  sec_addr,
+          GElf_Addr  vaddr,
+          gsize      entry_size)
+{
+  gsize start = (vaddr - sec_addr) / entry_size * entry_size;
+
+  for (gsize i = start; i + 6 <= start + entry_size && i + 6 <= data->d_size; i++)
+    {
+      const guint8 *code = (const guint8 *) data->d_buf + i;
+
+      if (code[0] == 0xff && code[1] == 0x25)
+        {
+          gint32 disp;
+
+          memcpy (&disp, code + 2, 4);
+          return sec_addr + i + 6 + (GElf_Sxword) disp;
+        }
+    }
+  return 0;
+}
+
+/* The dynamic symbol relocated at @slot, from .rela.plt or .rela.dyn. */
+static const char *
+slot_symbol (Elf       *elf,
+             GElf_Addr  slot)
+{
+  Elf_Scn *scn = NULL;
+
+  while ((scn = elf_nextscn (elf, scn)) != NULL)
+    {
+      GElf_Shdr shdr, symhdr;
+      Elf_Data *data, *syms;
+      Elf_Scn *symscn;
+
+      if (gelf_getshdr (scn, &shdr) == NULL || shdr.sh_type != SHT_RELA || shdr.sh_entsize == 0)
+        continue;
+      symscn = elf_getscn (elf, shdr.sh_link);
+      if (symscn == NULL || gelf_getshdr (symscn, &symhdr) == NULL || symhdr.sh_type != SHT_DYNSYM)
+        continue;
+      data = elf_getdata (scn, NULL);
+      syms = elf_getdata (symscn, NULL);
+      if (data == NULL || syms == NULL)
+        continue;
+      for (gsize k = 0; k < shdr.sh_size / shdr.sh_entsize; k++)
+        {
+          GElf_Rela rela;
+          GElf_Sym sym;
+
+          if (gelf_getrela (data, (int) k, &rela) == NULL || rela.r_offset != slot)
+            continue;
+          if (GELF_R_SYM (rela.r_info) == 0 || gelf_getsym (syms, (int) GELF_R_SYM (rela.r_info), &sym) == NULL)
+            return NULL;
+          return elf_strptr (elf, symhdr.sh_link, sym.st_name);
+        }
+    }
+  return NULL;
+}
+
+/* An address in a PLT stub, which has no symbol: "name@plt", as perf
+ * names it, for the function it jumps to; "[plt]" if that is unknown. */
+static char *
+plt_name (Dwfl_Module *mod,
+          guint64      addr)
+{
+  GElf_Addr bias;
+  Elf *elf = dwfl_module_getelf (mod, &bias);
+  size_t shstrndx;
+  Elf_Scn *scn = NULL;
+
+  if (elf == NULL || elf_getshdrstrndx (elf, &shstrndx) < 0)
+    return NULL;
+  while ((scn = elf_nextscn (elf, scn)) != NULL)
+    {
+      GElf_Shdr shdr;
+      const char *sec;
+      GElf_Addr vaddr = addr - bias, slot;
+      Elf_Data *data;
+      const char *target;
+      g_autofree char *unversioned = NULL;
+      g_autofree char *demangled = NULL;
+
+      if (gelf_getshdr (scn, &shdr) == NULL || vaddr < shdr.sh_addr || vaddr >= shdr.sh_addr + shdr.sh_size)
+        continue;
+      sec = elf_strptr (elf, shstrndx, shdr.sh_name);
+      if (sec == NULL || !g_str_has_prefix (sec, ".plt") || (data = elf_getdata (scn, NULL)) == NULL ||
+          data->d_buf == NULL)
+        return NULL;
+      slot = plt_slot (data, shdr.sh_addr, vaddr,
+                       shdr.sh_entsize == 8 || shdr.sh_entsize == 16 ? shdr.sh_entsize : 16);
+      target = slot != 0 ? slot_symbol (elf, slot) : NULL;
+      if (target == NULL || *target == '\0')
+        return g_strdup ("[plt]");
+      if (strchr (target, '@') != NULL && target[0] != '@')
+        target = unversioned = g_strndup (target, strchr (target, '@') - target);
+      demangled = lp_symbols_demangle (target);
+      return g_strdup_printf ("%s@plt", demangled ? demangled : target);
+    }
+  return NULL;
+}
+
 const char *
 lp_symbols_lookup (LpSymbols *self,
                    guint64    addr)
@@ -142,6 +248,18 @@ lp_symbols_lookup (LpSymbols *self,
       GElf_Sym sym;
 
       name = dwfl_module_addrinfo (mod, addr, &off, &sym, NULL, NULL, NULL);
+      if (name == NULL)
+        {
+          char *plt = plt_name (mod, addr);
+
+          if (plt != NULL)
+            {
+              result = g_string_chunk_insert (self->names, plt);
+              g_free (plt);
+              g_hash_table_insert (self->cache, GSIZE_TO_POINTER (addr), (gpointer) result);
+              return result;
+            }
+        }
     }
   if (name != NULL)
     {
