@@ -760,6 +760,99 @@ lp_sampler_attach (LpSampler  *self,
   return load_address_space (self, error);
 }
 
+static void ring_copy (const guint8 *data, gsize data_size, guint64 pos, void *dst, gsize len);
+
+/* The threads whose start the events of their creator reported (a
+ * PERF_RECORD_FORK), read from the rings without consuming them. */
+static GHashTable *
+peek_forks (LpSampler *self)
+{
+  GHashTable *forked = g_hash_table_new (g_direct_hash, g_direct_equal);
+
+  for (guint i = 0; i < self->rings->len; i++)
+    {
+      Ring *ring = g_ptr_array_index (self->rings, i);
+      struct perf_event_mmap_page *meta;
+      guint64 head, pos;
+
+      if (ring == NULL)
+        continue;
+      meta = (void *) ring->map;
+      head = __atomic_load_n (&meta->data_head, __ATOMIC_ACQUIRE);
+      for (pos = meta->data_tail; pos < head;)
+        {
+          struct perf_event_header hdr;
+          guint32 ids[4];   /* pid, ppid, tid, ptid */
+
+          ring_copy (ring->map + 4096, ring->size - 4096, pos, &hdr, sizeof hdr);
+          if (hdr.size < sizeof hdr)
+            break;
+          if (hdr.type == PERF_RECORD_FORK && hdr.size >= sizeof hdr + sizeof ids)
+            {
+              ring_copy (ring->map + 4096, ring->size - 4096, pos + sizeof hdr, ids, sizeof ids);
+              g_hash_table_add (forked, GINT_TO_POINTER ((pid_t) ids[2]));
+            }
+          pos += hdr.size;
+        }
+    }
+  return forked;
+}
+
+/* cpu mode, attaching: a thread started between the list of threads and
+ * the opening of its creator's events inherits none, and would never be
+ * sampled. Any thread listed now that is neither known nor reported
+ * started by the events gets its own; and so on until there is none
+ * (it may have started threads of its own meanwhile). */
+static gboolean
+catch_unseen (LpSampler  *self,
+              pid_t       pid,
+              GError    **error)
+{
+  for (guint round = 0; round < 100; round++)
+    {
+      g_autoptr(GArray) tids = list_tasks (pid);
+      g_autoptr(GArray) unseen = g_array_new (FALSE, FALSE, sizeof (pid_t));
+      g_autoptr(GHashTable) forked = peek_forks (self);
+
+      for (guint i = 0; i < tids->len; i++)
+        {
+          pid_t tid = g_array_index (tids, pid_t, i);
+
+          if (!g_hash_table_contains (self->threads, GINT_TO_POINTER (tid)) &&
+              !g_hash_table_contains (forked, GINT_TO_POINTER (tid)))
+            g_array_append_val (unseen, tid);
+        }
+      if (unseen->len == 0)
+        return TRUE;
+      /* the kernel lists a new thread a moment before it reports its start */
+      g_usleep (2000);
+      g_clear_pointer (&forked, g_hash_table_unref);
+      forked = peek_forks (self);
+      for (guint i = 0; i < unseen->len; i++)
+        {
+          pid_t tid = g_array_index (unseen, pid_t, i);
+          g_autoptr(GError) local_error = NULL;
+          Thread *t;
+
+          if (g_hash_table_contains (forked, GINT_TO_POINTER (tid)))
+            continue;
+          t = add_thread (self, tid, pid);
+          t->attached = FALSE;
+          self->stats.caught++;
+          if (!attach_perf (self, t, FALSE, &local_error))
+            {
+              g_hash_table_remove (self->threads, GINT_TO_POINTER (tid));
+              if (!g_error_matches (local_error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_NO_PROCESS))
+                {
+                  g_propagate_error (error, g_steal_pointer (&local_error));
+                  return FALSE;
+                }
+            }
+        }
+    }
+  return TRUE;
+}
+
 static gboolean
 attach_threads (LpSampler  *self,
                 pid_t       pid,
@@ -769,6 +862,12 @@ attach_threads (LpSampler  *self,
     {
       /* inherit: threads created later report into their creator's buffer */
       g_autoptr(GArray) tids = list_tasks (pid);
+      const char *delay = g_getenv ("LAPROF_TEST_ATTACH_DELAY_MS");
+
+      /* tests: widen the window between the list and the events, in
+       * which the threads started are seen by catch_unseen() alone */
+      if (delay != NULL)
+        g_usleep (1000 * g_ascii_strtoull (delay, NULL, 10));
       for (guint i = 0; i < tids->len; i++)
         {
           pid_t tid = g_array_index (tids, pid_t, i);
@@ -801,6 +900,8 @@ attach_threads (LpSampler  *self,
                        _("no such process or thread: %d"), (int) pid);
           return FALSE;
         }
+      if (self->opts.tids == NULL)
+        return catch_unseen (self, pid, error);
       return TRUE;
     }
 
@@ -2112,8 +2213,11 @@ attach_perf (LpSampler  *self,
     {
       attr.comm = 1;
       attr.comm_exec = 1;
-      attr.task = 1;
     }
+  /* cpu mode: the starts of threads (see catch_unseen) and the ends of
+   * processes */
+  if (self->opts.mode == LP_SAMPLER_MODE_CPU)
+    attr.task = 1;
   /* wall mode: a thread's wait for a CPU belongs to its running code when
    * it was preempted, but to its system call when it has just been woken;
    * schedstat's run_delay sums both, its switch records tell them apart

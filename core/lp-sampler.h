@@ -66,6 +66,7 @@ typedef struct
   guint64  reused;             /* idle samples of threads that had not run since: no stop */
   guint64  waiting;            /* wall mode: samples of time spent waiting for a CPU */
   gboolean perf_assist;        /* wall mode: running threads sampled by perf events */
+  guint    caught;             /* cpu mode: threads started while attaching, given their own events */
   guint64  lost[LP_SAMPLER_LOST_N_REASONS];
   guint64  lost_total;
   guint    threads_seen;

@@ -30,6 +30,13 @@
  *                                by SIGALRM, whose handler spends 1 ms in
  *                                in_handler; prints the share of time in
  *                                the handler: "handler_share=F".
+ *   engine-target spawner SECONDS
+ *                                the main thread starts a worker every
+ *                                10 ms; each runs worker_spin 0.5 ms of
+ *                                every 10 until the end. Prints "ready" at
+ *                                once, and at the end each worker's tid and
+ *                                start, in seconds before the end:
+ *                                "worker=TID@AGE".
  *   engine-target exit           returns at once.
  */
 #define _GNU_SOURCE
@@ -41,6 +48,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -395,6 +403,66 @@ do_handler (double seconds)
   return 0;
 }
 
+static uint64_t spawner_end;
+
+typedef struct
+{
+  pthread_t thread;
+  volatile pid_t tid;
+  uint64_t born;
+} Worker;
+
+__attribute__((noinline)) void worker_spin (void);
+__attribute__((noinline)) void
+worker_spin (void)
+{
+  sink = burn (now_ns () + 500000, sink);
+}
+
+static void *
+spawned_worker (void *data)
+{
+  Worker *w = data;
+  struct timespec nap = { 0, 9500000 };
+
+  w->tid = (pid_t) syscall (SYS_gettid);
+  while (now_ns () < spawner_end)
+    {
+      worker_spin ();
+      nanosleep (&nap, NULL);
+    }
+  return NULL;
+}
+
+static int
+do_spawner (double seconds)
+{
+  unsigned n = (unsigned) (seconds * 100), made = 0;
+  Worker *workers = calloc (n, sizeof *workers);
+  uint64_t end;
+
+  spawner_end = now_ns () + (uint64_t) (seconds * 1e9);
+  printf ("ready\n");
+  fflush (stdout);
+  while (now_ns () < spawner_end && made < n)
+    {
+      struct timespec nap = { 0, 10000000 };
+
+      workers[made].born = now_ns ();
+      if (pthread_create (&workers[made].thread, NULL, spawned_worker, &workers[made]) != 0)
+        return 1;
+      made++;
+      nanosleep (&nap, NULL);
+    }
+  for (unsigned i = 0; i < made; i++)
+    pthread_join (workers[i].thread, NULL);
+  end = now_ns ();
+  for (unsigned i = 0; i < made; i++)
+    printf ("worker=%d@%.3f\n", (int) workers[i].tid, (double) (end - workers[i].born) / 1e9);
+  free (workers);
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -417,6 +485,8 @@ main (int argc, char **argv)
     return do_fork (atof (argv[2]));
   if (argc >= 3 && strcmp (argv[1], "crowd") == 0)
     return do_crowd (atof (argv[2]));
+  if (argc >= 3 && strcmp (argv[1], "spawner") == 0)
+    return do_spawner (atof (argv[2]));
   if (argc >= 3 && strcmp (argv[1], "handler") == 0)
     return do_handler (atof (argv[2]));
   if (argc >= 2 && strcmp (argv[1], "exit") == 0)

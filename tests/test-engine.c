@@ -385,6 +385,56 @@ test_attach (void)
   }
 }
 
+/* cpu mode, attaching to a process that starts a thread every 10 ms: the
+ * threads started between the list of threads and their creator's events
+ * inherit none. With that window made 200 ms wide, 19 of 150 workers had
+ * no sample at all; now they are caught after (the summary counts them)
+ * and every worker that ran 0.3 s or more is in the report. */
+static void
+test_attach_spawner (void)
+{
+  char *args[] = { "spawner", "2", NULL };
+  g_autofree char *report = g_build_filename (tmpdir, "spawner.folded", NULL);
+  g_autofree char *out = NULL, *err = NULL, *target_out = NULL;
+  g_autofree char *pid_text = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(LpFolded) folded = NULL;
+  int fd, status, tstatus;
+  GPid pid = spawn_target (args, &fd);
+  guint workers = 0;
+
+  g_usleep (100000);
+  pid_text = g_strdup_printf ("%d", pid);
+  g_setenv ("LAPROF_TEST_ATTACH_DELAY_MS", "200", TRUE);
+  status = run_cli (&out, &err, "record", "--mode", "cpu", "--threads", "-F", "1000", "-p", pid_text, "-o", report,
+                    NULL);
+  g_unsetenv ("LAPROF_TEST_ATTACH_DELAY_MS");
+  g_test_message ("%s", err);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  g_assert_nonnull (strstr (err, "caught after"));
+  g_assert_true (wait_pid (pid, 10, &tstatus));
+  g_assert_true (WIFEXITED (tstatus) && WEXITSTATUS (tstatus) == 0);
+  target_out = read_all (fd);
+  folded = load_report (report);
+  lines = g_strsplit (target_out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      int tid;
+      double age;
+
+      if (sscanf (lines[i], "worker=%d@%lf", &tid, &age) == 2 && age >= 0.3)
+        {
+          g_autofree char *frame = g_strdup_printf ("engine-target-%d", tid);
+
+          workers++;
+          if (count_in_order (folded, frame, "worker_spin", FALSE) == 0)
+            g_error ("worker %d, started %.3f s before the end, has no sample", tid, age);
+        }
+    }
+  g_test_message ("%u workers, each sampled", workers);
+  g_assert_cmpuint (workers, >=, 100);
+}
+
 /* Samples whose root (first) frame is @root. */
 static double
 count_rooted_at (const LpFolded *folded,
@@ -1311,6 +1361,7 @@ main (int    argc,
   g_test_add_data_func ("/engine/wall/run-and-sleep-busy", GINT_TO_POINTER (ALTERNATE_BUSY), test_alternate);
   g_test_add_data_func ("/engine/wall/signal-handler", GINT_TO_POINTER (FALSE), test_handler);
   g_test_add_data_func ("/engine/cpu/signal-handler", GINT_TO_POINTER (TRUE), test_handler);
+  g_test_add_func ("/engine/cpu/attach-while-threads-start", test_attach_spawner);
   g_test_add_func ("/engine/no-such-process", test_no_process);
   g_test_add_func ("/engine/already-traced", test_already_traced);
   g_test_add_func ("/engine/wall/500-threads", test_many_threads);

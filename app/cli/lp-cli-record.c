@@ -87,6 +87,8 @@ print_summary (const LpSamplerStats *st,
              st->waiting);
   else if (mode == LP_SAMPLER_MODE_WALL)
     fprintf (stderr, _("  running threads: stopped at each tick (--stop-running, or perf events not allowed)\n"));
+  if (st->caught > 0)
+    fprintf (stderr, _("  threads started while attaching, caught after: %u\n"), st->caught);
   if (st->truncated > 0)
     fprintf (stderr, _("  stacks not unwound to their root ([truncated]): %" PRIu64 "\n"), st->truncated);
   if (st->samples > 0)
