@@ -74,6 +74,7 @@ typedef struct
   guint64  run_delay;    /* ns waited on a run queue, read at the last tick */
   gint64   wait_carry;   /* ns of that wait not yet counted as samples */
   guint    run_index;    /* stack of its last on-CPU sample */
+  guint64  run_time;     /* …its perf time */
   gboolean run_known;
   gboolean held;         /* kept stopped while perf events are opened */
   gint64   check_ns;     /* its last check (runnable_sample); 0: none yet */
@@ -86,6 +87,7 @@ typedef struct
   gboolean out_preempt;  /* …preempted, rather than blocked */
   guint64  in_ns;        /* perf time it was last switched in */
   gint64   preempted_ns; /* ns waited after preemption, not yet in a check */
+  gint64   preempted_late_ns; /* …of them, not given to a sample (see add_wait) */
   guint    weight;       /* samples its next stop stands for */
   gboolean found_blocked; /* its last check found it blocked in a system call */
   gint64   stopped_ns;   /* --stop-running: ns it was stopped while running, not yet in a check */
@@ -123,6 +125,7 @@ typedef struct
   gboolean   on_cpu;        /* from a perf event: the thread was running */
   gboolean   in_kernel;     /* …in a system call: the registers are those of its entry */
   guint      weight;        /* samples it counts for: ticks skipped while it was blocked */
+  guint64    time;          /* perf samples in wall mode: the kernel's time of it */
 } Slot;
 
 struct _LpSampler
@@ -1667,7 +1670,7 @@ runnable_sample (LpSampler *self,
   gint64 period_ns = (gint64) (self->opts.period * 1e9);
   gint64 now = now_ns ();
   guint64 runtime = 0, run_delay = 0;
-  gint64 blocked_ns = 0, waited = 0;
+  gint64 blocked_ns = 0, waited = 0, late = 0;
   gboolean known = read_schedstat (self, t, &runtime, &run_delay);
   char state = read_state (self, t);
 
@@ -1688,10 +1691,14 @@ runnable_sample (LpSampler *self,
    * that computes 3 ms and sleeps 2 ms showed 2 to 7 points too much
    * computing with both CPUs kept busy, within 1 point with one) */
   if (self->assist && self->switches)
-    waited = t->preempted_ns;
+    {
+      waited = t->preempted_ns;
+      late = t->preempted_late_ns;
+    }
   else if (t->run_delay != G_MAXUINT64)
     waited = (gint64) (run_delay - t->run_delay) + t->stopped_ns;
   t->preempted_ns = 0;
+  t->preempted_late_ns = 0;
   t->stopped_ns = 0;
   /* signed, and carried as it is: the kernel brings a running thread's
    * time on a CPU up to date only at its scheduler's tick, and its wait
@@ -1707,7 +1714,7 @@ runnable_sample (LpSampler *self,
   else if (!self->assist && state == 'R')
     t->run_carry += period_ns;   /* its first check: one sample */
   if (self->assist && t->run_delay != G_MAXUINT64)
-    t->wait_carry += waited;
+    t->wait_carry += self->switches ? late : waited;
   t->run_delay = run_delay;
   for (; t->wait_carry >= period_ns && t->run_known; t->wait_carry -= period_ns)
     if (recount_stack (self, t->run_index, t->tid, FALSE, FALSE, 1))
@@ -2012,9 +2019,12 @@ collapse_slot (LpSampler  *self,
 
           /* the thread runs again since the tick; by now a blocked one is
            * back in its system call */
-          if (t != NULL && slot->on_cpu)
+          /* the slots of one tick come ring after ring, CPU after CPU:
+           * the latest in time, not the last collapsed */
+          if (t != NULL && slot->on_cpu && (!t->run_known || slot->time >= t->run_time))
             {
               t->run_index = index;
+              t->run_time = slot->time;
               t->run_known = TRUE;
             }
           else if (t != NULL)
@@ -2404,7 +2414,7 @@ read_perf (LpSampler *self,
         {
           const guint8 *p = rec + sizeof hdr, *end = rec + hdr.size;
           guint32 pid_tid[2];
-          guint64 abi, regs[24] = { 0 }, size, dyn_size;
+          guint64 abi, regs[24] = { 0 }, size, dyn_size, time;
           Slot *slot;
           guint k = 0;
 
@@ -2412,8 +2422,11 @@ read_perf (LpSampler *self,
             continue;
           memcpy (pid_tid, p, 8);
           p += 8;
+          time = 0;
+          if (self->switches && p + 8 <= end)
+            memcpy (&time, p, 8);
           if (self->switches)
-            p += 8;   /* its time */
+            p += 8;
           if (p + 8 > end || (self->opts.no_children && (pid_t) pid_tid[0] != self->pid))
             continue;
           memcpy (&abi, p, 8);
@@ -2486,6 +2499,7 @@ read_perf (LpSampler *self,
           slot->clone_parent = FALSE;
           slot->on_cpu = TRUE;
           slot->weight = 1;
+          slot->time = time;
           slot->in_kernel = (hdr.misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL;
           self->n_slots++;
         }
@@ -2502,13 +2516,66 @@ switch_cmp (gconstpointer a,
   return x->time < y->time ? -1 : x->time > y->time;
 }
 
-/* Adds each thread's waits for a CPU after a preemption to its
- * preempted_ns, in the order of their times: the rings of two CPUs may
- * hold a thread's switch out and its switch in. A switch in read before
- * its switch out (which happened just after the first ring was read) is
- * left alone; the wait is then counted as blocked. */
+/* The last on-CPU sample of @tid taken at or before @time among the slots
+ * read by this tick (from @first); NULL if none. */
+static Slot *
+sample_before (LpSampler *self,
+               guint      first,
+               pid_t      tid,
+               guint64    time)
+{
+  Slot *best = NULL;
+
+  for (guint i = first; i < self->n_slots; i++)
+    {
+      Slot *slot = &g_array_index (self->slots, Slot, i);
+
+      if (slot->on_cpu && slot->tid == tid && slot->time <= time && (best == NULL || slot->time > best->time))
+        best = slot;
+    }
+  return best;
+}
+
+/* A wait for a CPU after a preemption at @out, of @wait_ns: it belongs to
+ * the code the thread ran when it was preempted, the stack of its last
+ * sample before. If that sample was read by this tick, it stands for the
+ * wait too (its weight grows); else it is collapsed already, and
+ * runnable_sample() gives the wait to its stack (run_index). */
 static void
-apply_switches (LpSampler *self)
+add_wait (LpSampler *self,
+          Thread    *t,
+          guint      first,
+          guint64    out,
+          gint64     wait_ns)
+{
+  gint64 period_ns = (gint64) (self->opts.period * 1e9);
+  Slot *slot = first < self->n_slots ? sample_before (self, first, t->tid, out) : NULL;
+
+  t->preempted_ns += wait_ns;
+  if (slot == NULL)
+    {
+      t->preempted_late_ns += wait_ns;
+      return;
+    }
+  t->wait_carry += wait_ns;
+  if (t->wait_carry >= period_ns)
+    {
+      guint n = (guint) (t->wait_carry / period_ns);
+
+      slot->weight += n;
+      t->wait_carry -= (gint64) n * period_ns;
+      self->stats.waiting += n;
+    }
+}
+
+/* Gives each thread's waits for a CPU after a preemption (add_wait), in
+ * the order of their times: the rings of two CPUs may hold a thread's
+ * switch out and its switch in. A switch in read before its switch out
+ * (which happened just after the first ring was read) is left alone; the
+ * wait is then counted as blocked. */
+static void
+apply_switches (LpSampler *self,
+                guint      first)
 {
   g_array_sort (self->switch_log, switch_cmp);
   for (guint i = 0; i < self->switch_log->len; i++)
@@ -2526,7 +2593,7 @@ apply_switches (LpSampler *self)
       else
         {
           if (t->out_ns != 0 && t->out_preempt)
-            t->preempted_ns += (gint64) (sw->time - t->out_ns);
+            add_wait (self, t, first, t->out_ns, (gint64) (sw->time - t->out_ns));
           t->out_ns = 0;
           t->in_ns = sw->time;
         }
@@ -2537,11 +2604,13 @@ apply_switches (LpSampler *self)
 static void
 tick_perf (LpSampler *self)
 {
+  guint first = self->n_slots;
+
   for (guint i = 0; i < self->rings->len; i++)
     if (g_ptr_array_index (self->rings, i) != NULL)
       read_perf (self, g_ptr_array_index (self->rings, i));
   if (self->switch_log->len > 0)
-    apply_switches (self);
+    apply_switches (self, first);
 }
 
 static gboolean

@@ -2,9 +2,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  *   engine-target work SECONDS   hot_path ~70% / cold_path ~30% of the main
- *                                thread's time, in irregular chunks, measured
- *                                here; a second thread blocked in read(2).
- *                                Prints "hot_share=F result=N".
+ *                                thread's time, in irregular chunks of work
+ *                                (spin), measured here; a second thread
+ *                                blocked in read(2).
+ *                                Prints "hot_share=F hot_cpu_share=F
+ *                                chunks=N ok=1" (of its time, and of its
+ *                                time on a CPU).
  *   engine-target threads N      creates and joins N short threads.
  *   engine-target signals N      waits until N SIGRTMIN signals arrived
  *                                (5 s at most), prints "signals=K".
@@ -82,6 +85,22 @@ now_ns (void)
   return (uint64_t) ts.tv_sec * 1000000000u + ts.tv_nsec;
 }
 
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+
+static uint64_t
+thread_cpu_ns (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (uint64_t) ts.tv_sec * 1000000000u + ts.tv_nsec;
+}
+
+/* rounds of burn's loop, each the same work: their count measures time
+ * on a CPU without a system call (clock_gettime of CLOCK_THREAD_CPUTIME_ID
+ * is one, and a place where a busy machine preempts the thread: a tenth of
+ * the waits then fell in it, between the chunks) */
+static uint64_t rounds;
+
 /* spins until @until; the common leaf of both paths */
 __attribute__((noinline)) static uint64_t
 burn (uint64_t until, uint64_t x)
@@ -90,8 +109,27 @@ burn (uint64_t until, uint64_t x)
     {
       for (int i = 0; i < 200; i++)
         x = x * 6364136223846793005u + 1442695040888963407u;
+      rounds++;
     }
   while (now_ns () < until);
+  return x;
+}
+
+/* work mode: chunks are an amount of work (rounds of spin), not a time:
+ * a chunk that spins until a deadline ends while its thread waits for a
+ * CPU, so that on a busy machine every slice began with a fresh chunk,
+ * in step with the scheduler (see do_work) */
+static double rounds_per_ns;
+
+__attribute__((noinline)) static uint64_t
+spin (uint64_t n, uint64_t x)
+{
+  for (uint64_t r = 0; r < n; r++)
+    {
+      for (int i = 0; i < 200; i++)
+        x = x * 6364136223846793005u + 1442695040888963407u;
+      rounds++;
+    }
   return x;
 }
 
@@ -100,7 +138,7 @@ __attribute__((noinline)) uint64_t cold_path (uint64_t ns, uint64_t x);
 __attribute__((noinline)) uint64_t
 hot_path (uint64_t ns, uint64_t x)
 {
-  x = burn (now_ns () + ns, x);
+  x = rounds_per_ns > 0 ? spin ((uint64_t) (ns * rounds_per_ns), x) : burn (now_ns () + ns, x);
   sink = x;
   return x;
 }
@@ -108,7 +146,7 @@ hot_path (uint64_t ns, uint64_t x)
 __attribute__((noinline)) uint64_t
 cold_path (uint64_t ns, uint64_t x)
 {
-  x = burn (now_ns () + ns, x ^ 0x5555);
+  x = rounds_per_ns > 0 ? spin ((uint64_t) (ns * rounds_per_ns), x ^ 0x5555) : burn (now_ns () + ns, x ^ 0x5555);
   sink = x;
   return x;
 }
@@ -130,16 +168,26 @@ do_work (double seconds)
 {
   pthread_t blocker;
   uint64_t start, end, hot = 0, x = 1, rnd = 12345;
-  uint64_t result = 0;
+  uint64_t result = 0, rounds_start, hot_rounds = 0;
 
   if (pipe (block_pipe) < 0 || pthread_create (&blocker, NULL, blocker_thread, NULL) != 0)
     return 1;
 
   start = now_ns ();
+  rounds_start = rounds;
   end = start + (uint64_t) (seconds * 1e9);
+  /* how many rounds of spin take a ns on a CPU (not of the clock: on a
+   * busy machine the chunks would shrink), counted in the time as the
+   * report counts it */
+  {
+    uint64_t c0 = thread_cpu_ns ();
+
+    x = burn (start + 20000000, x);
+    rounds_per_ns = (double) (rounds - rounds_start) / (double) MAX (thread_cpu_ns () - c0, 1);
+  }
   while (now_ns () < end)
     {
-      uint64_t t0, h, c;
+      uint64_t t0, h, c, r0;
 
       /* irregular chunks so that no sampling rate aliases with them */
       rnd = rnd * 6364136223846793005u + 1;
@@ -147,16 +195,20 @@ do_work (double seconds)
       rnd = rnd * 6364136223846793005u + 1;
       c = 200000 + (rnd >> 33) % 3900000;      /* 0.2-4.1 ms, mean 2.15 */
       t0 = now_ns ();
+      r0 = rounds;
       x = hot_path (h, x);
       hot += now_ns () - t0;
+      hot_rounds += rounds - r0;
       x = cold_path (c, x);
       result++;
     }
   end = now_ns ();
-  /* a deterministic result that a stopped or disturbed run cannot fake:
-   * the number of chunks is timing dependent, so check an invariant instead */
-  printf ("hot_share=%.4f chunks=%llu ok=%d\n", (double) hot / (double) (end - start),
-          (unsigned long long) result, result > 0);
+  /* the share of its time, and of its time on a CPU (what cpu mode
+   * samples: on a busy machine preemptions make the two differ); ok: a
+   * result that a stopped or disturbed run cannot fake (the number of
+   * chunks depends on timing, so an invariant) */
+  printf ("hot_share=%.4f hot_cpu_share=%.4f chunks=%llu ok=%d\n", (double) hot / (double) (end - start),
+          (double) hot_rounds / (double) (rounds - rounds_start), (unsigned long long) result, result > 0);
   fflush (stdout);
   return 0;
 }

@@ -181,13 +181,17 @@ rooted_share (const LpFolded *folded,
   return total > 0 ? rooted / total : 0;
 }
 
+/* The share of hot_path the target measured: of its time (wall mode), or
+ * of its time on a CPU (cpu mode, which samples only that). */
 static double
-parse_share (const char *text)
+parse_share (const char *text,
+             gboolean    cpu)
 {
-  const char *p = strstr (text, "hot_share=");
+  const char *key = cpu ? "hot_cpu_share=" : "hot_share=";
+  const char *p = strstr (text, key);
 
   g_assert_nonnull (p);
-  return g_ascii_strtod (p + strlen ("hot_share="), NULL);
+  return g_ascii_strtod (p + strlen (key), NULL);
 }
 
 static void
@@ -196,7 +200,7 @@ check_work_report (const char *report_path,
                    gboolean    cpu)
 {
   g_autoptr(LpFolded) folded = load_report (report_path);
-  double measured = parse_share (target_out);
+  double measured = parse_share (target_out, cpu);
   double main_n = count_with (folded, "main");
   double hot_n = count_with (folded, "hot_path");
   double blocked = count_with (folded, "blocker_thread");
