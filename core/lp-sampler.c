@@ -86,11 +86,17 @@ typedef struct
   guint64  out_ns;       /* perf time it was last switched out; 0: on a CPU */
   gboolean out_preempt;  /* …preempted, rather than blocked */
   guint64  in_ns;        /* perf time it was last switched in */
+  GArray  *signal_stops; /* of gint64: when it was seen in signal-delivery stops, not yet matched */
+  GArray  *signal_frames; /* of guint32: the stack of its last one, once unwound */
+  guint64  signal_time;
   gint64   preempted_ns; /* ns waited after preemption, not yet in a check */
   gint64   preempted_late_ns; /* …of them, not given to a sample (see add_wait) */
   guint    weight;       /* samples its next stop stands for */
   gboolean found_blocked; /* its last check found it blocked in a system call */
-  gint64   stopped_ns;   /* --stop-running: ns it was stopped while running, not yet in a check */
+  gint64   stopped_ns;   /* ns it was stopped while running, not yet in a check */
+  gint64   stop_ref_ns;  /* where running_stop_time() counts from: its check or last stop */
+  guint64  stop_ref_runtime;
+  guint64  stop_ref_delay;
 } Thread;
 
 /* a context switch of a thread, from its perf events (wall mode) */
@@ -126,6 +132,7 @@ typedef struct
   gboolean   in_kernel;     /* …in a system call: the registers are those of its entry */
   guint      weight;        /* samples it counts for: ticks skipped while it was blocked */
   guint64    time;          /* perf samples in wall mode: the kernel's time of it */
+  gboolean   signal_stop;   /* taken in a signal-delivery stop (see signal_stop_sample) */
 } Slot;
 
 struct _LpSampler
@@ -240,6 +247,10 @@ thread_free (gpointer data)
     close (t->schedstat_fd);
   if (t->stat_fd >= 0)
     close (t->stat_fd);
+  if (t->signal_stops != NULL)
+    g_array_unref (t->signal_stops);
+  if (t->signal_frames != NULL)
+    g_array_unref (t->signal_frames);
   g_free (t);
 }
 
@@ -567,6 +578,9 @@ seize (LpSampler  *self,
     opts |= PTRACE_O_TRACECLONE;
   if (self->opts.tids == NULL && !self->opts.no_children)
     opts |= PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK;
+  /* a thread about to end stops while its memory is still there: the
+   * samples of deep stacks not yet unwound can still read it */
+  opts |= PTRACE_O_TRACEEXIT;
   /* no PTRACE_O_EXITKILL: if we die, the kernel detaches and the target runs on */
   if (ptrace (PTRACE_SEIZE, tid, 0, (void *) opts) == 0)
     {
@@ -625,6 +639,8 @@ list_tasks (pid_t pid)
 static gboolean attach_perf (LpSampler *self, Thread *t, gboolean enable_on_exec, GError **error);
 static void     close_perf  (LpSampler *self);
 static void     dispatch    (LpSampler *self, pid_t tid, int status);
+static void     tick_perf   (LpSampler *self);
+static void     collapse_slots (LpSampler *self);
 static gboolean attach_threads (LpSampler *self, pid_t pid, GError **error);
 static void     mark_dirty  (LpSampler *self, guint index);
 
@@ -1088,11 +1104,12 @@ is_idle (const struct user_regs_struct *regs,
 
 static gboolean read_schedstat (LpSampler *self, Thread *t, guint64 *runtime, guint64 *run_delay);
 
-/* --stop-running: the time a running thread spends stopped by us is
+/* The time a running thread spends stopped (by us with --stop-running,
+ * or on its way to a signal handler, until we let the signal through) is
  * neither on a CPU nor waiting for one, and would be counted as blocked;
- * it belongs to the code it runs. Since its check it has run, waited, or
- * been stopped: the rest is the stop so far (its accounts are up to date
- * while it is stopped). */
+ * it belongs to the code it runs. Since its check (or the last stop
+ * counted here) it has run, waited, or been stopped: the rest is the stop
+ * so far (its accounts are up to date while it is stopped). */
 static void
 running_stop_time (LpSampler *self,
                    Thread    *t)
@@ -1100,10 +1117,47 @@ running_stop_time (LpSampler *self,
   guint64 runtime, run_delay;
   gint64 now = now_ns ();
 
-  if (t->run_delay == G_MAXUINT64 || !read_schedstat (self, t, &runtime, &run_delay))
+  if (t->run_delay == G_MAXUINT64 || t->stop_ref_ns == 0 || !read_schedstat (self, t, &runtime, &run_delay))
     return;
-  t->stopped_ns += MAX ((now - t->check_ns) - (gint64) (runtime - t->check_runtime)
-                        - (gint64) (run_delay - t->run_delay), 0);
+  t->stopped_ns += MAX ((now - t->stop_ref_ns) - (gint64) (runtime - t->stop_ref_runtime)
+                        - (gint64) (run_delay - t->stop_ref_delay), 0);
+  t->stop_ref_ns = now;
+  t->stop_ref_runtime = runtime;
+  t->stop_ref_delay = run_delay;
+}
+
+static void snapshot_ptrace (LpSampler *self, Thread *t);
+
+/* Wall mode with switch records: @t is in a signal-delivery stop. The
+ * time off a CPU this costs it (the stop, then its wait for a CPU) belongs
+ * to where the signal struck, not to the last perf sample (on a busy
+ * machine often in the previous signal's handler): its stack is copied
+ * here, as a sample of no weight that the time goes to (see
+ * apply_switches); if it is unwound first, its frames wait in the thread
+ * (collapse_slot). */
+static void
+signal_stop_sample (LpSampler *self,
+                    Thread    *t)
+{
+  gint64 now = now_ns ();
+  guint before = self->n_slots;
+
+  if (t->signal_stops == NULL)
+    t->signal_stops = g_array_new (FALSE, FALSE, sizeof (gint64));
+  if (t->signal_stops->len >= 4096)
+    return;
+  g_array_append_val (t->signal_stops, now);
+  t->weight = 1;
+  snapshot_ptrace (self, t);
+  if (self->n_slots > before)
+    {
+      Slot *slot = &g_array_index (self->slots, Slot, self->n_slots - 1);
+
+      slot->on_cpu = TRUE;
+      slot->time = (guint64) now;
+      slot->weight = 0;
+      slot->signal_stop = TRUE;
+    }
 }
 
 /* Copies registers and stack of the stopped thread @t. Must be quick: the
@@ -1187,6 +1241,7 @@ snapshot_ptrace (LpSampler *self,
   slot->clone_parent = ((long) regs.orig_rax == 56 || (long) regs.orig_rax == 435) && (long) regs.rax > 0;
   slot->on_cpu = FALSE;
   slot->in_kernel = FALSE;
+  slot->signal_stop = FALSE;
   slot->weight = MAX (t->weight, 1);
   t->weight = 1;
   self->n_slots++;
@@ -1346,6 +1401,25 @@ dispatch (LpSampler *self,
         return;
       }
 
+    case PTRACE_EVENT_EXIT:
+      /* the thread ends (its process, maybe): unwind now the samples
+       * taken so far, which may need to read stacks deeper than their
+       * copies, while its memory is there */
+      if (t->pending)
+        {
+          t->pending = FALSE;
+          self->stats.lost[LP_SAMPLER_LOST_EXITED]++;
+          self->batch_lost++;
+        }
+      if (!self->detaching)
+        {
+          if (self->assist)
+            tick_perf (self);
+          collapse_slots (self);
+        }
+      ptrace (PTRACE_CONT, tid, 0, 0);
+      return;
+
     case PTRACE_EVENT_EXEC:
       {
         /* every other thread of the process is gone; the one left has the
@@ -1382,7 +1456,15 @@ dispatch (LpSampler *self,
       if (self->detaching)
         detach_thread (self, t, sig);
       else
-        ptrace (PTRACE_CONT, tid, 0, (void *) (long) sig);
+        {
+          /* stopped while running: the time off a CPU this costs it (the
+           * stop, then the wait for a CPU again) is its running code's */
+          if (self->assist && self->switches && !t->pending)
+            signal_stop_sample (self, t);
+          else if (!t->found_blocked && t->check_ns > 0)
+            running_stop_time (self, t);
+          ptrace (PTRACE_CONT, tid, 0, (void *) (long) sig);
+        }
       return;
 
     default:
@@ -1727,6 +1809,9 @@ runnable_sample (LpSampler *self,
     *steady = FALSE;
   t->check_ns = now;
   t->check_runtime = runtime;
+  t->stop_ref_ns = now;
+  t->stop_ref_runtime = runtime;
+  t->stop_ref_delay = run_delay;
   if (state == 'R' && self->assist)
     return TRUE;   /* its time blocked is counted when it is next found blocked */
   if (state == 'R')
@@ -1745,7 +1830,6 @@ runnable_sample (LpSampler *self,
   return t->weight == 0;   /* blocked less than a period so far: later */
 }
 
-static void tick_perf (LpSampler *self);
 
 /* Wall mode: every thread, running or blocked. */
 static void
@@ -2011,7 +2095,20 @@ collapse_slot (LpSampler  *self,
                    truncated || n_ips == 0, FALSE);
   t2 = now_ns ();
 
-  if (lp_collapse_stack_n (self->dest, self->frames, depth, slot->weight, &index))
+  if (slot->signal_stop)
+    {
+      Thread *t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (slot->tid));
+
+      if (t != NULL)
+        {
+          if (t->signal_frames == NULL)
+            t->signal_frames = g_array_new (FALSE, FALSE, sizeof (guint32));
+          g_array_set_size (t->signal_frames, 0);
+          g_array_append_vals (t->signal_frames, self->frames, depth);
+          t->signal_time = slot->time;
+        }
+    }
+  if (slot->weight > 0 && lp_collapse_stack_n (self->dest, self->frames, depth, slot->weight, &index))
     {
       if (self->opts.mode == LP_SAMPLER_MODE_WALL)
         {
@@ -2237,6 +2334,9 @@ attach_perf (LpSampler  *self,
       attr.context_switch = 1;
       attr.sample_id_all = 1;
       attr.sample_type |= PERF_SAMPLE_TIME;
+      /* the engine's clock: to place its own observations among them */
+      attr.use_clockid = 1;
+      attr.clockid = CLOCK_MONOTONIC;
     }
 
   if (self->rings->len == 0)
@@ -2255,6 +2355,7 @@ attach_perf (LpSampler  *self,
           self->switches = FALSE;
           attr.context_switch = 0;
           attr.sample_id_all = 0;
+          attr.use_clockid = 0;
           attr.sample_type &= ~(guint64) PERF_SAMPLE_TIME;
           fd = perf_event_open (&attr, t->tid, (int) cpu, -1, PERF_FLAG_FD_CLOEXEC);
         }
@@ -2500,6 +2601,7 @@ read_perf (LpSampler *self,
           slot->on_cpu = TRUE;
           slot->weight = 1;
           slot->time = time;
+          slot->signal_stop = FALSE;
           slot->in_kernel = (hdr.misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL;
           self->n_slots++;
         }
@@ -2517,16 +2619,16 @@ switch_cmp (gconstpointer a,
 }
 
 /* The last on-CPU sample of @tid taken at or before @time among the slots
- * read by this tick (from @first); NULL if none. */
+ * not collapsed yet (those read by this tick, and those of signal stops
+ * since the last one); NULL if none. */
 static Slot *
 sample_before (LpSampler *self,
-               guint      first,
                pid_t      tid,
                guint64    time)
 {
   Slot *best = NULL;
 
-  for (guint i = first; i < self->n_slots; i++)
+  for (guint i = 0; i < self->n_slots; i++)
     {
       Slot *slot = &g_array_index (self->slots, Slot, i);
 
@@ -2536,22 +2638,42 @@ sample_before (LpSampler *self,
   return best;
 }
 
-/* A wait for a CPU after a preemption at @out, of @wait_ns: it belongs to
- * the code the thread ran when it was preempted, the stack of its last
- * sample before. If that sample was read by this tick, it stands for the
- * wait too (its weight grows); else it is collapsed already, and
- * runnable_sample() gives the wait to its stack (run_index). */
+/* A wait for a CPU after a preemption at @at (or a signal-delivery stop
+ * and the wait after it, up to @at), of @wait_ns: it belongs to the code
+ * the thread ran then, the stack of its last sample at or before @at. If
+ * that sample is not collapsed yet, it stands for the wait too (its weight
+ * grows); else runnable_sample() gives the wait to its stack (run_index). */
 static void
 add_wait (LpSampler *self,
           Thread    *t,
-          guint      first,
-          guint64    out,
-          gint64     wait_ns)
+          guint64    at,
+          gint64     wait_ns,
+          gboolean   signal)
 {
   gint64 period_ns = (gint64) (self->opts.period * 1e9);
-  Slot *slot = first < self->n_slots ? sample_before (self, first, t->tid, out) : NULL;
+  Slot *slot = sample_before (self, t->tid, at);
 
   t->preempted_ns += wait_ns;
+  if (signal && t->signal_frames != NULL && t->signal_frames->len > 0 && t->signal_time <= at &&
+      (slot == NULL || slot->time < t->signal_time))
+    {
+      guint n, index;
+
+      /* its signal stop's sample is unwound already */
+      t->wait_carry += wait_ns;
+      n = (guint) (MAX (t->wait_carry, 0) / period_ns);
+      t->wait_carry -= (gint64) n * period_ns;
+      if (n > 0 && lp_collapse_stack_n (self->dest, (const guint32 *) (gpointer) t->signal_frames->data,
+                                        t->signal_frames->len, n, &index))
+        {
+          self->stats.samples += n;
+          self->stats.waiting += n;
+          self->batch_samples += n;
+          if (self->batch_func != NULL)
+            mark_dirty (self, index);
+        }
+      return;
+    }
   if (slot == NULL)
     {
       t->preempted_late_ns += wait_ns;
@@ -2568,14 +2690,31 @@ add_wait (LpSampler *self,
     }
 }
 
+/* Whether the engine saw @t in a signal-delivery stop between @out and
+ * @in; forgets the stops seen before @in. */
+static gboolean
+signal_stop_within (Thread  *t,
+                    guint64  out,
+                    guint64  in)
+{
+  gboolean within = FALSE;
+  guint n = 0;
+
+  if (t->signal_stops == NULL)
+    return FALSE;
+  for (; n < t->signal_stops->len && g_array_index (t->signal_stops, gint64, n) <= (gint64) in; n++)
+    within = within || g_array_index (t->signal_stops, gint64, n) >= (gint64) out;
+  g_array_remove_range (t->signal_stops, 0, n);
+  return within;
+}
+
 /* Gives each thread's waits for a CPU after a preemption (add_wait), in
  * the order of their times: the rings of two CPUs may hold a thread's
  * switch out and its switch in. A switch in read before its switch out
  * (which happened just after the first ring was read) is left alone; the
  * wait is then counted as blocked. */
 static void
-apply_switches (LpSampler *self,
-                guint      first)
+apply_switches (LpSampler *self)
 {
   g_array_sort (self->switch_log, switch_cmp);
   for (guint i = 0; i < self->switch_log->len; i++)
@@ -2592,8 +2731,13 @@ apply_switches (LpSampler *self,
         }
       else
         {
+          /* off a CPU since a preemption, or since a signal-delivery stop
+           * the engine saw (in the engine's clock, as these times): the
+           * stop and the wait for a CPU after it */
           if (t->out_ns != 0 && t->out_preempt)
-            add_wait (self, t, first, t->out_ns, (gint64) (sw->time - t->out_ns));
+            add_wait (self, t, t->out_ns, (gint64) (sw->time - t->out_ns), FALSE);
+          else if (t->out_ns != 0 && signal_stop_within (t, t->out_ns, sw->time))
+            add_wait (self, t, sw->time, (gint64) (sw->time - t->out_ns), TRUE);   /* to its stop's sample */
           t->out_ns = 0;
           t->in_ns = sw->time;
         }
@@ -2604,13 +2748,11 @@ apply_switches (LpSampler *self,
 static void
 tick_perf (LpSampler *self)
 {
-  guint first = self->n_slots;
-
   for (guint i = 0; i < self->rings->len; i++)
     if (g_ptr_array_index (self->rings, i) != NULL)
       read_perf (self, g_ptr_array_index (self->rings, i));
   if (self->switch_log->len > 0)
-    apply_switches (self, first);
+    apply_switches (self);
 }
 
 static gboolean

@@ -30,13 +30,13 @@
  *                                time in hot_path: "busy_share=F".
  *   engine-target handler SECONDS
  *                                hot_path in main, interrupted every 3.7 ms
- *                                by SIGALRM, whose handler spends 1 ms in
- *                                in_handler; prints the share of time in
+ *                                by SIGALRM, whose handler spends 1 ms of
+ *                                work in in_handler; prints the share of time in
  *                                the handler: "handler_share=F".
  *   engine-target spawner SECONDS
  *                                the main thread starts a worker every
- *                                10 ms; each runs worker_spin 0.5 ms of
- *                                every 10 until the end. Prints "ready" at
+ *                                10 ms, 50 in all; each runs worker_spin
+ *                                0.5 ms of every 10 until the end. Prints "ready" at
  *                                once, and at the end each worker's tid and
  *                                start, in seconds before the end:
  *                                "worker=TID@AGE".
@@ -163,6 +163,19 @@ blocker_thread (void *data)
   return NULL;
 }
 
+/* Sets how many rounds of spin take a ns on a CPU (not of the clock: on a
+ * busy machine the chunks would shrink): from then on hot_path and
+ * cold_path do an amount of work, not spin until a deadline. */
+static uint64_t
+calibrate (uint64_t x)
+{
+  uint64_t c0 = thread_cpu_ns (), r0 = rounds;
+
+  x = burn (now_ns () + 20000000, x);
+  rounds_per_ns = (double) (rounds - r0) / (double) MAX (thread_cpu_ns () - c0, 1);
+  return x;
+}
+
 static int
 do_work (double seconds)
 {
@@ -176,15 +189,7 @@ do_work (double seconds)
   start = now_ns ();
   rounds_start = rounds;
   end = start + (uint64_t) (seconds * 1e9);
-  /* how many rounds of spin take a ns on a CPU (not of the clock: on a
-   * busy machine the chunks would shrink), counted in the time as the
-   * report counts it */
-  {
-    uint64_t c0 = thread_cpu_ns ();
-
-    x = burn (start + 20000000, x);
-    rounds_per_ns = (double) (rounds - rounds_start) / (double) MAX (thread_cpu_ns () - c0, 1);
-  }
+  x = calibrate (x);
   while (now_ns () < end)
     {
       uint64_t t0, h, c, r0;
@@ -444,6 +449,7 @@ do_handler (double seconds)
   /* not a multiple of the sampling period: at 4 ms, samples every 2 ms of
    * CPU time kept the same phase to the timer and never landed in the
    * handler, with perf record as with laprof's cpu mode */
+  sink = calibrate (sink);
   sa.sa_handler = on_alarm;
   sa.sa_flags = SA_RESTART;
   sigaction (SIGALRM, &sa, NULL);
@@ -489,7 +495,7 @@ spawned_worker (void *data)
 static int
 do_spawner (double seconds)
 {
-  unsigned n = (unsigned) (seconds * 100), made = 0;
+  unsigned n = 50, made = 0;
   Worker *workers = calloc (n, sizeof *workers);
   uint64_t end;
 

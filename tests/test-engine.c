@@ -389,11 +389,14 @@ test_attach (void)
   }
 }
 
-/* cpu mode, attaching to a process that starts a thread every 10 ms: the
- * threads started between the list of threads and their creator's events
- * inherit none. With that window made 200 ms wide, 19 of 150 workers had
- * no sample at all; now they are caught after (the summary counts them)
- * and every worker that ran 0.3 s or more is in the report. */
+/* cpu mode, attaching to a process that starts a thread every 10 ms (50
+ * in all, the first half second): the threads started between the list
+ * of threads and their creator's events inherit none. With that window
+ * made 200 ms wide, 22 of 150 workers had no sample at all; now they are
+ * caught after (the summary counts them) and every worker, which runs
+ * 1.5 s or more, is in the report. (Under AddressSanitizer with 150
+ * workers the engine fell behind: the kernel dropped a fifth of the
+ * records, and a worker may have lost all of its.) */
 static void
 test_attach_spawner (void)
 {
@@ -426,7 +429,7 @@ test_attach_spawner (void)
       int tid;
       double age;
 
-      if (sscanf (lines[i], "worker=%d@%lf", &tid, &age) == 2 && age >= 0.3)
+      if (sscanf (lines[i], "worker=%d@%lf", &tid, &age) == 2)
         {
           g_autofree char *frame = g_strdup_printf ("engine-target-%d", tid);
 
@@ -436,7 +439,7 @@ test_attach_spawner (void)
         }
     }
   g_test_message ("%u workers, each sampled", workers);
-  g_assert_cmpuint (workers, >=, 100);
+  g_assert_cmpuint (workers, ==, 50);
 }
 
 /* Samples whose root (first) frame is @root. */
@@ -973,9 +976,12 @@ test_deep_stack (void)
   int status;
 
   /* 150 frames of 512 bytes: 75 KiB, beyond the 16 KiB copy. The outer
-   * frames are read from the live process when the sample is unwound: the
-   * samples still in the kernel's buffer when the process ends (up to 10 ms
-   * of them) end in [truncated]; hence 1.5 s, so that they stay under 1 % */
+   * frames are read from the live process when the sample is unwound; the
+   * samples still in the kernel's buffer when the process ends are unwound
+   * at its exit stop, while its memory is there (before, up to 10 ms of
+   * them ended in [truncated]: 0-5 of 250 samples in 0.5 s). Once, while
+   * CI's sanitizer run loaded the machine, 2 of 750 samples still failed
+   * at main's caller: at most 1 % is allowed */
   status = run_cli (&out, &err, "record", "-F", "500", "-o", report, "--", target, "deep", "1.5", NULL);
   g_test_message ("%s", err);
   g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
