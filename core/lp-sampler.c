@@ -817,6 +817,29 @@ peek_forks (LpSampler *self)
   return forked;
 }
 
+/* cpu mode: opens the events of thread @tid of @pid; *@opened is FALSE if
+ * it has ended meanwhile, which is no failure. */
+static gboolean
+open_thread_events (LpSampler  *self,
+                    pid_t       tid,
+                    pid_t       pid,
+                    gboolean   *opened,
+                    GError    **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  Thread *t = add_thread (self, tid, pid);
+
+  t->attached = FALSE;
+  *opened = attach_perf (self, t, FALSE, &local_error);
+  if (*opened)
+    return TRUE;
+  g_hash_table_remove (self->threads, GINT_TO_POINTER (tid));
+  if (g_error_matches (local_error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_NO_PROCESS))
+    return TRUE;
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
 /* cpu mode, attaching: a thread started between the list of threads and
  * the opening of its creator's events inherits none, and would never be
  * sampled. Any thread listed now that is neither known nor reported
@@ -850,23 +873,13 @@ catch_unseen (LpSampler  *self,
       for (guint i = 0; i < unseen->len; i++)
         {
           pid_t tid = g_array_index (unseen, pid_t, i);
-          g_autoptr(GError) local_error = NULL;
-          Thread *t;
+          gboolean opened;
 
           if (g_hash_table_contains (forked, GINT_TO_POINTER (tid)))
             continue;
-          t = add_thread (self, tid, pid);
-          t->attached = FALSE;
-          self->stats.caught++;
-          if (!attach_perf (self, t, FALSE, &local_error))
-            {
-              g_hash_table_remove (self->threads, GINT_TO_POINTER (tid));
-              if (!g_error_matches (local_error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_NO_PROCESS))
-                {
-                  g_propagate_error (error, g_steal_pointer (&local_error));
-                  return FALSE;
-                }
-            }
+          if (!open_thread_events (self, tid, pid, &opened, error))
+            return FALSE;
+          self->stats.caught += opened;
         }
     }
   return TRUE;
@@ -890,8 +903,7 @@ attach_threads (LpSampler  *self,
       for (guint i = 0; i < tids->len; i++)
         {
           pid_t tid = g_array_index (tids, pid_t, i);
-          Thread *t;
-          g_autoptr(GError) local_error = NULL;
+          gboolean opened;
 
           if (self->opts.tids != NULL)
             {
@@ -901,17 +913,8 @@ attach_threads (LpSampler  *self,
               if (!wanted)
                 continue;
             }
-          t = add_thread (self, tid, pid);
-          t->attached = FALSE;
-          if (!attach_perf (self, t, FALSE, &local_error))
-            {
-              g_hash_table_remove (self->threads, GINT_TO_POINTER (tid));
-              if (!g_error_matches (local_error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_NO_PROCESS))
-                {
-                  g_propagate_error (error, g_steal_pointer (&local_error));
-                  return FALSE;
-                }
-            }
+          if (!open_thread_events (self, tid, pid, &opened, error))
+            return FALSE;
         }
       if (g_hash_table_size (self->threads) == 0)
         {
