@@ -215,8 +215,11 @@ check_work_report (const char *report_path,
     g_assert_cmpfloat (blocked, ==, 0);
   else
     {
+      /* blocked in read; a sample or two may find it on a CPU on its
+       * way into read (seen under AddressSanitizer on a busy machine: 1
+       * of 4002) */
       g_assert_cmpfloat (blocked, >, 0.5 * main_n);
-      g_assert_cmpfloat (count_with (folded, "[idle: read]"), ==, blocked);
+      g_assert_cmpfloat (count_with (folded, "[idle: read]"), >=, 0.99 * blocked);
     }
 }
 
@@ -963,7 +966,10 @@ test_no_idle (void)
   g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
   {
     g_autoptr(LpFolded) folded = load_report (report);
-    g_assert_cmpfloat (count_with (folded, "blocker_thread"), ==, 0);
+    /* no idle samples; the blocker thread only where it ran, on its way
+     * into read */
+    g_assert_cmpfloat (count_with_prefix (folded, "[idle: "), ==, 0);
+    g_assert_cmpfloat (count_with (folded, "blocker_thread"), <=, 0.01 * count_with (folded, NULL));
     g_assert_cmpfloat (count_with (folded, "hot_path"), >, 10);
   }
 }
