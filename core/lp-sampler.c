@@ -1544,54 +1544,93 @@ spin_ns (void)
   return v;
 }
 
-static void
-sample_thread (LpSampler *self,
-               Thread    *t)
-{
-  pid_t tid = t->tid;
-  gint64 deadline, spin_until;
+/* How many stops sample_threads() waits for at once. A thread must get a
+ * CPU to reach its stop: on a busy machine that took 3.5 ms per blocked
+ * thread, and 600 of them, stopped one after the other, took the whole of
+ * a 1 s recording. Stops overlap their waits; the window bounds how long a
+ * stopped thread waits for the engine to copy it (some 20 µs a thread). */
+#define STOP_WINDOW 16
 
-  if (ptrace (PTRACE_INTERRUPT, tid, 0, 0) < 0)
-    {
-      self->stats.lost[LP_SAMPLER_LOST_EXITED]++;
-      self->batch_lost++;
-      return;
-    }
-  t->pending = TRUE;
-  deadline = now_ns () + STOP_TIMEOUT_NS;
-  spin_until = now_ns () + spin_ns ();
-  for (;;)
+typedef struct
+{
+  pid_t  tid;
+  gint64 deadline;
+} Stop;
+
+/* Stops each thread of @todo to copy its stack (by dispatch(), which
+ * resumes it at once), up to STOP_WINDOW of them at a time. */
+static void
+sample_threads (LpSampler *self,
+                GArray    *todo)
+{
+  Stop window[STOP_WINDOW];
+  guint n_window = 0, next = 0;
+  gint64 spin_until = 0;
+
+  while (next < todo->len || n_window > 0)
     {
       int status;
-      pid_t r = waitpid (tid, &status, __WALL | WNOHANG);
+      pid_t r;
+      gint64 now, wake;
 
-      if (r == tid)
+      while (next < todo->len && n_window < STOP_WINDOW)
         {
-          dispatch (self, tid, status);
-          /* @t may be gone now */
-          t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (tid));
-          if (t == NULL || !t->pending)
-            return;
-          continue;
+          pid_t tid = g_array_index (todo, pid_t, next++);
+          Thread *t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (tid));
+
+          /* a thread may have gone, or been sampled by dispatch(), meanwhile */
+          if (t == NULL || t->pending || t->listening || t->fresh)
+            continue;
+          if (ptrace (PTRACE_INTERRUPT, tid, 0, 0) < 0)
+            {
+              self->stats.lost[LP_SAMPLER_LOST_EXITED]++;
+              self->batch_lost++;
+              continue;
+            }
+          t->pending = TRUE;
+          now = now_ns ();
+          window[n_window].tid = tid;
+          window[n_window++].deadline = now + STOP_TIMEOUT_NS;
+          spin_until = now + spin_ns ();
         }
-      if (r < 0 && errno != EINTR)
+
+      while ((r = waitpid (-1, &status, __WALL | WNOHANG)) > 0)
+        dispatch (self, r, status);
+      if (r < 0 && errno == ECHILD)
         {
-          thread_gone (self, tid, 0);
+          /* no tracee left */
+          for (guint i = 0; i < n_window; i++)
+            thread_gone (self, window[i].tid, 0);
           return;
         }
-      if (r == 0 && now_ns () < spin_until)
+
+      /* out of the window: the stops that came, the threads that went,
+       * the stops that are late (handled by dispatch() when they come) */
+      now = now_ns ();
+      wake = G_MAXINT64;
+      for (guint i = 0; i < n_window;)
         {
-          sched_yield ();
-          continue;
+          Thread *t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (window[i].tid));
+
+          if (t != NULL && t->pending && now < window[i].deadline)
+            {
+              wake = MIN (wake, window[i].deadline);
+              i++;
+              continue;
+            }
+          if (t != NULL && t->pending)
+            {
+              self->stats.lost[LP_SAMPLER_LOST_TIMEOUT]++;
+              self->batch_lost++;
+            }
+          window[i] = window[--n_window];
         }
-      if (now_ns () >= deadline)
-        {
-          /* still pending: its stop is handled by dispatch() when it comes */
-          self->stats.lost[LP_SAMPLER_LOST_TIMEOUT]++;
-          self->batch_lost++;
-          return;
-        }
-      wait_event (self, deadline - now_ns (), -1);
+      if (n_window == 0 || (n_window < STOP_WINDOW && next < todo->len))
+        continue;
+      if (now < spin_until)
+        sched_yield ();
+      else
+        wait_event (self, wake - now, -1);
     }
 }
 
@@ -1758,6 +1797,7 @@ runnable_sample (LpSampler *self,
   gint64 blocked_ns = 0, waited = 0, late = 0;
   gboolean known = read_schedstat (self, t, &runtime, &run_delay);
   char state = read_state (self, t);
+  gboolean was_blocked = t->found_blocked;
 
   t->found_blocked = known && state != 0 && state != 'R';
   if (!known || state == 0)
@@ -1771,15 +1811,20 @@ runnable_sample (LpSampler *self,
       return FALSE;
     }
   /* the wait for a CPU that belongs to the running code: after a
-   * preemption, if switch records tell; else all of it (on a busy
-   * machine, the waits after a wake-up then count as running: a thread
-   * that computes 3 ms and sleeps 2 ms showed 2 to 7 points too much
-   * computing with both CPUs kept busy, within 1 point with one) */
+   * preemption, as switch records tell. Without them (--stop-running),
+   * schedstat's run_delay, but none of it if the last check found the
+   * thread blocked: then it waited after its wake-up, still in its
+   * system call. Counted as running, such waits made a thread that
+   * computes 3 ms and sleeps 2 ms show 6-8 points too much computing
+   * with both CPUs kept busy; it is within 1 point now. (A preemption
+   * in the same period after the wake-up is counted as blocked.) */
   if (self->assist && self->switches)
     {
       waited = t->preempted_ns;
       late = t->preempted_late_ns;
     }
+  else if (t->run_delay != G_MAXUINT64 && was_blocked)
+    waited = t->stopped_ns;
   else if (t->run_delay != G_MAXUINT64)
     waited = (gint64) (run_delay - t->run_delay) + t->stopped_ns;
   t->preempted_ns = 0;
@@ -1824,6 +1869,19 @@ runnable_sample (LpSampler *self,
       t->weight = (guint) (t->run_carry / period_ns);
       t->run_carry -= (gint64) t->weight * period_ns;
       return t->weight == 0;
+    }
+  if (!self->assist && t->run_known && t->run_carry >= period_ns)
+    {
+      /* --stop-running, found blocked: its time on a CPU since its last
+       * stop went on from there. Kept for its next stop instead, it
+       * would go to wherever that finds it, often on its way out of the
+       * call it is blocked in now (a thread that computes 3 ms and
+       * sleeps 2 ms showed 3-4 points too little computing with both
+       * CPUs kept busy) */
+      guint n = (guint) (t->run_carry / period_ns);
+
+      if (recount_stack (self, t->run_index, t->tid, FALSE, FALSE, n))
+        t->run_carry -= (gint64) n * period_ns;
     }
 
   t->weight = (guint) (MAX (t->blocked_carry, 0) / period_ns);
@@ -1874,15 +1932,7 @@ tick_ptrace (LpSampler *self)
     self->next_stride = MIN (self->stride * 2, MAX (MAX_CHECK_NS / (gint64) (self->opts.period * 1e9), 1));
   else
     self->next_stride = 1;
-  for (guint i = 0; i < todo->len; i++)
-    {
-      pid_t tid = g_array_index (todo, pid_t, i);
-      Thread *t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (tid));
-
-      /* a thread may have gone, or been sampled by dispatch(), meanwhile */
-      if (t != NULL && !t->pending && !t->listening && !t->fresh)
-        sample_thread (self, t);
-    }
+  sample_threads (self, todo);
 }
 
 /* ---- after the tick: unwind, symbolize, collapse (the target runs) ---- */
@@ -2129,6 +2179,12 @@ collapse_slot (LpSampler  *self,
             }
           else if (t != NULL)
             {
+              /* --stop-running: a stop that found it on a CPU */
+              if (!self->assist && slot->idle_syscall < 0 && !truncated)
+                {
+                  t->run_index = index;
+                  t->run_known = TRUE;
+                }
               t->last_idle = slot->idle_syscall >= 0 && !truncated;
               t->last_index = index;
               t->runtime = t->last_idle ? read_runtime (self, t) : G_MAXUINT64;

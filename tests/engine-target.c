@@ -32,7 +32,8 @@
  *                                hot_path in main, interrupted every 3.7 ms
  *                                by SIGALRM, whose handler spends 1 ms of
  *                                work in in_handler; prints the share of time in
- *                                the handler: "handler_share=F".
+ *                                the handler, and of time on a CPU:
+ *                                "handler_share=F handler_cpu_share=F".
  *   engine-target spawner SECONDS
  *                                the main thread starts a worker every
  *                                10 ms, 50 in all; each runs worker_spin
@@ -421,7 +422,7 @@ do_signals (int n)
   return 0;
 }
 
-static volatile uint64_t handler_ns;
+static volatile uint64_t handler_ns, n_handled;
 
 __attribute__((noinline)) void in_handler (void);
 __attribute__((noinline)) void
@@ -431,6 +432,7 @@ in_handler (void)
 
   sink = cold_path (1000000, sink);
   handler_ns += now_ns () - t0;
+  n_handled++;
 }
 
 static void
@@ -443,6 +445,8 @@ static int
 do_handler (double seconds)
 {
   uint64_t start = now_ns (), end = start + (uint64_t) (seconds * 1e9), x = 1;
+  uint64_t calib = rounds, n_main = 0;
+  double in, out;
   struct itimerval every = { { 0, 3700 }, { 0, 3700 } }, off = { { 0, 0 }, { 0, 0 } };
   struct sigaction sa = { 0 };
 
@@ -450,14 +454,24 @@ do_handler (double seconds)
    * CPU time kept the same phase to the timer and never landed in the
    * handler, with perf record as with laprof's cpu mode */
   sink = calibrate (sink);
+  calib = rounds - calib;
   sa.sa_handler = on_alarm;
   sa.sa_flags = SA_RESTART;
   sigaction (SIGALRM, &sa, NULL);
   setitimer (ITIMER_REAL, &every, NULL);
   while (now_ns () < end)
-    x = hot_path (200000, x);
+    {
+      x = hot_path (200000, x);
+      n_main++;
+    }
   setitimer (ITIMER_REAL, &off, NULL);
-  printf ("handler_share=%.4f\n", (double) handler_ns / (double) (now_ns () - start));
+  /* and of its time on a CPU (what cpu mode samples), in rounds of work:
+   * each call does a fixed number (the counter itself may miss the
+   * handler's, when it interrupts spin's) */
+  in = (double) n_handled * (double) (uint64_t) (1000000 * rounds_per_ns);
+  out = (double) n_main * (double) (uint64_t) (200000 * rounds_per_ns) + (double) calib;
+  printf ("handler_share=%.4f handler_cpu_share=%.4f\n", (double) handler_ns / (double) (now_ns () - start),
+          in / (in + out));
   return 0;
 }
 
