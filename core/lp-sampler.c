@@ -68,6 +68,9 @@ typedef struct
   guint64  runtime;      /* ns on a CPU, read after the last sample */
   guint    last_index;   /* stack of the last sample, if it was idle */
   gboolean last_idle;
+  guint64  idle_sp;      /* …where it was blocked: its stack pointer */
+  guint64  idle_pc;      /* …and the address after its syscall instruction */
+  gboolean idle_checked; /* /proc/PID/task/TID/syscall has shown it there */
   /* wall mode with perf events: a running thread is not stopped, its
    * samples come from the kernel (see tick_wall) */
   int      stat_fd;      /* /proc/PID/task/TID/stat, for its state */
@@ -1749,6 +1752,36 @@ recount_stack (LpSampler *self,
   return TRUE;
 }
 
+/* Whether /proc/PID/task/TID/syscall shows @t blocked where its last
+ * idle sample found it: the same stack and instruction pointers. */
+static gboolean
+blocked_where_sampled (Thread *t)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/task/%d/syscall", (int) t->tgid, (int) t->tid);
+  char buf[256];
+  const char *p = buf;
+  guint64 sp, pc;
+  gssize n;
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+
+  if (fd < 0)
+    return FALSE;
+  n = read (fd, buf, sizeof buf - 1);
+  close (fd);
+  if (n <= 0)
+    return FALSE;
+  buf[n] = '\0';
+  /* "NR ARG1 ... ARG6 SP PC", or "running", or "-1 SP PC" */
+  for (int field = 0; field < 7 && p != NULL; field++)
+    {
+      p = strchr (p, ' ');
+      p = p != NULL ? p + 1 : NULL;
+    }
+  if (p == NULL || sscanf (p, "0x%" G_GINT64_MODIFIER "x 0x%" G_GINT64_MODIFIER "x", &sp, &pc) != 2)
+    return FALSE;
+  return sp == t->idle_sp && pc == t->idle_pc;
+}
+
 /* A blocked thread that has not run since its last sample has the same
  * stack: count that stack again, without stopping the thread. Its time on
  * a CPU is the one runnable_sample() has just read. */
@@ -1761,6 +1794,13 @@ reuse_sample (LpSampler *self,
    * --stop-running its stop stands for its time on a CPU) */
   if (!t->found_blocked || !t->last_idle || t->runtime == G_MAXUINT64 || t->check_runtime != t->runtime)
     return FALSE;
+  /* its time on a CPU is read once its sample is collapsed, and it may
+   * have run since its stop: once, make sure it is blocked where it was
+   * (a shell stopped on its way out of vfork, on a busy machine, showed
+   * in vfork for the whole run, not in wait4) */
+  if (!t->idle_checked && !blocked_where_sampled (t))
+    return FALSE;
+  t->idle_checked = TRUE;
   return recount_stack (self, t->last_index, t->tid, TRUE, TRUE, weight);
 }
 
@@ -2187,6 +2227,9 @@ collapse_slot (LpSampler  *self,
                 }
               t->last_idle = slot->idle_syscall >= 0 && !truncated;
               t->last_index = index;
+              t->idle_sp = slot->snap.regs[LP_REG_RSP];
+              t->idle_pc = slot->snap.regs[LP_REG_RIP];
+              t->idle_checked = FALSE;
               t->runtime = t->last_idle ? read_runtime (self, t) : G_MAXUINT64;
             }
         }
