@@ -483,7 +483,9 @@ test_children (gconstpointer data)
 
     g_test_message ("engine-target %g (hot_path %g), sh %g of %g", child, count_with (folded, "hot_path"),
                     count_rooted_at (folded, "sh"), count_with (folded, NULL));
-    g_assert_cmpfloat (count_with (folded, "hot_path"), >, 0.5 * 0.7 * 500 * 1.5 * (cpu ? 1 : 0.5));
+    /* a share, not a rate: in cpu mode the samples are the target's
+     * time on a CPU, 40 % of one with three other busy processes */
+    g_assert_cmpfloat (count_with (folded, "main"), >, 100);
     g_assert_cmpfloat (count_with (folded, "hot_path") / count_with (folded, "main"), >=, 0.6);
     g_assert_cmpfloat (count_with (folded, "hot_path") / count_with (folded, "main"), <=, 0.8);
     /* dash is stripped: its _start is [dash+0x…] */
