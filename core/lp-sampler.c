@@ -1597,14 +1597,22 @@ sample_threads (LpSampler *self,
           spin_until = now + spin_ns ();
         }
 
-      while ((r = waitpid (-1, &status, __WALL | WNOHANG)) > 0)
-        dispatch (self, r, status);
-      if (r < 0 && errno == ECHILD)
+      /* only these threads' statuses: another's (its exit, say) could
+       * make dispatch() unwind while these are stopped */
+      for (guint i = 0; i < n_window; i++)
         {
-          /* no tracee left */
-          for (guint i = 0; i < n_window; i++)
+          Thread *t;
+
+          while ((r = waitpid (window[i].tid, &status, __WALL | WNOHANG)) > 0)
+            {
+              dispatch (self, r, status);
+              /* @t may be gone now */
+              t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (r));
+              if (t == NULL || !t->pending)
+                break;
+            }
+          if (r < 0 && errno != EINTR)
             thread_gone (self, window[i].tid, 0);
-          return;
         }
 
       /* out of the window: the stops that came, the threads that went,
