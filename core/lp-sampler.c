@@ -1864,7 +1864,7 @@ runnable_sample (LpSampler *self,
    * thread blocked: then it waited after its wake-up, still in its
    * system call. Counted as running, such waits made a thread that
    * computes 3 ms and sleeps 2 ms show 6-8 points too much computing
-   * with both CPUs kept busy; it is within 1 point now. (A preemption
+   * with both CPUs kept busy; within 1.8 in 17 runs now. (A preemption
    * in the same period after the wake-up is counted as blocked.) */
   if (self->assist && self->switches)
     {
