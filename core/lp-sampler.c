@@ -1732,22 +1732,25 @@ emit_snapshot (LpSampler *self,
   self->snapshot_func (self, &snapshot, self->snapshot_data);
 }
 
-/* Counts stack @index of the aggregate once more, as a sample of @tid. */
+/* Counts @frames (@depth of them) @weight times more, as samples of @tid:
+ * a stack seen before, standing for more time. They are copied first
+ * (the aggregate's own may move as it grows). */
 static gboolean
-recount_stack (LpSampler *self,
-               guint      index,
-               pid_t      tid,
-               gboolean   idle,
-               gboolean   reused,
-               guint      weight)
+count_frames (LpSampler     *self,
+              const guint32 *frames,
+              guint          depth,
+              pid_t          tid,
+              gboolean       idle,
+              gboolean       reused,
+              guint          weight)
 {
-  LpFoldedStack stack;
+  guint index;
 
-  lp_folded_get_stack (self->dest, index, &stack);
-  memcpy (self->frames, stack.frames, stack.depth * sizeof (guint32));
+  if (frames != self->frames)
+    memcpy (self->frames, frames, depth * sizeof (guint32));
   for (guint w = 0; w < weight && self->snapshot_func != NULL; w++)
-    emit_snapshot (self, stack.depth, tid, idle, FALSE, reused);
-  if (!lp_collapse_stack_n (self->dest, self->frames, stack.depth, weight, &index))
+    emit_snapshot (self, depth, tid, idle, FALSE, reused);
+  if (!lp_collapse_stack_n (self->dest, self->frames, depth, weight, &index))
     return FALSE;
   self->stats.samples += weight;
   self->batch_samples += weight;
@@ -1760,25 +1763,37 @@ recount_stack (LpSampler *self,
   return TRUE;
 }
 
+/* Counts stack @index of the aggregate once more, as a sample of @tid. */
+static gboolean
+recount_stack (LpSampler *self,
+               guint      index,
+               pid_t      tid,
+               gboolean   idle,
+               gboolean   reused,
+               guint      weight)
+{
+  LpFoldedStack stack;
+
+  lp_folded_get_stack (self->dest, index, &stack);
+  return count_frames (self, stack.frames, stack.depth, tid, idle, reused, weight);
+}
+
 /* Whether /proc/PID/task/TID/syscall shows @t blocked where its last
  * idle sample found it: the same stack and instruction pointers. */
 static gboolean
-blocked_where_sampled (Thread *t)
+blocked_where_sampled (LpSampler *self,
+                       Thread    *t)
 {
-  g_autofree char *path = g_strdup_printf ("/proc/%d/task/%d/syscall", (int) t->tgid, (int) t->tid);
   char buf[256];
   const char *p = buf;
   guint64 sp, pc;
-  gssize n;
-  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  int fd = -2;   /* read once per idle sample: not kept open */
+  gssize n = read_task_file (self, t, &fd, "syscall", buf, sizeof buf);
 
-  if (fd < 0)
+  if (fd >= 0)
+    close (fd);
+  if (n < 0)
     return FALSE;
-  n = read (fd, buf, sizeof buf - 1);
-  close (fd);
-  if (n <= 0)
-    return FALSE;
-  buf[n] = '\0';
   /* "NR ARG1 ... ARG6 SP PC", or "running", or "-1 SP PC" */
   for (int field = 0; field < 7 && p != NULL; field++)
     {
@@ -1806,10 +1821,27 @@ reuse_sample (LpSampler *self,
    * have run since its stop: once, make sure it is blocked where it was
    * (a shell stopped on its way out of vfork, on a busy machine, showed
    * in vfork for the whole run, not in wait4) */
-  if (!t->idle_checked && !blocked_where_sampled (t))
+  if (!t->idle_checked && !blocked_where_sampled (self, t))
     return FALSE;
   t->idle_checked = TRUE;
   return recount_stack (self, t->last_index, t->tid, TRUE, TRUE, weight);
+}
+
+/* Counts the whole periods of *@carry (and takes them out of it) as
+ * samples of @t's last stack on a CPU, if it has one; returns how many. */
+static guint
+count_run_stack (LpSampler *self,
+                 Thread    *t,
+                 gint64    *carry)
+{
+  gint64 period_ns = (gint64) (self->opts.period * 1e9);
+  guint n;
+
+  if (!t->run_known || *carry < period_ns)
+    return 0;
+  n = (guint) (*carry / period_ns);
+  *carry -= (gint64) n * period_ns;
+  return recount_stack (self, t->run_index, t->tid, FALSE, FALSE, n) ? n : 0;
 }
 
 /* The longest time between two checks of the threads, when none of them
@@ -1894,9 +1926,7 @@ runnable_sample (LpSampler *self,
   if (self->assist && t->run_delay != G_MAXUINT64)
     t->wait_carry += self->switches ? late : waited;
   t->run_delay = run_delay;
-  for (; t->wait_carry >= period_ns && t->run_known; t->wait_carry -= period_ns)
-    if (recount_stack (self, t->run_index, t->tid, FALSE, FALSE, 1))
-      self->stats.waiting++;
+  self->stats.waiting += count_run_stack (self, t, &t->wait_carry);
   if (!t->run_known)
     t->wait_carry = MIN (t->wait_carry, period_ns);
 
@@ -1918,19 +1948,13 @@ runnable_sample (LpSampler *self,
       t->run_carry -= (gint64) t->weight * period_ns;
       return t->weight == 0;
     }
-  if (!self->assist && t->run_known && t->run_carry >= period_ns)
-    {
-      /* --stop-running, found blocked: its time on a CPU since its last
-       * stop went on from there. Kept for its next stop instead, it
-       * would go to wherever that finds it, often on its way out of the
-       * call it is blocked in now (a thread that computes 3 ms and
-       * sleeps 2 ms showed 3-4 points too little computing with both
-       * CPUs kept busy) */
-      guint n = (guint) (t->run_carry / period_ns);
-
-      if (recount_stack (self, t->run_index, t->tid, FALSE, FALSE, n))
-        t->run_carry -= (gint64) n * period_ns;
-    }
+  /* --stop-running, found blocked: its time on a CPU since its last stop
+   * went on from there. Kept for its next stop instead, it would go to
+   * wherever that finds it, often on its way out of the call it is
+   * blocked in now (a thread that computes 3 ms and sleeps 2 ms showed
+   * 3-4 points too little computing with both CPUs kept busy) */
+  if (!self->assist)
+    count_run_stack (self, t, &t->run_carry);
 
   t->weight = (guint) (MAX (t->blocked_carry, 0) / period_ns);
   t->blocked_carry -= (gint64) t->weight * period_ns;
@@ -2767,21 +2791,15 @@ add_wait (LpSampler *self,
   if (signal && t->signal_frames != NULL && t->signal_frames->len > 0 && t->signal_time <= at &&
       (slot == NULL || slot->time < t->signal_time))
     {
-      guint n, index;
+      guint n;
 
       /* its signal stop's sample is unwound already */
       t->wait_carry += wait_ns;
       n = (guint) (MAX (t->wait_carry, 0) / period_ns);
       t->wait_carry -= (gint64) n * period_ns;
-      if (n > 0 && lp_collapse_stack_n (self->dest, (const guint32 *) (gpointer) t->signal_frames->data,
-                                        t->signal_frames->len, n, &index))
-        {
-          self->stats.samples += n;
-          self->stats.waiting += n;
-          self->batch_samples += n;
-          if (self->batch_func != NULL)
-            mark_dirty (self, index);
-        }
+      if (n > 0 && count_frames (self, (const guint32 *) (gpointer) t->signal_frames->data,
+                                 t->signal_frames->len, t->tid, FALSE, FALSE, n))
+        self->stats.waiting += n;
       return;
     }
   if (slot == NULL)
