@@ -1,17 +1,21 @@
 /* bench-render.c: how fast a large folded report becomes a flame graph: parse, layout, SVG, a screen frame, a live batch.
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * usage: bench-render FILE [GENERATOR]
- * Makes FILE with GENERATOR (bench/gen-folded, 140 MB) if it does not
- * exist. Then: read + model + layout + SVG of the whole report (once, for
+ * usage: bench-render FILE [GENERATOR [SHAPE MEGABYTES]]
+ * Makes FILE with GENERATOR (bench/gen-folded, 140 MB, or
+ * `--shape=SHAPE` MEGABYTES) if it does not exist. Then: read + model + layout + SVG of the whole report (once, for
  * peak memory, then best of 3); one 1280x800 screen frame laid out and
  * drawn with cairo (median of 20); 150 batches of 1,000 stacks added to a
  * model that holds 100,000 stacks at the start (median of the first 50, and
- * of all, mean and worst: one batch crosses a doubling of the hash table). */
+ * of all, mean and worst: one batch crosses a doubling of the hash table);
+ * then a live model grown from nothing to 5 million nodes by 1,000-stack
+ * batches (the report's stacks, then again under new roots), each batch
+ * into the model and the aggregate as the app does: the worst batch. */
 #include <cairo.h>
 #include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 
@@ -70,12 +74,13 @@ main (int    argc,
 
   if (argc < 2)
     {
-      fprintf (stderr, "usage: bench-render FILE [GENERATOR]\n");
+      fprintf (stderr, "usage: bench-render FILE [GENERATOR [SHAPE MEGABYTES]]\n");
       return 2;
     }
   if (stat (argv[1], &st) != 0 && argc > 2)
     {
-      const char *gen_argv[] = { argv[2], argv[1], "140", NULL };
+      g_autofree char *shape = argc > 4 ? g_strconcat ("--shape=", argv[3], NULL) : g_strdup ("--shape=default");
+      const char *gen_argv[] = { argv[2], shape, argv[1], argc > 4 ? argv[4] : "140", NULL };
       int status;
 
       if (!g_spawn_sync (NULL, (char **) gen_argv, NULL, G_SPAWN_CHILD_INHERITS_STDIN,
@@ -238,6 +243,68 @@ main (int    argc,
               sum / G_N_ELEMENTS (batch_ms), worst, n_over,
               median (batch_folded_ms, G_N_ELEMENTS (batch_folded_ms)));
     }
+  }
+
+  /* 4. a live model from nothing to 5 million nodes, batch by batch */
+  {
+    g_autoptr(LpFolded) src = read_file (argv[1]);
+    g_autoptr(LpFolded) live = lp_folded_new ();
+    g_autoptr(LpFlameModel) model = lp_flame_model_new (live, 0);
+    g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+    g_autofree guint32 *buf = g_new (guint32, lp_folded_get_max_depth (src) + 1);
+    guint n = lp_folded_get_n_stacks (src), next = 0, pass = 0;
+    double worst = 0, sum = 0;
+    guint worst_at = 0, n_over = 0;
+    guint32 root = 0;
+
+    for (guint f = 0; f < lp_folded_get_n_frames (src); f++)
+      lp_folded_intern (live, lp_folded_frame_name (src, f), -1);
+    while (lp_flame_model_get_n_nodes (model) < 5000000)
+      {
+        double t0 = now (), ms;
+        guint before = lp_flame_model_get_n_nodes (model);
+
+        for (guint i = 0; i < 1000; i++, next++)
+          {
+            LpFoldedStack s;
+            const guint32 *frames;
+            guint depth;
+
+            if (next == n)
+              {
+                /* the report again, under a root of its own: all new nodes */
+                g_autofree char *name = g_strdup_printf ("pass-%u", ++pass);
+                root = lp_folded_intern (live, name, -1);
+                next = 0;
+              }
+            lp_folded_get_stack (src, next, &s);
+            frames = s.frames;
+            depth = s.depth;
+            if (pass > 0)
+              {
+                buf[0] = root;
+                memcpy (buf + 1, s.frames, s.depth * sizeof (guint32));
+                frames = buf;
+                depth++;
+              }
+            lp_flame_model_add_stack (model, frames, depth, s.count, 0);
+            if (!lp_folded_add (live, frames, depth, 0, s.count, 0, NULL, &error))
+              return 1;
+          }
+        ms = (now () - t0) * 1000;
+        g_array_append_val (times, ms);
+        sum += ms;
+        n_over += ms > 16;
+        if (ms > worst)
+          {
+            worst = ms;
+            worst_at = before;
+          }
+      }
+    printf ("live model grown to %u nodes (%u stacks) by %u 1,000-stack batches, model + aggregate:\n"
+            "  median %.3f ms, mean %.3f ms, worst %.3f ms (at %u nodes), %u over 16 ms\n",
+            lp_flame_model_get_n_nodes (model), lp_folded_get_n_stacks (live), times->len,
+            median ((double *) (gpointer) times->data, times->len), sum / times->len, worst, worst_at, n_over);
   }
   return 0;
 }

@@ -1,10 +1,28 @@
-/* lp-flame-model.c: the flame graph tree: nodes in one array, children found by a (parent, frame) hash.
+/* lp-flame-model.c: the flame graph tree: nodes in one array, built from sorted stacks or, a stack at a time, through a sharded (parent, frame) index.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
 
 #include "lp-flame-model.h"
 #include "lp-hash.h"
+#include "lp-mem.h"
+
+/* The index from (parent, frame) to a child, for stacks added one at a
+ * time, is split into SHARDS open-addressing tables chosen by hash bits.
+ * Each doubles on its own, so no insert ever rehashes more than about
+ * 1/SHARDS of the nodes: a live view never stops for a whole-table
+ * rehash, at any size (one table of 4 million slots took 0.1 s to double). */
+#define SHARD_BITS   10
+#define SHARDS       (1u << SHARD_BITS)
+#define SHARD_SHIFT  16
+#define SHARD_MIN    64
+
+typedef struct
+{
+  guint32 *slots;   /* node index + 1 in the low bits, a hash tag above; 0 empty */
+  guint32  mask;
+  guint32  n;
+} Shard;
 
 struct _LpFlameModel
 {
@@ -16,10 +34,9 @@ struct _LpFlameModel
   guint32            cap;
   double            *base;      /* differential only: the A count per node */
 
-  /* open addressing: node index + 1, 0 empty; the key is read back from
-   * the node itself, so a slot costs 4 bytes */
-  guint32           *slots;
-  guint32            mask;
+  /* NULL until a stack is added one at a time: a model built from a
+   * report needs none for drawing */
+  Shard             *shards;
 
   guint              max_depth;
 
@@ -57,23 +74,88 @@ slot_tag (guint32 hash)
   return hash & ~SLOT_INDEX_MASK;
 }
 
-static void
-resize_slots (LpFlameModel *self,
-              guint32       new_mask)
+static inline Shard *
+shard_of (const LpFlameModel *self,
+          guint32             hash)
 {
-  guint32 *slots = g_new0 (guint32, (gsize) new_mask + 1);
+  return &self->shards[(hash >> SHARD_SHIFT) & (SHARDS - 1)];
+}
 
+static void
+shard_put (Shard   *shard,
+           guint32  hash,
+           guint32  node)
+{
+  guint32 h = hash & shard->mask;
+
+  while (shard->slots[h] != 0)
+    h = (h + 1) & shard->mask;
+  shard->slots[h] = (node + 1) | slot_tag (hash);
+  shard->n++;
+}
+
+static void
+shard_grow (LpFlameModel *self,
+            Shard        *shard)
+{
+  Shard old = *shard;
+
+  shard->mask = old.mask * 2 + 1;
+  shard->slots = g_new0 (guint32, (gsize) shard->mask + 1);
+  shard->n = 0;
+  for (guint32 i = 0; i <= old.mask; i++)
+    if (old.slots[i] != 0)
+      {
+        guint32 node = (old.slots[i] & SLOT_INDEX_MASK) - 1;
+        shard_put (shard, slot_hash (self->nodes[node].parent, self->nodes[node].frame), node);
+      }
+  g_free (old.slots);
+}
+
+/* The index of every node but the root: made when the first stack is added
+ * one at a time (at once for an empty model; once, in O(nodes), for one
+ * built from a report). */
+static void
+ensure_index (LpFlameModel *self)
+{
+  guint32 per_shard = SHARD_MIN;
+
+  if (self->shards != NULL)
+    return;
+  while ((guint64) per_shard * SHARDS < (guint64) self->n_nodes * 2)
+    per_shard *= 2;
+  self->shards = g_new (Shard, SHARDS);
+  for (guint i = 0; i < SHARDS; i++)
+    {
+      self->shards[i].mask = per_shard * 2 - 1;
+      self->shards[i].slots = g_new0 (guint32, per_shard * 2);
+      self->shards[i].n = 0;
+    }
   for (guint32 i = 1; i < self->n_nodes; i++)
     {
       guint32 hash = slot_hash (self->nodes[i].parent, self->nodes[i].frame);
-      guint32 h = hash & new_mask;
-      while (slots[h] != 0)
-        h = (h + 1) & new_mask;
-      slots[h] = (i + 1) | slot_tag (hash);
+      Shard *shard = shard_of (self, hash);
+
+      shard_put (shard, hash, i);
+      if ((guint64) shard->n * 2 > shard->mask)
+        shard_grow (self, shard);
     }
-  g_free (self->slots);
-  self->slots = slots;
-  self->mask = new_mask;
+}
+
+static void
+reserve_nodes (LpFlameModel *self,
+               guint64       want)
+{
+  guint32 cap;
+
+  if (want <= self->cap)
+    return;
+  cap = (guint32) MIN (MAX (want, (guint64) self->cap * 2), (guint64) MAX_NODES + 1);
+  self->nodes = lp_mem_grow (self->nodes, (gsize) self->cap * sizeof (LpFlameNode),
+                             (gsize) cap * sizeof (LpFlameNode));
+  if (self->flags & LP_FLAME_MODEL_DIFFERENTIAL)
+    self->base = lp_mem_grow (self->base, (gsize) self->cap * sizeof (double), (gsize) cap * sizeof (double));
+  self->cap = cap;
 }
 
 static guint32
@@ -83,13 +165,7 @@ new_node (LpFlameModel *self,
 {
   guint32 n;
 
-  if (self->n_nodes == self->cap)
-    {
-      self->cap = self->cap * 2;
-      self->nodes = g_renew (LpFlameNode, self->nodes, self->cap);
-      if (self->base != NULL)
-        self->base = g_renew (double, self->base, self->cap);
-    }
+  reserve_nodes (self, (guint64) self->n_nodes + 1);
   n = self->n_nodes++;
   self->nodes[n] = (LpFlameNode) {
     .frame = frame,
@@ -110,55 +186,29 @@ new_node (LpFlameModel *self,
 static LpFlameModel *
 model_new (LpFolded          *names,
            LpFlameModelFlags  flags,
-           guint32            mask)
+           guint64            n_nodes)
 {
   LpFlameModel *self;
 
   self = g_new0 (LpFlameModel, 1);
   self->names = names;
   self->flags = flags;
-  self->cap = 1024;
-  self->nodes = g_new (LpFlameNode, self->cap);
-  if (flags & LP_FLAME_MODEL_DIFFERENTIAL)
-    self->base = g_new (double, self->cap);
-  self->mask = mask;
-  self->slots = g_new0 (guint32, (gsize) self->mask + 1);
+  /* memory the nodes never reach costs address space, not pages */
+  reserve_nodes (self, MAX (n_nodes, 1024));
   new_node (self, LP_FLAME_NO_NODE, LP_FLAME_NO_FRAME);
   return self;
-}
-
-/* Room for 2 million nodes before the first rehash, which stops a live
- * view for a while: 16 MB of address space, whose pages the kernel maps
- * only as probes touch them. */
-#define LIVE_MASK ((1u << 22) - 1)
-
-/* a table for every frame of @folded's stacks (at most one node each), so
- * that building never rehashes, and at least the live view's room, as
- * stacks may be added later; bounded */
-static guint32
-mask_for (const LpFolded *folded)
-{
-  guint64 n_frames = 0;
-  guint32 mask = LIVE_MASK;
-
-  for (guint i = 0; i < lp_folded_get_n_stacks (folded); i++)
-    {
-      LpFoldedStack st;
-      lp_folded_get_stack (folded, i, &st);
-      n_frames += st.depth;
-    }
-  n_frames = MIN (n_frames, (guint64) 1 << 25);
-  while (mask < n_frames)
-    mask = mask * 2 + 1;
-  return mask;
 }
 
 LpFlameModel *
 lp_flame_model_new (LpFolded          *names,
                     LpFlameModelFlags  flags)
 {
+  LpFlameModel *self;
+
   g_return_val_if_fail (names != NULL, NULL);
-  return model_new (names, flags, LIVE_MASK);
+  self = model_new (names, flags, 0);
+  ensure_index (self);
+  return self;
 }
 
 void
@@ -166,9 +216,12 @@ lp_flame_model_free (LpFlameModel *self)
 {
   if (self == NULL)
     return;
-  g_free (self->nodes);
-  g_free (self->base);
-  g_free (self->slots);
+  if (self->shards != NULL)
+    for (guint i = 0; i < SHARDS; i++)
+      g_free (self->shards[i].slots);
+  g_free (self->shards);
+  lp_mem_free (self->nodes, (gsize) self->cap * sizeof (LpFlameNode));
+  lp_mem_free (self->base, (gsize) self->cap * sizeof (double));
   g_free (self->ranks);
   g_free (self->scratch);
   g_free (self->last_frames);
@@ -183,12 +236,13 @@ child_or_new (LpFlameModel *self,
 {
   guint32 hash = slot_hash (parent, frame);
   guint32 tag = slot_tag (hash);
-  guint32 h = hash & self->mask;
+  Shard *shard = shard_of (self, hash);
+  guint32 h = hash & shard->mask;
   guint32 n;
 
   for (;;)
     {
-      guint32 s = self->slots[h];
+      guint32 s = shard->slots[h];
       if (s == 0)
         break;
       if ((s & ~SLOT_INDEX_MASK) == tag)
@@ -197,17 +251,18 @@ child_or_new (LpFlameModel *self,
           if (node->parent == parent && node->frame == frame)
             return (s & SLOT_INDEX_MASK) - 1;
         }
-      h = (h + 1) & self->mask;
+      h = (h + 1) & shard->mask;
     }
 
   /* beyond 67 million nodes, samples stay with the parent (as self) */
   if (self->n_nodes >= MAX_NODES)
     return parent;
   n = new_node (self, parent, frame);
-  self->slots[h] = (n + 1) | tag;
+  shard->slots[h] = (n + 1) | tag;
+  shard->n++;
   /* keep the load at most one half */
-  if ((guint64) self->n_nodes * 2 > self->mask)
-    resize_slots (self, self->mask * 2 + 1);
+  if ((guint64) shard->n * 2 > shard->mask)
+    shard_grow (self, shard);
   return n;
 }
 
@@ -216,19 +271,34 @@ lp_flame_model_find_child (const LpFlameModel *self,
                            guint32             parent,
                            guint32             frame)
 {
+  guint32 hash;
+  const Shard *shard;
   guint32 h;
 
   g_return_val_if_fail (self != NULL, LP_FLAME_NO_NODE);
 
-  h = slot_hash (parent, frame) & self->mask;
+  if (self->shards == NULL)
+    {
+      /* no index (a model built from a report): its children */
+      if (parent >= self->n_nodes)
+        return LP_FLAME_NO_NODE;
+      for (guint32 c = self->nodes[parent].first_child; c != LP_FLAME_NO_NODE; c = self->nodes[c].next_sibling)
+        if (self->nodes[c].frame == frame)
+          return c;
+      return LP_FLAME_NO_NODE;
+    }
+
+  hash = slot_hash (parent, frame);
+  shard = shard_of (self, hash);
+  h = hash & shard->mask;
   for (;;)
     {
-      guint32 s = self->slots[h] & SLOT_INDEX_MASK;
+      guint32 s = shard->slots[h] & SLOT_INDEX_MASK;
       if (s == 0)
         return LP_FLAME_NO_NODE;
       if (self->nodes[s - 1].parent == parent && self->nodes[s - 1].frame == frame)
         return s - 1;
-      h = (h + 1) & self->mask;
+      h = (h + 1) & shard->mask;
     }
 }
 
@@ -266,6 +336,7 @@ lp_flame_model_add_stack (LpFlameModel  *self,
       frames = self->scratch;
     }
 
+  ensure_index (self);
   if (depth > self->last_cap)
     {
       self->last_cap = MAX (depth, self->last_cap * 2);
@@ -316,17 +387,251 @@ lp_flame_model_add_folded (LpFlameModel   *self,
     }
 }
 
+/* Building from a report: each stack as the model merges it (cut for a
+ * focus, read backwards for REVERSE), then sorted by its frame ids, so
+ * that stacks with a common prefix are neighbours and one pass with the
+ * path of open ancestors makes every node, with no lookup at all. */
+typedef struct
+{
+  guint64        key;     /* frame ids from `level` on, packed; 0 past the end */
+  const guint32 *frames;  /* the first frame as merged */
+  guint32        depth;
+  guint32        stack;   /* in the report, for the counts */
+} Item;
+
+typedef struct
+{
+  int    step;            /* +1, or -1 for REVERSE */
+  guint  per_key;         /* frames packed in a key */
+  guint  bits;            /* per frame */
+} SortSpec;
+
+static inline guint32
+item_frame (const Item     *item,
+            const SortSpec *spec,
+            guint           i)
+{
+  return item->frames[(gssize) i * spec->step];
+}
+
+static int
+compare_items (gconstpointer a,
+               gconstpointer b)
+{
+  guint64 x = ((const Item *) a)->key, y = ((const Item *) b)->key;
+  return x < y ? -1 : x > y;
+}
+
+/* Sorts @items by their frames from @level * per_key on: by a key of the
+ * next few frames, then each run of equal keys by the frames after them.
+ * Equal keys that hold the end of the stacks are equal stacks. */
+static void
+sort_items (Item           *items,
+            gsize           n,
+            const SortSpec *spec,
+            guint           level)
+{
+  guint first = level * spec->per_key;
+  gboolean more = FALSE;
+
+  if (n < 2)
+    return;
+  for (gsize i = 0; i < n; i++)
+    {
+      guint64 key = 0;
+      for (guint j = 0; j < spec->per_key; j++)
+        {
+          guint d = first + j;
+          key <<= spec->bits;
+          if (d < items[i].depth)
+            key |= (guint64) item_frame (&items[i], spec, d) + 1;
+        }
+      items[i].key = key;
+      more |= items[i].depth > first + spec->per_key;
+    }
+  qsort (items, n, sizeof (Item), compare_items);
+  if (!more)
+    return;
+  for (gsize i = 0; i < n;)
+    {
+      gsize j = i + 1;
+      while (j < n && items[j].key == items[i].key)
+        j++;
+      if (j - i > 1)
+        sort_items (items + i, j - i, spec, level + 1);
+      i = j;
+    }
+}
+
+static gboolean
+is_idle_frame (const LpFolded *names,
+               guint32         frame)
+{
+  return strncmp (lp_folded_frame_name (names, frame), "[idle", 5) == 0;
+}
+
+/* @items sorted: one pass, the path of the last stack kept open */
+static void
+build_sorted (LpFlameModel *self,
+              const Item   *items,
+              gsize         n,
+              const SortSpec *spec)
+{
+  g_autofree guint32 *path = g_new (guint32, MAX (self->max_depth, 1));
+  g_autofree guint32 *path_frames = g_new (guint32, MAX (self->max_depth, 1));
+  /* last_child[i]: the last child made so far under the node at depth i
+   * (the root for 0), to append the next one */
+  g_autofree guint32 *last_child = g_new (guint32, self->max_depth + 1);
+  gboolean diff = (self->flags & LP_FLAME_MODEL_DIFFERENTIAL) != 0;
+  guint open = 0;
+
+  last_child[0] = LP_FLAME_NO_NODE;
+  for (gsize i = 0; i < n; i++)
+    {
+      const Item *it = &items[i];
+      LpFoldedStack st;
+      double weight, base;
+      guint k = 0, depth = it->depth;
+      guint32 node = LP_FLAME_ROOT;
+
+      lp_folded_get_stack (self->names, it->stack, &st);
+      weight = diff ? st.count2 : st.count;
+      base = diff ? st.count : 0;
+
+      while (k < open && k < depth && path_frames[k] == item_frame (it, spec, k))
+        k++;
+      for (guint d = k; d < depth; d++)
+        {
+          guint32 parent = d == 0 ? LP_FLAME_ROOT : path[d - 1];
+          guint32 c;
+
+          /* beyond 67 million nodes, samples stay with the parent (as self) */
+          if (self->n_nodes >= MAX_NODES)
+            {
+              depth = d;
+              break;
+            }
+          reserve_nodes (self, (guint64) self->n_nodes + 1);
+          c = self->n_nodes++;
+          self->nodes[c] = (LpFlameNode) {
+            .frame = item_frame (it, spec, d),
+            .parent = parent,
+            .first_child = LP_FLAME_NO_NODE,
+            .next_sibling = LP_FLAME_NO_NODE,
+          };
+          if (self->base != NULL)
+            self->base[c] = 0;
+          if (last_child[d] == LP_FLAME_NO_NODE)
+            self->nodes[parent].first_child = c;
+          else
+            self->nodes[last_child[d]].next_sibling = c;
+          last_child[d] = c;
+          last_child[d + 1] = LP_FLAME_NO_NODE;
+          path[d] = c;
+          path_frames[d] = self->nodes[c].frame;
+        }
+      open = depth;
+
+      self->nodes[LP_FLAME_ROOT].total += weight;
+      if (self->base != NULL)
+        self->base[LP_FLAME_ROOT] += base;
+      for (guint d = 0; d < depth; d++)
+        {
+          node = path[d];
+          self->nodes[node].total += weight;
+          if (self->base != NULL)
+            self->base[node] += base;
+        }
+      self->nodes[node].self += weight;
+    }
+}
+
+/* a model of the stacks of @folded, each cut at @focus (LP_FLAME_NO_FRAME:
+ * whole) */
+static LpFlameModel *
+model_from_folded (LpFolded          *folded,
+                   guint32            focus,
+                   LpFlameModelFlags  flags)
+{
+  LpFlameModel *self;
+  guint n = lp_folded_get_n_stacks (folded);
+  guint n_frames = lp_folded_get_n_frames (folded);
+  gboolean reverse = (flags & LP_FLAME_MODEL_REVERSE) != 0;
+  g_autofree Item *items = g_new (Item, MAX (n, 1));
+  g_autofree guint8 *idle = NULL;
+  SortSpec spec = { reverse ? -1 : 1, 4, 16 };
+  guint64 n_frames_total = 0;
+  guint max_depth = 0;
+  gsize n_items = 0;
+
+  if (flags & LP_FLAME_MODEL_HIDE_IDLE)
+    {
+      idle = g_new (guint8, MAX (n_frames, 1));
+      for (guint f = 0; f < n_frames; f++)
+        idle[f] = is_idle_frame (folded, f);
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      LpFoldedStack st;
+      const guint32 *frames;
+      guint depth;
+
+      lp_folded_get_stack (folded, i, &st);
+      frames = st.frames;
+      depth = st.depth;
+      if (focus != LP_FLAME_NO_FRAME)
+        {
+          guint d;
+
+          if (reverse)
+            {
+              /* callers of the last call: the stack up to it */
+              for (d = depth; d > 0 && frames[d - 1] != focus; d--)
+                ;
+              depth = d;
+            }
+          else
+            {
+              for (d = 0; d < depth && frames[d] != focus; d++)
+                ;
+              frames += d;
+              depth -= MIN (d, depth);
+            }
+          if (depth == 0)
+            continue;
+        }
+      /* as lp_flame_model_add_stack() would be given the stack */
+      if (idle != NULL && idle[frames[depth - 1]])
+        continue;
+      items[n_items++] = (Item) {
+        .frames = reverse ? frames + depth - 1 : frames,
+        .depth = depth,
+        .stack = i,
+      };
+      n_frames_total += depth;
+      max_depth = MAX (max_depth, depth);
+    }
+
+  if ((guint64) n_frames + 1 >= G_MAXUINT16)
+    {
+      spec.per_key = n_frames + 1 < (1u << 21) ? 3 : 2;
+      spec.bits = n_frames + 1 < (1u << 21) ? 21 : 32;
+    }
+  sort_items (items, n_items, &spec, 0);
+
+  self = model_new (folded, flags, n_frames_total + 1);
+  self->max_depth = max_depth;
+  build_sorted (self, items, n_items, &spec);
+  return self;
+}
+
 LpFlameModel *
 lp_flame_model_new_from_folded (LpFolded          *folded,
                                 LpFlameModelFlags  flags)
 {
-  LpFlameModel *self;
-
   g_return_val_if_fail (folded != NULL, NULL);
-
-  self = model_new (folded, flags, mask_for (folded));
-  lp_flame_model_add_folded (self, folded);
-  return self;
+  return model_from_folded (folded, LP_FLAME_NO_FRAME, flags);
 }
 
 LpFlameModel *
@@ -334,39 +639,9 @@ lp_flame_model_new_focus (LpFolded          *folded,
                           guint32            frame,
                           LpFlameModelFlags  flags)
 {
-  LpFlameModel *self;
-  guint n;
-
   g_return_val_if_fail (folded != NULL, NULL);
-
-  self = model_new (folded, flags, mask_for (folded));
-  n = lp_folded_get_n_stacks (folded);
-  for (guint i = 0; i < n; i++)
-    {
-      LpFoldedStack st;
-
-      lp_folded_get_stack (folded, i, &st);
-      if (flags & LP_FLAME_MODEL_REVERSE)
-        {
-          /* callers of the last call: the stack up to it, leaf side first */
-          for (guint d = st.depth; d > 0; d--)
-            if (st.frames[d - 1] == frame)
-              {
-                lp_flame_model_add_stack (self, st.frames, d, st.count, st.count2);
-                break;
-              }
-        }
-      else
-        {
-          for (guint d = 0; d < st.depth; d++)
-            if (st.frames[d] == frame)
-              {
-                lp_flame_model_add_stack (self, st.frames + d, st.depth - d, st.count, st.count2);
-                break;
-              }
-        }
-    }
-  return self;
+  g_return_val_if_fail (frame != LP_FLAME_NO_FRAME, NULL);
+  return model_from_folded (folded, frame, flags);
 }
 
 gboolean
