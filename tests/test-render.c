@@ -791,6 +791,61 @@ test_real_report (void)
     }
 }
 
+
+/* flamegraph.pl shows perf's annotations ("_[k]" kernel, "_[j]" JIT,
+ * "_[i]" inlined, "_[w]" waker) as colours, not text: the name is shown
+ * without them, and the java/js/chain palettes (laprof's lang) colour by
+ * them. The lines are those of flamegraph.pl's own test reports. */
+static void
+test_annotations (void)
+{
+  g_autoptr(LpFolded) folded = test_folded_from_text (
+    "java;start_thread;JavaMain;write0_[j];  3\n"
+    "java;start_thread;JavaMain;Interpreter_[i];do_syscall_64_[k] 1\n"
+    "waker;try_to_wake_up_[w] 2\n");
+  g_autoptr(LpFlameModel) model = lp_flame_model_new_from_folded (folded, 0);
+  g_autoptr(GString) svg = NULL;
+  LpFlameExportOptions opts;
+  LpFlamePalette palette = LP_FLAME_PALETTE_HOT;
+  LpRgb j = lp_flame_color_for_name ("write0_[j]", LP_FLAME_PALETTE_LANG, FALSE);
+  LpRgb i = lp_flame_color_for_name ("Interpreter_[i]", LP_FLAME_PALETTE_LANG, FALSE);
+  LpRgb w = lp_flame_color_for_name ("try_to_wake_up_[w]", LP_FLAME_PALETTE_LANG, FALSE);
+  LpRgb k = lp_flame_color_for_name ("do_syscall_64_[k]", LP_FLAME_PALETTE_LANG, FALSE);
+
+  /* JIT green, inlined and waker aqua, kernel orange */
+  g_assert_cmpuint (j.g, >=, 200);
+  g_assert_cmpuint (j.r, ==, j.b);
+  g_assert_cmpuint (i.r, <, i.g);
+  g_assert_cmpuint (i.g, ==, i.b);
+  g_assert_cmpuint (w.r, <, w.g);
+  g_assert_cmpuint (w.g, ==, w.b);
+  g_assert_cmpuint (k.r, >, k.b + 100);
+  g_assert_true (lp_flame_palette_from_string ("java", &palette));
+  g_assert_cmpint (palette, ==, LP_FLAME_PALETTE_LANG);
+
+  /* the blank frame's line counts: 6 samples in all */
+  g_assert_cmpfloat (lp_flame_model_get_total (model), ==, 6);
+
+  lp_flame_export_options_init (&opts);
+  opts.palette = LP_FLAME_PALETTE_LANG;
+  opts.min_width = 0;
+  svg = lp_flame_svg_new (model, &opts);
+  g_assert_nonnull (strstr (svg->str, "<title>all (6 samples, 100.00%)</title>"));
+  /* boxes without the annotations; titles (hover, search) with them */
+  g_assert_nonnull (strstr (svg->str, ">write0</text>"));
+  g_assert_nonnull (strstr (svg->str, ">Interpreter</text>"));
+  g_assert_nonnull (strstr (svg->str, ">do_syscall_64</text>"));
+  g_assert_nonnull (strstr (svg->str, ">try_to_wake_up</text>"));
+  g_assert_null (strstr (svg->str, "_[j]</text>"));
+  g_assert_null (strstr (svg->str, "_[k]</text>"));
+  g_assert_nonnull (strstr (svg->str, "<title>write0_[j] (3 samples, 50.00%)</title>"));
+  /* the blank frame is a box with a blank name, as flamegraph.pl draws it */
+  g_assert_nonnull (strstr (svg->str, "<title>  (3 samples, 50.00%)</title>"));
+  /* the model and the report keep the whole names */
+  g_assert_cmpstr (lp_flame_model_node_name (model, lp_flame_model_find_path (model,
+                   (const char *[]) { "waker", "try_to_wake_up_[w]", NULL })), ==, "try_to_wake_up_[w]");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -816,5 +871,6 @@ main (int    argc,
   g_test_add_func ("/render/draw/elide", test_elide);
   g_test_add_func ("/render/draw/pixels", test_draw_pixels);
   g_test_add_func ("/render/export/png", test_png_export);
+  g_test_add_func ("/render/color/annotations", test_annotations);
   return g_test_run ();
 }
