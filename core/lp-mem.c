@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -33,6 +34,26 @@ advise_huge (gpointer mem,
 #endif
 }
 
+/* @len bytes of address space at a 2 MiB boundary, so that huge pages
+ * line up with the array and a move keeps them whole; nothing mapped
+ * there yet but PROT_NONE */
+static gpointer
+reserve_aligned (gsize len)
+{
+  gpointer p = mmap (NULL, len + HUGE_PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  uintptr_t start, end;
+
+  if (p == MAP_FAILED)
+    return MAP_FAILED;
+  start = ((uintptr_t) p + HUGE_PAGE - 1) & ~(uintptr_t) (HUGE_PAGE - 1);
+  end = start + len;
+  if (start > (uintptr_t) p)
+    munmap (p, start - (uintptr_t) p);
+  if ((uintptr_t) p + len + HUGE_PAGE > end)
+    munmap ((void *) end, (uintptr_t) p + len + HUGE_PAGE - end);
+  return (gpointer) start;
+}
+
 gpointer
 lp_mem_grow (gpointer mem,
              gsize    old_len,
@@ -46,10 +67,26 @@ lp_mem_grow (gpointer mem,
     return g_realloc (mem, new_len);
 
   if (old_len >= MAP_MIN)
-    p = mremap (mem, map_len (old_len), map_len (new_len), MREMAP_MAYMOVE);
+    {
+      /* in place if the next pages are free, else moved whole (page
+       * tables, not bytes) to an aligned place */
+      p = mremap (mem, map_len (old_len), map_len (new_len), 0);
+      if (p == MAP_FAILED)
+        {
+          gpointer to = reserve_aligned (map_len (new_len));
+
+          p = to == MAP_FAILED ? MAP_FAILED
+              : mremap (mem, map_len (old_len), map_len (new_len), MREMAP_MAYMOVE | MREMAP_FIXED, to);
+        }
+    }
   else
     {
-      p = mmap (NULL, map_len (new_len), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      p = reserve_aligned (map_len (new_len));
+      if (p != MAP_FAILED && mprotect (p, map_len (new_len), PROT_READ | PROT_WRITE) != 0)
+        {
+          munmap (p, map_len (new_len));
+          p = MAP_FAILED;
+        }
       if (p != MAP_FAILED && old_len > 0)
         memcpy (p, mem, old_len);
       if (p != MAP_FAILED)

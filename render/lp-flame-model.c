@@ -11,7 +11,10 @@
  * time, is split into SHARDS open-addressing tables chosen by hash bits.
  * Each doubles on its own, so no insert ever rehashes more than about
  * 1/SHARDS of the nodes: a live view never stops for a whole-table
- * rehash, at any size (one table of 4 million slots took 0.1 s to double). */
+ * rehash, at any size (one table of 4 million slots took 0.1 s to double).
+ * Shards fill at the same pace, so each doubles at a load of its own,
+ * from 1/4 to 1/2: their doublings are spread evenly over the growth of
+ * the model instead of falling into a few batches together. */
 #define SHARD_BITS   10
 #define SHARDS       (1u << SHARD_BITS)
 #define SHARD_SHIFT  16
@@ -22,6 +25,7 @@ typedef struct
   guint32 *slots;   /* node index + 1 in the low bits, a hash tag above; 0 empty */
   guint32  mask;
   guint32  n;
+  guint32  limit;   /* n beyond which it doubles */
 } Shard;
 
 struct _LpFlameModel
@@ -95,12 +99,22 @@ shard_put (Shard   *shard,
 }
 
 static void
+shard_set_limit (const LpFlameModel *self,
+                 Shard              *shard)
+{
+  guint i = (guint) (shard - self->shards);
+
+  shard->limit = (guint32) (((guint64) shard->mask + 1) * (SHARDS + i) / (4 * SHARDS));
+}
+
+static void
 shard_grow (LpFlameModel *self,
             Shard        *shard)
 {
   Shard old = *shard;
 
   shard->mask = old.mask * 2 + 1;
+  shard_set_limit (self, shard);
   shard->slots = g_new0 (guint32, (gsize) shard->mask + 1);
   shard->n = 0;
   for (guint32 i = 0; i <= old.mask; i++)
@@ -130,6 +144,7 @@ ensure_index (LpFlameModel *self)
       self->shards[i].mask = per_shard * 2 - 1;
       self->shards[i].slots = g_new0 (guint32, per_shard * 2);
       self->shards[i].n = 0;
+      shard_set_limit (self, &self->shards[i]);
     }
   for (guint32 i = 1; i < self->n_nodes; i++)
     {
@@ -137,7 +152,7 @@ ensure_index (LpFlameModel *self)
       Shard *shard = shard_of (self, hash);
 
       shard_put (shard, hash, i);
-      if ((guint64) shard->n * 2 > shard->mask)
+      if (shard->n > shard->limit)
         shard_grow (self, shard);
     }
 }
@@ -260,8 +275,7 @@ child_or_new (LpFlameModel *self,
   n = new_node (self, parent, frame);
   shard->slots[h] = (n + 1) | tag;
   shard->n++;
-  /* keep the load at most one half */
-  if ((guint64) shard->n * 2 > shard->mask)
+  if (shard->n > shard->limit)
     shard_grow (self, shard);
   return n;
 }
