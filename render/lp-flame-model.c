@@ -484,49 +484,86 @@ is_idle_frame (const LpFolded *names,
   return strncmp (lp_folded_frame_name (names, frame), "[idle", 5) == 0;
 }
 
-/* @items sorted: one pass, the path of the last stack kept open */
-static void
-build_sorted (LpFlameModel *self,
-              const Item   *items,
-              gsize         n,
+/* the frames of @it shared with the open path (of @open frames) */
+static inline guint
+shared_prefix (const Item     *it,
+               const SortSpec *spec,
+               const guint32  *path_frames,
+               guint           open)
+{
+  guint k = 0;
+
+  while (k < open && k < it->depth && path_frames[k] == item_frame (it, spec, k))
+    k++;
+  return k;
+}
+
+/* @items sorted: the path of the last stack kept open, each node made
+ * once, with no lookup. Nodes are numbered level by level (breadth
+ * first), so that the children of a node are neighbours in memory, as the
+ * layout reads them: a first pass counts the nodes of each depth, the
+ * second makes them, each depth's in sorted order. FALSE, nothing done,
+ * when they would be more than MAX_NODES. */
+static gboolean
+build_sorted (LpFlameModel   *self,
+              const Item     *items,
+              gsize           n,
               const SortSpec *spec)
 {
-  g_autofree guint32 *path = g_new (guint32, MAX (self->max_depth, 1));
-  g_autofree guint32 *path_frames = g_new (guint32, MAX (self->max_depth, 1));
+  guint max_depth = self->max_depth;
+  g_autofree guint32 *path = g_new (guint32, MAX (max_depth, 1));
+  g_autofree guint32 *path_frames = g_new (guint32, MAX (max_depth, 1));
   /* last_child[i]: the last child made so far under the node at depth i
    * (the root for 0), to append the next one */
-  g_autofree guint32 *last_child = g_new (guint32, self->max_depth + 1);
+  g_autofree guint32 *last_child = g_new (guint32, max_depth + 1);
+  /* next_id[d]: the id of the next node of depth d */
+  g_autofree guint64 *next_id = g_new0 (guint64, max_depth + 2);
   gboolean diff = (self->flags & LP_FLAME_MODEL_DIFFERENTIAL) != 0;
   guint open = 0;
+  guint64 total;
 
+  for (gsize i = 0; i < n; i++)
+    {
+      const Item *it = &items[i];
+      guint k = shared_prefix (it, spec, path_frames, open);
+
+      for (guint d = k; d < it->depth; d++)
+        {
+          next_id[d + 2]++;
+          path_frames[d] = item_frame (it, spec, d);
+        }
+      open = it->depth;
+    }
+  /* next_id[d + 1] counts the nodes of depth d; the root is depth 0 */
+  next_id[0] = 0;
+  next_id[1] = 1;
+  for (guint d = 2; d <= max_depth + 1; d++)
+    next_id[d] += next_id[d - 1];
+  total = next_id[max_depth + 1];
+  if (total > MAX_NODES)
+    return FALSE;
+  reserve_nodes (self, total);
+  self->n_nodes = (guint32) total;
+
+  open = 0;
   last_child[0] = LP_FLAME_NO_NODE;
   for (gsize i = 0; i < n; i++)
     {
       const Item *it = &items[i];
       LpFoldedStack st;
       double weight, base;
-      guint k = 0, depth = it->depth;
+      guint k = shared_prefix (it, spec, path_frames, open);
       guint32 node = LP_FLAME_ROOT;
 
       lp_folded_get_stack (self->names, it->stack, &st);
       weight = diff ? st.count2 : st.count;
       base = diff ? st.count : 0;
 
-      while (k < open && k < depth && path_frames[k] == item_frame (it, spec, k))
-        k++;
-      for (guint d = k; d < depth; d++)
+      for (guint d = k; d < it->depth; d++)
         {
           guint32 parent = d == 0 ? LP_FLAME_ROOT : path[d - 1];
-          guint32 c;
+          guint32 c = (guint32) next_id[d + 1]++;
 
-          /* beyond 67 million nodes, samples stay with the parent (as self) */
-          if (self->n_nodes >= MAX_NODES)
-            {
-              depth = d;
-              break;
-            }
-          reserve_nodes (self, (guint64) self->n_nodes + 1);
-          c = self->n_nodes++;
           self->nodes[c] = (LpFlameNode) {
             .frame = item_frame (it, spec, d),
             .parent = parent,
@@ -544,12 +581,12 @@ build_sorted (LpFlameModel *self,
           path[d] = c;
           path_frames[d] = self->nodes[c].frame;
         }
-      open = depth;
+      open = it->depth;
 
       self->nodes[LP_FLAME_ROOT].total += weight;
       if (self->base != NULL)
         self->base[LP_FLAME_ROOT] += base;
-      for (guint d = 0; d < depth; d++)
+      for (guint d = 0; d < it->depth; d++)
         {
           node = path[d];
           self->nodes[node].total += weight;
@@ -558,6 +595,7 @@ build_sorted (LpFlameModel *self,
         }
       self->nodes[node].self += weight;
     }
+  return TRUE;
 }
 
 /* a model of the stacks of @folded, each cut at @focus (LP_FLAME_NO_FRAME:
@@ -636,7 +674,26 @@ model_from_folded (LpFolded          *folded,
 
   self = model_new (folded, flags, n_frames_total + 1);
   self->max_depth = max_depth;
-  build_sorted (self, items, n_items, &spec);
+  if (!build_sorted (self, items, n_items, &spec))
+    {
+      /* more than 67 million nodes: those beyond stay with their parents
+       * (as self), as the live model keeps them */
+      self->max_depth = 0;
+      for (gsize i = 0; i < n_items; i++)
+        {
+          LpFoldedStack st;
+          g_autofree guint32 *frames = g_new (guint32, items[i].depth);
+
+          lp_folded_get_stack (folded, items[i].stack, &st);
+          for (guint d = 0; d < items[i].depth; d++)
+            frames[d] = item_frame (&items[i], &spec, d);
+          /* already reversed: added as it is merged */
+          self->flags &= ~(LP_FLAME_MODEL_REVERSE | LP_FLAME_MODEL_HIDE_IDLE);
+          lp_flame_model_add_stack (self, frames, items[i].depth, st.count, st.count2);
+        }
+      self->flags = flags;
+      self->last_depth = 0;
+    }
   return self;
 }
 
