@@ -846,6 +846,61 @@ test_annotations (void)
                    (const char *[]) { "waker", "try_to_wake_up_[w]", NULL })), ==, "try_to_wake_up_[w]");
 }
 
+
+/* A model built from a report (sorted, no index) that then gets stacks one
+ * at a time, as the live view does after a change of view while
+ * recording: the first stack added indexes the nodes built so far. */
+static void
+test_built_then_added (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "perf-xz.folded", NULL);
+  g_autoptr(LpFolded) all = lp_folded_new ();
+  g_autoptr(LpFoldedReader) reader = lp_folded_reader_new (all, LP_FOLDED_READER_DEFAULT);
+  g_autoptr(LpFolded) part = lp_folded_new ();
+  g_autoptr(LpFlameModel) whole = NULL;
+  g_autoptr(LpFlameModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guint32 *map = NULL;
+  guint n;
+
+  g_assert_true (lp_folded_reader_read_file (reader, path, &error));
+  /* the same frame ids in both */
+  for (guint f = 0; f < lp_folded_get_n_frames (all); f++)
+    g_assert_cmpuint (lp_folded_intern (part, lp_folded_frame_name (all, f), -1), ==, f);
+  n = lp_folded_get_n_stacks (all);
+  for (guint i = 0; i < n / 2; i++)
+    {
+      LpFoldedStack st;
+      lp_folded_get_stack (all, i, &st);
+      g_assert_true (lp_folded_add (part, st.frames, st.depth, 0, st.count, 0, NULL, &error));
+    }
+  model = lp_flame_model_new_from_folded (part, 0);
+  for (guint i = n / 2; i < n; i++)
+    {
+      LpFoldedStack st;
+      lp_folded_get_stack (all, i, &st);
+      lp_flame_model_add_stack (model, st.frames, st.depth, st.count, 0);
+    }
+
+  whole = lp_flame_model_new_from_folded (all, 0);
+  g_assert_cmpuint (lp_flame_model_get_n_nodes (model), ==, lp_flame_model_get_n_nodes (whole));
+  g_assert_cmpfloat (lp_flame_model_get_total (model), ==, lp_flame_model_get_total (whole));
+  map = g_new (guint32, lp_flame_model_get_n_nodes (whole));
+  map[LP_FLAME_ROOT] = LP_FLAME_ROOT;
+  for (guint32 i = 1; i < lp_flame_model_get_n_nodes (whole); i++)
+    {
+      const LpFlameNode *w = lp_flame_model_get_node (whole, i);
+      guint32 m = lp_flame_model_find_child (model, map[w->parent], w->frame);
+
+      g_assert_cmpuint (m, !=, LP_FLAME_NO_NODE);
+      g_assert_cmpfloat (lp_flame_model_get_node (model, m)->total, ==, w->total);
+      g_assert_cmpfloat (lp_flame_model_get_node (model, m)->self, ==, w->self);
+      /* the whole model, never indexed, finds its children too */
+      g_assert_cmpuint (lp_flame_model_find_child (whole, w->parent, w->frame), ==, i);
+      map[i] = m;
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -872,5 +927,6 @@ main (int    argc,
   g_test_add_func ("/render/draw/pixels", test_draw_pixels);
   g_test_add_func ("/render/export/png", test_png_export);
   g_test_add_func ("/render/color/annotations", test_annotations);
+  g_test_add_func ("/render/model/built-then-added", test_built_then_added);
   return g_test_run ();
 }
