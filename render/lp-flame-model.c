@@ -13,7 +13,7 @@
  * 1/SHARDS of the nodes: a live view never stops for a whole-table
  * rehash, at any size (one table of 4 million slots took 0.1 s to double).
  * Shards fill at the same pace, so each doubles at a load of its own,
- * from 1/4 to 1/2: their doublings are spread evenly over the growth of
+ * from 1/3 to 2/3: their doublings are spread evenly over the growth of
  * the model instead of falling into a few batches together. */
 #define SHARD_BITS   10
 #define SHARDS       (1u << SHARD_BITS)
@@ -22,7 +22,7 @@
 
 typedef struct
 {
-  guint32 *slots;   /* node index + 1 in the low bits, a hash tag above; 0 empty */
+  guint64 *slots;   /* the hash << 32 | node index + 1; 0 empty */
   guint32  mask;
   guint32  n;
   guint32  limit;   /* n beyond which it doubles */
@@ -65,17 +65,29 @@ slot_hash (guint32 parent,
   return (guint32) lp_hash_finish (lp_hash_mix (LP_HASH_SEED ^ parent, frame));
 }
 
-/* A slot holds the node index + 1 in its low bits and the top bits of the
- * hash as a tag, so that probing past other keys rarely reads their nodes
- * (each read a likely cache miss). */
-#define SLOT_INDEX_BITS 26
-#define SLOT_INDEX_MASK ((1u << SLOT_INDEX_BITS) - 1)
-#define MAX_NODES       (SLOT_INDEX_MASK - 1)
+/* A slot holds the node's whole hash beside its index: probing past other
+ * keys reads no node (each read a likely cache miss), and a shard doubles
+ * from its slots alone, reading no node at all (reading them made the
+ * doublings a fifth of the cost of a growing live model). */
+#define MAX_NODES ((1u << 26) - 2)
+
+static inline guint64
+slot_make (guint32 hash,
+           guint32 node)
+{
+  return ((guint64) hash << 32) | (node + 1);
+}
 
 static inline guint32
-slot_tag (guint32 hash)
+slot_node (guint64 slot)
 {
-  return hash & ~SLOT_INDEX_MASK;
+  return (guint32) slot - 1;
+}
+
+static inline guint32
+slot_hash_of (guint64 slot)
+{
+  return (guint32) (slot >> 32);
 }
 
 static inline Shard *
@@ -94,7 +106,7 @@ shard_put (Shard   *shard,
 
   while (shard->slots[h] != 0)
     h = (h + 1) & shard->mask;
-  shard->slots[h] = (node + 1) | slot_tag (hash);
+  shard->slots[h] = slot_make (hash, node);
   shard->n++;
 }
 
@@ -104,7 +116,7 @@ shard_set_limit (const LpFlameModel *self,
 {
   guint i = (guint) (shard - self->shards);
 
-  shard->limit = (guint32) (((guint64) shard->mask + 1) * (SHARDS + i) / (4 * SHARDS));
+  shard->limit = (guint32) (((guint64) shard->mask + 1) * (SHARDS + i) / (3 * SHARDS));
 }
 
 static void
@@ -115,14 +127,11 @@ shard_grow (LpFlameModel *self,
 
   shard->mask = old.mask * 2 + 1;
   shard_set_limit (self, shard);
-  shard->slots = g_new0 (guint32, (gsize) shard->mask + 1);
+  shard->slots = g_new0 (guint64, (gsize) shard->mask + 1);
   shard->n = 0;
   for (guint32 i = 0; i <= old.mask; i++)
     if (old.slots[i] != 0)
-      {
-        guint32 node = (old.slots[i] & SLOT_INDEX_MASK) - 1;
-        shard_put (shard, slot_hash (self->nodes[node].parent, self->nodes[node].frame), node);
-      }
+      shard_put (shard, slot_hash_of (old.slots[i]), slot_node (old.slots[i]));
   g_free (old.slots);
 }
 
@@ -142,7 +151,7 @@ ensure_index (LpFlameModel *self)
   for (guint i = 0; i < SHARDS; i++)
     {
       self->shards[i].mask = per_shard * 2 - 1;
-      self->shards[i].slots = g_new0 (guint32, per_shard * 2);
+      self->shards[i].slots = g_new0 (guint64, per_shard * 2);
       self->shards[i].n = 0;
       shard_set_limit (self, &self->shards[i]);
     }
@@ -250,21 +259,20 @@ child_or_new (LpFlameModel *self,
               guint32       frame)
 {
   guint32 hash = slot_hash (parent, frame);
-  guint32 tag = slot_tag (hash);
   Shard *shard = shard_of (self, hash);
   guint32 h = hash & shard->mask;
   guint32 n;
 
   for (;;)
     {
-      guint32 s = shard->slots[h];
+      guint64 s = shard->slots[h];
       if (s == 0)
         break;
-      if ((s & ~SLOT_INDEX_MASK) == tag)
+      if (slot_hash_of (s) == hash)
         {
-          const LpFlameNode *node = &self->nodes[(s & SLOT_INDEX_MASK) - 1];
+          const LpFlameNode *node = &self->nodes[slot_node (s)];
           if (node->parent == parent && node->frame == frame)
-            return (s & SLOT_INDEX_MASK) - 1;
+            return slot_node (s);
         }
       h = (h + 1) & shard->mask;
     }
@@ -273,7 +281,7 @@ child_or_new (LpFlameModel *self,
   if (self->n_nodes >= MAX_NODES)
     return parent;
   n = new_node (self, parent, frame);
-  shard->slots[h] = (n + 1) | tag;
+  shard->slots[h] = slot_make (hash, n);
   shard->n++;
   if (shard->n > shard->limit)
     shard_grow (self, shard);
@@ -307,11 +315,12 @@ lp_flame_model_find_child (const LpFlameModel *self,
   h = hash & shard->mask;
   for (;;)
     {
-      guint32 s = shard->slots[h] & SLOT_INDEX_MASK;
+      guint64 s = shard->slots[h];
       if (s == 0)
         return LP_FLAME_NO_NODE;
-      if (self->nodes[s - 1].parent == parent && self->nodes[s - 1].frame == frame)
-        return s - 1;
+      if (slot_hash_of (s) == hash && self->nodes[slot_node (s)].parent == parent &&
+          self->nodes[slot_node (s)].frame == frame)
+        return slot_node (s);
       h = (h + 1) & shard->mask;
     }
 }
