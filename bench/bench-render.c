@@ -1,19 +1,24 @@
 /* bench-render.c: how fast a large folded report becomes a flame graph: parse, layout, SVG, a screen frame, a live batch.
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * usage: bench-render FILE [GENERATOR]
- * Makes FILE with GENERATOR (bench/gen-folded, 140 MB) if it does not
- * exist. Then: read + model + layout + SVG of the whole report (once, for
+ * usage: bench-render FILE [GENERATOR [SHAPE MEGABYTES]]
+ * Makes FILE with GENERATOR (bench/gen-folded, 140 MB, or
+ * `--shape=SHAPE` MEGABYTES) if it does not exist. Then: read + model + layout + SVG of the whole report (once, for
  * peak memory, then best of 3); one 1280x800 screen frame laid out and
  * drawn with cairo (median of 20); 150 batches of 1,000 stacks added to a
  * model that holds 100,000 stacks at the start (median of the first 50, and
- * of all, mean and worst: one batch crosses a doubling of the hash table). */
+ * of all, mean and worst: one batch crosses a doubling of the hash table);
+ * then a live model grown from nothing to 5 million nodes by 1,000-stack
+ * batches (the report's stacks, then again under new roots), each batch
+ * into the model and the aggregate as the app does: the worst batch. */
 #include <cairo.h>
 #include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "lp-flame-draw.h"
 #include "lp-flame-export.h"
@@ -23,6 +28,16 @@ static double
 now (void)
 {
   return g_get_monotonic_time () / 1e6;
+}
+
+/* this thread's CPU time: what a batch costs, whatever else the machine runs */
+static double
+cpu_now (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static int
@@ -70,12 +85,13 @@ main (int    argc,
 
   if (argc < 2)
     {
-      fprintf (stderr, "usage: bench-render FILE [GENERATOR]\n");
+      fprintf (stderr, "usage: bench-render FILE [GENERATOR [SHAPE MEGABYTES]]\n");
       return 2;
     }
   if (stat (argv[1], &st) != 0 && argc > 2)
     {
-      const char *gen_argv[] = { argv[2], argv[1], "140", NULL };
+      g_autofree char *shape = argc > 4 ? g_strconcat ("--shape=", argv[3], NULL) : g_strdup ("--shape=default");
+      const char *gen_argv[] = { argv[2], shape, argv[1], argc > 4 ? argv[4] : "140", NULL };
       int status;
 
       if (!g_spawn_sync (NULL, (char **) gen_argv, NULL, G_SPAWN_CHILD_INHERITS_STDIN,
@@ -181,7 +197,12 @@ main (int    argc,
     g_autoptr(GArray) frames = g_array_new (FALSE, FALSE, sizeof (guint32));
     guint next = 0, n = lp_folded_get_n_stacks (src);
 
-    if (n < 100000 + 1000 * G_N_ELEMENTS (batch_ms))
+    guint start = 100000;
+
+    /* a smaller report starts with fewer stacks */
+    if (n < start + 1000 * G_N_ELEMENTS (batch_ms))
+      start = n > 1000 * G_N_ELEMENTS (batch_ms) ? n - 1000 * (guint) G_N_ELEMENTS (batch_ms) : 0;
+    if (n < start + 1000 * G_N_ELEMENTS (batch_ms))
       {
         fprintf (stderr, "bench-render: the input has too few stacks for the batch test\n");
         return 1;
@@ -189,7 +210,7 @@ main (int    argc,
     /* names are interned up front, as the live reader does on arrival */
     for (guint f = 0; f < lp_folded_get_n_frames (src); f++)
       lp_folded_intern (live, lp_folded_frame_name (src, f), -1);
-    for (; next < 100000; next++)
+    for (; next < start; next++)
       {
         LpFoldedStack s;
         lp_folded_get_stack (src, next, &s);
@@ -230,14 +251,89 @@ main (int    argc,
           if (b < G_N_ELEMENTS (first50))
             first50[b] = batch_ms[b];
         }
-      printf ("1,000-stack batches into a model of 100,000 stacks and growing (%u nodes at the end), %u batches:\n"
+      printf ("1,000-stack batches into a model of %u stacks and growing (%u nodes at the end), %u batches:\n"
               "  first 50: median %.3f ms; all: median %.3f ms, mean %.3f ms, worst %.3f ms, %u over 1 ms; "
               "model + aggregate: median %.3f ms\n",
-              lp_flame_model_get_n_nodes (model), (guint) G_N_ELEMENTS (batch_ms),
+              start, lp_flame_model_get_n_nodes (model), (guint) G_N_ELEMENTS (batch_ms),
               median (first50, G_N_ELEMENTS (first50)), median (batch_ms, G_N_ELEMENTS (batch_ms)),
               sum / G_N_ELEMENTS (batch_ms), worst, n_over,
               median (batch_folded_ms, G_N_ELEMENTS (batch_folded_ms)));
     }
+  }
+
+  /* 4. a live model from nothing to 5 million nodes, batch by batch */
+  {
+    g_autoptr(LpFolded) src = read_file (argv[1]);
+    g_autoptr(LpFolded) live = lp_folded_new ();
+    g_autoptr(LpFlameModel) model = lp_flame_model_new (live, 0);
+    g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+    g_autoptr(GArray) cpu_times = g_array_new (FALSE, FALSE, sizeof (double));
+    double worst_cpu = 0;
+    guint worst_cpu_at = 0, n_over_cpu = 0;
+    g_autofree guint32 *buf = g_new (guint32, lp_folded_get_max_depth (src) + 1);
+    guint n = lp_folded_get_n_stacks (src), next = 0, pass = 0;
+    double worst = 0, sum = 0;
+    guint worst_at = 0, n_over = 0;
+    guint32 root = 0;
+
+    for (guint f = 0; f < lp_folded_get_n_frames (src); f++)
+      lp_folded_intern (live, lp_folded_frame_name (src, f), -1);
+    while (lp_flame_model_get_n_nodes (model) < 5000000)
+      {
+        double t0 = now (), c0 = cpu_now (), ms, cpu_ms;
+        guint before = lp_flame_model_get_n_nodes (model);
+
+        for (guint i = 0; i < 1000; i++, next++)
+          {
+            LpFoldedStack s;
+            const guint32 *frames;
+            guint depth;
+
+            if (next == n)
+              {
+                /* the report again, under a root of its own: all new nodes */
+                g_autofree char *name = g_strdup_printf ("pass-%u", ++pass);
+                root = lp_folded_intern (live, name, -1);
+                next = 0;
+              }
+            lp_folded_get_stack (src, next, &s);
+            frames = s.frames;
+            depth = s.depth;
+            if (pass > 0)
+              {
+                buf[0] = root;
+                memcpy (buf + 1, s.frames, s.depth * sizeof (guint32));
+                frames = buf;
+                depth++;
+              }
+            lp_flame_model_add_stack (model, frames, depth, s.count, 0);
+            if (!lp_folded_add (live, frames, depth, 0, s.count, 0, NULL, &error))
+              return 1;
+          }
+        ms = (now () - t0) * 1000;
+        cpu_ms = (cpu_now () - c0) * 1000;
+        g_array_append_val (times, ms);
+        g_array_append_val (cpu_times, cpu_ms);
+        n_over_cpu += cpu_ms > 16;
+        if (cpu_ms > worst_cpu)
+          {
+            worst_cpu = cpu_ms;
+            worst_cpu_at = before;
+          }
+        sum += ms;
+        n_over += ms > 16;
+        if (ms > worst)
+          {
+            worst = ms;
+            worst_at = before;
+          }
+      }
+    printf ("live model grown to %u nodes (%u stacks) by %u 1,000-stack batches, model + aggregate:\n"
+            "  median %.3f ms, mean %.3f ms, worst %.3f ms (at %u nodes), %u over 16 ms\n",
+            lp_flame_model_get_n_nodes (model), lp_folded_get_n_stacks (live), times->len,
+            median ((double *) (gpointer) times->data, times->len), sum / times->len, worst, worst_at, n_over);
+    printf ("  in CPU time of this thread: median %.3f ms, worst %.3f ms (at %u nodes), %u over 16 ms\n",
+            median ((double *) (gpointer) cpu_times->data, cpu_times->len), worst_cpu, worst_cpu_at, n_over_cpu);
   }
   return 0;
 }

@@ -24,6 +24,7 @@ struct _LpFoldedReader
   /* The previous stack: its text, frame ids, the end offset of each frame
    * and the hash of each prefix. Sorted input shares long prefixes from
    * line to line; those frames are reused, not split and interned again. */
+  const char *prev_text;  /* prev, or the previous line in the chunk being fed */
   char     *prev;
   gsize     prev_len;
   gsize     prev_cap;
@@ -275,7 +276,7 @@ split_stack (LpFoldedReader *self,
              gsize           len,
              guint          *depth)
 {
-  gsize common = common_prefix (stack, self->prev, MIN (len, self->prev_len));
+  gsize common = common_prefix (stack, self->prev_text, MIN (len, self->prev_len));
   LpIntern *intern = lp_folded_get_intern (self->dest);
   guint k = 0;
   gsize pos;
@@ -296,34 +297,49 @@ split_stack (LpFoldedReader *self,
   pos = k > 0 ? self->ends[k - 1] + 1 : 0;
   for (;;)
     {
-      const char *semi = memchr (stack + pos, ';', len - pos);
-      gsize end = semi != NULL ? (gsize) (semi - stack) : len;
+      gsize n;
       guint32 id;
 
-      if (end == pos)
+      /* an empty name is never interned */
+      if (pos == len || stack[pos] == ';')
         return FALSE;
       ensure_frames (self, k + 1);
-      id = lp_intern_add (intern, stack + pos, end - pos);
+      id = lp_intern_add_until (intern, stack + pos, len - pos, ';', &n);
       self->frames[k] = id;
-      self->ends[k] = (guint32) end;
+      self->ends[k] = (guint32) (pos + n);
       self->hashes[k + 1] = lp_folded_hash_step (self->hashes[k], id);
       k++;
-      if (semi == NULL)
+      if (pos + n == len)
         break;
-      pos = end + 1;
+      pos += n + 1;
     }
 
-  if (len > self->prev_cap)
-    {
-      self->prev_cap = MAX (len, self->prev_cap * 2);
-      g_free (self->prev);
-      self->prev = g_malloc (self->prev_cap);
-    }
-  memcpy (self->prev, stack, len);
+  /* the text stays where it is until the end of the chunk (keep_prev) */
+  self->prev_text = stack;
   self->prev_len = len;
   self->n_prev = k;
   *depth = k;
   return TRUE;
+}
+
+/* The previous line's text into the reader's own buffer, before the chunk
+ * or the carried line it lies in goes away. */
+static void
+keep_prev (LpFoldedReader *self)
+{
+  if (self->prev_text == self->prev || self->prev_len == 0)
+    {
+      self->prev_text = self->prev;
+      return;
+    }
+  if (self->prev_len > self->prev_cap)
+    {
+      self->prev_cap = MAX (self->prev_len, self->prev_cap * 2);
+      g_free (self->prev);
+      self->prev = g_malloc (self->prev_cap);
+    }
+  memmove (self->prev, self->prev_text, self->prev_len);
+  self->prev_text = self->prev;
 }
 
 static gboolean
@@ -332,7 +348,7 @@ process_line (LpFoldedReader  *self,
               gsize            len,
               GError         **error)
 {
-  gsize start, stack_end;
+  gsize start, stack_end, region_end;
   double count = 0, count2 = 0;
   CountResult r;
   guint depth = 0;
@@ -362,7 +378,7 @@ process_line (LpFoldedReader  *self,
   if (r != COUNT_OK)
     return count_skip (self, r, error);
 
-  stack_end = start;
+  stack_end = region_end = start;
   while (stack_end > 0 && is_space (line[stack_end - 1]))
     stack_end--;
 
@@ -382,7 +398,7 @@ process_line (LpFoldedReader  *self,
             {
               count2 = count;
               count = first;
-              stack_end = s2;
+              stack_end = region_end = s2;
               while (stack_end > 0 && is_space (line[stack_end - 1]))
                 stack_end--;
               lp_folded_set_differential (self->dest, TRUE);
@@ -394,6 +410,13 @@ process_line (LpFoldedReader  *self,
 
   if (stack_end == 0)
     return skip (self, LP_FOLDED_SKIP_EMPTY_STACK, error);
+  /* "a;b;  3": a last frame of blanks. flamegraph.pl takes all but one
+   * blank before the count as the stack and keeps the frame " " (perf's
+   * frames without a symbol); so does laprof, so that the line is counted
+   * and written back byte for byte. ("a;b; 3" leaves an empty name and is
+   * skipped, as ever.) */
+  if (line[stack_end - 1] == ';' && region_end - stack_end >= 2)
+    stack_end = region_end - 1;
   if (!is_ascii (line, stack_end) && !g_utf8_validate_len (line, stack_end, NULL))
     return skip (self, LP_FOLDED_SKIP_INVALID_UTF8, error);
   if (!split_stack (self, line, stack_end, &depth))
@@ -412,6 +435,7 @@ carry_append (LpFoldedReader *self,
               const char     *data,
               gsize           len)
 {
+  keep_prev (self);
   if (self->carry_len + len > self->carry_cap)
     {
       self->carry_cap = MAX (self->carry_len + len, self->carry_cap * 2);
@@ -421,16 +445,12 @@ carry_append (LpFoldedReader *self,
   self->carry_len += len;
 }
 
-gboolean
-lp_folded_reader_feed (LpFoldedReader  *self,
-                       const char      *data,
-                       gsize            len,
-                       GError         **error)
+static gboolean
+feed (LpFoldedReader  *self,
+      const char      *data,
+      gsize            len,
+      GError         **error)
 {
-  g_return_val_if_fail (self != NULL, FALSE);
-  g_return_val_if_fail (data != NULL || len == 0, FALSE);
-
-  self->n_bytes += len;
 
   while (len > 0)
     {
@@ -478,6 +498,24 @@ lp_folded_reader_feed (LpFoldedReader  *self,
 }
 
 gboolean
+lp_folded_reader_feed (LpFoldedReader  *self,
+                       const char      *data,
+                       gsize            len,
+                       GError         **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (data != NULL || len == 0, FALSE);
+
+  self->n_bytes += len;
+  ok = feed (self, data, len, error);
+  /* @data is the caller's: the last line read from it is copied */
+  keep_prev (self);
+  return ok;
+}
+
+gboolean
 lp_folded_reader_finish (LpFoldedReader  *self,
                          GError         **error)
 {
@@ -497,6 +535,7 @@ lp_folded_reader_finish (LpFoldedReader  *self,
       self->carry_len = 0;
       if (!process_line (self, self->carry, n, error))
         return FALSE;
+      keep_prev (self);
     }
 
   if (self->n_bytes == 0)

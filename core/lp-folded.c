@@ -8,6 +8,7 @@
 
 #include "lp-file.h"
 #include "lp-folded.h"
+#include "lp-mem.h"
 
 G_DEFINE_QUARK (lp-folded-error-quark, lp_folded_error)
 
@@ -19,6 +20,18 @@ typedef struct
   double  count;
   double  count2;
 } Stack;
+
+#define STACK_SHARD_BITS 8
+#define STACK_SHARDS     (1u << STACK_SHARD_BITS)
+#define STACK_SHARD_SHIFT 24
+
+typedef struct
+{
+  guint32 *slots;
+  guint32  mask;
+  guint32  n;
+  guint32  limit;
+} StackShard;
 
 struct _LpFolded
 {
@@ -33,8 +46,12 @@ struct _LpFolded
   guint     n_stacks;
   guint     stacks_cap;
 
-  guint32  *slots;   /* stack index + 1, 0 for empty */
-  guint32   mask;
+  /* stack index + 1, 0 for empty, in STACK_SHARDS tables chosen by hash
+   * bits, each doubling on its own at a load of its own (1/4 to 1/2), so
+   * that no new stack ever rehashes more than a few thousand others: the
+   * live view adds each batch here too (one table of 262,144 stacks took
+   * 20 ms to double) */
+  StackShard *shards;
 
   double    total;
   double    total2;
@@ -48,8 +65,14 @@ lp_folded_new (void)
   LpFolded *self = g_new0 (LpFolded, 1);
 
   self->intern = lp_intern_new ();
-  self->mask = 4096 - 1;
-  self->slots = g_new0 (guint32, self->mask + 1);
+  self->shards = g_new (StackShard, STACK_SHARDS);
+  for (guint i = 0; i < STACK_SHARDS; i++)
+    {
+      self->shards[i].mask = 16 - 1;
+      self->shards[i].slots = g_new0 (guint32, 16);
+      self->shards[i].n = 0;
+      self->shards[i].limit = 16 * (STACK_SHARDS + i) / (4 * STACK_SHARDS);
+    }
   return self;
 }
 
@@ -59,9 +82,11 @@ lp_folded_free (LpFolded *self)
   if (self == NULL)
     return;
   lp_intern_free (self->intern);
-  g_free (self->pool);
-  g_free (self->stacks);
-  g_free (self->slots);
+  lp_mem_free (self->pool, self->pool_cap * sizeof (guint32));
+  lp_mem_free (self->stacks, (gsize) self->stacks_cap * sizeof (Stack));
+  for (guint i = 0; i < STACK_SHARDS; i++)
+    g_free (self->shards[i].slots);
+  g_free (self->shards);
   g_free (self);
 }
 
@@ -96,22 +121,26 @@ lp_folded_get_intern (LpFolded *self)
 }
 
 static void
-grow_slots (LpFolded *self)
+grow_shard (LpFolded   *self,
+            StackShard *shard)
 {
-  guint32 new_mask = (self->mask << 1) | 1;
+  guint i = (guint) (shard - self->shards);
+  guint32 new_mask = (shard->mask << 1) | 1;
   guint32 *slots = g_new0 (guint32, (gsize) new_mask + 1);
 
-  for (guint i = 0; i < self->n_stacks; i++)
-    {
-      guint32 pos = self->stacks[i].hash & new_mask;
+  for (guint32 j = 0; j <= shard->mask; j++)
+    if (shard->slots[j] != 0)
+      {
+        guint32 pos = self->stacks[shard->slots[j] - 1].hash & new_mask;
 
-      while (slots[pos] != 0)
-        pos = (pos + 1) & new_mask;
-      slots[pos] = i + 1;
-    }
-  g_free (self->slots);
-  self->slots = slots;
-  self->mask = new_mask;
+        while (slots[pos] != 0)
+          pos = (pos + 1) & new_mask;
+        slots[pos] = shard->slots[j];
+      }
+  g_free (shard->slots);
+  shard->slots = slots;
+  shard->mask = new_mask;
+  shard->limit = (guint32) (((guint64) new_mask + 1) * (STACK_SHARDS + i) / (4 * STACK_SHARDS));
 }
 
 /* TRUE if @total + @count stays exact; asked before adding, since the sum
@@ -135,6 +164,7 @@ lp_folded_add (LpFolded      *self,
 {
   guint32 hash;
   guint32 pos;
+  StackShard *shard;
   Stack *st;
 
   g_return_val_if_fail (self != NULL, FALSE);
@@ -153,10 +183,11 @@ lp_folded_add (LpFolded      *self,
       return FALSE;
     }
 
-  pos = hash & self->mask;
+  shard = &self->shards[(hash >> STACK_SHARD_SHIFT) & (STACK_SHARDS - 1)];
+  pos = hash & shard->mask;
   for (;;)
     {
-      guint32 s = self->slots[pos];
+      guint32 s = shard->slots[pos];
 
       if (s == 0)
         break;
@@ -172,7 +203,7 @@ lp_folded_add (LpFolded      *self,
             *index = s - 1;
           return TRUE;
         }
-      pos = (pos + 1) & self->mask;
+      pos = (pos + 1) & shard->mask;
     }
 
   if (self->n_stacks == G_MAXUINT32 - 1)
@@ -184,13 +215,17 @@ lp_folded_add (LpFolded      *self,
 
   if (self->pool_len + depth > self->pool_cap)
     {
-      self->pool_cap = MAX (self->pool_cap * 2, self->pool_len + depth + 4096);
-      self->pool = g_renew (guint32, self->pool, self->pool_cap);
+      guint64 cap = MAX (self->pool_cap * 2, self->pool_len + depth + 4096);
+
+      self->pool = lp_mem_grow (self->pool, self->pool_cap * sizeof (guint32), cap * sizeof (guint32));
+      self->pool_cap = cap;
     }
   if (self->n_stacks == self->stacks_cap)
     {
-      self->stacks_cap = MAX (self->stacks_cap * 2, 1024);
-      self->stacks = g_renew (Stack, self->stacks, self->stacks_cap);
+      guint cap = MAX (self->stacks_cap * 2, 1024);
+
+      self->stacks = lp_mem_grow (self->stacks, (gsize) self->stacks_cap * sizeof (Stack), (gsize) cap * sizeof (Stack));
+      self->stacks_cap = cap;
     }
 
   memcpy (self->pool + self->pool_len, frames, depth * sizeof (guint32));
@@ -201,13 +236,14 @@ lp_folded_add (LpFolded      *self,
   st->count = count;
   st->count2 = count2;
   self->pool_len += depth;
-  self->slots[pos] = ++self->n_stacks;
+  shard->slots[pos] = ++self->n_stacks;
+  shard->n++;
   self->total += count;
   self->total2 += count2;
   self->max_depth = MAX (self->max_depth, depth);
 
-  if ((gsize) self->n_stacks * 2 > self->mask)
-    grow_slots (self);
+  if (shard->n > shard->limit)
+    grow_shard (self, shard);
 
   if (index != NULL)
     *index = self->n_stacks - 1;
@@ -513,16 +549,175 @@ compare_stacks (gconstpointer a,
     }
 }
 
+/* Tokens: a frame's name with the byte that follows it in a line, ';' if
+ * the stack goes on, ' ' (before the count) if it ends there. Two lines
+ * that agree up to some frame are ordered by the first tokens in which
+ * they differ, since names hold no ';' and, unless a name followed by a
+ * blank begins another name ("f" and "f x"), no token begins another. */
+#define TOKEN(frame, goes_on) (((frame) << 1) | ((goes_on) ? 1u : 0u))
+
+typedef struct
+{
+  const LpIntern *intern;
+  gboolean        ambiguous;   /* some token begins another */
+} TokenContext;
+
+static int
+compare_tokens (gconstpointer a,
+                gconstpointer b,
+                gpointer      user_data)
+{
+  TokenContext *ctx = user_data;
+  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
+  const char *nx = lp_intern_name (ctx->intern, x >> 1), *ny = lp_intern_name (ctx->intern, y >> 1);
+  gsize lx = lp_intern_name_len (ctx->intern, x >> 1), ly = lp_intern_name_len (ctx->intern, y >> 1);
+  guchar sx = (x & 1) ? ';' : ' ', sy = (y & 1) ? ';' : ' ';
+  int r = memcmp (nx, ny, MIN (lx, ly));
+  guchar cx, cy;
+
+  if (r != 0)
+    return r;
+  if (lx == ly)
+    return sx == sy ? 0 : sx < sy ? -1 : 1;
+  /* one name begins the other: the shorter one's separator against the
+   * longer one's next byte */
+  cx = lx < ly ? sx : (guchar) nx[ly];
+  cy = lx < ly ? (guchar) ny[lx] : sy;
+  if (cx != cy)
+    return cx < cy ? -1 : 1;
+  /* "f " (f ends the stack) begins "f x": the count, which starts with a
+   * digit, meets the longer token's next byte; only a digit there leaves
+   * the order to the counts */
+  {
+    gboolean x_shorter = lx < ly;
+    const char *longer = x_shorter ? ny : nx;
+    gsize ls = MIN (lx, ly), ll = MAX (lx, ly);
+    guchar next = ls + 1 < ll ? (guchar) longer[ls + 1] : (x_shorter ? sy : sx);
+
+    if (g_ascii_isdigit (next))
+      {
+        ctx->ambiguous = TRUE;
+        return x_shorter ? -1 : 1;
+      }
+    /* the shorter token's line is first when its digit is below `next` */
+    if (next > '9')
+      return x_shorter ? -1 : 1;
+    return x_shorter ? 1 : -1;
+  }
+}
+
+typedef struct
+{
+  guint64 key;     /* the ranks of the first tokens, packed */
+  guint   index;
+} Keyed;
+
+typedef struct
+{
+  const LpFolded *folded;
+  const guint32  *token_rank;
+} KeyedContext;
+
+static int
+compare_keyed (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  const KeyedContext *ctx = user_data;
+  const Keyed *ka = a, *kb = b;
+  const Stack *sa, *sb;
+  const guint32 *fa, *fb;
+  guint min_depth, i = 0;
+
+  if (ka->key != kb->key)
+    return ka->key < kb->key ? -1 : 1;
+  sa = &ctx->folded->stacks[ka->index];
+  sb = &ctx->folded->stacks[kb->index];
+  fa = ctx->folded->pool + sa->offset;
+  fb = ctx->folded->pool + sb->offset;
+  min_depth = MIN (sa->depth, sb->depth);
+  while (i < min_depth && fa[i] == fb[i] && (i + 1 < sa->depth) == (i + 1 < sb->depth))
+    i++;
+  /* distinct stacks differ in a token */
+  g_assert (i < min_depth);
+  {
+    guint32 ra = ctx->token_rank[TOKEN (fa[i], i + 1 < sa->depth)];
+    guint32 rb = ctx->token_rank[TOKEN (fb[i], i + 1 < sb->depth)];
+    return ra < rb ? -1 : ra > rb;
+  }
+}
+
+/* byte order of the lines, from token ranks: one key compare for most
+ * pairs, no byte of a name read; FALSE (nothing done) when some token
+ * begins another */
+static gboolean
+sort_by_tokens (const LpFolded *self,
+                guint          *order)
+{
+  guint n_frames = lp_intern_size (self->intern);
+  guint n_tokens = 2 * n_frames;
+  g_autofree guint32 *tokens = g_new (guint32, MAX (n_tokens, 1));
+  g_autofree guint32 *token_rank = g_new (guint32, MAX (n_tokens, 1));
+  g_autofree Keyed *keyed = NULL;
+  TokenContext tctx = { self->intern, FALSE };
+  KeyedContext kctx = { self, token_rank };
+  guint per_key, bits;
+
+  for (guint i = 0; i < n_tokens; i++)
+    tokens[i] = i;
+  g_qsort_with_data (tokens, n_tokens, sizeof (guint32), compare_tokens, &tctx);
+  if (tctx.ambiguous)
+    return FALSE;
+  for (guint i = 0; i < n_tokens; i++)
+    token_rank[tokens[i]] = i;
+
+  if (n_tokens < G_MAXUINT16)
+    per_key = 4, bits = 16;
+  else if (n_tokens < (1u << 21) - 1)
+    per_key = 3, bits = 21;
+  else
+    per_key = 2, bits = 32;
+
+  keyed = g_new (Keyed, MAX (self->n_stacks, 1));
+  for (guint i = 0; i < self->n_stacks; i++)
+    {
+      const Stack *st = &self->stacks[i];
+      const guint32 *f = self->pool + st->offset;
+      guint64 key = 0;
+
+      for (guint j = 0; j < per_key; j++)
+        {
+          key <<= bits;
+          if (j < st->depth)
+            key |= (guint64) token_rank[TOKEN (f[j], j + 1 < st->depth)] + 1;
+        }
+      keyed[i].key = key;
+      keyed[i].index = i;
+    }
+  g_qsort_with_data (keyed, self->n_stacks, sizeof (Keyed), compare_keyed, &kctx);
+  for (guint i = 0; i < self->n_stacks; i++)
+    order[i] = keyed[i].index;
+  return TRUE;
+}
+
 guint *
 lp_folded_sorted (const LpFolded *self)
 {
   guint n_frames = lp_intern_size (self->intern);
-  g_autofree guint32 *by_name = g_new (guint32, MAX (n_frames, 1));
-  g_autofree guint32 *rank = g_new (guint32, MAX (n_frames, 1));
-  g_autofree guint8 *is_prefix = g_new0 (guint8, MAX (n_frames, 1));
+  g_autofree guint32 *by_name = NULL;
+  g_autofree guint32 *rank = NULL;
+  g_autofree guint8 *is_prefix = NULL;
   guint *order = g_new (guint, MAX (self->n_stacks, 1));
-  SortContext ctx = { self, rank, is_prefix };
+  SortContext ctx;
 
+  if (sort_by_tokens (self, order))
+    return order;
+
+  /* names such as "f" and "f x": compare the bytes where needed */
+  by_name = g_new (guint32, MAX (n_frames, 1));
+  rank = g_new (guint32, MAX (n_frames, 1));
+  is_prefix = g_new0 (guint8, MAX (n_frames, 1));
+  ctx = (SortContext) { self, rank, is_prefix };
   for (guint i = 0; i < n_frames; i++)
     by_name[i] = i;
   g_qsort_with_data (by_name, n_frames, sizeof (guint32), compare_names, self->intern);
@@ -558,6 +753,9 @@ lp_folded_write (const LpFolded     *self,
 {
   g_autofree guint *order = NULL;
   g_autofree char *buf = NULL;
+  g_autofree const char **names = NULL;
+  g_autofree gsize *lens = NULL;
+  guint n_frames;
   gsize len = 0;
 
   g_return_val_if_fail (self != NULL, FALSE);
@@ -565,6 +763,15 @@ lp_folded_write (const LpFolded     *self,
 
   order = lp_folded_sorted (self);
   buf = g_malloc (WRITE_BUFFER_SIZE);
+  /* each name looked up once, not once per frame written */
+  n_frames = lp_intern_size (self->intern);
+  names = g_new (const char *, MAX (n_frames, 1));
+  lens = g_new (gsize, MAX (n_frames, 1));
+  for (guint f = 0; f < n_frames; f++)
+    {
+      names[f] = lp_intern_name (self->intern, f);
+      lens[f] = lp_intern_name_len (self->intern, f);
+    }
 
   for (guint i = 0; i < self->n_stacks; i++)
     {
@@ -573,8 +780,8 @@ lp_folded_write (const LpFolded     *self,
       for (guint d = 0; d < st->depth; d++)
         {
           guint32 id = self->pool[st->offset + d];
-          const char *name = lp_intern_name (self->intern, id);
-          gsize nlen = lp_intern_name_len (self->intern, id);
+          const char *name = names[id];
+          gsize nlen = lens[id];
 
           /* +1 for the separator; +160 keeps room for the counts */
           if (len + nlen + 1 + 160 > WRITE_BUFFER_SIZE)

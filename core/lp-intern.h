@@ -19,6 +19,16 @@ guint32     lp_intern_add       (LpIntern   *self,
                                  const char *name,
                                  gsize       len);
 
+/* lp_intern_add_until: lp_intern_add() of the name that starts at @text
+ * and ends before the first @sep byte, or at @text + @max; *@len is set to
+ * its length. One pass: the end is found while the name is hashed. Reads
+ * no byte past @text + @max. */
+guint32     lp_intern_add_until (LpIntern   *self,
+                                 const char *text,
+                                 gsize       max,
+                                 char        sep,
+                                 gsize      *len);
+
 /* lp_intern_lookup: TRUE and *@id set if the name is already there. */
 gboolean    lp_intern_lookup    (const LpIntern *self,
                                  const char     *name,

@@ -16,6 +16,10 @@ lp_flame_palette_from_string (const char     *name,
     { "io", LP_FLAME_PALETTE_IO },
     { "lang", LP_FLAME_PALETTE_LANG },
     { "native", LP_FLAME_PALETTE_LANG },
+    { "java", LP_FLAME_PALETTE_LANG },
+    { "js", LP_FLAME_PALETTE_LANG },
+    { "perl", LP_FLAME_PALETTE_LANG },
+    { "chain", LP_FLAME_PALETTE_LANG },
     { "red", LP_FLAME_PALETTE_RED },
     { "green", LP_FLAME_PALETTE_GREEN },
     { "blue", LP_FLAME_PALETTE_BLUE },
@@ -59,6 +63,26 @@ is_libc_name (const char *name)
   return FALSE;
 }
 
+gsize
+lp_flame_annotation_len (const char *name)
+{
+  gsize len;
+
+  g_return_val_if_fail (name != NULL, 0);
+  len = strlen (name);
+  if (len > 4 && name[len - 4] == '_' && name[len - 3] == '[' && name[len - 1] == ']' &&
+      strchr ("kjiw", name[len - 2]) != NULL && name[len - 2] != '\0')
+    return 4;
+  return 0;
+}
+
+char *
+lp_flame_display_name (const char *name)
+{
+  g_return_val_if_fail (name != NULL, NULL);
+  return g_strndup (name, strlen (name) - lp_flame_annotation_len (name));
+}
+
 LpFlameKind
 lp_flame_kind_of (const char *name)
 {
@@ -67,6 +91,18 @@ lp_flame_kind_of (const char *name)
   g_return_val_if_fail (name != NULL, LP_FLAME_KIND_OTHER);
 
   len = strlen (name);
+  if (lp_flame_annotation_len (name) > 0)
+    switch (name[len - 2])
+      {
+      case 'j':
+        return LP_FLAME_KIND_JIT;
+      case 'i':
+        return LP_FLAME_KIND_INLINED;
+      case 'w':
+        return LP_FLAME_KIND_WAKER;
+      default:
+        break;
+      }
   /* perf's and stackcollapse's kernel annotation */
   if (g_str_has_suffix (name, "_[k]") || g_str_has_suffix (name, "[kernel.kallsyms]") ||
       g_str_has_prefix (name, "[kernel") || g_str_has_prefix (name, "entry_SYSCALL") ||
@@ -156,6 +192,13 @@ lp_flame_color_for_name (const char     *name,
           return (LpRgb) { 50 + 60 * v1, 170 + 55 * v1, 170 + 55 * v1 };
         case LP_FLAME_KIND_UNKNOWN: /* grey */
           return (LpRgb) { 150 + 40 * v1, 150 + 40 * v1, 150 + 40 * v1 };
+        case LP_FLAME_KIND_JIT:     /* flamegraph.pl's green */
+          palette = LP_FLAME_PALETTE_GREEN;
+          break;
+        case LP_FLAME_KIND_INLINED: /* flamegraph.pl's aqua */
+        case LP_FLAME_KIND_WAKER:
+          palette = LP_FLAME_PALETTE_AQUA;
+          break;
         case LP_FLAME_KIND_OTHER:   /* red (not hot's oranges, which kernel frames have) */
         default:
           palette = LP_FLAME_PALETTE_RED;

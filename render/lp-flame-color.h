@@ -11,7 +11,8 @@ typedef enum
   LP_FLAME_PALETTE_HOT,   /* reds and yellows (flamegraph.pl's default) */
   LP_FLAME_PALETTE_MEM,   /* greens */
   LP_FLAME_PALETTE_IO,    /* blues */
-  LP_FLAME_PALETTE_LANG,  /* kernel orange, C++ yellow, libc aqua, unknown grey, other red/pink */
+  LP_FLAME_PALETTE_LANG,  /* kernel orange, C++ yellow, libc aqua, unknown grey, other red/pink;
+                           * perf's annotations: JIT green, inlined and waker aqua */
   /* flamegraph.pl's plain colour families */
   LP_FLAME_PALETTE_RED,
   LP_FLAME_PALETTE_GREEN,
@@ -29,6 +30,11 @@ typedef enum
   LP_FLAME_KIND_CXX,
   LP_FLAME_KIND_LIBC,
   LP_FLAME_KIND_UNKNOWN,
+  /* perf's annotations at the end of a name, as flamegraph.pl's java, js
+   * and chain palettes colour them */
+  LP_FLAME_KIND_JIT,      /* "_[j]": JIT-compiled, green */
+  LP_FLAME_KIND_INLINED,  /* "_[i]": inlined, aqua */
+  LP_FLAME_KIND_WAKER,    /* "_[w]": a waker's stack in a chain graph, aqua */
 } LpFlameKind;
 
 typedef struct
@@ -42,10 +48,22 @@ typedef struct
 #define LP_FLAME_IDLE_RGB  ((LpRgb) { 176, 196, 222 })
 
 /* lp_flame_palette_from_string: "hot", "mem", "io", "lang" (also
- * "native"), or one of flamegraph.pl's "red", "green", "blue", "aqua",
+ * "native", and flamegraph.pl's "java", "js", "perl" and "chain", whose
+ * annotation colours it has), or one of flamegraph.pl's "red", "green", "blue", "aqua",
  * "yellow", "purple", "orange"; FALSE if unknown. */
 gboolean    lp_flame_palette_from_string (const char     *name,
                                           LpFlamePalette *palette);
+
+/* lp_flame_annotation_len: 4 when @name ends in one of perf's annotations
+ * "_[k]", "_[j]", "_[i]" or "_[w]" (kernel, JIT, inlined, waker) after at
+ * least one other byte, else 0. The annotation is part of the frame (it
+ * is read, merged and written back with the name), but flamegraph.pl
+ * shows names without it and colours by it; so do the graphs. */
+gsize       lp_flame_annotation_len     (const char *name);
+
+/* lp_flame_display_name: @name as a graph shows it, without its
+ * annotation; you own the result. */
+char       *lp_flame_display_name       (const char *name) G_GNUC_WARN_UNUSED_RESULT;
 
 /* lp_flame_kind_of: what sort of code a frame name looks like. */
 LpFlameKind lp_flame_kind_of            (const char *name);

@@ -124,7 +124,8 @@ lp_flame_draw (cairo_t                 *cr,
       /* a label only where at least "x.." fits */
       if (r->width - 2 * TEXT_PAD >= 3 * char_width && h >= text_height * 0.8)
         {
-          const char *name = lp_flame_model_node_name (model, r->node);
+          /* perf's annotation ("_[k]") shown as colour, not text */
+          g_autofree char *name = lp_flame_display_name (lp_flame_model_node_name (model, r->node));
           int max_chars = (int) ((r->width - 2 * TEXT_PAD) / char_width);
           g_autofree char *label = lp_flame_elide (name, max_chars);
           int w = 0;

@@ -1,10 +1,32 @@
-/* lp-flame-model.c: the flame graph tree: nodes in one array, children found by a (parent, frame) hash.
+/* lp-flame-model.c: the flame graph tree: nodes in one array, built from sorted stacks or, a stack at a time, through a sharded (parent, frame) index.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
 
 #include "lp-flame-model.h"
 #include "lp-hash.h"
+#include "lp-mem.h"
+
+/* The index from (parent, frame) to a child, for stacks added one at a
+ * time, is split into SHARDS open-addressing tables chosen by hash bits.
+ * Each doubles on its own, so no insert ever rehashes more than about
+ * 1/SHARDS of the nodes: a live view never stops for a whole-table
+ * rehash, at any size (one table of 4 million slots took 0.1 s to double).
+ * Shards fill at the same pace, so each doubles at a load of its own,
+ * from 1/3 to 2/3: their doublings are spread evenly over the growth of
+ * the model instead of falling into a few batches together. */
+#define SHARD_BITS   10
+#define SHARDS       (1u << SHARD_BITS)
+#define SHARD_SHIFT  16
+#define SHARD_MIN    64
+
+typedef struct
+{
+  guint64 *slots;   /* the hash << 32 | node index + 1; 0 empty */
+  guint32  mask;
+  guint32  n;
+  guint32  limit;   /* n beyond which it doubles */
+} Shard;
 
 struct _LpFlameModel
 {
@@ -16,10 +38,9 @@ struct _LpFlameModel
   guint32            cap;
   double            *base;      /* differential only: the A count per node */
 
-  /* open addressing: node index + 1, 0 empty; the key is read back from
-   * the node itself, so a slot costs 4 bytes */
-  guint32           *slots;
-  guint32            mask;
+  /* NULL until a stack is added one at a time: a model built from a
+   * report needs none for drawing */
+  Shard             *shards;
 
   guint              max_depth;
 
@@ -44,36 +65,121 @@ slot_hash (guint32 parent,
   return (guint32) lp_hash_finish (lp_hash_mix (LP_HASH_SEED ^ parent, frame));
 }
 
-/* A slot holds the node index + 1 in its low bits and the top bits of the
- * hash as a tag, so that probing past other keys rarely reads their nodes
- * (each read a likely cache miss). */
-#define SLOT_INDEX_BITS 26
-#define SLOT_INDEX_MASK ((1u << SLOT_INDEX_BITS) - 1)
-#define MAX_NODES       (SLOT_INDEX_MASK - 1)
+/* A slot holds the node's whole hash beside its index: probing past other
+ * keys reads no node (each read a likely cache miss), and a shard doubles
+ * from its slots alone, reading no node at all (reading them made the
+ * doublings a fifth of the cost of a growing live model). */
+#define MAX_NODES ((1u << 26) - 2)
+
+static inline guint64
+slot_make (guint32 hash,
+           guint32 node)
+{
+  return ((guint64) hash << 32) | (node + 1);
+}
 
 static inline guint32
-slot_tag (guint32 hash)
+slot_node (guint64 slot)
 {
-  return hash & ~SLOT_INDEX_MASK;
+  return (guint32) slot - 1;
+}
+
+static inline guint32
+slot_hash_of (guint64 slot)
+{
+  return (guint32) (slot >> 32);
+}
+
+static inline Shard *
+shard_of (const LpFlameModel *self,
+          guint32             hash)
+{
+  return &self->shards[(hash >> SHARD_SHIFT) & (SHARDS - 1)];
 }
 
 static void
-resize_slots (LpFlameModel *self,
-              guint32       new_mask)
+shard_put (Shard   *shard,
+           guint32  hash,
+           guint32  node)
 {
-  guint32 *slots = g_new0 (guint32, (gsize) new_mask + 1);
+  guint32 h = hash & shard->mask;
 
+  while (shard->slots[h] != 0)
+    h = (h + 1) & shard->mask;
+  shard->slots[h] = slot_make (hash, node);
+  shard->n++;
+}
+
+static void
+shard_set_limit (const LpFlameModel *self,
+                 Shard              *shard)
+{
+  guint i = (guint) (shard - self->shards);
+
+  shard->limit = (guint32) (((guint64) shard->mask + 1) * (SHARDS + i) / (3 * SHARDS));
+}
+
+static void
+shard_grow (LpFlameModel *self,
+            Shard        *shard)
+{
+  Shard old = *shard;
+
+  shard->mask = old.mask * 2 + 1;
+  shard_set_limit (self, shard);
+  shard->slots = g_new0 (guint64, (gsize) shard->mask + 1);
+  shard->n = 0;
+  for (guint32 i = 0; i <= old.mask; i++)
+    if (old.slots[i] != 0)
+      shard_put (shard, slot_hash_of (old.slots[i]), slot_node (old.slots[i]));
+  g_free (old.slots);
+}
+
+/* The index of every node but the root: made when the first stack is added
+ * one at a time (at once for an empty model; once, in O(nodes), for one
+ * built from a report). */
+static void
+ensure_index (LpFlameModel *self)
+{
+  guint32 per_shard = SHARD_MIN;
+
+  if (self->shards != NULL)
+    return;
+  while ((guint64) per_shard * SHARDS < (guint64) self->n_nodes * 2)
+    per_shard *= 2;
+  self->shards = g_new (Shard, SHARDS);
+  for (guint i = 0; i < SHARDS; i++)
+    {
+      self->shards[i].mask = per_shard * 2 - 1;
+      self->shards[i].slots = g_new0 (guint64, per_shard * 2);
+      self->shards[i].n = 0;
+      shard_set_limit (self, &self->shards[i]);
+    }
   for (guint32 i = 1; i < self->n_nodes; i++)
     {
       guint32 hash = slot_hash (self->nodes[i].parent, self->nodes[i].frame);
-      guint32 h = hash & new_mask;
-      while (slots[h] != 0)
-        h = (h + 1) & new_mask;
-      slots[h] = (i + 1) | slot_tag (hash);
+      Shard *shard = shard_of (self, hash);
+
+      shard_put (shard, hash, i);
+      if (shard->n > shard->limit)
+        shard_grow (self, shard);
     }
-  g_free (self->slots);
-  self->slots = slots;
-  self->mask = new_mask;
+}
+
+static void
+reserve_nodes (LpFlameModel *self,
+               guint64       want)
+{
+  guint32 cap;
+
+  if (want <= self->cap)
+    return;
+  cap = (guint32) MIN (MAX (want, (guint64) self->cap * 2), (guint64) MAX_NODES + 1);
+  self->nodes = lp_mem_grow (self->nodes, (gsize) self->cap * sizeof (LpFlameNode),
+                             (gsize) cap * sizeof (LpFlameNode));
+  if (self->flags & LP_FLAME_MODEL_DIFFERENTIAL)
+    self->base = lp_mem_grow (self->base, (gsize) self->cap * sizeof (double), (gsize) cap * sizeof (double));
+  self->cap = cap;
 }
 
 static guint32
@@ -83,13 +189,7 @@ new_node (LpFlameModel *self,
 {
   guint32 n;
 
-  if (self->n_nodes == self->cap)
-    {
-      self->cap = self->cap * 2;
-      self->nodes = g_renew (LpFlameNode, self->nodes, self->cap);
-      if (self->base != NULL)
-        self->base = g_renew (double, self->base, self->cap);
-    }
+  reserve_nodes (self, (guint64) self->n_nodes + 1);
   n = self->n_nodes++;
   self->nodes[n] = (LpFlameNode) {
     .frame = frame,
@@ -110,55 +210,29 @@ new_node (LpFlameModel *self,
 static LpFlameModel *
 model_new (LpFolded          *names,
            LpFlameModelFlags  flags,
-           guint32            mask)
+           guint64            n_nodes)
 {
   LpFlameModel *self;
 
   self = g_new0 (LpFlameModel, 1);
   self->names = names;
   self->flags = flags;
-  self->cap = 1024;
-  self->nodes = g_new (LpFlameNode, self->cap);
-  if (flags & LP_FLAME_MODEL_DIFFERENTIAL)
-    self->base = g_new (double, self->cap);
-  self->mask = mask;
-  self->slots = g_new0 (guint32, (gsize) self->mask + 1);
+  /* memory the nodes never reach costs address space, not pages */
+  reserve_nodes (self, MAX (n_nodes, 1024));
   new_node (self, LP_FLAME_NO_NODE, LP_FLAME_NO_FRAME);
   return self;
-}
-
-/* Room for 2 million nodes before the first rehash, which stops a live
- * view for a while: 16 MB of address space, whose pages the kernel maps
- * only as probes touch them. */
-#define LIVE_MASK ((1u << 22) - 1)
-
-/* a table for every frame of @folded's stacks (at most one node each), so
- * that building never rehashes, and at least the live view's room, as
- * stacks may be added later; bounded */
-static guint32
-mask_for (const LpFolded *folded)
-{
-  guint64 n_frames = 0;
-  guint32 mask = LIVE_MASK;
-
-  for (guint i = 0; i < lp_folded_get_n_stacks (folded); i++)
-    {
-      LpFoldedStack st;
-      lp_folded_get_stack (folded, i, &st);
-      n_frames += st.depth;
-    }
-  n_frames = MIN (n_frames, (guint64) 1 << 25);
-  while (mask < n_frames)
-    mask = mask * 2 + 1;
-  return mask;
 }
 
 LpFlameModel *
 lp_flame_model_new (LpFolded          *names,
                     LpFlameModelFlags  flags)
 {
+  LpFlameModel *self;
+
   g_return_val_if_fail (names != NULL, NULL);
-  return model_new (names, flags, LIVE_MASK);
+  self = model_new (names, flags, 0);
+  ensure_index (self);
+  return self;
 }
 
 void
@@ -166,9 +240,12 @@ lp_flame_model_free (LpFlameModel *self)
 {
   if (self == NULL)
     return;
-  g_free (self->nodes);
-  g_free (self->base);
-  g_free (self->slots);
+  if (self->shards != NULL)
+    for (guint i = 0; i < SHARDS; i++)
+      g_free (self->shards[i].slots);
+  g_free (self->shards);
+  lp_mem_free (self->nodes, (gsize) self->cap * sizeof (LpFlameNode));
+  lp_mem_free (self->base, (gsize) self->cap * sizeof (double));
   g_free (self->ranks);
   g_free (self->scratch);
   g_free (self->last_frames);
@@ -182,32 +259,32 @@ child_or_new (LpFlameModel *self,
               guint32       frame)
 {
   guint32 hash = slot_hash (parent, frame);
-  guint32 tag = slot_tag (hash);
-  guint32 h = hash & self->mask;
+  Shard *shard = shard_of (self, hash);
+  guint32 h = hash & shard->mask;
   guint32 n;
 
   for (;;)
     {
-      guint32 s = self->slots[h];
+      guint64 s = shard->slots[h];
       if (s == 0)
         break;
-      if ((s & ~SLOT_INDEX_MASK) == tag)
+      if (slot_hash_of (s) == hash)
         {
-          const LpFlameNode *node = &self->nodes[(s & SLOT_INDEX_MASK) - 1];
+          const LpFlameNode *node = &self->nodes[slot_node (s)];
           if (node->parent == parent && node->frame == frame)
-            return (s & SLOT_INDEX_MASK) - 1;
+            return slot_node (s);
         }
-      h = (h + 1) & self->mask;
+      h = (h + 1) & shard->mask;
     }
 
   /* beyond 67 million nodes, samples stay with the parent (as self) */
   if (self->n_nodes >= MAX_NODES)
     return parent;
   n = new_node (self, parent, frame);
-  self->slots[h] = (n + 1) | tag;
-  /* keep the load at most one half */
-  if ((guint64) self->n_nodes * 2 > self->mask)
-    resize_slots (self, self->mask * 2 + 1);
+  shard->slots[h] = slot_make (hash, n);
+  shard->n++;
+  if (shard->n > shard->limit)
+    shard_grow (self, shard);
   return n;
 }
 
@@ -216,19 +293,35 @@ lp_flame_model_find_child (const LpFlameModel *self,
                            guint32             parent,
                            guint32             frame)
 {
+  guint32 hash;
+  const Shard *shard;
   guint32 h;
 
   g_return_val_if_fail (self != NULL, LP_FLAME_NO_NODE);
 
-  h = slot_hash (parent, frame) & self->mask;
+  if (self->shards == NULL)
+    {
+      /* no index (a model built from a report): its children */
+      if (parent >= self->n_nodes)
+        return LP_FLAME_NO_NODE;
+      for (guint32 c = self->nodes[parent].first_child; c != LP_FLAME_NO_NODE; c = self->nodes[c].next_sibling)
+        if (self->nodes[c].frame == frame)
+          return c;
+      return LP_FLAME_NO_NODE;
+    }
+
+  hash = slot_hash (parent, frame);
+  shard = shard_of (self, hash);
+  h = hash & shard->mask;
   for (;;)
     {
-      guint32 s = self->slots[h] & SLOT_INDEX_MASK;
+      guint64 s = shard->slots[h];
       if (s == 0)
         return LP_FLAME_NO_NODE;
-      if (self->nodes[s - 1].parent == parent && self->nodes[s - 1].frame == frame)
-        return s - 1;
-      h = (h + 1) & self->mask;
+      if (slot_hash_of (s) == hash && self->nodes[slot_node (s)].parent == parent &&
+          self->nodes[slot_node (s)].frame == frame)
+        return slot_node (s);
+      h = (h + 1) & shard->mask;
     }
 }
 
@@ -266,6 +359,7 @@ lp_flame_model_add_stack (LpFlameModel  *self,
       frames = self->scratch;
     }
 
+  ensure_index (self);
   if (depth > self->last_cap)
     {
       self->last_cap = MAX (depth, self->last_cap * 2);
@@ -316,17 +410,308 @@ lp_flame_model_add_folded (LpFlameModel   *self,
     }
 }
 
+/* Building from a report: each stack as the model merges it (cut for a
+ * focus, read backwards for REVERSE), then sorted by its frame ids, so
+ * that stacks with a common prefix are neighbours and one pass with the
+ * path of open ancestors makes every node, with no lookup at all. */
+typedef struct
+{
+  guint64        key;     /* frame ids from `level` on, packed; 0 past the end */
+  const guint32 *frames;  /* the first frame as merged */
+  guint32        depth;
+  guint32        stack;   /* in the report, for the counts */
+} Item;
+
+typedef struct
+{
+  int    step;            /* +1, or -1 for REVERSE */
+  guint  per_key;         /* frames packed in a key */
+  guint  bits;            /* per frame */
+} SortSpec;
+
+static inline guint32
+item_frame (const Item     *item,
+            const SortSpec *spec,
+            guint           i)
+{
+  return item->frames[(gssize) i * spec->step];
+}
+
+static int
+compare_items (gconstpointer a,
+               gconstpointer b)
+{
+  guint64 x = ((const Item *) a)->key, y = ((const Item *) b)->key;
+  return x < y ? -1 : x > y;
+}
+
+/* Sorts @items by their frames from @level * per_key on: by a key of the
+ * next few frames, then each run of equal keys by the frames after them.
+ * Equal keys that hold the end of the stacks are equal stacks. */
+static void
+sort_items (Item           *items,
+            gsize           n,
+            const SortSpec *spec,
+            guint           level)
+{
+  guint first = level * spec->per_key;
+  gboolean more = FALSE;
+
+  if (n < 2)
+    return;
+  for (gsize i = 0; i < n; i++)
+    {
+      guint64 key = 0;
+      for (guint j = 0; j < spec->per_key; j++)
+        {
+          guint d = first + j;
+          key <<= spec->bits;
+          if (d < items[i].depth)
+            key |= (guint64) item_frame (&items[i], spec, d) + 1;
+        }
+      items[i].key = key;
+      more |= items[i].depth > first + spec->per_key;
+    }
+  qsort (items, n, sizeof (Item), compare_items);
+  if (!more)
+    return;
+  for (gsize i = 0; i < n;)
+    {
+      gsize j = i + 1;
+      while (j < n && items[j].key == items[i].key)
+        j++;
+      if (j - i > 1)
+        sort_items (items + i, j - i, spec, level + 1);
+      i = j;
+    }
+}
+
+static gboolean
+is_idle_frame (const LpFolded *names,
+               guint32         frame)
+{
+  return strncmp (lp_folded_frame_name (names, frame), "[idle", 5) == 0;
+}
+
+/* the frames of @it shared with the open path (of @open frames) */
+static inline guint
+shared_prefix (const Item     *it,
+               const SortSpec *spec,
+               const guint32  *path_frames,
+               guint           open)
+{
+  guint k = 0;
+
+  while (k < open && k < it->depth && path_frames[k] == item_frame (it, spec, k))
+    k++;
+  return k;
+}
+
+/* @items sorted: the path of the last stack kept open, each node made
+ * once, with no lookup. Nodes are numbered level by level (breadth
+ * first), so that the children of a node are neighbours in memory, as the
+ * layout reads them: a first pass counts the nodes of each depth, the
+ * second makes them, each depth's in sorted order. FALSE, nothing done,
+ * when they would be more than MAX_NODES. */
+static gboolean
+build_sorted (LpFlameModel   *self,
+              const Item     *items,
+              gsize           n,
+              const SortSpec *spec)
+{
+  guint max_depth = self->max_depth;
+  g_autofree guint32 *path = g_new (guint32, MAX (max_depth, 1));
+  g_autofree guint32 *path_frames = g_new (guint32, MAX (max_depth, 1));
+  /* last_child[i]: the last child made so far under the node at depth i
+   * (the root for 0), to append the next one */
+  g_autofree guint32 *last_child = g_new (guint32, max_depth + 1);
+  /* next_id[d]: the id of the next node of depth d */
+  g_autofree guint64 *next_id = g_new0 (guint64, max_depth + 2);
+  gboolean diff = (self->flags & LP_FLAME_MODEL_DIFFERENTIAL) != 0;
+  guint open = 0;
+  guint64 total;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      const Item *it = &items[i];
+      guint k = shared_prefix (it, spec, path_frames, open);
+
+      for (guint d = k; d < it->depth; d++)
+        {
+          next_id[d + 2]++;
+          path_frames[d] = item_frame (it, spec, d);
+        }
+      open = it->depth;
+    }
+  /* next_id[d + 1] counts the nodes of depth d; the root is depth 0 */
+  next_id[0] = 0;
+  next_id[1] = 1;
+  for (guint d = 2; d <= max_depth + 1; d++)
+    next_id[d] += next_id[d - 1];
+  total = next_id[max_depth + 1];
+  if (total > MAX_NODES)
+    return FALSE;
+  reserve_nodes (self, total);
+  self->n_nodes = (guint32) total;
+
+  open = 0;
+  last_child[0] = LP_FLAME_NO_NODE;
+  for (gsize i = 0; i < n; i++)
+    {
+      const Item *it = &items[i];
+      LpFoldedStack st;
+      double weight, base;
+      guint k = shared_prefix (it, spec, path_frames, open);
+      guint32 node = LP_FLAME_ROOT;
+
+      lp_folded_get_stack (self->names, it->stack, &st);
+      weight = diff ? st.count2 : st.count;
+      base = diff ? st.count : 0;
+
+      for (guint d = k; d < it->depth; d++)
+        {
+          guint32 parent = d == 0 ? LP_FLAME_ROOT : path[d - 1];
+          guint32 c = (guint32) next_id[d + 1]++;
+
+          self->nodes[c] = (LpFlameNode) {
+            .frame = item_frame (it, spec, d),
+            .parent = parent,
+            .first_child = LP_FLAME_NO_NODE,
+            .next_sibling = LP_FLAME_NO_NODE,
+          };
+          if (self->base != NULL)
+            self->base[c] = 0;
+          if (last_child[d] == LP_FLAME_NO_NODE)
+            self->nodes[parent].first_child = c;
+          else
+            self->nodes[last_child[d]].next_sibling = c;
+          last_child[d] = c;
+          last_child[d + 1] = LP_FLAME_NO_NODE;
+          path[d] = c;
+          path_frames[d] = self->nodes[c].frame;
+        }
+      open = it->depth;
+
+      self->nodes[LP_FLAME_ROOT].total += weight;
+      if (self->base != NULL)
+        self->base[LP_FLAME_ROOT] += base;
+      for (guint d = 0; d < it->depth; d++)
+        {
+          node = path[d];
+          self->nodes[node].total += weight;
+          if (self->base != NULL)
+            self->base[node] += base;
+        }
+      self->nodes[node].self += weight;
+    }
+  return TRUE;
+}
+
+/* a model of the stacks of @folded, each cut at @focus (LP_FLAME_NO_FRAME:
+ * whole) */
+static LpFlameModel *
+model_from_folded (LpFolded          *folded,
+                   guint32            focus,
+                   LpFlameModelFlags  flags)
+{
+  LpFlameModel *self;
+  guint n = lp_folded_get_n_stacks (folded);
+  guint n_frames = lp_folded_get_n_frames (folded);
+  gboolean reverse = (flags & LP_FLAME_MODEL_REVERSE) != 0;
+  g_autofree Item *items = g_new (Item, MAX (n, 1));
+  g_autofree guint8 *idle = NULL;
+  SortSpec spec = { reverse ? -1 : 1, 4, 16 };
+  guint64 n_frames_total = 0;
+  guint max_depth = 0;
+  gsize n_items = 0;
+
+  if (flags & LP_FLAME_MODEL_HIDE_IDLE)
+    {
+      idle = g_new (guint8, MAX (n_frames, 1));
+      for (guint f = 0; f < n_frames; f++)
+        idle[f] = is_idle_frame (folded, f);
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      LpFoldedStack st;
+      const guint32 *frames;
+      guint depth;
+
+      lp_folded_get_stack (folded, i, &st);
+      frames = st.frames;
+      depth = st.depth;
+      if (focus != LP_FLAME_NO_FRAME)
+        {
+          guint d;
+
+          if (reverse)
+            {
+              /* callers of the last call: the stack up to it */
+              for (d = depth; d > 0 && frames[d - 1] != focus; d--)
+                ;
+              depth = d;
+            }
+          else
+            {
+              for (d = 0; d < depth && frames[d] != focus; d++)
+                ;
+              frames += d;
+              depth -= MIN (d, depth);
+            }
+          if (depth == 0)
+            continue;
+        }
+      /* as lp_flame_model_add_stack() would be given the stack */
+      if (idle != NULL && idle[frames[depth - 1]])
+        continue;
+      items[n_items++] = (Item) {
+        .frames = reverse ? frames + depth - 1 : frames,
+        .depth = depth,
+        .stack = i,
+      };
+      n_frames_total += depth;
+      max_depth = MAX (max_depth, depth);
+    }
+
+  if ((guint64) n_frames + 1 >= G_MAXUINT16)
+    {
+      spec.per_key = n_frames + 1 < (1u << 21) ? 3 : 2;
+      spec.bits = n_frames + 1 < (1u << 21) ? 21 : 32;
+    }
+  sort_items (items, n_items, &spec, 0);
+
+  self = model_new (folded, flags, n_frames_total + 1);
+  self->max_depth = max_depth;
+  if (!build_sorted (self, items, n_items, &spec))
+    {
+      /* more than 67 million nodes: those beyond stay with their parents
+       * (as self), as the live model keeps them */
+      self->max_depth = 0;
+      for (gsize i = 0; i < n_items; i++)
+        {
+          LpFoldedStack st;
+          g_autofree guint32 *frames = g_new (guint32, items[i].depth);
+
+          lp_folded_get_stack (folded, items[i].stack, &st);
+          for (guint d = 0; d < items[i].depth; d++)
+            frames[d] = item_frame (&items[i], &spec, d);
+          /* already reversed: added as it is merged */
+          self->flags &= ~(LP_FLAME_MODEL_REVERSE | LP_FLAME_MODEL_HIDE_IDLE);
+          lp_flame_model_add_stack (self, frames, items[i].depth, st.count, st.count2);
+        }
+      self->flags = flags;
+      self->last_depth = 0;
+    }
+  return self;
+}
+
 LpFlameModel *
 lp_flame_model_new_from_folded (LpFolded          *folded,
                                 LpFlameModelFlags  flags)
 {
-  LpFlameModel *self;
-
   g_return_val_if_fail (folded != NULL, NULL);
-
-  self = model_new (folded, flags, mask_for (folded));
-  lp_flame_model_add_folded (self, folded);
-  return self;
+  return model_from_folded (folded, LP_FLAME_NO_FRAME, flags);
 }
 
 LpFlameModel *
@@ -334,39 +719,9 @@ lp_flame_model_new_focus (LpFolded          *folded,
                           guint32            frame,
                           LpFlameModelFlags  flags)
 {
-  LpFlameModel *self;
-  guint n;
-
   g_return_val_if_fail (folded != NULL, NULL);
-
-  self = model_new (folded, flags, mask_for (folded));
-  n = lp_folded_get_n_stacks (folded);
-  for (guint i = 0; i < n; i++)
-    {
-      LpFoldedStack st;
-
-      lp_folded_get_stack (folded, i, &st);
-      if (flags & LP_FLAME_MODEL_REVERSE)
-        {
-          /* callers of the last call: the stack up to it, leaf side first */
-          for (guint d = st.depth; d > 0; d--)
-            if (st.frames[d - 1] == frame)
-              {
-                lp_flame_model_add_stack (self, st.frames, d, st.count, st.count2);
-                break;
-              }
-        }
-      else
-        {
-          for (guint d = 0; d < st.depth; d++)
-            if (st.frames[d] == frame)
-              {
-                lp_flame_model_add_stack (self, st.frames + d, st.depth - d, st.count, st.count2);
-                break;
-              }
-        }
-    }
-  return self;
+  g_return_val_if_fail (frame != LP_FLAME_NO_FRAME, NULL);
+  return model_from_folded (folded, frame, flags);
 }
 
 gboolean

@@ -359,6 +359,9 @@ lp_flame_svg_new (LpFlameModel               *model,
     {
       const LpFlameRect *r = &g_array_index (layout->rects, LpFlameRect, i);
       const char *name = lp_flame_model_node_name (model, r->node);
+      /* the box shows perf's annotation ("_[k]") as colour, not text; the
+       * title (hover details, search) keeps the frame's whole name */
+      g_autofree char *shown = lp_flame_display_name (name);
       g_autofree char *count = lp_flame_format_count (r->samples);
       g_autofree char *label = NULL;
       double x = LP_FLAME_EXPORT_XPAD + r->x, y = top + r->y;
@@ -395,7 +398,7 @@ lp_flame_svg_new (LpFlameModel               *model,
       append_num (s, y + layout->row_height / 2 + font / 2 - 2);
       g_string_append (s, "\">");
       if (max_chars >= 3)
-        label = lp_flame_elide (name, max_chars);
+        label = lp_flame_elide (shown, max_chars);
       if (label != NULL)
         append_escaped (s, label);
       g_string_append (s, "</text></g>\n");

@@ -561,6 +561,107 @@ test_format_count (void)
   g_assert_cmpfloat (g_ascii_strtod (buf, NULL), ==, 1e-7);
 }
 
+
+/* Names where one followed by a blank begins another ("f" and "f const",
+ * "f 2x"): the sorted writer's token order must still be the byte order
+ * of the lines (issue 12 sorts by token ranks). */
+static void
+test_sort_token_order (void)
+{
+  static const char *const vocab[] = {
+    "f", "f ", "f x", "f() const", "f()", "f 2x", "f 1x", "f-1", "f!", "g", "g h", "a", "a~", "f\tb",
+  };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (12);
+
+  for (guint round = 0; round < 200; round++)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(LpFolded) folded = NULL;
+      g_autoptr(GBytes) out = NULL;
+      g_auto(GStrv) lines = NULL;
+      guint n = g_rand_int_range (rand, 1, 40);
+
+      for (guint i = 0; i < n; i++)
+        {
+          guint depth = g_rand_int_range (rand, 1, 4);
+          for (guint d = 0; d < depth; d++)
+            {
+              if (d > 0)
+                g_string_append_c (text, ';');
+              g_string_append (text, vocab[g_rand_int_range (rand, 0, G_N_ELEMENTS (vocab))]);
+            }
+          g_string_append_printf (text, " %d\n", g_rand_int_range (rand, 1, 300));
+        }
+      folded = read_chunked (text->str, text->len, 0, NULL, &error);
+      g_assert_no_error (error);
+      out = lp_folded_to_bytes (folded);
+      {
+        gsize size;
+        const char *data = g_bytes_get_data (out, &size);
+        g_autofree char *str = g_strndup (data, size);
+        lines = g_strsplit (str, "\n", -1);
+      }
+      for (guint i = 0; lines[i] != NULL && lines[i + 1] != NULL && lines[i + 1][0] != '\0'; i++)
+        if (strcmp (lines[i], lines[i + 1]) >= 0)
+          {
+            g_test_message ("not in byte order:\n%s\n%s\ninput:\n%s", lines[i], lines[i + 1], text->str);
+            g_assert_cmpint (strcmp (lines[i], lines[i + 1]), <, 0);
+          }
+    }
+}
+
+/* flamegraph.pl's test reports have lines whose last frame is blank: a
+ * ';', then two blanks, then the count. flamegraph.pl keeps the sample
+ * under a frame " "; laprof skipped the line, so the totals differed. */
+static void
+test_blank_last_frame (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LpFoldedReader) reader = NULL;
+  const char text[] =
+    "java;start_thread;JavaMain;write0_[j];  3\n"
+    "java;start_thread;JavaMain;write0_[j] 2\n";
+  g_autoptr(LpFolded) folded = read_chunked (text, sizeof text - 1, 0, &reader, &error);
+  g_autoptr(GBytes) out = NULL;
+  const char *names[] = { "java", "start_thread", "JavaMain", "write0_[j]", " ", NULL };
+  g_autoptr(LpFolded) expected = lp_folded_new ();
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (lp_folded_reader_get_n_skipped (reader), ==, 0);
+  g_assert_cmpfloat (lp_folded_get_total (folded), ==, 5);
+  g_assert_cmpuint (lp_folded_get_n_stacks (folded), ==, 2);
+  /* the blank frame is a frame of its own, named by the blank */
+  g_assert_true (lp_folded_add_names (expected, names, 3, &error));
+  g_assert_true (lp_folded_merge (expected, folded, &error));
+  g_assert_cmpuint (lp_folded_get_n_stacks (expected), ==, 2);
+  /* written back byte for byte (the writer sorts: ' ' before ';') */
+  out = lp_folded_to_bytes (folded);
+  g_assert_cmpmem (g_bytes_get_data (out, NULL), g_bytes_get_size (out),
+                   "java;start_thread;JavaMain;write0_[j] 2\n"
+                   "java;start_thread;JavaMain;write0_[j];  3\n", sizeof text - 1);
+}
+
+/* perf's annotations stay in the names the aggregate reads and writes:
+ * `check` and `merge` give back the input stacks byte for byte */
+static void
+test_annotations_kept (void)
+{
+  g_autoptr(GError) error = NULL;
+  const char text[] =
+    "java;Interpreter_[i];do_syscall_64_[k] 1\n"
+    "java;Lfoo/Bar;.run_[j] 2\n"
+    "waker;try_to_wake_up_[w] 4\n";
+  g_autoptr(LpFolded) folded = read_chunked (text, sizeof text - 1, 0, NULL, &error);
+  g_autoptr(GBytes) out = NULL;
+  guint32 id;
+
+  g_assert_no_error (error);
+  g_assert_true (lp_intern_lookup (lp_folded_get_intern (folded), "do_syscall_64_[k]", 17, &id));
+  out = lp_folded_to_bytes (folded);
+  g_assert_cmpmem (g_bytes_get_data (out, NULL), g_bytes_get_size (out), text, sizeof text - 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -591,6 +692,9 @@ main (int    argc,
   g_test_add_func ("/core/folded/save", test_save);
   g_test_add_func ("/core/folded/save-device", test_save_device);
   g_test_add_func ("/core/folded/format-count", test_format_count);
+  g_test_add_func ("/core/folded/sort-token-order", test_sort_token_order);
+  g_test_add_func ("/core/folded/blank-last-frame", test_blank_last_frame);
+  g_test_add_func ("/core/folded/annotations-kept", test_annotations_kept);
 
   return g_test_run ();
 }

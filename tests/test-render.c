@@ -791,6 +791,116 @@ test_real_report (void)
     }
 }
 
+
+/* flamegraph.pl shows perf's annotations ("_[k]" kernel, "_[j]" JIT,
+ * "_[i]" inlined, "_[w]" waker) as colours, not text: the name is shown
+ * without them, and the java/js/chain palettes (laprof's lang) colour by
+ * them. The lines are those of flamegraph.pl's own test reports. */
+static void
+test_annotations (void)
+{
+  g_autoptr(LpFolded) folded = test_folded_from_text (
+    "java;start_thread;JavaMain;write0_[j];  3\n"
+    "java;start_thread;JavaMain;Interpreter_[i];do_syscall_64_[k] 1\n"
+    "waker;try_to_wake_up_[w] 2\n");
+  g_autoptr(LpFlameModel) model = lp_flame_model_new_from_folded (folded, 0);
+  g_autoptr(GString) svg = NULL;
+  LpFlameExportOptions opts;
+  LpFlamePalette palette = LP_FLAME_PALETTE_HOT;
+  LpRgb j = lp_flame_color_for_name ("write0_[j]", LP_FLAME_PALETTE_LANG, FALSE);
+  LpRgb i = lp_flame_color_for_name ("Interpreter_[i]", LP_FLAME_PALETTE_LANG, FALSE);
+  LpRgb w = lp_flame_color_for_name ("try_to_wake_up_[w]", LP_FLAME_PALETTE_LANG, FALSE);
+  LpRgb k = lp_flame_color_for_name ("do_syscall_64_[k]", LP_FLAME_PALETTE_LANG, FALSE);
+
+  /* JIT green, inlined and waker aqua, kernel orange */
+  g_assert_cmpuint (j.g, >=, 200);
+  g_assert_cmpuint (j.r, ==, j.b);
+  g_assert_cmpuint (i.r, <, i.g);
+  g_assert_cmpuint (i.g, ==, i.b);
+  g_assert_cmpuint (w.r, <, w.g);
+  g_assert_cmpuint (w.g, ==, w.b);
+  g_assert_cmpuint (k.r, >, k.b + 100);
+  g_assert_true (lp_flame_palette_from_string ("java", &palette));
+  g_assert_cmpint (palette, ==, LP_FLAME_PALETTE_LANG);
+
+  /* the blank frame's line counts: 6 samples in all */
+  g_assert_cmpfloat (lp_flame_model_get_total (model), ==, 6);
+
+  lp_flame_export_options_init (&opts);
+  opts.palette = LP_FLAME_PALETTE_LANG;
+  opts.min_width = 0;
+  svg = lp_flame_svg_new (model, &opts);
+  g_assert_nonnull (strstr (svg->str, "<title>all (6 samples, 100.00%)</title>"));
+  /* boxes without the annotations; titles (hover, search) with them */
+  g_assert_nonnull (strstr (svg->str, ">write0</text>"));
+  g_assert_nonnull (strstr (svg->str, ">Interpreter</text>"));
+  g_assert_nonnull (strstr (svg->str, ">do_syscall_64</text>"));
+  g_assert_nonnull (strstr (svg->str, ">try_to_wake_up</text>"));
+  g_assert_null (strstr (svg->str, "_[j]</text>"));
+  g_assert_null (strstr (svg->str, "_[k]</text>"));
+  g_assert_nonnull (strstr (svg->str, "<title>write0_[j] (3 samples, 50.00%)</title>"));
+  /* the blank frame is a box with a blank name, as flamegraph.pl draws it */
+  g_assert_nonnull (strstr (svg->str, "<title>  (3 samples, 50.00%)</title>"));
+  /* the model and the report keep the whole names */
+  g_assert_cmpstr (lp_flame_model_node_name (model, lp_flame_model_find_path (model,
+                   (const char *[]) { "waker", "try_to_wake_up_[w]", NULL })), ==, "try_to_wake_up_[w]");
+}
+
+
+/* A model built from a report (sorted, no index) that then gets stacks one
+ * at a time, as the live view does after a change of view while
+ * recording: the first stack added indexes the nodes built so far. */
+static void
+test_built_then_added (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "perf-xz.folded", NULL);
+  g_autoptr(LpFolded) all = lp_folded_new ();
+  g_autoptr(LpFoldedReader) reader = lp_folded_reader_new (all, LP_FOLDED_READER_DEFAULT);
+  g_autoptr(LpFolded) part = lp_folded_new ();
+  g_autoptr(LpFlameModel) whole = NULL;
+  g_autoptr(LpFlameModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guint32 *map = NULL;
+  guint n;
+
+  g_assert_true (lp_folded_reader_read_file (reader, path, &error));
+  /* the same frame ids in both */
+  for (guint f = 0; f < lp_folded_get_n_frames (all); f++)
+    g_assert_cmpuint (lp_folded_intern (part, lp_folded_frame_name (all, f), -1), ==, f);
+  n = lp_folded_get_n_stacks (all);
+  for (guint i = 0; i < n / 2; i++)
+    {
+      LpFoldedStack st;
+      lp_folded_get_stack (all, i, &st);
+      g_assert_true (lp_folded_add (part, st.frames, st.depth, 0, st.count, 0, NULL, &error));
+    }
+  model = lp_flame_model_new_from_folded (part, 0);
+  for (guint i = n / 2; i < n; i++)
+    {
+      LpFoldedStack st;
+      lp_folded_get_stack (all, i, &st);
+      lp_flame_model_add_stack (model, st.frames, st.depth, st.count, 0);
+    }
+
+  whole = lp_flame_model_new_from_folded (all, 0);
+  g_assert_cmpuint (lp_flame_model_get_n_nodes (model), ==, lp_flame_model_get_n_nodes (whole));
+  g_assert_cmpfloat (lp_flame_model_get_total (model), ==, lp_flame_model_get_total (whole));
+  map = g_new (guint32, lp_flame_model_get_n_nodes (whole));
+  map[LP_FLAME_ROOT] = LP_FLAME_ROOT;
+  for (guint32 i = 1; i < lp_flame_model_get_n_nodes (whole); i++)
+    {
+      const LpFlameNode *w = lp_flame_model_get_node (whole, i);
+      guint32 m = lp_flame_model_find_child (model, map[w->parent], w->frame);
+
+      g_assert_cmpuint (m, !=, LP_FLAME_NO_NODE);
+      g_assert_cmpfloat (lp_flame_model_get_node (model, m)->total, ==, w->total);
+      g_assert_cmpfloat (lp_flame_model_get_node (model, m)->self, ==, w->self);
+      /* the whole model, never indexed, finds its children too */
+      g_assert_cmpuint (lp_flame_model_find_child (whole, w->parent, w->frame), ==, i);
+      map[i] = m;
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -816,5 +926,7 @@ main (int    argc,
   g_test_add_func ("/render/draw/elide", test_elide);
   g_test_add_func ("/render/draw/pixels", test_draw_pixels);
   g_test_add_func ("/render/export/png", test_png_export);
+  g_test_add_func ("/render/color/annotations", test_annotations);
+  g_test_add_func ("/render/model/built-then-added", test_built_then_added);
   return g_test_run ();
 }
