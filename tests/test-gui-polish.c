@@ -291,6 +291,29 @@ position_of (GtkColumnView *view,
   return -1;
 }
 
+/* Where the PID cell of @pid is drawn, in the list's scrolled window: its
+ * top, or -1 if no cell shows it */
+static double
+shown_at (GtkWindow *picker,
+          int        pid)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  g_autofree char *text = g_strdup_printf ("%d", pid);
+  GtkWidget *scrolled = find_widget_of_type (GTK_WIDGET (picker), GTK_TYPE_SCROLLED_WINDOW);
+
+  collect_widgets_of_type (scrolled, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      graphene_point_t p;
+
+      if (g_str_equal (gtk_label_get_text (labels->pdata[i]), text) && gtk_widget_get_mapped (labels->pdata[i]) &&
+          gtk_widget_compute_point (labels->pdata[i], scrolled, &GRAPHENE_POINT_INIT (0, 0), &p) &&
+          p.y >= 0 && p.y < gtk_widget_get_height (scrolled))
+        return p.y;
+    }
+  return -1;
+}
+
 /* Attach: the busiest process is at the top from the first look and stays
  * in view after the list refreshes */
 static void
@@ -301,6 +324,7 @@ test_picker (void)
   GtkWindow *picker;
   GtkColumnView *view;
   GtkAdjustment *vadjustment;
+  double y;
   int pos;
 
   /* a second of 100 % CPU before the list is opened */
@@ -314,11 +338,19 @@ test_picker (void)
   /* the first look: the burner among the first rows (other busy processes
    * of this machine may come before it), the list at its top */
   pos = position_of (view, burner);
-  g_test_message ("burner at row %d at first", pos);
+  g_test_message ("burner %d at row %d at first", burner, pos);
+
   g_assert_cmpint (pos, >=, 0);
   g_assert_cmpint (pos, <, 5);
   vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
   g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), ==, 0);
+  /* and drawn there: within the first rows on screen (about 21 px each,
+   * under the column titles) */
+  spin (0.3);
+  y = shown_at (picker, burner);
+  g_test_message ("burner drawn at y = %g at first", y);
+  g_assert_cmpfloat (y, >=, 0);
+  g_assert_cmpfloat (y, <, 30 + 5 * 21);
 
   /* after two refreshes, still busiest first, and still at the top */
   spin (4.5);
@@ -327,6 +359,10 @@ test_picker (void)
   g_assert_cmpint (pos, >=, 0);
   g_assert_cmpint (pos, <, 5);
   g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), ==, 0);
+  y = shown_at (picker, burner);
+  g_test_message ("burner drawn at y = %g after refreshes", y);
+  g_assert_cmpfloat (y, >=, 0);
+  g_assert_cmpfloat (y, <, 30 + 5 * 21);
   screenshot ("attach-list");
 
   gtk_window_destroy (GTK_WINDOW (window));
@@ -349,8 +385,12 @@ test_picker_escape (void)
   xid = xid_of (GTK_WIDGET (picker));
   xdotool ("windowfocus", "--sync", xid, NULL);
   g_assert_true (spin_until (window_is_active, picker, 10));
-  xdotool ("type", "--delay", "20", "sh", NULL);
+  /* after a refresh (every 2 s), typing still goes to the filter */
+  spin (2.5);
+  xdotool ("key", "s", NULL);
   spin (0.3);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_widget_of_type (GTK_WIDGET (picker), GTK_TYPE_SEARCH_ENTRY))),
+                   ==, "s");
   xdotool ("key", "Escape", NULL);
   g_assert_true (spin_until (no_toplevel, GSIZE_TO_POINTER (LP_TYPE_PROCESS_PICKER), 10));
   gtk_window_destroy (GTK_WINDOW (window));

@@ -123,18 +123,40 @@ user_moved_cb (LpProcessPicker *self)
   self->user_moved = TRUE;
 }
 
+/* The list follows the row that was at its top wherever a new sort moves
+ * it: back to its first row, with the list's own action (it moves the
+ * list's anchor, which setting the adjustment does not do reliably), and
+ * the keyboard focus left where it was (in the filter, as a rule). */
 static void
-vadjustment_value_changed_cb (GtkAdjustment   *adjustment,
-                              LpProcessPicker *self)
+scroll_to_top (LpProcessPicker *self)
 {
-  if (!self->user_moved && gtk_adjustment_get_value (adjustment) > 0)
-    gtk_adjustment_set_value (adjustment, 0);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GtkWidget *list = NULL;
+
+  if (self->user_moved || g_list_model_get_n_items (G_LIST_MODEL (self->selection)) == 0)
+    return;
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      list = child;
+  if (list == NULL)
+    return;
+  if (focus != NULL)
+    g_object_ref (focus);
+  gtk_widget_activate_action (list, "list.scroll-to-item", "u", 0);
+  if (focus != NULL && gtk_root_get_focus (GTK_ROOT (self)) != focus)
+    {
+      if (GTK_IS_TEXT (focus))
+        gtk_text_grab_focus_without_selecting (GTK_TEXT (focus));
+      else
+        gtk_widget_grab_focus (focus);
+    }
+  g_clear_object (&focus);
 }
 
 static void
 keep_at_top_init (LpProcessPicker *self)
 {
-  GtkAdjustment *vadjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
   GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
   GtkGesture *click = gtk_gesture_click_new ();
   GtkEventController *keys = gtk_event_controller_key_new ();
@@ -152,8 +174,6 @@ keep_at_top_init (LpProcessPicker *self)
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
   g_signal_connect_swapped (keys, "key-pressed", G_CALLBACK (user_moved_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self->scrolled_window), keys);
-  g_signal_connect_object (vadjustment, "value-changed", G_CALLBACK (vadjustment_value_changed_cb),
-                           self, 0);
 }
 
 static gboolean
@@ -248,6 +268,7 @@ refresh (LpProcessPicker *self)
     }
 
   gtk_sorter_changed (GTK_SORTER (self->sorter), GTK_SORTER_CHANGE_DIFFERENT);
+  scroll_to_top (self);
   if (selected_pid < 0 || !lp_process_picker_select (self, selected_pid))
     {
       if (g_list_model_get_n_items (G_LIST_MODEL (self->selection)) > 0 && selected_pid < 0)
