@@ -13,8 +13,6 @@
 
 #define SCHEMA_RESOURCE "/io/github/laprof/Laprof/gschemas.compiled"
 
-static gboolean persistent = TRUE;
-
 /* The schema compiled in the build tree that this program was built in:
  * build/app/gtk/laprof finds build/data/gschemas.compiled. NULL elsewhere. */
 static GSettingsSchema *
@@ -104,16 +102,9 @@ lp_settings_new (void)
           exit (EXIT_FAILURE);
         }
       memory = g_memory_settings_backend_new ();
-      persistent = FALSE;
       g_printerr (_("laprof: the settings schema %s is not installed, so settings are not kept after "
                     "laprof quits. Install laprof (meson install), or run it from the build tree "
                     "with “meson devenv -C build laprof”.\n"), APPLICATION_ID);
     }
   return g_settings_new_full (fallback, memory, NULL);
-}
-
-gboolean
-lp_settings_is_persistent (void)
-{
-  return persistent;
 }

@@ -14,8 +14,4 @@ G_BEGIN_DECLS
  * says once that they will not be kept and how to install: never an abort. */
 GSettings *lp_settings_new (void) G_GNUC_WARN_UNUSED_RESULT;
 
-/* lp_settings_is_persistent: FALSE when lp_settings_new() had to fall back
- * to the defaults in memory. */
-gboolean   lp_settings_is_persistent (void);
-
 G_END_DECLS
