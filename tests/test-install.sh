@@ -70,3 +70,4 @@ import -window root "$out/install-report.png"
 kill -0 "${pids[0]}" 2>/dev/null || { cat "$tmp/app.err"; fail "laprof exited after showing its window"; }
 if grep -qi 'schema' "$tmp/app.err"; then cat "$tmp/app.err"; fail "laprof complained about its schema"; fi
 echo "ok: the installed laprof opened demo.folded in window $wid; screenshot $out/install-report.png"
+kill "$(xdotool getwindowpid "$wid")" 2>/dev/null || true
