@@ -164,6 +164,17 @@ lp_process_why_not_traceable (int pid)
   return NULL;
 }
 
+/* seconds since boot, from /proc/uptime; 0 if unreadable */
+static double
+read_uptime (void)
+{
+  g_autofree char *text = NULL;
+
+  if (!g_file_get_contents ("/proc/uptime", &text, NULL, NULL))
+    return 0;
+  return g_ascii_strtod (text, NULL);
+}
+
 gboolean
 lp_process_list_refresh (LpProcessList  *self,
                          GError        **error)
@@ -173,13 +184,17 @@ lp_process_list_refresh (LpProcessList  *self,
   const char *entry;
   gint64 now = g_get_monotonic_time ();
   double elapsed_ticks;
+  double uptime;
   long hz = sysconf (_SC_CLK_TCK);
 
   dir = g_dir_open ("/proc", 0, error);
   if (dir == NULL)
     return FALSE;
 
-  elapsed_ticks = self->prev_time > 0 ? (now - self->prev_time) / 1e6 * (hz > 0 ? hz : 100) : 0;
+  if (hz <= 0)
+    hz = 100;
+  elapsed_ticks = self->prev_time > 0 ? (now - self->prev_time) / 1e6 * hz : 0;
+  uptime = read_uptime ();
   ticks_now = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   g_array_set_size (self->infos, 0);
 
@@ -192,6 +207,7 @@ lp_process_list_refresh (LpProcessList  *self,
       gsize cmd_len = 0;
       const char *open_paren, *close_paren;
       unsigned long utime = 0, stime = 0;
+      unsigned long long start_ticks = 0;
       guint64 *ticks;
       guint64 *prev;
       char *end;
@@ -220,6 +236,9 @@ lp_process_list_refresh (LpProcessList  *self,
             utime = strtoul (fields[11], NULL, 10);
             stime = strtoul (fields[12], NULL, 10);
           }
+        /* starttime (22): clock ticks after boot */
+        if (g_strv_length (fields) > 19)
+          start_ticks = g_ascii_strtoull (fields[19], NULL, 10);
       }
       info.uid = (uid_t) status_field (status, "\nUid:");
       info.user = g_strdup (user_name (self, info.uid));
@@ -247,6 +266,14 @@ lp_process_list_refresh (LpProcessList  *self,
       prev = g_hash_table_lookup (self->prev_ticks, GINT_TO_POINTER (info.pid));
       if (prev != NULL && elapsed_ticks > 0 && *ticks >= *prev)
         info.cpu_percent = (*ticks - *prev) * 100.0 / elapsed_ticks;
+      else if (prev == NULL && uptime > 0)
+        {
+          /* first seen: the average since it started, as ps shows, so that
+           * the busiest come first from the first look (issue 12) */
+          double lived = uptime - (double) start_ticks / hz;
+          if (lived > 0.01)
+            info.cpu_percent = MIN ((double) *ticks / hz / lived * 100.0, 100.0 * MAX (info.n_threads, 1));
+        }
 
       info.why_not = lp_process_why_not_traceable (info.pid);
       g_array_append_val (self->infos, info);

@@ -14,7 +14,8 @@ typedef struct
   char    *user;       /* login name, or the uid as text */
   char    *name;       /* the short name (comm) */
   char    *cmdline;    /* arguments joined by spaces; "[name]" for kernel threads */
-  double   cpu_percent;/* since the previous refresh; 0 at the first */
+  double   cpu_percent;/* since the previous refresh; for a process not seen
+                          before, the average since it started (as ps) */
   guint    n_threads;
   gboolean is_kernel_thread;
   gboolean is_own;     /* same user as this process */

@@ -33,11 +33,12 @@ lp_flame_elide (const char *name,
   len = g_utf8_strlen (name, -1);
   if (len <= max_chars)
     return g_strdup (name);
-  if (max_chars < 3)
+  if (max_chars < 2)
     return NULL;
-  end = g_utf8_offset_to_pointer (name, max_chars - 2);
+  end = g_utf8_offset_to_pointer (name, max_chars - 1);
   s = g_string_new_len (name, end - name);
-  g_string_append (s, "..");
+  /* one character, "…" (U+2026), as GTK and Pango elide: not two dots */
+  g_string_append (s, "\u2026");
   return g_string_free (s, FALSE);
 }
 
@@ -121,7 +122,7 @@ lp_flame_draw (cairo_t                 *cr,
           cairo_stroke (cr);
         }
 
-      /* a label only where at least "x.." fits */
+      /* a label only where at least three characters ("xy…") fit */
       if (r->width - 2 * TEXT_PAD >= 3 * char_width && h >= text_height * 0.8)
         {
           /* perf's annotation ("_[k]") shown as colour, not text */

@@ -26,7 +26,7 @@ void  lp_flame_draw_params_init (LpFlameDrawParams *params);
  * @cr, at graph coordinates (translate @cr to place the graph): colours by
  * palette (differential models: red grew, blue shrank), search matches and
  * idle frames in their own colours, zoom ancestors faded, and each name
- * that fits, elided with ".." when it does not fit whole. */
+ * that fits, elided with "…" when it does not fit whole. */
 void  lp_flame_draw             (cairo_t                 *cr,
                                  LpFlameModel            *model,
                                  const LpFlameLayout     *layout,
@@ -39,8 +39,8 @@ LpRgb lp_flame_rect_color       (LpFlameModel            *model,
                                  const LpFlameDrawParams *params);
 
 /* lp_flame_elide: @name cut to at most @max_chars characters, ending in
- * ".." when cut; NULL when not even one character and ".." fit (@max_chars
- * < 3). You own the result. */
+ * "…" (one character, U+2026) when cut; NULL when not even one character
+ * and "…" fit (@max_chars < 2). You own the result. */
 char *lp_flame_elide            (const char *name,
                                  int         max_chars) G_GNUC_WARN_UNUSED_RESULT;
 

@@ -79,7 +79,7 @@ static const char svg_script[] =
 "  var name = f.fname;\n"
 "  if (n < 3) t.textContent = \"\";\n"
 "  else if (name.length <= n) t.textContent = name;\n"
-"  else t.textContent = name.slice(0, n - 2) + \"..\";\n"
+"  else t.textContent = name.slice(0, n - 1) + \"\\u2026\";\n"
 "}\n"
 "function place(f, x, w) {\n"
 "  var r = f.querySelector(\"rect\");\n"

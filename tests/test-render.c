@@ -637,13 +637,16 @@ test_elide (void)
 {
   g_autofree char *a = lp_flame_elide ("function", 20);
   g_autofree char *b = lp_flame_elide ("function", 5);
-  g_autofree char *c = lp_flame_elide ("function", 2);
+  g_autofree char *c = lp_flame_elide ("function", 1);
   g_autofree char *d = lp_flame_elide ("ééééé", 4);
+  g_autofree char *e = lp_flame_elide ("function", 2);
 
+  /* cut names end in one ellipsis character, never two dots */
   g_assert_cmpstr (a, ==, "function");
-  g_assert_cmpstr (b, ==, "fun..");
+  g_assert_cmpstr (b, ==, "func\u2026");
   g_assert_null (c);
-  g_assert_cmpstr (d, ==, "éé..");
+  g_assert_cmpstr (d, ==, "ééé\u2026");
+  g_assert_cmpstr (e, ==, "f\u2026");
 }
 
 static guint32

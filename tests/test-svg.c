@@ -502,6 +502,78 @@ out:
   g_rmdir (dir);
 }
 
+/* Names too long for their frame end in "…", in the file as written and
+ * after the script re-labels a zoom (issue 12: they ended in ".."). */
+static void
+test_ellipsis (void)
+{
+  g_autoptr(GString) name = g_string_new ("demo_");
+  g_autoptr(GString) text = NULL;
+  g_autoptr(LpFolded) folded = NULL;
+  g_autoptr(LpFlameModel) model = NULL;
+  g_autoptr(GString) svg = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("laprof-svg-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "g.svg", NULL);
+  g_autofree char *dom = NULL;
+  LpFlameExportOptions opts;
+  Seen *seen;
+  guint n_cut = 0;
+  g_autofree char *cut_id = NULL;
+  g_autofree char *query = NULL;
+
+  /* wider than the whole graph, so cut at every zoom */
+  for (int i = 0; i < 40; i++)
+    g_string_append (name, "function_");
+  text = g_string_new (NULL);
+  g_string_append_printf (text, "main;%s 3\nmain;other 1\n", name->str);
+  folded = test_folded_from_text (text->str);
+  model = lp_flame_model_new_from_folded (folded, 0);
+  lp_flame_export_options_init (&opts);
+  svg = lp_flame_svg_new (model, &opts);
+  seen = parse_svg (svg->str, svg->len);
+  for (guint i = 0; i < seen->frames->len; i++)
+    {
+      const Frame *f = &g_array_index (seen->frames, Frame, i);
+
+      if (f->text == NULL || f->text[0] == '\0')
+        continue;
+      g_assert_false (g_str_has_suffix (f->text, ".."));
+      if (g_str_has_prefix (f->title, name->str))
+        {
+          g_assert_true (g_str_has_suffix (f->text, "\u2026"));
+          cut_id = g_strdup (f->id);
+          n_cut++;
+        }
+    }
+  g_assert_cmpuint (n_cut, ==, 1);
+  seen_free (seen);
+
+  /* zooming into the long frame re-labels it in the browser */
+  g_assert_true (g_file_set_contents (path, svg->str, svg->len, &error));
+  query = g_strdup_printf ("x=%s", cut_id);
+  dom = chromium_dom (path, query);
+  if (dom != NULL)
+    {
+      g_autofree char *needle = g_strdup_printf ("id=\"%s\"", cut_id);
+      const char *t = strstr (dom, needle), *end;
+      g_autofree char *label = NULL;
+
+      g_assert_nonnull (t);
+      t = strstr (t, "<text");
+      g_assert_nonnull (t);
+      t = strchr (t, '>') + 1;
+      end = strstr (t, "</text>");
+      g_assert_nonnull (end);
+      label = g_strndup (t, end - t);
+      g_test_message ("zoomed label: %s", label);
+      g_assert_true (g_str_has_prefix (label, "demo_function_"));
+      g_assert_true (g_str_has_suffix (label, "\u2026"));
+    }
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -512,5 +584,6 @@ main (int    argc,
   g_test_add_func ("/render/svg/differential", test_differential_titles);
   g_test_add_func ("/render/svg/cli", test_cli);
   g_test_add_func ("/render/svg/chromium", test_chromium);
+  g_test_add_func ("/render/svg/ellipsis", test_ellipsis);
   return g_test_run ();
 }

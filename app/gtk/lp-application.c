@@ -175,6 +175,8 @@ lp_application_startup (GApplication *app)
     { "win.open", { "<Control>o", NULL } },
     { "win.attach", { "<Control>p", NULL } },
     { "win.launch", { "<Control>l", NULL } },
+    { "win.pause", { "<Control><Shift>p", NULL } },
+    { "win.restart", { "<Control><Shift>r", NULL } },
     { "window.close", { "<Control>w", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },
   };

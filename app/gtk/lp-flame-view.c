@@ -8,6 +8,7 @@
 
 #define ROW_HEIGHT 18.0
 #define MIN_WIDTH  0.5
+#define FOCUS_WIDTH 2.0f   /* the keyboard focus ring, px */
 
 struct _LpFlameView
 {
@@ -31,6 +32,7 @@ struct _LpFlameView
   GtkScrollablePolicy vscroll_policy;
 
   GtkWidget     *menu;
+  gboolean       keyboard_used;  /* keys moved the cursor since the last click */
 };
 
 enum
@@ -143,6 +145,111 @@ lp_flame_view_rect_at (LpFlameView *self,
   return lp_flame_layout_hit (layout, x, y - graph_top (self));
 }
 
+/* Keyboard focus shows (when GTK says it should, :focus-visible, or after
+ * keys moved the cursor) as a ring
+ * in the accent colour around the cursor frame, or around the whole graph
+ * while there is no cursor yet. */
+static void
+snapshot_focus_ring (LpFlameView *self,
+                     GtkSnapshot *snapshot)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  const LpFlameRect *cursor = NULL;
+  const LpFlameLayout *layout = lp_flame_view_get_layout (self);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  graphene_rect_t box;
+  GdkRGBA accent = { 0.208, 0.518, 0.894, 1.0 };   /* libadwaita's blue */
+  GskRoundedRect outline;
+  const float w = FOCUS_WIDTH;
+
+  if (!gtk_widget_has_focus (widget) || layout == NULL ||
+      !(gtk_widget_has_visible_focus (widget) || self->keyboard_used))
+    return;
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "accent_color", &accent);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  for (guint i = 0; self->hover_node != LP_FLAME_NO_NODE && i < layout->rects->len; i++)
+    if (g_array_index (layout->rects, LpFlameRect, i).node == self->hover_node)
+      cursor = &g_array_index (layout->rects, LpFlameRect, i);
+  if (cursor != NULL)
+    box = GRAPHENE_RECT_INIT (cursor->x, lp_flame_view_graph_to_widget_y (self, cursor->y),
+                              MAX (cursor->width, 2 * w), layout->row_height - 1);
+  else
+    box = GRAPHENE_RECT_INIT (0, 0, width, height);
+  /* inside the widget, so that nothing clips it */
+  graphene_rect_intersection (&box, &GRAPHENE_RECT_INIT (0, 0, width, height), &box);
+  gsk_rounded_rect_init_from_rect (&outline, &box, 0);
+  gtk_snapshot_append_border (snapshot, &outline, (float[4]) { w, w, w, w },
+                              (GdkRGBA[4]) { accent, accent, accent, accent });
+}
+
+static void
+lp_flame_view_state_flags_changed (GtkWidget     *widget,
+                                   GtkStateFlags  previous)
+{
+  GtkStateFlags changed = previous ^ gtk_widget_get_state_flags (widget);
+
+  GTK_WIDGET_CLASS (lp_flame_view_parent_class)->state_flags_changed (widget, previous);
+  if (changed & (GTK_STATE_FLAG_FOCUSED | GTK_STATE_FLAG_FOCUS_VISIBLE | GTK_STATE_FLAG_FOCUS_WITHIN))
+    gtk_widget_queue_draw (widget);
+}
+
+/* The arrows, Enter and the rest move the graph's cursor: keyboard use, so
+ * the ring shows also where GTK would not show focus (it does after Tab
+ * only, and forgets it when the key is released); a click forgets it. */
+static gboolean
+cursor_key_pressed_cb (GtkEventControllerKey *controller,
+                       guint                  keyval,
+                       guint                  keycode,
+                       GdkModifierType        state,
+                       LpFlameView           *self)
+{
+  switch (keyval)
+    {
+    case GDK_KEY_Up: case GDK_KEY_Down: case GDK_KEY_Left: case GDK_KEY_Right:
+    case GDK_KEY_Return: case GDK_KEY_KP_Enter: case GDK_KEY_space: case GDK_KEY_Menu:
+      if (!self->keyboard_used)
+        {
+          self->keyboard_used = TRUE;
+          gtk_widget_queue_draw (GTK_WIDGET (self));
+        }
+      break;
+    default:
+      break;
+    }
+  return FALSE;
+}
+
+static void
+forget_keyboard_cb (LpFlameView *self)
+{
+  if (self->keyboard_used)
+    {
+      self->keyboard_used = FALSE;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+}
+
+static void
+focus_ring_init (LpFlameView *self)
+{
+  GtkEventController *keys = gtk_event_controller_key_new ();
+  GtkEventController *focus = gtk_event_controller_focus_new ();
+  GtkGesture *press = gtk_gesture_click_new ();
+
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (cursor_key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  g_signal_connect_swapped (focus, "leave", G_CALLBACK (forget_keyboard_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), focus);
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (press), 0);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (press), GTK_PHASE_CAPTURE);
+  g_signal_connect_swapped (press, "pressed", G_CALLBACK (forget_keyboard_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (press));
+}
+
 static void
 lp_flame_view_snapshot (GtkWidget   *widget,
                         GtkSnapshot *snapshot)
@@ -164,6 +271,7 @@ lp_flame_view_snapshot (GtkWidget   *widget,
   params.hover_node = self->hover_node;
   lp_flame_draw (cr, self->model, layout, &params);
   cairo_destroy (cr);
+  snapshot_focus_ring (self, snapshot);
 }
 
 static void
@@ -723,6 +831,7 @@ lp_flame_view_class_init (LpFlameViewClass *klass)
   widget_class->snapshot = lp_flame_view_snapshot;
   widget_class->size_allocate = lp_flame_view_size_allocate;
   widget_class->measure = lp_flame_view_measure;
+  widget_class->state_flags_changed = lp_flame_view_state_flags_changed;
 
   g_object_class_override_property (object_class, PROP_HADJUSTMENT, "hadjustment");
   g_object_class_override_property (object_class, PROP_VADJUSTMENT, "vadjustment");
@@ -742,6 +851,29 @@ lp_flame_view_class_init (LpFlameViewClass *klass)
   gtk_widget_class_install_action (widget_class, "flame.hide", NULL, focus_action);
 
   gtk_widget_class_set_css_name (widget_class, "flamegraph");
+}
+
+/* The context menu opens where the pointer is, which is where the hover
+ * tooltip shows: while the menu is open, the graph has no tooltip, and
+ * the one showing goes (GTK re-asks at the pointer and finds none). */
+static void
+menu_mapped_cb (LpFlameView *self)
+{
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), FALSE);
+  gtk_widget_trigger_tooltip_query (GTK_WIDGET (self));
+}
+
+static void
+menu_closed_cb (LpFlameView *self)
+{
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+}
+
+static void
+menu_hides_tooltip_init (LpFlameView *self)
+{
+  g_signal_connect_object (self->menu, "map", G_CALLBACK (menu_mapped_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->menu, "closed", G_CALLBACK (menu_closed_cb), self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -783,6 +915,8 @@ lp_flame_view_init (LpFlameView *self)
   gtk_popover_set_has_arrow (GTK_POPOVER (self->menu), FALSE);
   gtk_widget_set_halign (self->menu, GTK_ALIGN_START);
   gtk_widget_set_parent (self->menu, GTK_WIDGET (self));
+  menu_hides_tooltip_init (self);
+  focus_ring_init (self);
 }
 
 GtkWidget *

@@ -167,6 +167,9 @@ lp_launch_dialog_init (LpLaunchDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   lp_launch_dialog_set_directory (self, g_get_home_dir ());
+  /* typing goes into the command line, not to the first button (Cancel),
+   * which the first space would press */
+  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->command_row));
 }
 
 LpLaunchDialog *

@@ -25,6 +25,9 @@ struct _LpProcessPicker
   GtkCustomSorter *sorter;
   GtkSingleSelection *selection;
   guint           refresh_id;
+
+  GtkScrolledWindow *scrolled_window;
+  gboolean        user_moved;   /* scrolled, clicked or keyed in the list */
 };
 
 G_DEFINE_FINAL_TYPE (LpProcessPicker, lp_process_picker, ADW_TYPE_WINDOW)
@@ -101,6 +104,76 @@ static void
 search_activate_cb (LpProcessPicker *self)
 {
   choose (self, selected_row (self));
+}
+
+/* Escape in the search entry: the entry takes the key before the window's
+ * binding sees it, so close from here, as Escape does elsewhere */
+static void
+stop_search_cb (LpProcessPicker *self)
+{
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+/* Until the user moves in the list, it stays at its top, where the busiest
+ * processes are: a list model re-sorted by a refresh would otherwise keep
+ * the row that was at the top in view, wherever it moved. */
+static void
+user_moved_cb (LpProcessPicker *self)
+{
+  self->user_moved = TRUE;
+}
+
+/* The list follows the row that was at its top wherever a new sort moves
+ * it: back to its first row, with the list's own action (it moves the
+ * list's anchor, which setting the adjustment does not do reliably), and
+ * the keyboard focus left where it was (in the filter, as a rule). */
+static void
+scroll_to_top (LpProcessPicker *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GtkWidget *list = NULL;
+
+  if (self->user_moved || g_list_model_get_n_items (G_LIST_MODEL (self->selection)) == 0)
+    return;
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      list = child;
+  if (list == NULL)
+    return;
+  if (focus != NULL)
+    g_object_ref (focus);
+  gtk_widget_activate_action (list, "list.scroll-to-item", "u", 0);
+  if (focus != NULL && gtk_root_get_focus (GTK_ROOT (self)) != focus)
+    {
+      if (GTK_IS_TEXT (focus))
+        gtk_text_grab_focus_without_selecting (GTK_TEXT (focus));
+      else
+        gtk_widget_grab_focus (focus);
+    }
+  g_clear_object (&focus);
+}
+
+static void
+keep_at_top_init (LpProcessPicker *self)
+{
+  GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
+  GtkGesture *click = gtk_gesture_click_new ();
+  GtkEventController *keys = gtk_event_controller_key_new ();
+
+  /* in the capture phase, so that they see what the list and its
+   * scrollbar then handle */
+  gtk_event_controller_set_propagation_phase (scroll, GTK_PHASE_CAPTURE);
+  g_signal_connect_swapped (scroll, "scroll-begin", G_CALLBACK (user_moved_cb), self);
+  g_signal_connect_swapped (scroll, "scroll", G_CALLBACK (user_moved_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->scrolled_window), scroll);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), 0);
+  g_signal_connect_swapped (click, "pressed", G_CALLBACK (user_moved_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->scrolled_window), GTK_EVENT_CONTROLLER (click));
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect_swapped (keys, "key-pressed", G_CALLBACK (user_moved_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->scrolled_window), keys);
 }
 
 static gboolean
@@ -195,6 +268,7 @@ refresh (LpProcessPicker *self)
     }
 
   gtk_sorter_changed (GTK_SORTER (self->sorter), GTK_SORTER_CHANGE_DIFFERENT);
+  scroll_to_top (self);
   if (selected_pid < 0 || !lp_process_picker_select (self, selected_pid))
     {
       if (g_list_model_get_n_items (G_LIST_MODEL (self->selection)) > 0 && selected_pid < 0)
@@ -355,6 +429,8 @@ lp_process_picker_class_init (LpProcessPickerClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
+  gtk_widget_class_bind_template_child (widget_class, LpProcessPicker, scrolled_window);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
@@ -400,6 +476,7 @@ lp_process_picker_init (LpProcessPicker *self)
       gtk_column_view_append_column (self->column_view, column);
     }
 
+  keep_at_top_init (self);
   refresh (self);
   self->refresh_id = g_timeout_add_seconds (REFRESH_SECONDS, refresh_timeout_cb, self);
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));

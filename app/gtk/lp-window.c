@@ -14,6 +14,7 @@
 #include "lp-launch-dialog.h"
 #include "lp-process-picker.h"
 #include "lp-recorder.h"
+#include "lp-settings.h"
 #include "lp-storer.h"
 #include "lp-window.h"
 
@@ -1967,7 +1968,7 @@ lp_window_init (LpWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->settings = g_settings_new (APPLICATION_ID);
+  self->settings = lp_settings_new ();
   g_settings_bind (self->settings, "palette", self, "palette", G_SETTINGS_BIND_DEFAULT);
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   g_object_bind_property (self->search_button, "active", self->search_bar, "search-mode-enabled",
