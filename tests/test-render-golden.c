@@ -6,7 +6,9 @@
  * raw frame name, printed exactly) for each model flag, order and focus,
  * and of its SVG, as the hash-table model of laprof before issue 12 made
  * them. The model is now built from sorted stacks; the graphs must not
- * change. With --write-golden DIR the program writes the sums instead (how
+ * change. The SVG sums were made again once cut labels ended in "…"
+ * rather than "..", the one change of issue 12 to the SVG (its layouts
+ * sums, made by the old model, are unchanged). With --write-golden DIR the program writes the sums instead (how
  * they were made: this file compiled against the old render/ library). */
 #include <glib.h>
 #include <stdio.h>
