@@ -22,6 +22,7 @@ struct _LpFlameView
   LpFlameOrder   order;
   LpFlamePalette palette;
   guint32        hover_node;
+  gboolean       pointer_inside;  /* a tooltip may be up: refresh it with the graph */
   guint32        menu_node;
   gboolean       scrolled_once;
 
@@ -60,6 +61,10 @@ invalidate (LpFlameView *self)
 {
   g_clear_pointer (&self->layout, lp_flame_layout_free);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+  /* a tooltip under a still pointer tells of the graph as it is now, also
+   * while a live recording grows it */
+  if (self->pointer_inside)
+    gtk_widget_trigger_tooltip_query (GTK_WIDGET (self));
 }
 
 static void
@@ -246,6 +251,7 @@ motion_cb (GtkEventControllerMotion *motion,
   const LpFlameRect *rect = lp_flame_view_rect_at (self, x, y);
   guint32 node = rect != NULL ? rect->node : LP_FLAME_NO_NODE;
 
+  self->pointer_inside = TRUE;
   if (node != self->hover_node)
     {
       self->hover_node = node;
@@ -257,6 +263,7 @@ static void
 leave_cb (GtkEventControllerMotion *motion,
           LpFlameView              *self)
 {
+  self->pointer_inside = FALSE;
   if (self->hover_node != LP_FLAME_NO_NODE)
     {
       self->hover_node = LP_FLAME_NO_NODE;

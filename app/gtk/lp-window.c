@@ -4,6 +4,7 @@
 
 #include <glib/gi18n.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,6 +16,7 @@
 #include "lp-process-picker.h"
 #include "lp-recorder.h"
 #include "lp-storer.h"
+#include "lp-summary-dialog.h"
 #include "lp-window.h"
 
 #define MAX_RECENT 5
@@ -44,6 +46,7 @@ struct _LpWindow
   LpFlameView     *flame_view;
   GtkWidget       *view_button;
   GtkWidget       *export_button;
+  GtkWidget       *summary_button;
   GtkToggleButton *search_button;
   GtkRevealer     *error_revealer;
   GtkLabel        *error_label;
@@ -79,6 +82,14 @@ struct _LpWindow
   char            *last_location; /* where the last store put the report */
   guint            rec_frequency;  /* the recording's options, shown with it */
   gboolean         rec_cpu;
+  char            *end_reason;     /* how the recording ended ("stopped", …), or NULL */
+  int              end_status;     /* the target's exit status, -1 unknown */
+  double           shown_samples;  /* while paused: the samples the graph shows */
+  guint            target_watch;   /* after an attach: is the target still there? */
+
+  /* asked before unsaved samples are dropped: what to do after a Save */
+  struct PendingDiscard *after_save;
+  GtkWidget       *discard_dialog;
 
   gboolean         icicle;
   gboolean         reverse;
@@ -263,8 +274,115 @@ drop_recorder (LpWindow *self)
   if (self->recorder == NULL)
     return;
   g_signal_handlers_disconnect_by_data (self->recorder, self);
-  lp_recorder_stop (self->recorder);
+  /* the recorder writes into self->report: it must stop doing so now, and
+   * end its engine on its own time, whether this window lives on or not */
+  lp_recorder_cancel (self->recorder);
   g_clear_object (&self->recorder);
+  g_clear_handle_id (&self->target_watch, g_source_remove);
+  g_clear_pointer (&self->end_reason, g_free);
+}
+
+/* Unsaved recordings: every path that would replace or drop one (opening a
+ * report, a drop, a recent file, S3, a new recording, Record Again,
+ * closing) goes through confirm_discard(), which asks Save / Discard /
+ * Cancel and then runs what was asked, or nothing. */
+
+typedef void (*DiscardFunc) (LpWindow *self,
+                             gpointer  data);
+
+typedef struct PendingDiscard
+{
+  DiscardFunc    func;
+  gpointer       data;
+  GDestroyNotify destroy;
+} PendingDiscard;
+
+static void
+pending_discard_free (PendingDiscard *pending)
+{
+  if (pending->destroy != NULL)
+    pending->destroy (pending->data);
+  g_free (pending);
+}
+
+static void
+pending_discard_run (LpWindow       *self,
+                     PendingDiscard *pending)
+{
+  pending->func (self, pending->data);
+  pending_discard_free (pending);
+}
+
+static void
+discard_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     LpWindow         *self)
+{
+  PendingDiscard *pending = g_object_steal_data (G_OBJECT (dialog), "lp-pending");
+
+  g_clear_weak_pointer (&self->discard_dialog);
+  /* the dialog goes after this handler; the window may go within it (a
+   * close): the dialog must not refer to it then */
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), NULL);
+  if (pending == NULL)
+    return;
+  if (g_str_equal (response, "discard"))
+    {
+      self->unsaved = FALSE;
+      pending_discard_run (self, pending);
+    }
+  else if (g_str_equal (response, "save"))
+    {
+      /* runs after a successful save (save_response_cb), or never */
+      g_clear_pointer (&self->after_save, pending_discard_free);
+      self->after_save = pending;
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.save", NULL);
+    }
+  else
+    pending_discard_free (pending);
+}
+
+/* confirm_discard: runs @func (@data, freed with @destroy) now if no
+ * unsaved samples would be lost, else after the user chose Discard, or
+ * Save and the save succeeded; never after Cancel. */
+static void
+confirm_discard (LpWindow       *self,
+                 DiscardFunc     func,
+                 gpointer        data,
+                 GDestroyNotify  destroy)
+{
+  PendingDiscard *pending = g_new0 (PendingDiscard, 1);
+  AdwMessageDialog *dialog;
+
+  pending->func = func;
+  pending->data = data;
+  pending->destroy = destroy;
+  if (!self->unsaved)
+    {
+      pending_discard_run (self, pending);
+      return;
+    }
+  if (self->discard_dialog != NULL)
+    {
+      /* one question at a time: the one on screen decides */
+      pending_discard_free (pending);
+      gtk_window_present (GTK_WINDOW (self->discard_dialog));
+      return;
+    }
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Save the Recording?"),
+                                                       _("The samples recorded in this window are not saved "
+                                                         "and will be lost.")));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "discard", _("_Discard"),
+                                    "save", _("_Save…"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "save");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "lp-pending", pending, (GDestroyNotify) pending_discard_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (discard_response_cb), self, 0);
+  g_set_weak_pointer (&self->discard_dialog, GTK_WIDGET (dialog));
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* replace_report: shows @report (taken) through @model over @filtered (both
@@ -496,18 +614,16 @@ load_done_cb (GObject      *source,
     }
 }
 
-void
-lp_window_open_file (LpWindow *self,
-                     GFile    *file)
+static void
+open_file_now (LpWindow *self,
+               gpointer  user_data)
 {
+  GFile *file = user_data;
   g_autoptr(GTask) task = NULL;
   g_autoptr(GFileInfo) info = NULL;
   g_autofree char *basename = NULL;
   g_autofree char *label = NULL;
   LoadData *data;
-
-  g_return_if_fail (LP_IS_WINDOW (self));
-  g_return_if_fail (G_IS_FILE (file));
 
   if (self->loading != NULL)
     g_cancellable_cancel (self->loading);
@@ -531,6 +647,16 @@ lp_window_open_file (LpWindow *self,
   g_task_set_source_tag (task, lp_window_open_file);
   g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
   g_task_run_in_thread (task, load_thread);
+}
+
+void
+lp_window_open_file (LpWindow *self,
+                     GFile    *file)
+{
+  g_return_if_fail (LP_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  confirm_discard (self, open_file_now, g_object_ref (file), g_object_unref);
 }
 
 LpFolded *
@@ -647,7 +773,19 @@ launch_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* Recording live */
+/* Recording live
+ *
+ * What the header (live_label), the subtitle and the graph say, at every
+ * moment of a recording:
+ * - recording: "Recording" in the subtitle; the header counts the samples
+ *   recorded, which the graph shows as they come;
+ * - paused (the view stands still, the engine goes on): "Paused"; the
+ *   header says "N samples shown, M recorded": N is what the graph and its
+ *   tooltips show, frozen at the pause, M goes on counting;
+ * - after the user's Stop: "Stopped"; after the target exited: "The
+ *   program ended" with its exit status when the engine knows it; after
+ *   --duration: "Recording finished"; after an engine error: "Recording
+ *   failed". The header starts with the same word. */
 
 static void
 update_title (LpWindow *self)
@@ -665,11 +803,37 @@ update_title (LpWindow *self)
   gtk_window_set_title (GTK_WINDOW (self), title);
 }
 
+/* the state of the recording in words: for the subtitle (@sentence) or
+ * the start of the header line */
+static char *
+describe_state (LpWindow *self,
+                gboolean  sentence)
+{
+  const char *reason = self->end_reason;
+
+  if (lp_recorder_is_running (self->recorder))
+    return g_strdup (self->paused ? _("Paused") : _("Recording"));
+  if (g_strcmp0 (reason, "stopped") == 0)
+    return g_strdup (_("Stopped"));
+  if (g_strcmp0 (reason, "exited") == 0)
+    {
+      if (sentence && self->end_status >= 0)
+        return g_strdup_printf (_("The program ended (exit status %d)"), self->end_status);
+      return g_strdup (_("The program ended"));
+    }
+  if (g_strcmp0 (reason, "duration") == 0)
+    return g_strdup (_("Recording finished"));
+  return g_strdup (_("Recording failed"));
+}
+
 static void
 update_live_label (LpWindow *self)
 {
   g_autofree char *text = NULL;
   g_autofree char *samples = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *counts = NULL;
   double t;
   guint64 n, lost;
 
@@ -679,15 +843,51 @@ update_live_label (LpWindow *self)
   n = lp_recorder_get_samples (self->recorder);
   lost = lp_recorder_get_lost (self->recorder);
   samples = lp_flame_format_count ((double) n);
-  text = g_strdup_printf (_("%s%s · %u Hz, %s · %.1f s · %s samples · %.0f/s · %" PRIu64 " lost"),
-                          lp_recorder_is_running (self->recorder)
-                            ? (self->paused ? _("Paused: ") : _("Recording: "))
-                            : _("Recorded: "),
-                          self->target_name != NULL ? self->target_name : "",
+  state = describe_state (self, FALSE);
+  if (self->paused && lp_recorder_is_running (self->recorder))
+    {
+      g_autofree char *shown = lp_flame_format_count (self->shown_samples);
+      /* TRANSLATORS: while the view is paused: what the graph shows, and
+       * what the engine recorded meanwhile */
+      counts = g_strdup_printf (_("%s samples shown, %s recorded"), shown, samples);
+    }
+  else
+    counts = g_strdup_printf (_("%s samples"), samples);
+  text = g_strdup_printf (_("%s: %s · %u Hz, %s · %.1f s · %s · %.0f/s · %" PRIu64 " lost"),
+                          state, self->target_name != NULL ? self->target_name : "",
                           self->rec_frequency,
                           self->rec_cpu ? _("on CPU") : (self->idle_dropped ? _("wall clock, no idle") : _("wall clock")),
-                          t, samples, t > 0 ? n / t : 0.0, lost);
+                          t, counts, t > 0 ? n / t : 0.0, lost);
   gtk_label_set_text (self->live_label, text);
+  if (self->report_file == NULL)
+    {
+      subtitle = describe_state (self, TRUE);
+      adw_window_title_set_subtitle (self->window_title, subtitle);
+    }
+}
+
+/* TRUE if the process @pid is there and not a zombie */
+static gboolean
+pid_alive (int pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
+  g_autofree char *text = NULL;
+  const char *close_paren;
+
+  if (pid <= 0 || !g_file_get_contents (path, &text, NULL, NULL))
+    return FALSE;
+  close_paren = strrchr (text, ')');
+  return close_paren != NULL && close_paren[1] == ' ' && close_paren[2] != 'Z' && close_paren[2] != 'X';
+}
+
+/* Record Again records the same target: a launched command is launched
+ * again; an attached process only while it is still there */
+static gboolean
+can_record_again (LpWindow *self)
+{
+  if (self->recorder == NULL || lp_recorder_is_running (self->recorder))
+    return FALSE;
+  return self->launch_argv != NULL || pid_alive (self->attach_pid);
 }
 
 static void
@@ -697,8 +897,19 @@ update_live_actions (LpWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pause", running);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restart",
-                                 self->recorder != NULL && !running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restart", can_record_again (self));
+}
+
+static gboolean
+target_watch_cb (gpointer user_data)
+{
+  LpWindow *self = user_data;
+
+  if (can_record_again (self))
+    return G_SOURCE_CONTINUE;
+  self->target_watch = 0;
+  update_live_actions (self);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -754,9 +965,10 @@ recorder_batch_cb (LpWindow *self,
       update_report_actions (self);
     }
   update_live_label (self);
-  update_summary (self);
   if (self->paused)
     return;
+  /* the summary under the graph tells of what the graph shows */
+  update_summary (self);
   if (live_fast_path (self))
     lp_flame_view_model_changed (self->flame_view);
   else if (g_get_monotonic_time () - self->last_rebuild > 500000)
@@ -811,6 +1023,9 @@ recorder_ended_cb (LpWindow   *self,
 {
   g_autofree char *msg = NULL;
 
+  g_free (self->end_reason);
+  self->end_reason = g_strdup (reason);
+  self->end_status = status;
   if (self->paused || self->rebuild_pending || !live_fast_path (self))
     {
       self->paused = FALSE;
@@ -832,6 +1047,9 @@ recorder_ended_cb (LpWindow   *self,
   update_live_label (self);
   update_live_actions (self);
   update_summary (self);
+  /* an attached process may go later: Record Again follows it */
+  if (self->launch_argv == NULL && can_record_again (self) && self->target_watch == 0)
+    self->target_watch = g_timeout_add_seconds (1, target_watch_cb, self);
   g_object_notify (G_OBJECT (self), "title");
 }
 
@@ -885,7 +1103,6 @@ start_recording (LpWindow    *self,
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->output_view), "", 0);
   gtk_widget_set_visible (self->output_expander, FALSE);
   gtk_widget_set_visible (self->live_box, TRUE);
-  adw_window_title_set_subtitle (self->window_title, _("Live"));
   update_title (self);
   update_live_label (self);
   update_live_actions (self);
@@ -911,19 +1128,53 @@ begin (LpWindow *self)
     }
 }
 
+/* what to record, until the user said the unsaved samples may go */
+typedef struct
+{
+  GStrv  argv;       /* a command line, */
+  char  *directory;
+  int    pid;        /* or a process */
+  char  *name;
+} RecordTarget;
+
+static void
+record_target_free (RecordTarget *target)
+{
+  g_strfreev (target->argv);
+  g_free (target->directory);
+  g_free (target->name);
+  g_free (target);
+}
+
+static void
+record_target_now (LpWindow *self,
+                   gpointer  user_data)
+{
+  RecordTarget *target = user_data;
+
+  g_strfreev (self->launch_argv);
+  self->launch_argv = g_steal_pointer (&target->argv);
+  g_free (self->launch_dir);
+  self->launch_dir = g_steal_pointer (&target->directory);
+  self->attach_pid = target->pid;
+  g_free (self->target_name);
+  self->target_name = g_steal_pointer (&target->name);
+  begin (self);
+}
+
 void
 lp_window_record_pid (LpWindow   *self,
                       int         pid,
                       const char *name)
 {
+  RecordTarget *target;
+
   g_return_if_fail (LP_IS_WINDOW (self));
 
-  g_clear_pointer (&self->launch_argv, g_strfreev);
-  g_clear_pointer (&self->launch_dir, g_free);
-  self->attach_pid = pid;
-  g_free (self->target_name);
-  self->target_name = g_strdup_printf ("%s (%d)", name != NULL ? name : "?", pid);
-  begin (self);
+  target = g_new0 (RecordTarget, 1);
+  target->pid = pid;
+  target->name = g_strdup_printf ("%s (%d)", name != NULL ? name : "?", pid);
+  confirm_discard (self, record_target_now, target, (GDestroyNotify) record_target_free);
 }
 
 void
@@ -931,20 +1182,16 @@ lp_window_record_command (LpWindow           *self,
                           const char * const *argv,
                           const char         *directory)
 {
-  g_autofree char *base = NULL;
+  RecordTarget *target;
 
   g_return_if_fail (LP_IS_WINDOW (self));
   g_return_if_fail (argv != NULL && argv[0] != NULL);
 
-  g_strfreev (self->launch_argv);
-  self->launch_argv = g_strdupv ((char **) argv);
-  g_free (self->launch_dir);
-  self->launch_dir = g_strdup (directory);
-  self->attach_pid = 0;
-  base = g_path_get_basename (argv[0]);
-  g_free (self->target_name);
-  self->target_name = g_steal_pointer (&base);
-  begin (self);
+  target = g_new0 (RecordTarget, 1);
+  target->argv = g_strdupv ((char **) argv);
+  target->directory = g_strdup (directory);
+  target->name = g_path_get_basename (argv[0]);
+  confirm_discard (self, record_target_now, target, (GDestroyNotify) record_target_free);
 }
 
 LpRecorder *
@@ -955,12 +1202,19 @@ lp_window_get_recorder (LpWindow *self)
 }
 
 static void
-pkexec_clicked_cb (LpWindow *self)
+record_with_pkexec_now (LpWindow *self,
+                        gpointer  user_data)
 {
   g_autoptr(GError) error = NULL;
 
   if (!start_recording (self, TRUE, &error))
     show_error (self, _("Could Not Record"), error->message);
+}
+
+static void
+pkexec_clicked_cb (LpWindow *self)
+{
+  confirm_discard (self, record_with_pkexec_now, NULL, NULL);
 }
 
 static void
@@ -982,13 +1236,29 @@ pause_action (GtkWidget  *widget,
   LpWindow *self = LP_WINDOW (widget);
 
   self->paused = !self->paused;
-  if (!self->paused)
+  if (self->paused)
+    self->shown_samples = self->model != NULL ? lp_flame_model_get_total (self->model) : 0;
+  else
     {
       /* catch up with what arrived while the view stood still */
       self->rebuild_pending = FALSE;
       rebuild_model (self);
+      update_summary (self);
     }
   update_live_label (self);
+}
+
+static void
+restart_now (LpWindow *self,
+             gpointer  user_data)
+{
+  /* the target may have gone while the question was asked */
+  if (!can_record_again (self))
+    {
+      update_live_actions (self);
+      return;
+    }
+  begin (self);
 }
 
 static void
@@ -998,9 +1268,51 @@ restart_action (GtkWidget  *widget,
 {
   LpWindow *self = LP_WINDOW (widget);
 
-  if (self->unsaved)
-    toast (self, _("The previous recording was not saved"));
-  begin (self);
+  if (!can_record_again (self))
+    {
+      update_live_actions (self);
+      toast (self, _("The process is gone: it cannot be recorded again"));
+      return;
+    }
+  confirm_discard (self, restart_now, NULL, NULL);
+}
+
+/* Summary of the recording, or of the report */
+
+static void
+summary_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  LpWindow *self = LP_WINDOW (widget);
+  LpSummaryFacts facts = { 0 };
+  g_autofree char *file = NULL;
+  GtkWindow *dialog;
+
+  if (self->report == NULL)
+    return;
+  if (self->recorder != NULL)
+    {
+      facts.recorded = TRUE;
+      facts.target = self->target_name;
+      facts.launched = lp_recorder_is_launch (self->recorder);
+      facts.mode = lp_recorder_get_mode (self->recorder);
+      facts.cpu_mode = self->rec_cpu;
+      facts.idle_dropped = self->idle_dropped;
+      facts.period = lp_recorder_get_period (self->recorder);
+      facts.frequency = self->rec_frequency;
+      facts.duration = lp_recorder_get_time (self->recorder);
+      facts.samples = lp_recorder_get_samples (self->recorder);
+      facts.lost = lp_recorder_get_lost (self->recorder);
+      facts.end_reason = self->end_reason;
+      facts.end_status = self->end_status;
+      facts.running = lp_recorder_is_running (self->recorder);
+    }
+  if (self->report_file != NULL)
+    file = g_file_get_parse_name (self->report_file);
+  facts.file = file;
+  dialog = lp_summary_dialog_new (GTK_WINDOW (self), &facts, self->report);
+  gtk_window_present (dialog);
 }
 
 /* Exploring the graph */
@@ -1135,13 +1447,14 @@ static void
 update_report_actions (LpWindow *self)
 {
   gboolean has = self->report != NULL;
-  const char *actions[] = { "win.save", "win.save-s3", "win.export-svg", "win.export-png", "win.find",
+  const char *actions[] = { "win.save", "win.save-s3", "win.export-svg", "win.export-png", "win.find", "win.summary",
                             "win.icicle", "win.reverse", "win.left-heavy", "win.show-idle", "win.palette" };
 
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), actions[i], has);
   gtk_widget_set_visible (self->view_button, has);
   gtk_widget_set_visible (self->export_button, has);
+  gtk_widget_set_visible (self->summary_button, has);
   gtk_widget_set_visible (GTK_WIDGET (self->search_button), has);
   update_zoom_state (self);
 }
@@ -1155,14 +1468,45 @@ typedef enum
   SAVE_PNG,
 } SaveKind;
 
+/* the recorded program's name as laprof-cli names it: the base name of a
+ * launched command, the process name of an attached one; you own it */
+static char *
+recording_command (LpWindow *self)
+{
+  const char *header = self->recorder != NULL ? lp_recorder_get_command (self->recorder) : NULL;
+
+  if (self->launch_argv != NULL)
+    return g_path_get_basename (self->launch_argv[0]);
+  if (header != NULL && header[0] != '\0')
+    {
+      g_autofree char *first = g_strdup (header);
+      char *space = strchr (first, ' ');
+
+      if (space != NULL)
+        *space = '\0';
+      return g_path_get_basename (first);
+    }
+  if (self->target_name != NULL)
+    {
+      /* "name (pid)" */
+      char *name = g_strdup (self->target_name);
+      char *paren = strstr (name, " (");
+
+      if (paren != NULL)
+        *paren = '\0';
+      return name;
+    }
+  return g_strdup ("process");
+}
+
 static char *
 suggested_name (LpWindow   *self,
                 const char *suffix)
 {
+  g_autofree char *command = recording_command (self);
   g_autofree char *base = self->report_file != NULL ? g_file_get_basename (self->report_file)
                        : self->recorder != NULL
-                         ? g_strdup_printf ("laprof-%s-%d.folded",
-                                            self->launch_argv != NULL ? self->target_name : "process",
+                         ? g_strdup_printf ("laprof-%s-%d.folded", command,
                                             lp_recorder_get_pid (self->recorder))
                          : g_strdup ("laprof.folded");
   char *dot = strrchr (base, '.');
@@ -1183,6 +1527,7 @@ save_to (LpWindow    *self,
   g_autoptr(GRegex) search = NULL;
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
   g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
 
   if (kind == SAVE_REPORT)
     return lp_folded_save (self->report, path, error);
@@ -1195,8 +1540,23 @@ save_to (LpWindow    *self,
   if (text != NULL && text[0] != '\0')
     search = g_regex_new (text, gtk_toggle_button_get_active (self->case_button) ? 0 : G_REGEX_CASELESS, 0, NULL);
   options.search = search;
-  title = self->report_file != NULL ? g_file_get_basename (self->report_file) : NULL;
-  options.subtitle = title;
+  /* named after what was recorded, or the report's file */
+  if (self->recorder != NULL)
+    {
+      g_autofree char *command = recording_command (self);
+      g_autofree char *samples = lp_flame_format_count ((double) lp_recorder_get_samples (self->recorder));
+
+      title = g_strdup_printf (_("laprof — %s (%d)"), command, lp_recorder_get_pid (self->recorder));
+      subtitle = g_strdup_printf (_("%s · %u Hz · %.1f s · %s samples"),
+                                  self->rec_cpu ? _("on CPU") : _("wall clock"), self->rec_frequency,
+                                  lp_recorder_get_time (self->recorder), samples);
+    }
+  else if (self->report_file != NULL)
+    title = g_file_get_basename (self->report_file);
+  else
+    title = g_strdup (adw_window_title_get_title (self->window_title));
+  options.title = title;
+  options.subtitle = subtitle;
   return lp_flame_export_to_file (self->model, &options,
                                   kind == SAVE_SVG ? LP_FLAME_FORMAT_SVG : LP_FLAME_FORMAT_PNG,
                                   path, error);
@@ -1240,8 +1600,16 @@ save_response_cb (GtkNativeDialog *chooser,
               gtk_window_set_title (GTK_WINDOW (self), name);
             }
           toast (self, msg);
+          if (kind == SAVE_REPORT && self->after_save != NULL)
+            {
+              /* saved as asked before dropping the samples: go on */
+              PendingDiscard *pending = g_steal_pointer (&self->after_save);
+              pending_discard_run (self, pending);
+            }
         }
     }
+  if (kind == SAVE_REPORT)
+    g_clear_pointer (&self->after_save, pending_discard_free);
   g_object_unref (chooser);
 }
 
@@ -1504,13 +1872,14 @@ load_s3_done_cb (GObject      *source,
                   g_steal_pointer (&data->filtered), NULL, data->dest, subtitle);
 }
 
+static void open_destination_now (LpWindow *self,
+                                  gpointer  user_data);
+
 gboolean
 lp_window_open_destination (LpWindow    *self,
                             const char  *dest,
                             GError     **error)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autofree char *label = NULL;
   S3Data *data;
   LpStorer *storer;
 
@@ -1524,18 +1893,30 @@ lp_window_open_destination (LpWindow    *self,
   data = g_new0 (S3Data, 1);
   data->storer = storer;
   data->dest = g_strdup (dest);
+  confirm_discard (self, open_destination_now, data, (GDestroyNotify) s3_data_free);
+  return TRUE;
+}
+
+static void
+open_destination_now (LpWindow *self,
+                      gpointer  user_data)
+{
+  S3Data *data = user_data;
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *label = NULL;
+
   view_spec_from_window (&data->spec, self);
   g_set_weak_pointer (&data->window, self);
 
-  label = g_strdup_printf (_("Merging the reports at %s…"), dest);
+  label = g_strdup_printf (_("Merging the reports at %s…"), data->dest);
   gtk_label_set_text (self->loading_label, label);
   gtk_progress_bar_set_fraction (self->loading_progress, 0);
   gtk_stack_set_visible_child_name (self->stack, "loading");
 
   task = g_task_new (self, NULL, load_s3_done_cb, NULL);
+  /* the task owns the data now */
   g_task_set_task_data (task, data, (GDestroyNotify) s3_data_free);
   g_task_run_in_thread (task, load_s3_thread);
-  return TRUE;
 }
 
 static void
@@ -1763,43 +2144,22 @@ lp_window_set_property (GObject      *object,
 }
 
 static void
-close_response_cb (AdwMessageDialog *dialog,
-                   const char       *response,
-                   LpWindow         *self)
+close_now (LpWindow *self,
+           gpointer  user_data)
 {
-  if (g_str_equal (response, "discard"))
-    {
-      self->unsaved = FALSE;
-      gtk_window_close (GTK_WINDOW (self));
-    }
-  else if (g_str_equal (response, "save"))
-    gtk_widget_activate_action (GTK_WIDGET (self), "win.save", NULL);
+  /* nothing left to ask: the recording ends with the window (dispose) */
+  self->unsaved = FALSE;
+  gtk_window_destroy (GTK_WINDOW (self));
 }
 
 static gboolean
 lp_window_close_request (GtkWindow *window)
 {
   LpWindow *self = LP_WINDOW (window);
-  AdwMessageDialog *dialog;
 
   if (!self->unsaved)
-    {
-      if (self->recorder != NULL)
-        lp_recorder_stop (self->recorder);
-      return GTK_WINDOW_CLASS (lp_window_parent_class)->close_request (window);
-    }
-
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (window, _("Save the Recording?"),
-                                                       _("The samples recorded in this window are not saved "
-                                                         "and will be lost if you close it.")));
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "discard", _("_Discard"),
-                                    "save", _("_Save…"), NULL);
-  adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (dialog, "save");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  g_signal_connect (dialog, "response", G_CALLBACK (close_response_cb), self);
-  gtk_window_present (GTK_WINDOW (dialog));
+    return GTK_WINDOW_CLASS (lp_window_parent_class)->close_request (window);
+  confirm_discard (self, close_now, NULL, NULL);
   return TRUE;
 }
 
@@ -1812,6 +2172,10 @@ lp_window_dispose (GObject *object)
     g_cancellable_cancel (self->loading);
   g_clear_object (&self->loading);
   drop_recorder (self);
+  g_clear_pointer (&self->after_save, pending_discard_free);
+  if (self->discard_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->discard_dialog));
+  g_clear_weak_pointer (&self->discard_dialog);
   gtk_widget_dispose_template (GTK_WIDGET (self), LP_TYPE_WINDOW);
   G_OBJECT_CLASS (lp_window_parent_class)->dispose (object);
 }
@@ -1883,6 +2247,7 @@ lp_window_class_init (LpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LpWindow, flame_view);
   gtk_widget_class_bind_template_child (widget_class, LpWindow, view_button);
   gtk_widget_class_bind_template_child (widget_class, LpWindow, export_button);
+  gtk_widget_class_bind_template_child (widget_class, LpWindow, summary_button);
   gtk_widget_class_bind_template_child (widget_class, LpWindow, search_button);
   gtk_widget_class_bind_template_child (widget_class, LpWindow, error_revealer);
   gtk_widget_class_bind_template_child (widget_class, LpWindow, error_label);
@@ -1900,6 +2265,7 @@ lp_window_class_init (LpWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
   gtk_widget_class_install_action (widget_class, "win.pause", NULL, pause_action);
   gtk_widget_class_install_action (widget_class, "win.restart", NULL, restart_action);
+  gtk_widget_class_install_action (widget_class, "win.summary", NULL, summary_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_period, GDK_CONTROL_MASK, "win.stop", NULL);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
@@ -1963,6 +2329,7 @@ lp_window_init (LpWindow *self)
 
   self->hidden = g_ptr_array_new_with_free_func (g_free);
   self->show_idle = TRUE;
+  self->end_status = -1;
   self->palette = g_strdup ("hot");
 
   gtk_widget_init_template (GTK_WIDGET (self));
