@@ -56,14 +56,32 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE_WITH_CODE (LpFlameView, lp_flame_view, GTK_TYPE_WIDGET,
                                G_IMPLEMENT_INTERFACE (GTK_TYPE_SCROLLABLE, NULL))
 
+/* TRUE if GTK shows a tooltip over this widget's window now: GTK parents
+ * its tooltip window to the toplevel and has no call to ask */
+static gboolean
+tooltip_shown (LpFlameView *self)
+{
+  GtkWidget *root = GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (self)));
+
+  if (root == NULL)
+    return FALSE;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_NATIVE (child) && gtk_widget_get_mapped (child) &&
+        g_str_equal (G_OBJECT_TYPE_NAME (child), "GtkTooltipWindow"))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 invalidate (LpFlameView *self)
 {
   g_clear_pointer (&self->layout, lp_flame_layout_free);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   /* a tooltip under a still pointer tells of the graph as it is now, also
-   * while a live recording grows it */
-  if (self->pointer_inside)
+   * while a live recording grows it; only one that is up: asking while
+   * none is would restart GTK's delay, and none would ever come */
+  if (self->pointer_inside && tooltip_shown (self))
     gtk_widget_trigger_tooltip_query (GTK_WIDGET (self));
 }
 

@@ -1901,9 +1901,13 @@ static void
 open_destination_now (LpWindow *self,
                       gpointer  user_data)
 {
-  S3Data *data = user_data;
+  S3Data *asked = user_data;   /* freed by the question's code */
+  S3Data *data = g_new0 (S3Data, 1);
   g_autoptr(GTask) task = NULL;
   g_autofree char *label = NULL;
+
+  data->storer = g_steal_pointer (&asked->storer);
+  data->dest = g_steal_pointer (&asked->dest);
 
   view_spec_from_window (&data->spec, self);
   g_set_weak_pointer (&data->window, self);
