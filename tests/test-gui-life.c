@@ -665,7 +665,6 @@ test_ask_new_recording (void)
 
   record_sleeper (window, GINT_TO_POINTER (pid));
   g_assert_true (answer (window, "discard"));
-  g_assert_true (lp_window_get_recorder (window) != recorder);
   g_assert_true (spin_until (recorder_has_batches, window, 30));
   g_assert_cmpint (lp_recorder_get_pid (lp_window_get_recorder (window)), ==, pid);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
@@ -703,7 +702,7 @@ test_record_again_launch (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.restart", NULL);
   g_assert_true (answer (window, "discard"));
   g_assert_true (spin_until (recorder_has_batches, window, 30));
-  g_assert_true (lp_window_get_recorder (window) != first);
+  /* (a new recorder may sit where the old one was freed: compare pids) */
   g_assert_true (lp_recorder_is_launch (lp_window_get_recorder (window)));
   g_assert_cmpint (lp_recorder_get_pid (lp_window_get_recorder (window)), !=, first_pid);
   g_assert_true (lp_recorder_is_running (lp_window_get_recorder (window)));

@@ -787,6 +787,8 @@ lp_flame_view_init (LpFlameView *self)
   g_signal_connect (self, "query-tooltip", G_CALLBACK (query_tooltip_cb), NULL);
 
   g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
+  /* a pointer warped in brings "enter" and no motion */
+  g_signal_connect (motion, "enter", G_CALLBACK (motion_cb), self);
   g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
 
