@@ -200,8 +200,9 @@ lp_summary_dialog_new (GtkWindow            *parent,
       adw_preferences_group_set_description (
         symbols,
         _("Their functions show as [module+0xOFFSET]. Install their debug symbols (on Debian and "
-          "Ubuntu, the -dbgsym packages of the debug archive), or let laprof-cli download them: "
-          "set DEBUGINFOD_URLS (for example https://debuginfod.debian.net) before recording."));
+          "Ubuntu, the -dbgsym packages of the debug archive, under /usr/lib/debug), or set "
+          "DEBUGINFOD_URLS (for example https://debuginfod.debian.net) before recording: the "
+          "engine's symbol reader (elfutils) then downloads them, where libdebuginfod is installed."));
       for (guint i = 0; i < modules->len && i < 12; i++)
         {
           const LpSummaryModule *m = &g_array_index (modules, LpSummaryModule, i);
