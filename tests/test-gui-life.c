@@ -46,6 +46,26 @@ spin (double seconds)
   spin_until (never, NULL, seconds);
 }
 
+/* With LAPROF_SCREENSHOT_DIR set, the screen as it is now, to DIR/NAME.png
+ * (for data/screenshots/; not a check) */
+static void
+screenshot (const char *name)
+{
+  const char *dir = g_getenv ("LAPROF_SCREENSHOT_DIR");
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+
+  if (dir == NULL)
+    return;
+  spin (0.8);   /* let animations settle */
+  file = g_strconcat (name, ".png", NULL);
+  path = g_build_filename (dir, file, NULL);
+  {
+    const char *argv[] = { "import", "-window", "root", path, NULL };
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+  }
+}
+
 /* ---- processes ---- */
 
 /* the state letter of @pid ('R', 'S', 'Z', 't', …), or 0 if it is gone */
@@ -477,6 +497,7 @@ test_close_discard_in_process (void)
   g_assert_true (spin_until (has_dialog, window, 10));
   dialog = find_dialog_for (GTK_WINDOW (window));
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Save the Recording?");
+  screenshot ("ask-before-discard");
   respond (dialog, "discard");
   /* the window is gone; the engine keeps writing for a moment, into nothing */
   g_assert_true (spin_until (process_gone, GINT_TO_POINTER (engine), 10));
@@ -812,6 +833,7 @@ test_live_states (void)
   g_test_message ("paused: %s", live_text (window));
   g_assert_true (g_str_has_prefix (live_text (window), "Paused: "));
   g_assert_nonnull (strstr (live_text (window), want));
+  screenshot ("live-paused");
 
   /* resumed: the graph catches up with what was recorded */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.pause", NULL);
@@ -825,6 +847,7 @@ test_live_states (void)
   spin (0.1);
   g_assert_cmpstr (subtitle (window), ==, "Stopped");
   g_assert_true (g_str_has_prefix (live_text (window), "Stopped: "));
+  screenshot ("live-stopped");
   g_assert_cmpfloat (graph_total (window), ==, lp_folded_get_total (lp_window_get_report (window)));
   gtk_window_close (GTK_WINDOW (window));
   g_assert_true (answer (window, "discard"));
@@ -1046,25 +1069,14 @@ is_row_titled (GtkWidget    *widget,
          g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
 }
 
-static gboolean
-is_dim_label (GtkWidget    *widget,
-              gconstpointer data)
-{
-  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "dim-label");
-}
-
 /* the value shown on the summary's row @title */
 static const char *
 row_value (GtkWidget  *dialog,
            const char *title)
 {
   GtkWidget *row = find_widget (dialog, is_row_titled, title);
-  GtkWidget *label;
 
-  if (row == NULL)
-    return NULL;
-  label = find_widget (row, is_dim_label, NULL);
-  return label != NULL ? gtk_label_get_text (GTK_LABEL (label)) : NULL;
+  return row != NULL ? adw_action_row_get_subtitle (ADW_ACTION_ROW (row)) : NULL;
 }
 
 static void
@@ -1092,6 +1104,7 @@ test_summary (void)
   g_assert_nonnull (row_value (GTK_WIDGET (dialog), "Lost samples"));
   g_assert_cmpstr (row_value (GTK_WIDGET (dialog), "End"), ==, "Stopped");
   g_assert_cmpstr (row_value (GTK_WIDGET (dialog), "File"), ==, "Not saved");
+  screenshot ("recording-summary");
   /* the demo's GLib has no symbols here: named, with how to get them */
   {
     GtkWidget *glib = NULL;

@@ -96,21 +96,17 @@ lp_summary_modules_without_symbols (LpFolded *report)
   return modules;
 }
 
+/* one fact: its name, and its value below it, wrapped */
 static void
 add_row (AdwPreferencesGroup *group,
          const char          *title,
          const char          *value)
 {
   GtkWidget *row = adw_action_row_new ();
-  GtkWidget *label = gtk_label_new (value);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (label), 1);
-  gtk_widget_add_css_class (label, "dim-label");
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value);
   adw_preferences_group_add (group, row);
 }
 
@@ -147,8 +143,9 @@ add_recording_rows (AdwPreferencesGroup  *group,
   if (facts->lost == 0)
     lost = g_strdup (_("None"));
   else
-    lost = g_strdup_printf (_("%" PRIu64 " (%.1f%%): ticks the engine could not take in time; "
-                              "the engine does not tell why yet"),
+    lost = g_strdup_printf (_("%" PRIu64 " (%.1f%%). Why is not in the stream yet: a thread "
+                              "exited or did not stop in time, a stack could not be read, the "
+                              "engine fell behind, or the kernel dropped records."),
                             facts->lost,
                             100.0 * facts->lost / MAX (facts->samples + facts->lost, 1));
   add_row (group, _("Target"), target);
