@@ -241,6 +241,27 @@ has_tooltip_text (GtkWidget    *widget,
   return g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) == 0;
 }
 
+static GtkFileChooser *
+find_file_chooser (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return GTK_FILE_CHOOSER (w);
+    }
+  return NULL;
+}
+
+static gboolean
+has_file_chooser (gpointer data)
+{
+  return find_file_chooser () != NULL;
+}
+
 /* the live line over the graph: "Recording: …", "Paused: …" */
 static const char *
 live_text (LpWindow *window)
@@ -694,6 +715,50 @@ test_ask_new_recording (void)
   reap (pid);
 }
 
+/* Save in the question: the file chooser, and once saved, what was asked
+ * (here, the close) goes on */
+static void
+test_ask_save_then_close (void)
+{
+  LpWindow *window = record_demo ();
+  LpRecorder *recorder = lp_window_get_recorder (window);
+  int engine = lp_recorder_get_engine_pid (recorder);
+  g_autofree char *dir = g_dir_make_tmp ("laprof-life-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "kept.folded", NULL);
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *kept = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkFileChooser *chooser;
+
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (answer (window, "save"));
+  g_assert_true (spin_until (has_file_chooser, NULL, 10));
+  chooser = find_file_chooser ();
+  /* Cancel in the chooser: nothing is lost, the window stays */
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
+  spin (0.3);
+  g_assert_nonnull (window);
+  g_assert_true (lp_recorder_is_running (recorder));
+
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (answer (window, "save"));
+  g_assert_true (spin_until (has_file_chooser, NULL, 10));
+  chooser = find_file_chooser ();
+  g_assert_true (gtk_file_chooser_set_current_folder (chooser, folder, &error));
+  gtk_file_chooser_set_current_name (chooser, "kept.folded");
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+  spin (0.5);
+  /* saved, then closed, and the engine ended */
+  g_assert_null (window);
+  g_assert_true (spin_until (process_gone, GINT_TO_POINTER (engine), 10));
+  g_assert_true (g_file_get_contents (path, &kept, NULL, &error));
+  g_assert_nonnull (strstr (kept, "demo-handler;"));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static GtkWidget *
 record_again_button (LpWindow *window)
 {
@@ -972,27 +1037,6 @@ test_tooltip_follows (void)
 
 /* ---- 7. names and titles after the target; the summary ---- */
 
-static GtkFileChooser *
-find_file_chooser (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
-
-      if (GTK_IS_FILE_CHOOSER (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
-        return GTK_FILE_CHOOSER (w);
-    }
-  return NULL;
-}
-
-static gboolean
-has_file_chooser (gpointer data)
-{
-  return find_file_chooser () != NULL;
-}
-
 /* the name the Save dialog suggests for the recording in @window */
 static char *
 suggested_save_name (LpWindow *window)
@@ -1153,6 +1197,7 @@ main (int    argc,
   g_test_add_func ("/gui/life/ask/open-directory", test_ask_open_directory);
   g_test_add_func ("/gui/life/ask/open-recent", test_ask_open_recent);
   g_test_add_func ("/gui/life/ask/new-recording", test_ask_new_recording);
+  g_test_add_func ("/gui/life/ask/save-then-close", test_ask_save_then_close);
   g_test_add_func ("/gui/life/record-again/launch", test_record_again_launch);
   g_test_add_func ("/gui/life/record-again/attach-gone", test_record_again_attach_gone);
   g_test_add_func ("/gui/life/live/states", test_live_states);
