@@ -1568,6 +1568,9 @@ save_response_cb (GtkNativeDialog *chooser,
                   LpWindow        *self)
 {
   SaveKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (chooser), "lp-kind"));
+  /* what the question over unsaved samples left to do after a save */
+  PendingDiscard *after = kind == SAVE_REPORT ? g_steal_pointer (&self->after_save) : NULL;
+  gboolean saved = FALSE;
 
   if (response == GTK_RESPONSE_ACCEPT)
     {
@@ -1600,17 +1603,18 @@ save_response_cb (GtkNativeDialog *chooser,
               gtk_window_set_title (GTK_WINDOW (self), name);
             }
           toast (self, msg);
-          if (kind == SAVE_REPORT && self->after_save != NULL)
-            {
-              /* saved as asked before dropping the samples: go on */
-              PendingDiscard *pending = g_steal_pointer (&self->after_save);
-              pending_discard_run (self, pending);
-            }
+          saved = TRUE;
         }
     }
-  if (kind == SAVE_REPORT)
-    g_clear_pointer (&self->after_save, pending_discard_free);
   g_object_unref (chooser);
+  if (after == NULL)
+    return;
+  /* saved as asked before dropping the samples: go on, last, for it may
+   * close the window; not saved: nothing is dropped */
+  if (saved)
+    pending_discard_run (self, after);
+  else
+    pending_discard_free (after);
 }
 
 static void
