@@ -596,6 +596,34 @@ open_demo_from_directory (LpWindow *window,
   g_assert_no_error (error);
 }
 
+/* a file dropped on the window, as GTK hands it to the window's drop target */
+static void
+drop_demo_file (LpWindow *window,
+                gpointer  data)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "data", "demo.folded", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  GValue value = G_VALUE_INIT;
+  gboolean accepted = FALSE;
+  guint i;
+
+  for (i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        {
+          g_value_init (&value, G_TYPE_FILE);
+          g_value_set_object (&value, file);
+          g_signal_emit_by_name (controller, "drop", &value, 10.0, 10.0, &accepted);
+          g_value_unset (&value);
+          break;
+        }
+    }
+  g_assert_true (accepted);
+}
+
 static gboolean
 is_recent_list (GtkWidget    *widget,
                 gconstpointer name)
@@ -648,6 +676,12 @@ static void
 test_ask_open_report (void)
 {
   check_asks (open_demo_report, NULL);
+}
+
+static void
+test_ask_drop_file (void)
+{
+  check_asks (drop_demo_file, NULL);
 }
 
 static void
@@ -1215,6 +1249,7 @@ main (int    argc,
   g_test_add_func ("/gui/life/close-discard", test_close_discard_in_process);
   g_test_add_func ("/gui/life/close-attached", test_close_attached);
   g_test_add_func ("/gui/life/ask/open-report", test_ask_open_report);
+  g_test_add_func ("/gui/life/ask/drop-file", test_ask_drop_file);
   g_test_add_func ("/gui/life/ask/open-directory", test_ask_open_directory);
   g_test_add_func ("/gui/life/ask/open-recent", test_ask_open_recent);
   g_test_add_func ("/gui/life/ask/new-recording", test_ask_new_recording);
