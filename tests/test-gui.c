@@ -707,7 +707,7 @@ test_record_target_exits (void)
   g_assert_true (spin_until (recorder_ended, window, 20));
   waitpid (pid, NULL, 0);
 
-  label = find_label_prefixed (GTK_WIDGET (window), "Recorded: ");
+  label = find_label_prefixed (GTK_WIDGET (window), "The program ended: ");
   g_assert_nonnull (label);
   g_assert_cmpstr (lp_window_get_page (window), ==, "report");
   g_assert_nonnull (lp_window_get_report (window));

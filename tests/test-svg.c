@@ -295,6 +295,34 @@ run_cli (const char * const *args,
   return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
 }
 
+/* laprof-cli svg: titled after the report's file unless --title says */
+static void
+test_cli_title (void)
+{
+  g_autofree char *xz = g_test_build_filename (G_TEST_DIST, "data", "perf-xz.folded", NULL);
+  g_autofree char *out = NULL;
+
+  if (g_getenv ("LAPROF_CLI") == NULL)
+    {
+      g_test_skip ("LAPROF_CLI is not set (run through meson test)");
+      return;
+    }
+  {
+    const char *args[] = { "svg", xz, NULL };
+
+    g_assert_cmpint (run_cli (args, &out), ==, 0);
+    g_assert_nonnull (strstr (out, ">perf-xz.folded</text>"));
+    g_assert_null (strstr (out, ">Flame Graph</text>"));
+  }
+  {
+    const char *args[] = { "svg", xz, "--title", "My xz", NULL };
+
+    g_clear_pointer (&out, g_free);
+    g_assert_cmpint (run_cli (args, &out), ==, 0);
+    g_assert_nonnull (strstr (out, ">My xz</text>"));
+  }
+}
+
 static void
 test_cli (void)
 {
@@ -583,6 +611,7 @@ main (int    argc,
   g_test_add_func ("/render/svg/options", test_options);
   g_test_add_func ("/render/svg/differential", test_differential_titles);
   g_test_add_func ("/render/svg/cli", test_cli);
+  g_test_add_func ("/render/svg/cli-title", test_cli_title);
   g_test_add_func ("/render/svg/chromium", test_chromium);
   g_test_add_func ("/render/svg/ellipsis", test_ellipsis);
   return g_test_run ();

@@ -130,7 +130,8 @@ run (const char *command,
       N_("Write to FILE (atomically); an SVG goes to standard output without it"), N_("FILE") },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &o.format,
       N_("svg (interactive), png or pdf; default: from the command"), N_("FORMAT") },
-    { "title", 0, 0, G_OPTION_ARG_STRING, &o.title, N_("Title text"), N_("TEXT") },
+    { "title", 0, 0, G_OPTION_ARG_STRING, &o.title,
+      N_("Title text (default: the report's file name; for diff, \"Flame Graph\")"), N_("TEXT") },
     { "subtitle", 0, 0, G_OPTION_ARG_STRING, &o.subtitle, N_("Second line of title text"), N_("TEXT") },
     { "width", 0, 0, G_OPTION_ARG_DOUBLE, &o.width, N_("Width of the picture in pixels (default 1200)"), N_("PX") },
     { "height", 0, 0, G_OPTION_ARG_DOUBLE, &o.frame_height, N_("Height of one frame in pixels (default 16)"), N_("PX") },
@@ -182,6 +183,9 @@ run (const char *command,
     }
 
   lp_flame_export_options_init (&opts);
+  /* a picture says what it shows: by default, the report it was made of */
+  if (o.title == NULL && !is_diff && !g_str_equal (o.args[0], "-"))
+    o.title = g_path_get_basename (o.args[0]);
   opts.title = o.title;
   opts.subtitle = o.subtitle;
   opts.count_name = o.count_name;

@@ -23,6 +23,7 @@ struct _LpFlameView
   LpFlameOrder   order;
   LpFlamePalette palette;
   guint32        hover_node;
+  gboolean       pointer_inside;  /* a tooltip may be up: refresh it with the graph */
   guint32        menu_node;
   gboolean       scrolled_once;
 
@@ -57,11 +58,33 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE_WITH_CODE (LpFlameView, lp_flame_view, GTK_TYPE_WIDGET,
                                G_IMPLEMENT_INTERFACE (GTK_TYPE_SCROLLABLE, NULL))
 
+/* TRUE if GTK shows a tooltip over this widget's window now: GTK parents
+ * its tooltip window to the toplevel and has no call to ask */
+static gboolean
+tooltip_shown (LpFlameView *self)
+{
+  GtkWidget *root = GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (self)));
+
+  if (root == NULL)
+    return FALSE;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_NATIVE (child) && gtk_widget_get_mapped (child) &&
+        g_str_equal (G_OBJECT_TYPE_NAME (child), "GtkTooltipWindow"))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 invalidate (LpFlameView *self)
 {
   g_clear_pointer (&self->layout, lp_flame_layout_free);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+  /* a tooltip under a still pointer tells of the graph as it is now, also
+   * while a live recording grows it; only one that is up: asking while
+   * none is would restart GTK's delay, and none would ever come */
+  if (self->pointer_inside && tooltip_shown (self))
+    gtk_widget_trigger_tooltip_query (GTK_WIDGET (self));
 }
 
 static void
@@ -354,6 +377,7 @@ motion_cb (GtkEventControllerMotion *motion,
   const LpFlameRect *rect = lp_flame_view_rect_at (self, x, y);
   guint32 node = rect != NULL ? rect->node : LP_FLAME_NO_NODE;
 
+  self->pointer_inside = TRUE;
   if (node != self->hover_node)
     {
       self->hover_node = node;
@@ -365,6 +389,7 @@ static void
 leave_cb (GtkEventControllerMotion *motion,
           LpFlameView              *self)
 {
+  self->pointer_inside = FALSE;
   if (self->hover_node != LP_FLAME_NO_NODE)
     {
       self->hover_node = LP_FLAME_NO_NODE;
@@ -894,6 +919,8 @@ lp_flame_view_init (LpFlameView *self)
   g_signal_connect (self, "query-tooltip", G_CALLBACK (query_tooltip_cb), NULL);
 
   g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
+  /* a pointer warped in brings "enter" and no motion */
+  g_signal_connect (motion, "enter", G_CALLBACK (motion_cb), self);
   g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
 

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "lp-recorder.h"
 
@@ -34,9 +35,14 @@ struct _LpRecorder
   guint            n_batches;
   int              pid;
   char            *command;
+  char            *mode;         /* from the header: "wall" or "cpu" */
+  double           period;       /* from the header: seconds */
   FILE            *tee;          /* a copy of the raw stream, or NULL */
   gboolean         launched;     /* the target is the engine's child */
   gboolean         stopping;     /* stop was asked */
+  gboolean         cancelled;    /* lp_recorder_cancel(): nobody listens any more */
+  guint            kill_id;      /* after a cancel: the engine's last chance */
+  GApplication    *held;         /* held until the engine is gone, after a cancel */
 };
 
 G_DEFINE_FINAL_TYPE (LpRecorder, lp_recorder, G_TYPE_OBJECT)
@@ -101,6 +107,23 @@ maybe_emit_ended (LpRecorder *self)
    * not outlive Ctrl-C in a terminal */
   if (self->launched && self->stopping && self->pid > 0 && process_alive (self->pid))
     kill (self->pid, SIGTERM);
+  if (self->cancelled)
+    {
+      /* nobody listens: the engine is gone, let the application go too */
+      g_clear_handle_id (&self->kill_id, g_source_remove);
+      if (self->held != NULL)
+        g_application_release (self->held);
+      g_clear_object (&self->held);
+      return;
+    }
+  /* a stop the user asked for is a stop, also when the launched program
+   * died of the interrupt before the engine saw the request */
+  if (self->stopping && g_strcmp0 (self->end_reason, "exited") == 0)
+    {
+      g_free (self->end_reason);
+      self->end_reason = g_strdup ("stopped");
+      self->end_status = -1;
+    }
   if (self->end_reason == NULL)
     {
       /* the engine died before its end line */
@@ -128,6 +151,9 @@ stream_event_cb (const LpStreamEvent *event,
       self->pid = (int) event->pid;
       g_free (self->command);
       self->command = g_strdup (event->command);
+      g_free (self->mode);
+      self->mode = g_strdup (event->mode);
+      self->period = event->period;
       break;
     case LP_STREAM_EVENT_STACK:
       g_signal_emit (self, signals[STACK], 0, event);
@@ -171,7 +197,7 @@ stdout_read_cb (GObject      *source,
 
   if (bytes == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && !self->cancelled)
         g_signal_emit (self, signals[FAILED], 0, error->message);
       self->stdout_done = TRUE;
       maybe_emit_ended (self);
@@ -179,6 +205,18 @@ stdout_read_cb (GObject      *source,
     }
 
   data = g_bytes_get_data (bytes, &len);
+  if (self->cancelled)
+    {
+      /* drained, so that the engine never blocks on a full pipe */
+      if (len == 0)
+        {
+          self->stdout_done = TRUE;
+          maybe_emit_ended (self);
+        }
+      else
+        read_stdout (self);
+      return;
+    }
   if (len == 0)
     {
       if (!lp_stream_parser_finish (self->parser, &error) && !self->failed)
@@ -222,7 +260,8 @@ stderr_line_cb (GObject      *source,
 
   if (line == NULL)
     return;
-  g_signal_emit (self, signals[OUTPUT], 0, line);
+  if (!self->cancelled)
+    g_signal_emit (self, signals[OUTPUT], 0, line);
   g_data_input_stream_read_line_async (self->errors, G_PRIORITY_DEFAULT, self->cancellable,
                                        stderr_line_cb, g_object_ref (self));
 }
@@ -368,6 +407,48 @@ lp_recorder_stop (LpRecorder *self)
     }
 }
 
+/* the engine had its chance to stop: end it, and the program it launched */
+static gboolean
+kill_timeout_cb (gpointer user_data)
+{
+  LpRecorder *self = user_data;
+
+  self->kill_id = 0;
+  if (self->launched && self->pid > 0 && process_alive (self->pid))
+    kill (self->pid, SIGKILL);
+  if (self->process != NULL && !self->process_done)
+    g_subprocess_force_exit (self->process);
+  return G_SOURCE_REMOVE;
+}
+
+void
+lp_recorder_cancel (LpRecorder *self)
+{
+  g_return_if_fail (LP_IS_RECORDER (self));
+
+  if (self->cancelled)
+    return;
+  self->cancelled = TRUE;
+  /* the parser writes into the caller's report: no more of that */
+  g_clear_pointer (&self->parser, lp_stream_parser_free);
+  if (self->process == NULL || self->ended_emitted)
+    return;
+  lp_recorder_stop (self);
+  if (self->process_done && self->stdout_done)
+    return;
+  /* the reads in flight keep this object alive until the engine is gone;
+   * the application waits for it, so that closing the last window never
+   * leaves an engine or a launched program behind */
+  self->held = g_application_get_default ();
+  if (self->held != NULL)
+    {
+      g_object_ref (self->held);
+      g_application_hold (self->held);
+    }
+  self->kill_id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, 3, kill_timeout_cb,
+                                              g_object_ref (self), g_object_unref);
+}
+
 gboolean
 lp_recorder_is_running (LpRecorder *self)
 {
@@ -410,15 +491,40 @@ lp_recorder_get_command (LpRecorder *self)
   return self->command;
 }
 
+const char *
+lp_recorder_get_mode (LpRecorder *self)
+{
+  return self->mode;
+}
+
+double
+lp_recorder_get_period (LpRecorder *self)
+{
+  return self->period;
+}
+
+gboolean
+lp_recorder_is_launch (LpRecorder *self)
+{
+  return self->launched;
+}
+
 static void
 lp_recorder_dispose (GObject *object)
 {
   LpRecorder *self = LP_RECORDER (object);
 
+  /* with reads in flight this object lives on (they hold it), so here the
+   * engine has ended, or never started; this is for a recorder whose owner
+   * drops it without a cancel (a test, a failed start) */
   if (self->process != NULL && !self->process_done)
     g_subprocess_send_signal (self->process, SIGINT);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->kill_id, g_source_remove);
+  if (self->held != NULL)
+    g_application_release (self->held);
+  g_clear_object (&self->held);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->errors);
   g_clear_object (&self->process);
@@ -434,6 +540,7 @@ lp_recorder_finalize (GObject *object)
   g_clear_pointer (&self->tee, fclose);
   g_free (self->end_reason);
   g_free (self->command);
+  g_free (self->mode);
   G_OBJECT_CLASS (lp_recorder_parent_class)->finalize (object);
 }
 
@@ -474,4 +581,16 @@ lp_recorder_new (LpFolded *dest)
   self = g_object_new (LP_TYPE_RECORDER, NULL);
   self->dest = dest;
   return self;
+}
+
+int
+lp_recorder_get_engine_pid (LpRecorder *self)
+{
+  const char *id;
+
+  g_return_val_if_fail (LP_IS_RECORDER (self), 0);
+  if (self->process == NULL || self->process_done)
+    return 0;
+  id = g_subprocess_get_identifier (self->process);
+  return id != NULL ? atoi (id) : 0;
 }

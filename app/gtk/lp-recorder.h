@@ -48,6 +48,14 @@ gboolean    lp_recorder_set_tee_file   (LpRecorder  *self,
 /* lp_recorder_stop: asks the engine to stop sampling, detach and finish
  * (SIGINT); "ended" follows. */
 void        lp_recorder_stop           (LpRecorder *self);
+/* lp_recorder_cancel: for an owner that goes away (a closed window, a
+ * discarded recording): stops the engine as lp_recorder_stop() does, and
+ * from now on emits no signal and writes nothing more into @dest, which
+ * may then be freed. The engine's output is read and dropped until it
+ * exits; it gets 3 s before it (and a program it launched) is killed.
+ * Meanwhile the recorder keeps itself alive, and holds the default
+ * GApplication so that the program does not exit before its engine. */
+void        lp_recorder_cancel         (LpRecorder *self);
 gboolean    lp_recorder_is_running     (LpRecorder *self);
 
 double      lp_recorder_get_time       (LpRecorder *self);
@@ -56,6 +64,14 @@ guint64     lp_recorder_get_lost       (LpRecorder *self);
 guint       lp_recorder_get_n_batches  (LpRecorder *self);
 int         lp_recorder_get_pid        (LpRecorder *self);
 const char *lp_recorder_get_command    (LpRecorder *self);
+/* from the stream's header, once it came: "wall" or "cpu", and the period
+ * between samples in seconds (else NULL and 0) */
+const char *lp_recorder_get_mode       (LpRecorder *self);
+double      lp_recorder_get_period     (LpRecorder *self);
+/* TRUE if the engine launched the target (else it attached to it) */
+gboolean    lp_recorder_is_launch      (LpRecorder *self);
+/* the engine's process id, or 0 before the start or after it ended */
+int         lp_recorder_get_engine_pid (LpRecorder *self);
 
 /* lp_recorder_find_cli: the laprof-cli to run: $LAPROF_CLI, the one built
  * beside this program, the installed one, or the PATH's. You own it. */

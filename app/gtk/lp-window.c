@@ -1,4 +1,4 @@
-/* lp-window.c: the main window: welcome page, opening reports, attaching.
+/* lp-window.c: the main window: welcome page, opening reports, exploring the graph (see lp-window-private.h).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
@@ -16,77 +16,9 @@
 #include "lp-recorder.h"
 #include "lp-settings.h"
 #include "lp-storer.h"
-#include "lp-window.h"
+#include "lp-window-private.h"
 
 #define MAX_RECENT 5
-
-struct _LpWindow
-{
-  AdwApplicationWindow parent_instance;
-
-  AdwToastOverlay *toast_overlay;
-  AdwWindowTitle  *window_title;
-  GtkStack        *stack;
-  AdwPreferencesGroup *recent_group;
-  GtkListBox      *recent_list;
-  GtkLabel        *loading_label;
-  GtkProgressBar  *loading_progress;
-  GtkLabel        *report_summary;
-  GtkSpinButton   *frequency_spin;
-  AdwComboRow     *mode_row;
-  GtkSwitch       *idle_switch;
-
-  GtkSearchBar    *search_bar;
-  GtkSearchEntry  *search_entry;
-  GtkToggleButton *case_button;
-  GtkLabel        *matched_label;
-  GtkLabel        *zoom_label;
-  GtkWidget       *reset_zoom_button;
-  LpFlameView     *flame_view;
-  GtkWidget       *view_button;
-  GtkWidget       *export_button;
-  GtkToggleButton *search_button;
-  GtkRevealer     *error_revealer;
-  GtkLabel        *error_label;
-  GtkWidget       *pkexec_button;
-  GtkWidget       *live_box;
-  GtkLabel        *live_label;
-  GtkWidget       *output_expander;
-  GtkTextView     *output_view;
-  GtkProgressBar  *transfer_progress;
-
-  GSettings       *settings;
-  LpFolded        *report;
-  GFile           *report_file;
-  GCancellable    *loading;
-
-  /* what is drawn: the report, or a filtered copy of it, as a model */
-  LpFolded        *view_folded;
-  LpFlameModel    *model;
-  GPtrArray       *hidden;       /* names of hidden functions */
-  char            *focus;        /* name of the focused function, or NULL */
-
-  /* live recording */
-  LpRecorder      *recorder;
-  gboolean         paused;
-  gboolean         unsaved;        /* live data not saved yet */
-  gboolean         idle_dropped;   /* recorded with --no-idle: nothing to filter */
-  gboolean         rebuild_pending;
-  gint64           last_rebuild;
-  int              attach_pid;     /* what to record again: a pid, */
-  GStrv            launch_argv;    /* or a command line */
-  char            *launch_dir;
-  char            *target_name;
-  char            *last_location; /* where the last store put the report */
-  guint            rec_frequency;  /* the recording's options, shown with it */
-  gboolean         rec_cpu;
-
-  gboolean         icicle;
-  gboolean         reverse;
-  gboolean         left_heavy;
-  gboolean         show_idle;
-  char            *palette;
-};
 
 enum
 {
@@ -103,8 +35,8 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (LpWindow, lp_window, ADW_TYPE_APPLICATION_WINDOW)
 
-static void
-show_error (LpWindow   *self,
+void
+_lp_window_show_error (LpWindow   *self,
             const char *heading,
             const char *body)
 {
@@ -115,8 +47,8 @@ show_error (LpWindow   *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static void
-toast (LpWindow   *self,
+void
+_lp_window_toast (LpWindow   *self,
        const char *text)
 {
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
@@ -125,23 +57,16 @@ toast (LpWindow   *self,
 /* What is drawn: the report filtered (idle samples, hidden functions) and
  * as a model (reverse, focus). Runs in a worker thread for big reports. */
 
-typedef struct
-{
-  gboolean     reverse;
-  gboolean     show_idle;
-  GStrv        hidden;
-  char        *focus;
-} ViewSpec;
 
-static void
-view_spec_clear (ViewSpec *spec)
+void
+_lp_window_view_spec_clear (ViewSpec *spec)
 {
   g_clear_pointer (&spec->hidden, g_strfreev);
   g_clear_pointer (&spec->focus, g_free);
 }
 
-static void
-view_spec_from_window (ViewSpec *spec,
+void
+_lp_window_view_spec_from_window (ViewSpec *spec,
                        LpWindow *self)
 {
   spec->reverse = self->reverse;
@@ -161,8 +86,8 @@ view_spec_filters (const ViewSpec *spec)
 
 /* Builds the model of @report for @spec; *@filtered gets the filtered copy
  * the model's names live in, when one is needed. */
-static LpFlameModel *
-build_model (LpFolded        *report,
+LpFlameModel *
+_lp_window_build_model (LpFolded        *report,
              const ViewSpec  *spec,
              LpFolded       **filtered)
 {
@@ -221,14 +146,10 @@ build_model (LpFolded        *report,
   return lp_flame_model_new_from_folded (source, flags);
 }
 
-static void update_zoom_state (LpWindow *self);
-static void update_matched (LpWindow *self);
-static void update_summary (LpWindow *self);
-static void update_report_actions (LpWindow *self);
 
 /* Replaces what is drawn by @model over @filtered (both taken). */
-static void
-show_model (LpWindow     *self,
+void
+_lp_window_show_model (LpWindow     *self,
             LpFlameModel *model,
             LpFolded     *filtered)
 {
@@ -238,11 +159,11 @@ show_model (LpWindow     *self,
   self->model = model;
   self->view_folded = filtered;
   lp_flame_view_set_model (self->flame_view, model);
-  update_zoom_state (self);
+  _lp_window_update_zoom_state (self);
 }
 
-static void
-rebuild_model (LpWindow *self)
+void
+_lp_window_rebuild_model (LpWindow *self)
 {
   ViewSpec spec = { 0 };
   LpFolded *filtered = NULL;
@@ -250,29 +171,17 @@ rebuild_model (LpWindow *self)
 
   if (self->report == NULL)
     return;
-  view_spec_from_window (&spec, self);
-  model = build_model (self->report, &spec, &filtered);
-  show_model (self, model, filtered);
-  view_spec_clear (&spec);
+  _lp_window_view_spec_from_window (&spec, self);
+  model = _lp_window_build_model (self->report, &spec, &filtered);
+  _lp_window_show_model (self, model, filtered);
+  _lp_window_view_spec_clear (&spec);
 }
 
-/* drop_recorder: ends this window's recording, if any; the engine is asked
- * to stop and nothing it still sends reaches the window. */
-static void
-drop_recorder (LpWindow *self)
-{
-  if (self->recorder == NULL)
-    return;
-  g_signal_handlers_disconnect_by_data (self->recorder, self);
-  lp_recorder_stop (self->recorder);
-  g_clear_object (&self->recorder);
-}
-
-/* replace_report: shows @report (taken) through @model over @filtered (both
+/* _lp_window_replace_report: shows @report (taken) through @model over @filtered (both
  * taken) in place of what the window had; a live recording ends first, as
  * it writes into the report being replaced. */
-static void
-replace_report (LpWindow     *self,
+void
+_lp_window_replace_report (LpWindow     *self,
                 LpFolded     *report,
                 LpFlameModel *model,
                 LpFolded     *filtered,
@@ -281,22 +190,22 @@ replace_report (LpWindow     *self,
                 const char   *subtitle)
 {
   /* the old model refers to the old report: let go of it first */
-  show_model (self, NULL, NULL);
-  drop_recorder (self);
+  _lp_window_show_model (self, NULL, NULL);
+  _lp_window_drop_recorder (self);
   gtk_widget_set_visible (self->live_box, FALSE);
   self->unsaved = FALSE;
   self->idle_dropped = FALSE;
   g_clear_pointer (&self->report, lp_folded_free);
   self->report = report;
   g_set_object (&self->report_file, file);
-  show_model (self, model, filtered);
+  _lp_window_show_model (self, model, filtered);
 
   adw_window_title_set_title (self->window_title, title);
   adw_window_title_set_subtitle (self->window_title, subtitle);
   gtk_window_set_title (GTK_WINDOW (self), title);
-  update_summary (self);
+  _lp_window_update_summary (self);
   gtk_stack_set_visible_child_name (self->stack, "report");
-  update_report_actions (self);
+  _lp_window_update_report_actions (self);
 }
 
 /* Opening a report: parse in a worker thread, report progress by idle. */
@@ -324,7 +233,7 @@ load_data_free (LoadData *data)
   g_clear_pointer (&data->model, lp_flame_model_free);
   g_clear_pointer (&data->filtered, lp_folded_free);
   g_clear_pointer (&data->folded, lp_folded_free);
-  view_spec_clear (&data->spec);
+  _lp_window_view_spec_clear (&data->spec);
   g_free (data->first_skip);
   g_clear_weak_pointer (&data->window);
   g_free (data);
@@ -350,10 +259,10 @@ transfer_idle_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* post_progress: from a worker thread, moves the progress bar of the
+/* _lp_window_post_progress: from a worker thread, moves the progress bar of the
  * loading page (@loading_page) or of a transfer, if the window still lives */
-static void
-post_progress (LpWindow *window,
+void
+_lp_window_post_progress (LpWindow *window,
                double    fraction,
                gboolean  loading_page)
 {
@@ -407,7 +316,7 @@ load_thread (GTask        *task,
       if (data->size > 0 && g_get_monotonic_time () - last_progress > 50000)
         {
           last_progress = g_get_monotonic_time ();
-          post_progress (data->window, (double) done / data->size, TRUE);
+          _lp_window_post_progress (data->window, (double) done / data->size, TRUE);
         }
     }
 
@@ -427,13 +336,13 @@ load_thread (GTask        *task,
                                           lp_folded_skip_reason_to_string (skips[0].reason));
     }
   /* the model of a big report takes a while too: build it here */
-  data->model = build_model (folded, &data->spec, &data->filtered);
+  data->model = _lp_window_build_model (folded, &data->spec, &data->filtered);
   data->folded = g_steal_pointer (&folded);
   g_task_return_boolean (task, TRUE);
 }
 
-static void
-update_summary (LpWindow *self)
+void
+_lp_window_update_summary (LpWindow *self)
 {
   g_autofree char *text = NULL;
   char samples[64];
@@ -473,14 +382,14 @@ load_done_cb (GObject      *source,
         g_autofree char *heading = g_strdup_printf (_("Could Not Open “%s”"), g_file_peek_path (data->file) ? g_file_peek_path (data->file) : "");
         g_autofree char *body = g_strdup_printf ("%s\n\n%s", error->message,
                                                  _("A report is folded text: one stack a line, like “main;parse;read 42”."));
-        show_error (self, heading, body);
+        _lp_window_show_error (self, heading, body);
       }
       return;
     }
 
   basename = g_file_get_basename (data->file);
   dirname = data->path != NULL ? g_path_get_dirname (data->path) : g_strdup ("");
-  replace_report (self, g_steal_pointer (&data->folded), g_steal_pointer (&data->model),
+  _lp_window_replace_report (self, g_steal_pointer (&data->folded), g_steal_pointer (&data->model),
                   g_steal_pointer (&data->filtered), data->file, basename, dirname);
   g_settings_set_string (self->settings, "last-directory", dirname);
 
@@ -493,22 +402,20 @@ load_done_cb (GObject      *source,
                                                            "%" PRIu64 " lines could not be read (first: %s)",
                                                            data->n_skipped),
                                               data->n_skipped, data->first_skip);
-      toast (self, msg);
+      _lp_window_toast (self, msg);
     }
 }
 
-void
-lp_window_open_file (LpWindow *self,
-                     GFile    *file)
+static void
+open_file_now (LpWindow *self,
+               gpointer  user_data)
 {
+  GFile *file = user_data;
   g_autoptr(GTask) task = NULL;
   g_autoptr(GFileInfo) info = NULL;
   g_autofree char *basename = NULL;
   g_autofree char *label = NULL;
   LoadData *data;
-
-  g_return_if_fail (LP_IS_WINDOW (self));
-  g_return_if_fail (G_IS_FILE (file));
 
   if (self->loading != NULL)
     g_cancellable_cancel (self->loading);
@@ -520,7 +427,7 @@ lp_window_open_file (LpWindow *self,
   g_set_weak_pointer (&data->window, self);
   info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, 0, NULL, NULL);
   data->size = info != NULL ? g_file_info_get_size (info) : 0;
-  view_spec_from_window (&data->spec, self);
+  _lp_window_view_spec_from_window (&data->spec, self);
 
   basename = g_file_get_basename (file);
   label = g_strdup_printf (_("Opening %s…"), basename);
@@ -532,6 +439,23 @@ lp_window_open_file (LpWindow *self,
   g_task_set_source_tag (task, lp_window_open_file);
   g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
   g_task_run_in_thread (task, load_thread);
+}
+
+void
+lp_window_open_file (LpWindow *self,
+                     GFile    *file)
+{
+  g_return_if_fail (LP_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  _lp_window_confirm_discard (self, open_file_now, g_object_ref (file), g_object_unref);
+}
+
+LpFlameView *
+lp_window_get_flame_view (LpWindow *self)
+{
+  g_return_val_if_fail (LP_IS_WINDOW (self), NULL);
+  return self->flame_view;
 }
 
 LpFolded *
@@ -648,366 +572,10 @@ launch_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* Recording live */
-
-static void
-update_title (LpWindow *self)
-{
-  g_autofree char *title = NULL;
-  const char *name = self->target_name;
-
-  if (self->report_file != NULL)
-    return;
-  if (name == NULL)
-    name = "laprof";
-  /* a dot, as editors mark unsaved documents */
-  title = self->unsaved ? g_strdup_printf ("• %s", name) : g_strdup (name);
-  adw_window_title_set_title (self->window_title, title);
-  gtk_window_set_title (GTK_WINDOW (self), title);
-}
-
-static void
-update_live_label (LpWindow *self)
-{
-  g_autofree char *text = NULL;
-  g_autofree char *samples = NULL;
-  double t;
-  guint64 n, lost;
-
-  if (self->recorder == NULL)
-    return;
-  t = lp_recorder_get_time (self->recorder);
-  n = lp_recorder_get_samples (self->recorder);
-  lost = lp_recorder_get_lost (self->recorder);
-  samples = lp_flame_format_count ((double) n);
-  text = g_strdup_printf (_("%s%s · %u Hz, %s · %.1f s · %s samples · %.0f/s · %" PRIu64 " lost"),
-                          lp_recorder_is_running (self->recorder)
-                            ? (self->paused ? _("Paused: ") : _("Recording: "))
-                            : _("Recorded: "),
-                          self->target_name != NULL ? self->target_name : "",
-                          self->rec_frequency,
-                          self->rec_cpu ? _("on CPU") : (self->idle_dropped ? _("wall clock, no idle") : _("wall clock")),
-                          t, samples, t > 0 ? n / t : 0.0, lost);
-  gtk_label_set_text (self->live_label, text);
-}
-
-static void
-update_live_actions (LpWindow *self)
-{
-  gboolean running = self->recorder != NULL && lp_recorder_is_running (self->recorder);
-
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", running);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pause", running);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restart",
-                                 self->recorder != NULL && !running);
-}
-
-static void
-show_engine_error (LpWindow   *self,
-                   const char *message)
-{
-  gboolean privileges = strstr (message, "root") != NULL || strstr (message, "ptrace_scope") != NULL ||
-                        strstr (message, "ermission") != NULL;
-
-  gtk_label_set_text (self->error_label, message);
-  /* where attaching needs privileges the user lacks, offer pkexec */
-  gtk_widget_set_visible (self->pkexec_button,
-                          privileges && geteuid () != 0 && g_find_program_in_path ("pkexec") != NULL);
-  gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
-}
-
-static void
-error_dismiss_cb (LpWindow *self)
-{
-  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
-}
-
-static gboolean
-live_fast_path (LpWindow *self)
-{
-  /* batches go straight into the model when it draws the report itself */
-  return self->model != NULL && self->view_folded == NULL && self->focus == NULL;
-}
-
-static void
-recorder_stack_cb (LpWindow            *self,
-                   const LpStreamEvent *event)
-{
-  if (self->paused || !live_fast_path (self))
-    return;
-  lp_flame_model_add_stack (self->model, event->frames, event->depth, event->count, 0);
-}
-
-static void
-recorder_batch_cb (LpWindow *self,
-                   double    time,
-                   guint64   samples,
-                   guint64   lost)
-{
-  if (samples > 0 && !self->unsaved)
-    {
-      self->unsaved = TRUE;
-      update_title (self);
-    }
-  if (!g_str_equal (lp_window_get_page (self), "report"))
-    {
-      gtk_stack_set_visible_child_name (self->stack, "report");
-      update_report_actions (self);
-    }
-  update_live_label (self);
-  update_summary (self);
-  if (self->paused)
-    return;
-  if (live_fast_path (self))
-    lp_flame_view_model_changed (self->flame_view);
-  else if (g_get_monotonic_time () - self->last_rebuild > 500000)
-    {
-      /* a filtered view is rebuilt whole, at most twice a second */
-      self->last_rebuild = g_get_monotonic_time ();
-      rebuild_model (self);
-    }
-  else
-    self->rebuild_pending = TRUE;
-  update_matched (self);
-}
-
-static void
-recorder_output_cb (LpWindow   *self,
-                    const char *line)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->output_view);
-  GtkTextIter end;
-
-  gtk_text_buffer_get_end_iter (buffer, &end);
-  gtk_text_buffer_insert (buffer, &end, line, -1);
-  gtk_text_buffer_insert (buffer, &end, "\n", 1);
-  /* keep the last few thousand lines */
-  if (gtk_text_buffer_get_line_count (buffer) > 5000)
-    {
-      GtkTextIter start, cut;
-      gtk_text_buffer_get_start_iter (buffer, &start);
-      gtk_text_buffer_get_iter_at_line (buffer, &cut, 1000);
-      gtk_text_buffer_delete (buffer, &start, &cut);
-    }
-  gtk_widget_set_visible (self->output_expander, TRUE);
-}
-
-static void
-recorder_failed_cb (LpWindow   *self,
-                    const char *message)
-{
-  show_engine_error (self, message);
-  if (self->report == NULL || lp_folded_get_n_stacks (self->report) == 0)
-    {
-      /* nothing recorded: back to the start, with the reason on top */
-      gtk_stack_set_visible_child_name (self->stack, "welcome");
-      show_error (self, _("Could Not Record"), message);
-    }
-}
-
-static void
-recorder_ended_cb (LpWindow   *self,
-                   const char *reason,
-                   int         status)
-{
-  g_autofree char *msg = NULL;
-
-  if (self->paused || self->rebuild_pending || !live_fast_path (self))
-    {
-      self->paused = FALSE;
-      self->rebuild_pending = FALSE;
-      rebuild_model (self);
-    }
-  else
-    lp_flame_view_model_changed (self->flame_view);
-
-  if (g_str_equal (reason, "exited"))
-    msg = status >= 0 ? g_strdup_printf (_("The program exited with status %d"), status)
-                      : g_strdup (_("The program ended"));
-  else if (g_str_equal (reason, "stopped"))
-    msg = g_strdup (_("Recording stopped; the report is kept"));
-  else if (g_str_equal (reason, "duration"))
-    msg = g_strdup (_("Recording finished"));
-  if (msg != NULL)
-    toast (self, msg);
-  update_live_label (self);
-  update_live_actions (self);
-  update_summary (self);
-  g_object_notify (G_OBJECT (self), "title");
-}
-
-static gboolean
-start_recording (LpWindow    *self,
-                 gboolean     use_pkexec,
-                 GError     **error)
-{
-  LpRecorderOptions options = { 0 };
-  gboolean ok;
-
-  options.frequency = g_settings_get_uint (self->settings, "frequency");
-  options.cpu_mode = g_settings_get_enum (self->settings, "mode") == 1;
-  options.idle = g_settings_get_boolean (self->settings, "show-idle");
-  options.use_pkexec = use_pkexec;
-  self->rec_frequency = options.frequency;
-  self->rec_cpu = options.cpu_mode;
-
-  drop_recorder (self);
-
-  /* a new, empty report and a model that batches go into */
-  show_model (self, NULL, NULL);
-  g_clear_pointer (&self->report, lp_folded_free);
-  g_clear_object (&self->report_file);
-  g_ptr_array_set_size (self->hidden, 0);
-  g_clear_pointer (&self->focus, g_free);
-  self->report = lp_folded_new ();
-  self->idle_dropped = !options.idle;
-  self->unsaved = FALSE;
-  self->paused = FALSE;
-  rebuild_model (self);
-
-  self->recorder = lp_recorder_new (self->report);
-  g_signal_connect_object (self->recorder, "stack", G_CALLBACK (recorder_stack_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->recorder, "batch", G_CALLBACK (recorder_batch_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->recorder, "output", G_CALLBACK (recorder_output_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->recorder, "failed", G_CALLBACK (recorder_failed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->recorder, "ended", G_CALLBACK (recorder_ended_cb), self, G_CONNECT_SWAPPED);
-
-  /* LAPROF_STREAM_COPY=FILE keeps the engine's raw stream, for checks */
-  if (g_getenv ("LAPROF_STREAM_COPY") != NULL)
-    lp_recorder_set_tee_file (self->recorder, g_getenv ("LAPROF_STREAM_COPY"), NULL);
-
-  if (self->launch_argv != NULL)
-    ok = lp_recorder_start_launch (self->recorder, (const char * const *) self->launch_argv,
-                                   self->launch_dir, &options, error);
-  else
-    ok = lp_recorder_start_attach (self->recorder, self->attach_pid, &options, error);
-
-  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->output_view), "", 0);
-  gtk_widget_set_visible (self->output_expander, FALSE);
-  gtk_widget_set_visible (self->live_box, TRUE);
-  adw_window_title_set_subtitle (self->window_title, _("Live"));
-  update_title (self);
-  update_live_label (self);
-  update_live_actions (self);
-  update_summary (self);
-  update_report_actions (self);
-  if (!ok)
-    g_clear_object (&self->recorder);
-  return ok;
-}
-
-static void
-begin (LpWindow *self)
-{
-  g_autoptr(GError) error = NULL;
-
-  /* the graph page at once: it fills as batches arrive */
-  gtk_stack_set_visible_child_name (self->stack, "report");
-  update_report_actions (self);
-  if (!start_recording (self, FALSE, &error))
-    {
-      gtk_stack_set_visible_child_name (self->stack, "welcome");
-      show_error (self, _("Could Not Record"), error->message);
-    }
-}
-
-void
-lp_window_record_pid (LpWindow   *self,
-                      int         pid,
-                      const char *name)
-{
-  g_return_if_fail (LP_IS_WINDOW (self));
-
-  g_clear_pointer (&self->launch_argv, g_strfreev);
-  g_clear_pointer (&self->launch_dir, g_free);
-  self->attach_pid = pid;
-  g_free (self->target_name);
-  self->target_name = g_strdup_printf ("%s (%d)", name != NULL ? name : "?", pid);
-  begin (self);
-}
-
-void
-lp_window_record_command (LpWindow           *self,
-                          const char * const *argv,
-                          const char         *directory)
-{
-  g_autofree char *base = NULL;
-
-  g_return_if_fail (LP_IS_WINDOW (self));
-  g_return_if_fail (argv != NULL && argv[0] != NULL);
-
-  g_strfreev (self->launch_argv);
-  self->launch_argv = g_strdupv ((char **) argv);
-  g_free (self->launch_dir);
-  self->launch_dir = g_strdup (directory);
-  self->attach_pid = 0;
-  base = g_path_get_basename (argv[0]);
-  g_free (self->target_name);
-  self->target_name = g_steal_pointer (&base);
-  begin (self);
-}
-
-LpRecorder *
-lp_window_get_recorder (LpWindow *self)
-{
-  g_return_val_if_fail (LP_IS_WINDOW (self), NULL);
-  return self->recorder;
-}
-
-static void
-pkexec_clicked_cb (LpWindow *self)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!start_recording (self, TRUE, &error))
-    show_error (self, _("Could Not Record"), error->message);
-}
-
-static void
-stop_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  LpWindow *self = LP_WINDOW (widget);
-
-  if (self->recorder != NULL)
-    lp_recorder_stop (self->recorder);
-}
-
-static void
-pause_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
-{
-  LpWindow *self = LP_WINDOW (widget);
-
-  self->paused = !self->paused;
-  if (!self->paused)
-    {
-      /* catch up with what arrived while the view stood still */
-      self->rebuild_pending = FALSE;
-      rebuild_model (self);
-    }
-  update_live_label (self);
-}
-
-static void
-restart_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
-{
-  LpWindow *self = LP_WINDOW (widget);
-
-  if (self->unsaved)
-    toast (self, _("The previous recording was not saved"));
-  begin (self);
-}
-
 /* Exploring the graph */
 
-static void
-update_matched (LpWindow *self)
+void
+_lp_window_update_matched (LpWindow *self)
 {
   double matched = lp_flame_view_get_matched (self->flame_view);
   g_autofree char *text = NULL;
@@ -1017,8 +585,8 @@ update_matched (LpWindow *self)
   gtk_label_set_text (self->matched_label, text != NULL ? text : "");
 }
 
-static void
-update_zoom_state (LpWindow *self)
+void
+_lp_window_update_zoom_state (LpWindow *self)
 {
   guint32 zoom = lp_flame_view_get_zoom (self->flame_view);
   gboolean zoomed = self->model != NULL && zoom != LP_FLAME_ROOT;
@@ -1034,13 +602,13 @@ update_zoom_state (LpWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.zoom-back", zoomed);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.unfilter",
                                  self->focus != NULL || self->hidden->len > 0);
-  update_matched (self);
+  _lp_window_update_matched (self);
 }
 
 static void
 zoom_changed_cb (LpWindow *self)
 {
-  update_zoom_state (self);
+  _lp_window_update_zoom_state (self);
 }
 
 static void
@@ -1059,7 +627,7 @@ search_changed_cb (LpWindow *self)
     }
   gtk_widget_remove_css_class (GTK_WIDGET (self->search_entry), "error");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->search_entry), NULL);
-  update_matched (self);
+  _lp_window_update_matched (self);
 }
 
 static void
@@ -1077,7 +645,7 @@ focus_requested_cb (LpWindow *self,
 
   g_free (self->focus);
   self->focus = g_strdup (lp_folded_frame_name (names, frame));
-  rebuild_model (self);
+  _lp_window_rebuild_model (self);
 }
 
 static void
@@ -1090,7 +658,7 @@ hide_requested_cb (LpWindow *self,
   if (g_strcmp0 (name, self->focus) == 0)
     g_clear_pointer (&self->focus, g_free);
   g_ptr_array_add (self->hidden, g_strdup (name));
-  rebuild_model (self);
+  _lp_window_rebuild_model (self);
 }
 
 static void
@@ -1102,7 +670,7 @@ unfilter_action (GtkWidget  *widget,
 
   g_ptr_array_set_size (self->hidden, 0);
   g_clear_pointer (&self->focus, g_free);
-  rebuild_model (self);
+  _lp_window_rebuild_model (self);
 }
 
 static void
@@ -1132,473 +700,20 @@ reset_zoom_action (GtkWidget  *widget,
   lp_flame_view_reset_zoom (LP_WINDOW (widget)->flame_view);
 }
 
-static void
-update_report_actions (LpWindow *self)
+void
+_lp_window_update_report_actions (LpWindow *self)
 {
   gboolean has = self->report != NULL;
-  const char *actions[] = { "win.save", "win.save-s3", "win.export-svg", "win.export-png", "win.find",
+  const char *actions[] = { "win.save", "win.save-s3", "win.export-svg", "win.export-png", "win.find", "win.summary",
                             "win.icicle", "win.reverse", "win.left-heavy", "win.show-idle", "win.palette" };
 
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), actions[i], has);
   gtk_widget_set_visible (self->view_button, has);
   gtk_widget_set_visible (self->export_button, has);
+  gtk_widget_set_visible (self->summary_button, has);
   gtk_widget_set_visible (GTK_WIDGET (self->search_button), has);
-  update_zoom_state (self);
-}
-
-/* Saving and exporting */
-
-typedef enum
-{
-  SAVE_REPORT,
-  SAVE_SVG,
-  SAVE_PNG,
-} SaveKind;
-
-static char *
-suggested_name (LpWindow   *self,
-                const char *suffix)
-{
-  g_autofree char *base = self->report_file != NULL ? g_file_get_basename (self->report_file)
-                       : self->recorder != NULL
-                         ? g_strdup_printf ("laprof-%s-%d.folded",
-                                            self->launch_argv != NULL ? self->target_name : "process",
-                                            lp_recorder_get_pid (self->recorder))
-                         : g_strdup ("laprof.folded");
-  char *dot = strrchr (base, '.');
-
-  if (dot != NULL)
-    *dot = '\0';
-  return g_strconcat (base, suffix, NULL);
-}
-
-static gboolean
-save_to (LpWindow    *self,
-         SaveKind     kind,
-         const char  *path,
-         GError     **error)
-{
-  LpFlameExportOptions options;
-  const LpFlameLayout *layout = lp_flame_view_get_layout (self->flame_view);
-  g_autoptr(GRegex) search = NULL;
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
-  g_autofree char *title = NULL;
-
-  if (kind == SAVE_REPORT)
-    return lp_folded_save (self->report, path, error);
-
-  lp_flame_export_options_init (&options);
-  options.icicle = self->icicle;
-  options.order = self->left_heavy ? LP_FLAME_ORDER_LEFT_HEAVY : LP_FLAME_ORDER_ALPHABETICAL;
-  lp_flame_palette_from_string (self->palette, &options.palette);
-  options.zoom = layout != NULL ? layout->zoom : LP_FLAME_ROOT;
-  if (text != NULL && text[0] != '\0')
-    search = g_regex_new (text, gtk_toggle_button_get_active (self->case_button) ? 0 : G_REGEX_CASELESS, 0, NULL);
-  options.search = search;
-  title = self->report_file != NULL ? g_file_get_basename (self->report_file) : NULL;
-  options.subtitle = title;
-  return lp_flame_export_to_file (self->model, &options,
-                                  kind == SAVE_SVG ? LP_FLAME_FORMAT_SVG : LP_FLAME_FORMAT_PNG,
-                                  path, error);
-}
-
-static void
-save_response_cb (GtkNativeDialog *chooser,
-                  int              response,
-                  LpWindow        *self)
-{
-  SaveKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (chooser), "lp-kind"));
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = g_file_get_path (file);
-      g_autoptr(GError) error = NULL;
-
-      if (path == NULL || !save_to (self, kind, path, &error))
-        {
-          g_autofree char *body = g_strdup_printf (_("%s\n\nNothing was lost: the graph is still open. "
-                                                     "Choose another place, or free some space."),
-                                                   error != NULL ? error->message : _("Only local files can be written."));
-          show_error (self, _("Could Not Save"), body);
-        }
-      else
-        {
-          g_autofree char *dir = g_path_get_dirname (path);
-          g_autofree char *name = g_path_get_basename (path);
-          g_autofree char *msg = g_strdup_printf (_("Saved %s"), name);
-
-          g_settings_set_string (self->settings, "last-directory", dir);
-          if (kind == SAVE_REPORT)
-            {
-              g_autofree char *uri = g_file_get_uri (file);
-              gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
-              g_set_object (&self->report_file, file);
-              self->unsaved = FALSE;
-              adw_window_title_set_title (self->window_title, name);
-              adw_window_title_set_subtitle (self->window_title, dir);
-              gtk_window_set_title (GTK_WINDOW (self), name);
-            }
-          toast (self, msg);
-        }
-    }
-  g_object_unref (chooser);
-}
-
-static void
-save_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  LpWindow *self = LP_WINDOW (widget);
-  SaveKind kind = g_str_equal (action_name, "win.export-svg") ? SAVE_SVG
-                : g_str_equal (action_name, "win.export-png") ? SAVE_PNG : SAVE_REPORT;
-  const char *titles[] = { N_("Save Report"), N_("Export SVG"), N_("Export PNG") };
-  const char *suffixes[] = { ".folded", ".svg", ".png" };
-  g_autofree char *name = suggested_name (self, suffixes[kind]);
-  g_autofree char *last = g_settings_get_string (self->settings, "last-directory");
-  GtkFileChooserNative *chooser;
-
-  if (self->report == NULL)
-    return;
-  chooser = gtk_file_chooser_native_new (_(titles[kind]), GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  if (last != NULL && last[0] != '\0')
-    {
-      g_autoptr(GFile) dir = g_file_new_for_path (last);
-      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), dir, NULL);
-    }
-  g_object_set_data (G_OBJECT (chooser), "lp-kind", GINT_TO_POINTER (kind));
-  g_signal_connect (chooser, "response", G_CALLBACK (save_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-
-gboolean
-lp_window_save_to (LpWindow    *self,
-                   const char  *what,
-                   const char  *path,
-                   GError     **error)
-{
-  SaveKind kind = g_str_equal (what, "svg") ? SAVE_SVG : g_str_equal (what, "png") ? SAVE_PNG : SAVE_REPORT;
-
-  g_return_val_if_fail (LP_IS_WINDOW (self), FALSE);
-  g_return_val_if_fail (self->report != NULL, FALSE);
-  if (!save_to (self, kind, path, error))
-    return FALSE;
-  if (kind == SAVE_REPORT)
-    self->unsaved = FALSE;
-  return TRUE;
-}
-
-LpFlameView *
-lp_window_get_flame_view (LpWindow *self)
-{
-  g_return_val_if_fail (LP_IS_WINDOW (self), NULL);
-  return self->flame_view;
-}
-
-/* S3: saving a report there, and merging a prefix into one graph. Both
- * block on the network, so they run in a thread, one storer per thread. */
-
-typedef struct
-{
-  LpStorer  *storer;
-  GBytes    *report;
-  char      *command;
-  gint64     pid;
-  char      *location;
-  LpWindow  *window;    /* weak, for progress */
-  LpFolded  *merged;    /* open: the reports merged */
-  guint      n_reports;
-  ViewSpec   spec;
-  LpFlameModel *model;
-  LpFolded  *filtered;
-  char      *dest;
-} S3Data;
-
-static void
-s3_data_free (S3Data *data)
-{
-  g_clear_pointer (&data->storer, lp_storer_free);
-  g_clear_pointer (&data->report, g_bytes_unref);
-  g_free (data->command);
-  g_free (data->location);
-  g_free (data->dest);
-  g_clear_pointer (&data->model, lp_flame_model_free);
-  g_clear_pointer (&data->filtered, lp_folded_free);
-  g_clear_pointer (&data->merged, lp_folded_free);
-  view_spec_clear (&data->spec);
-  g_clear_weak_pointer (&data->window);
-  g_free (data);
-}
-
-static gboolean
-upload_progress_cb (guint64  done,
-                    guint64  total,
-                    gpointer user_data)
-{
-  S3Data *data = user_data;
-
-  if (total > 0)
-    post_progress (data->window, (double) done / total, FALSE);
-  return TRUE;
-}
-
-static void
-store_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
-{
-  S3Data *data = task_data;
-  LpReportMeta meta = { data->command, data->pid, NULL };
-  GError *error = NULL;
-
-  lp_storer_set_transfer_func (data->storer, upload_progress_cb, data);
-  if (!lp_storer_store (data->storer, data->report, &meta, &data->location, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
-store_done_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  LpWindow *self = LP_WINDOW (source);
-  S3Data *data = g_task_get_task_data (G_TASK (result));
-  g_autoptr(GError) error = NULL;
-
-  gtk_widget_set_visible (GTK_WIDGET (self->transfer_progress), FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-s3", TRUE);
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      /* the storer says where it kept the report when it could not send it */
-      show_error (self, _("Could Not Save to S3"), error->message);
-      return;
-    }
-  {
-    g_autofree char *msg = g_strdup_printf (_("Saved to %s"), data->location);
-    self->unsaved = FALSE;
-    update_title (self);
-    toast (self, msg);
-    g_free (self->last_location);
-    self->last_location = g_strdup (data->location);
-  }
-}
-
-gboolean
-lp_window_store (LpWindow    *self,
-                 const char  *dest,
-                 GError     **error)
-{
-  g_autoptr(GTask) task = NULL;
-  S3Data *data;
-  LpStorer *storer;
-
-  g_return_val_if_fail (LP_IS_WINDOW (self), FALSE);
-  g_return_val_if_fail (self->report != NULL, FALSE);
-
-  storer = lp_storer_new_for_destination (dest, error);
-  if (storer == NULL)
-    return FALSE;
-  g_settings_set_string (self->settings, "s3-destination", dest);
-
-  data = g_new0 (S3Data, 1);
-  data->storer = storer;
-  data->report = lp_folded_to_bytes (self->report);
-  if (self->recorder != NULL)
-    {
-      g_autofree char *cmd = g_strdup (lp_recorder_get_command (self->recorder));
-      if (cmd != NULL)
-        {
-          char *space = strchr (cmd, ' ');
-          if (space != NULL)
-            *space = '\0';
-          data->command = g_path_get_basename (cmd);
-        }
-      data->pid = lp_recorder_get_pid (self->recorder);
-    }
-  else if (self->report_file != NULL)
-    {
-      data->command = g_file_get_basename (self->report_file);
-      if (g_str_has_suffix (data->command, ".folded"))
-        data->command[strlen (data->command) - strlen (".folded")] = '\0';
-    }
-  g_set_weak_pointer (&data->window, self);
-
-  gtk_progress_bar_set_fraction (self->transfer_progress, 0);
-  gtk_widget_set_visible (GTK_WIDGET (self->transfer_progress), TRUE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-s3", FALSE);
-
-  task = g_task_new (self, NULL, store_done_cb, NULL);
-  g_task_set_task_data (task, data, (GDestroyNotify) s3_data_free);
-  g_task_run_in_thread (task, store_thread);
-  return TRUE;
-}
-
-const char *
-lp_window_get_last_location (LpWindow *self)
-{
-  return self->last_location;
-}
-
-static void
-list_progress_cb (guint    done,
-                  guint    total,
-                  gpointer user_data)
-{
-  S3Data *data = user_data;
-
-  if (total > 0)
-    post_progress (data->window, (double) done / total, TRUE);
-}
-
-static void
-load_s3_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
-{
-  S3Data *data = task_data;
-  GError *error = NULL;
-
-  data->merged = lp_folded_new ();
-  if (!lp_storer_load_all (data->storer, data->merged, &data->n_reports, list_progress_cb, data, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (data->n_reports == 0 || lp_folded_get_n_stacks (data->merged) == 0)
-    {
-      g_task_return_new_error (task, LP_STORER_ERROR, LP_STORER_ERROR_NOT_FOUND,
-                               _("No report (*.folded) was found at %s."), data->dest);
-      return;
-    }
-  data->model = build_model (data->merged, &data->spec, &data->filtered);
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-load_s3_done_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  LpWindow *self = LP_WINDOW (source);
-  S3Data *data = g_task_get_task_data (G_TASK (result));
-  g_autoptr(GError) error = NULL;
-  g_autofree char *subtitle = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      gtk_stack_set_visible_child_name (self->stack, self->report != NULL ? "report" : "welcome");
-      show_error (self, _("Could Not Open from S3"), error->message);
-      return;
-    }
-
-  subtitle = g_strdup_printf (g_dngettext (NULL, "%u report merged", "%u reports merged", data->n_reports),
-                              data->n_reports);
-  replace_report (self, g_steal_pointer (&data->merged), g_steal_pointer (&data->model),
-                  g_steal_pointer (&data->filtered), NULL, data->dest, subtitle);
-}
-
-gboolean
-lp_window_open_destination (LpWindow    *self,
-                            const char  *dest,
-                            GError     **error)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autofree char *label = NULL;
-  S3Data *data;
-  LpStorer *storer;
-
-  g_return_val_if_fail (LP_IS_WINDOW (self), FALSE);
-
-  storer = lp_storer_new_for_destination (dest, error);
-  if (storer == NULL)
-    return FALSE;
-  g_settings_set_string (self->settings, "s3-destination", dest);
-
-  data = g_new0 (S3Data, 1);
-  data->storer = storer;
-  data->dest = g_strdup (dest);
-  view_spec_from_window (&data->spec, self);
-  g_set_weak_pointer (&data->window, self);
-
-  label = g_strdup_printf (_("Merging the reports at %s…"), dest);
-  gtk_label_set_text (self->loading_label, label);
-  gtk_progress_bar_set_fraction (self->loading_progress, 0);
-  gtk_stack_set_visible_child_name (self->stack, "loading");
-
-  task = g_task_new (self, NULL, load_s3_done_cb, NULL);
-  g_task_set_task_data (task, data, (GDestroyNotify) s3_data_free);
-  g_task_run_in_thread (task, load_s3_thread);
-  return TRUE;
-}
-
-static void
-s3_dialog_response_cb (AdwMessageDialog *dialog,
-                       const char       *response,
-                       LpWindow         *self)
-{
-  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
-  g_autofree char *dest = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
-  g_autoptr(GError) error = NULL;
-  gboolean ok = TRUE;
-
-  if (g_str_equal (response, "save"))
-    ok = lp_window_store (self, dest, &error);
-  else if (g_str_equal (response, "open"))
-    ok = lp_window_open_destination (self, dest, &error);
-  if (!ok)
-    show_error (self, g_str_equal (response, "save") ? _("Could Not Save to S3") : _("Could Not Open from S3"),
-                error->message);
-}
-
-static void
-ask_destination (LpWindow   *self,
-                 gboolean    save)
-{
-  AdwMessageDialog *dialog;
-  GtkWidget *entry = gtk_entry_new ();
-  g_autofree char *last = g_settings_get_string (self->settings, "s3-destination");
-
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (
-    GTK_WINDOW (self), save ? _("Save to S3") : _("Open from S3"),
-    save ? _("The report goes under this prefix, with the time and the program in its name. "
-             "Credentials, region and endpoint are found as the AWS tools find them.")
-         : _("Every report under this prefix is read and merged into one graph.")));
-  gtk_editable_set_text (GTK_EDITABLE (entry), last[0] != '\0' ? last : "s3://");
-  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), "s3://bucket/prefix/");
-  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
-  adw_message_dialog_set_extra_child (dialog, entry);
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"),
-                                    save ? "save" : "open", save ? _("_Save") : _("_Open"), NULL);
-  adw_message_dialog_set_response_appearance (dialog, save ? "save" : "open", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (dialog, save ? "save" : "open");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  g_signal_connect (dialog, "response", G_CALLBACK (s3_dialog_response_cb), self);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-save_s3_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
-{
-  if (LP_WINDOW (widget)->report != NULL)
-    ask_destination (LP_WINDOW (widget), TRUE);
-}
-
-static void
-open_s3_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
-{
-  ask_destination (LP_WINDOW (widget), FALSE);
+  _lp_window_update_zoom_state (self);
 }
 
 /* Recent reports and drag and drop */
@@ -1730,7 +845,7 @@ lp_window_set_property (GObject      *object,
       if (self->reverse == b)
         return;
       self->reverse = b;
-      rebuild_model (self);
+      _lp_window_rebuild_model (self);
       break;
     case PROP_LEFT_HEAVY:
       if (self->left_heavy == b)
@@ -1742,7 +857,7 @@ lp_window_set_property (GObject      *object,
       if (self->show_idle == b)
         return;
       self->show_idle = b;
-      rebuild_model (self);
+      _lp_window_rebuild_model (self);
       break;
     case PROP_PALETTE:
       {
@@ -1764,43 +879,22 @@ lp_window_set_property (GObject      *object,
 }
 
 static void
-close_response_cb (AdwMessageDialog *dialog,
-                   const char       *response,
-                   LpWindow         *self)
+close_now (LpWindow *self,
+           gpointer  user_data)
 {
-  if (g_str_equal (response, "discard"))
-    {
-      self->unsaved = FALSE;
-      gtk_window_close (GTK_WINDOW (self));
-    }
-  else if (g_str_equal (response, "save"))
-    gtk_widget_activate_action (GTK_WIDGET (self), "win.save", NULL);
+  /* nothing left to ask: the recording ends with the window (dispose) */
+  self->unsaved = FALSE;
+  gtk_window_destroy (GTK_WINDOW (self));
 }
 
 static gboolean
 lp_window_close_request (GtkWindow *window)
 {
   LpWindow *self = LP_WINDOW (window);
-  AdwMessageDialog *dialog;
 
   if (!self->unsaved)
-    {
-      if (self->recorder != NULL)
-        lp_recorder_stop (self->recorder);
-      return GTK_WINDOW_CLASS (lp_window_parent_class)->close_request (window);
-    }
-
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (window, _("Save the Recording?"),
-                                                       _("The samples recorded in this window are not saved "
-                                                         "and will be lost if you close it.")));
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "discard", _("_Discard"),
-                                    "save", _("_Save…"), NULL);
-  adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (dialog, "save");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  g_signal_connect (dialog, "response", G_CALLBACK (close_response_cb), self);
-  gtk_window_present (GTK_WINDOW (dialog));
+    return GTK_WINDOW_CLASS (lp_window_parent_class)->close_request (window);
+  _lp_window_confirm_discard (self, close_now, NULL, NULL);
   return TRUE;
 }
 
@@ -1812,7 +906,11 @@ lp_window_dispose (GObject *object)
   if (self->loading != NULL)
     g_cancellable_cancel (self->loading);
   g_clear_object (&self->loading);
-  drop_recorder (self);
+  _lp_window_drop_recorder (self);
+  g_clear_pointer (&self->after_save, _lp_window_pending_discard_free);
+  if (self->discard_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->discard_dialog));
+  g_clear_weak_pointer (&self->discard_dialog);
   gtk_widget_dispose_template (GTK_WIDGET (self), LP_TYPE_WINDOW);
   G_OBJECT_CLASS (lp_window_parent_class)->dispose (object);
 }
@@ -1884,6 +982,7 @@ lp_window_class_init (LpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LpWindow, flame_view);
   gtk_widget_class_bind_template_child (widget_class, LpWindow, view_button);
   gtk_widget_class_bind_template_child (widget_class, LpWindow, export_button);
+  gtk_widget_class_bind_template_child (widget_class, LpWindow, summary_button);
   gtk_widget_class_bind_template_child (widget_class, LpWindow, search_button);
   gtk_widget_class_bind_template_child (widget_class, LpWindow, error_revealer);
   gtk_widget_class_bind_template_child (widget_class, LpWindow, error_label);
@@ -1893,24 +992,15 @@ lp_window_class_init (LpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LpWindow, output_expander);
   gtk_widget_class_bind_template_child (widget_class, LpWindow, output_view);
   gtk_widget_class_bind_template_child (widget_class, LpWindow, transfer_progress);
-  gtk_widget_class_install_action (widget_class, "win.save-s3", NULL, save_s3_action);
-  gtk_widget_class_install_action (widget_class, "win.open-s3", NULL, open_s3_action);
   gtk_widget_class_bind_template_callback (widget_class, recent_row_activated_cb);
-  gtk_widget_class_bind_template_callback (widget_class, error_dismiss_cb);
-  gtk_widget_class_bind_template_callback (widget_class, pkexec_clicked_cb);
-  gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
-  gtk_widget_class_install_action (widget_class, "win.pause", NULL, pause_action);
-  gtk_widget_class_install_action (widget_class, "win.restart", NULL, restart_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_period, GDK_CONTROL_MASK, "win.stop", NULL);
+  _lp_window_live_class_init (widget_class);
+  _lp_window_save_class_init (widget_class);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, zoom_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, focus_requested_cb);
   gtk_widget_class_bind_template_callback (widget_class, hide_requested_cb);
 
-  gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
-  gtk_widget_class_install_action (widget_class, "win.export-svg", NULL, save_action);
-  gtk_widget_class_install_action (widget_class, "win.export-png", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-back", NULL, zoom_back_action);
   gtk_widget_class_install_action (widget_class, "win.reset-zoom", NULL, reset_zoom_action);
@@ -1921,8 +1011,6 @@ lp_window_class_init (LpWindowClass *klass)
   gtk_widget_class_install_property_action (widget_class, "win.show-idle", "show-idle");
   gtk_widget_class_install_property_action (widget_class, "win.palette", "palette");
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export-svg", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.find", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_BackSpace, 0, "win.zoom-back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.zoom-back", NULL);
@@ -1964,6 +1052,7 @@ lp_window_init (LpWindow *self)
 
   self->hidden = g_ptr_array_new_with_free_func (g_free);
   self->show_idle = TRUE;
+  self->end_status = -1;
   self->palette = g_strdup ("hot");
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -1992,8 +1081,8 @@ lp_window_init (LpWindow *self)
 
   /* idle frames: shown or not, as chosen for recording */
   g_settings_bind (self->settings, "show-idle", self, "show-idle", G_SETTINGS_BIND_DEFAULT);
-  update_report_actions (self);
-  update_live_actions (self);
+  _lp_window_update_report_actions (self);
+  _lp_window_update_live_actions (self);
 
   fill_recent (self);
   g_signal_connect_object (gtk_recent_manager_get_default (), "changed",

@@ -16,7 +16,9 @@ G_DECLARE_FINAL_TYPE (LpWindow, lp_window, LP, WINDOW, AdwApplicationWindow)
 LpWindow       *lp_window_new        (GtkApplication *application);
 
 /* lp_window_open_file: reads @file off the main loop, with progress, then
- * shows it; errors appear in the window. */
+ * shows it; errors appear in the window. Like every call below that
+ * replaces what the window shows, it first asks Save / Discard / Cancel
+ * when the window holds an unsaved recording, and does nothing on Cancel. */
 void            lp_window_open_file  (LpWindow *self,
                                       GFile    *file);
 

@@ -1,0 +1,168 @@
+/* lp-window-private.h: what the parts of the main window share: its fields and helpers.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "lp-flame-export.h"
+#include "lp-flame-view.h"
+#include "lp-recorder.h"
+#include "lp-window.h"
+
+G_BEGIN_DECLS
+
+/* The window is three files, as GNOME Text Editor splits its own:
+ * lp-window.c (the window, opening reports, exploring the graph),
+ * lp-window-live.c (recording, and the question before unsaved samples
+ * are dropped), lp-window-save.c (saving, exporting, S3). */
+
+typedef struct PendingDiscard PendingDiscard;
+typedef void (*DiscardFunc) (LpWindow *self,
+                             gpointer  data);
+
+struct _LpWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  AdwToastOverlay *toast_overlay;
+  AdwWindowTitle  *window_title;
+  GtkStack        *stack;
+  AdwPreferencesGroup *recent_group;
+  GtkListBox      *recent_list;
+  GtkLabel        *loading_label;
+  GtkProgressBar  *loading_progress;
+  GtkLabel        *report_summary;
+  GtkSpinButton   *frequency_spin;
+  AdwComboRow     *mode_row;
+  GtkSwitch       *idle_switch;
+
+  GtkSearchBar    *search_bar;
+  GtkSearchEntry  *search_entry;
+  GtkToggleButton *case_button;
+  GtkLabel        *matched_label;
+  GtkLabel        *zoom_label;
+  GtkWidget       *reset_zoom_button;
+  LpFlameView     *flame_view;
+  GtkWidget       *view_button;
+  GtkWidget       *export_button;
+  GtkWidget       *summary_button;
+  GtkToggleButton *search_button;
+  GtkRevealer     *error_revealer;
+  GtkLabel        *error_label;
+  GtkWidget       *pkexec_button;
+  GtkWidget       *live_box;
+  GtkLabel        *live_label;
+  GtkWidget       *output_expander;
+  GtkTextView     *output_view;
+  GtkProgressBar  *transfer_progress;
+
+  GSettings       *settings;
+  LpFolded        *report;
+  GFile           *report_file;
+  GCancellable    *loading;
+
+  /* what is drawn: the report, or a filtered copy of it, as a model */
+  LpFolded        *view_folded;
+  LpFlameModel    *model;
+  GPtrArray       *hidden;       /* names of hidden functions */
+  char            *focus;        /* name of the focused function, or NULL */
+
+  /* live recording */
+  LpRecorder      *recorder;
+  gboolean         paused;
+  gboolean         unsaved;        /* live data not saved yet */
+  gboolean         idle_dropped;   /* recorded with --no-idle: nothing to filter */
+  gboolean         rebuild_pending;
+  gint64           last_rebuild;
+  int              attach_pid;     /* what to record again: a pid, */
+  GStrv            launch_argv;    /* or a command line */
+  char            *launch_dir;
+  char            *target_name;
+  char            *last_location; /* where the last store put the report */
+  guint            rec_frequency;  /* the recording's options, shown with it */
+  gboolean         rec_cpu;
+  char            *end_reason;     /* how the recording ended ("stopped", …), or NULL */
+  int              end_status;     /* the target's exit status, -1 unknown */
+  double           shown_samples;  /* while paused: the samples the graph shows */
+  guint            target_watch;   /* after an attach: is the target still there? */
+
+  /* asked before unsaved samples are dropped: what to do after a Save */
+  struct PendingDiscard *after_save;
+  GtkWidget       *discard_dialog;
+
+  gboolean         icicle;
+  gboolean         reverse;
+  gboolean         left_heavy;
+  gboolean         show_idle;
+  char            *palette;
+};
+
+/* What is drawn: the report filtered (idle samples, hidden functions) and
+ * as a model (reverse, focus). */
+typedef struct
+{
+  gboolean     reverse;
+  gboolean     show_idle;
+  GStrv        hidden;
+  char        *focus;
+} ViewSpec;
+
+void          _lp_window_view_spec_clear       (ViewSpec       *spec);
+void          _lp_window_view_spec_from_window (ViewSpec       *spec,
+                                                LpWindow       *self);
+/* the model of @report for @spec; *@filtered gets the filtered copy the
+ * model's names live in, when one is needed (runs in worker threads too) */
+LpFlameModel *_lp_window_build_model           (LpFolded       *report,
+                                                const ViewSpec *spec,
+                                                LpFolded      **filtered);
+/* replaces what is drawn by @model over @filtered (both taken) */
+void          _lp_window_show_model            (LpWindow       *self,
+                                                LpFlameModel   *model,
+                                                LpFolded       *filtered);
+void          _lp_window_rebuild_model         (LpWindow       *self);
+/* shows @report (taken) through @model over @filtered (taken) in place of
+ * what the window had; a live recording ends first */
+void          _lp_window_replace_report        (LpWindow       *self,
+                                                LpFolded       *report,
+                                                LpFlameModel   *model,
+                                                LpFolded       *filtered,
+                                                GFile          *file,
+                                                const char     *title,
+                                                const char     *subtitle);
+void          _lp_window_show_error            (LpWindow       *self,
+                                                const char     *heading,
+                                                const char     *body);
+void          _lp_window_toast                 (LpWindow       *self,
+                                                const char     *text);
+/* from a worker thread: the loading page's (@loading_page) or a
+ * transfer's progress bar, if the window still lives */
+void          _lp_window_post_progress         (LpWindow       *window,
+                                                double          fraction,
+                                                gboolean        loading_page);
+void          _lp_window_update_summary        (LpWindow       *self);
+void          _lp_window_update_report_actions (LpWindow       *self);
+void          _lp_window_update_matched        (LpWindow       *self);
+void          _lp_window_update_zoom_state     (LpWindow       *self);
+
+/* lp-window-live.c */
+/* runs @func (@data, freed with @destroy) now if no unsaved samples would
+ * be lost, else after the user chose Discard, or Save and the save
+ * succeeded; never after Cancel */
+void          _lp_window_confirm_discard       (LpWindow       *self,
+                                                DiscardFunc     func,
+                                                gpointer        data,
+                                                GDestroyNotify  destroy);
+void          _lp_window_pending_discard_run   (LpWindow       *self,
+                                                PendingDiscard *pending);
+void          _lp_window_pending_discard_free  (PendingDiscard *pending);
+/* ends this window's recording, if any: nothing it still sends reaches
+ * the window, and its engine ends on its own time */
+void          _lp_window_drop_recorder         (LpWindow       *self);
+void          _lp_window_update_title          (LpWindow       *self);
+void          _lp_window_update_live_actions   (LpWindow       *self);
+void          _lp_window_live_class_init       (GtkWidgetClass *widget_class);
+
+/* lp-window-save.c */
+void          _lp_window_save_class_init       (GtkWidgetClass *widget_class);
+
+G_END_DECLS
