@@ -6,10 +6,10 @@
  *                                      run, then "rounds=R" at the end.
  *   threads-workload churn RATE SECONDS
  *                                      the main thread creates RATE
- *                                      short threads a second (each does
- *                                      a little work and ends; joined at
- *                                      once) for SECONDS; prints "ready"
- *                                      at once, then "created=N". */
+ *                                      short threads a second (detached:
+ *                                      each does a little work and ends)
+ *                                      for SECONDS; prints "ready" at
+ *                                      once, then "created=N". */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdint.h>
@@ -99,7 +99,7 @@ main (int argc, char **argv)
 
           if (pthread_create (&t, NULL, short_thread, (void *) (uintptr_t) created) != 0)
             return 1;
-          pthread_join (t, NULL);
+          pthread_detach (t);
           created++;
           next += period;
           for (uint64_t now = now_ns (); now < next; now = now_ns ())
@@ -109,6 +109,7 @@ main (int argc, char **argv)
             }
         }
       printf ("created=%lu\n", created);
+      fflush (stdout);
       return 0;
     }
   fprintf (stderr, "usage: threads-workload busy N SECONDS | churn RATE SECONDS\n");
