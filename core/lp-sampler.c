@@ -2231,6 +2231,29 @@ unwind_from_return (LpSampler *self,
   return n;
 }
 
+/* Whether @addr, the outermost frame of a walk, is where a stack begins:
+ * a program's entry (_start, named or not), the dynamic loader's, or a
+ * thread's start. */
+static gboolean
+is_root (LpSampler *self,
+         Space     *space,
+         guint64    addr)
+{
+  static const char *const roots[] = { "_start", "__clone3", "clone3", "__clone", "clone", "start_thread",
+                                       "_dl_start_user", "_dl_start" };
+  const char *name;
+
+  if (addr == LP_UNWIND_SIGNAL_FRAME)
+    return FALSE;
+  if (space->unwinder != NULL && lp_unwinder_is_entry (space->unwinder, addr))
+    return TRUE;
+  name = lp_folded_frame_name (self->dest, frame_for (self, space, addr));
+  for (guint i = 0; i < G_N_ELEMENTS (roots); i++)
+    if (g_str_equal (name, roots[i]))
+      return TRUE;
+  return FALSE;
+}
+
 /* Unwinds, symbolizes and collapses one snapshot. */
 static void
 collapse_slot (LpSampler  *self,
@@ -2280,6 +2303,12 @@ collapse_slot (LpSampler  *self,
         }
     }
   t1 = now_ns ();
+
+  /* a walk that ended without an error, but not at a root (the unwind
+   * info ended, or libunwind's frame-pointer guess did): cut short all
+   * the same */
+  if (!truncated && n_ips > 0 && !slot->just_born && !is_root (self, slot->space, self->ips[n_ips - 1]))
+    truncated = TRUE;
 
   self->frames[depth++] = slot->space->frame;
   if (slot->thread_frame != G_MAXUINT32)

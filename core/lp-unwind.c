@@ -74,6 +74,7 @@ typedef struct
   Elf64_Phdr  *loads;     /* PT_LOAD headers */
   guint        n_loads;
   guint64      text_lo, text_hi;   /* vaddr range of executable PT_LOADs */
+  guint64      entry;              /* e_entry: _start, for a program or the dynamic loader */
   gboolean     have_hdr;
   guint64      hdr_vaddr;
   guint64      table_off;          /* from the header to the search table */
@@ -84,6 +85,7 @@ typedef struct
 {
   guint64  start, end, offset;
   gboolean writable;
+  gboolean executable;
   Module  *module;   /* nullable: anonymous, stack, heap */
   guint64  bias;     /* load bias of the module in this mapping */
   gboolean have_bias;
@@ -148,6 +150,7 @@ module_parse (Module *m)
       eh->e_phoff + (guint64) eh->e_phnum * sizeof (Elf64_Phdr) > m->size)
     return;
 
+  m->entry = eh->e_entry;
   m->loads = g_new0 (Elf64_Phdr, MAX (eh->e_phnum, 1));
   m->text_lo = G_MAXUINT64;
   for (guint i = 0; i < eh->e_phnum; i++)
@@ -297,6 +300,7 @@ lp_unwinder_refresh_maps (LpUnwinder *self,
       map.end = end;
       map.offset = offset;
       map.writable = perms[1] == 'w';
+      map.executable = perms[2] == 'x';
       name = name_at > 0 ? line + name_at : "";
       if (name[0] == '/' || g_str_equal (name, "[vdso]"))
         {
@@ -364,7 +368,12 @@ read_word (LpUnwinder       *self,
 {
   Map *map;
 
-  if (snap != NULL && addr >= snap->stack_addr && addr + 8 <= snap->stack_addr + snap->stack_len)
+  /* no addr + 8: a stray address near 2^64 wrapped around, passed, and
+   * was read 40 TiB before the copy (a crash 1 run in 4 on python) */
+  if (addr > G_MAXUINT64 - 8)
+    return FALSE;
+  if (snap != NULL && addr >= snap->stack_addr && snap->stack_len >= 8 &&
+      addr - snap->stack_addr <= snap->stack_len - 8)
     {
       memcpy (val, snap->stack + (addr - snap->stack_addr), 8);
       return TRUE;
@@ -386,7 +395,7 @@ read_word (LpUnwinder       *self,
 
   /* beyond the copies: read the live process (deep stacks, data), a
    * block at a time */
-  if (addr >= self->live_addr && addr + 8 <= self->live_addr + self->live_len)
+  if (addr >= self->live_addr && self->live_len >= 8 && addr - self->live_addr <= self->live_len - 8)
     {
       memcpy (val, self->live + (addr - self->live_addr), 8);
       return TRUE;
@@ -605,9 +614,11 @@ unwind_steps (LpUnwinder *self,
       if (unw_get_reg (&cursor, UNW_REG_IP, &ip) < 0 || ip == 0)
         break;
       {
-        /* a return address must point into code; else the walk went astray */
+        /* a return address must point into code; else the walk went
+         * astray (a file's data is mapped too: python's _PyRuntime was
+         * taken for a caller) */
         Map *map = find_map (self, ip, TRUE);
-        if (map == NULL || map->module == NULL)
+        if (map == NULL || map->module == NULL || !map->executable)
           {
             *truncated = TRUE;
             break;
@@ -660,6 +671,22 @@ lp_unwinder_describe (LpUnwinder  *self,
   *module = map->module->basename;
   *offset = map->module->copy != NULL ? addr - map->start : addr - map->start + map->offset;
   return TRUE;
+}
+
+gboolean
+lp_unwinder_is_entry (LpUnwinder *self,
+                      guint64     addr)
+{
+  Map *map = find_map (self, addr, TRUE);
+  guint64 vaddr;
+
+  if (map == NULL || map->module == NULL || !map->have_bias || map->module->entry == 0)
+    return FALSE;
+  vaddr = addr - map->bias;
+  /* x86-64 glibc: _start calls __libc_start_main at +0x1f; the loader's
+   * _start calls _dl_start, then (_dl_start_user) _dl_init at +0x2b; the
+   * C runtime's helpers begin at +0x30 */
+  return vaddr >= map->module->entry && vaddr < map->module->entry + 48;
 }
 
 guint64

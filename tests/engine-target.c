@@ -52,6 +52,10 @@
  *                                calls (write to a pipe, nanosleep) in
  *                                between; prints "checksum=HEX" (the
  *                                same for every N run).
+ *   engine-target cut SECONDS    spins in cut_leaf, called by cut_root,
+ *                                whose unwind info says it has no caller
+ *                                (.cfi_undefined rip): the walk ends
+ *                                there without an error, short of _start.
  *   engine-target exit           returns at once.
  */
 #define _GNU_SOURCE
@@ -656,6 +660,25 @@ do_compute (int units)
   return 0;
 }
 
+__attribute__((noinline)) static uint64_t
+cut_leaf (uint64_t until)
+{
+  return burn (until, until);
+}
+
+/* its CFI marks the return address undefined: for an unwinder, the
+ * outermost frame, as glibc marks _start */
+__attribute__((noinline)) static uint64_t
+cut_root (uint64_t until)
+{
+  uint64_t r;
+
+  __asm__ volatile (".cfi_undefined rip");
+  r = cut_leaf (until);
+  __asm__ volatile ("" ::: "memory");
+  return r + 1;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -686,6 +709,11 @@ main (int argc, char **argv)
     return creator (atof (argv[2]), atof (argv[3]));
   if (argc >= 3 && strcmp (argv[1], "compute") == 0)
     return do_compute (atoi (argv[2]));
+  if (argc >= 3 && strcmp (argv[1], "cut") == 0)
+    {
+      sink = cut_root (now_ns () + (uint64_t) (atof (argv[2]) * 1e9));
+      return 0;
+    }
   if (argc >= 2 && strcmp (argv[1], "exit") == 0)
     return 0;
   fprintf (stderr, "usage: engine-target work SECONDS | threads N | signals N | exit\n");

@@ -759,6 +759,66 @@ test_many_threads (void)
   }
 }
 
+/* A walk that ends without an error short of a root (the unwind info
+ * says there is no caller: cut_root's CFI, as a JIT's or a hand-written
+ * function's may) is cut short all the same: [truncated] under the
+ * process frame, as for a failed walk. Before, such stacks began at
+ * cut_root as if it were _start (6 of them in a python recording). */
+static void
+test_cut_stack (void)
+{
+  g_autofree char *report = g_build_filename (tmpdir, "cut.folded", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  int status;
+
+  status = run_cli (&out, &err, "record", "-F", "500", "-o", report, "--", target, "cut", "0.6", NULL);
+  g_test_message ("%s", err);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  {
+    g_autoptr(LpFolded) folded = load_report (report);
+    double cut = count_with (folded, "cut_leaf");
+
+    g_assert_cmpfloat (cut, >, 100);
+    /* each one begins [truncated];cut_root */
+    g_assert_cmpfloat (count_in_order (folded, "[truncated]", "cut_root", TRUE), ==, cut);
+    /* and every stack is rooted or says it is not */
+    g_assert_cmpfloat (rooted_share (folded, 1, NULL) + count_matching (folded, FALSE, name_equal, "[truncated]") /
+                       lp_folded_get_total (folded), >=, 0.999);
+  }
+}
+
+/* A real program, Debian's python3 (json work): every stack begins at a
+ * root or at [truncated], and no frame is named after data (python's
+ * _PyRuntime once showed as a caller of __open). */
+static void
+test_python_roots (void)
+{
+  g_autofree char *report = g_build_filename (tmpdir, "python.folded", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  int status;
+
+  if (!g_file_test ("/usr/bin/python3", G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("no /usr/bin/python3");
+      return;
+    }
+  status = run_cli (&out, &err, "record", "-F", "1000", "-o", report, "--", "/usr/bin/python3", "-c",
+                    "import json\n"
+                    "d = [{'a': i, 'b': str(i) * 10, 'c': [i, {'x': i / 3}]} for i in range(20000)]\n"
+                    "for _ in range(6): d = json.loads(json.dumps(d))\n", NULL);
+  g_test_message ("%s", err);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  {
+    g_autoptr(LpFolded) folded = load_report (report);
+    double total = lp_folded_get_total (folded);
+
+    g_assert_cmpfloat (total, >, 200);
+    g_assert_cmpfloat (count_with (folded, "_PyRuntime"), ==, 0);
+    g_assert_cmpfloat (rooted_share (folded, 1, NULL) + count_matching (folded, FALSE, name_equal, "[truncated]") / total,
+                       >=, 0.99999);
+  }
+}
+
 /* The recording's length from the summary ("laprof-cli record: 3.00 s,
  * 744 samples (…)"); 0 if none. */
 static double
@@ -1445,6 +1505,8 @@ main (int    argc,
   g_test_add_func ("/engine/already-traced", test_already_traced);
   g_test_add_func ("/engine/wall/500-threads", test_many_threads);
   g_test_add_func ("/engine/wall/thread-starting-3000-threads-a-second", test_churn);
+  g_test_add_func ("/engine/wall/cut-stack-says-truncated", test_cut_stack);
+  g_test_add_func ("/engine/wall/python-stacks-rooted", test_python_roots);
   g_test_add_func ("/engine/wall/sigkill-engine", test_sigkill);
   g_test_add_func ("/engine/wall/sigkill-engine-launch", test_sigkill_launch);
   g_test_add_func ("/engine/wall/signals", test_signals);
