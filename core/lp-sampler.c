@@ -2231,6 +2231,28 @@ unwind_from_return (LpSampler *self,
   return n;
 }
 
+/* The system call that restart_syscall continues, from the name of the
+ * libc function the thread is in (the calls the kernel restarts that way:
+ * nanosleep, clock_nanosleep, futex with a timeout, poll); -1 if the name
+ * tells none. */
+static long
+restarted_call (const char *function)
+{
+  if (function == NULL)
+    return -1;
+  if (strstr (function, "clock_nanosleep") != NULL)
+    return 230;
+  if (strstr (function, "nanosleep") != NULL)
+    return 35;
+  if (strstr (function, "futex") != NULL)
+    return 202;
+  if (strstr (function, "ppoll") != NULL)
+    return 271;
+  if (strstr (function, "poll") != NULL)
+    return 7;
+  return -1;
+}
+
 /* Whether @addr, the outermost frame of a walk, is where a stack begins:
  * a program's entry (_start, named or not), the dynamic loader's, or a
  * thread's start. */
@@ -2324,6 +2346,22 @@ collapse_slot (LpSampler  *self,
 
       self->frames[depth++] = addr == LP_UNWIND_SIGNAL_FRAME ? self->signal_frame
                                                              : frame_for (self, slot->space, addr);
+    }
+  if (slot->idle_syscall == 219 && n_ips > 0 && self->ips[0] != LP_UNWIND_SIGNAL_FRAME)
+    {
+      /* restart_syscall, and the call it continues was not seen (the
+       * thread was in it when we attached: `sleep 100`): the libc
+       * function it is in tells */
+      long nr = restarted_call (lp_folded_frame_name (self->dest, frame_for (self, slot->space, self->ips[0])));
+
+      if (nr >= 0)
+        {
+          Thread *t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (slot->tid));
+
+          slot->idle_syscall = nr;
+          if (t != NULL && t->last_syscall < 0)
+            t->last_syscall = nr;
+        }
     }
   if (slot->idle_syscall >= 0)
     {

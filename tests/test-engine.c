@@ -819,6 +819,39 @@ test_python_roots (void)
   }
 }
 
+/* Attached to `sleep 100`: the attach's stop turns its clock_nanosleep
+ * into restart_syscall, the only call the engine ever sees it in. Its
+ * samples are named after the call it continues, [idle: clock_nanosleep],
+ * not [idle: restart_syscall]. */
+static void
+test_attach_sleep (void)
+{
+  const char *argv[] = { "sleep", "100", NULL };
+  g_autofree char *report = g_build_filename (tmpdir, "sleep.folded", NULL);
+  g_autofree char *out = NULL, *err = NULL, *pid_text = NULL;
+  g_autoptr(GError) error = NULL;
+  int status, tstatus;
+  GPid pid;
+
+  g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_SEARCH_PATH, NULL, NULL, &pid, &error);
+  g_assert_no_error (error);
+  g_usleep (200000);
+  pid_text = g_strdup_printf ("%d", pid);
+  status = run_cli (&out, &err, "record", "-d", "0.5", "-p", pid_text, "-o", report, NULL);
+  g_test_message ("%s", err);
+  kill (pid, SIGKILL);
+  g_assert_true (wait_pid (pid, 5, &tstatus));
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  {
+    g_autoptr(LpFolded) folded = load_report (report);
+    double total = lp_folded_get_total (folded);
+
+    g_assert_cmpfloat (total, >, 20);
+    g_assert_cmpfloat (count_with (folded, "[idle: restart_syscall]"), ==, 0);
+    g_assert_cmpfloat (count_with (folded, "[idle: clock_nanosleep]"), ==, total);
+  }
+}
+
 /* The recording's length from the summary ("laprof-cli record: 3.00 s,
  * 744 samples (…)"); 0 if none. */
 static double
@@ -1506,6 +1539,7 @@ main (int    argc,
   g_test_add_func ("/engine/wall/500-threads", test_many_threads);
   g_test_add_func ("/engine/wall/thread-starting-3000-threads-a-second", test_churn);
   g_test_add_func ("/engine/wall/cut-stack-says-truncated", test_cut_stack);
+  g_test_add_func ("/engine/wall/attach-sleep-names-nanosleep", test_attach_sleep);
   g_test_add_func ("/engine/wall/python-stacks-rooted", test_python_roots);
   g_test_add_func ("/engine/wall/sigkill-engine", test_sigkill);
   g_test_add_func ("/engine/wall/sigkill-engine-launch", test_sigkill_launch);
