@@ -240,18 +240,19 @@ main (int    argc,
     for (guint i = 0; i < engines->len; i++)
       run_one (&g_array_index (engines, Engine, i), workload, threads, seconds, hz, tmp);
 
-  printf ("\n%-50s %10s %10s %12s %12s %10s\n", "laprof-cli", "CPU share", "(worst)",
-          "min/expected", "(worst)", "lost (max)");
+  printf ("\n%-50s %10s %10s %12s %12s %13s %10s\n", "laprof-cli", "CPU share", "(worst)",
+          "min/expected", "(worst)", "mean/expected", "lost (max)");
   for (guint i = 0; i < engines->len; i++)
     {
       Engine *e = &g_array_index (engines, Engine, i);
 
-      printf ("%-50s %9.1f%% %9.1f%% %12.3f %12.3f %10.0f\n", e->cli, 100 * median (e->cpu_share),
+      printf ("%-50s %9.1f%% %9.1f%% %12.3f %12.3f %13.3f %10.0f\n", e->cli, 100 * median (e->cpu_share),
               100 * worst (e->cpu_share, TRUE), median (e->min_ratio), worst (e->min_ratio, FALSE),
-              worst (e->lost, TRUE));
+              median (e->mean_ratio), worst (e->lost, TRUE));
     }
   printf ("\nCPU share = the engine's user + system time / the recording's length (median, worst round);\n"
           "min/expected = the smallest over the threads of its samples / (Hz × length) (median, worst round);\n"
+          "mean/expected = the mean over the threads of the same (median of the rounds);\n"
           "lost = the summary's lost samples (worst round).\n");
   {
     g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp);
