@@ -40,7 +40,8 @@ G_DEFINE_QUARK (lp-sampler-error-quark, lp_sampler_error)
                          * filled 57 % of it while the engine, loading
                          * symbols or waiting for a CPU on a loaded
                          * machine, did not drain it for 235 ms; 1 MiB
-                         * lost 30-80 samples a recording that way */
+                         * lost 30-176 samples in 5 s that way
+                         * (bench-engine-threads) */
 
 /* A process image: what its samples are unwound and named with. A process
  * gets a new one at each exec; samples taken before keep the old one until
@@ -1423,12 +1424,6 @@ dispatch (LpSampler *self,
       {
         unsigned long msg = 0;
 
-        /* our interrupt came while it entered clone(): the clone's event
-         * stop took its place (any ptrace stop clears a pending
-         * PTRACE_INTERRUPT; no PTRACE_EVENT_STOP follows). Left pending,
-         * it was skipped by every later tick: a thread that started
-         * 3,000 threads a second got 171 of 1,000 samples in 10 s. It is
-         * stopped here: sample it. */
         if (!t->pending && !self->detaching && self->assist && t->unsampled_carry >= 2 * (gint64) (self->opts.period * 1e9))
           {
             /* its time on a CPU the kernel did not sample (see
@@ -1447,9 +1442,15 @@ dispatch (LpSampler *self,
           }
         else if (t->pending && !self->detaching)
           {
+            /* our interrupt came while it entered clone(): the clone's
+             * event stop took its place (any ptrace stop clears a pending
+             * PTRACE_INTERRUPT; no PTRACE_EVENT_STOP follows). Left
+             * pending, it was skipped by every later tick: a thread that
+             * started 3,000 threads a second got 171 of 1,000 samples in
+             * 10 s. It is stopped here: sample it, in the parent's
+             * clone/clone3 before its return, unwound from the return
+             * address at the top of its stack */
             sample_stopped (self, t);
-            /* in the parent's clone/clone3, before its return: unwound
-             * from the return address at the top of its stack */
             if (self->n_slots > 0 && g_array_index (self->slots, Slot, self->n_slots - 1).tid == tid)
               g_array_index (self->slots, Slot, self->n_slots - 1).clone_parent = event == PTRACE_EVENT_CLONE;
           }
