@@ -231,7 +231,13 @@ test_churn_memory (void)
   out = read_all (fd);
   g_assert_nonnull (strstr (out, "created="));
   g_assert_cmpuint (rss[2], >, 0);
+#if defined(__SANITIZE_ADDRESS__)
+  /* AddressSanitizer keeps freed memory in quarantine (256 MiB): the
+   * engine's heap grows by 5 MiB a second, whatever it frees */
+  g_test_message ("AddressSanitizer: memory not checked");
+#else
   g_assert_cmpuint (rss[7], <=, rss[2] + 64);
+#endif
 }
 
 int
