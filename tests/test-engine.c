@@ -958,7 +958,22 @@ test_sigkill_launch (void)
       g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL,
                                 NULL, NULL, &engine, NULL, &fd, NULL, &error);
       g_assert_no_error (error);
-      g_usleep (g_random_int_range (20000, 300000));
+      /* once the command is forked: killed before, the engine has
+       * launched nothing (a loaded machine took more than the 20 ms
+       * this test first waited) */
+      {
+        g_autofree char *children = g_strdup_printf ("/proc/%d/task/%d/children", engine, engine);
+        gint64 until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+        g_autofree char *text = NULL;
+
+        while (g_get_monotonic_time () < until &&
+               (!g_file_get_contents (children, &text, NULL, NULL) || text[0] == '\0'))
+          {
+            g_clear_pointer (&text, g_free);
+            g_usleep (200);
+          }
+      }
+      g_usleep (g_random_int_range (0, 300000));
       kill (engine, SIGKILL);
       g_assert_true (wait_pid (engine, 5, &estatus));
       /* the command holds the pipe until it exits */
