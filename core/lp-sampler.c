@@ -2692,7 +2692,8 @@ attach_perf (LpSampler  *self,
 
           /* an unprivileged user may lock only perf_event_mlock_kb (516 KiB
            * by default) per CPU, plus RLIMIT_MEMLOCK */
-          for (guint pages = PERF_PAGES; pages >= 16 && map == MAP_FAILED; pages /= 4)
+          /* past 16 CPUs, 1 MiB each: 4 MiB on 64 CPUs would lock 256 MiB */
+          for (guint pages = n_cpus <= 16 ? PERF_PAGES : PERF_PAGES / 4; pages >= 16 && map == MAP_FAILED; pages /= 4)
             {
               size = (1 + pages) * 4096;
               map = mmap (NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
