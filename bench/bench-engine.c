@@ -1,7 +1,11 @@
 /* bench-engine.c: the cost of sampling: a fixed workload natively, under laprof-cli record and under perf.
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Usage: bench-engine LAPROF_CLI WORKLOAD [ROUNDS] [UNITS]
+ * Usage: bench-engine LAPROF_CLI WORKLOAD [ROUNDS] [UNITS] [OTHER_CLI]
+ *
+ * With OTHER_CLI (another build, say main's), two more configurations run
+ * it in wall mode at 100 and 1000 Hz, interleaved with the others: old and
+ * new compared in the same run.
  *
  * Runs the workload natively, under `laprof-cli record` (wall mode, wall
  * mode with --stop-running, cpu mode; 100 and 1000 Hz) and under `perf
@@ -25,6 +29,7 @@ typedef struct
   const char *mode;
   const char *hz;
   const char *extra;    /* one more option for laprof-cli record */
+  const char *cli;      /* another laprof-cli than the first argument's */
   GArray     *elapsed;  /* of double, one per round (NAN: the run failed) */
   GArray     *stop_us, *unwind_us, *symbolize_us, *collapse_us, *rate;
 } Config;
@@ -107,7 +112,7 @@ run_one (Config     *c,
 
   if (g_strcmp0 (c->tool, "laprof") == 0)
     {
-      g_ptr_array_add (argv, g_strdup (cli));
+      g_ptr_array_add (argv, g_strdup (c->cli != NULL ? c->cli : cli));
       g_ptr_array_add (argv, g_strdup ("record"));
       g_ptr_array_add (argv, g_strdup ("--mode"));
       g_ptr_array_add (argv, g_strdup (c->mode));
@@ -177,7 +182,10 @@ main (int    argc,
     { "laprof cpu 1000",    "laprof", "cpu",  "1000" },
     { "perf dwarf 100",     "perf",   NULL,   "100" },
     { "perf dwarf 1000",    "perf",   NULL,   "1000" },
+    { "other wall 100",     "laprof", "wall", "100" },
+    { "other wall 1000",    "laprof", "wall", "1000" },
   };
+  guint n_configs = G_N_ELEMENTS (configs) - 2;
   const Config *perf_at[2] = { &configs[7], &configs[8] };
   const char *cli, *workload, *units;
   int rounds;
@@ -195,6 +203,12 @@ main (int    argc,
   workload = argv[2];
   rounds = argc > 3 ? atoi (argv[3]) : 7;
   units = argc > 4 ? argv[4] : "3000";
+  if (argc > 5)
+    {
+      configs[9].cli = configs[10].cli = argv[5];
+      n_configs += 2;
+      printf ("bench-engine: other = %s\n", argv[5]);
+    }
   tmp = g_dir_make_tmp ("laprof-bench-XXXXXX", NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (configs); i++)
@@ -209,7 +223,7 @@ main (int    argc,
 
   printf ("bench-engine: workload %s %s, %d rounds, configurations interleaved\n", workload, units, rounds);
   for (int r = 0; r < rounds; r++)
-    for (guint i = 0; i < G_N_ELEMENTS (configs); i++)
+    for (guint i = 0; i < n_configs; i++)
       {
         if (g_strcmp0 (configs[i].tool, "perf") == 0 && !have_perf)
           continue;
@@ -219,7 +233,7 @@ main (int    argc,
   native = median (configs[0].elapsed);
   printf ("\n%-18s %9s %9s %8s %15s %10s %9s %9s %9s %9s\n", "configuration", "median s", "slowdown",
           "vs perf", "(quartiles)", "samples/s", "stop µs", "unwind µs", "symb µs", "coll µs");
-  for (guint i = 0; i < G_N_ELEMENTS (configs); i++)
+  for (guint i = 0; i < n_configs; i++)
     {
       Config *c = &configs[i];
       double m = median (c->elapsed);

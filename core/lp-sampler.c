@@ -34,8 +34,14 @@ G_DEFINE_QUARK (lp-sampler-error-quark, lp_sampler_error)
 #define DEFAULT_STACK_SIZE (16 * 1024)
 #define MAX_FRAMES 256
 #define STOP_TIMEOUT_NS (50 * 1000 * 1000)
-#define PERF_PAGES 256  /* data pages per ring buffer, a power of two; fewer
-                         * where the locked-memory limit allows no more */
+#define PERF_PAGES 1024 /* data pages per ring buffer, a power of two; fewer
+                         * where the locked-memory limit allows no more.
+                         * 4 MiB: 16 busy threads on 2 CPUs at 1000 Hz
+                         * filled 57 % of it while the engine, loading
+                         * symbols or waiting for a CPU on a loaded
+                         * machine, did not drain it for 235 ms; 1 MiB
+                         * lost 30-176 samples in 5 s that way
+                         * (bench-engine-threads) */
 
 /* A process image: what its samples are unwound and named with. A process
  * gets a new one at each exec; samples taken before keep the old one until
@@ -84,6 +90,10 @@ typedef struct
   guint64  check_runtime;
   gint64   blocked_carry; /* ns blocked not yet counted as samples */
   gint64   run_carry;    /* --stop-running: ns on a CPU or waiting, not yet counted */
+  /* wall mode with perf events: its time on a CPU the kernel did not
+   * sample (see runnable_sample) */
+  guint    perf_n;       /* perf samples since its last check */
+  gint64   unsampled_carry;
   /* wall mode with switch records: its waits for a CPU after being
    * preempted, told apart from the waits after a wake-up */
   guint64  out_ns;       /* perf time it was last switched out; 0: on a CPU */
@@ -183,6 +193,7 @@ struct _LpSampler
   GArray             *deltas;
   guint64             batch_samples;
   guint64             batch_lost;
+  guint64             n_seen_gone;   /* threads of seen that ended */
 
   /* each stack before it is collapsed (benchmarks) */
   LpSamplerSnapshotFunc snapshot_func;
@@ -387,7 +398,7 @@ lp_sampler_get_stats (const LpSampler *self,
                       LpSamplerStats  *stats)
 {
   *stats = self->stats;
-  stats->threads_seen = g_hash_table_size (self->seen);
+  stats->threads_seen = g_hash_table_size (self->seen) + self->n_seen_gone;
   stats->lost_total = 0;
   for (guint i = 0; i < LP_SAMPLER_LOST_N_REASONS; i++)
     stats->lost_total += self->stats.lost[i];
@@ -599,6 +610,17 @@ seize (LpSampler  *self,
   if (errno == EPERM)
     {
       pid_t tracer = tracer_of (tid);
+
+      /* a thread started after its creator was seized: traced already,
+       * by the kernel for us (PTRACE_O_TRACECLONE); its first stop is
+       * on its way. Attaching to a thread that started 3,000 threads a
+       * second failed with "already traced by laprof-cli" */
+      if (tracer == getpid ())
+        {
+          Thread *t = add_thread (self, tid, self->pid);
+          t->fresh = TRUE;
+          return TRUE;
+        }
       if (tracer > 0)
         {
           g_autofree char *tcomm = read_comm (tracer, 0);
@@ -1267,6 +1289,10 @@ thread_gone (LpSampler *self,
     }
   if (t != NULL)
     g_hash_table_remove (self->threads, GINT_TO_POINTER (tid));
+  /* counted, and forgotten: a set of every thread ever seen grew by 32
+   * bytes a thread (1,000 threads a second: 2 MiB a minute) */
+  if (g_hash_table_remove (self->seen, GINT_TO_POINTER (tid)))
+    self->n_seen_gone++;
   /* a process leader's exit is reported once all its threads are gone */
   if (tid != self->pid && g_hash_table_contains (self->spaces, GINT_TO_POINTER (tid)))
     space_gone (self, tid);
@@ -1287,6 +1313,28 @@ detach_thread (LpSampler *self,
 {
   ptrace (PTRACE_DETACH, t->tid, 0, (void *) (long) sig);
   g_hash_table_remove (self->threads, GINT_TO_POINTER (t->tid));
+}
+
+/* Samples @t, which was interrupted (t->pending) and is now in a ptrace
+ * stop; the caller resumes it. */
+static void
+sample_stopped (LpSampler *self,
+                Thread    *t)
+{
+  gint64 t0 = now_ns ();
+
+  t->pending = FALSE;
+  snapshot_ptrace (self, t);
+  if (!self->assist && !t->found_blocked && t->check_ns > 0)
+    running_stop_time (self, t);
+  self->stats.stops++;
+  self->stats.stop_ns += now_ns () - t0;
+  if (self->n_slots > 0)
+    {
+      Slot *slot = &g_array_index (self->slots, Slot, self->n_slots - 1);
+      if (slot->space == NULL)
+        slot->space = space_ref (space_for (self, slot->tgid));
+    }
 }
 
 /* Handles one wait status of a tracee. Samples a pending thread when its
@@ -1363,22 +1411,8 @@ dispatch (LpSampler *self,
         }
       if (t->pending)
         {
-          gint64 t0 = now_ns (), t1;
-
-          t->pending = FALSE;
-          snapshot_ptrace (self, t);
-          if (!self->assist && !t->found_blocked && t->check_ns > 0)
-            running_stop_time (self, t);
+          sample_stopped (self, t);
           ptrace (PTRACE_CONT, tid, 0, 0);
-          t1 = now_ns ();
-          self->stats.stops++;
-          self->stats.stop_ns += t1 - t0;
-          if (self->n_slots > 0)
-            {
-              Slot *slot = &g_array_index (self->slots, Slot, self->n_slots - 1);
-              if (slot->space == NULL)
-                slot->space = space_ref (space_for (self, slot->tgid));
-            }
           return;
         }
       ptrace (PTRACE_CONT, tid, 0, 0);
@@ -1390,8 +1424,45 @@ dispatch (LpSampler *self,
       {
         unsigned long msg = 0;
 
+        if (!t->pending && !self->detaching && self->assist && t->unsampled_carry >= 2 * (gint64) (self->opts.period * 1e9))
+          {
+            /* its time on a CPU the kernel did not sample (see
+             * runnable_sample): here, in its clone */
+            gint64 period_ns = (gint64) (self->opts.period * 1e9);
+            gboolean was_blocked = t->found_blocked;
+
+            t->weight = (guint) (t->unsampled_carry / period_ns);
+            t->unsampled_carry -= (gint64) t->weight * period_ns;
+            t->found_blocked = FALSE;
+            t->pending = TRUE;
+            sample_stopped (self, t);
+            t->found_blocked = was_blocked;
+            if (self->n_slots > 0 && g_array_index (self->slots, Slot, self->n_slots - 1).tid == tid)
+              g_array_index (self->slots, Slot, self->n_slots - 1).clone_parent = event == PTRACE_EVENT_CLONE;
+          }
+        else if (t->pending && !self->detaching)
+          {
+            /* our interrupt came while it entered clone(): the clone's
+             * event stop took its place (any ptrace stop clears a pending
+             * PTRACE_INTERRUPT; no PTRACE_EVENT_STOP follows). Left
+             * pending, it was skipped by every later tick: a thread that
+             * started 3,000 threads a second got 171 of 1,000 samples in
+             * 10 s. It is stopped here: sample it, in the parent's
+             * clone/clone3 before its return, unwound from the return
+             * address at the top of its stack */
+            sample_stopped (self, t);
+            if (self->n_slots > 0 && g_array_index (self->slots, Slot, self->n_slots - 1).tid == tid)
+              g_array_index (self->slots, Slot, self->n_slots - 1).clone_parent = event == PTRACE_EVENT_CLONE;
+          }
+
+        /* a short thread may have ended, and its end been read, before
+         * this event: added now, it stayed for good (400 Thread entries
+         * and their open /proc files in 10 s of a program starting 3,000
+         * threads a second) */
         if (ptrace (PTRACE_GETEVENTMSG, tid, 0, &msg) == 0 && msg > 0 &&
-            !g_hash_table_contains (self->threads, GINT_TO_POINTER ((pid_t) msg)))
+            !g_hash_table_contains (self->threads, GINT_TO_POINTER ((pid_t) msg)) &&
+            (syscall (SYS_tgkill, event == PTRACE_EVENT_CLONE ? t->tgid : (pid_t) msg, (pid_t) msg, 0) == 0 ||
+             errno != ESRCH))
           {
             /* it has not run yet: its registers are the parent's clone
              * frame on a fresh stack, nothing to unwind; wait for its
@@ -1465,7 +1536,9 @@ dispatch (LpSampler *self,
         {
           /* stopped while running: the time off a CPU this costs it (the
            * stop, then the wait for a CPU again) is its running code's */
-          if (self->assist && self->switches && !t->pending)
+          if (t->pending)
+            sample_stopped (self, t);   /* this stop took our interrupt's place */
+          else if (self->assist && self->switches)
             signal_stop_sample (self, t);
           else if (!t->found_blocked && t->check_ns > 0)
             running_stop_time (self, t);
@@ -1925,6 +1998,21 @@ runnable_sample (LpSampler *self,
     t->run_carry += period_ns;   /* its first check: one sample */
   if (self->assist && t->run_delay != G_MAXUINT64)
     t->wait_carry += self->switches ? late : waited;
+  /* its time on a CPU, less what the kernel sampled. The kernel may not
+   * sample it at all: a thread that started 3,000 short threads a second
+   * (25 % of a CPU, most of it in clone()) got no task-clock sample in
+   * 5 s, nor with `perf record -e task-clock -p` (why was not found; the
+   * events its children inherit end with them). Such time is sampled by
+   * a stop when the thread is found running, or in its next clone event
+   * stop, once it is two periods. */
+  if (self->assist && t->check_ns > 0 && t->run_delay != G_MAXUINT64)
+    {
+      t->unsampled_carry += (gint64) (runtime - t->check_runtime) - (gint64) t->perf_n * period_ns;
+      /* the kernel brings a running thread's time up to date at its
+       * scheduler tick only (4-10 ms): perf's samples may be ahead */
+      t->unsampled_carry = MAX (t->unsampled_carry, -MAX (4 * period_ns, 20 * 1000 * 1000));
+    }
+  t->perf_n = 0;
   t->run_delay = run_delay;
   self->stats.waiting += count_run_stack (self, t, &t->wait_carry);
   if (!t->run_known)
@@ -1938,6 +2026,12 @@ runnable_sample (LpSampler *self,
   t->stop_ref_ns = now;
   t->stop_ref_runtime = runtime;
   t->stop_ref_delay = run_delay;
+  if (state == 'R' && self->assist && t->unsampled_carry >= 2 * period_ns)
+    {
+      t->weight = (guint) (t->unsampled_carry / period_ns);
+      t->unsampled_carry -= (gint64) t->weight * period_ns;
+      return FALSE;
+    }
   if (state == 'R' && self->assist)
     return TRUE;   /* its time blocked is counted when it is next found blocked */
   if (state == 'R')
@@ -2055,6 +2149,10 @@ syscall_name (long nr)
     case 426: return "io_uring_enter";
     case 441: return "epoll_pwait2";
     case 449: return "futex_waitv";
+    case 56: return "clone";
+    case 57: return "fork";
+    case 58: return "vfork";
+    case 435: return "clone3";
     default: return NULL;
     }
 }
@@ -2145,6 +2243,51 @@ unwind_from_return (LpSampler *self,
   return n;
 }
 
+/* The system call that restart_syscall continues, from the name of the
+ * libc function the thread is in (the calls the kernel restarts that way:
+ * nanosleep, clock_nanosleep, futex with a timeout, poll); -1 if the name
+ * tells none. */
+static long
+restarted_call (const char *function)
+{
+  if (function == NULL)
+    return -1;
+  if (strstr (function, "clock_nanosleep") != NULL)
+    return 230;
+  if (strstr (function, "nanosleep") != NULL)
+    return 35;
+  if (strstr (function, "futex") != NULL)
+    return 202;
+  if (strstr (function, "ppoll") != NULL)
+    return 271;
+  if (strstr (function, "poll") != NULL)
+    return 7;
+  return -1;
+}
+
+/* Whether @addr, the outermost frame of a walk, is where a stack begins:
+ * a program's entry (_start, named or not), the dynamic loader's, or a
+ * thread's start. */
+static gboolean
+is_root (LpSampler *self,
+         Space     *space,
+         guint64    addr)
+{
+  static const char *const roots[] = { "_start", "__clone3", "clone3", "__clone", "clone", "start_thread",
+                                       "_dl_start_user", "_dl_start" };
+  const char *name;
+
+  if (addr == LP_UNWIND_SIGNAL_FRAME)
+    return FALSE;
+  if (space->unwinder != NULL && lp_unwinder_is_entry (space->unwinder, addr))
+    return TRUE;
+  name = lp_folded_frame_name (self->dest, frame_for (self, space, addr));
+  for (guint i = 0; i < G_N_ELEMENTS (roots); i++)
+    if (g_str_equal (name, roots[i]))
+      return TRUE;
+  return FALSE;
+}
+
 /* Unwinds, symbolizes and collapses one snapshot. */
 static void
 collapse_slot (LpSampler  *self,
@@ -2195,6 +2338,12 @@ collapse_slot (LpSampler  *self,
     }
   t1 = now_ns ();
 
+  /* a walk that ended without an error, but not at a root (the unwind
+   * info ended, or libunwind's frame-pointer guess did): cut short all
+   * the same */
+  if (!truncated && n_ips > 0 && !slot->just_born && !is_root (self, slot->space, self->ips[n_ips - 1]))
+    truncated = TRUE;
+
   self->frames[depth++] = slot->space->frame;
   if (slot->thread_frame != G_MAXUINT32)
     self->frames[depth++] = slot->thread_frame;
@@ -2209,6 +2358,22 @@ collapse_slot (LpSampler  *self,
 
       self->frames[depth++] = addr == LP_UNWIND_SIGNAL_FRAME ? self->signal_frame
                                                              : frame_for (self, slot->space, addr);
+    }
+  if (slot->idle_syscall == 219 && n_ips > 0 && self->ips[0] != LP_UNWIND_SIGNAL_FRAME)
+    {
+      /* restart_syscall, and the call it continues was not seen (the
+       * thread was in it when we attached: `sleep 100`): the libc
+       * function it is in tells */
+      long nr = restarted_call (lp_folded_frame_name (self->dest, frame_for (self, slot->space, self->ips[0])));
+
+      if (nr >= 0)
+        {
+          Thread *t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (slot->tid));
+
+          slot->idle_syscall = nr;
+          if (t != NULL && t->last_syscall < 0)
+            t->last_syscall = nr;
+        }
     }
   if (slot->idle_syscall >= 0)
     {
@@ -2527,7 +2692,8 @@ attach_perf (LpSampler  *self,
 
           /* an unprivileged user may lock only perf_event_mlock_kb (516 KiB
            * by default) per CPU, plus RLIMIT_MEMLOCK */
-          for (guint pages = PERF_PAGES; pages >= 16 && map == MAP_FAILED; pages /= 4)
+          /* past 16 CPUs, 1 MiB each: 4 MiB on 64 CPUs would lock 256 MiB */
+          for (guint pages = n_cpus <= 16 ? PERF_PAGES : PERF_PAGES / 4; pages >= 16 && map == MAP_FAILED; pages /= 4)
             {
               size = (1 + pages) * 4096;
               map = mmap (NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -2688,7 +2854,15 @@ read_perf (LpSampler *self,
           if (p + size + 8 > end)
             continue;
           memcpy (&dyn_size, p + size, 8);
-          g_hash_table_add (self->seen, GINT_TO_POINTER ((int) pid_tid[1]));
+          /* wall mode: every thread is in self->threads, added to seen
+           * when it is; one that ended already is counted */
+          if (!self->assist)
+            g_hash_table_add (self->seen, GINT_TO_POINTER ((int) pid_tid[1]));
+          {
+            Thread *owner = g_hash_table_lookup (self->threads, GINT_TO_POINTER ((int) pid_tid[1]));
+            if (owner != NULL)
+              owner->perf_n++;
+          }
 
           slot = next_slot (self);
           slot->snap.regs[LP_REG_RAX] = regs[PERF_AX];

@@ -351,6 +351,14 @@ process_line (LpStreamParser  *self,
     line[--len] = '\0';
   if (len == 0)
     return TRUE;
+  /* a NUL byte (binary data) cut a frame's name short in the aggregate
+   * ("clock_\0gettime" became "clock_"), and a control line's value:
+   * unreadable, as the folded reader has it (found by fuzz-stream) */
+  if (memchr (line, '\0', len) != NULL)
+    {
+      self->n_skipped++;
+      return TRUE;
+    }
   if (line[0] == '#')
     return control_line (self, line, error);
   if (!self->have_header)

@@ -224,6 +224,29 @@ plt_name (Dwfl_Module *mod,
   return NULL;
 }
 
+/* Whether @sym can name code: a data object (STT_OBJECT, STT_TLS, …)
+ * never does, nor a symbol in a section that holds no instructions. An
+ * address in data is a walk gone astray (it was named after
+ * `_PyRuntime`, python's state, under `__open`). */
+static gboolean
+names_code (const GElf_Sym *sym,
+            GElf_Word       shndx,
+            Elf            *elf)
+{
+  int type = GELF_ST_TYPE (sym->st_info);
+  Elf_Scn *scn;
+  GElf_Shdr shdr;
+
+  if (type != STT_FUNC && type != STT_GNU_IFUNC && type != STT_NOTYPE)
+    return FALSE;
+  if (elf == NULL || shndx == SHN_UNDEF || shndx == SHN_ABS || shndx >= SHN_LORESERVE)
+    return type != STT_NOTYPE;
+  scn = elf_getscn (elf, shndx);
+  if (scn == NULL || gelf_getshdr (scn, &shdr) == NULL)
+    return type != STT_NOTYPE;
+  return (shdr.sh_flags & SHF_EXECINSTR) != 0;
+}
+
 const char *
 lp_symbols_lookup (LpSymbols *self,
                    guint64    addr)
@@ -246,8 +269,13 @@ lp_symbols_lookup (LpSymbols *self,
     {
       GElf_Off off;
       GElf_Sym sym;
+      GElf_Word shndx = 0;
+      Elf *elf = NULL;
+      Dwarf_Addr bias = 0;
 
-      name = dwfl_module_addrinfo (mod, addr, &off, &sym, NULL, NULL, NULL);
+      name = dwfl_module_addrinfo (mod, addr, &off, &sym, &shndx, &elf, &bias);
+      if (name != NULL && !names_code (&sym, shndx, elf))
+        name = NULL;   /* a data symbol: the address is no code, or none we know */
       if (name == NULL)
         {
           char *plt = plt_name (mod, addr);

@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <glib/gi18n.h>
 #include <libunwind.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,43 @@ extern int _Ux86_64_dwarf_search_unwind_table (unw_addr_space_t  as,
 
 G_DEFINE_QUARK (lp-unwind-error-quark, lp_unwind_error)
 
+/* libunwind 1.6 (as Debian builds it: without --enable-per-thread-cache,
+ * so UNW_CACHE_PER_THREAD falls back to UNW_CACHE_GLOBAL) takes a lock
+ * around each lookup in its caches and memory pools, and masks every
+ * signal while it holds it: two sigprocmask() system calls at each lookup,
+ * 9-17 a sample, which cost 15-25 µs a sample on a VM (bench-engine).
+ * The engine unwinds in one thread, with the signals it handles already
+ * blocked (it reads them from a signalfd), and no handler that unwinds:
+ * the masking protects nothing. While lp_unwinder_unwind() runs in a
+ * thread, that thread's sigprocmask() calls, which can only be
+ * libunwind's, are answered without a system call (this definition
+ * overrides libc's for the libraries of the program that links the
+ * unwinder). Anywhere else, it is libc's. */
+static __thread gboolean in_unwind;
+
+int
+sigprocmask (int             how,
+             const sigset_t *set,
+             sigset_t       *oldset)
+{
+  int r;
+
+  if (in_unwind)
+    {
+      /* libunwind only hands it back to its next call */
+      if (oldset != NULL)
+        sigemptyset (oldset);
+      return 0;
+    }
+  r = pthread_sigmask (how, set, oldset);
+  if (r != 0)
+    {
+      errno = r;
+      return -1;
+    }
+  return 0;
+}
+
 typedef struct
 {
   char        *path;
@@ -35,6 +74,7 @@ typedef struct
   Elf64_Phdr  *loads;     /* PT_LOAD headers */
   guint        n_loads;
   guint64      text_lo, text_hi;   /* vaddr range of executable PT_LOADs */
+  guint64      entry;              /* e_entry: _start, for a program or the dynamic loader */
   gboolean     have_hdr;
   guint64      hdr_vaddr;
   guint64      table_off;          /* from the header to the search table */
@@ -45,6 +85,7 @@ typedef struct
 {
   guint64  start, end, offset;
   gboolean writable;
+  gboolean executable;
   Module  *module;   /* nullable: anonymous, stack, heap */
   guint64  bias;     /* load bias of the module in this mapping */
   gboolean have_bias;
@@ -109,6 +150,7 @@ module_parse (Module *m)
       eh->e_phoff + (guint64) eh->e_phnum * sizeof (Elf64_Phdr) > m->size)
     return;
 
+  m->entry = eh->e_entry;
   m->loads = g_new0 (Elf64_Phdr, MAX (eh->e_phnum, 1));
   m->text_lo = G_MAXUINT64;
   for (guint i = 0; i < eh->e_phnum; i++)
@@ -258,6 +300,7 @@ lp_unwinder_refresh_maps (LpUnwinder *self,
       map.end = end;
       map.offset = offset;
       map.writable = perms[1] == 'w';
+      map.executable = perms[2] == 'x';
       name = name_at > 0 ? line + name_at : "";
       if (name[0] == '/' || g_str_equal (name, "[vdso]"))
         {
@@ -325,7 +368,12 @@ read_word (LpUnwinder       *self,
 {
   Map *map;
 
-  if (snap != NULL && addr >= snap->stack_addr && addr + 8 <= snap->stack_addr + snap->stack_len)
+  /* no addr + 8: a stray address near 2^64 wrapped around, passed, and
+   * was read 40 TiB before the copy (a crash 1 run in 4 on python) */
+  if (addr > G_MAXUINT64 - 8)
+    return FALSE;
+  if (snap != NULL && addr >= snap->stack_addr && snap->stack_len >= 8 &&
+      addr - snap->stack_addr <= snap->stack_len - 8)
     {
       memcpy (val, snap->stack + (addr - snap->stack_addr), 8);
       return TRUE;
@@ -347,7 +395,7 @@ read_word (LpUnwinder       *self,
 
   /* beyond the copies: read the live process (deep stacks, data), a
    * block at a time */
-  if (addr >= self->live_addr && addr + 8 <= self->live_addr + self->live_len)
+  if (addr >= self->live_addr && self->live_len >= 8 && addr - self->live_addr <= self->live_len - 8)
     {
       memcpy (val, self->live + (addr - self->live_addr), 8);
       return TRUE;
@@ -515,7 +563,7 @@ lp_unwinder_new (pid_t    pid,
   self->modules = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, module_free);
   self->maps = g_array_new (FALSE, TRUE, sizeof (Map));
   self->as = unw_create_addr_space (&accessors, 0);
-  unw_set_caching_policy (self->as, UNW_CACHE_GLOBAL);
+  unw_set_caching_policy (self->as, UNW_CACHE_PER_THREAD);
   self->generation = 1;
   if (!lp_unwinder_refresh_maps (self, error))
     return NULL;
@@ -534,24 +582,19 @@ lp_unwinder_free (LpUnwinder *self)
   g_free (self);
 }
 
-guint
-lp_unwinder_unwind (LpUnwinder       *self,
-                    const LpSnapshot *snap,
-                    guint64          *ips,
-                    guint             max,
-                    gboolean         *truncated)
+/* The walk of lp_unwinder_unwind(), from the frame after @ips[0]. */
+static guint
+unwind_steps (LpUnwinder *self,
+              Ctx        *ctx,
+              guint64    *ips,
+              guint       n,
+              guint       max,
+              gboolean   *truncated)
 {
-  Ctx ctx = { self, snap };
   unw_cursor_t cursor;
-  guint n = 0;
   int r;
 
-  *truncated = FALSE;
-  self->live_len = 0;
-  if (max == 0)
-    return 0;
-  ips[n++] = snap->regs[LP_REG_RIP];
-  if (unw_init_remote (&cursor, self->as, &ctx) < 0)
+  if (unw_init_remote (&cursor, self->as, ctx) < 0)
     {
       *truncated = TRUE;
       return n;
@@ -571,9 +614,11 @@ lp_unwinder_unwind (LpUnwinder       *self,
       if (unw_get_reg (&cursor, UNW_REG_IP, &ip) < 0 || ip == 0)
         break;
       {
-        /* a return address must point into code; else the walk went astray */
+        /* a return address must point into code; else the walk went
+         * astray (a file's data is mapped too: python's _PyRuntime was
+         * taken for a caller) */
         Map *map = find_map (self, ip, TRUE);
-        if (map == NULL || map->module == NULL)
+        if (map == NULL || map->module == NULL || !map->executable)
           {
             *truncated = TRUE;
             break;
@@ -592,6 +637,27 @@ lp_unwinder_unwind (LpUnwinder       *self,
   return n;
 }
 
+guint
+lp_unwinder_unwind (LpUnwinder       *self,
+                    const LpSnapshot *snap,
+                    guint64          *ips,
+                    guint             max,
+                    gboolean         *truncated)
+{
+  Ctx ctx = { self, snap };
+  guint n = 0;
+
+  *truncated = FALSE;
+  self->live_len = 0;
+  if (max == 0)
+    return 0;
+  ips[n++] = snap->regs[LP_REG_RIP];
+  in_unwind = TRUE;
+  n = unwind_steps (self, &ctx, ips, n, max, truncated);
+  in_unwind = FALSE;
+  return n;
+}
+
 gboolean
 lp_unwinder_describe (LpUnwinder  *self,
                       guint64      addr,
@@ -605,6 +671,22 @@ lp_unwinder_describe (LpUnwinder  *self,
   *module = map->module->basename;
   *offset = map->module->copy != NULL ? addr - map->start : addr - map->start + map->offset;
   return TRUE;
+}
+
+gboolean
+lp_unwinder_is_entry (LpUnwinder *self,
+                      guint64     addr)
+{
+  Map *map = find_map (self, addr, TRUE);
+  guint64 vaddr;
+
+  if (map == NULL || map->module == NULL || !map->have_bias || map->module->entry == 0)
+    return FALSE;
+  vaddr = addr - map->bias;
+  /* x86-64 glibc: _start calls __libc_start_main at +0x1f; the loader's
+   * _start calls _dl_start, then (_dl_start_user) _dl_init at +0x2b; the
+   * C runtime's helpers begin at +0x30 */
+  return vaddr >= map->module->entry && vaddr < map->module->entry + 48;
 }
 
 guint64

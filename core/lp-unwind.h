@@ -70,6 +70,12 @@ guint       lp_unwinder_unwind       (LpUnwinder       *self,
                                       guint             max,
                                       gboolean         *truncated);
 
+/* lp_unwinder_is_entry: whether @addr is in the first 48 bytes from the
+ * entry point (e_entry) of the module mapped there: the _start of a
+ * program, stripped or not, or of the dynamic loader. */
+gboolean    lp_unwinder_is_entry     (LpUnwinder  *self,
+                                      guint64      addr);
+
 /* lp_unwinder_describe: the basename of the module mapped at @addr and the
  * offset of @addr in that file, for "[module+0xOFFSET]" frames. FALSE if
  * no mapping holds @addr. The name is owned by the unwinder. */

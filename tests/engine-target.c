@@ -41,9 +41,25 @@
  *                                once, and at the end each worker's tid and
  *                                start, in seconds before the end:
  *                                "worker=TID@AGE".
+ *   engine-target churn RATE SECONDS
+ *                                the main thread (in creator) starts RATE
+ *                                short detached threads a second
+ *                                (churn_thread: a little work) for
+ *                                SECONDS; prints "ready" at once, then
+ *                                "created=N".
+ *   engine-target compute N      a deterministic computation of about
+ *                                N × 10 ms on two threads, with system
+ *                                calls (write to a pipe, nanosleep) in
+ *                                between; prints "checksum=HEX" (the
+ *                                same for every N run).
+ *   engine-target cut SECONDS    spins in cut_leaf, called by cut_root,
+ *                                whose unwind info says it has no caller
+ *                                (.cfi_undefined rip): the walk ends
+ *                                there without an error, short of _start.
  *   engine-target exit           returns at once.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -535,6 +551,134 @@ do_spawner (double seconds)
   return 0;
 }
 
+static void *
+churn_thread (void *data)
+{
+  uint64_t x = (uintptr_t) data;
+
+  for (int i = 0; i < 2000; i++)
+    x = x * 6364136223846793005u + 1442695040888963407u;
+  sink = x;
+  return NULL;
+}
+
+__attribute__((noinline)) static int
+creator (double rate, double seconds)
+{
+  uint64_t start = now_ns (), period = (uint64_t) (1e9 / rate), next = start;
+  uint64_t deadline = start + (uint64_t) (seconds * 1e9);
+  unsigned long created = 0;
+  pthread_attr_t attr;
+
+  pthread_attr_init (&attr);
+  pthread_attr_setdetachstate (&attr, PTHREAD_CREATE_DETACHED);
+  printf ("ready\n");
+  fflush (stdout);
+  while (now_ns () < deadline)
+    {
+      pthread_t t;
+
+      if (pthread_create (&t, &attr, churn_thread, (void *) (uintptr_t) created) != 0)
+        return 1;
+      created++;
+      next += period;
+      for (uint64_t now = now_ns (); now < next; now = now_ns ())
+        {
+          struct timespec nap = { 0, (long) (next - now) };
+          nanosleep (&nap, NULL);
+        }
+    }
+  printf ("created=%lu\n", created);
+  fflush (stdout);
+  return 0;
+}
+
+/* compute: each thread hashes its part, a pipe carries the second's
+ * result to the first; the checksum depends on nothing but N */
+typedef struct
+{
+  int      units;
+  uint64_t seed;
+  int      fd;
+} Part;
+
+__attribute__((noinline)) static uint64_t
+compute_unit (uint64_t x)
+{
+  for (int i = 0; i < 300000; i++)
+    x = (x ^ (x >> 29)) * 0xBF58476D1CE4E5B9u + (uint64_t) i;
+  return x;
+}
+
+static void *
+compute_part (void *data)
+{
+  Part *part = data;
+  uint64_t x = part->seed;
+
+  for (int i = 0; i < part->units; i++)
+    {
+      struct timespec nap = { 0, 100000 };
+
+      x = compute_unit (x);
+      if (i % 8 == 7)
+        nanosleep (&nap, NULL);
+    }
+  if (part->fd >= 0)
+    {
+      if (write (part->fd, &x, sizeof x) != sizeof x)
+        abort ();
+      close (part->fd);
+    }
+  part->seed = x;
+  return NULL;
+}
+
+static int
+do_compute (int units)
+{
+  int fds[2];
+  Part a = { units / 2, 1, -1 }, b = { units - units / 2, 2, -1 };
+  pthread_t tb;
+  uint64_t from_b = 0;
+  ssize_t n;
+
+  if (pipe (fds) != 0)
+    return 1;
+  b.fd = fds[1];
+  if (pthread_create (&tb, NULL, compute_part, &b) != 0)
+    return 1;
+  compute_part (&a);
+  do
+    n = read (fds[0], &from_b, sizeof from_b);
+  while (n < 0 && errno == EINTR);
+  pthread_join (tb, NULL);
+  if (n != sizeof from_b || from_b != b.seed)
+    return 3;
+  printf ("checksum=%016llx\n", (unsigned long long) (a.seed ^ (from_b * 31)));
+  fflush (stdout);
+  return 0;
+}
+
+__attribute__((noinline)) static uint64_t
+cut_leaf (uint64_t until)
+{
+  return burn (until, until);
+}
+
+/* its CFI marks the return address undefined: for an unwinder, the
+ * outermost frame, as glibc marks _start */
+__attribute__((noinline)) static uint64_t
+cut_root (uint64_t until)
+{
+  uint64_t r;
+
+  __asm__ volatile (".cfi_undefined rip");
+  r = cut_leaf (until);
+  __asm__ volatile ("" ::: "memory");
+  return r + 1;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -561,6 +705,15 @@ main (int argc, char **argv)
     return do_spawner (atof (argv[2]));
   if (argc >= 3 && strcmp (argv[1], "handler") == 0)
     return do_handler (atof (argv[2]));
+  if (argc >= 4 && strcmp (argv[1], "churn") == 0)
+    return creator (atof (argv[2]), atof (argv[3]));
+  if (argc >= 3 && strcmp (argv[1], "compute") == 0)
+    return do_compute (atoi (argv[2]));
+  if (argc >= 3 && strcmp (argv[1], "cut") == 0)
+    {
+      sink = cut_root (now_ns () + (uint64_t) (atof (argv[2]) * 1e9));
+      return 0;
+    }
   if (argc >= 2 && strcmp (argv[1], "exit") == 0)
     return 0;
   fprintf (stderr, "usage: engine-target work SECONDS | threads N | signals N | exit\n");

@@ -186,6 +186,115 @@ test_errors (void)
   g_string_free (seen.log, TRUE);
 }
 
+/* Lines that are no stack, each alone after a header: skipped (counted),
+ * never a frame in the aggregate; the stream goes on. */
+static void
+test_malformed_lines (void)
+{
+  static const char *const bad[] = {
+    "no-count", " 5", "x -1", "x nan", "x inf", "x 1e400", "x 0x", "a;;b 1", ";x 1", "x; 1", "x 1 ",
+    "clock_\0gettime 5",   /* a NUL byte: once "clock_" in the aggregate */
+    "\0 1",
+  };
+  static const gsize bad_len[] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17, 3 };
+  const char *header = "#laprof-stream version=1 pid=1 mode=wall period=0.01 command=a\n";
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(LpFolded) folded = lp_folded_new ();
+      Seen seen = { g_string_new (NULL), 0, 0 };
+      g_autoptr(LpStreamParser) parser = lp_stream_parser_new (folded, on_event, &seen);
+      g_autoptr(GError) error = NULL;
+      gsize len = bad_len[i] ? bad_len[i] : strlen (bad[i]);
+
+      g_test_message ("line %u", i);
+      g_assert_true (lp_stream_parser_feed (parser, header, strlen (header), &error));
+      g_assert_true (lp_stream_parser_feed (parser, bad[i], len, &error));
+      g_assert_true (lp_stream_parser_feed (parser, "\nmain;work 2\n", 13, &error));
+      g_assert_true (lp_stream_parser_finish (parser, &error));
+      g_assert_no_error (error);
+      /* "x 1 " is "x 1" (trailing spaces go): the only one read */
+      if (g_str_equal (bad[i], "x 1 "))
+        {
+          g_assert_cmpuint (lp_stream_parser_get_n_skipped (parser), ==, 0);
+          g_assert_cmpuint (seen.n_stacks, ==, 2);
+        }
+      else
+        {
+          g_assert_cmpuint (lp_stream_parser_get_n_skipped (parser), ==, 1);
+          g_assert_cmpuint (seen.n_stacks, ==, 1);
+          g_assert_cmpuint (lp_folded_get_n_stacks (folded), ==, 1);
+          g_assert_cmpfloat (lp_folded_get_total (folded), ==, 2);
+        }
+      for (guint f = 0; f < lp_folded_get_n_frames (folded); f++)
+        g_assert_cmpstr (lp_folded_frame_name (folded, f), !=, "clock_");
+      g_string_free (seen.log, TRUE);
+    }
+}
+
+/* A stream cut short anywhere (the engine killed, the pipe closed): never
+ * a crash nor an event the whole stream has not; the end only if its line
+ * is there. */
+static void
+test_truncated (void)
+{
+  g_autofree char *text = make_stream ();
+  gsize len = strlen (text);
+  g_auto(GStrv) whole = g_strsplit (expected, "\n", -1);
+
+  for (gsize cut = 0; cut <= len; cut++)
+    {
+      g_autoptr(LpFolded) folded = lp_folded_new ();
+      Seen seen = { g_string_new (NULL), 0, 0 };
+      g_autoptr(LpStreamParser) parser = lp_stream_parser_new (folded, on_event, &seen);
+      g_autoptr(GError) error = NULL;
+      g_auto(GStrv) got = NULL;
+      gboolean ok;
+      guint n;
+
+      ok = lp_stream_parser_feed (parser, text, cut, &error) && lp_stream_parser_finish (parser, &error);
+      /* only a header cut short fails: no header yet, or no version */
+      if (!ok)
+        {
+          g_assert_true (error->domain == LP_STREAM_ERROR);
+          g_assert_true (strchr (text, '\n') >= text + cut - 1);
+        }
+      got = g_strsplit (seen.log->str, "\n", -1);
+      n = g_strv_length (got);
+      /* all events but the last as in the whole stream; the last may be
+       * a line read without its end (a number cut short) */
+      for (guint i = 0; i + 2 < n; i++)
+        g_assert_cmpstr (got[i], ==, whole[i]);
+      g_assert_cmpuint (n, <=, g_strv_length (whole));
+      g_assert_cmpfloat (lp_folded_get_total (folded), <=, 6);
+      g_assert_true (!lp_stream_parser_has_ended (parser) || strstr (text, "#end") + 4 <= text + cut);
+      g_string_free (seen.log, TRUE);
+    }
+}
+
+/* A line longer than LP_FOLDED_MAX_LINE fails the stream; what follows is
+ * ignored, without another error. */
+static void
+test_line_too_long (void)
+{
+  const char *header = "#laprof-stream version=1 pid=1 mode=wall period=0.01 command=a\n";
+  g_autofree char *big = g_malloc (LP_FOLDED_MAX_LINE + 2);
+  Seen seen = { g_string_new (NULL), 0, 0 };
+  g_autoptr(LpStreamParser) parser = lp_stream_parser_new (NULL, on_event, &seen);
+  g_autoptr(GError) error = NULL;
+
+  memset (big, 'a', LP_FOLDED_MAX_LINE + 2);
+  g_assert_true (lp_stream_parser_feed (parser, header, strlen (header), &error));
+  g_assert_false (lp_stream_parser_feed (parser, big, LP_FOLDED_MAX_LINE + 2, &error));
+  g_assert_error (error, LP_STREAM_ERROR, LP_STREAM_ERROR_LINE_TOO_LONG);
+  g_clear_error (&error);
+  g_assert_true (lp_stream_parser_feed (parser, " 1\nmain 2\n", 10, &error));
+  g_assert_true (lp_stream_parser_finish (parser, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (seen.n_stacks, ==, 0);
+  g_string_free (seen.log, TRUE);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -194,5 +303,8 @@ main (int    argc,
   g_test_add_func ("/core/stream/round-trip", test_round_trip);
   g_test_add_func ("/core/stream/folded-view", test_folded_view);
   g_test_add_func ("/core/stream/errors", test_errors);
+  g_test_add_func ("/core/stream/malformed-lines", test_malformed_lines);
+  g_test_add_func ("/core/stream/truncated", test_truncated);
+  g_test_add_func ("/core/stream/line-too-long", test_line_too_long);
   return g_test_run ();
 }
