@@ -4,11 +4,14 @@
 #include <fcntl.h>
 #include <glib/gi18n.h>
 #include <inttypes.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lp-folded-reader.h"
 
 #define READ_CHUNK (1024 * 1024)
+/* a file at least this large is read by two threads, a half each */
+#define SPLIT_MIN  ((goffset) 16 * 1024 * 1024)
 
 struct _LpFoldedReader
 {
@@ -39,6 +42,7 @@ struct _LpFoldedReader
   guint64   n_stack_lines;
   guint64   n_control_lines;
   guint64   n_skipped;
+  gboolean  fractional;   /* a count that is not a whole number */
   guint64   skipped_for[LP_FOLDED_SKIP_N_REASONS];
   GArray   *skips;        /* of LpFoldedSkip, the first few */
 };
@@ -410,6 +414,9 @@ process_line (LpFoldedReader  *self,
 
   if (stack_end == 0)
     return skip (self, LP_FOLDED_SKIP_EMPTY_STACK, error);
+  /* sums of whole numbers below 2^53 are exact in any order */
+  if (count != (double) (guint64) count || count2 != (double) (guint64) count2)
+    self->fractional = TRUE;
   /* "a;b;  3": a last frame of blanks. flamegraph.pl takes all but one
    * blank before the count as the stack and keeps the frame " " (perf's
    * frames without a symbol); so does laprof, so that the line is counted
@@ -602,12 +609,133 @@ lp_folded_reader_read_fd (LpFoldedReader  *self,
   return TRUE;
 }
 
+/* Feeds the bytes of @fd from @offset to @end (or its end of file). */
+static gboolean
+read_range (LpFoldedReader  *self,
+            int              fd,
+            goffset          offset,
+            goffset          end,
+            const char      *name,
+            GError         **error)
+{
+  g_autofree char *buf = g_malloc (READ_CHUNK);
+
+  while (end < 0 || offset < end)
+    {
+      gsize want = end < 0 ? READ_CHUNK : (gsize) MIN ((goffset) READ_CHUNK, end - offset);
+      gssize n = pread (fd, buf, want, offset);
+
+      if (n < 0)
+        {
+          int saved = errno;
+
+          if (saved == EINTR)
+            continue;
+          g_set_error (error, LP_FOLDED_ERROR, LP_FOLDED_ERROR_IO,
+                       _("Could not read %s: %s"), name, g_strerror (saved));
+          return FALSE;
+        }
+      if (n == 0)
+        break;
+      offset += n;
+      if (!lp_folded_reader_feed (self, buf, (gsize) n, error))
+        {
+          g_prefix_error (error, "%s: ", name);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* The start of the first line at or after the middle of @fd's @size
+ * bytes, or -1 when there is none close to it. */
+static goffset
+find_split (int     fd,
+            goffset size)
+{
+  char buf[64 * 1024];
+  goffset mid = size / 2;
+  gssize n = pread (fd, buf, sizeof buf, mid - 1);
+  const char *nl;
+
+  if (n <= 0)
+    return -1;
+  nl = memchr (buf, '\n', (gsize) n);
+  if (nl == NULL || mid + (nl - buf) >= size)
+    return -1;
+  return mid + (nl - buf);
+}
+
+typedef struct
+{
+  int             fd;
+  goffset         split;
+  const char     *name;
+  LpFoldedReader *reader;
+  gboolean        ok;
+} Half;
+
+static gpointer
+read_second_half (gpointer data)
+{
+  Half *h = data;
+
+  /* errors and skipped lines are reported by the sequential read again */
+  h->ok = read_range (h->reader, h->fd, h->split, -1, h->name, NULL)
+          && lp_folded_reader_finish (h->reader, NULL)
+          && h->reader->n_skipped == 0;
+  return NULL;
+}
+
+/* Two threads: this one reads the first half into the destination, a
+ * second one the rest into an aggregate of its own, merged after. Names
+ * and stacks keep the ids and order of a read from start to end
+ * (lp_folded_merge() adds the second half's names and stacks in the order
+ * it met them), and sums of whole counts do not depend on their order. If
+ * the second half had anything to say (a line skipped, an error) or a
+ * count is fractional, its result is dropped and this thread reads it
+ * again, so that every message, line number and sum is that of a read
+ * from start to end. */
+static gboolean
+read_split (LpFoldedReader  *self,
+            int              fd,
+            goffset          split,
+            const char      *name,
+            GError         **error)
+{
+  g_autoptr(LpFolded) second = lp_folded_new ();
+  Half h = { fd, split, name, NULL, FALSE };
+  GThread *thread;
+  gboolean ok;
+
+  h.reader = lp_folded_reader_new (second, self->flags);
+  thread = g_thread_new ("lp-read", read_second_half, &h);
+  ok = read_range (self, fd, 0, split, name, error);
+  g_thread_join (thread);
+
+  if (ok && h.ok && !self->fractional && !h.reader->fractional
+      && self->carry_len == 0 && !self->discarding
+      && lp_folded_merge (self->dest, second, NULL))
+    {
+      self->n_bytes += h.reader->n_bytes;
+      self->n_lines += h.reader->n_lines;
+      self->n_stack_lines += h.reader->n_stack_lines;
+      self->n_control_lines += h.reader->n_control_lines;
+    }
+  else if (ok)
+    ok = read_range (self, fd, split, -1, name, error);
+  lp_folded_reader_free (h.reader);
+  return ok;
+}
+
 gboolean
 lp_folded_reader_read_file (LpFoldedReader  *self,
                             const char      *path,
                             GError         **error)
 {
   gboolean ok;
+  struct stat st;
+  goffset split = -1;
   int fd;
 
   g_return_val_if_fail (path != NULL, FALSE);
@@ -623,7 +751,21 @@ lp_folded_reader_read_file (LpFoldedReader  *self,
                    _("Could not open %s: %s"), path, g_strerror (saved));
       return FALSE;
     }
-  ok = lp_folded_reader_read_fd (self, fd, path, error);
+  /* a large file, unless a line of an earlier feed is still open */
+  if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode) && st.st_size >= SPLIT_MIN
+      && g_get_num_processors () >= 2 && self->carry_len == 0 && !self->discarding)
+    split = find_split (fd, st.st_size);
+  if (split > 0)
+    {
+      ok = read_split (self, fd, split, path, error);
+      if (ok && !lp_folded_reader_finish (self, error))
+        {
+          g_prefix_error (error, "%s: ", path);
+          ok = FALSE;
+        }
+    }
+  else
+    ok = lp_folded_reader_read_fd (self, fd, path, error);
   close (fd);
   return ok;
 }

@@ -72,7 +72,12 @@ gboolean            lp_folded_reader_read_fd        (LpFoldedReader  *self,
                                                      const char      *name,
                                                      GError         **error);
 
-/* lp_folded_reader_read_file: the same from a file; "-" is standard input. */
+/* lp_folded_reader_read_file: the same from a file; "-" is standard input.
+ * A regular file of 16 MiB or more is read by two threads, a half each,
+ * the second half merged after: the result (names and their ids, stacks
+ * and their order, counts, line counts, skipped lines and messages) is
+ * that of a read from start to end. The reader must not be fed from
+ * another thread meanwhile. */
 gboolean            lp_folded_reader_read_file      (LpFoldedReader  *self,
                                                      const char      *path,
                                                      GError         **error);

@@ -1,23 +1,51 @@
 /* lp-intern.c: an open-addressing table from frame name to dense id.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+
 #include "lp-intern.h"
 #include "lp-hash.h"
 
+/* Names live in one arena of address space reserved once, so that they
+ * never move (lp_intern_name() returns pointers into it) and a slot can
+ * point at one by an offset: each entry is its length and id, then its
+ * bytes and a NUL, padded to 8 bytes. A probe reads the slot, then one
+ * entry, whose header and first bytes share a cache line: two dependent
+ * loads instead of three (slot, then a Name array, then a string chunk),
+ * which was most of the time of reading a report whose lines share no
+ * prefix (bench/README.md, issue 12). */
 typedef struct
 {
-  const char *str;
-  guint32     len;
-  guint32     hash;
-} Name;
+  guint32 len;
+  guint32 id;
+  char    str[];
+} Entry;
+
+/* address space, not memory: pages are made usable as entries fill them */
+#define ARENA_RESERVE ((gsize) 4 << 30)
+#define ARENA_STEP    ((gsize) 64 << 10)
 
 struct _LpIntern
 {
-  GStringChunk *strings;
-  GArray       *names;   /* of Name, indexed by id */
-  guint64      *slots;   /* hash << 32 | (id + 1), 0 for empty: a probe
-                          * reads no Name unless the hashes are equal */
-  guint32       mask;
+  char     *arena;     /* ARENA_RESERVE (or less) bytes of address space */
+  gsize     reserved;
+  gsize     committed; /* bytes readable and writable */
+  gsize     used;
+  guint32  *offsets;   /* of each id's entry, in 8-byte units */
+  guint32   n_names;
+  guint32   offsets_cap;
+  guint64  *slots;     /* hash << 32 | (offset / 8 + 1), 0 for empty: a
+                        * probe reads no entry unless the hashes are equal */
+  guint32   mask;
 };
+
+static inline const Entry *
+entry_at (const LpIntern *self,
+          guint32         units)
+{
+  return (const Entry *) (self->arena + (gsize) units * 8);
+}
 
 /* The table's own hash of a name, made so that it can be computed while
  * the name is scanned for its end (the length comes in last): 8 bytes at a
@@ -73,8 +101,21 @@ lp_intern_new (void)
 {
   LpIntern *self = g_new0 (LpIntern, 1);
 
-  self->strings = g_string_chunk_new (64 * 1024);
-  self->names = g_array_sized_new (FALSE, FALSE, sizeof (Name), 1024);
+  /* a smaller reservation where address space is limited */
+  for (self->reserved = ARENA_RESERVE; ; self->reserved /= 4)
+    {
+      void *p = mmap (NULL, self->reserved, PROT_NONE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+      if (p != MAP_FAILED)
+        {
+          self->arena = p;
+          break;
+        }
+      if (self->reserved <= ARENA_STEP)
+        g_error ("%s: no address space for names: %s", G_STRLOC, g_strerror (errno));
+    }
+  self->offsets_cap = 1024;
+  self->offsets = g_new (guint32, self->offsets_cap);
   self->mask = 1024 - 1;
   self->slots = g_new0 (guint64, self->mask + 1);
   return self;
@@ -85,8 +126,8 @@ lp_intern_free (LpIntern *self)
 {
   if (self == NULL)
     return;
-  g_string_chunk_free (self->strings);
-  g_array_unref (self->names);
+  munmap (self->arena, self->reserved);
+  g_free (self->offsets);
   g_free (self->slots);
   g_free (self);
 }
@@ -127,8 +168,8 @@ find_slot (const LpIntern *self,
         return pos;
       if ((guint32) (s >> 32) == hash)
         {
-          const Name *n = &g_array_index (self->names, Name, (guint32) s - 1);
-          if (n->len == len && same_bytes (n->str, name, len))
+          const Entry *e = entry_at (self, (guint32) s - 1);
+          if (e->len == len && same_bytes (e->str, name, len))
             return pos;
         }
       pos = (pos + 1) & self->mask;
@@ -149,7 +190,7 @@ lp_intern_lookup (const LpIntern *self,
   if (self->slots[pos] == 0)
     return FALSE;
   if (id != NULL)
-    *id = (guint32) self->slots[pos] - 1;
+    *id = entry_at (self, (guint32) self->slots[pos] - 1)->id;
   return TRUE;
 }
 
@@ -160,24 +201,45 @@ add_hashed (LpIntern   *self,
             guint32     hash)
 {
   guint32 pos = find_slot (self, name, len, hash);
-  Name n;
+  gsize size;
+  Entry *e;
 
   if (self->slots[pos] != 0)
-    return (guint32) self->slots[pos] - 1;
+    return entry_at (self, (guint32) self->slots[pos] - 1)->id;
 
   /* A name longer than 4 GiB cannot come from a bounded line reader. */
-  g_assert (len < G_MAXUINT32);
-  n.str = g_string_chunk_insert_len (self->strings, name, len);
-  n.len = (guint32) len;
-  n.hash = hash;
-  g_array_append_val (self->names, n);
-  self->slots[pos] = ((guint64) hash << 32) | self->names->len;
+  g_assert (len < G_MAXUINT32 - 16);
+  size = (sizeof (Entry) + len + 1 + 7) & ~(gsize) 7;
+  if (size > self->reserved - self->used || self->n_names == G_MAXUINT32 - 1)
+    g_error ("%s: more than %" G_GSIZE_FORMAT " bytes of distinct names", G_STRLOC, self->reserved);
+  if (self->used + size > self->committed)
+    {
+      gsize want = MAX (self->committed * 2, self->used + size);
+
+      want = MIN ((want + ARENA_STEP - 1) & ~(ARENA_STEP - 1), self->reserved);
+      if (mprotect (self->arena, want, PROT_READ | PROT_WRITE) != 0)
+        g_error ("%s: failed to allocate %" G_GSIZE_FORMAT " bytes: %s", G_STRLOC, want, g_strerror (errno));
+      self->committed = want;
+    }
+  e = (Entry *) (self->arena + self->used);
+  e->len = (guint32) len;
+  e->id = self->n_names;
+  memcpy (e->str, name, len);
+  e->str[len] = '\0';
+  if (self->n_names == self->offsets_cap)
+    {
+      self->offsets_cap *= 2;
+      self->offsets = g_renew (guint32, self->offsets, self->offsets_cap);
+    }
+  self->offsets[self->n_names++] = (guint32) (self->used / 8);
+  self->slots[pos] = ((guint64) hash << 32) | (self->used / 8 + 1);
+  self->used += size;
 
   /* keep the load under one half so probes stay short */
-  if ((gsize) self->names->len * 2 > self->mask)
+  if ((gsize) self->n_names * 2 > self->mask)
     grow (self);
 
-  return self->names->len - 1;
+  return self->n_names - 1;
 }
 
 guint32
@@ -243,20 +305,20 @@ const char *
 lp_intern_name (const LpIntern *self,
                 guint32         id)
 {
-  g_return_val_if_fail (id < self->names->len, NULL);
-  return g_array_index (self->names, Name, id).str;
+  g_return_val_if_fail (id < self->n_names, NULL);
+  return entry_at (self, self->offsets[id])->str;
 }
 
 gsize
 lp_intern_name_len (const LpIntern *self,
                     guint32         id)
 {
-  g_return_val_if_fail (id < self->names->len, 0);
-  return g_array_index (self->names, Name, id).len;
+  g_return_val_if_fail (id < self->n_names, 0);
+  return entry_at (self, self->offsets[id])->len;
 }
 
 guint
 lp_intern_size (const LpIntern *self)
 {
-  return self->names->len;
+  return self->n_names;
 }

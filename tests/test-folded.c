@@ -2,7 +2,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "lp-folded.h"
 #include "lp-folded-reader.h"
@@ -662,6 +664,126 @@ test_annotations_kept (void)
   g_assert_cmpmem (g_bytes_get_data (out, NULL), g_bytes_get_size (out), text, sizeof text - 1);
 }
 
+/* A report of @n_lines random stacks over a few thousand names, unsorted,
+ * with @extra inserted at line @at (1-based; 0 for none). */
+static GString *
+make_large_report (guint       n_lines,
+                   guint       at,
+                   const char *extra)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (12);
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 1; i <= n_lines; i++)
+    {
+      guint depth = (guint) g_rand_int_range (rand, 1, 12);
+
+      if (i == at)
+        {
+          g_string_append (s, extra);
+          continue;
+        }
+      g_string_append (s, "main");
+      for (guint d = 0; d < depth; d++)
+        g_string_append_printf (s, ";ns::func_%u(int)", (guint) g_rand_int_range (rand, 0, 3000) + 100 * d);
+      g_string_append_printf (s, " %u\n", (guint) g_rand_int_range (rand, 1, 50));
+    }
+  return s;
+}
+
+static void
+assert_same_folded (LpFolded *a,
+                    LpFolded *b)
+{
+  g_autofree char *ta = write_text (a);
+  g_autofree char *tb = write_text (b);
+
+  g_assert_cmpstr (ta, ==, tb);
+  g_assert_cmpuint (lp_folded_get_n_frames (a), ==, lp_folded_get_n_frames (b));
+  for (guint f = 0; f < lp_folded_get_n_frames (a); f++)
+    g_assert_cmpstr (lp_folded_frame_name (a, f), ==, lp_folded_frame_name (b, f));
+  g_assert_cmpuint (lp_folded_get_n_stacks (a), ==, lp_folded_get_n_stacks (b));
+  for (guint i = 0; i < lp_folded_get_n_stacks (a); i++)
+    {
+      LpFoldedStack x, y;
+
+      lp_folded_get_stack (a, i, &x);
+      lp_folded_get_stack (b, i, &y);
+      g_assert_cmpuint (x.depth, ==, y.depth);
+      g_assert_true (memcmp (x.frames, y.frames, x.depth * sizeof (guint32)) == 0);
+      g_assert_cmpfloat (x.count, ==, y.count);
+    }
+  g_assert_cmpfloat (lp_folded_get_total (a), ==, lp_folded_get_total (b));
+}
+
+/* A file of more than 16 MiB is read by two threads (a half each, then
+ * merged): the result, the frame ids, the stack order, the line counts and
+ * every skipped line's number must be those of a read from start to end,
+ * also when the second half has a bad line or a fractional count. */
+static void
+test_large_file_halves (void)
+{
+  const struct { guint at; const char *extra; guint64 skipped; } cases[] = {
+    { 0, NULL, 0 },
+    { 150000, "main;;broken 3\n", 1 },
+    { 150001, "main;fractional 2.5\n", 0 },
+    { 100, "no count\n", 1 },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autoptr(GString) text = make_large_report (170000, cases[c].at, cases[c].extra);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *path = NULL;
+      int fd = g_file_open_tmp ("lp-halves-XXXXXX.folded", &path, &error);
+      g_autoptr(LpFoldedReader) seq_reader = NULL;
+      g_autoptr(LpFolded) seq = NULL;
+      g_autoptr(LpFolded) whole = lp_folded_new ();
+      g_autoptr(LpFoldedReader) reader = lp_folded_reader_new (whole, LP_FOLDED_READER_DEFAULT);
+      const LpFoldedSkip *s1, *s2;
+      guint n1, n2;
+
+      g_assert_no_error (error);
+      close (fd);
+      g_assert_cmpuint (text->len, >, 16 * 1024 * 1024);
+      g_assert_true (g_file_set_contents (path, text->str, (gssize) text->len, &error));
+      seq = read_chunked (text->str, text->len, 1 << 20, &seq_reader, &error);
+      g_assert_no_error (error);
+      g_assert_true (lp_folded_reader_read_file (reader, path, &error));
+      g_assert_no_error (error);
+
+      assert_same_folded (whole, seq);
+      g_assert_cmpuint (lp_folded_reader_get_n_lines (reader), ==, 170000);
+      g_assert_cmpuint (lp_folded_reader_get_n_lines (reader), ==, lp_folded_reader_get_n_lines (seq_reader));
+      g_assert_cmpuint (lp_folded_reader_get_n_stack_lines (reader), ==, 170000 - cases[c].skipped);
+      g_assert_cmpuint (lp_folded_reader_get_n_bytes (reader), ==, text->len);
+      g_assert_cmpuint (lp_folded_reader_get_n_skipped (reader), ==, cases[c].skipped);
+      s1 = lp_folded_reader_get_skips (reader, &n1);
+      s2 = lp_folded_reader_get_skips (seq_reader, &n2);
+      g_assert_cmpuint (n1, ==, n2);
+      for (guint i = 0; i < n1; i++)
+        {
+          g_assert_cmpuint (s1[i].line, ==, cases[c].at);
+          g_assert_cmpuint (s1[i].line, ==, s2[i].line);
+          g_assert_cmpint (s1[i].reason, ==, s2[i].reason);
+        }
+
+      /* strict: the message names the line of the whole file */
+      if (cases[c].skipped > 0)
+        {
+          g_autoptr(LpFolded) strict = lp_folded_new ();
+          g_autoptr(LpFoldedReader) sr = lp_folded_reader_new (strict, LP_FOLDED_READER_STRICT);
+          g_autofree char *want = g_strdup_printf ("Line %u:", cases[c].at);
+
+          g_assert_false (lp_folded_reader_read_file (sr, path, &error));
+          g_assert_nonnull (error);
+          g_assert_nonnull (strstr (error->message, want));
+          g_clear_error (&error);
+        }
+      g_unlink (path);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -695,6 +817,7 @@ main (int    argc,
   g_test_add_func ("/core/folded/sort-token-order", test_sort_token_order);
   g_test_add_func ("/core/folded/blank-last-frame", test_blank_last_frame);
   g_test_add_func ("/core/folded/annotations-kept", test_annotations_kept);
+  g_test_add_func ("/core/folded/large-file-halves", test_large_file_halves);
 
   return g_test_run ();
 }
