@@ -7,12 +7,16 @@
 #include "lp-flame-export.h"
 #include "lp-flame-view.h"
 #include "lp-recorder.h"
+#include "lp-report-loader.h"
 #include "lp-window.h"
 
 G_BEGIN_DECLS
 
-/* The window is three files, as GNOME Text Editor splits its own:
- * lp-window.c (the window, opening reports, exploring the graph),
+/* The window is split as GNOME Text Editor splits its own:
+ * lp-window.c (the type, its properties and pages, opening reports
+ * through an LpReportLoader, what the graph is drawn from),
+ * lp-window-actions.c (the window's own actions, the graph's handlers,
+ * the action table), lp-window-recent.c (recent reports, drag and drop),
  * lp-window-live.c (recording, and the question before unsaved samples
  * are dropped), lp-window-save.c (saving, exporting, S3). */
 
@@ -60,6 +64,7 @@ struct _LpWindow
   LpFolded        *report;
   GFile           *report_file;
   GCancellable    *loading;
+  LpReportLoader  *loader;         /* the report being opened, or NULL */
 
   /* what is drawn: the report, or a filtered copy of it, as a model */
   LpFolded        *view_folded;
@@ -140,9 +145,20 @@ void          _lp_window_post_progress         (LpWindow       *window,
                                                 double          fraction,
                                                 gboolean        loading_page);
 void          _lp_window_update_summary        (LpWindow       *self);
+
+/* lp-window-actions.c */
 void          _lp_window_update_report_actions (LpWindow       *self);
 void          _lp_window_update_matched        (LpWindow       *self);
 void          _lp_window_update_zoom_state     (LpWindow       *self);
+void          _lp_window_actions_class_init    (GtkWidgetClass *widget_class);
+
+/* lp-window-recent.c */
+/* @file, just opened, heads the recent reports */
+void          _lp_window_recent_add            (LpWindow       *self,
+                                                GFile          *file);
+void          _lp_window_recent_class_init     (GtkWidgetClass *widget_class);
+/* fills the recent reports and opens the files dropped on the window */
+void          _lp_window_recent_init           (LpWindow       *self);
 
 /* lp-window-live.c */
 /* runs @func (@data, freed with @destroy) now if no unsaved samples would
