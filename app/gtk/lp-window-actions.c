@@ -112,7 +112,7 @@ launch_action (GtkWidget  *widget,
 /* Exploring the graph */
 
 void
-_lp_window_update_matched (LpWindow *self)
+_lp_window_actions_update_matched (LpWindow *self)
 {
   double matched = lp_flame_view_get_matched (self->flame_view);
   g_autofree char *text = NULL;
@@ -123,7 +123,7 @@ _lp_window_update_matched (LpWindow *self)
 }
 
 void
-_lp_window_update_zoom_state (LpWindow *self)
+_lp_window_actions_update_zoom_state (LpWindow *self)
 {
   guint32 zoom = lp_flame_view_get_zoom (self->flame_view);
   gboolean zoomed = self->model != NULL && zoom != LP_FLAME_ROOT;
@@ -139,13 +139,13 @@ _lp_window_update_zoom_state (LpWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.zoom-back", zoomed);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.unfilter",
                                  self->focus != NULL || self->hidden->len > 0);
-  _lp_window_update_matched (self);
+  _lp_window_actions_update_matched (self);
 }
 
 static void
 zoom_changed_cb (LpWindow *self)
 {
-  _lp_window_update_zoom_state (self);
+  _lp_window_actions_update_zoom_state (self);
 }
 
 static void
@@ -164,7 +164,7 @@ search_changed_cb (LpWindow *self)
     }
   gtk_widget_remove_css_class (GTK_WIDGET (self->search_entry), "error");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->search_entry), NULL);
-  _lp_window_update_matched (self);
+  _lp_window_actions_update_matched (self);
 }
 
 static void
@@ -238,7 +238,7 @@ reset_zoom_action (GtkWidget  *widget,
 }
 
 void
-_lp_window_update_report_actions (LpWindow *self)
+_lp_window_actions_update_report (LpWindow *self)
 {
   gboolean has = self->report != NULL;
   const char *actions[] = { "win.save", "win.save-s3", "win.export-svg", "win.export-png", "win.find", "win.summary",
@@ -250,7 +250,7 @@ _lp_window_update_report_actions (LpWindow *self)
   gtk_widget_set_visible (self->export_button, has);
   gtk_widget_set_visible (self->summary_button, has);
   gtk_widget_set_visible (GTK_WIDGET (self->search_button), has);
-  _lp_window_update_zoom_state (self);
+  _lp_window_actions_update_zoom_state (self);
 }
 
 /* The action table: the actions above, the view's property actions, and

@@ -27,8 +27,8 @@ G_DEFINE_FINAL_TYPE (LpWindow, lp_window, ADW_TYPE_APPLICATION_WINDOW)
 
 void
 _lp_window_show_error (LpWindow   *self,
-            const char *heading,
-            const char *body)
+                       const char *heading,
+                       const char *body)
 {
   AdwMessageDialog *dialog;
 
@@ -39,7 +39,7 @@ _lp_window_show_error (LpWindow   *self,
 
 void
 _lp_window_toast (LpWindow   *self,
-       const char *text)
+                  const char *text)
 {
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
 }
@@ -57,7 +57,7 @@ _lp_window_view_spec_clear (ViewSpec *spec)
 
 void
 _lp_window_view_spec_from_window (ViewSpec *spec,
-                       LpWindow *self)
+                                  LpWindow *self)
 {
   spec->reverse = self->reverse;
   /* a recording made without idle samples has none to hide */
@@ -78,8 +78,8 @@ view_spec_filters (const ViewSpec *spec)
  * the model's names live in, when one is needed. */
 LpFlameModel *
 _lp_window_build_model (LpFolded        *report,
-             const ViewSpec  *spec,
-             LpFolded       **filtered)
+                        const ViewSpec  *spec,
+                        LpFolded       **filtered)
 {
   LpFlameModelFlags flags = 0;
   LpFolded *source = report;
@@ -140,8 +140,8 @@ _lp_window_build_model (LpFolded        *report,
 /* Replaces what is drawn by @model over @filtered (both taken). */
 void
 _lp_window_show_model (LpWindow     *self,
-            LpFlameModel *model,
-            LpFolded     *filtered)
+                       LpFlameModel *model,
+                       LpFolded     *filtered)
 {
   lp_flame_view_set_model (self->flame_view, NULL);
   g_clear_pointer (&self->model, lp_flame_model_free);
@@ -149,7 +149,7 @@ _lp_window_show_model (LpWindow     *self,
   self->model = model;
   self->view_folded = filtered;
   lp_flame_view_set_model (self->flame_view, model);
-  _lp_window_update_zoom_state (self);
+  _lp_window_actions_update_zoom_state (self);
 }
 
 void
@@ -172,16 +172,16 @@ _lp_window_rebuild_model (LpWindow *self)
  * it writes into the report being replaced. */
 void
 _lp_window_replace_report (LpWindow     *self,
-                LpFolded     *report,
-                LpFlameModel *model,
-                LpFolded     *filtered,
-                GFile        *file,
-                const char   *title,
-                const char   *subtitle)
+                           LpFolded     *report,
+                           LpFlameModel *model,
+                           LpFolded     *filtered,
+                           GFile        *file,
+                           const char   *title,
+                           const char   *subtitle)
 {
   /* the old model refers to the old report: let go of it first */
   _lp_window_show_model (self, NULL, NULL);
-  _lp_window_drop_recorder (self);
+  _lp_window_live_drop_recorder (self);
   gtk_widget_set_visible (self->live_box, FALSE);
   self->unsaved = FALSE;
   self->idle_dropped = FALSE;
@@ -195,7 +195,7 @@ _lp_window_replace_report (LpWindow     *self,
   gtk_window_set_title (GTK_WINDOW (self), title);
   _lp_window_update_summary (self);
   gtk_stack_set_visible_child_name (self->stack, "report");
-  _lp_window_update_report_actions (self);
+  _lp_window_actions_update_report (self);
 }
 
 typedef struct
@@ -222,8 +222,8 @@ transfer_idle_cb (gpointer user_data)
  * loading page (@loading_page) or of a transfer, if the window still lives */
 void
 _lp_window_post_progress (LpWindow *window,
-               double    fraction,
-               gboolean  loading_page)
+                          double    fraction,
+                          gboolean  loading_page)
 {
   TransferProgress *p = g_new0 (TransferProgress, 1);
 
@@ -380,7 +380,7 @@ lp_window_open_file (LpWindow *self,
   g_return_if_fail (LP_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
 
-  _lp_window_confirm_discard (self, open_file_now, g_object_ref (file), g_object_unref);
+  _lp_window_live_confirm_discard (self, open_file_now, g_object_ref (file), g_object_unref);
 }
 
 LpFlameView *
@@ -402,6 +402,75 @@ lp_window_get_page (LpWindow *self)
 {
   g_return_val_if_fail (LP_IS_WINDOW (self), NULL);
   return gtk_stack_get_visible_child_name (self->stack);
+}
+
+LpRecorder *
+lp_window_get_recorder (LpWindow *self)
+{
+  g_return_val_if_fail (LP_IS_WINDOW (self), NULL);
+  return self->recorder;
+}
+
+const char *
+lp_window_get_last_location (LpWindow *self)
+{
+  g_return_val_if_fail (LP_IS_WINDOW (self), NULL);
+  return self->last_location;
+}
+
+void
+lp_window_record_pid (LpWindow   *self,
+                      int         pid,
+                      const char *name)
+{
+  g_return_if_fail (LP_IS_WINDOW (self));
+
+  _lp_window_live_record (self, pid, NULL, NULL,
+                          g_strdup_printf ("%s (%d)", name != NULL ? name : "?", pid));
+}
+
+void
+lp_window_record_command (LpWindow           *self,
+                          const char * const *argv,
+                          const char         *directory)
+{
+  g_return_if_fail (LP_IS_WINDOW (self));
+  g_return_if_fail (argv != NULL && argv[0] != NULL);
+
+  _lp_window_live_record (self, 0, argv, directory, g_path_get_basename (argv[0]));
+}
+
+gboolean
+lp_window_save_to (LpWindow    *self,
+                   const char  *what,
+                   const char  *path,
+                   GError     **error)
+{
+  g_return_val_if_fail (LP_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (self->report != NULL, FALSE);
+
+  return _lp_window_save_to_path (self, what, path, error);
+}
+
+gboolean
+lp_window_store (LpWindow    *self,
+                 const char  *dest,
+                 GError     **error)
+{
+  g_return_val_if_fail (LP_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (self->report != NULL, FALSE);
+
+  return _lp_window_save_store (self, dest, error);
+}
+
+gboolean
+lp_window_open_destination (LpWindow    *self,
+                            const char  *dest,
+                            GError     **error)
+{
+  g_return_val_if_fail (LP_IS_WINDOW (self), FALSE);
+
+  return _lp_window_save_open_destination (self, dest, error);
 }
 
 
@@ -505,7 +574,7 @@ lp_window_close_request (GtkWindow *window)
 
   if (!self->unsaved)
     return GTK_WINDOW_CLASS (lp_window_parent_class)->close_request (window);
-  _lp_window_confirm_discard (self, close_now, NULL, NULL);
+  _lp_window_live_confirm_discard (self, close_now, NULL, NULL);
   return TRUE;
 }
 
@@ -515,8 +584,8 @@ lp_window_dispose (GObject *object)
   LpWindow *self = LP_WINDOW (object);
 
   cancel_loading (self);
-  _lp_window_drop_recorder (self);
-  g_clear_pointer (&self->after_save, _lp_window_pending_discard_free);
+  _lp_window_live_drop_recorder (self);
+  g_clear_pointer (&self->after_save, _lp_window_live_pending_discard_free);
   if (self->discard_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->discard_dialog));
   g_clear_weak_pointer (&self->discard_dialog);
@@ -655,8 +724,8 @@ lp_window_init (LpWindow *self)
 
   /* idle frames: shown or not, as chosen for recording */
   g_settings_bind (self->settings, "show-idle", self, "show-idle", G_SETTINGS_BIND_DEFAULT);
-  _lp_window_update_report_actions (self);
-  _lp_window_update_live_actions (self);
+  _lp_window_actions_update_report (self);
+  _lp_window_live_update_actions (self);
 
   _lp_window_recent_init (self);
 }
