@@ -75,17 +75,24 @@ process_chosen_cb (LpWindow   *self,
   lp_window_record_pid (window_for_recording (self), pid, name);
 }
 
+/* presents @dialog (over the window), whose @signal runs @callback on it */
+static void
+present_dialog (LpWindow   *self,
+                gpointer    dialog,
+                const char *signal,
+                GCallback   callback)
+{
+  g_signal_connect_object (dialog, signal, callback, self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 attach_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  LpWindow *self = LP_WINDOW (widget);
-  LpProcessPicker *picker = lp_process_picker_new (GTK_WINDOW (self));
-
-  g_signal_connect_object (picker, "process-chosen", G_CALLBACK (process_chosen_cb),
-                           self, G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (picker));
+  present_dialog (LP_WINDOW (widget), lp_process_picker_new (GTK_WINDOW (widget)),
+                  "process-chosen", G_CALLBACK (process_chosen_cb));
 }
 
 static void
@@ -101,12 +108,8 @@ launch_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  LpWindow *self = LP_WINDOW (widget);
-  LpLaunchDialog *dialog = lp_launch_dialog_new (GTK_WINDOW (self));
-
-  g_signal_connect_object (dialog, "launch-requested", G_CALLBACK (launch_requested_cb),
-                           self, G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (dialog));
+  present_dialog (LP_WINDOW (widget), lp_launch_dialog_new (GTK_WINDOW (widget)),
+                  "launch-requested", G_CALLBACK (launch_requested_cb));
 }
 
 /* Exploring the graph */
