@@ -1,4 +1,5 @@
-/* lp-window.c: the main window: welcome page, opening reports, exploring the graph (see lp-window-private.h).
+/* lp-window.c: the main window: the type, its properties and pages, its public functions,
+ * opening reports through an LpReportLoader, what the graph is drawn from (see lp-window-private.h).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
@@ -46,7 +47,6 @@ _lp_window_toast (LpWindow   *self,
 
 /* What is drawn: the report filtered (idle samples, hidden functions) and
  * as a model (reverse, focus). Runs in a worker thread for big reports. */
-
 
 void
 _lp_window_view_spec_clear (ViewSpec *spec)
