@@ -45,7 +45,7 @@ compare_modules (gconstpointer a,
 }
 
 GArray *
-lp_summary_modules_without_symbols (LpFolded *report)
+lp_summary_dialog_modules_without_symbols (LpFolded *report)
 {
   GArray *modules = g_array_new (FALSE, TRUE, sizeof (LpSummaryModule));
   guint n_frames = lp_folded_get_n_frames (report);
@@ -169,7 +169,7 @@ lp_summary_dialog_new (GtkWindow            *parent,
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
   AdwPreferencesGroup *group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
   AdwPreferencesGroup *symbols = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  g_autoptr(GArray) modules = lp_summary_modules_without_symbols (report);
+  g_autoptr(GArray) modules = lp_summary_dialog_modules_without_symbols (report);
   g_autofree char *total = lp_flame_format_count (lp_folded_get_total (report));
   g_autofree char *stacks = g_strdup_printf ("%u", lp_folded_get_n_stacks (report));
   g_autofree char *functions = g_strdup_printf ("%u", lp_folded_get_n_frames (report));

@@ -37,9 +37,9 @@ typedef struct
   double  samples;   /* samples with at least one such frame */
 } LpSummaryModule;
 
-/* lp_summary_modules_without_symbols: the modules of @report without
+/* lp_summary_dialog_modules_without_symbols: the modules of @report without
  * symbols, most samples first. You own the array (it frees its items). */
-GArray    *lp_summary_modules_without_symbols (LpFolded *report);
+GArray    *lp_summary_dialog_modules_without_symbols (LpFolded *report);
 
 /* lp_summary_dialog_new: a dialog over @parent telling @facts and, from
  * @report, its size, the modules without symbols and how to get them.

@@ -16,10 +16,10 @@ struct PendingDiscard
   GDestroyNotify destroy;
 };
 
-/* _lp_window_drop_recorder: ends this window's recording, if any; the engine is asked
+/* _lp_window_live_drop_recorder: ends this window's recording, if any; the engine is asked
  * to stop and nothing it still sends reaches the window. */
 void
-_lp_window_drop_recorder (LpWindow *self)
+_lp_window_live_drop_recorder (LpWindow *self)
 {
   if (self->recorder == NULL)
     return;
@@ -34,12 +34,12 @@ _lp_window_drop_recorder (LpWindow *self)
 
 /* Unsaved recordings: every path that would replace or drop one (opening a
  * report, a drop, a recent file, S3, a new recording, Record Again,
- * closing) goes through _lp_window_confirm_discard(), which asks Save / Discard /
+ * closing) goes through _lp_window_live_confirm_discard(), which asks Save / Discard /
  * Cancel and then runs what was asked, or nothing. */
 
 
 void
-_lp_window_pending_discard_free (PendingDiscard *pending)
+_lp_window_live_pending_discard_free (PendingDiscard *pending)
 {
   if (pending->destroy != NULL)
     pending->destroy (pending->data);
@@ -47,11 +47,11 @@ _lp_window_pending_discard_free (PendingDiscard *pending)
 }
 
 void
-_lp_window_pending_discard_run (LpWindow       *self,
-                     PendingDiscard *pending)
+_lp_window_live_pending_discard_run (LpWindow       *self,
+                                     PendingDiscard *pending)
 {
   pending->func (self, pending->data);
-  _lp_window_pending_discard_free (pending);
+  _lp_window_live_pending_discard_free (pending);
 }
 
 static void
@@ -70,27 +70,27 @@ discard_response_cb (AdwMessageDialog *dialog,
   if (g_str_equal (response, "discard"))
     {
       self->unsaved = FALSE;
-      _lp_window_pending_discard_run (self, pending);
+      _lp_window_live_pending_discard_run (self, pending);
     }
   else if (g_str_equal (response, "save"))
     {
       /* runs after a successful save (save_response_cb), or never */
-      g_clear_pointer (&self->after_save, _lp_window_pending_discard_free);
+      g_clear_pointer (&self->after_save, _lp_window_live_pending_discard_free);
       self->after_save = pending;
       gtk_widget_activate_action (GTK_WIDGET (self), "win.save", NULL);
     }
   else
-    _lp_window_pending_discard_free (pending);
+    _lp_window_live_pending_discard_free (pending);
 }
 
-/* _lp_window_confirm_discard: runs @func (@data, freed with @destroy) now if no
+/* _lp_window_live_confirm_discard: runs @func (@data, freed with @destroy) now if no
  * unsaved samples would be lost, else after the user chose Discard, or
  * Save and the save succeeded; never after Cancel. */
 void
-_lp_window_confirm_discard (LpWindow       *self,
-                 DiscardFunc     func,
-                 gpointer        data,
-                 GDestroyNotify  destroy)
+_lp_window_live_confirm_discard (LpWindow       *self,
+                                 DiscardFunc     func,
+                                 gpointer        data,
+                                 GDestroyNotify  destroy)
 {
   PendingDiscard *pending = g_new0 (PendingDiscard, 1);
   AdwMessageDialog *dialog;
@@ -100,13 +100,13 @@ _lp_window_confirm_discard (LpWindow       *self,
   pending->destroy = destroy;
   if (!self->unsaved)
     {
-      _lp_window_pending_discard_run (self, pending);
+      _lp_window_live_pending_discard_run (self, pending);
       return;
     }
   if (self->discard_dialog != NULL)
     {
       /* one question at a time: the one on screen decides */
-      _lp_window_pending_discard_free (pending);
+      _lp_window_live_pending_discard_free (pending);
       gtk_window_present (GTK_WINDOW (self->discard_dialog));
       return;
     }
@@ -120,7 +120,7 @@ _lp_window_confirm_discard (LpWindow       *self,
   adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (dialog, "save");
   adw_message_dialog_set_close_response (dialog, "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "lp-pending", pending, (GDestroyNotify) _lp_window_pending_discard_free);
+  g_object_set_data_full (G_OBJECT (dialog), "lp-pending", pending, (GDestroyNotify) _lp_window_live_pending_discard_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (discard_response_cb), self, 0);
   g_set_weak_pointer (&self->discard_dialog, GTK_WIDGET (dialog));
   gtk_window_present (GTK_WINDOW (dialog));
@@ -141,7 +141,7 @@ _lp_window_confirm_discard (LpWindow       *self,
  *   failed". The header starts with the same word. */
 
 void
-_lp_window_update_title (LpWindow *self)
+_lp_window_live_update_title (LpWindow *self)
 {
   g_autofree char *title = NULL;
   const char *name = self->target_name;
@@ -244,7 +244,7 @@ can_record_again (LpWindow *self)
 }
 
 void
-_lp_window_update_live_actions (LpWindow *self)
+_lp_window_live_update_actions (LpWindow *self)
 {
   gboolean running = self->recorder != NULL && lp_recorder_is_running (self->recorder);
 
@@ -261,7 +261,7 @@ target_watch_cb (gpointer user_data)
   if (can_record_again (self))
     return G_SOURCE_CONTINUE;
   self->target_watch = 0;
-  _lp_window_update_live_actions (self);
+  _lp_window_live_update_actions (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -310,12 +310,12 @@ recorder_batch_cb (LpWindow *self,
   if (samples > 0 && !self->unsaved)
     {
       self->unsaved = TRUE;
-      _lp_window_update_title (self);
+      _lp_window_live_update_title (self);
     }
   if (!g_str_equal (lp_window_get_page (self), "report"))
     {
       gtk_stack_set_visible_child_name (self->stack, "report");
-      _lp_window_update_report_actions (self);
+      _lp_window_actions_update_report (self);
     }
   update_live_label (self);
   if (self->paused)
@@ -332,7 +332,7 @@ recorder_batch_cb (LpWindow *self,
     }
   else
     self->rebuild_pending = TRUE;
-  _lp_window_update_matched (self);
+  _lp_window_actions_update_matched (self);
 }
 
 static void
@@ -398,7 +398,7 @@ recorder_ended_cb (LpWindow   *self,
   if (msg != NULL)
     _lp_window_toast (self, msg);
   update_live_label (self);
-  _lp_window_update_live_actions (self);
+  _lp_window_live_update_actions (self);
   _lp_window_update_summary (self);
   /* an attached process may go later: Record Again follows it */
   if (self->launch_argv == NULL && can_record_again (self) && self->target_watch == 0)
@@ -421,7 +421,7 @@ start_recording (LpWindow    *self,
   self->rec_frequency = options.frequency;
   self->rec_cpu = options.cpu_mode;
 
-  _lp_window_drop_recorder (self);
+  _lp_window_live_drop_recorder (self);
 
   /* a new, empty report and a model that batches go into */
   _lp_window_show_model (self, NULL, NULL);
@@ -456,11 +456,11 @@ start_recording (LpWindow    *self,
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->output_view), "", 0);
   gtk_widget_set_visible (self->output_expander, FALSE);
   gtk_widget_set_visible (self->live_box, TRUE);
-  _lp_window_update_title (self);
+  _lp_window_live_update_title (self);
   update_live_label (self);
-  _lp_window_update_live_actions (self);
+  _lp_window_live_update_actions (self);
   _lp_window_update_summary (self);
-  _lp_window_update_report_actions (self);
+  _lp_window_actions_update_report (self);
   if (!ok)
     g_clear_object (&self->recorder);
   return ok;
@@ -473,7 +473,7 @@ begin (LpWindow *self)
 
   /* the graph page at once: it fills as batches arrive */
   gtk_stack_set_visible_child_name (self->stack, "report");
-  _lp_window_update_report_actions (self);
+  _lp_window_actions_update_report (self);
   if (!start_recording (self, FALSE, &error))
     {
       gtk_stack_set_visible_child_name (self->stack, "welcome");
@@ -515,43 +515,23 @@ record_target_now (LpWindow *self,
   begin (self);
 }
 
+/* _lp_window_live_record: records the process @pid, or runs @argv in
+ * @directory and records it, named @name (taken) in the title; after the
+ * question, if unsaved samples would be dropped */
 void
-lp_window_record_pid (LpWindow   *self,
-                      int         pid,
-                      const char *name)
+_lp_window_live_record (LpWindow           *self,
+                        int                 pid,
+                        const char * const *argv,
+                        const char         *directory,
+                        char               *name)
 {
-  RecordTarget *target;
+  RecordTarget *target = g_new0 (RecordTarget, 1);
 
-  g_return_if_fail (LP_IS_WINDOW (self));
-
-  target = g_new0 (RecordTarget, 1);
   target->pid = pid;
-  target->name = g_strdup_printf ("%s (%d)", name != NULL ? name : "?", pid);
-  _lp_window_confirm_discard (self, record_target_now, target, (GDestroyNotify) record_target_free);
-}
-
-void
-lp_window_record_command (LpWindow           *self,
-                          const char * const *argv,
-                          const char         *directory)
-{
-  RecordTarget *target;
-
-  g_return_if_fail (LP_IS_WINDOW (self));
-  g_return_if_fail (argv != NULL && argv[0] != NULL);
-
-  target = g_new0 (RecordTarget, 1);
   target->argv = g_strdupv ((char **) argv);
   target->directory = g_strdup (directory);
-  target->name = g_path_get_basename (argv[0]);
-  _lp_window_confirm_discard (self, record_target_now, target, (GDestroyNotify) record_target_free);
-}
-
-LpRecorder *
-lp_window_get_recorder (LpWindow *self)
-{
-  g_return_val_if_fail (LP_IS_WINDOW (self), NULL);
-  return self->recorder;
+  target->name = name;
+  _lp_window_live_confirm_discard (self, record_target_now, target, (GDestroyNotify) record_target_free);
 }
 
 static void
@@ -567,7 +547,7 @@ record_with_pkexec_now (LpWindow *self,
 static void
 pkexec_clicked_cb (LpWindow *self)
 {
-  _lp_window_confirm_discard (self, record_with_pkexec_now, NULL, NULL);
+  _lp_window_live_confirm_discard (self, record_with_pkexec_now, NULL, NULL);
 }
 
 static void
@@ -608,7 +588,7 @@ restart_now (LpWindow *self,
   /* the target may have gone while the question was asked */
   if (!can_record_again (self))
     {
-      _lp_window_update_live_actions (self);
+      _lp_window_live_update_actions (self);
       return;
     }
   begin (self);
@@ -623,11 +603,11 @@ restart_action (GtkWidget  *widget,
 
   if (!can_record_again (self))
     {
-      _lp_window_update_live_actions (self);
+      _lp_window_live_update_actions (self);
       _lp_window_toast (self, _("The process is gone: it cannot be recorded again"));
       return;
     }
-  _lp_window_confirm_discard (self, restart_now, NULL, NULL);
+  _lp_window_live_confirm_discard (self, restart_now, NULL, NULL);
 }
 
 /* Summary of the recording, or of the report */

@@ -7,12 +7,16 @@
 #include "lp-flame-export.h"
 #include "lp-flame-view.h"
 #include "lp-recorder.h"
+#include "lp-report-loader.h"
 #include "lp-window.h"
 
 G_BEGIN_DECLS
 
-/* The window is three files, as GNOME Text Editor splits its own:
- * lp-window.c (the window, opening reports, exploring the graph),
+/* The window is split as GNOME Text Editor splits its own:
+ * lp-window.c (the type, its properties and pages, opening reports
+ * through an LpReportLoader, what the graph is drawn from),
+ * lp-window-actions.c (the window's own actions, the graph's handlers,
+ * the action table), lp-window-recent.c (recent reports, drag and drop),
  * lp-window-live.c (recording, and the question before unsaved samples
  * are dropped), lp-window-save.c (saving, exporting, S3). */
 
@@ -60,6 +64,7 @@ struct _LpWindow
   LpFolded        *report;
   GFile           *report_file;
   GCancellable    *loading;
+  LpReportLoader  *loader;         /* the report being opened, or NULL */
 
   /* what is drawn: the report, or a filtered copy of it, as a model */
   LpFolded        *view_folded;
@@ -107,62 +112,92 @@ typedef struct
   char        *focus;
 } ViewSpec;
 
-void          _lp_window_view_spec_clear       (ViewSpec       *spec);
-void          _lp_window_view_spec_from_window (ViewSpec       *spec,
-                                                LpWindow       *self);
+void          _lp_window_view_spec_clear           (ViewSpec       *spec);
+void          _lp_window_view_spec_from_window     (ViewSpec       *spec,
+                                                    LpWindow       *self);
 /* the model of @report for @spec; *@filtered gets the filtered copy the
  * model's names live in, when one is needed (runs in worker threads too) */
-LpFlameModel *_lp_window_build_model           (LpFolded       *report,
-                                                const ViewSpec *spec,
-                                                LpFolded      **filtered);
+LpFlameModel *_lp_window_build_model               (LpFolded       *report,
+                                                    const ViewSpec *spec,
+                                                    LpFolded      **filtered);
 /* replaces what is drawn by @model over @filtered (both taken) */
-void          _lp_window_show_model            (LpWindow       *self,
-                                                LpFlameModel   *model,
-                                                LpFolded       *filtered);
-void          _lp_window_rebuild_model         (LpWindow       *self);
+void          _lp_window_show_model                (LpWindow       *self,
+                                                    LpFlameModel   *model,
+                                                    LpFolded       *filtered);
+void          _lp_window_rebuild_model             (LpWindow       *self);
 /* shows @report (taken) through @model over @filtered (taken) in place of
  * what the window had; a live recording ends first */
-void          _lp_window_replace_report        (LpWindow       *self,
-                                                LpFolded       *report,
-                                                LpFlameModel   *model,
-                                                LpFolded       *filtered,
-                                                GFile          *file,
-                                                const char     *title,
-                                                const char     *subtitle);
-void          _lp_window_show_error            (LpWindow       *self,
-                                                const char     *heading,
-                                                const char     *body);
-void          _lp_window_toast                 (LpWindow       *self,
-                                                const char     *text);
+void          _lp_window_replace_report            (LpWindow       *self,
+                                                    LpFolded       *report,
+                                                    LpFlameModel   *model,
+                                                    LpFolded       *filtered,
+                                                    GFile          *file,
+                                                    const char     *title,
+                                                    const char     *subtitle);
+void          _lp_window_show_error                (LpWindow       *self,
+                                                    const char     *heading,
+                                                    const char     *body);
+void          _lp_window_toast                     (LpWindow       *self,
+                                                    const char     *text);
 /* from a worker thread: the loading page's (@loading_page) or a
  * transfer's progress bar, if the window still lives */
-void          _lp_window_post_progress         (LpWindow       *window,
-                                                double          fraction,
-                                                gboolean        loading_page);
-void          _lp_window_update_summary        (LpWindow       *self);
-void          _lp_window_update_report_actions (LpWindow       *self);
-void          _lp_window_update_matched        (LpWindow       *self);
-void          _lp_window_update_zoom_state     (LpWindow       *self);
+void          _lp_window_post_progress             (LpWindow       *window,
+                                                    double          fraction,
+                                                    gboolean        loading_page);
+void          _lp_window_update_summary            (LpWindow       *self);
+
+/* lp-window-actions.c */
+void          _lp_window_actions_update_report     (LpWindow       *self);
+void          _lp_window_actions_update_matched    (LpWindow       *self);
+void          _lp_window_actions_update_zoom_state (LpWindow       *self);
+void          _lp_window_actions_class_init        (GtkWidgetClass *widget_class);
+
+/* lp-window-recent.c */
+/* @file, just opened, heads the recent reports */
+void          _lp_window_recent_add                (LpWindow       *self,
+                                                    GFile          *file);
+void          _lp_window_recent_class_init         (GtkWidgetClass *widget_class);
+/* fills the recent reports and opens the files dropped on the window */
+void          _lp_window_recent_init               (LpWindow       *self);
 
 /* lp-window-live.c */
 /* runs @func (@data, freed with @destroy) now if no unsaved samples would
  * be lost, else after the user chose Discard, or Save and the save
  * succeeded; never after Cancel */
-void          _lp_window_confirm_discard       (LpWindow       *self,
-                                                DiscardFunc     func,
-                                                gpointer        data,
-                                                GDestroyNotify  destroy);
-void          _lp_window_pending_discard_run   (LpWindow       *self,
-                                                PendingDiscard *pending);
-void          _lp_window_pending_discard_free  (PendingDiscard *pending);
+void          _lp_window_live_confirm_discard      (LpWindow       *self,
+                                                    DiscardFunc     func,
+                                                    gpointer        data,
+                                                    GDestroyNotify  destroy);
+void          _lp_window_live_pending_discard_run  (LpWindow       *self,
+                                                    PendingDiscard *pending);
+void          _lp_window_live_pending_discard_free (PendingDiscard *pending);
 /* ends this window's recording, if any: nothing it still sends reaches
  * the window, and its engine ends on its own time */
-void          _lp_window_drop_recorder         (LpWindow       *self);
-void          _lp_window_update_title          (LpWindow       *self);
-void          _lp_window_update_live_actions   (LpWindow       *self);
-void          _lp_window_live_class_init       (GtkWidgetClass *widget_class);
+void          _lp_window_live_drop_recorder        (LpWindow       *self);
+void          _lp_window_live_update_title         (LpWindow       *self);
+void          _lp_window_live_update_actions       (LpWindow       *self);
+void          _lp_window_live_class_init           (GtkWidgetClass *widget_class);
+/* records the process @pid, or runs @argv in @directory and records it,
+ * named @name (taken); after the question, if samples would be dropped */
+void          _lp_window_live_record               (LpWindow           *self,
+                                                    int                 pid,
+                                                    const char * const *argv,
+                                                    const char         *directory,
+                                                    char               *name);
 
 /* lp-window-save.c */
-void          _lp_window_save_class_init       (GtkWidgetClass *widget_class);
+void          _lp_window_save_class_init           (GtkWidgetClass *widget_class);
+/* what lp_window_save_to(), lp_window_store() and
+ * lp_window_open_destination() do, their arguments checked */
+gboolean      _lp_window_save_to_path              (LpWindow       *self,
+                                                    const char     *what,
+                                                    const char     *path,
+                                                    GError        **error);
+gboolean      _lp_window_save_store                (LpWindow       *self,
+                                                    const char     *dest,
+                                                    GError        **error);
+gboolean      _lp_window_save_open_destination     (LpWindow       *self,
+                                                    const char     *dest,
+                                                    GError        **error);
 
 G_END_DECLS

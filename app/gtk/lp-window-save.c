@@ -160,9 +160,9 @@ save_response_cb (GtkNativeDialog *chooser,
   /* saved as asked before dropping the samples: go on, last, for it may
    * close the window; not saved: nothing is dropped */
   if (saved)
-    _lp_window_pending_discard_run (self, after);
+    _lp_window_live_pending_discard_run (self, after);
   else
-    _lp_window_pending_discard_free (after);
+    _lp_window_live_pending_discard_free (after);
 }
 
 static void
@@ -195,15 +195,13 @@ save_action (GtkWidget  *widget,
 }
 
 gboolean
-lp_window_save_to (LpWindow    *self,
-                   const char  *what,
-                   const char  *path,
-                   GError     **error)
+_lp_window_save_to_path (LpWindow    *self,
+                         const char  *what,
+                         const char  *path,
+                         GError     **error)
 {
   SaveKind kind = g_str_equal (what, "svg") ? SAVE_SVG : g_str_equal (what, "png") ? SAVE_PNG : SAVE_REPORT;
 
-  g_return_val_if_fail (LP_IS_WINDOW (self), FALSE);
-  g_return_val_if_fail (self->report != NULL, FALSE);
   if (!save_to (self, kind, path, error))
     return FALSE;
   if (kind == SAVE_REPORT)
@@ -295,7 +293,7 @@ store_done_cb (GObject      *source,
   {
     g_autofree char *msg = g_strdup_printf (_("Saved to %s"), data->location);
     self->unsaved = FALSE;
-    _lp_window_update_title (self);
+    _lp_window_live_update_title (self);
     _lp_window_toast (self, msg);
     g_free (self->last_location);
     self->last_location = g_strdup (data->location);
@@ -303,16 +301,13 @@ store_done_cb (GObject      *source,
 }
 
 gboolean
-lp_window_store (LpWindow    *self,
-                 const char  *dest,
-                 GError     **error)
+_lp_window_save_store (LpWindow    *self,
+                       const char  *dest,
+                       GError     **error)
 {
   g_autoptr(GTask) task = NULL;
   S3Data *data;
   LpStorer *storer;
-
-  g_return_val_if_fail (LP_IS_WINDOW (self), FALSE);
-  g_return_val_if_fail (self->report != NULL, FALSE);
 
   storer = lp_storer_new_for_destination (dest, error);
   if (storer == NULL)
@@ -350,12 +345,6 @@ lp_window_store (LpWindow    *self,
   g_task_set_task_data (task, data, (GDestroyNotify) s3_data_free);
   g_task_run_in_thread (task, store_thread);
   return TRUE;
-}
-
-const char *
-lp_window_get_last_location (LpWindow *self)
-{
-  return self->last_location;
 }
 
 static void
@@ -421,14 +410,12 @@ static void open_destination_now (LpWindow *self,
                                   gpointer  user_data);
 
 gboolean
-lp_window_open_destination (LpWindow    *self,
-                            const char  *dest,
-                            GError     **error)
+_lp_window_save_open_destination (LpWindow    *self,
+                                  const char  *dest,
+                                  GError     **error)
 {
   S3Data *data;
   LpStorer *storer;
-
-  g_return_val_if_fail (LP_IS_WINDOW (self), FALSE);
 
   storer = lp_storer_new_for_destination (dest, error);
   if (storer == NULL)
@@ -438,7 +425,7 @@ lp_window_open_destination (LpWindow    *self,
   data = g_new0 (S3Data, 1);
   data->storer = storer;
   data->dest = g_strdup (dest);
-  _lp_window_confirm_discard (self, open_destination_now, data, (GDestroyNotify) s3_data_free);
+  _lp_window_live_confirm_discard (self, open_destination_now, data, (GDestroyNotify) s3_data_free);
   return TRUE;
 }
 

@@ -1,24 +1,15 @@
-/* lp-window.c: the main window: welcome page, opening reports, exploring the graph (see lp-window-private.h).
+/* lp-window.c: the main window: the type, its properties and pages, its public functions,
+ * opening reports through an LpReportLoader, what the graph is drawn from (see lp-window-private.h).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
 #include <glib/gi18n.h>
 #include <inttypes.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "lp-file.h"
-#include "lp-flame-export.h"
 #include "lp-flame-view.h"
-#include "lp-folded-reader.h"
-#include "lp-launch-dialog.h"
-#include "lp-process-picker.h"
-#include "lp-recorder.h"
+#include "lp-report-loader.h"
 #include "lp-settings.h"
-#include "lp-storer.h"
 #include "lp-window-private.h"
-
-#define MAX_RECENT 5
 
 enum
 {
@@ -37,8 +28,8 @@ G_DEFINE_FINAL_TYPE (LpWindow, lp_window, ADW_TYPE_APPLICATION_WINDOW)
 
 void
 _lp_window_show_error (LpWindow   *self,
-            const char *heading,
-            const char *body)
+                       const char *heading,
+                       const char *body)
 {
   AdwMessageDialog *dialog;
 
@@ -49,14 +40,13 @@ _lp_window_show_error (LpWindow   *self,
 
 void
 _lp_window_toast (LpWindow   *self,
-       const char *text)
+                  const char *text)
 {
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
 }
 
 /* What is drawn: the report filtered (idle samples, hidden functions) and
  * as a model (reverse, focus). Runs in a worker thread for big reports. */
-
 
 void
 _lp_window_view_spec_clear (ViewSpec *spec)
@@ -67,7 +57,7 @@ _lp_window_view_spec_clear (ViewSpec *spec)
 
 void
 _lp_window_view_spec_from_window (ViewSpec *spec,
-                       LpWindow *self)
+                                  LpWindow *self)
 {
   spec->reverse = self->reverse;
   /* a recording made without idle samples has none to hide */
@@ -88,8 +78,8 @@ view_spec_filters (const ViewSpec *spec)
  * the model's names live in, when one is needed. */
 LpFlameModel *
 _lp_window_build_model (LpFolded        *report,
-             const ViewSpec  *spec,
-             LpFolded       **filtered)
+                        const ViewSpec  *spec,
+                        LpFolded       **filtered)
 {
   LpFlameModelFlags flags = 0;
   LpFolded *source = report;
@@ -150,8 +140,8 @@ _lp_window_build_model (LpFolded        *report,
 /* Replaces what is drawn by @model over @filtered (both taken). */
 void
 _lp_window_show_model (LpWindow     *self,
-            LpFlameModel *model,
-            LpFolded     *filtered)
+                       LpFlameModel *model,
+                       LpFolded     *filtered)
 {
   lp_flame_view_set_model (self->flame_view, NULL);
   g_clear_pointer (&self->model, lp_flame_model_free);
@@ -159,7 +149,7 @@ _lp_window_show_model (LpWindow     *self,
   self->model = model;
   self->view_folded = filtered;
   lp_flame_view_set_model (self->flame_view, model);
-  _lp_window_update_zoom_state (self);
+  _lp_window_actions_update_zoom_state (self);
 }
 
 void
@@ -182,16 +172,16 @@ _lp_window_rebuild_model (LpWindow *self)
  * it writes into the report being replaced. */
 void
 _lp_window_replace_report (LpWindow     *self,
-                LpFolded     *report,
-                LpFlameModel *model,
-                LpFolded     *filtered,
-                GFile        *file,
-                const char   *title,
-                const char   *subtitle)
+                           LpFolded     *report,
+                           LpFlameModel *model,
+                           LpFolded     *filtered,
+                           GFile        *file,
+                           const char   *title,
+                           const char   *subtitle)
 {
   /* the old model refers to the old report: let go of it first */
   _lp_window_show_model (self, NULL, NULL);
-  _lp_window_drop_recorder (self);
+  _lp_window_live_drop_recorder (self);
   gtk_widget_set_visible (self->live_box, FALSE);
   self->unsaved = FALSE;
   self->idle_dropped = FALSE;
@@ -205,38 +195,7 @@ _lp_window_replace_report (LpWindow     *self,
   gtk_window_set_title (GTK_WINDOW (self), title);
   _lp_window_update_summary (self);
   gtk_stack_set_visible_child_name (self->stack, "report");
-  _lp_window_update_report_actions (self);
-}
-
-/* Opening a report: parse in a worker thread, report progress by idle. */
-
-typedef struct
-{
-  GFile    *file;
-  char     *path;
-  goffset   size;
-  LpFolded *folded;
-  guint64   n_skipped;
-  char     *first_skip;
-  LpWindow *window;   /* a weak pointer, for progress only */
-  ViewSpec  spec;
-  LpFlameModel *model;
-  LpFolded *filtered;
-} LoadData;
-
-static void
-load_data_free (LoadData *data)
-{
-  g_clear_object (&data->file);
-  g_free (data->path);
-  /* the model refers to the names of the report or of the filtered copy */
-  g_clear_pointer (&data->model, lp_flame_model_free);
-  g_clear_pointer (&data->filtered, lp_folded_free);
-  g_clear_pointer (&data->folded, lp_folded_free);
-  _lp_window_view_spec_clear (&data->spec);
-  g_free (data->first_skip);
-  g_clear_weak_pointer (&data->window);
-  g_free (data);
+  _lp_window_actions_update_report (self);
 }
 
 typedef struct
@@ -263,8 +222,8 @@ transfer_idle_cb (gpointer user_data)
  * loading page (@loading_page) or of a transfer, if the window still lives */
 void
 _lp_window_post_progress (LpWindow *window,
-               double    fraction,
-               gboolean  loading_page)
+                          double    fraction,
+                          gboolean  loading_page)
 {
   TransferProgress *p = g_new0 (TransferProgress, 1);
 
@@ -272,73 +231,6 @@ _lp_window_post_progress (LpWindow *window,
   p->fraction = fraction;
   p->loading_page = loading_page;
   g_idle_add (transfer_idle_cb, p);
-}
-
-static void
-load_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  LoadData *data = task_data;
-  g_autoptr(LpFolded) folded = lp_folded_new ();
-  g_autoptr(LpFoldedReader) reader = lp_folded_reader_new (folded, LP_FOLDED_READER_DEFAULT);
-  g_autoptr(GFileInputStream) in = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *buf = g_malloc (1024 * 1024);
-  goffset done = 0;
-  gint64 last_progress = 0;
-
-  in = g_file_read (data->file, cancellable, &error);
-  if (in == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  for (;;)
-    {
-      gssize n = g_input_stream_read (G_INPUT_STREAM (in), buf, 1024 * 1024, cancellable, &error);
-
-      if (n < 0)
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-      if (n == 0)
-        break;
-      if (!lp_folded_reader_feed (reader, buf, (gsize) n, &error))
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-      done += n;
-      if (data->size > 0 && g_get_monotonic_time () - last_progress > 50000)
-        {
-          last_progress = g_get_monotonic_time ();
-          _lp_window_post_progress (data->window, (double) done / data->size, TRUE);
-        }
-    }
-
-  if (!lp_folded_reader_finish (reader, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  data->n_skipped = lp_folded_reader_get_n_skipped (reader);
-  if (data->n_skipped > 0)
-    {
-      guint n_skips;
-      const LpFoldedSkip *skips = lp_folded_reader_get_skips (reader, &n_skips);
-
-      data->first_skip = g_strdup_printf (_("line %" PRIu64 ": %s"), skips[0].line,
-                                          lp_folded_skip_reason_to_string (skips[0].reason));
-    }
-  /* the model of a big report takes a while too: build it here */
-  data->model = _lp_window_build_model (folded, &data->spec, &data->filtered);
-  data->folded = g_steal_pointer (&folded);
-  g_task_return_boolean (task, TRUE);
 }
 
 void
@@ -360,50 +252,101 @@ _lp_window_update_summary (LpWindow *self)
   gtk_label_set_text (self->report_summary, text);
 }
 
+/* Opening a report: the loader reads it on a worker thread; the window
+ * shows its progress on the loading page and takes the report. */
+
+static void
+view_spec_free (ViewSpec *spec)
+{
+  _lp_window_view_spec_clear (spec);
+  g_free (spec);
+}
+
+static LpFlameModel *
+build_model_cb (LpFolded  *report,
+                LpFolded **filtered,
+                gpointer   spec)
+{
+  return _lp_window_build_model (report, spec, filtered);
+}
+
+static void
+loader_progress_cb (LpWindow       *self,
+                    GParamSpec     *pspec,
+                    LpReportLoader *loader)
+{
+  if (loader == self->loader)
+    gtk_progress_bar_set_fraction (self->loading_progress, lp_report_loader_get_fraction (loader));
+}
+
+static void
+show_load_error (LpWindow *self,
+                 GFile    *file,
+                 GError   *error)
+{
+  g_autofree char *heading = g_strdup_printf (_("Could Not Open “%s”"),
+                                              g_file_peek_path (file) ? g_file_peek_path (file) : "");
+  g_autofree char *body = g_strdup_printf ("%s\n\n%s", error->message,
+                                           _("A report is folded text: one stack a line, like “main;parse;read 42”."));
+
+  gtk_stack_set_visible_child_name (self->stack, self->report != NULL ? "report" : "welcome");
+  _lp_window_show_error (self, heading, body);
+}
+
 static void
 load_done_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  LpWindow *self = LP_WINDOW (source);
-  LoadData *data = g_task_get_task_data (G_TASK (result));
+  LpReportLoader *loader = LP_REPORT_LOADER (source);
+  g_autoptr(LpWindow) self = user_data;
+  GFile *file = lp_report_loader_get_file (loader);
   g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_file_get_path (file);
   g_autofree char *basename = NULL;
   g_autofree char *dirname = NULL;
-  g_autofree char *uri = NULL;
+  LpFlameModel *model = NULL;
+  LpFolded *filtered = NULL;
+  LpFolded *report;
 
-  g_clear_object (&self->loading);
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (loader == self->loader)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      gtk_stack_set_visible_child_name (self->stack, self->report != NULL ? "report" : "welcome");
-      {
-        g_autofree char *heading = g_strdup_printf (_("Could Not Open “%s”"), g_file_peek_path (data->file) ? g_file_peek_path (data->file) : "");
-        g_autofree char *body = g_strdup_printf ("%s\n\n%s", error->message,
-                                                 _("A report is folded text: one stack a line, like “main;parse;read 42”."));
-        _lp_window_show_error (self, heading, body);
-      }
+      g_clear_object (&self->loader);
+      g_clear_object (&self->loading);
+    }
+  report = lp_report_loader_load_finish (loader, result, &model, &filtered, &error);
+  if (report == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_load_error (self, file, error);
       return;
     }
 
-  basename = g_file_get_basename (data->file);
-  dirname = data->path != NULL ? g_path_get_dirname (data->path) : g_strdup ("");
-  _lp_window_replace_report (self, g_steal_pointer (&data->folded), g_steal_pointer (&data->model),
-                  g_steal_pointer (&data->filtered), data->file, basename, dirname);
+  basename = g_file_get_basename (file);
+  dirname = path != NULL ? g_path_get_dirname (path) : g_strdup ("");
+  _lp_window_replace_report (self, report, model, filtered, file, basename, dirname);
   g_settings_set_string (self->settings, "last-directory", dirname);
+  _lp_window_recent_add (self, file);
 
-  uri = g_file_get_uri (data->file);
-  gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
-
-  if (data->n_skipped > 0)
+  if (lp_report_loader_get_n_skipped (loader) > 0)
     {
+      guint64 n_skipped = lp_report_loader_get_n_skipped (loader);
       g_autofree char *msg = g_strdup_printf (g_dngettext (NULL, "%" PRIu64 " line could not be read (%s)",
                                                            "%" PRIu64 " lines could not be read (first: %s)",
-                                                           data->n_skipped),
-                                              data->n_skipped, data->first_skip);
+                                                           n_skipped),
+                                              n_skipped, lp_report_loader_get_first_skip (loader));
       _lp_window_toast (self, msg);
     }
+}
+
+/* ends the load in progress, if any: its result is dropped */
+static void
+cancel_loading (LpWindow *self)
+{
+  if (self->loading != NULL)
+    g_cancellable_cancel (self->loading);
+  g_clear_object (&self->loading);
+  g_clear_object (&self->loader);
 }
 
 static void
@@ -411,34 +354,23 @@ open_file_now (LpWindow *self,
                gpointer  user_data)
 {
   GFile *file = user_data;
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GFileInfo) info = NULL;
-  g_autofree char *basename = NULL;
-  g_autofree char *label = NULL;
-  LoadData *data;
+  ViewSpec *spec = g_new0 (ViewSpec, 1);
+  g_autofree char *basename = g_file_get_basename (file);
+  g_autofree char *label = g_strdup_printf (_("Opening %s…"), basename);
 
-  if (self->loading != NULL)
-    g_cancellable_cancel (self->loading);
-  g_set_object (&self->loading, g_cancellable_new ());
+  cancel_loading (self);
+  self->loading = g_cancellable_new ();
+  self->loader = lp_report_loader_new (file);
+  _lp_window_view_spec_from_window (spec, self);
+  lp_report_loader_set_model_func (self->loader, build_model_cb, spec, (GDestroyNotify) view_spec_free);
+  g_signal_connect_object (self->loader, "notify::fraction", G_CALLBACK (loader_progress_cb),
+                           self, G_CONNECT_SWAPPED);
 
-  data = g_new0 (LoadData, 1);
-  data->file = g_object_ref (file);
-  data->path = g_file_get_path (file);
-  g_set_weak_pointer (&data->window, self);
-  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, 0, NULL, NULL);
-  data->size = info != NULL ? g_file_info_get_size (info) : 0;
-  _lp_window_view_spec_from_window (&data->spec, self);
-
-  basename = g_file_get_basename (file);
-  label = g_strdup_printf (_("Opening %s…"), basename);
   gtk_label_set_text (self->loading_label, label);
   gtk_progress_bar_set_fraction (self->loading_progress, 0);
   gtk_stack_set_visible_child_name (self->stack, "loading");
 
-  task = g_task_new (self, self->loading, load_done_cb, NULL);
-  g_task_set_source_tag (task, lp_window_open_file);
-  g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
-  g_task_run_in_thread (task, load_thread);
+  lp_report_loader_load_async (self->loader, self->loading, load_done_cb, g_object_ref (self));
 }
 
 void
@@ -448,7 +380,7 @@ lp_window_open_file (LpWindow *self,
   g_return_if_fail (LP_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
 
-  _lp_window_confirm_discard (self, open_file_now, g_object_ref (file), g_object_unref);
+  _lp_window_live_confirm_discard (self, open_file_now, g_object_ref (file), g_object_unref);
 }
 
 LpFlameView *
@@ -472,327 +404,75 @@ lp_window_get_page (LpWindow *self)
   return gtk_stack_get_visible_child_name (self->stack);
 }
 
-/* Actions */
-
-static void
-open_response_cb (GtkNativeDialog *dialog,
-                  int              response,
-                  LpWindow        *self)
+LpRecorder *
+lp_window_get_recorder (LpWindow *self)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      lp_window_open_file (self, file);
-    }
-  g_object_unref (dialog);
+  g_return_val_if_fail (LP_IS_WINDOW (self), NULL);
+  return self->recorder;
 }
 
-static void
-open_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
+const char *
+lp_window_get_last_location (LpWindow *self)
 {
-  LpWindow *self = LP_WINDOW (widget);
-  GtkFileChooserNative *chooser;
-  g_autoptr(GtkFileFilter) folded = gtk_file_filter_new ();
-  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
-  g_autofree char *last = g_settings_get_string (self->settings, "last-directory");
-
-  chooser = gtk_file_chooser_native_new (_("Open a Report"), GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
-  gtk_file_filter_set_name (folded, _("Folded reports"));
-  gtk_file_filter_add_pattern (folded, "*.folded");
-  gtk_file_filter_add_pattern (folded, "*.txt");
-  gtk_file_filter_add_pattern (folded, "*.collapsed");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), folded);
-  gtk_file_filter_set_name (all, _("All files"));
-  gtk_file_filter_add_pattern (all, "*");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
-  if (last != NULL && last[0] != '\0')
-    {
-      g_autoptr(GFile) dir = g_file_new_for_path (last);
-      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), dir, NULL);
-    }
-  g_signal_connect (chooser, "response", G_CALLBACK (open_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-
-/* a window already showing something keeps it: record in a new one */
-static LpWindow *
-window_for_recording (LpWindow *self)
-{
-  LpWindow *target;
-
-  if (self->report == NULL)
-    return self;
-  target = lp_window_new (gtk_window_get_application (GTK_WINDOW (self)));
-  gtk_window_present (GTK_WINDOW (target));
-  return target;
-}
-
-static void
-process_chosen_cb (LpWindow   *self,
-                   int         pid,
-                   const char *name)
-{
-  lp_window_record_pid (window_for_recording (self), pid, name);
-}
-
-static void
-attach_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  LpWindow *self = LP_WINDOW (widget);
-  LpProcessPicker *picker = lp_process_picker_new (GTK_WINDOW (self));
-
-  g_signal_connect_object (picker, "process-chosen", G_CALLBACK (process_chosen_cb),
-                           self, G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (picker));
-}
-
-static void
-launch_requested_cb (LpWindow           *self,
-                     const char * const *argv,
-                     const char         *directory)
-{
-  lp_window_record_command (window_for_recording (self), argv, directory);
-}
-
-static void
-launch_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  LpWindow *self = LP_WINDOW (widget);
-  LpLaunchDialog *dialog = lp_launch_dialog_new (GTK_WINDOW (self));
-
-  g_signal_connect_object (dialog, "launch-requested", G_CALLBACK (launch_requested_cb),
-                           self, G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-/* Exploring the graph */
-
-void
-_lp_window_update_matched (LpWindow *self)
-{
-  double matched = lp_flame_view_get_matched (self->flame_view);
-  g_autofree char *text = NULL;
-
-  if (matched >= 0)
-    text = g_strdup_printf (_("Matched: %.2f%%"), 100.0 * matched);
-  gtk_label_set_text (self->matched_label, text != NULL ? text : "");
+  g_return_val_if_fail (LP_IS_WINDOW (self), NULL);
+  return self->last_location;
 }
 
 void
-_lp_window_update_zoom_state (LpWindow *self)
+lp_window_record_pid (LpWindow   *self,
+                      int         pid,
+                      const char *name)
 {
-  guint32 zoom = lp_flame_view_get_zoom (self->flame_view);
-  gboolean zoomed = self->model != NULL && zoom != LP_FLAME_ROOT;
-  g_autofree char *text = NULL;
+  g_return_if_fail (LP_IS_WINDOW (self));
 
-  if (zoomed)
-    text = g_strdup_printf (_("Zoomed into %s"), lp_flame_model_node_name (self->model, zoom));
-  else if (self->focus != NULL)
-    text = g_strdup_printf (_("Focused on %s"), self->focus);
-  gtk_label_set_text (self->zoom_label, text != NULL ? text : "");
-  gtk_widget_set_visible (self->reset_zoom_button, zoomed);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reset-zoom", zoomed);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.zoom-back", zoomed);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.unfilter",
-                                 self->focus != NULL || self->hidden->len > 0);
-  _lp_window_update_matched (self);
-}
-
-static void
-zoom_changed_cb (LpWindow *self)
-{
-  _lp_window_update_zoom_state (self);
-}
-
-static void
-search_changed_cb (LpWindow *self)
-{
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
-  gboolean ignore_case = !gtk_toggle_button_get_active (self->case_button);
-  g_autoptr(GError) error = NULL;
-
-  if (!lp_flame_view_set_search (self->flame_view, text, ignore_case, &error))
-    {
-      gtk_widget_add_css_class (GTK_WIDGET (self->search_entry), "error");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->search_entry), error->message);
-      gtk_label_set_text (self->matched_label, "");
-      return;
-    }
-  gtk_widget_remove_css_class (GTK_WIDGET (self->search_entry), "error");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->search_entry), NULL);
-  _lp_window_update_matched (self);
-}
-
-static void
-stop_search_cb (LpWindow *self)
-{
-  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
-  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
-}
-
-static void
-focus_requested_cb (LpWindow *self,
-                    guint     frame)
-{
-  LpFolded *names = lp_flame_model_get_names (self->model);
-
-  g_free (self->focus);
-  self->focus = g_strdup (lp_folded_frame_name (names, frame));
-  _lp_window_rebuild_model (self);
-}
-
-static void
-hide_requested_cb (LpWindow *self,
-                   guint     frame)
-{
-  LpFolded *names = lp_flame_model_get_names (self->model);
-  const char *name = lp_folded_frame_name (names, frame);
-
-  if (g_strcmp0 (name, self->focus) == 0)
-    g_clear_pointer (&self->focus, g_free);
-  g_ptr_array_add (self->hidden, g_strdup (name));
-  _lp_window_rebuild_model (self);
-}
-
-static void
-unfilter_action (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
-{
-  LpWindow *self = LP_WINDOW (widget);
-
-  g_ptr_array_set_size (self->hidden, 0);
-  g_clear_pointer (&self->focus, g_free);
-  _lp_window_rebuild_model (self);
-}
-
-static void
-find_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  LpWindow *self = LP_WINDOW (widget);
-
-  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
-  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
-}
-
-static void
-zoom_back_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
-{
-  lp_flame_view_zoom_back (LP_WINDOW (widget)->flame_view);
-}
-
-static void
-reset_zoom_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  lp_flame_view_reset_zoom (LP_WINDOW (widget)->flame_view);
+  _lp_window_live_record (self, pid, NULL, NULL,
+                          g_strdup_printf ("%s (%d)", name != NULL ? name : "?", pid));
 }
 
 void
-_lp_window_update_report_actions (LpWindow *self)
+lp_window_record_command (LpWindow           *self,
+                          const char * const *argv,
+                          const char         *directory)
 {
-  gboolean has = self->report != NULL;
-  const char *actions[] = { "win.save", "win.save-s3", "win.export-svg", "win.export-png", "win.find", "win.summary",
-                            "win.icicle", "win.reverse", "win.left-heavy", "win.show-idle", "win.palette" };
+  g_return_if_fail (LP_IS_WINDOW (self));
+  g_return_if_fail (argv != NULL && argv[0] != NULL);
 
-  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
-    gtk_widget_action_set_enabled (GTK_WIDGET (self), actions[i], has);
-  gtk_widget_set_visible (self->view_button, has);
-  gtk_widget_set_visible (self->export_button, has);
-  gtk_widget_set_visible (self->summary_button, has);
-  gtk_widget_set_visible (GTK_WIDGET (self->search_button), has);
-  _lp_window_update_zoom_state (self);
+  _lp_window_live_record (self, 0, argv, directory, g_path_get_basename (argv[0]));
 }
 
-/* Recent reports and drag and drop */
-
-static void
-recent_row_activated_cb (LpWindow      *self,
-                         GtkListBoxRow *row)
+gboolean
+lp_window_save_to (LpWindow    *self,
+                   const char  *what,
+                   const char  *path,
+                   GError     **error)
 {
-  const char *uri = g_object_get_data (G_OBJECT (row), "lp-uri");
-  g_autoptr(GFile) file = g_file_new_for_uri (uri);
+  g_return_val_if_fail (LP_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (self->report != NULL, FALSE);
 
-  lp_window_open_file (self, file);
+  return _lp_window_save_to_path (self, what, path, error);
 }
 
-static int
-compare_recent (gconstpointer a,
-                gconstpointer b)
+gboolean
+lp_window_store (LpWindow    *self,
+                 const char  *dest,
+                 GError     **error)
 {
-  GtkRecentInfo *x = *(GtkRecentInfo **) a, *y = *(GtkRecentInfo **) b;
-  /* transfer none: the recent info keeps them */
-  GDateTime *tx = gtk_recent_info_get_modified (x);
-  GDateTime *ty = gtk_recent_info_get_modified (y);
-  return g_date_time_compare (ty, tx);
+  g_return_val_if_fail (LP_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (self->report != NULL, FALSE);
+
+  return _lp_window_save_store (self, dest, error);
 }
 
-static void
-fill_recent (LpWindow *self)
+gboolean
+lp_window_open_destination (LpWindow    *self,
+                            const char  *dest,
+                            GError     **error)
 {
-  GtkRecentManager *manager = gtk_recent_manager_get_default ();
-  GList *items = gtk_recent_manager_get_items (manager);
-  g_autoptr(GPtrArray) reports = g_ptr_array_new ();
-  GtkWidget *child;
+  g_return_val_if_fail (LP_IS_WINDOW (self), FALSE);
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->recent_list))) != NULL)
-    gtk_list_box_remove (self->recent_list, child);
-
-  for (GList *l = items; l != NULL; l = l->next)
-    {
-      GtkRecentInfo *info = l->data;
-      const char *uri = gtk_recent_info_get_uri (info);
-
-      if (g_str_has_suffix (uri, ".folded") && gtk_recent_info_exists (info))
-        g_ptr_array_add (reports, info);
-    }
-  g_ptr_array_sort (reports, compare_recent);
-
-  for (guint i = 0; i < reports->len && i < MAX_RECENT; i++)
-    {
-      GtkRecentInfo *info = reports->pdata[i];
-      g_autoptr(GFile) file = g_file_new_for_uri (gtk_recent_info_get_uri (info));
-      g_autofree char *name = g_file_get_basename (file);
-      g_autofree char *path = g_file_get_path (file);
-      g_autofree char *dir = path != NULL ? g_path_get_dirname (path) : g_strdup ("");
-      GtkWidget *row = adw_action_row_new ();
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), dir);
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-      g_object_set_data_full (G_OBJECT (row), "lp-uri",
-                              g_strdup (gtk_recent_info_get_uri (info)), g_free);
-      gtk_list_box_append (self->recent_list, row);
-    }
-  gtk_widget_set_visible (GTK_WIDGET (self->recent_group), reports->len > 0);
-  g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
+  return _lp_window_save_open_destination (self, dest, error);
 }
 
-static gboolean
-drop_cb (GtkDropTarget *target,
-         const GValue  *value,
-         double         x,
-         double         y,
-         LpWindow      *self)
-{
-  if (!G_VALUE_HOLDS (value, G_TYPE_FILE))
-    return FALSE;
-  lp_window_open_file (self, g_value_get_object (value));
-  return TRUE;
-}
 
 static void
 lp_window_get_property (GObject    *object,
@@ -894,7 +574,7 @@ lp_window_close_request (GtkWindow *window)
 
   if (!self->unsaved)
     return GTK_WINDOW_CLASS (lp_window_parent_class)->close_request (window);
-  _lp_window_confirm_discard (self, close_now, NULL, NULL);
+  _lp_window_live_confirm_discard (self, close_now, NULL, NULL);
   return TRUE;
 }
 
@@ -903,11 +583,9 @@ lp_window_dispose (GObject *object)
 {
   LpWindow *self = LP_WINDOW (object);
 
-  if (self->loading != NULL)
-    g_cancellable_cancel (self->loading);
-  g_clear_object (&self->loading);
-  _lp_window_drop_recorder (self);
-  g_clear_pointer (&self->after_save, _lp_window_pending_discard_free);
+  cancel_loading (self);
+  _lp_window_live_drop_recorder (self);
+  g_clear_pointer (&self->after_save, _lp_window_live_pending_discard_free);
   if (self->discard_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->discard_dialog));
   g_clear_weak_pointer (&self->discard_dialog);
@@ -992,39 +670,10 @@ lp_window_class_init (LpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LpWindow, output_expander);
   gtk_widget_class_bind_template_child (widget_class, LpWindow, output_view);
   gtk_widget_class_bind_template_child (widget_class, LpWindow, transfer_progress);
-  gtk_widget_class_bind_template_callback (widget_class, recent_row_activated_cb);
+  _lp_window_recent_class_init (widget_class);
   _lp_window_live_class_init (widget_class);
   _lp_window_save_class_init (widget_class);
-  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
-  gtk_widget_class_bind_template_callback (widget_class, zoom_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, focus_requested_cb);
-  gtk_widget_class_bind_template_callback (widget_class, hide_requested_cb);
-
-  gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
-  gtk_widget_class_install_action (widget_class, "win.zoom-back", NULL, zoom_back_action);
-  gtk_widget_class_install_action (widget_class, "win.reset-zoom", NULL, reset_zoom_action);
-  gtk_widget_class_install_action (widget_class, "win.unfilter", NULL, unfilter_action);
-  gtk_widget_class_install_property_action (widget_class, "win.icicle", "icicle");
-  gtk_widget_class_install_property_action (widget_class, "win.reverse", "reverse");
-  gtk_widget_class_install_property_action (widget_class, "win.left-heavy", "left-heavy");
-  gtk_widget_class_install_property_action (widget_class, "win.show-idle", "show-idle");
-  gtk_widget_class_install_property_action (widget_class, "win.palette", "palette");
-
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.find", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_BackSpace, 0, "win.zoom-back", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.zoom-back", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.reset-zoom", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "win.icicle", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.reverse", NULL);
-
-  gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
-  gtk_widget_class_install_action (widget_class, "win.attach", NULL, attach_action);
-  gtk_widget_class_install_action (widget_class, "win.launch", NULL, launch_action);
-
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.attach", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.launch", NULL);
+  _lp_window_actions_class_init (widget_class);
 }
 
 /* "mode" is an enum nick in GSettings and a position in the combo row */
@@ -1048,8 +697,6 @@ mode_set_mapping (const GValue       *value,
 static void
 lp_window_init (LpWindow *self)
 {
-  GtkDropTarget *drop;
-
   self->hidden = g_ptr_array_new_with_free_func (g_free);
   self->show_idle = TRUE;
   self->end_status = -1;
@@ -1075,18 +722,12 @@ lp_window_init (LpWindow *self)
                                 NULL, NULL);
   g_settings_bind (self->settings, "show-idle", self->idle_switch, "active", G_SETTINGS_BIND_DEFAULT);
 
-  drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
-  g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
-
   /* idle frames: shown or not, as chosen for recording */
   g_settings_bind (self->settings, "show-idle", self, "show-idle", G_SETTINGS_BIND_DEFAULT);
-  _lp_window_update_report_actions (self);
-  _lp_window_update_live_actions (self);
+  _lp_window_actions_update_report (self);
+  _lp_window_live_update_actions (self);
 
-  fill_recent (self);
-  g_signal_connect_object (gtk_recent_manager_get_default (), "changed",
-                           G_CALLBACK (fill_recent), self, G_CONNECT_SWAPPED);
+  _lp_window_recent_init (self);
 }
 
 LpWindow *
