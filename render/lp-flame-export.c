@@ -6,6 +6,7 @@
 #include <string.h>
 #include <pango/pangocairo.h>
 
+#include "lp-atomic-file.h"
 #include "lp-file.h"
 #include "lp-flame-export.h"
 

@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "lp-atomic-file.h"
 #include "lp-file.h"
 #include "lp-spool.h"
 #include "lp-storer-fs.h"
