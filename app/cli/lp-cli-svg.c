@@ -11,6 +11,7 @@
 #include "lp-cli.h"
 #include "lp-file.h"
 #include "lp-flame-export.h"
+#include "lp-flame-svg.h"
 #include "lp-folded-reader.h"
 
 typedef struct
