@@ -153,6 +153,15 @@ fs_store (LpStorer            *storer,
   return FALSE;
 }
 
+static gboolean
+fs_put (LpStorer    *storer,
+        const char  *name,
+        GBytes      *report,
+        GError     **error)
+{
+  return lp_storer_fs_write (storer, name, report, NULL, error);
+}
+
 static char *
 fs_describe (LpStorer *storer)
 {
@@ -227,6 +236,7 @@ fs_free (LpStorer *storer)
 static const LpStorerClass fs_class = {
   .name = "directory",
   .store = fs_store,
+  .put = fs_put,
   .describe = fs_describe,
   .free = fs_free,
   .list = fs_list,
