@@ -22,6 +22,7 @@
 
 #include "lp-flame-draw.h"
 #include "lp-flame-export.h"
+#include "lp-flame-svg.h"
 #include "lp-folded-reader.h"
 
 static double

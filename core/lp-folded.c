@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "lp-atomic-file.h"
 #include "lp-file.h"
 #include "lp-folded.h"
 #include "lp-mem.h"

@@ -4,7 +4,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "lp-flame-export.h"
+#include "lp-flame-draw.h"
+#include "lp-flame-svg.h"
 
 /* The script: frames are <g> elements with a <title> ("name (N samples,
  * P%)"), a <rect> and a <text>; zoom moves the rects, search recolours

@@ -7,10 +7,10 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "lp-atomic-file.h"
 #include "lp-file.h"
 #include "lp-spool.h"
-#include "lp-storer-fs.h"
-#include "lp-storer-s3.h"
+#include "lp-storer.h"
 
 char *
 lp_spool_get_dir (void)
@@ -163,6 +163,8 @@ lp_spool_send (const LpSpoolEntry  *entry,
 {
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GBytes) report = NULL;
+  g_autoptr(LpStorer) storer = NULL;
+  g_autofree char *name = NULL;
   char *data;
   gsize len;
 
@@ -173,29 +175,9 @@ lp_spool_send (const LpSpoolEntry  *entry,
     }
   report = g_bytes_new_take (data, len);
 
-  if (lp_storer_is_s3_destination (entry->location))
-    {
-      g_autofree char *bucket = NULL;
-      g_autofree char *key = NULL;
-      g_autofree char *bucket_url = NULL;
-      g_autoptr(LpStorer) storer = NULL;
-
-      if (!lp_storer_s3_parse_url (entry->location, &bucket, &key, error))
-        return FALSE;
-      bucket_url = g_strdup_printf ("s3://%s/", bucket);
-      storer = lp_storer_s3_new_for_url (bucket_url, error);
-      if (storer == NULL || !lp_storer_s3_put (storer, key, report, error))
-        return FALSE;
-    }
-  else
-    {
-      g_autofree char *dir = g_path_get_dirname (entry->location);
-      g_autofree char *name = g_path_get_basename (entry->location);
-      g_autoptr(LpStorer) storer = lp_storer_fs_new (dir);
-
-      if (!lp_storer_fs_write (storer, name, report, NULL, error))
-        return FALSE;
-    }
+  storer = lp_storer_new_for_location (entry->location, &name, error);
+  if (storer == NULL || !lp_storer_put (storer, name, report, error))
+    return FALSE;
   lp_spool_remove (entry);
   return TRUE;
 }

@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "lp-atomic-file.h"
 #include "lp-file.h"
 #include "lp-spool.h"
 #include "lp-storer-fs.h"
@@ -152,6 +153,15 @@ fs_store (LpStorer            *storer,
   return FALSE;
 }
 
+static gboolean
+fs_put (LpStorer    *storer,
+        const char  *name,
+        GBytes      *report,
+        GError     **error)
+{
+  return lp_storer_fs_write (storer, name, report, NULL, error);
+}
+
 static char *
 fs_describe (LpStorer *storer)
 {
@@ -226,6 +236,7 @@ fs_free (LpStorer *storer)
 static const LpStorerClass fs_class = {
   .name = "directory",
   .store = fs_store,
+  .put = fs_put,
   .describe = fs_describe,
   .free = fs_free,
   .list = fs_list,

@@ -83,6 +83,18 @@ lp_storer_s3_put (LpStorer    *storer,
 }
 
 static gboolean
+s3_put (LpStorer    *storer,
+        const char  *name,
+        GBytes      *report,
+        GError     **error)
+{
+  LpStorerS3 *self = (LpStorerS3 *) storer;
+  g_autofree char *key = g_strconcat (self->prefix, name, NULL);
+
+  return lp_storer_s3_put (storer, key, report, error);
+}
+
+static gboolean
 s3_store (LpStorer            *storer,
           GBytes              *report,
           const LpReportMeta  *meta,
@@ -182,6 +194,7 @@ s3_free (LpStorer *storer)
 static const LpStorerClass s3_class = {
   .name = "s3",
   .store = s3_store,
+  .put = s3_put,
   .describe = s3_describe,
   .free = s3_free,
   .list = s3_list,

@@ -41,6 +41,34 @@ lp_storer_new_for_destination (const char  *dest,
   return lp_storer_fs_new (dest);
 }
 
+LpStorer *
+lp_storer_new_for_location (const char  *location,
+                            char       **name,
+                            GError     **error)
+{
+  g_autofree char *dest = NULL;
+  LpStorer *storer;
+
+  g_return_val_if_fail (location != NULL && name != NULL, NULL);
+
+  if (lp_storer_is_s3_destination (location))
+    {
+      /* s3://bucket/prefix/key: the storer is what the key's last '/' leaves */
+      const char *slash = strrchr (location + 5, '/');
+
+      dest = slash != NULL ? g_strndup (location, slash + 1 - location) : g_strdup (location);
+      storer = lp_storer_new_for_destination (dest, error);
+      if (storer != NULL)
+        *name = g_strdup (slash != NULL ? slash + 1 : "");
+      return storer;
+    }
+  dest = g_path_get_dirname (location);
+  storer = lp_storer_new_for_destination (dest, error);
+  if (storer != NULL)
+    *name = g_path_get_basename (location);
+  return storer;
+}
+
 gboolean
 lp_storer_store (LpStorer            *self,
                  GBytes              *report,
@@ -59,6 +87,17 @@ lp_storer_store (LpStorer            *self,
   if (location != NULL)
     *location = g_steal_pointer (&where);
   return TRUE;
+}
+
+gboolean
+lp_storer_put (LpStorer    *self,
+               const char  *name,
+               GBytes      *report,
+               GError     **error)
+{
+  g_return_val_if_fail (self != NULL && name != NULL && report != NULL, FALSE);
+
+  return self->klass->put (self, name, report, error);
 }
 
 gboolean

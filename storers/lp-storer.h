@@ -50,8 +50,8 @@ typedef void (*LpStorerProgressFunc) (guint    done,
                                       guint    total,
                                       gpointer user_data);
 
-/* The table a backend fills in. store, describe and free are required;
- * list and fetch may be NULL (the storer then cannot be read back). */
+/* The table a backend fills in. store, put, describe and free are
+ * required; list and fetch may be NULL (the storer then cannot be read back). */
 struct _LpStorerClass
 {
   const char *name;  /* "directory", "s3" */
@@ -63,6 +63,13 @@ struct _LpStorerClass
                          const LpReportMeta  *meta,
                          char               **location,
                          GError             **error);
+  /* put: saves @report under exactly @name (a file name, or the rest of
+   * an S3 key after the prefix), once: a failure is only reported, never
+   * spooled (the spool itself sends through this). */
+  gboolean  (*put)      (LpStorer    *self,
+                         const char  *name,
+                         GBytes      *report,
+                         GError     **error);
   char     *(*describe) (LpStorer *self);
   void      (*free)     (LpStorer *self);
 
@@ -93,6 +100,14 @@ struct _LpStorer
 LpStorer   *lp_storer_new_for_destination (const char  *dest,
                                            GError     **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* lp_storer_new_for_location: a storer for the directory or S3 prefix
+ * that holds @location, a report's full place as lp_storer_store() gives
+ * it ("/dir/file.folded", "s3://bucket/prefix/file.folded"); *@name (you
+ * own it) is the rest, for lp_storer_put(). */
+LpStorer   *lp_storer_new_for_location    (const char  *location,
+                                           char       **name,
+                                           GError     **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* lp_storer_is_s3_destination: whether @dest names S3 rather than a directory. */
 gboolean    lp_storer_is_s3_destination   (const char *dest);
 
@@ -105,6 +120,13 @@ gboolean    lp_storer_store               (LpStorer            *self,
                                            const LpReportMeta  *meta,
                                            char               **location,
                                            GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* lp_storer_put: saves @report under exactly @name at the destination,
+ * once, without spooling it on failure (see LpStorerClass.put). */
+gboolean    lp_storer_put                 (LpStorer     *self,
+                                           const char   *name,
+                                           GBytes       *report,
+                                           GError      **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* lp_storer_store_folded: lp_storer_store() of the sorted text of @folded. */
 gboolean    lp_storer_store_folded        (LpStorer            *self,

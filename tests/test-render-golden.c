@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "lp-flame-export.h"
+#include "lp-flame-svg.h"
 #include "lp-flame-layout.h"
 #include "lp-folded-reader.h"
 

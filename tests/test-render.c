@@ -8,6 +8,7 @@
 
 #include "lp-flame-draw.h"
 #include "lp-flame-export.h"
+#include "lp-flame-svg.h"
 #include "lp-flame-layout.h"
 #include "lp-flame-model.h"
 #include "lp-folded-reader.h"

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "lp-flame-export.h"
+#include "lp-flame-svg.h"
 #include "lp-folded-reader.h"
 #include "test-util.h"
 

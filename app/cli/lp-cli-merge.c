@@ -52,32 +52,41 @@ merge_destination (const char  *dest,
   return lp_storer_load_all (storer, merged, n_reports, show_progress, (gpointer) dest, error);
 }
 
-int
-lp_cli_merge (int    argc,
-              char **argv)
+typedef struct
+{
+  char      *output;
+  char      *store;
+  gboolean   strict;
+  gboolean   quiet;
+  char     **args;
+  GPtrArray *inputs;   /* the reports, directories expanded */
+} MergeOptions;
+
+static void
+merge_options_clear (MergeOptions *o)
+{
+  g_free (o->output);
+  g_free (o->store);
+  g_strfreev (o->args);
+  g_clear_pointer (&o->inputs, g_ptr_array_unref);
+}
+
+static gboolean
+parse_args (MergeOptions  *o,
+            int            argc,
+            char         **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(LpFolded) merged = lp_folded_new ();
-  g_autoptr(GPtrArray) inputs = NULL;
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) args = NULL;
-  g_autofree char *output = NULL;
-  g_autofree char *store = NULL;
-  guint n_reports = 0;
-  gboolean strict = FALSE;
-  gboolean quiet = FALSE;
-  guint64 n_skipped = 0;
-  char buf[64];
   const GOptionEntry entries[] = {
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output,
       N_("Write the merged report to FILE (atomically) instead of standard output"), N_("FILE") },
-    { "store", 0, 0, G_OPTION_ARG_FILENAME, &store,
+    { "store", 0, 0, G_OPTION_ARG_FILENAME, &o->store,
       N_("Also store the merged report in DEST, a directory or s3://bucket/prefix/"), N_("DEST") },
-    { "strict", 's', 0, G_OPTION_ARG_NONE, &strict,
+    { "strict", 's', 0, G_OPTION_ARG_NONE, &o->strict,
       N_("Fail (status 1) at the first line that cannot be read"), NULL },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet,
       N_("Do not report skipped lines or the summary"), NULL },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args, NULL, N_("REPORT…") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL, N_("REPORT…") },
     { NULL }
   };
 
@@ -89,24 +98,41 @@ lp_cli_merge (int    argc,
       "every *.folded object under the prefix) and writes one sorted folded report. Nothing is written if any report cannot be read.\n\n"
       "Exit status: 0 merged, 1 a bad line with --strict, 2 an unreadable report or\n"
       "output."));
-  if (!lp_cli_parse (context, &argc, &argv))
-    return LP_CLI_EXIT_ERROR;
-  if (args == NULL || args[0] == NULL)
+  return lp_cli_parse (context, &argc, &argv);
+}
+
+/* make_options: the reports to read; says what is wrong */
+static gboolean
+make_options (MergeOptions *o)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (o->args == NULL || o->args[0] == NULL)
     {
       lp_cli_error ("merge", _("no report given; usage: laprof-cli merge REPORT… [-o OUTPUT]"));
-      return LP_CLI_EXIT_ERROR;
+      return FALSE;
     }
-
-  inputs = lp_cli_expand_inputs (args, &error);
-  if (inputs == NULL)
+  o->inputs = lp_cli_expand_inputs (o->args, &error);
+  if (o->inputs == NULL)
     {
       lp_cli_error ("merge", "%s", error->message);
-      return LP_CLI_EXIT_ERROR;
+      return FALSE;
     }
+  return TRUE;
+}
 
-  for (guint i = 0; i < inputs->len; i++)
+/* run: reads every report into @merged; the exit status */
+static int
+run (const MergeOptions *o,
+     LpFolded           *merged,
+     guint              *n_reports,
+     guint64            *n_skipped)
+{
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < o->inputs->len; i++)
     {
-      const char *path = inputs->pdata[i];
+      const char *path = o->inputs->pdata[i];
       g_autoptr(LpFoldedReader) reader = NULL;
       guint n_here = 0;
 
@@ -118,11 +144,11 @@ lp_cli_merge (int    argc,
               fprintf (stderr, _("Nothing was written.\n"));
               return LP_CLI_EXIT_ERROR;
             }
-          n_reports += n_here;
+          *n_reports += n_here;
           continue;
         }
-      n_reports++;
-      reader = lp_folded_reader_new (merged, LP_FOLDED_READER_STREAM | (strict ? LP_FOLDED_READER_STRICT : LP_FOLDED_READER_DEFAULT));
+      (*n_reports)++;
+      reader = lp_folded_reader_new (merged, LP_FOLDED_READER_STREAM | (o->strict ? LP_FOLDED_READER_STRICT : LP_FOLDED_READER_DEFAULT));
 
       if (!lp_folded_reader_read_file (reader, path, &error))
         {
@@ -132,43 +158,82 @@ lp_cli_merge (int    argc,
           fprintf (stderr, _("Nothing was written.\n"));
           return bad_line ? LP_CLI_EXIT_INVALID : LP_CLI_EXIT_ERROR;
         }
-      if (!quiet)
+      if (!o->quiet)
         lp_cli_print_skips (g_str_equal (path, "-") ? _("standard input") : path, reader, 3);
-      n_skipped += lp_folded_reader_get_n_skipped (reader);
+      *n_skipped += lp_folded_reader_get_n_skipped (reader);
     }
+  return LP_CLI_EXIT_OK;
+}
 
-  if (output == NULL || g_str_equal (output, "-"))
+/* write_report: the merged report to the output and to --store */
+static gboolean
+write_report (const MergeOptions *o,
+              LpFolded           *merged)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (o->output == NULL || g_str_equal (o->output, "-"))
     {
       if (!lp_folded_write_fd (merged, STDOUT_FILENO, &error))
         {
           lp_cli_error ("merge", "%s", error->message);
-          return LP_CLI_EXIT_ERROR;
+          return FALSE;
         }
     }
-  else if (!lp_folded_save (merged, output, &error))
+  else if (!lp_folded_save (merged, o->output, &error))
     {
       lp_cli_error ("merge", "%s", error->message);
       fprintf (stderr, _("Nothing was written; the inputs are untouched.\n"));
-      return LP_CLI_EXIT_ERROR;
+      return FALSE;
     }
 
-  if (store != NULL)
+  if (o->store != NULL)
     {
       g_autoptr(GBytes) bytes = lp_folded_to_bytes (merged);
       LpReportMeta meta = { "merged", 0, NULL };
 
-      if (!lp_cli_store_report ("merge", store, bytes, &meta))
-        return LP_CLI_EXIT_ERROR;
+      if (!lp_cli_store_report ("merge", o->store, bytes, &meta))
+        return FALSE;
     }
+  return TRUE;
+}
 
-  if (!quiet)
+static void
+report (const MergeOptions *o,
+        LpFolded           *merged,
+        guint               n_reports,
+        guint64             n_skipped)
+{
+  gboolean to_file = o->output != NULL && !g_str_equal (o->output, "-");
+  char buf[64];
+
+  if (o->quiet)
+    return;
+  lp_folded_format_count (lp_folded_get_total (merged), buf);
+  fprintf (stderr,
+           _("Merged %u reports: %u stacks, %s samples, %" PRIu64 " lines skipped%s%s\n"),
+           n_reports, lp_folded_get_n_stacks (merged), buf, n_skipped,
+           to_file ? _(" → ") : "", to_file ? o->output : "");
+}
+
+int
+lp_cli_merge (int    argc,
+              char **argv)
+{
+  g_autoptr(LpFolded) merged = lp_folded_new ();
+  MergeOptions o = { 0 };
+  guint n_reports = 0;
+  guint64 n_skipped = 0;
+  int status = LP_CLI_EXIT_ERROR;
+
+  if (parse_args (&o, argc, argv) && make_options (&o))
     {
-      lp_folded_format_count (lp_folded_get_total (merged), buf);
-      fprintf (stderr,
-               _("Merged %u reports: %u stacks, %s samples, %" PRIu64 " lines skipped%s%s\n"),
-               n_reports, lp_folded_get_n_stacks (merged), buf, n_skipped,
-               output != NULL && !g_str_equal (output, "-") ? _(" → ") : "",
-               output != NULL && !g_str_equal (output, "-") ? output : "");
+      status = run (&o, merged, &n_reports, &n_skipped);
+      if (status == LP_CLI_EXIT_OK && !write_report (&o, merged))
+        status = LP_CLI_EXIT_ERROR;
+      if (status == LP_CLI_EXIT_OK)
+        report (&o, merged, n_reports, n_skipped);
     }
-  return LP_CLI_EXIT_OK;
+  merge_options_clear (&o);
+  return status;
 }

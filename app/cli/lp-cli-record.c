@@ -107,55 +107,63 @@ describe_status (int status)
   return g_strdup (_("ended"));
 }
 
-int
-lp_cli_record (int    argc,
-               char **argv)
+typedef struct
+{
+  /* as given */
+  char            **command;
+  char             *output;
+  char             *store;
+  char             *tid_text;
+  char             *mode_text;
+  gint              pid;
+  double            frequency, period, duration, min_time;
+  gboolean          no_idle, idle, threads, lines, stream, quiet;
+  gboolean          stop_running, no_children;
+  gint              stack_kib;
+  /* what it means */
+  GArray           *tids;
+  LpStorer         *storer;
+  LpSamplerOptions  sampler;
+} RecordOptions;
+
+static void
+record_options_clear (RecordOptions *o)
+{
+  g_strfreev (o->command);
+  g_free (o->output);
+  g_free (o->store);
+  g_free (o->tid_text);
+  g_free (o->mode_text);
+  g_clear_pointer (&o->tids, g_array_unref);
+  g_clear_pointer (&o->storer, lp_storer_free);
+}
+
+static gboolean
+parse_args (RecordOptions  *o,
+            int             argc,
+            char          **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(LpFolded) folded = NULL;
-  g_autoptr(LpSampler) sampler = NULL;
-  g_autoptr(GArray) tids = g_array_new (FALSE, FALSE, sizeof (pid_t));
-  g_auto(GStrv) command = NULL;
-  g_autofree char *output = NULL;
-  g_autofree char *store = NULL;
-  g_autoptr(LpStorer) storer = NULL;
-  gboolean stored = TRUE;
-  g_autofree char *tid_text = NULL;
-  g_autofree char *mode_text = NULL;
-  gint pid = 0;
-  double frequency = 0, period = 0, duration = 0, min_time = 0;
-  gboolean no_idle = FALSE, idle = FALSE, threads = FALSE, lines = FALSE, stream = FALSE, quiet = FALSE;
-  gboolean stop_running = FALSE, no_children = FALSE;
-  gint stack_kib = 0;
-  LpSamplerOptions opts = { 0 };
-  LpSamplerStats st;
-  StreamOut out = { 0 };
-  sigset_t stop_set;
-  int stop_fd;
-  int child_status = 0;
-  gboolean have_child_status = FALSE;
-  gboolean ok;
   const GOptionEntry entries[] = {
-    { "pid", 'p', 0, G_OPTION_ARG_INT, &pid, N_("Attach to the running process PID"), N_("PID") },
-    { "tid", 't', 0, G_OPTION_ARG_STRING, &tid_text, N_("Sample only these threads of the process"), N_("TID[,TID…]") },
-    { "frequency", 'F', 0, G_OPTION_ARG_DOUBLE, &frequency, N_("Samples per second (default 100)"), N_("HZ") },
-    { "period", 0, 0, G_OPTION_ARG_DOUBLE, &period, N_("Seconds between samples (0.01 = 100 Hz)"), N_("SECONDS") },
-    { "duration", 'd', 0, G_OPTION_ARG_DOUBLE, &duration, N_("Stop after this many seconds"), N_("SECONDS") },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the folded report to FILE (\"-\": standard output)"), N_("FILE") },
-    { "store", 0, 0, G_OPTION_ARG_FILENAME, &store, N_("Store the report in DEST, a directory or s3://bucket/prefix/ (as well as -o, or instead)"), N_("DEST") },
-    { "mode", 0, 0, G_OPTION_ARG_STRING, &mode_text, N_("wall (every thread, default) or cpu (on-CPU only, perf events)"), N_("MODE") },
-    { "idle", 0, 0, G_OPTION_ARG_NONE, &idle, N_("Keep samples of threads blocked in a system call (default)"), NULL },
-    { "no-idle", 0, 0, G_OPTION_ARG_NONE, &no_idle, N_("Drop samples of threads blocked in a system call"), NULL },
-    { "threads", 0, 0, G_OPTION_ARG_NONE, &threads, N_("Add a frame per thread (name-TID) under the process"), NULL },
-    { "lines", 0, 0, G_OPTION_ARG_NONE, &lines, N_("Label frames \"function (file:line)\" where debug info has lines"), NULL },
-    { "min-time", 0, 0, G_OPTION_ARG_DOUBLE, &min_time, N_("Write no report if the recording ran shorter than this"), N_("SECONDS") },
-    { "no-children", 0, 0, G_OPTION_ARG_NONE, &no_children, N_("Do not follow the processes the target starts (followed by default, each under its own name)"), NULL },
-    { "stop-running", 0, 0, G_OPTION_ARG_NONE, &stop_running, N_("Wall mode: stop running threads too (ptrace), rather than sample them with perf events"), NULL },
-    { "stack-size", 0, 0, G_OPTION_ARG_INT, &stack_kib, N_("KiB of stack copied per sample (default 16; deeper frames are read from the live process)"), N_("KIB") },
-    { "stream", 0, 0, G_OPTION_ARG_NONE, &stream, N_("Write the stream protocol to standard output (for the GUI)"), NULL },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("No summary on standard error"), NULL },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &command, NULL, N_("-p PID | [--] COMMAND [ARG…]") },
+    { "pid", 'p', 0, G_OPTION_ARG_INT, &o->pid, N_("Attach to the running process PID"), N_("PID") },
+    { "tid", 't', 0, G_OPTION_ARG_STRING, &o->tid_text, N_("Sample only these threads of the process"), N_("TID[,TID…]") },
+    { "frequency", 'F', 0, G_OPTION_ARG_DOUBLE, &o->frequency, N_("Samples per second (default 100)"), N_("HZ") },
+    { "period", 0, 0, G_OPTION_ARG_DOUBLE, &o->period, N_("Seconds between samples (0.01 = 100 Hz)"), N_("SECONDS") },
+    { "duration", 'd', 0, G_OPTION_ARG_DOUBLE, &o->duration, N_("Stop after this many seconds"), N_("SECONDS") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output, N_("Write the folded report to FILE (\"-\": standard output)"), N_("FILE") },
+    { "store", 0, 0, G_OPTION_ARG_FILENAME, &o->store, N_("Store the report in DEST, a directory or s3://bucket/prefix/ (as well as -o, or instead)"), N_("DEST") },
+    { "mode", 0, 0, G_OPTION_ARG_STRING, &o->mode_text, N_("wall (every thread, default) or cpu (on-CPU only, perf events)"), N_("MODE") },
+    { "idle", 0, 0, G_OPTION_ARG_NONE, &o->idle, N_("Keep samples of threads blocked in a system call (default)"), NULL },
+    { "no-idle", 0, 0, G_OPTION_ARG_NONE, &o->no_idle, N_("Drop samples of threads blocked in a system call"), NULL },
+    { "threads", 0, 0, G_OPTION_ARG_NONE, &o->threads, N_("Add a frame per thread (name-TID) under the process"), NULL },
+    { "lines", 0, 0, G_OPTION_ARG_NONE, &o->lines, N_("Label frames \"function (file:line)\" where debug info has lines"), NULL },
+    { "min-time", 0, 0, G_OPTION_ARG_DOUBLE, &o->min_time, N_("Write no report if the recording ran shorter than this"), N_("SECONDS") },
+    { "no-children", 0, 0, G_OPTION_ARG_NONE, &o->no_children, N_("Do not follow the processes the target starts (followed by default, each under its own name)"), NULL },
+    { "stop-running", 0, 0, G_OPTION_ARG_NONE, &o->stop_running, N_("Wall mode: stop running threads too (ptrace), rather than sample them with perf events"), NULL },
+    { "stack-size", 0, 0, G_OPTION_ARG_INT, &o->stack_kib, N_("KiB of stack copied per sample (default 16; deeper frames are read from the live process)"), N_("KIB") },
+    { "stream", 0, 0, G_OPTION_ARG_NONE, &o->stream, N_("Write the stream protocol to standard output (for the GUI)"), NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, N_("No summary on standard error"), NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->command, NULL, N_("-p PID | [--] COMMAND [ARG…]") },
     { NULL }
   };
 
@@ -180,85 +188,114 @@ lp_cli_record (int    argc,
       "  laprof-cli record -o xz.folded -- xz -9 -k big.tar\n\n"
       "Exit status: 0 report written (or --min-time not reached), 2 error."));
   if (!lp_cli_parse (context, &argc, &argv))
-    return LP_CLI_EXIT_ERROR;
+    return FALSE;
 
-  if (command != NULL && command[0] != NULL && g_str_equal (command[0], "--"))
+  if (o->command != NULL && o->command[0] != NULL && g_str_equal (o->command[0], "--"))
     {
       /* strict POSIX parsing leaves the "--" in */
-      char **rest = g_strdupv (command + 1);
-      g_strfreev (command);
-      command = rest;
+      char **rest = g_strdupv (o->command + 1);
+      g_strfreev (o->command);
+      o->command = rest;
     }
-  if ((pid > 0) == (command != NULL && command[0] != NULL))
+  return TRUE;
+}
+
+/* check_args: the options that do not go together */
+static gboolean
+check_args (RecordOptions *o)
+{
+  if ((o->pid > 0) == (o->command != NULL && o->command[0] != NULL))
     {
       lp_cli_error ("record", _("give either -p PID or a command to run; usage: laprof-cli record -p PID | "
                                 "laprof-cli record [OPTION…] -- COMMAND [ARG…]"));
-      return LP_CLI_EXIT_ERROR;
+      return FALSE;
     }
-  if (frequency < 0 || period < 0 || duration < 0 || min_time < 0 || stack_kib < 0)
+  if (o->frequency < 0 || o->period < 0 || o->duration < 0 || o->min_time < 0 || o->stack_kib < 0)
     {
       lp_cli_error ("record", _("frequency, period, duration, min-time and stack-size must not be negative"));
-      return LP_CLI_EXIT_ERROR;
+      return FALSE;
     }
-  if (frequency > 0 && period > 0)
+  if (o->frequency > 0 && o->period > 0)
     {
       lp_cli_error ("record", _("give --frequency or --period, not both"));
-      return LP_CLI_EXIT_ERROR;
+      return FALSE;
     }
-  if (idle && no_idle)
+  if (o->idle && o->no_idle)
     {
       lp_cli_error ("record", _("give --idle or --no-idle, not both"));
-      return LP_CLI_EXIT_ERROR;
+      return FALSE;
     }
-  if (tid_text != NULL && (pid <= 0 || !parse_tids (tid_text, tids)))
+  if (o->tid_text != NULL && (o->pid <= 0 || !parse_tids (o->tid_text, o->tids)))
     {
       lp_cli_error ("record", _("--tid needs -p PID and a list of thread ids like 1234,1240"));
-      return LP_CLI_EXIT_ERROR;
+      return FALSE;
     }
-  if (stream && output != NULL)
+  if (o->stream && o->output != NULL)
     {
       lp_cli_error ("record", _("--stream writes to standard output; -o cannot be used with it"));
-      return LP_CLI_EXIT_ERROR;
+      return FALSE;
     }
-  if (stream && store != NULL)
+  if (o->stream && o->store != NULL)
     {
       lp_cli_error ("record", _("--stream writes to standard output; --store cannot be used with it"));
-      return LP_CLI_EXIT_ERROR;
+      return FALSE;
     }
+  return TRUE;
+}
+
+/* make_options: what the options mean, into @o->sampler and @o->storer */
+static gboolean
+make_options (RecordOptions *o)
+{
+  g_autoptr(GError) error = NULL;
+  LpSamplerOptions *opts = &o->sampler;
+
+  o->tids = g_array_new (FALSE, FALSE, sizeof (pid_t));
+  if (!check_args (o))
+    return FALSE;
   /* a wrong destination or missing credentials fail now, not after the recording */
-  if (store != NULL && (storer = lp_storer_new_for_destination (store, &error)) == NULL)
+  if (o->store != NULL && (o->storer = lp_storer_new_for_destination (o->store, &error)) == NULL)
     {
       lp_cli_error ("record", "%s", error->message);
-      return LP_CLI_EXIT_ERROR;
+      return FALSE;
     }
 
-  opts.mode = LP_SAMPLER_MODE_WALL;
-  if (mode_text != NULL && g_str_equal (mode_text, "cpu"))
-    opts.mode = LP_SAMPLER_MODE_CPU;
-  else if (mode_text != NULL && !g_str_equal (mode_text, "wall"))
+  opts->mode = LP_SAMPLER_MODE_WALL;
+  if (o->mode_text != NULL && g_str_equal (o->mode_text, "cpu"))
+    opts->mode = LP_SAMPLER_MODE_CPU;
+  else if (o->mode_text != NULL && !g_str_equal (o->mode_text, "wall"))
     {
-      lp_cli_error ("record", _("unknown mode '%s': use wall or cpu"), mode_text);
-      return LP_CLI_EXIT_ERROR;
+      lp_cli_error ("record", _("unknown mode '%s': use wall or cpu"), o->mode_text);
+      return FALSE;
     }
-  opts.period = period > 0 ? period : 1.0 / (frequency > 0 ? frequency : 100.0);
-  if (opts.period < 0.0001)
+  opts->period = o->period > 0 ? o->period : 1.0 / (o->frequency > 0 ? o->frequency : 100.0);
+  if (opts->period < 0.0001)
     {
       lp_cli_error ("record", _("at most 10000 samples per second"));
-      return LP_CLI_EXIT_ERROR;
+      return FALSE;
     }
-  opts.duration = duration;
-  opts.idle = !no_idle;
-  opts.threads = threads;
-  opts.lines = lines;
-  opts.tids = tids->len > 0 ? (const pid_t *) (gpointer) tids->data : NULL;
-  opts.n_tids = tids->len;
-  opts.flush_interval = stream ? 0.2 : 0;
-  opts.stack_size = (gsize) stack_kib * 1024;
-  opts.child_stdout_to_stderr = stream;
-  opts.stop_running = stop_running;
-  opts.no_children = no_children;
+  opts->duration = o->duration;
+  opts->idle = !o->no_idle;
+  opts->threads = o->threads;
+  opts->lines = o->lines;
+  opts->tids = o->tids->len > 0 ? (const pid_t *) (gpointer) o->tids->data : NULL;
+  opts->n_tids = o->tids->len;
+  opts->flush_interval = o->stream ? 0.2 : 0;
+  opts->stack_size = (gsize) o->stack_kib * 1024;
+  opts->child_stdout_to_stderr = o->stream;
+  opts->stop_running = o->stop_running;
+  opts->no_children = o->no_children;
+  return TRUE;
+}
 
-  /* Ctrl-C and SIGTERM end the recording through a descriptor the sampler polls */
+/* block_stop_signals: Ctrl-C and SIGTERM end the recording through the
+ * descriptor returned, which the sampler polls */
+static int
+block_stop_signals (void)
+{
+  sigset_t stop_set;
+  int stop_fd;
+
   sigemptyset (&stop_set);
   sigaddset (&stop_set, SIGINT);
   sigaddset (&stop_set, SIGTERM);
@@ -266,122 +303,202 @@ lp_cli_record (int    argc,
   sigprocmask (SIG_BLOCK, &stop_set, NULL);
   stop_fd = signalfd (-1, &stop_set, SFD_CLOEXEC | SFD_NONBLOCK);
   signal (SIGPIPE, SIG_IGN);
+  return stop_fd;
+}
 
-  folded = lp_folded_new ();
-  sampler = lp_sampler_new (&opts, folded);
-  out.folded = folded;
-  out.buf = g_string_new (NULL);
-  if (stream)
-    lp_sampler_set_batch_func (sampler, on_batch, &out);
+/* start: attaches or launches, and begins the stream; says why not */
+static gboolean
+start (const RecordOptions *o,
+       LpSampler           *sampler,
+       StreamOut           *out)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok = o->pid > 0 ? lp_sampler_attach (sampler, o->pid, &error)
+                           : lp_sampler_launch (sampler, o->command, &error);
 
-  ok = pid > 0 ? lp_sampler_attach (sampler, pid, &error) : lp_sampler_launch (sampler, command, &error);
   if (!ok)
     {
       lp_cli_error ("record", "%s", error->message);
-      if (stream)
+      if (o->stream)
         {
-          lp_stream_format_error (out.buf, error->message);
-          write_stdout (&out, NULL);
+          lp_stream_format_error (out->buf, error->message);
+          write_stdout (out, NULL);
         }
-      g_string_free (out.buf, TRUE);
-      return LP_CLI_EXIT_ERROR;
+      return FALSE;
     }
-
-  if (stream)
+  if (o->stream)
     {
-      g_autofree char *cmdline = command ? g_strjoinv (" ", command) : g_strdup (lp_sampler_get_command (sampler));
+      g_autofree char *cmdline = o->command ? g_strjoinv (" ", o->command)
+                                            : g_strdup (lp_sampler_get_command (sampler));
 
-      lp_stream_format_header (out.buf, lp_sampler_get_pid (sampler), cmdline,
-                               lp_sampler_mode_to_string (opts.mode), opts.period);
-      write_stdout (&out, NULL);
+      lp_stream_format_header (out->buf, lp_sampler_get_pid (sampler), cmdline,
+                               lp_sampler_mode_to_string (o->sampler.mode), o->sampler.period);
+      write_stdout (out, NULL);
     }
+  return TRUE;
+}
 
-  ok = lp_sampler_run (sampler, stop_fd, &error);
-  lp_sampler_get_stats (sampler, &st);
+/* run: samples until the end, then ends the stream; *@st the figures */
+static gboolean
+run (const RecordOptions *o,
+     LpSampler           *sampler,
+     int                  stop_fd,
+     StreamOut           *out,
+     LpSamplerStats      *st)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok = lp_sampler_run (sampler, stop_fd, &error);
+
+  lp_sampler_get_stats (sampler, st);
   close (stop_fd);
 
-  if (!ok && !out.broken)
+  if (!ok && !out->broken)
     lp_cli_error ("record", "%s", error->message);
 
-  if (stream && !out.broken)
+  if (o->stream && !out->broken)
     {
-      const char *reason = !ok ? "error" : st.target_exited ? "exited"
-                         : (duration > 0 && st.duration >= duration - 0.05) ? "duration" : "stopped";
+      const char *reason = !ok ? "error" : st->target_exited ? "exited"
+                         : (o->duration > 0 && st->duration >= o->duration - 0.05) ? "duration" : "stopped";
       int code = -1;
 
-      if (st.exit_status_known && WIFEXITED (st.exit_status))
-        code = WEXITSTATUS (st.exit_status);
+      if (st->exit_status_known && WIFEXITED (st->exit_status))
+        code = WEXITSTATUS (st->exit_status);
       if (!ok)
-        lp_stream_format_error (out.buf, error->message);
-      lp_stream_format_end (out.buf, st.duration, st.samples, st.lost_total, reason, code);
-      write_stdout (&out, NULL);
+        lp_stream_format_error (out->buf, error->message);
+      lp_stream_format_end (out->buf, st->duration, st->samples, st->lost_total, reason, code);
+      write_stdout (out, NULL);
     }
+  return ok;
+}
 
-  if (!stream && ok)
+/* store_report: the report to --store; on failure the error says where
+ * it was kept */
+static gboolean
+store_report (const RecordOptions  *o,
+              LpSampler            *sampler,
+              LpFolded             *folded,
+              const LpSamplerStats *st)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) start = g_date_time_add_seconds (now, -st->duration);
+  g_autofree char *where = NULL;
+  g_autoptr(GError) store_error = NULL;
+  LpReportMeta meta = { lp_sampler_get_command (sampler), lp_sampler_get_pid (sampler), start };
+
+  if (!lp_storer_store_folded (o->storer, folded, &meta, &where, &store_error))
     {
-      if (min_time > 0 && st.duration < min_time)
-        {
-          if (!quiet)
-            fprintf (stderr, _("laprof-cli record: ran %.3f s, less than --min-time %.3f s: no report written\n"),
-                     st.duration, min_time);
-        }
-      else
-        {
-          if (storer != NULL)
-            {
-              g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-              g_autoptr(GDateTime) start = g_date_time_add_seconds (now, -st.duration);
-              g_autofree char *where = NULL;
-              g_autoptr(GError) store_error = NULL;
-              LpReportMeta meta = { lp_sampler_get_command (sampler), lp_sampler_get_pid (sampler), start };
-
-              /* on failure the error says where the report was kept; -o is still written */
-              stored = lp_storer_store_folded (storer, folded, &meta, &where, &store_error);
-              if (!stored)
-                lp_cli_error ("record", "%s", store_error->message);
-              else if (!quiet)
-                fprintf (stderr, _("laprof-cli record: stored %s\n"), where);
-            }
-          if (output != NULL && g_str_equal (output, "-"))
-            ok = lp_folded_write_fd (folded, 1, &error);
-          else if (output != NULL || storer == NULL)
-            {
-              if (output == NULL)
-                output = g_strdup_printf ("laprof-%s-%d.folded",
-                                          lp_sampler_get_command (sampler) ? lp_sampler_get_command (sampler) : "process",
-                                          (int) lp_sampler_get_pid (sampler));
-              ok = lp_folded_save (folded, output, &error);
-              if (ok && !quiet)
-                fprintf (stderr, _("laprof-cli record: wrote %s\n"), output);
-            }
-        }
-      if (!ok)
-        lp_cli_error ("record", "%s", error->message);
-      ok = ok && stored;
+      lp_cli_error ("record", "%s", store_error->message);
+      return FALSE;
     }
+  if (!o->quiet)
+    fprintf (stderr, _("laprof-cli record: stored %s\n"), where);
+  return TRUE;
+}
 
-  if (!quiet)
-    print_summary (&st, opts.mode);
+/* save_report: the report to --store, -o, or laprof-COMMAND-PID.folded
+ * (-o is written even when --store fails) */
+static gboolean
+save_report (RecordOptions        *o,
+             LpSampler            *sampler,
+             LpFolded             *folded,
+             const LpSamplerStats *st)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean stored = TRUE;
+  gboolean ok = TRUE;
+
+  if (o->min_time > 0 && st->duration < o->min_time)
+    {
+      if (!o->quiet)
+        fprintf (stderr, _("laprof-cli record: ran %.3f s, less than --min-time %.3f s: no report written\n"),
+                 st->duration, o->min_time);
+      return TRUE;
+    }
+  if (o->storer != NULL)
+    stored = store_report (o, sampler, folded, st);
+  if (o->output != NULL && g_str_equal (o->output, "-"))
+    ok = lp_folded_write_fd (folded, 1, &error);
+  else if (o->output != NULL || o->storer == NULL)
+    {
+      if (o->output == NULL)
+        o->output = g_strdup_printf ("laprof-%s-%d.folded",
+                                     lp_sampler_get_command (sampler) ? lp_sampler_get_command (sampler) : "process",
+                                     (int) lp_sampler_get_pid (sampler));
+      ok = lp_folded_save (folded, o->output, &error);
+      if (ok && !o->quiet)
+        fprintf (stderr, _("laprof-cli record: wrote %s\n"), o->output);
+    }
+  if (!ok)
+    lp_cli_error ("record", "%s", error->message);
+  return ok && stored;
+}
+
+/* report: the summary, and how a launched command ended */
+static void
+report (const RecordOptions  *o,
+        LpSampler            *sampler,
+        const LpSamplerStats *st,
+        gboolean              broken)
+{
+  int child_status = 0;
+
+  if (!o->quiet)
+    print_summary (st, o->sampler.mode);
 
   /* a launched command keeps running after a stop; wait for it, it owns our
    * terminal. But when the reader of the stream has gone (the window was
    * closed or killed), nobody is left to stop it: end it as a closed
    * terminal would. */
-  if (command != NULL && out.broken)
+  if (o->command != NULL && broken)
     kill (lp_sampler_get_pid (sampler), SIGTERM);
-  if (command != NULL)
+  if (o->command != NULL)
     {
-      have_child_status = lp_sampler_wait_child (sampler, &child_status);
-      if (have_child_status && !quiet)
+      if (lp_sampler_wait_child (sampler, &child_status) && !o->quiet)
         {
           g_autofree char *how = describe_status (child_status);
-          fprintf (stderr, _("laprof-cli record: %s %s\n"), command[0], how);
+          fprintf (stderr, _("laprof-cli record: %s %s\n"), o->command[0], how);
         }
     }
-  else if (st.target_exited && !quiet)
-    fprintf (stderr, _("laprof-cli record: process %d exited\n"), pid);
+  else if (st->target_exited && !o->quiet)
+    fprintf (stderr, _("laprof-cli record: process %d exited\n"), o->pid);
+}
 
+static int
+record (RecordOptions *o)
+{
+  g_autoptr(LpFolded) folded = lp_folded_new ();
+  g_autoptr(LpSampler) sampler = NULL;
+  StreamOut out = { folded, NULL, FALSE };
+  LpSamplerStats st;
+  int stop_fd = block_stop_signals ();
+  gboolean ok;
+
+  sampler = lp_sampler_new (&o->sampler, folded);
+  out.buf = g_string_new (NULL);
+  if (o->stream)
+    lp_sampler_set_batch_func (sampler, on_batch, &out);
+  ok = start (o, sampler, &out);
+  if (ok)
+    {
+      ok = run (o, sampler, stop_fd, &out, &st);
+      if (!o->stream && ok)
+        ok = save_report (o, sampler, folded, &st);
+      report (o, sampler, &st, out.broken);
+    }
   /* the stop signals stay blocked: one still pending must not kill us now */
   g_string_free (out.buf, TRUE);
   return ok ? LP_CLI_EXIT_OK : LP_CLI_EXIT_ERROR;
+}
+
+int
+lp_cli_record (int    argc,
+               char **argv)
+{
+  RecordOptions o = { 0 };
+  int status = LP_CLI_EXIT_ERROR;
+
+  if (parse_args (&o, argc, argv) && make_options (&o))
+    status = record (&o);
+  record_options_clear (&o);
+  return status;
 }

@@ -12,26 +12,6 @@
 #include "lp-spool.h"
 #include "lp-storer.h"
 
-gboolean
-lp_cli_store_report (const char         *command,
-                     const char         *dest,
-                     GBytes             *report,
-                     const LpReportMeta *meta)
-{
-  g_autoptr(LpStorer) storer = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *location = NULL;
-
-  storer = lp_storer_new_for_destination (dest, &error);
-  if (storer == NULL || !lp_storer_store (storer, report, meta, &location, &error))
-    {
-      lp_cli_error (command, "%s", error->message);
-      return FALSE;
-    }
-  fprintf (stderr, _("Stored %s\n"), location);
-  return TRUE;
-}
-
 /* "laprof-20261124T125006.123Z-myprog-42.folded" -> "myprog-42": the
  * storer adds a fresh time stamp, so do not carry the old one twice. */
 static char *
@@ -91,28 +71,37 @@ upload_spool (gboolean quiet)
   return sent == entries->len ? LP_CLI_EXIT_OK : LP_CLI_EXIT_ERROR;
 }
 
-int
-lp_cli_upload (int    argc,
-               char **argv)
+typedef struct
+{
+  char      *to;
+  gboolean   spool;
+  gboolean   quiet;
+  char     **args;
+  GPtrArray *inputs;   /* the report files, directories expanded */
+} UploadOptions;
+
+static void
+upload_options_clear (UploadOptions *o)
+{
+  g_free (o->to);
+  g_strfreev (o->args);
+  g_clear_pointer (&o->inputs, g_ptr_array_unref);
+}
+
+static gboolean
+parse_args (UploadOptions  *o,
+            int             argc,
+            char          **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(LpStorer) storer = NULL;
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) args = NULL;
-  g_autoptr(GPtrArray) inputs = NULL;
-  g_autofree char *to = NULL;
-  gboolean spool = FALSE;
-  gboolean quiet = FALSE;
-  guint n_files;
-  guint stored = 0;
   const GOptionEntry entries[] = {
-    { "to", 't', 0, G_OPTION_ARG_FILENAME, &to,
+    { "to", 't', 0, G_OPTION_ARG_FILENAME, &o->to,
       N_("Destination: a directory or s3://bucket/prefix/ (else the last argument)"), N_("DEST") },
-    { "spool", 0, 0, G_OPTION_ARG_NONE, &spool,
+    { "spool", 0, 0, G_OPTION_ARG_NONE, &o->spool,
       N_("Retry the reports kept in the spool after failed uploads"), NULL },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet,
       N_("Do not print the summary"), NULL },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args, NULL, NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->args, NULL, NULL },
     { NULL }
   };
 
@@ -132,116 +121,167 @@ lp_cli_upload (int    argc,
       "is kept in the spool ($LAPROF_SPOOL_DIR, else ~/.local/state/laprof/spool);\n"
       "'laprof-cli upload --spool' sends what waits there.\n\n"
       "Exit status: 0 all stored, 2 any report not stored (it is then in the spool)."));
-  if (!lp_cli_parse (context, &argc, &argv))
-    return LP_CLI_EXIT_ERROR;
+  return lp_cli_parse (context, &argc, &argv);
+}
 
-  n_files = args != NULL ? g_strv_length (args) : 0;
-  if (spool)
+/* make_options: the destination and the report files; says what is wrong */
+static gboolean
+make_options (UploadOptions *o)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) given = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_files = o->args != NULL ? g_strv_length (o->args) : 0;
+
+  if (o->spool)
     {
-      if (n_files > 0 || to != NULL)
+      if (n_files > 0 || o->to != NULL)
         {
           lp_cli_error ("upload", _("--spool takes no report and no destination"));
-          return LP_CLI_EXIT_ERROR;
+          return FALSE;
         }
-      return upload_spool (quiet);
+      return TRUE;
     }
-  if (to == NULL && n_files >= 2)
+  if (o->to == NULL && n_files >= 2)
     {
-      to = g_strdup (args[n_files - 1]);
+      o->to = g_strdup (o->args[n_files - 1]);
       n_files--;
     }
-  if (to == NULL || n_files == 0)
+  if (o->to == NULL || n_files == 0)
     {
       lp_cli_error ("upload", _("usage: laprof-cli upload REPORT… DEST (or --to DEST, or --spool)"));
-      return LP_CLI_EXIT_ERROR;
+      return FALSE;
     }
   /* "upload a.folded b.folded" forgot the destination: do not make b.folded one */
-  if (!lp_storer_is_s3_destination (to) && g_file_test (to, G_FILE_TEST_EXISTS) &&
-      !g_file_test (to, G_FILE_TEST_IS_DIR))
+  if (!lp_storer_is_s3_destination (o->to) && g_file_test (o->to, G_FILE_TEST_EXISTS) &&
+      !g_file_test (o->to, G_FILE_TEST_IS_DIR))
     {
-      lp_cli_error ("upload", _("the destination %s is a file; give a directory or s3://bucket/prefix/ last"), to);
-      return LP_CLI_EXIT_ERROR;
+      lp_cli_error ("upload", _("the destination %s is a file; give a directory or s3://bucket/prefix/ last"), o->to);
+      return FALSE;
     }
 
   /* a directory among the reports stands for the *.folded files in it */
-  {
-    g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-    g_auto(GStrv) given = NULL;
+  for (guint i = 0; i < n_files; i++)
+    g_strv_builder_add (builder, o->args[i]);
+  given = g_strv_builder_end (builder);
+  o->inputs = lp_cli_expand_inputs (given, &error);
+  if (o->inputs == NULL)
+    {
+      lp_cli_error ("upload", "%s", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
 
-    for (guint i = 0; i < n_files; i++)
-      g_strv_builder_add (builder, args[i]);
-    given = g_strv_builder_end (builder);
-    inputs = lp_cli_expand_inputs (given, &error);
-    if (inputs == NULL)
-      {
-        lp_cli_error ("upload", "%s", error->message);
-        return LP_CLI_EXIT_ERROR;
-      }
-    n_files = inputs->len;
-  }
+/* read_reports: every report's bytes into @reports and its time into
+ * @mtimes, first: nothing is stored if one is no report */
+static gboolean
+read_reports (const UploadOptions *o,
+              GPtrArray           *reports,
+              GPtrArray           *mtimes)
+{
+  for (guint i = 0; i < o->inputs->len; i++)
+    {
+      const char *path = o->inputs->pdata[i];
+      g_autoptr(LpFolded) folded = lp_folded_new ();
+      g_autoptr(LpFoldedReader) reader = lp_folded_reader_new (folded, LP_FOLDED_READER_DEFAULT);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *data = NULL;
+      gsize len;
+      GStatBuf st;
 
-  /* read every report first: nothing is stored if one is no report */
-  {
-    g_autoptr(GPtrArray) reports = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-    g_autoptr(GPtrArray) mtimes = g_ptr_array_new_with_free_func ((GDestroyNotify) g_date_time_unref);
+      if (!g_file_get_contents (path, &data, &len, &error) ||
+          !lp_folded_reader_feed (reader, data, len, &error) ||
+          !lp_folded_reader_finish (reader, &error))
+        {
+          lp_cli_error ("upload", "%s: %s", path, error->message);
+          return FALSE;
+        }
+      g_ptr_array_add (reports, g_bytes_new_take (g_steal_pointer (&data), len));
+      if (g_stat (path, &st) == 0)
+        {
+          g_autoptr(GDateTime) secs = g_date_time_new_from_unix_utc (st.st_mtim.tv_sec);
+          g_ptr_array_add (mtimes, g_date_time_add (secs, st.st_mtim.tv_nsec / 1000));
+        }
+      else
+        g_ptr_array_add (mtimes, g_date_time_new_now_utc ());
+    }
+  return TRUE;
+}
 
-    for (guint i = 0; i < n_files; i++)
-      {
-        const char *path = inputs->pdata[i];
-        g_autoptr(LpFolded) folded = lp_folded_new ();
-        g_autoptr(LpFoldedReader) reader = lp_folded_reader_new (folded, LP_FOLDED_READER_DEFAULT);
-        g_autofree char *data = NULL;
-        gsize len;
-        GStatBuf st;
+/* run: stores each report, printing where it went; how many were stored */
+static guint
+run (const UploadOptions *o,
+     LpStorer            *storer,
+     GPtrArray           *reports,
+     GPtrArray           *mtimes)
+{
+  guint stored = 0;
 
-        if (!g_file_get_contents (path, &data, &len, &error) ||
-            !lp_folded_reader_feed (reader, data, len, &error) ||
-            !lp_folded_reader_finish (reader, &error))
-          {
-            lp_cli_error ("upload", "%s: %s", path, error->message);
-            fprintf (stderr, _("Nothing was stored.\n"));
-            return LP_CLI_EXIT_ERROR;
-          }
-        g_ptr_array_add (reports, g_bytes_new_take (g_steal_pointer (&data), len));
-        if (g_stat (path, &st) == 0)
-          {
-            g_autoptr(GDateTime) secs = g_date_time_new_from_unix_utc (st.st_mtim.tv_sec);
-            g_ptr_array_add (mtimes, g_date_time_add (secs, st.st_mtim.tv_nsec / 1000));
-          }
-        else
-          g_ptr_array_add (mtimes, g_date_time_new_now_utc ());
-      }
+  for (guint i = 0; i < o->inputs->len; i++)
+    {
+      const char *path = o->inputs->pdata[i];
+      g_autofree char *command = command_from_file_name (path);
+      g_autofree char *location = NULL;
+      g_autoptr(GError) local_error = NULL;
+      LpReportMeta meta = { command, 0, mtimes->pdata[i] };
 
-    storer = lp_storer_new_for_destination (to, &error);
-    if (storer == NULL)
-      {
-        lp_cli_error ("upload", "%s", error->message);
-        fprintf (stderr, _("Nothing was stored.\n"));
-        return LP_CLI_EXIT_ERROR;
-      }
+      if (lp_storer_store (storer, reports->pdata[i], &meta, &location, &local_error))
+        {
+          stored++;
+          printf ("%s\n", location);
+        }
+      else
+        lp_cli_error ("upload", "%s: %s", path, local_error->message);
+    }
+  return stored;
+}
 
-    for (guint i = 0; i < n_files; i++)
-      {
-        const char *path = inputs->pdata[i];
-        g_autofree char *command = command_from_file_name (path);
-        g_autofree char *location = NULL;
-        g_autoptr(GError) local_error = NULL;
-        LpReportMeta meta = { command, 0, mtimes->pdata[i] };
-
-        if (lp_storer_store (storer, reports->pdata[i], &meta, &location, &local_error))
-          {
-            stored++;
-            printf ("%s\n", location);
-          }
-        else
-          lp_cli_error ("upload", "%s: %s", path, local_error->message);
-      }
-  }
-
-  if (!quiet)
+static int
+report (const UploadOptions *o,
+        LpStorer            *storer,
+        guint                stored)
+{
+  if (!o->quiet)
     {
       g_autofree char *where = lp_storer_describe (storer);
-      fprintf (stderr, _("Stored %u of %u reports in %s\n"), stored, n_files, where);
+      fprintf (stderr, _("Stored %u of %u reports in %s\n"), stored, o->inputs->len, where);
     }
-  return stored == n_files ? LP_CLI_EXIT_OK : LP_CLI_EXIT_ERROR;
+  return stored == o->inputs->len ? LP_CLI_EXIT_OK : LP_CLI_EXIT_ERROR;
+}
+
+int
+lp_cli_upload (int    argc,
+               char **argv)
+{
+  g_autoptr(GPtrArray) reports = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GPtrArray) mtimes = g_ptr_array_new_with_free_func ((GDestroyNotify) g_date_time_unref);
+  g_autoptr(LpStorer) storer = NULL;
+  g_autoptr(GError) error = NULL;
+  UploadOptions o = { 0 };
+  int status = LP_CLI_EXIT_ERROR;
+
+  if (!parse_args (&o, argc, argv) || !make_options (&o))
+    goto out;
+  if (o.spool)
+    {
+      status = upload_spool (o.quiet);
+      goto out;
+    }
+  if (read_reports (&o, reports, mtimes))
+    {
+      storer = lp_storer_new_for_destination (o.to, &error);
+      if (storer == NULL)
+        lp_cli_error ("upload", "%s", error->message);
+    }
+  if (storer == NULL)
+    {
+      fprintf (stderr, _("Nothing was stored.\n"));
+      goto out;
+    }
+  status = report (&o, storer, run (&o, storer, reports, mtimes));
+
+out:
+  upload_options_clear (&o);
+  return status;
 }

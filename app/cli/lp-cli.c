@@ -1,4 +1,4 @@
-/* lp-cli-common.c: option parsing, error and skip reporting for laprof-cli.
+/* lp-cli.c: option parsing, error and skip reporting for laprof-cli.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
