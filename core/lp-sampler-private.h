@@ -1,0 +1,194 @@
+/* lp-sampler-private.h: the sampler's shared state, for its own files only (see core/README.md).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <sys/types.h>
+#include <time.h>
+
+#include "lp-sampler.h"
+#include "lp-symbols.h"
+#include "lp-unwind.h"
+
+G_BEGIN_DECLS
+
+#define DEFAULT_STACK_SIZE (16 * 1024)
+#define MAX_FRAMES 256
+#define STOP_TIMEOUT_NS (50 * 1000 * 1000)
+#define PERF_PAGES 1024 /* data pages per ring buffer, a power of two; fewer
+                         * where the locked-memory limit allows no more.
+                         * 4 MiB: 16 busy threads on 2 CPUs at 1000 Hz
+                         * filled 57 % of it while the engine, loading
+                         * symbols or waiting for a CPU on a loaded
+                         * machine, did not drain it for 235 ms; 1 MiB
+                         * lost 30-176 samples in 5 s that way
+                         * (bench-engine-threads) */
+
+/* A process image: what its samples are unwound and named with. A process
+ * gets a new one at each exec; samples taken before keep the old one until
+ * they are collapsed. */
+typedef struct
+{
+  gint         ref;
+  pid_t        pid;
+  guint32      frame;        /* the root frame: the command's name */
+  LpUnwinder  *unwinder;     /* NULL: its mappings could not be read */
+  LpSymbols   *symbols;
+  GHashTable  *frame_cache;  /* adjusted address -> frame id + 1 */
+  gboolean     stale;        /* it has exec'd: read it again at its next sample */
+  gint64       gone_ns;      /* when it exited; 0: alive */
+} Space;
+
+typedef struct
+{
+  pid_t    tid;
+  pid_t    tgid;         /* its process */
+  guint32  frame;        /* "name-TID", or G_MAXUINT32 until known */
+  gboolean pending;      /* interrupted, waiting for its stop */
+  gboolean listening;    /* in a job-control stop (PTRACE_LISTEN) */
+  gboolean attached;     /* seized and not yet detached */
+  gboolean fresh;        /* auto-attached clone that has not run yet */
+  long     last_syscall; /* the last blocking call seen, to name restart_syscall */
+  /* a blocked thread that has not run since its last sample keeps its
+   * stack: counted again without a stop (see reuse_sample) */
+  int      schedstat_fd;
+  guint64  runtime;      /* ns on a CPU, read after the last sample */
+  guint    last_index;   /* stack of the last sample, if it was idle */
+  gboolean last_idle;
+  guint64  idle_sp;      /* …where it was blocked: its stack pointer */
+  guint64  idle_pc;      /* …and the address after its syscall instruction */
+  gboolean idle_checked; /* /proc/PID/task/TID/syscall has shown it there */
+  /* wall mode with perf events: a running thread is not stopped, its
+   * samples come from the kernel (see tick_wall) */
+  int      stat_fd;      /* /proc/PID/task/TID/stat, for its state */
+  guint64  run_delay;    /* ns waited on a run queue, read at the last tick */
+  gint64   wait_carry;   /* ns of that wait not yet counted as samples */
+  guint    run_index;    /* stack of its last on-CPU sample */
+  guint64  run_time;     /* …its perf time */
+  gboolean run_known;
+  gboolean held;         /* kept stopped while perf events are opened */
+  gint64   check_ns;     /* its last check (runnable_sample); 0: none yet */
+  guint64  check_runtime;
+  gint64   blocked_carry; /* ns blocked not yet counted as samples */
+  gint64   run_carry;    /* --stop-running: ns on a CPU or waiting, not yet counted */
+  /* wall mode with perf events: its time on a CPU the kernel did not
+   * sample (see runnable_sample) */
+  guint    perf_n;       /* perf samples since its last check */
+  gint64   unsampled_carry;
+  /* wall mode with switch records: its waits for a CPU after being
+   * preempted, told apart from the waits after a wake-up */
+  guint64  out_ns;       /* perf time it was last switched out; 0: on a CPU */
+  gboolean out_preempt;  /* …preempted, rather than blocked */
+  guint64  in_ns;        /* perf time it was last switched in */
+  GArray  *signal_stops; /* of gint64: when it was seen in signal-delivery stops, not yet matched */
+  GArray  *signal_frames; /* of guint32: the stack of its last one, once unwound */
+  guint64  signal_time;
+  gint64   preempted_ns; /* ns waited after preemption, not yet in a check */
+  gint64   preempted_late_ns; /* …of them, not given to a sample (see add_wait) */
+  guint    weight;       /* samples its next stop stands for */
+  gboolean found_blocked; /* its last check found it blocked in a system call */
+  gint64   stopped_ns;   /* ns it was stopped while running, not yet in a check */
+  gint64   stop_ref_ns;  /* where running_stop_time() counts from: its check or last stop */
+  guint64  stop_ref_runtime;
+  guint64  stop_ref_delay;
+} Thread;
+
+/* a context switch of a thread, from its perf events (wall mode) */
+typedef struct
+{
+  guint64  time;
+  pid_t    tid;
+  gboolean out;
+  gboolean preempt;
+} Switch;
+
+/* cpu mode, and wall mode for running threads: one perf ring buffer per
+ * CPU, which the events of every thread on that CPU write into */
+typedef struct
+{
+  int      fd;
+  guint8  *map;
+  gsize    size;
+} Ring;
+
+typedef struct
+{
+  LpSnapshot snap;
+  gsize      cap;
+  Space     *space;         /* a reference, until the slot is collapsed */
+  pid_t      tgid;
+  pid_t      tid;
+  guint32    thread_frame;
+  long       idle_syscall;  /* -1: running; else the syscall it blocks in */
+  gboolean   just_born;     /* a new thread still on the clone syscall's return */
+  gboolean   clone_parent;  /* the creating thread on that return: no CFI there */
+  gboolean   on_cpu;        /* from a perf event: the thread was running */
+  gboolean   in_kernel;     /* …in a system call: the registers are those of its entry */
+  guint      weight;        /* samples it counts for: ticks skipped while it was blocked */
+  guint64    time;          /* perf samples in wall mode: the kernel's time of it */
+  gboolean   signal_stop;   /* taken in a signal-delivery stop (see signal_stop_sample) */
+} Slot;
+
+struct _LpSampler
+{
+  LpSamplerOptions    opts;
+  LpFolded           *dest;
+  pid_t               pid;
+  gboolean            launched;
+  gboolean            reaped;
+  gboolean            exec_done;   /* launch: the command's image is in place */
+  char               *command;
+  GHashTable         *spaces;      /* pid -> Space: the target and the processes it started */
+
+  GHashTable         *threads;     /* tid -> Thread */
+  GPtrArray          *rings;       /* of Ring, by CPU (NULL: offline or not yet used) */
+  GArray             *perf_fds;    /* of int: every event, one per (thread, CPU) */
+  gboolean            assist;      /* wall mode: running threads sampled by perf events */
+  gboolean            holding;     /* interrupt stops are held (see hold_all) */
+  gboolean            user_only;   /* the kernel refused events that count kernel time */
+  gboolean            switches;    /* wall mode: the events report context switches */
+  GArray             *switch_log;  /* of Switch: one read of the rings, to sort */
+  gboolean            accounted;   /* the last check read every thread's schedstat */
+  guint               stride;      /* ticks until the next check (see tick_ptrace) */
+  guint               next_stride;
+  GHashTable         *seen;        /* tids ever sampled or seen */
+  gboolean            detaching;
+  int                 sigfd;
+
+  GHashTable         *idle_frames; /* syscall nr -> frame id + 1 */
+  guint               generation;
+  guint32             truncated_frame;
+  guint32             signal_frame;
+
+  GArray             *slots;       /* of Slot */
+  guint               n_slots;
+  guint64            *ips;
+  guint32            *frames;
+
+  /* batches */
+  LpSamplerBatchFunc  batch_func;
+  gpointer            batch_data;
+  GArray             *last_counts; /* of double, by stack index */
+  GArray             *dirty;       /* of guint */
+  GByteArray         *dirty_flag;
+  GArray             *deltas;
+  guint64             batch_samples;
+  guint64             batch_lost;
+  guint64             n_seen_gone;   /* threads of seen that ended */
+
+  /* each stack before it is collapsed (benchmarks) */
+  LpSamplerSnapshotFunc snapshot_func;
+  gpointer            snapshot_data;
+
+  gint64              start_ns;
+  LpSamplerStats      stats;
+};
+
+static inline gint64
+now_ns (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (gint64) ts.tv_sec * G_GINT64_CONSTANT (1000000000) + ts.tv_nsec;
+}
+
+G_END_DECLS
