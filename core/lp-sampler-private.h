@@ -191,4 +191,26 @@ now_ns (void)
   return (gint64) ts.tv_sec * G_GINT64_CONSTANT (1000000000) + ts.tv_nsec;
 }
 
+/* lp-sampler.c */
+Space * space_ref (Space *space);
+Thread * add_thread (LpSampler *self, pid_t tid, pid_t tgid);
+guint32 thread_frame (LpSampler *self, Thread *t);
+Space * space_for (LpSampler *self, pid_t pid);
+void space_gone (LpSampler *self, pid_t pid);
+GArray * list_tasks (pid_t pid);
+void hold_all (LpSampler *self);
+void release_all (LpSampler *self);
+Slot * next_slot (LpSampler *self);
+gboolean count_frames (LpSampler *self, const guint32 *frames, guint depth, pid_t tid, gboolean idle, gboolean reused, guint weight);
+
+/* lp-source-perf.c */
+void ring_free (gpointer data);
+void close_perf (LpSampler *self);
+void start_assist (LpSampler *self, gboolean on_exec);
+gboolean open_thread_events (LpSampler *self, pid_t tid, pid_t pid, gboolean *opened, GError **error);
+gboolean catch_unseen (LpSampler *self, pid_t pid, GError **error);
+gboolean attach_perf (LpSampler *self, Thread *t, gboolean enable_on_exec, GError **error);
+void apply_switches (LpSampler *self);
+void tick_perf (LpSampler *self);
+
 G_END_DECLS
