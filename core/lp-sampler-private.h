@@ -213,4 +213,14 @@ gboolean attach_perf (LpSampler *self, Thread *t, gboolean enable_on_exec, GErro
 void apply_switches (LpSampler *self);
 void tick_perf (LpSampler *self);
 
+/* lp-sampler.c */
+void space_unref (gpointer data);
+void sweep_spaces (LpSampler *self);
+guint64 read_runtime (LpSampler *self, Thread *t);
+
+/* lp-collapse.c */
+gboolean recount_stack (LpSampler *self, guint index, pid_t tid, gboolean idle, gboolean reused, guint weight);
+void collapse_slots (LpSampler *self);
+gboolean flush_batch (LpSampler *self, GError **error);
+
 G_END_DECLS
