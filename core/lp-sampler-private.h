@@ -14,6 +14,10 @@ G_BEGIN_DECLS
 #define DEFAULT_STACK_SIZE (16 * 1024)
 #define MAX_FRAMES 256
 #define STOP_TIMEOUT_NS (50 * 1000 * 1000)
+/* The longest time between two checks of the threads, when none of them
+ * blocks for long: 10 ms (see tick_ptrace). */
+#define MAX_CHECK_NS (10 * 1000 * 1000)
+
 #define PERF_PAGES 1024 /* data pages per ring buffer, a power of two; fewer
                          * where the locked-memory limit allows no more.
                          * 4 MiB: 16 busy threads on 2 CPUs at 1000 Hz
@@ -222,5 +226,15 @@ guint64 read_runtime (LpSampler *self, Thread *t);
 gboolean recount_stack (LpSampler *self, guint index, pid_t tid, gboolean idle, gboolean reused, guint weight);
 void collapse_slots (LpSampler *self);
 gboolean flush_batch (LpSampler *self, GError **error);
+
+/* lp-source-perf.c */
+Slot * sample_before (LpSampler *self, pid_t tid, guint64 time);
+
+/* lp-wall-time.c */
+void running_stop_time (LpSampler *self, Thread *t);
+gboolean reuse_sample (LpSampler *self, Thread *t, guint weight);
+gboolean runnable_sample (LpSampler *self, Thread *t, gboolean *steady);
+void add_wait (LpSampler *self, Thread *t, guint64 at, gint64 wait_ns, gboolean signal);
+gboolean signal_stop_within (Thread *t, guint64 out, guint64 in);
 
 G_END_DECLS

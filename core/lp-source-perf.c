@@ -572,7 +572,7 @@ switch_cmp (gconstpointer a,
 /* The last on-CPU sample of @tid taken at or before @time among the slots
  * not collapsed yet (those read by this tick, and those of signal stops
  * since the last one); NULL if none. */
-static Slot *
+Slot *
 sample_before (LpSampler *self,
                pid_t      tid,
                guint64    time)
@@ -587,70 +587,6 @@ sample_before (LpSampler *self,
         best = slot;
     }
   return best;
-}
-
-/* A wait for a CPU after a preemption at @at (or a signal-delivery stop
- * and the wait after it, up to @at), of @wait_ns: it belongs to the code
- * the thread ran then, the stack of its last sample at or before @at. If
- * that sample is not collapsed yet, it stands for the wait too (its weight
- * grows); else runnable_sample() gives the wait to its stack (run_index). */
-static void
-add_wait (LpSampler *self,
-          Thread    *t,
-          guint64    at,
-          gint64     wait_ns,
-          gboolean   signal)
-{
-  gint64 period_ns = (gint64) (self->opts.period * 1e9);
-  Slot *slot = sample_before (self, t->tid, at);
-
-  t->preempted_ns += wait_ns;
-  if (signal && t->signal_frames != NULL && t->signal_frames->len > 0 && t->signal_time <= at &&
-      (slot == NULL || slot->time < t->signal_time))
-    {
-      guint n;
-
-      /* its signal stop's sample is unwound already */
-      t->wait_carry += wait_ns;
-      n = (guint) (MAX (t->wait_carry, 0) / period_ns);
-      t->wait_carry -= (gint64) n * period_ns;
-      if (n > 0 && count_frames (self, (const guint32 *) (gpointer) t->signal_frames->data,
-                                 t->signal_frames->len, t->tid, FALSE, FALSE, n))
-        self->stats.waiting += n;
-      return;
-    }
-  if (slot == NULL)
-    {
-      t->preempted_late_ns += wait_ns;
-      return;
-    }
-  t->wait_carry += wait_ns;
-  if (t->wait_carry >= period_ns)
-    {
-      guint n = (guint) (t->wait_carry / period_ns);
-
-      slot->weight += n;
-      t->wait_carry -= (gint64) n * period_ns;
-      self->stats.waiting += n;
-    }
-}
-
-/* Whether the engine saw @t in a signal-delivery stop between @out and
- * @in; forgets the stops seen before @in. */
-static gboolean
-signal_stop_within (Thread  *t,
-                    guint64  out,
-                    guint64  in)
-{
-  gboolean within = FALSE;
-  guint n = 0;
-
-  if (t->signal_stops == NULL)
-    return FALSE;
-  for (; n < t->signal_stops->len && g_array_index (t->signal_stops, gint64, n) <= (gint64) in; n++)
-    within = within || g_array_index (t->signal_stops, gint64, n) >= (gint64) out;
-  g_array_remove_range (t->signal_stops, 0, n);
-  return within;
 }
 
 /* Gives each thread's waits for a CPU after a preemption (add_wait), in
