@@ -237,4 +237,18 @@ gboolean runnable_sample (LpSampler *self, Thread *t, gboolean *steady);
 void add_wait (LpSampler *self, Thread *t, guint64 at, gint64 wait_ns, gboolean signal);
 gboolean signal_stop_within (Thread *t, guint64 out, guint64 in);
 
+/* lp-sampler.c */
+char * read_comm (pid_t pid, pid_t tid);
+pid_t tracer_of (pid_t pid);
+gboolean load_address_space (LpSampler *self, GError **error);
+gboolean wait_event (LpSampler *self, gint64 timeout_ns, int stop_fd);
+
+/* lp-source-ptrace.c */
+gboolean seize (LpSampler *self, pid_t tid, GError **error);
+void thread_gone (LpSampler *self, pid_t tid, int status);
+void drain_sigfd (LpSampler *self);
+void drain_events (LpSampler *self);
+void tick_ptrace (LpSampler *self);
+void detach_all (LpSampler *self);
+
 G_END_DECLS
