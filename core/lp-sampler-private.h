@@ -135,6 +135,7 @@ typedef struct
 struct _LpSampler
 {
   LpSamplerOptions    opts;
+  gint64              period_ns;   /* opts.period, converted once (lp_sampler_new) */
   LpFolded           *dest;
   pid_t               pid;
   gboolean            launched;

@@ -101,6 +101,7 @@ lp_sampler_new (const LpSamplerOptions *options,
 
   self = g_new0 (LpSampler, 1);
   self->opts = *options;
+  self->period_ns = (gint64) (options->period * 1e9);
   if (self->opts.tids != NULL)
     self->opts.tids = g_memdup2 (options->tids, sizeof (pid_t) * options->n_tids);
   if (self->opts.stack_size == 0)
@@ -692,7 +693,7 @@ lp_sampler_run (LpSampler  *self,
                 GError    **error)
 {
   sigset_t chld, old;
-  gint64 period_ns = (gint64) (self->opts.period * 1e9);
+  gint64 tick_ns = self->period_ns;
   gint64 flush_ns = (gint64) (self->opts.flush_interval * 1e9);
   gint64 next_tick, next_flush, end_ns = 0;
   gboolean ok = TRUE;
@@ -711,7 +712,7 @@ lp_sampler_run (LpSampler  *self,
   if (self->opts.duration > 0)
     end_ns = self->start_ns + (gint64) (self->opts.duration * 1e9);
   if (cpu)
-    period_ns = 10 * 1000 * 1000;  /* the kernel samples; we only drain its buffers */
+    tick_ns = 10 * 1000 * 1000;  /* the kernel samples; we only drain its buffers */
 
   while (ok)
     {
@@ -739,19 +740,19 @@ lp_sampler_run (LpSampler  *self,
             }
           collapse_slots (self);
           /* wall mode: checks may be spaced out when nothing blocks */
-          next_tick += period_ns * (cpu ? 1 : self->next_stride);
+          next_tick += tick_ns * (cpu ? 1 : self->next_stride);
           self->stride = self->next_stride;
           now = now_ns ();
           if (next_tick < now)
             {
-              guint64 missed = (now - next_tick) / period_ns + 1;
+              guint64 missed = (now - next_tick) / tick_ns + 1;
               /* wall mode counts the time it was late for from schedstat */
               if (!cpu && self->exec_done && !self->accounted)
                 {
                   self->stats.lost[LP_SAMPLER_LOST_LATE] += missed * g_hash_table_size (self->threads);
                   self->batch_lost += missed * g_hash_table_size (self->threads);
                 }
-              next_tick += missed * period_ns;
+              next_tick += missed * tick_ns;
             }
         }
       if (flush_ns > 0 && now >= next_flush)

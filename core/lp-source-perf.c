@@ -242,7 +242,7 @@ attach_perf (LpSampler  *self,
   attr.size = sizeof attr;
   attr.type = PERF_TYPE_SOFTWARE;
   attr.config = PERF_COUNT_SW_TASK_CLOCK;
-  attr.sample_period = (guint64) (self->opts.period * 1e9);
+  attr.sample_period = (guint64) self->period_ns;
   attr.sample_type = PERF_SAMPLE_TID | PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER;
   attr.sample_regs_user = PERF_REGS_MASK;
   attr.sample_stack_user = MIN (self->opts.stack_size, 65528) & ~7u;

@@ -438,11 +438,11 @@ dispatch (LpSampler *self,
       {
         unsigned long msg = 0;
 
-        if (!t->pending && !self->detaching && self->assist && t->unsampled_carry >= 2 * (gint64) (self->opts.period * 1e9))
+        if (!t->pending && !self->detaching && self->assist && t->unsampled_carry >= 2 * self->period_ns)
           {
             /* its time on a CPU the kernel did not sample (see
              * runnable_sample): here, in its clone */
-            gint64 period_ns = (gint64) (self->opts.period * 1e9);
+            gint64 period_ns = self->period_ns;
             gboolean was_blocked = t->found_blocked;
 
             t->weight = (guint) (t->unsampled_carry / period_ns);
@@ -748,7 +748,7 @@ tick_ptrace (LpSampler *self)
    * wakes less often (twice the interval each time, up to 10 ms); a
    * thread that blocks brings it back to every tick. */
   if (steady && self->assist)
-    self->next_stride = MIN (self->stride * 2, MAX (MAX_CHECK_NS / (gint64) (self->opts.period * 1e9), 1));
+    self->next_stride = MIN (self->stride * 2, MAX (MAX_CHECK_NS / self->period_ns, 1));
   else
     self->next_stride = 1;
   sample_threads (self, todo);

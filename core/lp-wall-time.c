@@ -161,7 +161,7 @@ count_run_stack (LpSampler *self,
                  Thread    *t,
                  gint64    *carry)
 {
-  gint64 period_ns = (gint64) (self->opts.period * 1e9);
+  gint64 period_ns = self->period_ns;
   guint n;
 
   if (!t->run_known || *carry < period_ns)
@@ -194,7 +194,7 @@ runnable_sample (LpSampler *self,
                  Thread    *t,
                  gboolean  *steady)
 {
-  gint64 period_ns = (gint64) (self->opts.period * 1e9);
+  gint64 period_ns = self->period_ns;
   gint64 now = now_ns ();
   guint64 runtime = 0, run_delay = 0;
   gint64 blocked_ns = 0, waited = 0, late = 0;
@@ -319,7 +319,7 @@ add_wait (LpSampler *self,
           gint64     wait_ns,
           gboolean   signal)
 {
-  gint64 period_ns = (gint64) (self->opts.period * 1e9);
+  gint64 period_ns = self->period_ns;
   Slot *slot = sample_before (self, t->tid, at);
 
   t->preempted_ns += wait_ns;
