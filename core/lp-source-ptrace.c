@@ -351,6 +351,212 @@ sample_stopped (LpSampler *self,
     }
 }
 
+/* dispatch(): PTRACE_EVENT_STOP, a job-control stop, our interrupt, or
+ * a new thread's first stop. */
+static void
+on_stop_event (LpSampler *self,
+               Thread    *t,
+               pid_t      tid,
+               int        sig)
+{
+  if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
+    {
+      /* job-control stop: stay stopped, but let us see SIGCONT */
+      if (t->pending)
+        {
+          t->pending = FALSE;
+          self->stats.lost[LP_SAMPLER_LOST_TIMEOUT]++;
+          self->batch_lost++;
+        }
+      if (self->detaching)
+        detach_thread (self, t, 0);
+      else
+        {
+          t->listening = TRUE;
+          ptrace (PTRACE_LISTEN, tid, 0, 0);
+        }
+      return;
+    }
+  t->listening = FALSE;
+  if (self->detaching)
+    {
+      detach_thread (self, t, 0);
+      return;
+    }
+  if (self->holding)
+    {
+      /* our interrupt, or the first stop of a new thread: keep it
+       * stopped until release_all() */
+      t->fresh = FALSE;
+      t->held = TRUE;
+      return;
+    }
+  if (t->fresh)
+    {
+      /* the first stop of a new thread, maybe our interrupt merged into it */
+      t->fresh = FALSE;
+      if (t->pending)
+        {
+          t->pending = FALSE;
+          self->stats.lost[LP_SAMPLER_LOST_EXITED]++;
+          self->batch_lost++;
+        }
+      ptrace (PTRACE_CONT, tid, 0, 0);
+      return;
+    }
+  if (t->pending)
+    {
+      sample_stopped (self, t);
+      ptrace (PTRACE_CONT, tid, 0, 0);
+      return;
+    }
+  ptrace (PTRACE_CONT, tid, 0, 0);
+}
+
+/* dispatch(): @t creates a thread or a process (PTRACE_EVENT_CLONE,
+ * _FORK, _VFORK @event). */
+static void
+on_clone_event (LpSampler *self,
+                Thread    *t,
+                pid_t      tid,
+                int        event)
+{
+  unsigned long msg = 0;
+
+  if (!t->pending && !self->detaching && self->assist && t->unsampled_carry >= 2 * self->period_ns)
+    {
+      /* its time on a CPU the kernel did not sample (see
+       * runnable_sample): here, in its clone */
+      gint64 period_ns = self->period_ns;
+      gboolean was_blocked = t->found_blocked;
+
+      t->weight = (guint) (t->unsampled_carry / period_ns);
+      t->unsampled_carry -= (gint64) t->weight * period_ns;
+      t->found_blocked = FALSE;
+      t->pending = TRUE;
+      sample_stopped (self, t);
+      t->found_blocked = was_blocked;
+      if (self->n_slots > 0 && g_array_index (self->slots, Slot, self->n_slots - 1).tid == tid)
+        g_array_index (self->slots, Slot, self->n_slots - 1).clone_parent = event == PTRACE_EVENT_CLONE;
+    }
+  else if (t->pending && !self->detaching)
+    {
+      /* our interrupt came while it entered clone(): the clone's
+       * event stop took its place (any ptrace stop clears a pending
+       * PTRACE_INTERRUPT; no PTRACE_EVENT_STOP follows). Left
+       * pending, it was skipped by every later tick: a thread that
+       * started 3,000 threads a second got 171 of 1,000 samples in
+       * 10 s. It is stopped here: sample it, in the parent's
+       * clone/clone3 before its return, unwound from the return
+       * address at the top of its stack */
+      sample_stopped (self, t);
+      if (self->n_slots > 0 && g_array_index (self->slots, Slot, self->n_slots - 1).tid == tid)
+        g_array_index (self->slots, Slot, self->n_slots - 1).clone_parent = event == PTRACE_EVENT_CLONE;
+    }
+
+  /* a short thread may have ended, and its end been read, before
+   * this event: added now, it stayed for good (400 Thread entries
+   * and their open /proc files in 10 s of a program starting 3,000
+   * threads a second) */
+  if (ptrace (PTRACE_GETEVENTMSG, tid, 0, &msg) == 0 && msg > 0 &&
+      !g_hash_table_contains (self->threads, GINT_TO_POINTER ((pid_t) msg)) &&
+      (syscall (SYS_tgkill, event == PTRACE_EVENT_CLONE ? t->tgid : (pid_t) msg, (pid_t) msg, 0) == 0 ||
+       errno != ESRCH))
+    {
+      /* it has not run yet: its registers are the parent's clone
+       * frame on a fresh stack, nothing to unwind; wait for its
+       * first stop. A new process's image is read at its first
+       * sample. */
+      Thread *nt = add_thread (self, (pid_t) msg, event == PTRACE_EVENT_CLONE ? 0 : (pid_t) msg);
+      nt->fresh = TRUE;
+    }
+  if (self->detaching)
+    detach_thread (self, t, 0);
+  else
+    ptrace (PTRACE_CONT, tid, 0, 0);
+}
+
+/* dispatch(): PTRACE_EVENT_EXIT, @t is about to end. */
+static void
+on_exit_event (LpSampler *self,
+               Thread    *t,
+               pid_t      tid)
+{
+  /* the thread ends (its process, maybe): unwind now the samples
+   * taken so far, which may need to read stacks deeper than their
+   * copies, while its memory is there */
+  if (t->pending)
+    {
+      t->pending = FALSE;
+      self->stats.lost[LP_SAMPLER_LOST_EXITED]++;
+      self->batch_lost++;
+    }
+  if (!self->detaching)
+    {
+      if (self->assist)
+        tick_perf (self);
+      collapse_slots (self);
+    }
+  ptrace (PTRACE_CONT, tid, 0, 0);
+}
+
+/* dispatch(): PTRACE_EVENT_EXEC, @t's process has a new image. */
+static void
+on_exec_event (LpSampler *self,
+               Thread    *t)
+{
+  /* every other thread of the process is gone; the one left has the
+   * process id */
+  pid_t tgid = t->tgid;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->threads);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((Thread *) value)->tgid == tgid)
+      g_hash_table_iter_remove (&iter);
+  t = add_thread (self, tgid, tgid);
+  if (tgid == self->pid)
+    {
+      self->exec_done = TRUE;
+      load_address_space (self, NULL);
+    }
+  else
+    {
+      Space *space = g_hash_table_lookup (self->spaces, GINT_TO_POINTER (tgid));
+      if (space != NULL)
+        space->stale = TRUE;
+    }
+  if (self->detaching)
+    detach_thread (self, t, 0);
+  else
+    ptrace (PTRACE_CONT, tgid, 0, 0);
+}
+
+/* dispatch(): a signal-delivery stop of @t, signal @sig. */
+static void
+on_signal_stop (LpSampler *self,
+                Thread    *t,
+                pid_t      tid,
+                int        sig)
+{
+  /* a signal on its way to the target: deliver it */
+  if (self->detaching)
+    detach_thread (self, t, sig);
+  else
+    {
+      /* stopped while running: the time off a CPU this costs it (the
+       * stop, then the wait for a CPU again) is its running code's */
+      if (t->pending)
+        sample_stopped (self, t);   /* this stop took our interrupt's place */
+      else if (self->assist && self->switches)
+        signal_stop_sample (self, t);
+      else if (!t->found_blocked && t->check_ns > 0)
+        running_stop_time (self, t);
+      ptrace (PTRACE_CONT, tid, 0, (void *) (long) sig);
+    }
+}
+
 /* Handles one wait status of a tracee. Samples a pending thread when its
  * interrupt stop arrives, resumes it at once. */
 static void
@@ -378,186 +584,25 @@ dispatch (LpSampler *self,
   switch (event)
     {
     case PTRACE_EVENT_STOP:
-      if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
-        {
-          /* job-control stop: stay stopped, but let us see SIGCONT */
-          if (t->pending)
-            {
-              t->pending = FALSE;
-              self->stats.lost[LP_SAMPLER_LOST_TIMEOUT]++;
-              self->batch_lost++;
-            }
-          if (self->detaching)
-            detach_thread (self, t, 0);
-          else
-            {
-              t->listening = TRUE;
-              ptrace (PTRACE_LISTEN, tid, 0, 0);
-            }
-          return;
-        }
-      t->listening = FALSE;
-      if (self->detaching)
-        {
-          detach_thread (self, t, 0);
-          return;
-        }
-      if (self->holding)
-        {
-          /* our interrupt, or the first stop of a new thread: keep it
-           * stopped until release_all() */
-          t->fresh = FALSE;
-          t->held = TRUE;
-          return;
-        }
-      if (t->fresh)
-        {
-          /* the first stop of a new thread, maybe our interrupt merged into it */
-          t->fresh = FALSE;
-          if (t->pending)
-            {
-              t->pending = FALSE;
-              self->stats.lost[LP_SAMPLER_LOST_EXITED]++;
-              self->batch_lost++;
-            }
-          ptrace (PTRACE_CONT, tid, 0, 0);
-          return;
-        }
-      if (t->pending)
-        {
-          sample_stopped (self, t);
-          ptrace (PTRACE_CONT, tid, 0, 0);
-          return;
-        }
-      ptrace (PTRACE_CONT, tid, 0, 0);
+      on_stop_event (self, t, tid, sig);
       return;
 
     case PTRACE_EVENT_CLONE:
     case PTRACE_EVENT_FORK:
     case PTRACE_EVENT_VFORK:
-      {
-        unsigned long msg = 0;
-
-        if (!t->pending && !self->detaching && self->assist && t->unsampled_carry >= 2 * self->period_ns)
-          {
-            /* its time on a CPU the kernel did not sample (see
-             * runnable_sample): here, in its clone */
-            gint64 period_ns = self->period_ns;
-            gboolean was_blocked = t->found_blocked;
-
-            t->weight = (guint) (t->unsampled_carry / period_ns);
-            t->unsampled_carry -= (gint64) t->weight * period_ns;
-            t->found_blocked = FALSE;
-            t->pending = TRUE;
-            sample_stopped (self, t);
-            t->found_blocked = was_blocked;
-            if (self->n_slots > 0 && g_array_index (self->slots, Slot, self->n_slots - 1).tid == tid)
-              g_array_index (self->slots, Slot, self->n_slots - 1).clone_parent = event == PTRACE_EVENT_CLONE;
-          }
-        else if (t->pending && !self->detaching)
-          {
-            /* our interrupt came while it entered clone(): the clone's
-             * event stop took its place (any ptrace stop clears a pending
-             * PTRACE_INTERRUPT; no PTRACE_EVENT_STOP follows). Left
-             * pending, it was skipped by every later tick: a thread that
-             * started 3,000 threads a second got 171 of 1,000 samples in
-             * 10 s. It is stopped here: sample it, in the parent's
-             * clone/clone3 before its return, unwound from the return
-             * address at the top of its stack */
-            sample_stopped (self, t);
-            if (self->n_slots > 0 && g_array_index (self->slots, Slot, self->n_slots - 1).tid == tid)
-              g_array_index (self->slots, Slot, self->n_slots - 1).clone_parent = event == PTRACE_EVENT_CLONE;
-          }
-
-        /* a short thread may have ended, and its end been read, before
-         * this event: added now, it stayed for good (400 Thread entries
-         * and their open /proc files in 10 s of a program starting 3,000
-         * threads a second) */
-        if (ptrace (PTRACE_GETEVENTMSG, tid, 0, &msg) == 0 && msg > 0 &&
-            !g_hash_table_contains (self->threads, GINT_TO_POINTER ((pid_t) msg)) &&
-            (syscall (SYS_tgkill, event == PTRACE_EVENT_CLONE ? t->tgid : (pid_t) msg, (pid_t) msg, 0) == 0 ||
-             errno != ESRCH))
-          {
-            /* it has not run yet: its registers are the parent's clone
-             * frame on a fresh stack, nothing to unwind; wait for its
-             * first stop. A new process's image is read at its first
-             * sample. */
-            Thread *nt = add_thread (self, (pid_t) msg, event == PTRACE_EVENT_CLONE ? 0 : (pid_t) msg);
-            nt->fresh = TRUE;
-          }
-        if (self->detaching)
-          detach_thread (self, t, 0);
-        else
-          ptrace (PTRACE_CONT, tid, 0, 0);
-        return;
-      }
+      on_clone_event (self, t, tid, event);
+      return;
 
     case PTRACE_EVENT_EXIT:
-      /* the thread ends (its process, maybe): unwind now the samples
-       * taken so far, which may need to read stacks deeper than their
-       * copies, while its memory is there */
-      if (t->pending)
-        {
-          t->pending = FALSE;
-          self->stats.lost[LP_SAMPLER_LOST_EXITED]++;
-          self->batch_lost++;
-        }
-      if (!self->detaching)
-        {
-          if (self->assist)
-            tick_perf (self);
-          collapse_slots (self);
-        }
-      ptrace (PTRACE_CONT, tid, 0, 0);
+      on_exit_event (self, t, tid);
       return;
 
     case PTRACE_EVENT_EXEC:
-      {
-        /* every other thread of the process is gone; the one left has the
-         * process id */
-        pid_t tgid = t->tgid;
-        GHashTableIter iter;
-        gpointer value;
-
-        g_hash_table_iter_init (&iter, self->threads);
-        while (g_hash_table_iter_next (&iter, NULL, &value))
-          if (((Thread *) value)->tgid == tgid)
-            g_hash_table_iter_remove (&iter);
-        t = add_thread (self, tgid, tgid);
-        if (tgid == self->pid)
-          {
-            self->exec_done = TRUE;
-            load_address_space (self, NULL);
-          }
-        else
-          {
-            Space *space = g_hash_table_lookup (self->spaces, GINT_TO_POINTER (tgid));
-            if (space != NULL)
-              space->stale = TRUE;
-          }
-        if (self->detaching)
-          detach_thread (self, t, 0);
-        else
-          ptrace (PTRACE_CONT, tgid, 0, 0);
-        return;
-      }
+      on_exec_event (self, t);
+      return;
 
     case 0:
-      /* a signal on its way to the target: deliver it */
-      if (self->detaching)
-        detach_thread (self, t, sig);
-      else
-        {
-          /* stopped while running: the time off a CPU this costs it (the
-           * stop, then the wait for a CPU again) is its running code's */
-          if (t->pending)
-            sample_stopped (self, t);   /* this stop took our interrupt's place */
-          else if (self->assist && self->switches)
-            signal_stop_sample (self, t);
-          else if (!t->found_blocked && t->check_ns > 0)
-            running_stop_time (self, t);
-          ptrace (PTRACE_CONT, tid, 0, (void *) (long) sig);
-        }
+      on_signal_stop (self, t, tid, sig);
       return;
 
     default:
