@@ -387,6 +387,114 @@ ring_copy (const guint8 *data,
     memcpy ((guint8 *) dst + first, data, len - first);
 }
 
+/* read_perf(): one PERF_RECORD_SAMPLE, @rec (@hdr first), into a slot:
+ * its registers and stack copy; records cut short are skipped. */
+static void
+read_sample (LpSampler                      *self,
+             const guint8                   *rec,
+             const struct perf_event_header *hdr)
+{
+  const guint8 *p = rec + sizeof *hdr, *end = rec + hdr->size;
+  guint32 pid_tid[2];
+  guint64 abi, regs[24] = { 0 }, size, dyn_size, time;
+  Slot *slot;
+  guint k = 0;
+
+  if (p + 16 > end)
+    return;
+  memcpy (pid_tid, p, 8);
+  p += 8;
+  time = 0;
+  if (self->switches && p + 8 <= end)
+    memcpy (&time, p, 8);
+  if (self->switches)
+    p += 8;
+  if (p + 8 > end || (self->opts.no_children && (pid_t) pid_tid[0] != self->pid))
+    return;
+  memcpy (&abi, p, 8);
+  p += 8;
+  if (abi == PERF_SAMPLE_REGS_ABI_NONE)
+    {
+      self->stats.lost[LP_SAMPLER_LOST_READ]++;
+      self->batch_lost++;
+      return;
+    }
+  for (guint r = 0; r < 24; r++)
+    if (PERF_REGS_MASK & (1ULL << r))
+      {
+        if (p + 8 > end)
+          break;
+        memcpy (&regs[r], p, 8);
+        p += 8;
+        k++;
+      }
+  if (p + 8 > end)
+    return;
+  memcpy (&size, p, 8);
+  p += 8;
+  if (p + size + 8 > end)
+    return;
+  memcpy (&dyn_size, p + size, 8);
+  /* wall mode: every thread is in self->threads, added to seen
+   * when it is; one that ended already is counted */
+  if (!self->assist)
+    g_hash_table_add (self->seen, GINT_TO_POINTER ((int) pid_tid[1]));
+  {
+    Thread *owner = g_hash_table_lookup (self->threads, GINT_TO_POINTER ((int) pid_tid[1]));
+    if (owner != NULL)
+      owner->perf_n++;
+  }
+
+  slot = next_slot (self);
+  slot->snap.regs[LP_REG_RAX] = regs[PERF_AX];
+  slot->snap.regs[LP_REG_RDX] = regs[PERF_DX];
+  slot->snap.regs[LP_REG_RCX] = regs[PERF_CX];
+  slot->snap.regs[LP_REG_RBX] = regs[PERF_BX];
+  slot->snap.regs[LP_REG_RSI] = regs[PERF_SI];
+  slot->snap.regs[LP_REG_RDI] = regs[PERF_DI];
+  slot->snap.regs[LP_REG_RBP] = regs[PERF_BP];
+  slot->snap.regs[LP_REG_RSP] = regs[PERF_SP];
+  slot->snap.regs[LP_REG_RIP] = regs[PERF_IP];
+  for (guint r = 0; r < 8; r++)
+    slot->snap.regs[LP_REG_R8 + r] = regs[PERF_R8 + r];
+  slot->snap.stack_addr = regs[PERF_SP];
+  slot->snap.stack_len = MIN (MIN (dyn_size, size), slot->cap);
+  memcpy (slot->snap.stack, p, slot->snap.stack_len);
+  slot->tid = pid_tid[1];
+  slot->tgid = pid_tid[0];
+  slot->space = space_ref (space_for (self, pid_tid[0]));
+  slot->thread_frame = G_MAXUINT32;
+  if (self->opts.threads)
+    {
+      Thread *st = g_hash_table_lookup (self->threads, GINT_TO_POINTER ((int) pid_tid[1]));
+
+      if (st != NULL)
+        slot->thread_frame = thread_frame (self, st);
+      else if (!self->assist)
+        {
+          st = add_thread (self, pid_tid[1], pid_tid[0]);
+          st->attached = FALSE;
+          slot->thread_frame = thread_frame (self, st);
+        }
+      else
+        {
+          /* wall mode: a thread we have not seen start (or seen
+           * end): its clone event has not been read yet */
+          Thread tmp = { .tid = pid_tid[1], .frame = G_MAXUINT32 };
+          slot->thread_frame = thread_frame (self, &tmp);
+        }
+    }
+  slot->idle_syscall = -1;
+  slot->just_born = FALSE;
+  slot->clone_parent = FALSE;
+  slot->on_cpu = TRUE;
+  slot->weight = 1;
+  slot->time = time;
+  slot->signal_stop = FALSE;
+  slot->in_kernel = (hdr->misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL;
+  self->n_slots++;
+}
+
 /* Reads the samples in @t's ring into slots. */
 static void
 read_perf (LpSampler *self,
@@ -455,107 +563,7 @@ read_perf (LpSampler *self,
           self->batch_lost += lost;
         }
       else if (hdr.type == PERF_RECORD_SAMPLE)
-        {
-          const guint8 *p = rec + sizeof hdr, *end = rec + hdr.size;
-          guint32 pid_tid[2];
-          guint64 abi, regs[24] = { 0 }, size, dyn_size, time;
-          Slot *slot;
-          guint k = 0;
-
-          if (p + 16 > end)
-            continue;
-          memcpy (pid_tid, p, 8);
-          p += 8;
-          time = 0;
-          if (self->switches && p + 8 <= end)
-            memcpy (&time, p, 8);
-          if (self->switches)
-            p += 8;
-          if (p + 8 > end || (self->opts.no_children && (pid_t) pid_tid[0] != self->pid))
-            continue;
-          memcpy (&abi, p, 8);
-          p += 8;
-          if (abi == PERF_SAMPLE_REGS_ABI_NONE)
-            {
-              self->stats.lost[LP_SAMPLER_LOST_READ]++;
-              self->batch_lost++;
-              continue;
-            }
-          for (guint r = 0; r < 24; r++)
-            if (PERF_REGS_MASK & (1ULL << r))
-              {
-                if (p + 8 > end)
-                  break;
-                memcpy (&regs[r], p, 8);
-                p += 8;
-                k++;
-              }
-          if (p + 8 > end)
-            continue;
-          memcpy (&size, p, 8);
-          p += 8;
-          if (p + size + 8 > end)
-            continue;
-          memcpy (&dyn_size, p + size, 8);
-          /* wall mode: every thread is in self->threads, added to seen
-           * when it is; one that ended already is counted */
-          if (!self->assist)
-            g_hash_table_add (self->seen, GINT_TO_POINTER ((int) pid_tid[1]));
-          {
-            Thread *owner = g_hash_table_lookup (self->threads, GINT_TO_POINTER ((int) pid_tid[1]));
-            if (owner != NULL)
-              owner->perf_n++;
-          }
-
-          slot = next_slot (self);
-          slot->snap.regs[LP_REG_RAX] = regs[PERF_AX];
-          slot->snap.regs[LP_REG_RDX] = regs[PERF_DX];
-          slot->snap.regs[LP_REG_RCX] = regs[PERF_CX];
-          slot->snap.regs[LP_REG_RBX] = regs[PERF_BX];
-          slot->snap.regs[LP_REG_RSI] = regs[PERF_SI];
-          slot->snap.regs[LP_REG_RDI] = regs[PERF_DI];
-          slot->snap.regs[LP_REG_RBP] = regs[PERF_BP];
-          slot->snap.regs[LP_REG_RSP] = regs[PERF_SP];
-          slot->snap.regs[LP_REG_RIP] = regs[PERF_IP];
-          for (guint r = 0; r < 8; r++)
-            slot->snap.regs[LP_REG_R8 + r] = regs[PERF_R8 + r];
-          slot->snap.stack_addr = regs[PERF_SP];
-          slot->snap.stack_len = MIN (MIN (dyn_size, size), slot->cap);
-          memcpy (slot->snap.stack, p, slot->snap.stack_len);
-          slot->tid = pid_tid[1];
-          slot->tgid = pid_tid[0];
-          slot->space = space_ref (space_for (self, pid_tid[0]));
-          slot->thread_frame = G_MAXUINT32;
-          if (self->opts.threads)
-            {
-              Thread *st = g_hash_table_lookup (self->threads, GINT_TO_POINTER ((int) pid_tid[1]));
-
-              if (st != NULL)
-                slot->thread_frame = thread_frame (self, st);
-              else if (!self->assist)
-                {
-                  st = add_thread (self, pid_tid[1], pid_tid[0]);
-                  st->attached = FALSE;
-                  slot->thread_frame = thread_frame (self, st);
-                }
-              else
-                {
-                  /* wall mode: a thread we have not seen start (or seen
-                   * end): its clone event has not been read yet */
-                  Thread tmp = { .tid = pid_tid[1], .frame = G_MAXUINT32 };
-                  slot->thread_frame = thread_frame (self, &tmp);
-                }
-            }
-          slot->idle_syscall = -1;
-          slot->just_born = FALSE;
-          slot->clone_parent = FALSE;
-          slot->on_cpu = TRUE;
-          slot->weight = 1;
-          slot->time = time;
-          slot->signal_stop = FALSE;
-          slot->in_kernel = (hdr.misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL;
-          self->n_slots++;
-        }
+        read_sample (self, rec, &hdr);
     }
   __atomic_store_n (&meta->data_tail, tail, __ATOMIC_RELEASE);
 }
