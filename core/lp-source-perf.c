@@ -210,6 +210,76 @@ enum
                         (1ULL << PERF_R11) | (1ULL << PERF_R12) | (1ULL << PERF_R13) | \
                         (1ULL << PERF_R14) | (1ULL << PERF_R15))
 
+/* An event per thread and CPU: a process of a few hundred threads needs
+ * more descriptors than the usual soft limit of 1024. Raised once, to the
+ * hard limit. */
+static void
+raise_fd_limit (void)
+{
+  static gboolean raised;
+  struct rlimit lim;
+
+  if (raised)
+    return;
+  raised = TRUE;
+  if (getrlimit (RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max)
+    {
+      lim.rlim_cur = lim.rlim_max;
+      setrlimit (RLIMIT_NOFILE, &lim);
+    }
+}
+
+/* The attributes of the events of attach_perf(): @self's period and
+ * mode, enabled at the next exec if @enable_on_exec. */
+static void
+perf_attr (LpSampler              *self,
+           gboolean                enable_on_exec,
+           struct perf_event_attr *attr)
+{
+  memset (attr, 0, sizeof *attr);
+  attr->size = sizeof *attr;
+  attr->type = PERF_TYPE_SOFTWARE;
+  attr->config = PERF_COUNT_SW_TASK_CLOCK;
+  attr->sample_period = (guint64) self->period_ns;
+  attr->sample_type = PERF_SAMPLE_TID | PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER;
+  attr->sample_regs_user = PERF_REGS_MASK;
+  attr->sample_stack_user = MIN (self->opts.stack_size, 65528) & ~7u;
+  attr->exclude_hv = 1;
+  /* threads created later report into their creator's events; the kernel
+   * allows that only for per-CPU events, hence one event per CPU, as perf
+   * does; with --tid, only the threads named */
+  attr->inherit = self->opts.tids == NULL;
+  /* nobody waits on these descriptors (they are drained on a timer): no
+   * wake-up per sample, which would cost an irq_work in the target */
+  attr->wakeup_events = 0;
+  attr->disabled = enable_on_exec ? 1 : 0;
+  attr->enable_on_exec = enable_on_exec ? 1 : 0;
+  /* cpu mode sees the processes the target starts only through these:
+   * their exec (to read their new image) and their exit */
+  if (self->opts.mode == LP_SAMPLER_MODE_CPU && !self->opts.no_children)
+    {
+      attr->comm = 1;
+      attr->comm_exec = 1;
+    }
+  /* cpu mode: the starts of threads (see catch_unseen) and the ends of
+   * processes */
+  if (self->opts.mode == LP_SAMPLER_MODE_CPU)
+    attr->task = 1;
+  /* wall mode: a thread's wait for a CPU belongs to its running code when
+   * it was preempted, but to its system call when it has just been woken;
+   * schedstat's run_delay sums both, its switch records tell them apart
+   * (see apply_switches) */
+  if (self->switches)
+    {
+      attr->context_switch = 1;
+      attr->sample_id_all = 1;
+      attr->sample_type |= PERF_SAMPLE_TIME;
+      /* the engine's clock: to place its own observations among them */
+      attr->use_clockid = 1;
+      attr->clockid = CLOCK_MONOTONIC;
+    }
+}
+
 /* Opens @t's events, one per CPU, each writing into that CPU's ring.
  * Samples count kernel time too (like perf record), unless the kernel
  * allows only user time. */
@@ -222,64 +292,9 @@ attach_perf (LpSampler  *self,
   struct perf_event_attr attr;
   long n_cpus = MAX (sysconf (_SC_NPROCESSORS_CONF), 1);
   guint opened = 0;
-  static gboolean raised;
 
-  /* an event per thread and CPU: a process of a few hundred threads needs
-   * more descriptors than the usual soft limit of 1024 */
-  if (!raised)
-    {
-      struct rlimit lim;
-
-      raised = TRUE;
-      if (getrlimit (RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max)
-        {
-          lim.rlim_cur = lim.rlim_max;
-          setrlimit (RLIMIT_NOFILE, &lim);
-        }
-    }
-
-  memset (&attr, 0, sizeof attr);
-  attr.size = sizeof attr;
-  attr.type = PERF_TYPE_SOFTWARE;
-  attr.config = PERF_COUNT_SW_TASK_CLOCK;
-  attr.sample_period = (guint64) self->period_ns;
-  attr.sample_type = PERF_SAMPLE_TID | PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER;
-  attr.sample_regs_user = PERF_REGS_MASK;
-  attr.sample_stack_user = MIN (self->opts.stack_size, 65528) & ~7u;
-  attr.exclude_hv = 1;
-  /* threads created later report into their creator's events; the kernel
-   * allows that only for per-CPU events, hence one event per CPU, as perf
-   * does; with --tid, only the threads named */
-  attr.inherit = self->opts.tids == NULL;
-  /* nobody waits on these descriptors (they are drained on a timer): no
-   * wake-up per sample, which would cost an irq_work in the target */
-  attr.wakeup_events = 0;
-  attr.disabled = enable_on_exec ? 1 : 0;
-  attr.enable_on_exec = enable_on_exec ? 1 : 0;
-  /* cpu mode sees the processes the target starts only through these:
-   * their exec (to read their new image) and their exit */
-  if (self->opts.mode == LP_SAMPLER_MODE_CPU && !self->opts.no_children)
-    {
-      attr.comm = 1;
-      attr.comm_exec = 1;
-    }
-  /* cpu mode: the starts of threads (see catch_unseen) and the ends of
-   * processes */
-  if (self->opts.mode == LP_SAMPLER_MODE_CPU)
-    attr.task = 1;
-  /* wall mode: a thread's wait for a CPU belongs to its running code when
-   * it was preempted, but to its system call when it has just been woken;
-   * schedstat's run_delay sums both, its switch records tell them apart
-   * (see apply_switches) */
-  if (self->switches)
-    {
-      attr.context_switch = 1;
-      attr.sample_id_all = 1;
-      attr.sample_type |= PERF_SAMPLE_TIME;
-      /* the engine's clock: to place its own observations among them */
-      attr.use_clockid = 1;
-      attr.clockid = CLOCK_MONOTONIC;
-    }
+  raise_fd_limit ();
+  perf_attr (self, enable_on_exec, &attr);
 
   if (self->rings->len == 0)
     g_ptr_array_set_size (self->rings, n_cpus);
