@@ -304,6 +304,89 @@ is_root (LpSampler *self,
   return FALSE;
 }
 
+/* collapse_slot(): the return addresses of @slot's stack into self->ips,
+ * how many; *@truncated if the walk was cut short. */
+static guint
+unwind_slot (LpSampler  *self,
+             Slot       *slot,
+             LpUnwinder *unwinder,
+             gboolean   *truncated)
+{
+  guint n_ips;
+
+  if (slot->just_born)
+    {
+      self->ips[0] = slot->snap.regs[LP_REG_RIP];
+      n_ips = 1;
+    }
+  else if (slot->clone_parent)
+    n_ips = unwind_from_return (self, slot, truncated);
+  else
+    {
+      n_ips = unwinder ? lp_unwinder_unwind (unwinder, &slot->snap, self->ips, MAX_FRAMES, truncated) : 0;
+      /* a perf sample taken inside clone/clone3 (the kernel's time is
+       * sampled too): the parent as above; the new thread on its way out
+       * (rax 0; any other call shows -ENOSYS there) as just_born */
+      if (*truncated && slot->in_kernel && slot->snap.regs[LP_REG_RAX] == 0)
+        {
+          self->ips[0] = slot->snap.regs[LP_REG_RIP];
+          n_ips = 1;
+          *truncated = FALSE;
+        }
+      else if (*truncated && slot->in_kernel)
+        {
+          gboolean again_truncated = FALSE;
+          guint again = unwind_from_return (self, slot, &again_truncated);
+
+          if (again > 0 && !again_truncated)
+            {
+              n_ips = again;
+              *truncated = FALSE;
+            }
+          else
+            n_ips = unwinder ? lp_unwinder_unwind (unwinder, &slot->snap, self->ips, MAX_FRAMES, truncated) : 0;
+        }
+    }
+  return n_ips;
+}
+
+/* collapse_slot(), wall mode: what @slot, counted as stack @index, tells
+ * of its thread for its next samples (reuse_sample, count_run_stack). */
+static void
+note_thread_stack (LpSampler *self,
+                   Slot      *slot,
+                   guint      index,
+                   gboolean   truncated)
+{
+  Thread *t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (slot->tid));
+
+  /* the thread runs again since the tick; by now a blocked one is
+   * back in its system call */
+  /* the slots of one tick come ring after ring, CPU after CPU:
+   * the latest in time, not the last collapsed */
+  if (t != NULL && slot->on_cpu && (!t->run_known || slot->time >= t->run_time))
+    {
+      t->run_index = index;
+      t->run_time = slot->time;
+      t->run_known = TRUE;
+    }
+  else if (t != NULL)
+    {
+      /* --stop-running: a stop that found it on a CPU */
+      if (!self->assist && slot->idle_syscall < 0 && !truncated)
+        {
+          t->run_index = index;
+          t->run_known = TRUE;
+        }
+      t->last_idle = slot->idle_syscall >= 0 && !truncated;
+      t->last_index = index;
+      t->idle_sp = slot->snap.regs[LP_REG_RSP];
+      t->idle_pc = slot->snap.regs[LP_REG_RIP];
+      t->idle_checked = FALSE;
+      t->runtime = t->last_idle ? read_runtime (self, t) : G_MAXUINT64;
+    }
+}
+
 /* Unwinds, symbolizes and collapses one snapshot. */
 static void
 collapse_slot (LpSampler  *self,
@@ -319,39 +402,7 @@ collapse_slot (LpSampler  *self,
   gint64 t0, t1, t2;
 
   t0 = now_ns ();
-  if (slot->just_born)
-    {
-      self->ips[0] = slot->snap.regs[LP_REG_RIP];
-      n_ips = 1;
-    }
-  else if (slot->clone_parent)
-    n_ips = unwind_from_return (self, slot, &truncated);
-  else
-    {
-      n_ips = unwinder ? lp_unwinder_unwind (unwinder, &slot->snap, self->ips, MAX_FRAMES, &truncated) : 0;
-      /* a perf sample taken inside clone/clone3 (the kernel's time is
-       * sampled too): the parent as above; the new thread on its way out
-       * (rax 0; any other call shows -ENOSYS there) as just_born */
-      if (truncated && slot->in_kernel && slot->snap.regs[LP_REG_RAX] == 0)
-        {
-          self->ips[0] = slot->snap.regs[LP_REG_RIP];
-          n_ips = 1;
-          truncated = FALSE;
-        }
-      else if (truncated && slot->in_kernel)
-        {
-          gboolean again_truncated = FALSE;
-          guint again = unwind_from_return (self, slot, &again_truncated);
-
-          if (again > 0 && !again_truncated)
-            {
-              n_ips = again;
-              truncated = FALSE;
-            }
-          else
-            n_ips = unwinder ? lp_unwinder_unwind (unwinder, &slot->snap, self->ips, MAX_FRAMES, &truncated) : 0;
-        }
-    }
+  n_ips = unwind_slot (self, slot, unwinder, &truncated);
   t1 = now_ns ();
 
   /* a walk that ended without an error, but not at a root (the unwind
@@ -417,35 +468,7 @@ collapse_slot (LpSampler  *self,
   if (slot->weight > 0 && lp_collapse_stack_n (self->dest, self->frames, depth, slot->weight, &index))
     {
       if (self->opts.mode == LP_SAMPLER_MODE_WALL)
-        {
-          Thread *t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (slot->tid));
-
-          /* the thread runs again since the tick; by now a blocked one is
-           * back in its system call */
-          /* the slots of one tick come ring after ring, CPU after CPU:
-           * the latest in time, not the last collapsed */
-          if (t != NULL && slot->on_cpu && (!t->run_known || slot->time >= t->run_time))
-            {
-              t->run_index = index;
-              t->run_time = slot->time;
-              t->run_known = TRUE;
-            }
-          else if (t != NULL)
-            {
-              /* --stop-running: a stop that found it on a CPU */
-              if (!self->assist && slot->idle_syscall < 0 && !truncated)
-                {
-                  t->run_index = index;
-                  t->run_known = TRUE;
-                }
-              t->last_idle = slot->idle_syscall >= 0 && !truncated;
-              t->last_index = index;
-              t->idle_sp = slot->snap.regs[LP_REG_RSP];
-              t->idle_pc = slot->snap.regs[LP_REG_RIP];
-              t->idle_checked = FALSE;
-              t->runtime = t->last_idle ? read_runtime (self, t) : G_MAXUINT64;
-            }
-        }
+        note_thread_stack (self, slot, index, truncated);
       self->stats.samples += slot->weight;
       self->batch_samples += slot->weight;
       if (self->batch_func != NULL)
