@@ -132,9 +132,33 @@ typedef struct
   gboolean   signal_stop;   /* taken in a signal-delivery stop (see signal_stop_sample) */
 } Slot;
 
+/* A source of samples, as the loop (lp_sampler_run) drives it: a small
+ * table of functions, one per source file (see core/README.md). Each fills
+ * slots (next_slot) that the collapse step turns into stacks. Attaching
+ * and launching (lp_sampler_attach, lp_sampler_launch) open the source's
+ * threads and events before the loop. */
+typedef struct
+{
+  const char *name;
+  /* between ticks: handles what the target reported; sets
+   * stats.target_exited when it has ended */
+  void (*poll)   (LpSampler *self);
+  /* a tick: samples the threads into slots */
+  void (*tick)   (LpSampler *self);
+  /* the recording ends: the last samples into slots, before they are
+   * collapsed */
+  void (*drain)  (LpSampler *self);
+  /* after the last collapse: lets the target go, closes the events */
+  void (*detach) (LpSampler *self);
+} LpSource;
+
+extern const LpSource lp_source_ptrace;   /* wall mode (lp-source-ptrace.c) */
+extern const LpSource lp_source_perf;     /* cpu mode (lp-source-perf.c) */
+
 struct _LpSampler
 {
   LpSamplerOptions    opts;
+  const LpSource     *source;      /* chosen by opts.mode (lp_sampler_new) */
   gint64              period_ns;   /* opts.period, converted once (lp_sampler_new) */
   LpFolded           *dest;
   pid_t               pid;
@@ -251,5 +275,8 @@ void drain_sigfd (LpSampler *self);
 void drain_events (LpSampler *self);
 void tick_ptrace (LpSampler *self);
 void detach_all (LpSampler *self);
+
+/* lp-sampler.c */
+gboolean target_alive (LpSampler *self);
 
 G_END_DECLS

@@ -102,6 +102,7 @@ lp_sampler_new (const LpSamplerOptions *options,
   self = g_new0 (LpSampler, 1);
   self->opts = *options;
   self->period_ns = (gint64) (options->period * 1e9);
+  self->source = options->mode == LP_SAMPLER_MODE_CPU ? &lp_source_perf : &lp_source_ptrace;
   if (self->opts.tids != NULL)
     self->opts.tids = g_memdup2 (options->tids, sizeof (pid_t) * options->n_tids);
   if (self->opts.stack_size == 0)
@@ -639,7 +640,7 @@ wait_event (LpSampler *self,
   return FALSE;
 }
 
-static gboolean
+gboolean
 target_alive (LpSampler *self)
 {
   int status;
@@ -718,10 +719,7 @@ lp_sampler_run (LpSampler  *self,
     {
       gint64 now, wake;
 
-      if (!cpu)
-        drain_events (self);
-      else if (!target_alive (self))
-        self->stats.target_exited = TRUE;
+      self->source->poll (self);
       if (self->stats.target_exited || g_hash_table_size (self->threads) == 0)
         break;
       now = now_ns ();
@@ -731,13 +729,7 @@ lp_sampler_run (LpSampler  *self,
         {
           self->generation++;
           set_generation (self);
-          if (cpu)
-            tick_perf (self);
-          else if (self->exec_done)
-            {
-              tick_ptrace (self);
-              self->stats.ticks++;
-            }
+          self->source->tick (self);
           collapse_slots (self);
           /* wall mode: checks may be spaced out when nothing blocks */
           next_tick += tick_ns * (cpu ? 1 : self->next_stride);
@@ -772,22 +764,9 @@ lp_sampler_run (LpSampler  *self,
     }
 
   self->stats.duration = (now_ns () - self->start_ns) / 1e9;
-  if (cpu)
-    {
-      tick_perf (self);
-      collapse_slots (self);
-      close_perf (self);
-      g_hash_table_remove_all (self->threads);
-    }
-  else
-    {
-      if (self->assist)
-        tick_perf (self);
-      collapse_slots (self);
-      if (!self->stats.target_exited)
-        detach_all (self);
-      close_perf (self);
-    }
+  self->source->drain (self);
+  collapse_slots (self);
+  self->source->detach (self);
   self->stats.perf_assist = self->assist;
   if (ok)
     ok = flush_batch (self, error);

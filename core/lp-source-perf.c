@@ -658,3 +658,26 @@ tick_perf (LpSampler *self)
   if (self->switch_log->len > 0)
     apply_switches (self);
 }
+
+/* cpu mode: the target's end, seen from its process (no ptrace events) */
+static void
+perf_poll (LpSampler *self)
+{
+  if (!target_alive (self))
+    self->stats.target_exited = TRUE;
+}
+
+static void
+perf_detach (LpSampler *self)
+{
+  close_perf (self);
+  g_hash_table_remove_all (self->threads);
+}
+
+const LpSource lp_source_perf = {
+  .name = "perf",
+  .poll = perf_poll,
+  .tick = tick_perf,
+  .drain = tick_perf,
+  .detach = perf_detach,
+};

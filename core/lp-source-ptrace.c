@@ -849,3 +849,37 @@ detach_all (LpSampler *self)
    * when we exit */
   self->detaching = FALSE;
 }
+
+/* wall mode: a tick once the command's image is in place */
+static void
+ptrace_tick (LpSampler *self)
+{
+  if (!self->exec_done)
+    return;
+  tick_ptrace (self);
+  self->stats.ticks++;
+}
+
+/* the last perf samples of running threads (see start_assist) */
+static void
+ptrace_drain (LpSampler *self)
+{
+  if (self->assist)
+    tick_perf (self);
+}
+
+static void
+ptrace_detach (LpSampler *self)
+{
+  if (!self->stats.target_exited)
+    detach_all (self);
+  close_perf (self);
+}
+
+const LpSource lp_source_ptrace = {
+  .name = "ptrace",
+  .poll = drain_events,
+  .tick = ptrace_tick,
+  .drain = ptrace_drain,
+  .detach = ptrace_detach,
+};
