@@ -220,19 +220,32 @@ now_ns (void)
   return (gint64) ts.tv_sec * G_GINT64_CONSTANT (1000000000) + ts.tv_nsec;
 }
 
-/* lp-sampler.c */
-Space * space_ref (Space *space);
-Thread * add_thread (LpSampler *self, pid_t tid, pid_t tgid);
+/* lp-sampler.c: images, threads, attaching, the loop */
+Space *space_ref (Space *space);
+Thread *add_thread (LpSampler *self, pid_t tid, pid_t tgid);
 guint32 thread_frame (LpSampler *self, Thread *t);
-Space * space_for (LpSampler *self, pid_t pid);
+Space *space_for (LpSampler *self, pid_t pid);
 void space_gone (LpSampler *self, pid_t pid);
-GArray * list_tasks (pid_t pid);
+GArray *list_tasks (pid_t pid);
+void space_unref (gpointer data);
+void sweep_spaces (LpSampler *self);
+char *read_comm (pid_t pid, pid_t tid);
+pid_t tracer_of (pid_t pid);
+gboolean load_address_space (LpSampler *self, GError **error);
+gboolean wait_event (LpSampler *self, gint64 timeout_ns, int stop_fd);
+gboolean target_alive (LpSampler *self);
+
+/* lp-source-ptrace.c: the ptrace source */
 void hold_all (LpSampler *self);
 void release_all (LpSampler *self);
-Slot * next_slot (LpSampler *self);
-gboolean count_frames (LpSampler *self, const guint32 *frames, guint depth, pid_t tid, gboolean idle, gboolean reused, guint weight);
+gboolean seize (LpSampler *self, pid_t tid, GError **error);
+void thread_gone (LpSampler *self, pid_t tid, int status);
+void drain_sigfd (LpSampler *self);
+void drain_events (LpSampler *self);
+void tick_ptrace (LpSampler *self);
+void detach_all (LpSampler *self);
 
-/* lp-source-perf.c */
+/* lp-source-perf.c: the perf events source */
 void ring_free (gpointer data);
 void close_perf (LpSampler *self);
 void start_assist (LpSampler *self, gboolean on_exec);
@@ -241,42 +254,21 @@ gboolean catch_unseen (LpSampler *self, pid_t pid, GError **error);
 gboolean attach_perf (LpSampler *self, Thread *t, gboolean enable_on_exec, GError **error);
 void apply_switches (LpSampler *self);
 void tick_perf (LpSampler *self);
+Slot *sample_before (LpSampler *self, pid_t tid, guint64 time);
 
-/* lp-sampler.c */
-void space_unref (gpointer data);
-void sweep_spaces (LpSampler *self);
+/* lp-wall-time.c: wall mode's time accounts */
 guint64 read_runtime (LpSampler *self, Thread *t);
-
-/* lp-collapse.c */
-gboolean recount_stack (LpSampler *self, guint index, pid_t tid, gboolean idle, gboolean reused, guint weight);
-void collapse_slots (LpSampler *self);
-gboolean flush_batch (LpSampler *self, GError **error);
-
-/* lp-source-perf.c */
-Slot * sample_before (LpSampler *self, pid_t tid, guint64 time);
-
-/* lp-wall-time.c */
 void running_stop_time (LpSampler *self, Thread *t);
 gboolean reuse_sample (LpSampler *self, Thread *t, guint weight);
 gboolean runnable_sample (LpSampler *self, Thread *t, gboolean *steady);
 void add_wait (LpSampler *self, Thread *t, guint64 at, gint64 wait_ns, gboolean signal);
 gboolean signal_stop_within (Thread *t, guint64 out, guint64 in);
 
-/* lp-sampler.c */
-char * read_comm (pid_t pid, pid_t tid);
-pid_t tracer_of (pid_t pid);
-gboolean load_address_space (LpSampler *self, GError **error);
-gboolean wait_event (LpSampler *self, gint64 timeout_ns, int stop_fd);
-
-/* lp-source-ptrace.c */
-gboolean seize (LpSampler *self, pid_t tid, GError **error);
-void thread_gone (LpSampler *self, pid_t tid, int status);
-void drain_sigfd (LpSampler *self);
-void drain_events (LpSampler *self);
-void tick_ptrace (LpSampler *self);
-void detach_all (LpSampler *self);
-
-/* lp-sampler.c */
-gboolean target_alive (LpSampler *self);
+/* lp-collapse.c: slots and the collapse step */
+Slot *next_slot (LpSampler *self);
+gboolean count_frames (LpSampler *self, const guint32 *frames, guint depth, pid_t tid, gboolean idle, gboolean reused, guint weight);
+gboolean recount_stack (LpSampler *self, guint index, pid_t tid, gboolean idle, gboolean reused, guint weight);
+void collapse_slots (LpSampler *self);
+gboolean flush_batch (LpSampler *self, GError **error);
 
 G_END_DECLS
