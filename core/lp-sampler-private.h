@@ -1,0 +1,274 @@
+/* lp-sampler-private.h: the sampler's shared state, for its own files only (see core/README.md).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <sys/types.h>
+#include <time.h>
+
+#include "lp-sampler.h"
+#include "lp-symbols.h"
+#include "lp-unwind.h"
+
+G_BEGIN_DECLS
+
+#define DEFAULT_STACK_SIZE (16 * 1024)
+#define MAX_FRAMES 256
+#define STOP_TIMEOUT_NS (50 * 1000 * 1000)
+/* The longest time between two checks of the threads, when none of them
+ * blocks for long: 10 ms (see tick_ptrace). */
+#define MAX_CHECK_NS (10 * 1000 * 1000)
+
+#define PERF_PAGES 1024 /* data pages per ring buffer, a power of two; fewer
+                         * where the locked-memory limit allows no more.
+                         * 4 MiB: 16 busy threads on 2 CPUs at 1000 Hz
+                         * filled 57 % of it while the engine, loading
+                         * symbols or waiting for a CPU on a loaded
+                         * machine, did not drain it for 235 ms; 1 MiB
+                         * lost 30-176 samples in 5 s that way
+                         * (bench-engine-threads) */
+
+/* A process image: what its samples are unwound and named with. A process
+ * gets a new one at each exec; samples taken before keep the old one until
+ * they are collapsed. */
+typedef struct
+{
+  gint         ref;
+  pid_t        pid;
+  guint32      frame;        /* the root frame: the command's name */
+  LpUnwinder  *unwinder;     /* NULL: its mappings could not be read */
+  LpSymbols   *symbols;
+  GHashTable  *frame_cache;  /* adjusted address -> frame id + 1 */
+  gboolean     stale;        /* it has exec'd: read it again at its next sample */
+  gint64       gone_ns;      /* when it exited; 0: alive */
+} Space;
+
+typedef struct
+{
+  pid_t    tid;
+  pid_t    tgid;         /* its process */
+  guint32  frame;        /* "name-TID", or G_MAXUINT32 until known */
+  gboolean pending;      /* interrupted, waiting for its stop */
+  gboolean listening;    /* in a job-control stop (PTRACE_LISTEN) */
+  gboolean attached;     /* seized and not yet detached */
+  gboolean fresh;        /* auto-attached clone that has not run yet */
+  long     last_syscall; /* the last blocking call seen, to name restart_syscall */
+  /* a blocked thread that has not run since its last sample keeps its
+   * stack: counted again without a stop (see reuse_sample) */
+  int      schedstat_fd;
+  guint64  runtime;      /* ns on a CPU, read after the last sample */
+  guint    last_index;   /* stack of the last sample, if it was idle */
+  gboolean last_idle;
+  guint64  idle_sp;      /* …where it was blocked: its stack pointer */
+  guint64  idle_pc;      /* …and the address after its syscall instruction */
+  gboolean idle_checked; /* /proc/PID/task/TID/syscall has shown it there */
+  /* wall mode with perf events: a running thread is not stopped, its
+   * samples come from the kernel (see tick_wall) */
+  int      stat_fd;      /* /proc/PID/task/TID/stat, for its state */
+  guint64  run_delay;    /* ns waited on a run queue, read at the last tick */
+  gint64   wait_carry;   /* ns of that wait not yet counted as samples */
+  guint    run_index;    /* stack of its last on-CPU sample */
+  guint64  run_time;     /* …its perf time */
+  gboolean run_known;
+  gboolean held;         /* kept stopped while perf events are opened */
+  gint64   check_ns;     /* its last check (runnable_sample); 0: none yet */
+  guint64  check_runtime;
+  gint64   blocked_carry; /* ns blocked not yet counted as samples */
+  gint64   run_carry;    /* --stop-running: ns on a CPU or waiting, not yet counted */
+  /* wall mode with perf events: its time on a CPU the kernel did not
+   * sample (see runnable_sample) */
+  guint    perf_n;       /* perf samples since its last check */
+  gint64   unsampled_carry;
+  /* wall mode with switch records: its waits for a CPU after being
+   * preempted, told apart from the waits after a wake-up */
+  guint64  out_ns;       /* perf time it was last switched out; 0: on a CPU */
+  gboolean out_preempt;  /* …preempted, rather than blocked */
+  guint64  in_ns;        /* perf time it was last switched in */
+  GArray  *signal_stops; /* of gint64: when it was seen in signal-delivery stops, not yet matched */
+  GArray  *signal_frames; /* of guint32: the stack of its last one, once unwound */
+  guint64  signal_time;
+  gint64   preempted_ns; /* ns waited after preemption, not yet in a check */
+  gint64   preempted_late_ns; /* …of them, not given to a sample (see add_wait) */
+  guint    weight;       /* samples its next stop stands for */
+  gboolean found_blocked; /* its last check found it blocked in a system call */
+  gint64   stopped_ns;   /* ns it was stopped while running, not yet in a check */
+  gint64   stop_ref_ns;  /* where running_stop_time() counts from: its check or last stop */
+  guint64  stop_ref_runtime;
+  guint64  stop_ref_delay;
+} Thread;
+
+/* a context switch of a thread, from its perf events (wall mode) */
+typedef struct
+{
+  guint64  time;
+  pid_t    tid;
+  gboolean out;
+  gboolean preempt;
+} Switch;
+
+/* cpu mode, and wall mode for running threads: one perf ring buffer per
+ * CPU, which the events of every thread on that CPU write into */
+typedef struct
+{
+  int      fd;
+  guint8  *map;
+  gsize    size;
+} Ring;
+
+typedef struct
+{
+  LpSnapshot snap;
+  gsize      cap;
+  Space     *space;         /* a reference, until the slot is collapsed */
+  pid_t      tgid;
+  pid_t      tid;
+  guint32    thread_frame;
+  long       idle_syscall;  /* -1: running; else the syscall it blocks in */
+  gboolean   just_born;     /* a new thread still on the clone syscall's return */
+  gboolean   clone_parent;  /* the creating thread on that return: no CFI there */
+  gboolean   on_cpu;        /* from a perf event: the thread was running */
+  gboolean   in_kernel;     /* …in a system call: the registers are those of its entry */
+  guint      weight;        /* samples it counts for: ticks skipped while it was blocked */
+  guint64    time;          /* perf samples in wall mode: the kernel's time of it */
+  gboolean   signal_stop;   /* taken in a signal-delivery stop (see signal_stop_sample) */
+} Slot;
+
+/* A source of samples, as the loop (lp_sampler_run) drives it: a small
+ * table of functions, one per source file (see core/README.md). Each fills
+ * slots (next_slot) that the collapse step turns into stacks. Attaching
+ * and launching (lp_sampler_attach, lp_sampler_launch) open the source's
+ * threads and events before the loop. */
+typedef struct
+{
+  const char *name;
+  /* between ticks: handles what the target reported; sets
+   * stats.target_exited when it has ended */
+  void (*poll)   (LpSampler *self);
+  /* a tick: samples the threads into slots */
+  void (*tick)   (LpSampler *self);
+  /* the recording ends: the last samples into slots, before they are
+   * collapsed */
+  void (*drain)  (LpSampler *self);
+  /* after the last collapse: lets the target go, closes the events */
+  void (*detach) (LpSampler *self);
+} LpSource;
+
+extern const LpSource lp_source_ptrace;   /* wall mode (lp-source-ptrace.c) */
+extern const LpSource lp_source_perf;     /* cpu mode (lp-source-perf.c) */
+
+struct _LpSampler
+{
+  LpSamplerOptions    opts;
+  const LpSource     *source;      /* chosen by opts.mode (lp_sampler_new) */
+  gint64              period_ns;   /* opts.period, converted once (lp_sampler_new) */
+  LpFolded           *dest;
+  pid_t               pid;
+  gboolean            launched;
+  gboolean            reaped;
+  gboolean            exec_done;   /* launch: the command's image is in place */
+  char               *command;
+  GHashTable         *spaces;      /* pid -> Space: the target and the processes it started */
+
+  GHashTable         *threads;     /* tid -> Thread */
+  GPtrArray          *rings;       /* of Ring, by CPU (NULL: offline or not yet used) */
+  GArray             *perf_fds;    /* of int: every event, one per (thread, CPU) */
+  gboolean            assist;      /* wall mode: running threads sampled by perf events */
+  gboolean            holding;     /* interrupt stops are held (see hold_all) */
+  gboolean            user_only;   /* the kernel refused events that count kernel time */
+  gboolean            switches;    /* wall mode: the events report context switches */
+  GArray             *switch_log;  /* of Switch: one read of the rings, to sort */
+  gboolean            accounted;   /* the last check read every thread's schedstat */
+  guint               stride;      /* ticks until the next check (see tick_ptrace) */
+  guint               next_stride;
+  GHashTable         *seen;        /* tids ever sampled or seen */
+  gboolean            detaching;
+  int                 sigfd;
+
+  GHashTable         *idle_frames; /* syscall nr -> frame id + 1 */
+  guint               generation;
+  guint32             truncated_frame;
+  guint32             signal_frame;
+
+  GArray             *slots;       /* of Slot */
+  guint               n_slots;
+  guint64            *ips;
+  guint32            *frames;
+
+  /* batches */
+  LpSamplerBatchFunc  batch_func;
+  gpointer            batch_data;
+  GArray             *last_counts; /* of double, by stack index */
+  GArray             *dirty;       /* of guint */
+  GByteArray         *dirty_flag;
+  GArray             *deltas;
+  guint64             batch_samples;
+  guint64             batch_lost;
+  guint64             n_seen_gone;   /* threads of seen that ended */
+
+  /* each stack before it is collapsed (benchmarks) */
+  LpSamplerSnapshotFunc snapshot_func;
+  gpointer            snapshot_data;
+
+  gint64              start_ns;
+  LpSamplerStats      stats;
+};
+
+static inline gint64
+now_ns (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (gint64) ts.tv_sec * G_GINT64_CONSTANT (1000000000) + ts.tv_nsec;
+}
+
+/* lp-sampler.c: images, threads, attaching, the loop */
+Space *space_ref (Space *space);
+Thread *add_thread (LpSampler *self, pid_t tid, pid_t tgid);
+guint32 thread_frame (LpSampler *self, Thread *t);
+Space *space_for (LpSampler *self, pid_t pid);
+void space_gone (LpSampler *self, pid_t pid);
+GArray *list_tasks (pid_t pid);
+void space_unref (gpointer data);
+void sweep_spaces (LpSampler *self);
+char *read_comm (pid_t pid, pid_t tid);
+pid_t tracer_of (pid_t pid);
+gboolean load_address_space (LpSampler *self, GError **error);
+gboolean wait_event (LpSampler *self, gint64 timeout_ns, int stop_fd);
+gboolean target_alive (LpSampler *self);
+
+/* lp-source-ptrace.c: the ptrace source */
+void hold_all (LpSampler *self);
+void release_all (LpSampler *self);
+gboolean seize (LpSampler *self, pid_t tid, GError **error);
+void thread_gone (LpSampler *self, pid_t tid, int status);
+void drain_sigfd (LpSampler *self);
+void drain_events (LpSampler *self);
+void tick_ptrace (LpSampler *self);
+void detach_all (LpSampler *self);
+
+/* lp-source-perf.c: the perf events source */
+void ring_free (gpointer data);
+void close_perf (LpSampler *self);
+void start_assist (LpSampler *self, gboolean on_exec);
+gboolean open_thread_events (LpSampler *self, pid_t tid, pid_t pid, gboolean *opened, GError **error);
+gboolean catch_unseen (LpSampler *self, pid_t pid, GError **error);
+gboolean attach_perf (LpSampler *self, Thread *t, gboolean enable_on_exec, GError **error);
+void apply_switches (LpSampler *self);
+void tick_perf (LpSampler *self);
+Slot *sample_before (LpSampler *self, pid_t tid, guint64 time);
+
+/* lp-wall-time.c: wall mode's time accounts */
+guint64 read_runtime (LpSampler *self, Thread *t);
+void running_stop_time (LpSampler *self, Thread *t);
+gboolean reuse_sample (LpSampler *self, Thread *t, guint weight);
+gboolean runnable_sample (LpSampler *self, Thread *t, gboolean *steady);
+void add_wait (LpSampler *self, Thread *t, guint64 at, gint64 wait_ns, gboolean signal);
+gboolean signal_stop_within (Thread *t, guint64 out, guint64 in);
+
+/* lp-collapse.c: slots and the collapse step */
+Slot *next_slot (LpSampler *self);
+gboolean count_frames (LpSampler *self, const guint32 *frames, guint depth, pid_t tid, gboolean idle, gboolean reused, guint weight);
+gboolean recount_stack (LpSampler *self, guint index, pid_t tid, gboolean idle, gboolean reused, guint weight);
+void collapse_slots (LpSampler *self);
+gboolean flush_batch (LpSampler *self, GError **error);
+
+G_END_DECLS

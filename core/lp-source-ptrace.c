@@ -1,0 +1,885 @@
+/* lp-source-ptrace.c: the ptrace source: seizing threads, their stops and events, a tick of stops, detaching.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lp-sampler-private.h"
+
+static void dispatch (LpSampler *self, pid_t tid, int status);
+
+
+/* ---- ptrace ---- */
+
+gboolean
+seize (LpSampler  *self,
+       pid_t       tid,
+       GError    **error)
+{
+  /* exec: the new image's symbols and unwind info must be loaded */
+  long opts = PTRACE_O_TRACEEXEC;
+
+  /* threads created later, and (unless --no-children) the processes
+   * the target starts */
+  if (self->opts.tids == NULL)
+    opts |= PTRACE_O_TRACECLONE;
+  if (self->opts.tids == NULL && !self->opts.no_children)
+    opts |= PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK;
+  /* a thread about to end stops while its memory is still there: the
+   * samples of deep stacks not yet unwound can still read it */
+  opts |= PTRACE_O_TRACEEXIT;
+  /* no PTRACE_O_EXITKILL: if we die, the kernel detaches and the target runs on */
+  if (ptrace (PTRACE_SEIZE, tid, 0, (void *) opts) == 0)
+    {
+      add_thread (self, tid, self->pid);
+      return TRUE;
+    }
+  if (errno == ESRCH)
+    {
+      g_set_error (error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_NO_PROCESS,
+                   _("no such process or thread: %d"), (int) tid);
+      return FALSE;
+    }
+  if (errno == EPERM)
+    {
+      pid_t tracer = tracer_of (tid);
+
+      /* a thread started after its creator was seized: traced already,
+       * by the kernel for us (PTRACE_O_TRACECLONE); its first stop is
+       * on its way. Attaching to a thread that started 3,000 threads a
+       * second failed with "already traced by laprof-cli" */
+      if (tracer == getpid ())
+        {
+          Thread *t = add_thread (self, tid, self->pid);
+          t->fresh = TRUE;
+          return TRUE;
+        }
+      if (tracer > 0)
+        {
+          g_autofree char *tcomm = read_comm (tracer, 0);
+          g_set_error (error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_ALREADY_TRACED,
+                       _("process %d is already traced by %s (pid %d); detach it (gdb: 'detach') "
+                         "or use --mode cpu"),
+                       (int) tid, tcomm ? tcomm : "?", (int) tracer);
+        }
+      else
+        g_set_error (error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_PERMISSION,
+                     _("not allowed to trace process %d: run as root or as its owner, "
+                       "set kernel.yama.ptrace_scope=0 (sysctl), or use --mode cpu"),
+                     (int) tid);
+      return FALSE;
+    }
+  g_set_error (error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_FAILED,
+               _("cannot trace thread %d: %s"), (int) tid, g_strerror (errno));
+  return FALSE;
+}
+
+/* Stops every thread and keeps it stopped, new ones included, so that no
+ * thread can start another one unseen (see start_assist). Gives up on
+ * threads that do not stop within a second (uninterruptible sleep). */
+void
+hold_all (LpSampler *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+  gint64 deadline = now_ns () + G_GINT64_CONSTANT (1000000000);
+
+  self->holding = TRUE;
+  g_hash_table_iter_init (&iter, self->threads);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Thread *t = value;
+      if (t->attached && !t->listening)
+        ptrace (PTRACE_INTERRUPT, t->tid, 0, 0);
+    }
+  while (now_ns () < deadline)
+    {
+      gboolean all = TRUE;
+      int status;
+      pid_t tid;
+
+      g_hash_table_iter_init (&iter, self->threads);
+      while (all && g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          Thread *t = value;
+          all = !t->attached || t->listening || t->held;
+        }
+      if (all)
+        break;
+      tid = waitpid (-1, &status, __WALL | WNOHANG);
+      if (tid > 0)
+        dispatch (self, tid, status);
+      else if (tid < 0 && errno == ECHILD)
+        break;
+      else
+        g_usleep (50);
+    }
+}
+
+/* Lets every held thread run again. A thread that stops later, after the
+ * wait of hold_all(), is resumed by dispatch(). */
+void
+release_all (LpSampler *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  self->holding = FALSE;
+  g_hash_table_iter_init (&iter, self->threads);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Thread *t = value;
+      if (t->held)
+        {
+          t->held = FALSE;
+          ptrace (PTRACE_CONT, t->tid, 0, 0);
+        }
+    }
+}
+
+static gboolean
+is_idle (const struct user_regs_struct *regs,
+         long                          *nr)
+{
+  long rax = (long) regs->rax;
+
+  /* interrupted inside a blocking system call: it will be restarted (or
+   * see EINTR) when the thread resumes */
+  if ((long) regs->orig_rax >= 0 && ((rax <= -512 && rax >= -516) || rax == -EINTR))
+    {
+      *nr = (long) regs->orig_rax;
+      return TRUE;
+    }
+  *nr = -1;
+  return FALSE;
+}
+
+static void snapshot_ptrace (LpSampler *self, Thread *t);
+
+/* Wall mode with switch records: @t is in a signal-delivery stop. The
+ * time off a CPU this costs it (the stop, then its wait for a CPU) belongs
+ * to where the signal struck, not to the last perf sample (on a busy
+ * machine often in the previous signal's handler): its stack is copied
+ * here, as a sample of no weight that the time goes to (see
+ * apply_switches); if it is unwound first, its frames wait in the thread
+ * (collapse_slot). */
+static void
+signal_stop_sample (LpSampler *self,
+                    Thread    *t)
+{
+  gint64 now = now_ns ();
+  guint before = self->n_slots;
+
+  if (t->signal_stops == NULL)
+    t->signal_stops = g_array_new (FALSE, FALSE, sizeof (gint64));
+  if (t->signal_stops->len >= 4096)
+    return;
+  g_array_append_val (t->signal_stops, now);
+  t->weight = 1;
+  snapshot_ptrace (self, t);
+  if (self->n_slots > before)
+    {
+      Slot *slot = &g_array_index (self->slots, Slot, self->n_slots - 1);
+
+      slot->on_cpu = TRUE;
+      slot->time = (guint64) now;
+      slot->weight = 0;
+      slot->signal_stop = TRUE;
+    }
+}
+
+/* Copies registers and stack of the stopped thread @t. Must be quick: the
+ * thread is stopped until this returns. */
+static void
+snapshot_ptrace (LpSampler *self,
+                 Thread    *t)
+{
+  struct user_regs_struct regs;
+  Slot *slot;
+  struct iovec local, remote;
+  gssize n;
+  long nr;
+
+  if (ptrace (PTRACE_GETREGS, t->tid, 0, &regs) < 0)
+    {
+      self->stats.lost[LP_SAMPLER_LOST_READ]++;
+      self->batch_lost++;
+      return;
+    }
+  if (!is_idle (&regs, &nr) && t->found_blocked && (long) regs.orig_rax >= 0)
+    {
+      /* the check found it blocked, but it was woken before the stop and
+       * stopped on its way out of the call: the time its stop stands for
+       * was spent in that call */
+      nr = (long) regs.orig_rax;
+    }
+  if (nr >= 0 && !self->opts.idle)
+    {
+      /* counted, but not unwound */
+      self->stats.samples++;
+      self->stats.idle_samples++;
+      self->batch_samples++;
+      return;
+    }
+  /* an interrupted futex or nanosleep with a timeout goes on as
+   * restart_syscall (219): name it after the call it continues */
+  if (nr == 219 && t->last_syscall >= 0)
+    nr = t->last_syscall;
+  else if (nr >= 0)
+    t->last_syscall = nr;
+  slot = next_slot (self);
+  slot->snap.regs[LP_REG_RAX] = regs.rax;
+  slot->snap.regs[LP_REG_RDX] = regs.rdx;
+  slot->snap.regs[LP_REG_RCX] = regs.rcx;
+  slot->snap.regs[LP_REG_RBX] = regs.rbx;
+  slot->snap.regs[LP_REG_RSI] = regs.rsi;
+  slot->snap.regs[LP_REG_RDI] = regs.rdi;
+  slot->snap.regs[LP_REG_RBP] = regs.rbp;
+  slot->snap.regs[LP_REG_RSP] = regs.rsp;
+  slot->snap.regs[LP_REG_R8] = regs.r8;
+  slot->snap.regs[LP_REG_R9] = regs.r9;
+  slot->snap.regs[LP_REG_R10] = regs.r10;
+  slot->snap.regs[LP_REG_R11] = regs.r11;
+  slot->snap.regs[LP_REG_R12] = regs.r12;
+  slot->snap.regs[LP_REG_R13] = regs.r13;
+  slot->snap.regs[LP_REG_R14] = regs.r14;
+  slot->snap.regs[LP_REG_R15] = regs.r15;
+  slot->snap.regs[LP_REG_RIP] = regs.rip;
+  slot->snap.stack_addr = regs.rsp;
+  local.iov_base = slot->snap.stack;
+  local.iov_len = slot->cap;
+  remote.iov_base = (void *) (guintptr) regs.rsp;
+  remote.iov_len = slot->cap;
+  n = process_vm_readv (t->tid, &local, 1, &remote, 1, 0);
+  if (n < 0)
+    {
+      /* the window crossed the end of the stack mapping: copy up to the page end */
+      remote.iov_len = local.iov_len = 4096 - (regs.rsp & 4095);
+      n = process_vm_readv (t->tid, &local, 1, &remote, 1, 0);
+    }
+  slot->snap.stack_len = n > 0 ? (gsize) n : 0;
+  slot->tid = t->tid;
+  slot->tgid = t->tgid;
+  slot->space = NULL;   /* looked up once the thread runs again: it may mean reading a new image */
+  slot->thread_frame = self->opts.threads ? thread_frame (self, t) : G_MAXUINT32;
+  slot->idle_syscall = nr;
+  /* a thread that has just come out of clone/clone3 in the child (rax 0):
+   * its stack is empty and the CFI there is the parent's */
+  slot->just_born = ((long) regs.orig_rax == 56 || (long) regs.orig_rax == 435) && regs.rax == 0;
+  slot->clone_parent = ((long) regs.orig_rax == 56 || (long) regs.orig_rax == 435) && (long) regs.rax > 0;
+  slot->on_cpu = FALSE;
+  slot->in_kernel = FALSE;
+  slot->signal_stop = FALSE;
+  slot->weight = MAX (t->weight, 1);
+  t->weight = 1;
+  self->n_slots++;
+}
+
+void
+thread_gone (LpSampler *self,
+             pid_t      tid,
+             int        status)
+{
+  Thread *t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (tid));
+
+  if (t != NULL && t->pending)
+    {
+      self->stats.lost[LP_SAMPLER_LOST_EXITED]++;
+      self->batch_lost++;
+    }
+  if (t != NULL)
+    g_hash_table_remove (self->threads, GINT_TO_POINTER (tid));
+  /* counted, and forgotten: a set of every thread ever seen grew by 32
+   * bytes a thread (1,000 threads a second: 2 MiB a minute) */
+  if (g_hash_table_remove (self->seen, GINT_TO_POINTER (tid)))
+    self->n_seen_gone++;
+  /* a process leader's exit is reported once all its threads are gone */
+  if (tid != self->pid && g_hash_table_contains (self->spaces, GINT_TO_POINTER (tid)))
+    space_gone (self, tid);
+  if (tid == self->pid)
+    {
+      self->stats.target_exited = TRUE;
+      self->stats.exit_status = status;
+      self->stats.exit_status_known = TRUE;
+      if (self->launched)
+        self->reaped = TRUE;
+    }
+}
+
+static void
+detach_thread (LpSampler *self,
+               Thread    *t,
+               int        sig)
+{
+  ptrace (PTRACE_DETACH, t->tid, 0, (void *) (long) sig);
+  g_hash_table_remove (self->threads, GINT_TO_POINTER (t->tid));
+}
+
+/* Samples @t, which was interrupted (t->pending) and is now in a ptrace
+ * stop; the caller resumes it. */
+static void
+sample_stopped (LpSampler *self,
+                Thread    *t)
+{
+  gint64 t0 = now_ns ();
+
+  t->pending = FALSE;
+  snapshot_ptrace (self, t);
+  if (!self->assist && !t->found_blocked && t->check_ns > 0)
+    running_stop_time (self, t);
+  self->stats.stops++;
+  self->stats.stop_ns += now_ns () - t0;
+  if (self->n_slots > 0)
+    {
+      Slot *slot = &g_array_index (self->slots, Slot, self->n_slots - 1);
+      if (slot->space == NULL)
+        slot->space = space_ref (space_for (self, slot->tgid));
+    }
+}
+
+/* dispatch(): PTRACE_EVENT_STOP, a job-control stop, our interrupt, or
+ * a new thread's first stop. */
+static void
+on_stop_event (LpSampler *self,
+               Thread    *t,
+               pid_t      tid,
+               int        sig)
+{
+  if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
+    {
+      /* job-control stop: stay stopped, but let us see SIGCONT */
+      if (t->pending)
+        {
+          t->pending = FALSE;
+          self->stats.lost[LP_SAMPLER_LOST_TIMEOUT]++;
+          self->batch_lost++;
+        }
+      if (self->detaching)
+        detach_thread (self, t, 0);
+      else
+        {
+          t->listening = TRUE;
+          ptrace (PTRACE_LISTEN, tid, 0, 0);
+        }
+      return;
+    }
+  t->listening = FALSE;
+  if (self->detaching)
+    {
+      detach_thread (self, t, 0);
+      return;
+    }
+  if (self->holding)
+    {
+      /* our interrupt, or the first stop of a new thread: keep it
+       * stopped until release_all() */
+      t->fresh = FALSE;
+      t->held = TRUE;
+      return;
+    }
+  if (t->fresh)
+    {
+      /* the first stop of a new thread, maybe our interrupt merged into it */
+      t->fresh = FALSE;
+      if (t->pending)
+        {
+          t->pending = FALSE;
+          self->stats.lost[LP_SAMPLER_LOST_EXITED]++;
+          self->batch_lost++;
+        }
+      ptrace (PTRACE_CONT, tid, 0, 0);
+      return;
+    }
+  if (t->pending)
+    {
+      sample_stopped (self, t);
+      ptrace (PTRACE_CONT, tid, 0, 0);
+      return;
+    }
+  ptrace (PTRACE_CONT, tid, 0, 0);
+}
+
+/* dispatch(): @t creates a thread or a process (PTRACE_EVENT_CLONE,
+ * _FORK, _VFORK @event). */
+static void
+on_clone_event (LpSampler *self,
+                Thread    *t,
+                pid_t      tid,
+                int        event)
+{
+  unsigned long msg = 0;
+
+  if (!t->pending && !self->detaching && self->assist && t->unsampled_carry >= 2 * self->period_ns)
+    {
+      /* its time on a CPU the kernel did not sample (see
+       * runnable_sample): here, in its clone */
+      gint64 period_ns = self->period_ns;
+      gboolean was_blocked = t->found_blocked;
+
+      t->weight = (guint) (t->unsampled_carry / period_ns);
+      t->unsampled_carry -= (gint64) t->weight * period_ns;
+      t->found_blocked = FALSE;
+      t->pending = TRUE;
+      sample_stopped (self, t);
+      t->found_blocked = was_blocked;
+      if (self->n_slots > 0 && g_array_index (self->slots, Slot, self->n_slots - 1).tid == tid)
+        g_array_index (self->slots, Slot, self->n_slots - 1).clone_parent = event == PTRACE_EVENT_CLONE;
+    }
+  else if (t->pending && !self->detaching)
+    {
+      /* our interrupt came while it entered clone(): the clone's
+       * event stop took its place (any ptrace stop clears a pending
+       * PTRACE_INTERRUPT; no PTRACE_EVENT_STOP follows). Left
+       * pending, it was skipped by every later tick: a thread that
+       * started 3,000 threads a second got 171 of 1,000 samples in
+       * 10 s. It is stopped here: sample it, in the parent's
+       * clone/clone3 before its return, unwound from the return
+       * address at the top of its stack */
+      sample_stopped (self, t);
+      if (self->n_slots > 0 && g_array_index (self->slots, Slot, self->n_slots - 1).tid == tid)
+        g_array_index (self->slots, Slot, self->n_slots - 1).clone_parent = event == PTRACE_EVENT_CLONE;
+    }
+
+  /* a short thread may have ended, and its end been read, before
+   * this event: added now, it stayed for good (400 Thread entries
+   * and their open /proc files in 10 s of a program starting 3,000
+   * threads a second) */
+  if (ptrace (PTRACE_GETEVENTMSG, tid, 0, &msg) == 0 && msg > 0 &&
+      !g_hash_table_contains (self->threads, GINT_TO_POINTER ((pid_t) msg)) &&
+      (syscall (SYS_tgkill, event == PTRACE_EVENT_CLONE ? t->tgid : (pid_t) msg, (pid_t) msg, 0) == 0 ||
+       errno != ESRCH))
+    {
+      /* it has not run yet: its registers are the parent's clone
+       * frame on a fresh stack, nothing to unwind; wait for its
+       * first stop. A new process's image is read at its first
+       * sample. */
+      Thread *nt = add_thread (self, (pid_t) msg, event == PTRACE_EVENT_CLONE ? 0 : (pid_t) msg);
+      nt->fresh = TRUE;
+    }
+  if (self->detaching)
+    detach_thread (self, t, 0);
+  else
+    ptrace (PTRACE_CONT, tid, 0, 0);
+}
+
+/* dispatch(): PTRACE_EVENT_EXIT, @t is about to end. */
+static void
+on_exit_event (LpSampler *self,
+               Thread    *t,
+               pid_t      tid)
+{
+  /* the thread ends (its process, maybe): unwind now the samples
+   * taken so far, which may need to read stacks deeper than their
+   * copies, while its memory is there */
+  if (t->pending)
+    {
+      t->pending = FALSE;
+      self->stats.lost[LP_SAMPLER_LOST_EXITED]++;
+      self->batch_lost++;
+    }
+  if (!self->detaching)
+    {
+      if (self->assist)
+        tick_perf (self);
+      collapse_slots (self);
+    }
+  ptrace (PTRACE_CONT, tid, 0, 0);
+}
+
+/* dispatch(): PTRACE_EVENT_EXEC, @t's process has a new image. */
+static void
+on_exec_event (LpSampler *self,
+               Thread    *t)
+{
+  /* every other thread of the process is gone; the one left has the
+   * process id */
+  pid_t tgid = t->tgid;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->threads);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((Thread *) value)->tgid == tgid)
+      g_hash_table_iter_remove (&iter);
+  t = add_thread (self, tgid, tgid);
+  if (tgid == self->pid)
+    {
+      self->exec_done = TRUE;
+      load_address_space (self, NULL);
+    }
+  else
+    {
+      Space *space = g_hash_table_lookup (self->spaces, GINT_TO_POINTER (tgid));
+      if (space != NULL)
+        space->stale = TRUE;
+    }
+  if (self->detaching)
+    detach_thread (self, t, 0);
+  else
+    ptrace (PTRACE_CONT, tgid, 0, 0);
+}
+
+/* dispatch(): a signal-delivery stop of @t, signal @sig. */
+static void
+on_signal_stop (LpSampler *self,
+                Thread    *t,
+                pid_t      tid,
+                int        sig)
+{
+  /* a signal on its way to the target: deliver it */
+  if (self->detaching)
+    detach_thread (self, t, sig);
+  else
+    {
+      /* stopped while running: the time off a CPU this costs it (the
+       * stop, then the wait for a CPU again) is its running code's */
+      if (t->pending)
+        sample_stopped (self, t);   /* this stop took our interrupt's place */
+      else if (self->assist && self->switches)
+        signal_stop_sample (self, t);
+      else if (!t->found_blocked && t->check_ns > 0)
+        running_stop_time (self, t);
+      ptrace (PTRACE_CONT, tid, 0, (void *) (long) sig);
+    }
+}
+
+/* Handles one wait status of a tracee. Samples a pending thread when its
+ * interrupt stop arrives, resumes it at once. */
+static void
+dispatch (LpSampler *self,
+          pid_t      tid,
+          int        status)
+{
+  Thread *t;
+  int sig, event;
+
+  if (WIFEXITED (status) || WIFSIGNALED (status))
+    {
+      thread_gone (self, tid, status);
+      return;
+    }
+  if (!WIFSTOPPED (status))
+    return;
+
+  sig = WSTOPSIG (status);
+  event = (unsigned) status >> 16;
+  t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (tid));
+  if (t == NULL)
+    t = add_thread (self, tid, 0);   /* a new thread can report before its creator's clone event */
+
+  switch (event)
+    {
+    case PTRACE_EVENT_STOP:
+      on_stop_event (self, t, tid, sig);
+      return;
+
+    case PTRACE_EVENT_CLONE:
+    case PTRACE_EVENT_FORK:
+    case PTRACE_EVENT_VFORK:
+      on_clone_event (self, t, tid, event);
+      return;
+
+    case PTRACE_EVENT_EXIT:
+      on_exit_event (self, t, tid);
+      return;
+
+    case PTRACE_EVENT_EXEC:
+      on_exec_event (self, t);
+      return;
+
+    case 0:
+      on_signal_stop (self, t, tid, sig);
+      return;
+
+    default:
+      if (self->detaching)
+        detach_thread (self, t, 0);
+      else
+        ptrace (PTRACE_CONT, tid, 0, 0);
+      return;
+    }
+}
+
+void
+drain_sigfd (LpSampler *self)
+{
+  struct signalfd_siginfo si;
+
+  while (read (self->sigfd, &si, sizeof si) == sizeof si)
+    ;
+}
+
+/* Handles every status that is ready. */
+void
+drain_events (LpSampler *self)
+{
+  int status;
+  pid_t tid;
+
+  while ((tid = waitpid (-1, &status, __WALL | WNOHANG)) > 0)
+    dispatch (self, tid, status);
+}
+
+/* How long to poll for a thread's stop before sleeping on the signalfd.
+ * A sleeping engine is woken by SIGCHLD, and on a VM the wake-up of its
+ * idle vCPU is most of what a stop costs the target: at 1000 Hz on the
+ * development VM, slowdown 1.03-1.05 polling vs 1.06-1.07 sleeping, the
+ * stop itself 5 µs vs 12 µs (bench/README.md). The poll yields the CPU, so
+ * a target on the engine's own CPU can run into its stop; not done at all
+ * on one CPU. LAPROF_SPIN_US overrides the default of 200 µs (0: off). */
+static gint64
+spin_ns (void)
+{
+  static gint64 v = -1;
+
+  if (v < 0)
+    {
+      const char *env = g_getenv ("LAPROF_SPIN_US");
+
+      v = env != NULL ? MAX (atoi (env), 0) * G_GINT64_CONSTANT (1000) : 200 * 1000;
+      if (sysconf (_SC_NPROCESSORS_ONLN) < 2)
+        v = 0;
+    }
+  return v;
+}
+
+/* How many stops sample_threads() waits for at once. A thread must get a
+ * CPU to reach its stop: on a busy machine that took 3.5 ms per blocked
+ * thread, and 600 of them, stopped one after the other, took the whole of
+ * a 1 s recording. Stops overlap their waits; the window bounds how long a
+ * stopped thread waits for the engine to copy it (some 20 µs a thread). */
+#define STOP_WINDOW 16
+
+typedef struct
+{
+  pid_t  tid;
+  gint64 deadline;
+} Stop;
+
+/* Stops each thread of @todo to copy its stack (by dispatch(), which
+ * resumes it at once), up to STOP_WINDOW of them at a time. */
+static void
+sample_threads (LpSampler *self,
+                GArray    *todo)
+{
+  Stop window[STOP_WINDOW];
+  guint n_window = 0, next = 0;
+  gint64 spin_until = 0;
+
+  while (next < todo->len || n_window > 0)
+    {
+      int status;
+      pid_t r;
+      gint64 now, wake;
+
+      while (next < todo->len && n_window < STOP_WINDOW)
+        {
+          pid_t tid = g_array_index (todo, pid_t, next++);
+          Thread *t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (tid));
+
+          /* a thread may have gone, or been sampled by dispatch(), meanwhile */
+          if (t == NULL || t->pending || t->listening || t->fresh)
+            continue;
+          if (ptrace (PTRACE_INTERRUPT, tid, 0, 0) < 0)
+            {
+              self->stats.lost[LP_SAMPLER_LOST_EXITED]++;
+              self->batch_lost++;
+              continue;
+            }
+          t->pending = TRUE;
+          now = now_ns ();
+          window[n_window].tid = tid;
+          window[n_window++].deadline = now + STOP_TIMEOUT_NS;
+          spin_until = now + spin_ns ();
+        }
+
+      /* only these threads' statuses: another's (its exit, say) could
+       * make dispatch() unwind while these are stopped */
+      for (guint i = 0; i < n_window; i++)
+        {
+          Thread *t;
+
+          while ((r = waitpid (window[i].tid, &status, __WALL | WNOHANG)) > 0)
+            {
+              dispatch (self, r, status);
+              /* @t may be gone now */
+              t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (r));
+              if (t == NULL || !t->pending)
+                break;
+            }
+          if (r < 0 && errno != EINTR)
+            thread_gone (self, window[i].tid, 0);
+        }
+
+      /* out of the window: the stops that came, the threads that went,
+       * the stops that are late (handled by dispatch() when they come) */
+      now = now_ns ();
+      wake = G_MAXINT64;
+      for (guint i = 0; i < n_window;)
+        {
+          Thread *t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (window[i].tid));
+
+          if (t != NULL && t->pending && now < window[i].deadline)
+            {
+              wake = MIN (wake, window[i].deadline);
+              i++;
+              continue;
+            }
+          if (t != NULL && t->pending)
+            {
+              self->stats.lost[LP_SAMPLER_LOST_TIMEOUT]++;
+              self->batch_lost++;
+            }
+          window[i] = window[--n_window];
+        }
+      if (n_window == 0 || (n_window < STOP_WINDOW && next < todo->len))
+        continue;
+      if (now < spin_until)
+        sched_yield ();
+      else
+        wait_event (self, wake - now, -1);
+    }
+}
+
+
+/* Wall mode: every thread, running or blocked. */
+void
+tick_ptrace (LpSampler *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+  gboolean steady = TRUE;
+  g_autoptr(GArray) todo = g_array_new (FALSE, FALSE, sizeof (pid_t));
+
+  self->accounted = TRUE;
+  if (self->assist)
+    tick_perf (self);   /* the samples of threads on a CPU */
+
+  g_hash_table_iter_init (&iter, self->threads);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Thread *t = value;
+
+      if (t->pending || t->listening || t->fresh || !t->attached)
+        {
+          steady = FALSE;
+          continue;
+        }
+      if (runnable_sample (self, t, &steady) || reuse_sample (self, t, MAX (t->weight, 1)))
+        {
+          t->weight = 1;
+          continue;
+        }
+      g_array_append_val (todo, t->tid);
+      steady = FALSE;
+    }
+  /* when every thread runs, or sits in the same system call, nothing is
+   * lost between two checks: the kernel samples the running ones and the
+   * blocked ones stand for every tick they slept through. The engine then
+   * wakes less often (twice the interval each time, up to 10 ms); a
+   * thread that blocks brings it back to every tick. */
+  if (steady && self->assist)
+    self->next_stride = MIN (self->stride * 2, MAX (MAX_CHECK_NS / self->period_ns, 1));
+  else
+    self->next_stride = 1;
+  sample_threads (self, todo);
+}
+
+/* Leaves every thread running (or in its job-control stop). */
+void
+detach_all (LpSampler *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+  gint64 deadline;
+
+  self->detaching = TRUE;
+  g_hash_table_iter_init (&iter, self->threads);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Thread *t = value;
+      if (t->attached && !t->pending)
+        ptrace (PTRACE_INTERRUPT, t->tid, 0, 0);
+    }
+  /* each stop that now arrives detaches its thread (dispatch) */
+  deadline = now_ns () + G_GINT64_CONSTANT (500000000);
+  while (g_hash_table_size (self->threads) > 0 && now_ns () < deadline)
+    {
+      int status;
+      pid_t tid = waitpid (-1, &status, __WALL | WNOHANG);
+
+      if (tid > 0)
+        {
+          Thread *t;
+          dispatch (self, tid, status);
+          /* a thread created meanwhile must be interrupted too */
+          t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (tid));
+          (void) t;
+          continue;
+        }
+      if (tid < 0 && errno == ECHILD)
+        break;
+      g_hash_table_iter_init (&iter, self->threads);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          Thread *t = value;
+          if (!t->pending)
+            {
+              t->pending = TRUE;
+              ptrace (PTRACE_INTERRUPT, t->tid, 0, 0);
+            }
+        }
+      wait_event (self, G_GINT64_CONSTANT (10000000), -1);
+    }
+  /* what is left (stuck in uninterruptible sleep) is detached by the kernel
+   * when we exit */
+  self->detaching = FALSE;
+}
+
+/* wall mode: a tick once the command's image is in place */
+static void
+ptrace_tick (LpSampler *self)
+{
+  if (!self->exec_done)
+    return;
+  tick_ptrace (self);
+  self->stats.ticks++;
+}
+
+/* the last perf samples of running threads (see start_assist) */
+static void
+ptrace_drain (LpSampler *self)
+{
+  if (self->assist)
+    tick_perf (self);
+}
+
+static void
+ptrace_detach (LpSampler *self)
+{
+  if (!self->stats.target_exited)
+    detach_all (self);
+  close_perf (self);
+}
+
+const LpSource lp_source_ptrace = {
+  .name = "ptrace",
+  .poll = drain_events,
+  .tick = ptrace_tick,
+  .drain = ptrace_drain,
+  .detach = ptrace_detach,
+};
