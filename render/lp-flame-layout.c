@@ -139,6 +139,90 @@ count_matched (Ctx     *ctx,
   return matched;
 }
 
+/* place_children: lays out the children of @p that are wide enough, left
+ * to right in the order of @compare, and pushes them on @todo (in that order);
+ * FALSE if none is wide enough. @children is scratch space. */
+static gboolean
+place_children (LpFlameLayout             *layout,
+                Ctx                       *ctx,
+                const LpFlameLayoutParams *params,
+                GCompareDataFunc           compare,
+                double                     scale,
+                const Pending             *p,
+                GArray                    *children,
+                GArray                    *todo)
+{
+  guint n_visible = 0;
+  double x;
+
+  g_array_set_size (children, 0);
+  for (guint32 c = ctx->nodes[p->node].first_child; c != LP_FLAME_NO_NODE; c = ctx->nodes[c].next_sibling)
+    {
+      if (ctx->nodes[c].total * scale >= params->min_width && ctx->nodes[c].total > 0)
+        n_visible++;
+      else
+        {
+          layout->n_hidden++;
+          layout->hidden_samples += ctx->nodes[c].total;
+        }
+      g_array_append_val (children, c);
+    }
+  /* no child to draw: no order to find */
+  if (n_visible == 0)
+    return FALSE;
+
+  if (n_visible <= FEW_VISIBLE)
+    {
+      /* a few wide children among many narrow ones (the usual
+       * case): each one's offset is the sum of the children that
+       * sort before it, no sort of them all needed */
+      guint32 vis[FEW_VISIBLE];
+      double before[FEW_VISIBLE] = { 0 };
+      guint nv = 0;
+
+      for (guint i = 0; i < children->len; i++)
+        {
+          guint32 c = g_array_index (children, guint32, i);
+          if (ctx->nodes[c].total * scale >= params->min_width && ctx->nodes[c].total > 0)
+            vis[nv++] = c;
+        }
+      g_qsort_with_data (vis, nv, sizeof (guint32), compare, ctx);
+      for (guint i = 0; i < children->len; i++)
+        {
+          guint32 c = g_array_index (children, guint32, i);
+          for (guint j = 0; j < nv; j++)
+            if (c != vis[j] && compare (&c, &vis[j], ctx) < 0)
+              before[j] += ctx->nodes[c].total;
+        }
+      for (guint j = 0; j < nv; j++)
+        {
+          double cx = p->x + before[j] * scale;
+          double w = ctx->nodes[vis[j]].total * scale;
+
+          add_rect (layout, ctx, vis[j], cx, w, p->depth + 1, 0);
+          g_array_append_val (todo, ((Pending) { vis[j], p->depth + 1, cx }));
+        }
+    }
+  else
+    {
+      g_qsort_with_data (children->data, children->len, sizeof (guint32), compare, ctx);
+      x = p->x;
+      for (guint i = 0; i < children->len; i++)
+        {
+          guint32 c = g_array_index (children, guint32, i);
+          double w = ctx->nodes[c].total * scale;
+
+          if (w >= params->min_width && ctx->nodes[c].total > 0)
+            {
+              add_rect (layout, ctx, c, x, w, p->depth + 1, 0);
+              g_array_append_val (todo, ((Pending) { c, p->depth + 1, x }));
+            }
+          x += w;
+        }
+    }
+  return TRUE;
+}
+
 LpFlameLayout *
 lp_flame_layout_new (LpFlameModel              *model,
                      const LpFlameLayoutParams *params)
@@ -197,77 +281,11 @@ lp_flame_layout_new (LpFlameModel              *model,
         {
           Pending p = g_array_index (todo, Pending, todo->len - 1);
           guint first_pending;
-          guint n_visible = 0;
-          double x;
 
           g_array_set_size (todo, todo->len - 1);
-
-          g_array_set_size (children, 0);
-          for (guint32 c = ctx.nodes[p.node].first_child; c != LP_FLAME_NO_NODE; c = ctx.nodes[c].next_sibling)
-            {
-              if (ctx.nodes[c].total * scale >= params->min_width && ctx.nodes[c].total > 0)
-                n_visible++;
-              else
-                {
-                  layout->n_hidden++;
-                  layout->hidden_samples += ctx.nodes[c].total;
-                }
-              g_array_append_val (children, c);
-            }
-          /* no child to draw: no order to find */
-          if (n_visible == 0)
-            continue;
-
           first_pending = todo->len;
-          if (n_visible <= FEW_VISIBLE)
-            {
-              /* a few wide children among many narrow ones (the usual
-               * case): each one's offset is the sum of the children that
-               * sort before it, no sort of them all needed */
-              guint32 vis[FEW_VISIBLE];
-              double before[FEW_VISIBLE] = { 0 };
-              guint nv = 0;
-
-              for (guint i = 0; i < children->len; i++)
-                {
-                  guint32 c = g_array_index (children, guint32, i);
-                  if (ctx.nodes[c].total * scale >= params->min_width && ctx.nodes[c].total > 0)
-                    vis[nv++] = c;
-                }
-              g_qsort_with_data (vis, nv, sizeof (guint32), compare, &ctx);
-              for (guint i = 0; i < children->len; i++)
-                {
-                  guint32 c = g_array_index (children, guint32, i);
-                  for (guint j = 0; j < nv; j++)
-                    if (c != vis[j] && compare (&c, &vis[j], &ctx) < 0)
-                      before[j] += ctx.nodes[c].total;
-                }
-              for (guint j = 0; j < nv; j++)
-                {
-                  double cx = p.x + before[j] * scale;
-                  double w = ctx.nodes[vis[j]].total * scale;
-
-                  add_rect (layout, &ctx, vis[j], cx, w, p.depth + 1, 0);
-                  g_array_append_val (todo, ((Pending) { vis[j], p.depth + 1, cx }));
-                }
-            }
-          else
-            {
-              g_qsort_with_data (children->data, children->len, sizeof (guint32), compare, &ctx);
-              x = p.x;
-              for (guint i = 0; i < children->len; i++)
-                {
-                  guint32 c = g_array_index (children, guint32, i);
-                  double w = ctx.nodes[c].total * scale;
-
-                  if (w >= params->min_width && ctx.nodes[c].total > 0)
-                    {
-                      add_rect (layout, &ctx, c, x, w, p.depth + 1, 0);
-                      g_array_append_val (todo, ((Pending) { c, p.depth + 1, x }));
-                    }
-                  x += w;
-                }
-            }
+          if (!place_children (layout, &ctx, params, compare, scale, &p, children, todo))
+            continue;
           /* visit left to right: reverse what was just pushed */
           for (guint i = first_pending, j = todo->len - 1; i < j; i++, j--)
             {
