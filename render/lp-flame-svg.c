@@ -263,31 +263,16 @@ append_percent (GString *s,
                           v < 0 && q > 0 ? "-" : "", q / 100, q % 100);
 }
 
-GString *
-lp_flame_svg_new (LpFlameModel               *model,
-                  const LpFlameExportOptions *options)
+/* append_head: the SVG element with its data for the script, the styles,
+ * the script itself and the background */
+static void
+append_head (GString                    *s,
+             const LpFlameExportOptions *options,
+             double                      width,
+             double                      height,
+             double                      graph_w,
+             double                      font)
 {
-  g_autoptr(LpFlameLayout) layout = NULL;
-  LpFlameDrawParams draw;
-  gboolean differential;
-  double width, height, top, graph_w;
-  double font = LP_FLAME_EXPORT_FONT_SIZE;
-  const char *count_name;
-  GString *s;
-
-  g_return_val_if_fail (model != NULL && options != NULL, NULL);
-
-  layout = lp_flame_export_layout (model, options);
-  lp_flame_export_size (layout, options, &width, &height);
-  top = lp_flame_export_top_pad (options);
-  graph_w = layout->width;
-  count_name = lp_flame_export_count_name (options);
-  differential = (lp_flame_model_get_flags (model) & LP_FLAME_MODEL_DIFFERENTIAL) != 0;
-  lp_flame_draw_params_init (&draw);
-  draw.palette = options->palette;
-  draw.name_hash = options->name_hash;
-
-  s = g_string_sized_new (4096 + layout->rects->len * 200);
   g_string_append (s, "<?xml version=\"1.0\" standalone=\"no\"?>\n"
                       "<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" "
                       "\"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\">\n"
@@ -338,6 +323,94 @@ lp_flame_svg_new (LpFlameModel               *model,
   g_string_append (s, "]]></script>\n");
   g_string_append (s, "<rect x=\"0\" y=\"0\" width=\"100%\" height=\"100%\" fill=\"url(#background)\"/>\n");
 
+}
+
+/* append_frame: the @i-th box of @layout, its hover title and its label */
+static void
+append_frame (GString                 *s,
+              LpFlameModel            *model,
+              const LpFlameLayout     *layout,
+              const LpFlameRect       *r,
+              guint                    i,
+              const LpFlameDrawParams *draw,
+              const char              *count_name,
+              gboolean                 differential,
+              double                   top,
+              double                   font)
+{
+  const char *name = lp_flame_model_node_name (model, r->node);
+  /* the box shows perf's annotation ("_[k]") as colour, not text; the
+   * title (hover details, search) keeps the frame's whole name */
+  g_autofree char *shown = lp_flame_display_name (name);
+  g_autofree char *count = lp_flame_format_count (r->samples);
+  g_autofree char *label = NULL;
+  double x = LP_FLAME_EXPORT_XPAD + r->x, y = top + r->y;
+  int max_chars = (int) floor ((r->width - 6) / (font * LP_FLAME_EXPORT_FONT_WIDTH));
+
+  g_string_append_printf (s, "<g id=\"f%u\" class=\"f%s\"><title>", i,
+                          (r->flags & LP_FLAME_RECT_ANCESTOR) ? " parent" : "");
+  append_escaped (s, name);
+  g_string_append_printf (s, " (%s %s, ", count, count_name);
+  append_percent (s, r->samples, layout->total);
+  if (differential)
+    {
+      g_autofree char *delta = lp_flame_format_count (fabs (r->delta));
+      g_string_append_printf (s, "; %s%s ", r->delta < 0 ? "-" : "+", delta);
+      append_escaped (s, count_name);
+      g_string_append (s, ", ");
+      if (r->delta >= 0)
+        g_string_append_c (s, '+');
+      append_percent (s, r->delta, layout->total);
+    }
+  g_string_append (s, ")</title><rect x=\"");
+  append_num (s, x);
+  g_string_append (s, "\" y=\"");
+  append_num (s, y);
+  g_string_append (s, "\" width=\"");
+  append_num (s, r->width);
+  g_string_append (s, "\" height=\"");
+  append_num (s, layout->row_height - 1);
+  g_string_append (s, "\" fill=\"");
+  append_rgb (s, lp_flame_rect_color (model, layout, r, draw));
+  g_string_append (s, "\" rx=\"2\" ry=\"2\"/><text x=\"");
+  append_num (s, x + 3);
+  g_string_append (s, "\" y=\"");
+  append_num (s, y + layout->row_height / 2 + font / 2 - 2);
+  g_string_append (s, "\">");
+  if (max_chars >= 3)
+    label = lp_flame_elide (shown, max_chars);
+  if (label != NULL)
+    append_escaped (s, label);
+  g_string_append (s, "</text></g>\n");
+}
+
+GString *
+lp_flame_svg_new (LpFlameModel               *model,
+                  const LpFlameExportOptions *options)
+{
+  g_autoptr(LpFlameLayout) layout = NULL;
+  LpFlameDrawParams draw;
+  gboolean differential;
+  double width, height, top, graph_w;
+  double font = LP_FLAME_EXPORT_FONT_SIZE;
+  const char *count_name;
+  GString *s;
+
+  g_return_val_if_fail (model != NULL && options != NULL, NULL);
+
+  layout = lp_flame_export_layout (model, options);
+  lp_flame_export_size (layout, options, &width, &height);
+  top = lp_flame_export_top_pad (options);
+  graph_w = layout->width;
+  count_name = lp_flame_export_count_name (options);
+  differential = (lp_flame_model_get_flags (model) & LP_FLAME_MODEL_DIFFERENTIAL) != 0;
+  lp_flame_draw_params_init (&draw);
+  draw.palette = options->palette;
+  draw.name_hash = options->name_hash;
+
+  s = g_string_sized_new (4096 + layout->rects->len * 200);
+  append_head (s, options, width, height, graph_w, font);
+
   append_text_element (s, "title", NULL, width / 2, font * 2, "middle", NULL, lp_flame_export_title (options));
   if (options->subtitle != NULL)
     append_text_element (s, "subtitle", NULL, width / 2, font * 4, "middle", "fill:rgb(160,160,160)",
@@ -357,53 +430,8 @@ lp_flame_svg_new (LpFlameModel               *model,
 
   g_string_append (s, "<g id=\"frames\">\n");
   for (guint i = 0; i < layout->rects->len; i++)
-    {
-      const LpFlameRect *r = &g_array_index (layout->rects, LpFlameRect, i);
-      const char *name = lp_flame_model_node_name (model, r->node);
-      /* the box shows perf's annotation ("_[k]") as colour, not text; the
-       * title (hover details, search) keeps the frame's whole name */
-      g_autofree char *shown = lp_flame_display_name (name);
-      g_autofree char *count = lp_flame_format_count (r->samples);
-      g_autofree char *label = NULL;
-      double x = LP_FLAME_EXPORT_XPAD + r->x, y = top + r->y;
-      int max_chars = (int) floor ((r->width - 6) / (font * LP_FLAME_EXPORT_FONT_WIDTH));
-
-      g_string_append_printf (s, "<g id=\"f%u\" class=\"f%s\"><title>", i,
-                              (r->flags & LP_FLAME_RECT_ANCESTOR) ? " parent" : "");
-      append_escaped (s, name);
-      g_string_append_printf (s, " (%s %s, ", count, count_name);
-      append_percent (s, r->samples, layout->total);
-      if (differential)
-        {
-          g_autofree char *delta = lp_flame_format_count (fabs (r->delta));
-          g_string_append_printf (s, "; %s%s ", r->delta < 0 ? "-" : "+", delta);
-          append_escaped (s, count_name);
-          g_string_append (s, ", ");
-          if (r->delta >= 0)
-            g_string_append_c (s, '+');
-          append_percent (s, r->delta, layout->total);
-        }
-      g_string_append (s, ")</title><rect x=\"");
-      append_num (s, x);
-      g_string_append (s, "\" y=\"");
-      append_num (s, y);
-      g_string_append (s, "\" width=\"");
-      append_num (s, r->width);
-      g_string_append (s, "\" height=\"");
-      append_num (s, layout->row_height - 1);
-      g_string_append (s, "\" fill=\"");
-      append_rgb (s, lp_flame_rect_color (model, layout, r, &draw));
-      g_string_append (s, "\" rx=\"2\" ry=\"2\"/><text x=\"");
-      append_num (s, x + 3);
-      g_string_append (s, "\" y=\"");
-      append_num (s, y + layout->row_height / 2 + font / 2 - 2);
-      g_string_append (s, "\">");
-      if (max_chars >= 3)
-        label = lp_flame_elide (shown, max_chars);
-      if (label != NULL)
-        append_escaped (s, label);
-      g_string_append (s, "</text></g>\n");
-    }
+    append_frame (s, model, layout, &g_array_index (layout->rects, LpFlameRect, i), i,
+                  &draw, count_name, differential, top, font);
   g_string_append (s, "</g>\n</svg>\n");
   return s;
 }
