@@ -44,6 +44,10 @@ echo "ok: *.folded is text/x-folded-stacks, opened by laprof"
 # nothing of the build tree or of the developer's environment
 run_env=(env -i "PATH=/usr/bin:/bin" "HOME=$tmp/home" "XDG_DATA_DIRS=$share:/usr/share"
          "XDG_RUNTIME_DIR=$tmp/run" "GDK_BACKEND=x11" "GSK_RENDERER=cairo" "GTK_A11Y=none" "NO_AT_BRIDGE=1")
+# a sanitizer build's own settings (leak suppressions) go through
+for v in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
+  if [[ -n ${!v:-} ]]; then run_env+=("$v=${!v}"); fi
+done
 mkdir -p "$tmp/home" "$tmp/run"
 chmod 700 "$tmp/run"
 
