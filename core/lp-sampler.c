@@ -500,6 +500,13 @@ attach_threads (LpSampler  *self,
               /* a thread that ended meanwhile is no failure; the process itself is */
               if (tid != pid && g_error_matches (local_error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_NO_PROCESS))
                 continue;
+              /* nor one that is ending: the kernel refuses to seize a
+               * thread that has begun to exit with EPERM, though the same
+               * rights let us seize its siblings (a target starting 3,000
+               * threads a second was reported "not allowed to trace") */
+              if (tid != pid && g_hash_table_size (self->threads) > 0 &&
+                  g_error_matches (local_error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_PERMISSION))
+                continue;
               g_propagate_error (error, g_steal_pointer (&local_error));
               return FALSE;
             }
