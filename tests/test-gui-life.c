@@ -12,39 +12,9 @@
 
 #include "lp-application.h"
 #include "lp-window.h"
+#include "test-gui-util.h"
 
 static LpApplication *app;
-
-/* Runs the main loop until @done returns TRUE or @seconds pass. */
-static gboolean
-spin_until (gboolean (*done) (gpointer),
-            gpointer   data,
-            double     seconds)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
-
-  while (!done (data))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  return TRUE;
-}
-
-static gboolean
-never (gpointer data)
-{
-  return FALSE;
-}
-
-/* runs the main loop for @seconds */
-static void
-spin (double seconds)
-{
-  spin_until (never, NULL, seconds);
-}
 
 /* With LAPROF_SCREENSHOT_DIR set, the screen as it is now, to DIR/NAME.png
  * (for data/screenshots/; not a check) */
@@ -57,7 +27,7 @@ screenshot (const char *name)
 
   if (dir == NULL)
     return;
-  spin (0.8);   /* let animations settle */
+  test_gui_spin (0.8);   /* let animations settle */
   file = g_strconcat (name, ".png", NULL);
   path = g_build_filename (dir, file, NULL);
   {
@@ -149,13 +119,6 @@ spawn_sleeper (void)
   return pid;
 }
 
-static void
-reap (GPid pid)
-{
-  kill (pid, SIGKILL);
-  waitpid (pid, NULL, 0);
-}
-
 /* ---- widgets ---- */
 
 static AdwMessageDialog *
@@ -183,7 +146,7 @@ respond (AdwMessageDialog *dialog,
   adw_message_dialog_response (dialog, response);
   gtk_window_destroy (GTK_WINDOW (dialog));
   g_object_unref (dialog);
-  spin (0.1);
+  test_gui_spin (0.1);
 }
 
 static gboolean
@@ -307,13 +270,6 @@ recorder_has_batches (gpointer data)
          lp_recorder_get_samples (recorder) > 0 && layout != NULL && layout->rects->len > 3;
 }
 
-static gboolean
-recorder_ended (gpointer data)
-{
-  LpRecorder *recorder = lp_window_get_recorder (data);
-  return recorder != NULL && !lp_recorder_is_running (recorder);
-}
-
 static LpWindow *
 record_demo (void)
 {
@@ -325,7 +281,7 @@ record_demo (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
   gtk_window_present (GTK_WINDOW (window));
   lp_window_record_command (window, argv, NULL);
-  g_assert_true (spin_until (recorder_has_batches, window, 30));
+  g_assert_true (test_gui_spin_until (recorder_has_batches, window, 30));
   return window;
 }
 
@@ -487,7 +443,7 @@ quit_while_recording (gboolean stop_first)
   g_usleep (300000);
   g_free (xdotool ("windowfocus", "--sync", dialog, "key", "alt+d", NULL));
   g_subprocess_wait_async (waiting.process, NULL, wait_cb, &waiting);
-  if (!spin_until (waiting_done, &waiting, 20))
+  if (!test_gui_spin_until (waiting_done, &waiting, 20))
     {
       g_subprocess_force_exit (waiting.process);
       g_error ("laprof did not exit after Discard");
@@ -536,15 +492,15 @@ test_close_discard_in_process (void)
   g_assert_cmpint (engine, >, 0);
   g_assert_cmpint (demo, >, 0);
   gtk_window_close (GTK_WINDOW (window));
-  g_assert_true (spin_until (has_dialog, window, 10));
+  g_assert_true (test_gui_spin_until (has_dialog, window, 10));
   dialog = find_dialog_for (GTK_WINDOW (window));
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Save the Recording?");
   screenshot ("ask-before-discard");
   respond (dialog, "discard");
   /* the window is gone; the engine keeps writing for a moment, into nothing */
-  g_assert_true (spin_until (process_gone, GINT_TO_POINTER (engine), 10));
-  g_assert_true (spin_until (process_gone, GINT_TO_POINTER (demo), 10));
-  spin (0.5);
+  g_assert_true (test_gui_spin_until (process_gone, GINT_TO_POINTER (engine), 10));
+  g_assert_true (test_gui_spin_until (process_gone, GINT_TO_POINTER (demo), 10));
+  test_gui_spin (0.5);
 }
 
 /* Closing a window recording an attached process: the engine ends, the
@@ -559,15 +515,15 @@ test_close_attached (void)
 
   gtk_window_present (GTK_WINDOW (window));
   lp_window_record_pid (window, pid, "sleep");
-  g_assert_true (spin_until (recorder_has_batches, window, 30));
+  g_assert_true (test_gui_spin_until (recorder_has_batches, window, 30));
   engine = lp_recorder_get_engine_pid (lp_window_get_recorder (window));
   gtk_window_close (GTK_WINDOW (window));
-  g_assert_true (spin_until (has_dialog, window, 10));
+  g_assert_true (test_gui_spin_until (has_dialog, window, 10));
   dialog = find_dialog_for (GTK_WINDOW (window));
   respond (dialog, "discard");
-  g_assert_true (spin_until (process_gone, GINT_TO_POINTER (engine), 10));
+  g_assert_true (test_gui_spin_until (process_gone, GINT_TO_POINTER (engine), 10));
   g_assert_cmpint (process_state (pid), ==, 'S');
-  reap (pid);
+  test_gui_reap (pid);
 }
 
 /* ---- 2. unsaved recordings are not lost without asking ---- */
@@ -589,7 +545,7 @@ answer (LpWindow   *window,
 {
   AdwMessageDialog *dialog;
 
-  if (!spin_until (has_dialog, window, 5))
+  if (!test_gui_spin_until (has_dialog, window, 5))
     return FALSE;
   dialog = find_dialog_for (GTK_WINDOW (window));
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Save the Recording?");
@@ -680,7 +636,7 @@ check_asks (void (*replace) (LpWindow *, gpointer),
 
   replace (window, data);
   g_assert_true (answer (window, "cancel"));
-  spin (0.5);
+  test_gui_spin (0.5);
   g_assert_true (lp_window_get_recorder (window) == recorder);
   g_assert_true (lp_window_get_report (window) == report);
   g_assert_true (lp_recorder_is_running (recorder));
@@ -688,7 +644,7 @@ check_asks (void (*replace) (LpWindow *, gpointer),
 
   replace (window, data);
   g_assert_true (answer (window, "discard"));
-  g_assert_true (spin_until (page_is_report_of, window, 20));
+  g_assert_true (test_gui_spin_until (page_is_report_of, window, 20));
   g_assert_cmpint (count_dialogs (GTK_WINDOW (window)), ==, 0);
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -735,7 +691,7 @@ test_ask_open_recent (void)
   LpWindow *probe = lp_window_new (GTK_APPLICATION (app));
 
   gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
-  g_assert_true (spin_until (recent_has_demo, probe, 10));
+  g_assert_true (test_gui_spin_until (recent_has_demo, probe, 10));
   gtk_window_destroy (GTK_WINDOW (probe));
   check_asks (open_recent_row, NULL);
 }
@@ -762,12 +718,12 @@ test_ask_new_recording (void)
 
   record_sleeper (window, GINT_TO_POINTER (pid));
   g_assert_true (answer (window, "discard"));
-  g_assert_true (spin_until (recorder_has_batches, window, 30));
+  g_assert_true (test_gui_spin_until (recorder_has_batches, window, 30));
   g_assert_cmpint (lp_recorder_get_pid (lp_window_get_recorder (window)), ==, pid);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
-  g_assert_true (spin_until (recorder_ended, window, 20));
+  g_assert_true (test_gui_spin_until (test_gui_recorder_ended, window, 20));
   gtk_window_destroy (GTK_WINDOW (window));
-  reap (pid);
+  test_gui_reap (pid);
 }
 
 /* Save in the question: the file chooser, and once saved, what was asked
@@ -789,25 +745,25 @@ test_ask_save_then_close (void)
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
   gtk_window_close (GTK_WINDOW (window));
   g_assert_true (answer (window, "save"));
-  g_assert_true (spin_until (has_file_chooser, NULL, 10));
+  g_assert_true (test_gui_spin_until (has_file_chooser, NULL, 10));
   chooser = find_file_chooser ();
   /* Cancel in the chooser: nothing is lost, the window stays */
   gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
-  spin (0.3);
+  test_gui_spin (0.3);
   g_assert_nonnull (window);
   g_assert_true (lp_recorder_is_running (recorder));
 
   gtk_window_close (GTK_WINDOW (window));
   g_assert_true (answer (window, "save"));
-  g_assert_true (spin_until (has_file_chooser, NULL, 10));
+  g_assert_true (test_gui_spin_until (has_file_chooser, NULL, 10));
   chooser = find_file_chooser ();
   g_assert_true (gtk_file_chooser_set_current_folder (chooser, folder, &error));
   gtk_file_chooser_set_current_name (chooser, "kept.folded");
   gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
-  spin (0.5);
+  test_gui_spin (0.5);
   /* saved, then closed, and the engine ended */
   g_assert_null (window);
-  g_assert_true (spin_until (process_gone, GINT_TO_POINTER (engine), 10));
+  g_assert_true (test_gui_spin_until (process_gone, GINT_TO_POINTER (engine), 10));
   g_assert_true (g_file_get_contents (path, &kept, NULL, &error));
   g_assert_nonnull (strstr (kept, "demo-handler;"));
   g_unlink (path);
@@ -833,7 +789,7 @@ test_record_again_launch (void)
 
   g_assert_false (gtk_widget_get_sensitive (record_again_button (window)));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
-  g_assert_true (spin_until (recorder_ended, window, 20));
+  g_assert_true (test_gui_spin_until (test_gui_recorder_ended, window, 20));
   g_assert_true (gtk_widget_get_sensitive (record_again_button (window)));
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.restart", NULL);
@@ -842,13 +798,13 @@ test_record_again_launch (void)
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.restart", NULL);
   g_assert_true (answer (window, "discard"));
-  g_assert_true (spin_until (recorder_has_batches, window, 30));
+  g_assert_true (test_gui_spin_until (recorder_has_batches, window, 30));
   /* (a new recorder may sit where the old one was freed: compare pids) */
   g_assert_true (lp_recorder_is_launch (lp_window_get_recorder (window)));
   g_assert_cmpint (lp_recorder_get_pid (lp_window_get_recorder (window)), !=, first_pid);
   g_assert_true (lp_recorder_is_running (lp_window_get_recorder (window)));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
-  g_assert_true (spin_until (recorder_ended, window, 20));
+  g_assert_true (test_gui_spin_until (test_gui_recorder_ended, window, 20));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -868,18 +824,18 @@ test_record_again_attach_gone (void)
 
   gtk_window_present (GTK_WINDOW (window));
   lp_window_record_pid (window, pid, "sleep");
-  g_assert_true (spin_until (recorder_has_batches, window, 30));
+  g_assert_true (test_gui_spin_until (recorder_has_batches, window, 30));
   recorder = lp_window_get_recorder (window);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
-  g_assert_true (spin_until (recorder_ended, window, 20));
+  g_assert_true (test_gui_spin_until (test_gui_recorder_ended, window, 20));
   g_assert_true (gtk_widget_get_sensitive (record_again_button (window)));
 
   /* the process ends after the recording: Record Again goes grey */
-  reap (pid);
-  g_assert_true (spin_until (insensitive, record_again_button (window), 5));
+  test_gui_reap (pid);
+  g_assert_true (test_gui_spin_until (insensitive, record_again_button (window), 5));
   /* and the action does nothing: the recording stays */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.restart", NULL);
-  spin (0.3);
+  test_gui_spin (0.3);
   g_assert_cmpint (count_dialogs (GTK_WINDOW (window)), ==, 0);
   g_assert_true (lp_window_get_recorder (window) == recorder);
   g_assert_cmpstr (lp_window_get_page (window), ==, "report");
@@ -889,12 +845,12 @@ test_record_again_attach_gone (void)
   pid = spawn_sleeper ();
   lp_window_record_pid (window, pid, "sleep");
   g_assert_true (answer (window, "discard"));
-  g_assert_true (spin_until (recorder_has_batches, window, 30));
-  reap (pid);
-  g_assert_true (spin_until (recorder_ended, window, 20));
+  g_assert_true (test_gui_spin_until (recorder_has_batches, window, 30));
+  test_gui_reap (pid);
+  g_assert_true (test_gui_spin_until (test_gui_recorder_ended, window, 20));
   g_assert_false (gtk_widget_get_sensitive (record_again_button (window)));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.restart", NULL);
-  spin (0.3);
+  test_gui_spin (0.3);
   g_assert_cmpstr (lp_window_get_page (window), ==, "report");
   g_assert_cmpint (count_dialogs (GTK_WINDOW (window)), ==, 0);
   /* closing still asks: the samples are not saved */
@@ -923,8 +879,8 @@ wait_batches (LpRecorder *recorder,
               guint       more)
 {
   gpointer args[2] = { recorder, GUINT_TO_POINTER (lp_recorder_get_n_batches (recorder) + more) };
-  g_assert_true (spin_until (has_more_batches, args, 20));
-  spin (0.05);
+  g_assert_true (test_gui_spin_until (has_more_batches, args, 20));
+  test_gui_spin (0.05);
 }
 
 static void
@@ -957,14 +913,14 @@ test_live_states (void)
 
   /* resumed: the graph catches up with what was recorded */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.pause", NULL);
-  spin (0.05);
+  test_gui_spin (0.05);
   g_assert_cmpfloat (graph_total (window), ==, lp_folded_get_total (lp_window_get_report (window)));
   g_assert_cmpstr (subtitle (window), ==, "Recording");
 
   /* the user's Stop is a stop, though the demo dies of it */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
-  g_assert_true (spin_until (recorder_ended, window, 20));
-  spin (0.1);
+  g_assert_true (test_gui_spin_until (test_gui_recorder_ended, window, 20));
+  test_gui_spin (0.1);
   g_assert_cmpstr (subtitle (window), ==, "Stopped");
   g_assert_true (g_str_has_prefix (live_text (window), "Stopped: "));
   screenshot ("live-stopped");
@@ -981,8 +937,8 @@ test_live_program_ended (void)
 
   gtk_window_present (GTK_WINDOW (window));
   lp_window_record_command (window, argv, NULL);
-  g_assert_true (spin_until (recorder_ended, window, 30));
-  spin (0.1);
+  g_assert_true (test_gui_spin_until (test_gui_recorder_ended, window, 30));
+  test_gui_spin (0.1);
   g_assert_cmpstr (subtitle (window), ==, "The program ended (exit status 3)");
   g_assert_true (g_str_has_prefix (live_text (window), "The program ended: "));
   gtk_window_close (GTK_WINDOW (window));
@@ -1077,7 +1033,7 @@ test_tooltip_follows (void)
   xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (gtk_native_get_surface (native)));
   g_free (xdotool ("mousemove", "--sync", "--window", xid, x, y, NULL));
 
-  g_assert_true (spin_until (tooltip_shown, window, 10));
+  g_assert_true (test_gui_spin_until (tooltip_shown, window, 10));
   first = g_strdup (tooltip_text (window));
   g_test_message ("first tooltip: %s", first);
   /* (the box under the pointer may change as the graph grows and scrolls:
@@ -1085,7 +1041,7 @@ test_tooltip_follows (void)
 
   /* the pointer stays; samples arrive */
   wait_batches (recorder, 4);
-  if (!spin_until (tooltip_is_graph, window, 3))
+  if (!test_gui_spin_until (tooltip_is_graph, window, 3))
     {
       want = graph_text_at_pointer (view);
       g_autofree char *got = g_strescape (tooltip_text (window) ? tooltip_text (window) : "(none)", NULL);
@@ -1097,7 +1053,7 @@ test_tooltip_follows (void)
 
   g_free (xdotool ("mousemove", "--sync", "0", "0", NULL));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
-  g_assert_true (spin_until (recorder_ended, window, 20));
+  g_assert_true (test_gui_spin_until (test_gui_recorder_ended, window, 20));
   gtk_window_close (GTK_WINDOW (window));
   answer (window, "discard");
 }
@@ -1112,11 +1068,11 @@ suggested_save_name (LpWindow *window)
   char *name;
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL);
-  g_assert_true (spin_until (has_file_chooser, NULL, 10));
+  g_assert_true (test_gui_spin_until (has_file_chooser, NULL, 10));
   chooser = find_file_chooser ();
   name = gtk_file_chooser_get_current_name (chooser);
   gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
-  spin (0.2);
+  test_gui_spin (0.2);
   return name;
 }
 
@@ -1144,7 +1100,7 @@ test_save_name_and_title (void)
   g_assert_nonnull (strstr (svg, title));
   g_assert_null (strstr (svg, ">Flame Graph<"));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
-  g_assert_true (spin_until (recorder_ended, window, 20));
+  g_assert_true (test_gui_spin_until (test_gui_recorder_ended, window, 20));
   gtk_window_close (GTK_WINDOW (window));
   answer (window, "discard");
 
@@ -1153,7 +1109,7 @@ test_save_name_and_title (void)
   window = lp_window_new (GTK_APPLICATION (app));
   gtk_window_present (GTK_WINDOW (window));
   lp_window_record_pid (window, sleeper, "sleep");
-  g_assert_true (spin_until (recorder_has_batches, window, 30));
+  g_assert_true (test_gui_spin_until (recorder_has_batches, window, 30));
   g_free (name);
   g_free (want);
   name = suggested_save_name (window);
@@ -1161,7 +1117,7 @@ test_save_name_and_title (void)
   g_assert_cmpstr (name, ==, want);
   gtk_window_close (GTK_WINDOW (window));
   answer (window, "discard");
-  reap (sleeper);
+  test_gui_reap (sleeper);
   g_unlink (svg_path);
   g_rmdir (dir);
 }
@@ -1200,9 +1156,9 @@ test_summary (void)
   const char *value;
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
-  g_assert_true (spin_until (recorder_ended, window, 20));
+  g_assert_true (test_gui_spin_until (test_gui_recorder_ended, window, 20));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.summary", NULL);
-  g_assert_true (spin_until (has_dialog, window, 5));
+  g_assert_true (test_gui_spin_until (has_dialog, window, 5));
   dialog = find_dialog_for (GTK_WINDOW (window));
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Recording Summary");
 

@@ -17,39 +17,9 @@
 #include "lp-launch-dialog.h"
 #include "lp-process-picker.h"
 #include "lp-window.h"
+#include "test-gui-util.h"
 
 static LpApplication *app;
-
-/* Runs the main loop until @done returns TRUE or @seconds pass. */
-static gboolean
-spin_until (gboolean (*done) (gpointer),
-            gpointer   data,
-            double     seconds)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
-
-  while (!done (data))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  return TRUE;
-}
-
-static gboolean
-never (gpointer data)
-{
-  return FALSE;
-}
-
-/* Lets the main loop run for @seconds. */
-static void
-spin (double seconds)
-{
-  spin_until (never, NULL, seconds);
-}
 
 /* Runs xdotool with @args (NULL-terminated), and fails the test if it fails. */
 static void
@@ -95,23 +65,6 @@ screenshot (const char *name)
     g_test_message ("no screenshot (imagemagick's import): %s", error->message);
   else
     g_test_message ("screenshot: %s", path);
-}
-
-static GtkWidget *
-find_widget_of_type (GtkWidget *root,
-                     GType      type)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
-        return child;
-      if ((found = find_widget_of_type (child, type)) != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 static void
@@ -173,7 +126,7 @@ new_window (void)
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (spin_until (is_mapped, window, 10));
+  g_assert_true (test_gui_spin_until (is_mapped, window, 10));
   return window;
 }
 
@@ -183,7 +136,7 @@ static void
 test_icon (void)
 {
   LpWindow *window = new_window ();
-  AdwStatusPage *welcome = ADW_STATUS_PAGE (find_widget_of_type (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE));
+  AdwStatusPage *welcome = ADW_STATUS_PAGE (test_gui_find_widget_of_type (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE));
   GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (window)));
   g_autoptr(GtkIconPaintable) icon = NULL;
   GtkWindow *about;
@@ -194,14 +147,14 @@ test_icon (void)
   icon = gtk_icon_theme_lookup_icon (theme, APPLICATION_ID, NULL, 128, 1, GTK_TEXT_DIR_NONE, 0);
   g_assert_cmpstr (gtk_icon_paintable_get_icon_name (icon), ==, APPLICATION_ID);
   g_assert_false (gtk_icon_paintable_is_symbolic (icon));
-  spin (0.5);
+  test_gui_spin (0.5);
   screenshot ("start-page");
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
-  g_assert_true (spin_until (has_toplevel, GSIZE_TO_POINTER (ADW_TYPE_ABOUT_WINDOW), 10));
+  g_assert_true (test_gui_spin_until (has_toplevel, GSIZE_TO_POINTER (ADW_TYPE_ABOUT_WINDOW), 10));
   about = find_toplevel (ADW_TYPE_ABOUT_WINDOW);
   g_assert_cmpstr (adw_about_window_get_application_icon (ADW_ABOUT_WINDOW (about)), ==, APPLICATION_ID);
-  spin (0.5);
+  test_gui_spin (0.5);
   screenshot ("about");
   gtk_window_destroy (about);
   gtk_window_destroy (GTK_WINDOW (window));
@@ -225,27 +178,27 @@ test_launch_typing (void)
   g_autofree char *xid = NULL;
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.launch", NULL);
-  g_assert_true (spin_until (has_toplevel, GSIZE_TO_POINTER (LP_TYPE_LAUNCH_DIALOG), 10));
+  g_assert_true (test_gui_spin_until (has_toplevel, GSIZE_TO_POINTER (LP_TYPE_LAUNCH_DIALOG), 10));
   /* a reference: a dialog closed by a stray key stays readable */
   dialog = g_object_ref (find_toplevel (LP_TYPE_LAUNCH_DIALOG));
   xid = xid_of (GTK_WIDGET (dialog));
   xdotool ("windowfocus", "--sync", xid, NULL);
-  g_assert_true (spin_until (window_is_active, dialog, 10));
+  g_assert_true (test_gui_spin_until (window_is_active, dialog, 10));
 
   xdotool ("type", "--delay", "20", "sleep 30 --x", NULL);
-  spin (0.5);
+  test_gui_spin (0.5);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
-  entry_row = find_widget_of_type (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW);
+  entry_row = test_gui_find_widget_of_type (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW);
   g_assert_nonnull (entry_row);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry_row)), ==, "sleep 30 --x");
   /* nothing leaked into the main window's search */
-  search = GTK_SEARCH_ENTRY (find_widget_of_type (GTK_WIDGET (window), GTK_TYPE_SEARCH_ENTRY));
+  search = GTK_SEARCH_ENTRY (test_gui_find_widget_of_type (GTK_WIDGET (window), GTK_TYPE_SEARCH_ENTRY));
   if (search != NULL)
     g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (search)), ==, "");
   screenshot ("launch-dialog");
 
   xdotool ("key", "Escape", NULL);
-  g_assert_true (spin_until (no_toplevel, GSIZE_TO_POINTER (LP_TYPE_LAUNCH_DIALOG), 10));
+  g_assert_true (test_gui_spin_until (no_toplevel, GSIZE_TO_POINTER (LP_TYPE_LAUNCH_DIALOG), 10));
   /* before its parent goes (GTK 4.8 unhooks transient-for at finalize) */
   g_clear_object (&dialog);
   gtk_window_destroy (GTK_WINDOW (window));
@@ -299,7 +252,7 @@ shown_at (GtkWindow *picker,
 {
   g_autoptr(GPtrArray) labels = g_ptr_array_new ();
   g_autofree char *text = g_strdup_printf ("%d", pid);
-  GtkWidget *scrolled = find_widget_of_type (GTK_WIDGET (picker), GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *scrolled = test_gui_find_widget_of_type (GTK_WIDGET (picker), GTK_TYPE_SCROLLED_WINDOW);
 
   collect_widgets_of_type (scrolled, GTK_TYPE_LABEL, labels);
   for (guint i = 0; i < labels->len; i++)
@@ -331,9 +284,9 @@ test_picker (void)
   g_usleep (G_USEC_PER_SEC);
   window = new_window ();
   gtk_widget_activate_action (GTK_WIDGET (window), "win.attach", NULL);
-  g_assert_true (spin_until (has_toplevel, GSIZE_TO_POINTER (LP_TYPE_PROCESS_PICKER), 10));
+  g_assert_true (test_gui_spin_until (has_toplevel, GSIZE_TO_POINTER (LP_TYPE_PROCESS_PICKER), 10));
   picker = find_toplevel (LP_TYPE_PROCESS_PICKER);
-  view = GTK_COLUMN_VIEW (find_widget_of_type (GTK_WIDGET (picker), GTK_TYPE_COLUMN_VIEW));
+  view = GTK_COLUMN_VIEW (test_gui_find_widget_of_type (GTK_WIDGET (picker), GTK_TYPE_COLUMN_VIEW));
 
   /* the first look: the burner among the first rows (other busy processes
    * of this machine may come before it), the list at its top */
@@ -346,14 +299,14 @@ test_picker (void)
   g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), ==, 0);
   /* and drawn there: within the first rows on screen (about 21 px each,
    * under the column titles) */
-  spin (0.3);
+  test_gui_spin (0.3);
   y = shown_at (picker, burner);
   g_test_message ("burner drawn at y = %g at first", y);
   g_assert_cmpfloat (y, >=, 0);
   g_assert_cmpfloat (y, <, 30 + 5 * 21);
 
   /* after two refreshes, still busiest first, and still at the top */
-  spin (4.5);
+  test_gui_spin (4.5);
   pos = position_of (view, burner);
   g_test_message ("burner at row %d after refreshes, scrolled to %g", pos, gtk_adjustment_get_value (vadjustment));
   g_assert_cmpint (pos, >=, 0);
@@ -380,19 +333,19 @@ test_picker_escape (void)
   g_autofree char *xid = NULL;
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.attach", NULL);
-  g_assert_true (spin_until (has_toplevel, GSIZE_TO_POINTER (LP_TYPE_PROCESS_PICKER), 10));
+  g_assert_true (test_gui_spin_until (has_toplevel, GSIZE_TO_POINTER (LP_TYPE_PROCESS_PICKER), 10));
   picker = find_toplevel (LP_TYPE_PROCESS_PICKER);
   xid = xid_of (GTK_WIDGET (picker));
   xdotool ("windowfocus", "--sync", xid, NULL);
-  g_assert_true (spin_until (window_is_active, picker, 10));
+  g_assert_true (test_gui_spin_until (window_is_active, picker, 10));
   /* after a refresh (every 2 s), typing still goes to the filter */
-  spin (2.5);
+  test_gui_spin (2.5);
   xdotool ("key", "s", NULL);
-  spin (0.3);
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_widget_of_type (GTK_WIDGET (picker), GTK_TYPE_SEARCH_ENTRY))),
+  test_gui_spin (0.3);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (test_gui_find_widget_of_type (GTK_WIDGET (picker), GTK_TYPE_SEARCH_ENTRY))),
                    ==, "s");
   xdotool ("key", "Escape", NULL);
-  g_assert_true (spin_until (no_toplevel, GSIZE_TO_POINTER (LP_TYPE_PROCESS_PICKER), 10));
+  g_assert_true (test_gui_spin_until (no_toplevel, GSIZE_TO_POINTER (LP_TYPE_PROCESS_PICKER), 10));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -542,8 +495,8 @@ test_shortcuts (void)
     }
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
-  g_assert_true (spin_until (is_mapped, overlay, 10));
-  spin (0.5);
+  g_assert_true (test_gui_spin_until (is_mapped, overlay, 10));
+  test_gui_spin (0.5);
   screenshot ("shortcuts");
   gtk_window_close (GTK_WINDOW (overlay));
   gtk_window_destroy (GTK_WINDOW (window));
@@ -565,25 +518,8 @@ open_demo (void)
   LpWindow *window = new_window ();
 
   lp_window_open_file (window, file);
-  g_assert_true (spin_until (page_is_report, window, 20));
+  g_assert_true (test_gui_spin_until (page_is_report, window, 20));
   return window;
-}
-
-/* the widget drawn into an image, as the screen shows it */
-static GdkTexture *
-render_widget (GtkWidget *widget)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-
-  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (widget), gtk_widget_get_height (widget));
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  return gsk_renderer_render_texture (renderer, node,
-                                      &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (widget),
-                                                           gtk_widget_get_height (widget)));
 }
 
 /* how many pixels of the rectangle's outline (1 px inside its edge) are
@@ -631,12 +567,12 @@ test_focus_ring (void)
   guint on, off;
 
   xdotool ("mousemove", "--sync", "0", "0", "windowfocus", "--sync", xid, NULL);
-  g_assert_true (spin_until (window_is_active, window, 10));
+  g_assert_true (test_gui_spin_until (window_is_active, window, 10));
   gtk_widget_grab_focus (GTK_WIDGET (view));
   /* a real key moves the cursor: keyboard use, so the focus shows (GTK
    * itself would show it after Tab only) */
   xdotool ("key", "--delay", "50", "Up", NULL);
-  spin (0.5);
+  test_gui_spin (0.5);
   g_assert_true (gtk_widget_has_focus (GTK_WIDGET (view)));
 
   layout = lp_flame_view_get_layout (view);
@@ -646,15 +582,15 @@ test_focus_ring (void)
   g_assert_nonnull (cursor);
   box = GRAPHENE_RECT_INIT (cursor->x, lp_flame_view_graph_to_widget_y (view, cursor->y),
                             cursor->width, layout->row_height - 1);
-  focused = render_widget (GTK_WIDGET (view));
+  focused = test_gui_render_widget (GTK_WIDGET (view));
   on = blue_on_outline (focused, &box);
   screenshot ("focus-ring");
 
   /* focus elsewhere: no ring */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.find", NULL);
-  spin (0.3);
+  test_gui_spin (0.3);
   g_assert_false (gtk_widget_has_focus (GTK_WIDGET (view)));
-  unfocused = render_widget (GTK_WIDGET (view));
+  unfocused = test_gui_render_widget (GTK_WIDGET (view));
   off = blue_on_outline (unfocused, &box);
   g_test_message ("accent pixels on the cursor's outline: %u focused, %u not", on, off);
   g_assert_cmpuint (on, >, (guint) box.size.width);
@@ -689,7 +625,7 @@ tooltip_shown (gpointer data)
 static gboolean
 popover_shown (gpointer data)
 {
-  GtkWidget *menu = find_widget_of_type (data, GTK_TYPE_POPOVER_MENU);
+  GtkWidget *menu = test_gui_find_widget_of_type (data, GTK_TYPE_POPOVER_MENU);
   return menu != NULL && gtk_widget_get_mapped (menu);
 }
 
@@ -724,24 +660,24 @@ test_menu_hides_tooltip (void)
 
   xdotool ("windowfocus", "--sync", xid, "mousemove", "--sync", "--window", xid, x, y, NULL);
   /* a small move, as a hand makes, and the tooltip comes */
-  spin (0.2);
+  test_gui_spin (0.2);
   xdotool ("mousemove_relative", "--sync", "2", "0", NULL);
-  g_assert_true (spin_until (tooltip_shown, window, 10));
+  g_assert_true (test_gui_spin_until (tooltip_shown, window, 10));
 
   xdotool ("click", "3", NULL);
-  g_assert_true (spin_until (popover_shown, view, 10));
+  g_assert_true (test_gui_spin_until (popover_shown, view, 10));
   /* the pointer rests on the menu a while */
-  spin (1.5);
+  test_gui_spin (1.5);
   screenshot ("context-menu");
   g_assert_true (popover_shown (view));
   g_assert_false (tooltip_shown (window));
 
   /* closed again, the tooltip is back */
   xdotool ("key", "Escape", NULL);
-  spin (0.3);
+  test_gui_spin (0.3);
   g_assert_false (popover_shown (view));
   xdotool ("mousemove_relative", "--sync", "4", "0", NULL);
-  g_assert_true (spin_until (tooltip_shown, window, 10));
+  g_assert_true (test_gui_spin_until (tooltip_shown, window, 10));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

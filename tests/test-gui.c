@@ -14,29 +14,12 @@
 #include "lp-launch-dialog.h"
 #include "lp-process-picker.h"
 #include "lp-window.h"
+#include "test-gui-util.h"
 #include "storers-test-util.h"
 
 static LpApplication *app;
 static StorersGate *gate;
 static char *gate_why;
-
-/* Runs the main loop until @done returns TRUE or @seconds pass. */
-static gboolean
-spin_until (gboolean (*done) (gpointer),
-            gpointer   data,
-            double     seconds)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
-
-  while (!done (data))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  return TRUE;
-}
 
 static gboolean
 page_is_not_loading (gpointer data)
@@ -57,7 +40,7 @@ test_open_report (void)
   g_assert_cmpstr (lp_window_get_page (window), ==, "welcome");
 
   lp_window_open_file (window, file);
-  g_assert_true (spin_until (page_is_not_loading, window, 20));
+  g_assert_true (test_gui_spin_until (page_is_not_loading, window, 20));
   g_assert_cmpstr (lp_window_get_page (window), ==, "report");
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "demo.folded");
 
@@ -106,7 +89,7 @@ test_open_bad_report (void)
   lp_window_open_file (window, file);
 
   /* the window says why, and stays usable on its welcome page */
-  g_assert_true (spin_until (has_dialog, window, 20));
+  g_assert_true (test_gui_spin_until (has_dialog, window, 20));
   dialog = find_dialog_for (GTK_WINDOW (window));
   g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), "bad.folded"));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "folded stack"));
@@ -146,13 +129,6 @@ spawn_sleeper (void)
                  NULL, NULL, &pid, &error);
   g_assert_no_error (error);
   return pid;
-}
-
-static void
-reap (GPid pid)
-{
-  kill (pid, SIGKILL);
-  waitpid (pid, NULL, 0);
 }
 
 static GtkWidget *
@@ -198,7 +174,7 @@ test_picker_choose (void)
 
   g_free (chosen.name);
   gtk_window_destroy (GTK_WINDOW (window));
-  reap (pid);
+  test_gui_reap (pid);
 }
 
 static void
@@ -225,7 +201,7 @@ test_picker_explains (void)
   g_assert_cmpint (chosen.pid, ==, 0);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  reap (pid);
+  test_gui_reap (pid);
 }
 
 static void
@@ -282,9 +258,9 @@ open_demo (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
   gtk_window_present (GTK_WINDOW (window));
   lp_window_open_file (window, file);
-  g_assert_true (spin_until (page_is_not_loading, window, 20));
+  g_assert_true (test_gui_spin_until (page_is_not_loading, window, 20));
   g_assert_cmpstr (lp_window_get_page (window), ==, "report");
-  g_assert_true (spin_until (view_is_laid_out, lp_window_get_flame_view (window), 10));
+  g_assert_true (test_gui_spin_until (view_is_laid_out, lp_window_get_flame_view (window), 10));
   return window;
 }
 
@@ -306,23 +282,6 @@ find_rect (LpFlameView *view,
         best = r;
     }
   return best;
-}
-
-/* the widget drawn into an image, as the screen shows it */
-static GdkTexture *
-render_widget (GtkWidget *widget)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-
-  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (widget), gtk_widget_get_height (widget));
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  return gsk_renderer_render_texture (renderer, node,
-                                      &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (widget),
-                                                           gtk_widget_get_height (widget)));
 }
 
 static void
@@ -359,7 +318,7 @@ test_graph_drawn (void)
   /* xz has 12000 of the 12736 samples: most of the width */
   g_assert_cmpfloat (xz->width / lp_flame_view_get_layout (view)->width, >, 0.9);
 
-  texture = render_widget (GTK_WIDGET (view));
+  texture = test_gui_render_widget (GTK_WIDGET (view));
   lp_flame_draw_params_init (&params);
   for (guint i = 0; i < 2; i++)
     {
@@ -433,7 +392,7 @@ test_graph_click_zoom (void)
     g_assert_no_error (error);
     g_assert_true (g_spawn_check_wait_status (status, NULL));
   }
-  g_assert_true (spin_until (zoom_is, args, 10));
+  g_assert_true (test_gui_spin_until (zoom_is, args, 10));
 
   /* zoomed: python3 is now the full width, its ancestors stay */
   python = find_rect (view, "python3");
@@ -459,27 +418,10 @@ test_graph_click_zoom (void)
     want = widest_child (view, widest_child (view, LP_FLAME_ROOT));
     g_assert_cmpstr (lp_flame_model_node_name (lp_flame_view_get_model (view), widest_child (view, LP_FLAME_ROOT)), ==, "xz");
     args[1] = GUINT_TO_POINTER (want);
-    g_assert_true (spin_until (zoom_is, args, 10));
+    g_assert_true (test_gui_spin_until (zoom_is, args, 10));
     g_assert_cmpuint (lp_flame_view_get_cursor (view), ==, want);
   }
   gtk_window_destroy (GTK_WINDOW (window));
-}
-
-static GtkWidget *
-find_widget_of_type (GtkWidget *root,
-                     GType      type)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
-        return child;
-      if ((found = find_widget_of_type (child, type)) != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 static GtkLabel *
@@ -518,7 +460,7 @@ test_graph_search (void)
   g_autofree char *demo = g_test_build_filename (G_TEST_DIST, "..", "data", "demo.folded", NULL);
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.find", NULL);
-  entry = find_widget_of_type (GTK_WIDGET (window), GTK_TYPE_SEARCH_ENTRY);
+  entry = test_gui_find_widget_of_type (GTK_WIDGET (window), GTK_TYPE_SEARCH_ENTRY);
   g_assert_nonnull (entry);
   /* search is case-insensitive unless asked: LZMA finds liblzma */
   gtk_editable_set_text (GTK_EDITABLE (entry), "LZMA");
@@ -566,13 +508,6 @@ graph_has_demo_compute (gpointer data)
   return lp_flame_view_get_layout (view) != NULL && find_rect (view, "demo_compute") != NULL;
 }
 
-static gboolean
-recorder_ended (gpointer data)
-{
-  LpRecorder *recorder = lp_window_get_recorder (data);
-  return recorder != NULL && !lp_recorder_is_running (recorder);
-}
-
 static char *
 run_cli_merge (const char *path)
 {
@@ -607,13 +542,13 @@ test_record_demo (void)
   g_unsetenv ("LAPROF_STREAM_COPY");
 
   /* the graph grows while the samples arrive */
-  g_assert_true (spin_until (recorder_has_batches, window, 20));
+  g_assert_true (test_gui_spin_until (recorder_has_batches, window, 20));
   g_assert_cmpstr (lp_window_get_page (window), ==, "report");
   g_assert_true (g_str_has_prefix (gtk_window_get_title (GTK_WINDOW (window)), "• "));
-  g_assert_true (spin_until (graph_has_demo_compute, window, 20));
+  g_assert_true (test_gui_spin_until (graph_has_demo_compute, window, 20));
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
-  g_assert_true (spin_until (recorder_ended, window, 20));
+  g_assert_true (test_gui_spin_until (test_gui_recorder_ended, window, 20));
   /* the launched demo does not outlive the recording */
   {
     int pid = lp_recorder_get_pid (lp_window_get_recorder (window));
@@ -657,11 +592,11 @@ test_record_close_asks (void)
 
   gtk_window_present (GTK_WINDOW (window));
   lp_window_record_command (window, argv, NULL);
-  g_assert_true (spin_until (recorder_has_batches, window, 20));
+  g_assert_true (test_gui_spin_until (recorder_has_batches, window, 20));
 
   /* unsaved live data: closing asks first, and Cancel keeps the window */
   gtk_window_close (GTK_WINDOW (window));
-  g_assert_true (spin_until (has_dialog, window, 10));
+  g_assert_true (test_gui_spin_until (has_dialog, window, 10));
   dialog = find_dialog_for (GTK_WINDOW (window));
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Save the Recording?");
   adw_message_dialog_response (dialog, "cancel");
@@ -669,7 +604,7 @@ test_record_close_asks (void)
   g_assert_true (lp_recorder_is_running (lp_window_get_recorder (window)));
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
-  g_assert_true (spin_until (recorder_ended, window, 20));
+  g_assert_true (test_gui_spin_until (test_gui_recorder_ended, window, 20));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -682,7 +617,7 @@ test_record_dead_pid (void)
   gtk_window_present (GTK_WINDOW (window));
   /* beyond pid_max: no such process */
   lp_window_record_pid (window, 4999999, "ghost");
-  g_assert_true (spin_until (has_dialog, window, 20));
+  g_assert_true (test_gui_spin_until (has_dialog, window, 20));
   dialog = find_dialog_for (GTK_WINDOW (window));
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Could Not Record");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "4999999"));
@@ -701,10 +636,10 @@ test_record_target_exits (void)
 
   gtk_window_present (GTK_WINDOW (window));
   lp_window_record_pid (window, pid, "sleep");
-  g_assert_true (spin_until (recorder_has_batches, window, 20));
+  g_assert_true (test_gui_spin_until (recorder_has_batches, window, 20));
   /* the target ends during the recording */
   kill (pid, SIGKILL);
-  g_assert_true (spin_until (recorder_ended, window, 20));
+  g_assert_true (test_gui_spin_until (test_gui_recorder_ended, window, 20));
   waitpid (pid, NULL, 0);
 
   label = find_label_prefixed (GTK_WIDGET (window), "The program ended: ");
@@ -755,7 +690,7 @@ test_s3_save_and_open (void)
   window = open_demo ();
   g_assert_true (lp_window_store (window, "s3://" GATE_BUCKET "/gui/", &error));
   g_assert_no_error (error);
-  g_assert_true (spin_until (window_stored, window, 60));
+  g_assert_true (test_gui_spin_until (window_stored, window, 60));
   location = lp_window_get_last_location (window);
   g_assert_nonnull (location);
   g_assert_true (g_str_has_prefix (location, "s3://" GATE_BUCKET "/gui/"));
@@ -772,7 +707,7 @@ test_s3_save_and_open (void)
   opened = lp_window_new (GTK_APPLICATION (app));
   gtk_window_present (GTK_WINDOW (opened));
   g_assert_true (lp_window_open_destination (opened, "s3://" GATE_BUCKET "/gui/", &error));
-  g_assert_true (spin_until (page_is_not_loading, opened, 60));
+  g_assert_true (test_gui_spin_until (page_is_not_loading, opened, 60));
   g_assert_cmpstr (lp_window_get_page (opened), ==, "report");
   g_assert_cmpfloat (lp_folded_get_total (lp_window_get_report (opened)), ==, 12736);
   gtk_window_destroy (GTK_WINDOW (opened));
@@ -781,7 +716,7 @@ test_s3_save_and_open (void)
   set_aws_env ("not-the-secret");
   window = open_demo ();
   g_assert_true (lp_window_store (window, "s3://" GATE_BUCKET "/gui/", &error));
-  g_assert_true (spin_until (window_stored, window, 60));
+  g_assert_true (test_gui_spin_until (window_stored, window, 60));
   g_assert_null (lp_window_get_last_location (window));
   {
     AdwMessageDialog *dialog = find_dialog_for (GTK_WINDOW (window));

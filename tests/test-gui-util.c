@@ -1,0 +1,84 @@
+/* test-gui-util.c: helpers shared by the GUI test programs: main loop, pictures of widgets, widgets, processes.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <signal.h>
+#include <sys/wait.h>
+
+#include "lp-recorder.h"
+#include "lp-window.h"
+#include "test-gui-util.h"
+
+gboolean
+test_gui_spin_until (gboolean (*done) (gpointer),
+                     gpointer   data,
+                     double     seconds)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
+
+  while (!done (data))
+    {
+      if (g_get_monotonic_time () > end)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
+static gboolean
+never (gpointer data)
+{
+  return FALSE;
+}
+
+void
+test_gui_spin (double seconds)
+{
+  test_gui_spin_until (never, NULL, seconds);
+}
+
+GdkTexture *
+test_gui_render_widget (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+
+  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (widget), gtk_widget_get_height (widget));
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  return gsk_renderer_render_texture (renderer, node,
+                                      &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (widget),
+                                                           gtk_widget_get_height (widget)));
+}
+
+GtkWidget *
+test_gui_find_widget_of_type (GtkWidget *root,
+                              GType      type)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+        return child;
+      if ((found = test_gui_find_widget_of_type (child, type)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+void
+test_gui_reap (GPid pid)
+{
+  kill (pid, SIGKILL);
+  waitpid (pid, NULL, 0);
+}
+
+gboolean
+test_gui_recorder_ended (gpointer data)
+{
+  LpRecorder *recorder = lp_window_get_recorder (data);
+  return recorder != NULL && !lp_recorder_is_running (recorder);
+}

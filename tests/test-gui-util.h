@@ -1,0 +1,30 @@
+/* test-gui-util.h: helpers shared by the GUI test programs (run under Xvfb).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+/* test_gui_spin_until: runs the main loop until @done (@data) returns TRUE
+ * (then TRUE) or @seconds pass (then FALSE). */
+gboolean    test_gui_spin_until         (gboolean  (*done) (gpointer),
+                                         gpointer    data,
+                                         double      seconds);
+
+/* test_gui_spin: runs the main loop for @seconds. */
+void        test_gui_spin               (double      seconds);
+
+/* test_gui_render_widget: @widget drawn into an image, as the screen shows
+ * it (you own it). */
+GdkTexture *test_gui_render_widget      (GtkWidget  *widget);
+
+/* test_gui_find_widget_of_type: the first descendant of @root (depth
+ * first) of @type, or NULL. */
+GtkWidget  *test_gui_find_widget_of_type (GtkWidget *root,
+                                          GType      type);
+
+/* test_gui_reap: kills child @pid and waits for it. */
+void        test_gui_reap               (GPid        pid);
+
+/* test_gui_recorder_ended: whether the LpWindow @data has a recorder that
+ * is no longer running (for test_gui_spin_until). */
+gboolean    test_gui_recorder_ended     (gpointer    data);
