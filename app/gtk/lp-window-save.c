@@ -300,22 +300,34 @@ store_done_cb (GObject      *source,
   }
 }
 
+/* the transfer's data with the storer for @dest (remembered as the
+ * last destination), or NULL and @error when @dest is not one */
+static S3Data *
+s3_data_new (LpWindow    *self,
+             const char  *dest,
+             GError     **error)
+{
+  LpStorer *storer = lp_storer_new_for_destination (dest, error);
+  S3Data *data;
+
+  if (storer == NULL)
+    return NULL;
+  g_settings_set_string (self->settings, "s3-destination", dest);
+  data = g_new0 (S3Data, 1);
+  data->storer = storer;
+  return data;
+}
+
 gboolean
 _lp_window_save_store (LpWindow    *self,
                        const char  *dest,
                        GError     **error)
 {
   g_autoptr(GTask) task = NULL;
-  S3Data *data;
-  LpStorer *storer;
+  S3Data *data = s3_data_new (self, dest, error);
 
-  storer = lp_storer_new_for_destination (dest, error);
-  if (storer == NULL)
+  if (data == NULL)
     return FALSE;
-  g_settings_set_string (self->settings, "s3-destination", dest);
-
-  data = g_new0 (S3Data, 1);
-  data->storer = storer;
   data->report = lp_folded_to_bytes (self->report);
   if (self->recorder != NULL)
     {
@@ -414,16 +426,10 @@ _lp_window_save_open_destination (LpWindow    *self,
                                   const char  *dest,
                                   GError     **error)
 {
-  S3Data *data;
-  LpStorer *storer;
+  S3Data *data = s3_data_new (self, dest, error);
 
-  storer = lp_storer_new_for_destination (dest, error);
-  if (storer == NULL)
+  if (data == NULL)
     return FALSE;
-  g_settings_set_string (self->settings, "s3-destination", dest);
-
-  data = g_new0 (S3Data, 1);
-  data->storer = storer;
   data->dest = g_strdup (dest);
   _lp_window_live_confirm_discard (self, open_destination_now, data, (GDestroyNotify) s3_data_free);
   return TRUE;
