@@ -28,27 +28,13 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "lp-bench-util.h"
+
 typedef struct
 {
   const char *cli;
   GArray     *cpu_share, *min_ratio, *mean_ratio, *lost, *unwind_us;
 } Engine;
-
-static double
-after (const char *text,
-       const char *key)
-{
-  const char *p = text ? strstr (text, key) : NULL;
-  return p ? g_ascii_strtod (p + strlen (key), NULL) : -1;
-}
-
-static int
-cmp_double (gconstpointer a,
-            gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
 
 static double
 median (GArray *values)
@@ -57,7 +43,7 @@ median (GArray *values)
 
   if (copy->len == 0)
     return -1;
-  g_array_sort (copy, cmp_double);
+  g_array_sort (copy, lp_bench_cmp_double);
   return g_array_index (copy, double, copy->len / 2);
 }
 
@@ -187,7 +173,7 @@ run_one (Engine     *e,
   }
   cpu = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
   cpu /= length;
-  lost = after (err, " threads, ");
+  lost = lp_bench_number_after (err, " threads, ");
   g_array_append_val (e->cpu_share, cpu);
   if (g_hash_table_size (counts) > 0)
     {

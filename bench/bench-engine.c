@@ -22,6 +22,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "lp-bench-util.h"
+
 typedef struct
 {
   const char *name;
@@ -33,22 +35,6 @@ typedef struct
   GArray     *elapsed;  /* of double, one per round (NAN: the run failed) */
   GArray     *stop_us, *unwind_us, *symbolize_us, *collapse_us, *rate;
 } Config;
-
-static double
-after (const char *text,
-       const char *key)
-{
-  const char *p = text ? strstr (text, key) : NULL;
-  return p ? g_ascii_strtod (p + strlen (key), NULL) : -1;
-}
-
-static int
-cmp_double (gconstpointer a,
-            gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
 
 /* The @q quantile (0.5: the median) of @values, failed runs (NAN) left
  * out; -1 if none. */
@@ -63,7 +49,7 @@ quantile (GArray *values,
       g_array_append_val (copy, g_array_index (values, double, i));
   if (copy->len == 0)
     return -1;
-  g_array_sort (copy, cmp_double);
+  g_array_sort (copy, lp_bench_cmp_double);
   return g_array_index (copy, double, (guint) (q * (copy->len - 1) + 0.5));
 }
 
@@ -148,22 +134,22 @@ run_one (Config     *c,
       g_array_append_val (c->elapsed, failed);
       return FALSE;
     }
-  e = after (out, "elapsed=");
+  e = lp_bench_number_after (out, "elapsed=");
   if (e <= 0)
     {
       g_array_append_val (c->elapsed, failed);
       return FALSE;
     }
   g_array_append_val (c->elapsed, e);
-  if ((v = after (err, "threads stopped ")) > 0)
+  if ((v = lp_bench_number_after (err, "threads stopped ")) > 0)
     g_array_append_val (c->stop_us, v);
-  if ((v = after (err, "unwind ")) >= 0)
+  if ((v = lp_bench_number_after (err, "unwind ")) >= 0)
     g_array_append_val (c->unwind_us, v);
-  if ((v = after (err, "symbolize ")) >= 0)
+  if ((v = lp_bench_number_after (err, "symbolize ")) >= 0)
     g_array_append_val (c->symbolize_us, v);
-  if ((v = after (err, "collapse ")) >= 0)
+  if ((v = lp_bench_number_after (err, "collapse ")) >= 0)
     g_array_append_val (c->collapse_us, v);
-  if ((v = after (err, "samples (")) >= 0)
+  if ((v = lp_bench_number_after (err, "samples (")) >= 0)
     g_array_append_val (c->rate, v);
   return TRUE;
 }

@@ -98,3 +98,19 @@ lp_bench_now (void)
   clock_gettime (CLOCK_MONOTONIC, &ts);
   return ts.tv_sec + ts.tv_nsec / 1e9;
 }
+
+double
+lp_bench_number_after (const char *text,
+                       const char *key)
+{
+  const char *p = text ? strstr (text, key) : NULL;
+  return p ? g_ascii_strtod (p + strlen (key), NULL) : -1;
+}
+
+int
+lp_bench_cmp_double (gconstpointer a,
+                     gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}

@@ -30,4 +30,13 @@ void         lp_bench_mean_stdev        (const double *v,
 /* lp_bench_now: CLOCK_MONOTONIC in seconds. */
 double       lp_bench_now               (void);
 
+/* lp_bench_number_after: the number that follows @key in @text (as
+ * "samples (1234"), or -1 where @text is NULL or has no @key. */
+double       lp_bench_number_after      (const char *text,
+                                         const char *key);
+
+/* lp_bench_cmp_double: orders doubles, for g_array_sort(). */
+int          lp_bench_cmp_double        (gconstpointer a,
+                                         gconstpointer b);
+
 G_END_DECLS
