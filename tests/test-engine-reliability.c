@@ -10,41 +10,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "test-engine-util.h"
+
 static const char *cli;
 static const char *target;
-
-static char *
-read_all (int fd)
-{
-  GString *s = g_string_new (NULL);
-  char buf[4096];
-  gssize n;
-
-  while ((n = read (fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
-    if (n > 0)
-      g_string_append_len (s, buf, n);
-  close (fd);
-  return g_string_free (s, FALSE);
-}
-
-/* Waits up to @seconds for @pid; FALSE if it has not ended. */
-static gboolean
-wait_pid (GPid  pid,
-          double seconds,
-          int   *status)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
-
-  while (g_get_monotonic_time () < end)
-    {
-      pid_t r = waitpid (pid, status, WNOHANG);
-
-      if (r == pid)
-        return TRUE;
-      g_usleep (5000);
-    }
-  return FALSE;
-}
 
 /* The state letter of /proc/PID/stat: 't' or 'T' is stopped. */
 static char
@@ -95,8 +64,8 @@ test_sigkill (void)
 
   /* the result, untraced */
   pid = spawn_target (args, &fd);
-  expected = read_all (fd);
-  g_assert_true (wait_pid (pid, 30, &status));
+  expected = test_engine_read_all (fd);
+  g_assert_true (test_engine_wait_pid (pid, 30, &status));
   g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
   g_assert_true (g_str_has_prefix (expected, "checksum="));
 
@@ -149,8 +118,8 @@ test_sigkill (void)
        * the sampling */
       g_usleep (g_random_int_range (0, 300000));
       kill (engine, SIGKILL);
-      g_assert_true (wait_pid (engine, 5, &estatus));
-      if (pid > 0 && !wait_pid (pid, 20, &tstatus))
+      g_assert_true (test_engine_wait_pid (engine, 5, &estatus));
+      if (pid > 0 && !test_engine_wait_pid (pid, 20, &tstatus))
         {
           char state = proc_state (pid);
 
@@ -158,7 +127,7 @@ test_sigkill (void)
           g_error ("try %d: the target is still there 20 s after the engine was killed, state %c", i, state);
         }
       /* launch mode: the command (reparented) holds the pipe until it ends */
-      out = read_all (fd);
+      out = test_engine_read_all (fd);
       if (pid > 0)
         g_assert_true (WIFEXITED (tstatus) && WEXITSTATUS (tstatus) == 0);
       if (g_strcmp0 (out, expected) == 0)
@@ -220,15 +189,15 @@ test_churn_memory (void)
   for (guint s = 1; s <= 7; s++)
     g_test_message ("engine at %u s: RssAnon %" G_GUINT64_FORMAT " KiB, VmRSS %" G_GUINT64_FORMAT " KiB",
                     s, rss[s], vm[s]);
-  if (!wait_pid (engine, 15, &estatus))
+  if (!test_engine_wait_pid (engine, 15, &estatus))
     {
       kill (engine, SIGKILL);
       g_error ("the engine did not end 15 s after its 8 s recording");
     }
   g_assert_true (WIFEXITED (estatus) && WEXITSTATUS (estatus) == 0);
-  g_assert_true (wait_pid (pid, 20, &tstatus));
+  g_assert_true (test_engine_wait_pid (pid, 20, &tstatus));
   g_assert_true (WIFEXITED (tstatus) && WEXITSTATUS (tstatus) == 0);
-  out = read_all (fd);
+  out = test_engine_read_all (fd);
   g_assert_nonnull (strstr (out, "created="));
   g_assert_cmpuint (rss[2], >, 0);
 #if defined(__SANITIZE_ADDRESS__)

@@ -15,6 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "test-engine-util.h"
+
 #include "lp-folded-reader.h"
 #include "lp-stream.h"
 
@@ -329,38 +331,6 @@ spawn_target (char **argv_rest,
   return pid;
 }
 
-static char *
-read_all (int fd)
-{
-  GString *s = g_string_new (NULL);
-  char buf[4096];
-  gssize n;
-
-  while ((n = read (fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
-    if (n > 0)
-      g_string_append_len (s, buf, n);
-  close (fd);
-  return g_string_free (s, FALSE);
-}
-
-/* Waits for @pid up to @seconds; FALSE if it is still there. */
-static gboolean
-wait_pid (GPid    pid,
-          double  seconds,
-          int    *status)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
-
-  while (g_get_monotonic_time () < end)
-    {
-      pid_t r = waitpid (pid, status, WNOHANG);
-      if (r == pid)
-        return TRUE;
-      g_usleep (5000);
-    }
-  return FALSE;
-}
-
 static void
 test_attach (void)
 {
@@ -378,9 +348,9 @@ test_attach (void)
   g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
   /* every thread was held while perf events were opened, then let go */
   g_assert_nonnull (strstr (err, "running threads: sampled by perf events"));
-  g_assert_true (wait_pid (pid, 10, &tstatus));
+  g_assert_true (test_engine_wait_pid (pid, 10, &tstatus));
   g_assert_true (WIFEXITED (tstatus) && WEXITSTATUS (tstatus) == 0);
-  target_out = read_all (fd);
+  target_out = test_engine_read_all (fd);
   g_assert_nonnull (strstr (target_out, "ok=1"));
   {
     g_autoptr(LpFolded) folded = load_report (report);
@@ -422,9 +392,9 @@ test_attach_spawner (void)
   g_test_message ("%s", err);
   g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
   g_assert_nonnull (strstr (err, "caught after"));
-  g_assert_true (wait_pid (pid, 10, &tstatus));
+  g_assert_true (test_engine_wait_pid (pid, 10, &tstatus));
   g_assert_true (WIFEXITED (tstatus) && WEXITSTATUS (tstatus) == 0);
-  target_out = read_all (fd);
+  target_out = test_engine_read_all (fd);
   folded = load_report (report);
   lines = g_strsplit (target_out, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
@@ -693,8 +663,8 @@ test_attach_exit (void)
   g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
   g_assert_cmpint (g_get_monotonic_time () - t0, <, 5 * G_USEC_PER_SEC);
   g_assert_nonnull (strstr (err, "exited"));
-  g_assert_true (wait_pid (pid, 5, &tstatus));
-  g_free (read_all (fd));
+  g_assert_true (test_engine_wait_pid (pid, 5, &tstatus));
+  g_free (test_engine_read_all (fd));
   {
     g_autoptr(LpFolded) folded = load_report (report);
     g_assert_cmpfloat (count_with (folded, "hot_path"), >, 10);
@@ -728,7 +698,7 @@ test_already_traced (void)
   g_assert_nonnull (strstr (err, "already traced"));
   g_assert_nonnull (strstr (err, "test-engine"));
   kill (pid, SIGKILL);
-  g_assert_true (wait_pid (pid, 5, &tstatus));
+  g_assert_true (test_engine_wait_pid (pid, 5, &tstatus));
   close (fd);
 }
 
@@ -840,7 +810,7 @@ test_attach_sleep (void)
   status = run_cli (&out, &err, "record", "-d", "0.5", "-p", pid_text, "-o", report, NULL);
   g_test_message ("%s", err);
   kill (pid, SIGKILL);
-  g_assert_true (wait_pid (pid, 5, &tstatus));
+  g_assert_true (test_engine_wait_pid (pid, 5, &tstatus));
   g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
   {
     g_autoptr(LpFolded) folded = load_report (report);
@@ -891,9 +861,9 @@ test_churn (void)
   status = run_cli (&out, &err, "record", "-F", "100", "-d", "3", "--threads", "-p", pid_text, "-o", report, NULL);
   g_test_message ("%s", err);
   g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
-  g_assert_true (wait_pid (pid, 10, &tstatus));
+  g_assert_true (test_engine_wait_pid (pid, 10, &tstatus));
   g_assert_true (WIFEXITED (tstatus) && WEXITSTATUS (tstatus) == 0);
-  target_out = read_all (fd);
+  target_out = test_engine_read_all (fd);
   g_assert_nonnull (strstr (target_out, "created="));
   seconds = summary_seconds (err);
   g_assert_cmpfloat (seconds, >, 2.5);
@@ -928,8 +898,8 @@ test_sigkill (void)
       g_assert_no_error (error);
       g_usleep (g_random_int_range (30000, 250000));
       kill (engine, SIGKILL);
-      g_assert_true (wait_pid (engine, 5, &estatus));
-      if (!wait_pid (pid, 5, &tstatus))
+      g_assert_true (test_engine_wait_pid (engine, 5, &estatus));
+      if (!test_engine_wait_pid (pid, 5, &tstatus))
         {
           g_autofree char *stat_path = g_strdup_printf ("/proc/%d/stat", pid);
           g_autofree char *stat = NULL;
@@ -938,7 +908,7 @@ test_sigkill (void)
           g_error ("try %d: target still there 5 s after the engine was killed: %s", i, stat);
         }
       g_assert_true (WIFEXITED (tstatus) && WEXITSTATUS (tstatus) == 0);
-      target_out = read_all (fd);
+      target_out = test_engine_read_all (fd);
       g_assert_nonnull (strstr (target_out, "ok=1"));
     }
 }
@@ -975,9 +945,9 @@ test_sigkill_launch (void)
       }
       g_usleep (g_random_int_range (0, 300000));
       kill (engine, SIGKILL);
-      g_assert_true (wait_pid (engine, 5, &estatus));
+      g_assert_true (test_engine_wait_pid (engine, 5, &estatus));
       /* the command holds the pipe until it exits */
-      target_out = read_all (fd);
+      target_out = test_engine_read_all (fd);
       g_assert_nonnull (strstr (target_out, "ok=1"));
     }
 }
@@ -1006,8 +976,8 @@ test_stop_signal (gconstpointer data)
   g_usleep (500000);
   t0 = g_get_monotonic_time ();
   kill (engine, sig);
-  engine_out = read_all (efd);
-  g_assert_true (wait_pid (engine, 5, &estatus));
+  engine_out = test_engine_read_all (efd);
+  g_assert_true (test_engine_wait_pid (engine, 5, &estatus));
   g_assert_true (WIFEXITED (estatus) && WEXITSTATUS (estatus) == 0);
   /* the engine stopped at once, long before the target's end */
   g_assert_cmpint (g_get_monotonic_time () - t0, <, G_USEC_PER_SEC);
@@ -1023,9 +993,9 @@ test_stop_signal (gconstpointer data)
       g_assert_cmpfloat (count_with (folded, "hot_path"), >, 10);
     }
   /* detached and running: it finishes its work */
-  g_assert_true (wait_pid (pid, 10, &tstatus));
+  g_assert_true (test_engine_wait_pid (pid, 10, &tstatus));
   g_assert_true (WIFEXITED (tstatus) && WEXITSTATUS (tstatus) == 0);
-  target_out = read_all (fd);
+  target_out = test_engine_read_all (fd);
   g_assert_nonnull (strstr (target_out, "ok=1"));
 }
 
@@ -1052,11 +1022,11 @@ test_signals (void)
       g_assert_cmpint (sigqueue (pid, SIGRTMIN, v), ==, 0);
       g_usleep (2000);
     }
-  g_assert_true (wait_pid (pid, 10, &tstatus));
-  target_out = read_all (fd);
+  g_assert_true (test_engine_wait_pid (pid, 10, &tstatus));
+  target_out = test_engine_read_all (fd);
   g_assert_nonnull (strstr (target_out, "signals=100"));
   g_assert_true (WIFEXITED (tstatus) && WEXITSTATUS (tstatus) == 0);
-  g_assert_true (wait_pid (engine, 5, &estatus));
+  g_assert_true (test_engine_wait_pid (engine, 5, &estatus));
   g_assert_true (WIFEXITED (estatus) && WEXITSTATUS (estatus) == 0);
 }
 
@@ -1085,10 +1055,10 @@ test_job_control (void)
   g_test_message ("state while stopped: %c", *state);
   g_assert_true (*state == 'T' || *state == 't');
   kill (pid, SIGCONT);
-  g_assert_true (wait_pid (pid, 10, &tstatus));
+  g_assert_true (test_engine_wait_pid (pid, 10, &tstatus));
   g_assert_true (WIFEXITED (tstatus) && WEXITSTATUS (tstatus) == 0);
-  g_free (read_all (fd));
-  g_assert_true (wait_pid (engine, 5, &estatus));
+  g_free (test_engine_read_all (fd));
+  g_assert_true (test_engine_wait_pid (engine, 5, &estatus));
 }
 
 static void
@@ -1197,8 +1167,8 @@ test_lines_and_tid (void)
                     "-o", report, NULL);
   g_test_message ("%s", err);
   g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
-  g_assert_true (wait_pid (pid, 10, &tstatus));
-  g_free (read_all (fd));
+  g_assert_true (test_engine_wait_pid (pid, 10, &tstatus));
+  g_free (test_engine_read_all (fd));
   {
     g_autoptr(LpFolded) folded = load_report (report);
     gboolean hot_line = FALSE;
@@ -1330,7 +1300,7 @@ test_attach_waiters (void)
     g_assert_cmpfloat (count_with (folded, "idle_waiter"), >=, 600 * 20);
     g_assert_cmpfloat (count_with (folded, "hot_path"), >, 20);
   }
-  g_assert_true (wait_pid (pid, 10, &tstatus));
+  g_assert_true (test_engine_wait_pid (pid, 10, &tstatus));
   g_assert_true (WIFEXITED (tstatus) && WEXITSTATUS (tstatus) == 0);
 }
 
@@ -1358,7 +1328,7 @@ test_not_permitted (void)
   g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 2);
   g_assert_nonnull (strstr (err, "not allowed to trace"));
   g_assert_nonnull (strstr (err, "--mode cpu"));
-  g_assert_true (wait_pid (pid, 10, &tstatus));
+  g_assert_true (test_engine_wait_pid (pid, 10, &tstatus));
   g_assert_true (WIFEXITED (tstatus) && WEXITSTATUS (tstatus) == 0);
   close (fd);
 }
@@ -1501,8 +1471,8 @@ test_stream_reader_gone (void)
 
   /* the reader closes its end: the next batch (within 0.2 s) finds it gone */
   g_io_channel_shutdown (channel, FALSE, NULL);
-  g_assert_true (wait_pid (engine, 5, &status));
-  err_text = read_all (err_fd);
+  g_assert_true (test_engine_wait_pid (engine, 5, &status));
+  err_text = test_engine_read_all (err_fd);
   g_test_message ("%s", err_text);
   g_assert_nonnull (strstr (err_text, "killed by signal 15"));
   g_assert_cmpint (kill (target_pid, 0), ==, -1);
