@@ -433,6 +433,85 @@ set_http_error (LpS3Client  *self,
   xml_state_clear (&xml);
 }
 
+/* prepare_transfer: set the handle up for one attempt of METHOD on URL,
+ * signed with SigV4; returns the header list, which the caller frees after
+ * the transfer (TOKEN_HEADER, the session token's header, is kept for the
+ * caller to wipe) */
+static struct curl_slist *
+prepare_transfer (LpS3Client  *self,
+                  const char  *method,
+                  const char  *url,
+                  const char  *sigv4,
+                  const char  *hash_header,
+                  char       **token_header,
+                  gboolean     has_body,
+                  Upload      *up,
+                  GByteArray  *answer,
+                  char        *errbuf)
+{
+  struct curl_slist *headers = NULL;
+
+  curl_easy_reset (self->curl);
+  curl_easy_setopt (self->curl, CURLOPT_URL, url);
+  curl_easy_setopt (self->curl, CURLOPT_AWS_SIGV4, sigv4);
+  curl_easy_setopt (self->curl, CURLOPT_USERNAME, self->config->access_key_id);
+  curl_easy_setopt (self->curl, CURLOPT_PASSWORD, self->config->secret_access_key);
+  curl_easy_setopt (self->curl, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt (self->curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt (self->curl, CURLOPT_CONNECTTIMEOUT, 10L);
+  /* a stalled transfer (under 1 byte/s for 30 s) is a timeout, not a hang */
+  curl_easy_setopt (self->curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt (self->curl, CURLOPT_LOW_SPEED_TIME, (long) self->stall_timeout_s);
+  curl_easy_setopt (self->curl, CURLOPT_USERAGENT, "laprof/" PACKAGE_VERSION);
+  curl_easy_setopt (self->curl, CURLOPT_WRITEFUNCTION, write_body);
+  curl_easy_setopt (self->curl, CURLOPT_WRITEDATA, answer);
+  curl_easy_setopt (self->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  /* a key is a name, not a path: "a/../b" must reach S3 as it is */
+  curl_easy_setopt (self->curl, CURLOPT_PATH_AS_IS, 1L);
+
+  headers = curl_slist_append (headers, hash_header);
+  if (self->config->session_token != NULL)
+    {
+      *token_header = g_strconcat ("x-amz-security-token: ", self->config->session_token, NULL);
+      headers = curl_slist_append (headers, *token_header);
+    }
+  if (g_str_equal (method, "PUT"))
+    {
+      headers = curl_slist_append (headers, "Content-Type: text/plain");
+      curl_easy_setopt (self->curl, CURLOPT_UPLOAD, 1L);
+      curl_easy_setopt (self->curl, CURLOPT_READFUNCTION, read_body);
+      curl_easy_setopt (self->curl, CURLOPT_READDATA, up);
+      curl_easy_setopt (self->curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t) up->len);
+    }
+  curl_easy_setopt (self->curl, CURLOPT_HTTPHEADER, headers);
+  if (self->transfer_func != NULL && has_body)
+    {
+      curl_easy_setopt (self->curl, CURLOPT_XFERINFOFUNCTION, on_transfer);
+      curl_easy_setopt (self->curl, CURLOPT_XFERINFODATA, self);
+      curl_easy_setopt (self->curl, CURLOPT_NOPROGRESS, 0L);
+    }
+
+  return headers;
+}
+
+/* back_off: wait before attempt ATTEMPT + 1, exponentially longer with
+ * "equal jitter" (half fixed, half random); FALSE when the transfer
+ * callback cancels the upload of LEN bytes meanwhile */
+static gboolean
+back_off (LpS3Client *self,
+          guint       attempt,
+          gsize       len,
+          gboolean    has_body)
+{
+  guint64 delay = (guint64) self->base_delay_ms << MIN (attempt - 1, 16u);
+
+  delay = MIN (delay, MAX_DELAY_MS);
+  delay = delay / 2 + (delay > 1 ? g_random_int_range (0, (gint32) (delay / 2) + 1) : 0);
+  self->stats.retries++;
+  g_usleep (delay * 1000);
+  return !(self->transfer_func != NULL && has_body && !self->transfer_func (0, len, self->transfer_data));
+}
+
 /* request: one S3 call; retried while it fails transiently. On success
  * returns the body of the 2xx answer (you own it). */
 static GByteArray *
@@ -467,46 +546,8 @@ request (LpS3Client  *self,
       CURLcode rc;
       gboolean transient;
 
-      curl_easy_reset (self->curl);
-      curl_easy_setopt (self->curl, CURLOPT_URL, url);
-      curl_easy_setopt (self->curl, CURLOPT_AWS_SIGV4, sigv4);
-      curl_easy_setopt (self->curl, CURLOPT_USERNAME, self->config->access_key_id);
-      curl_easy_setopt (self->curl, CURLOPT_PASSWORD, self->config->secret_access_key);
-      curl_easy_setopt (self->curl, CURLOPT_ERRORBUFFER, errbuf);
-      curl_easy_setopt (self->curl, CURLOPT_NOSIGNAL, 1L);
-      curl_easy_setopt (self->curl, CURLOPT_CONNECTTIMEOUT, 10L);
-      /* a stalled transfer (under 1 byte/s for 30 s) is a timeout, not a hang */
-      curl_easy_setopt (self->curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-      curl_easy_setopt (self->curl, CURLOPT_LOW_SPEED_TIME, (long) self->stall_timeout_s);
-      curl_easy_setopt (self->curl, CURLOPT_USERAGENT, "laprof/" PACKAGE_VERSION);
-      curl_easy_setopt (self->curl, CURLOPT_WRITEFUNCTION, write_body);
-      curl_easy_setopt (self->curl, CURLOPT_WRITEDATA, answer);
-      curl_easy_setopt (self->curl, CURLOPT_PROTOCOLS_STR, "http,https");
-      /* a key is a name, not a path: "a/../b" must reach S3 as it is */
-      curl_easy_setopt (self->curl, CURLOPT_PATH_AS_IS, 1L);
-
-      headers = curl_slist_append (headers, hash_header);
-      if (self->config->session_token != NULL)
-        {
-          token_header = g_strconcat ("x-amz-security-token: ", self->config->session_token, NULL);
-          headers = curl_slist_append (headers, token_header);
-        }
-      if (g_str_equal (method, "PUT"))
-        {
-          headers = curl_slist_append (headers, "Content-Type: text/plain");
-          curl_easy_setopt (self->curl, CURLOPT_UPLOAD, 1L);
-          curl_easy_setopt (self->curl, CURLOPT_READFUNCTION, read_body);
-          curl_easy_setopt (self->curl, CURLOPT_READDATA, &up);
-          curl_easy_setopt (self->curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t) len);
-        }
-      curl_easy_setopt (self->curl, CURLOPT_HTTPHEADER, headers);
-      if (self->transfer_func != NULL && body != NULL)
-        {
-          curl_easy_setopt (self->curl, CURLOPT_XFERINFOFUNCTION, on_transfer);
-          curl_easy_setopt (self->curl, CURLOPT_XFERINFODATA, self);
-          curl_easy_setopt (self->curl, CURLOPT_NOPROGRESS, 0L);
-        }
-
+      headers = prepare_transfer (self, method, url, sigv4, hash_header, &token_header,
+                                  body != NULL, &up, answer, errbuf);
       self->stats.requests++;
       rc = curl_easy_perform (self->curl);
       /* the handle outlives errbuf and the header list */
@@ -522,11 +563,7 @@ request (LpS3Client  *self,
         return g_steal_pointer (&answer);
 
       if (rc == CURLE_ABORTED_BY_CALLBACK)
-        {
-          g_set_error (error, LP_STORER_ERROR, LP_STORER_ERROR_CANCELLED,
-                       _("%s s3://%s/%s was cancelled"), method, bucket, key != NULL ? key : "");
-          return NULL;
-        }
+        break;
 
       transient = rc != CURLE_OK ? curl_code_is_transient (rc) : status_is_transient (status);
       if (!transient || attempt >= self->max_attempts)
@@ -544,23 +581,13 @@ request (LpS3Client  *self,
           return NULL;
         }
 
-      /* exponential backoff with "equal jitter": half fixed, half random */
-      {
-        guint64 delay = (guint64) self->base_delay_ms << MIN (attempt - 1, 16u);
-
-        delay = MIN (delay, MAX_DELAY_MS);
-        delay = delay / 2 + (delay > 1 ? g_random_int_range (0, (gint32) (delay / 2) + 1) : 0);
-        self->stats.retries++;
-        g_usleep (delay * 1000);
-        if (self->transfer_func != NULL && body != NULL &&
-            !self->transfer_func (0, len, self->transfer_data))
-          {
-            g_set_error (error, LP_STORER_ERROR, LP_STORER_ERROR_CANCELLED,
-                         _("%s s3://%s/%s was cancelled"), method, bucket, key != NULL ? key : "");
-            return NULL;
-          }
-      }
+      if (!back_off (self, attempt, len, body != NULL))
+        break;
     }
+
+  g_set_error (error, LP_STORER_ERROR, LP_STORER_ERROR_CANCELLED,
+               _("%s s3://%s/%s was cancelled"), method, bucket, key != NULL ? key : "");
+  return NULL;
 }
 
 gboolean
