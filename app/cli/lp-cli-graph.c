@@ -171,7 +171,7 @@ make_options (LpCliGraphOptions *o)
 {
   g_autoptr(GError) error = NULL;
 
-  lp_flame_export_options_init (&o->export);
+  lp_flame_picture_options_init (&o->export);
   /* a picture says what it shows: by default, the report it was made of */
   if (o->title == NULL && !o->is_diff && !g_str_equal (o->args[0], "-"))
     o->title = g_path_get_basename (o->args[0]);
@@ -189,7 +189,7 @@ make_options (LpCliGraphOptions *o)
   o->export.row_height = o->frame_height;
   if (o->min_width != NULL && !parse_min_width (o))
     return FALSE;
-  if (o->colors != NULL && !lp_flame_palette_from_string (o->colors, &o->export.palette))
+  if (o->colors != NULL && !lp_flame_color_palette_from_string (o->colors, &o->export.palette))
     {
       lp_cli_error (o->command, _("unknown palette “%s”; use hot, mem, io, lang, red, green, blue, aqua, yellow, purple or orange"), o->colors);
       return FALSE;
@@ -249,7 +249,7 @@ report (const LpCliGraphOptions *o,
   if (o->output == NULL || g_str_equal (o->output, "-"))
     {
       g_autoptr(GString) svg = lp_flame_svg_new (model, &o->export);
-      if (!lp_write_all (STDOUT_FILENO, svg->str, svg->len, _("standard output"), &error))
+      if (!lp_file_write_all (STDOUT_FILENO, svg->str, svg->len, _("standard output"), &error))
         {
           lp_cli_error (o->command, "%s", error->message);
           return FALSE;

@@ -80,10 +80,10 @@ save_to (LpWindow    *self,
   if (kind == SAVE_REPORT)
     return lp_folded_save (self->report, path, error);
 
-  lp_flame_export_options_init (&options);
+  lp_flame_picture_options_init (&options);
   options.icicle = self->icicle;
   options.order = self->left_heavy ? LP_FLAME_ORDER_LEFT_HEAVY : LP_FLAME_ORDER_ALPHABETICAL;
-  lp_flame_palette_from_string (self->palette, &options.palette);
+  lp_flame_color_palette_from_string (self->palette, &options.palette);
   options.zoom = layout != NULL ? layout->zoom : LP_FLAME_ROOT;
   if (text != NULL && text[0] != '\0')
     search = g_regex_new (text, gtk_toggle_button_get_active (self->case_button) ? 0 : G_REGEX_CASELESS, 0, NULL);
@@ -92,7 +92,7 @@ save_to (LpWindow    *self,
   if (self->recorder != NULL)
     {
       g_autofree char *command = recording_command (self);
-      g_autofree char *samples = lp_flame_format_count ((double) lp_recorder_get_samples (self->recorder));
+      g_autofree char *samples = lp_flame_picture_format_count ((double) lp_recorder_get_samples (self->recorder));
 
       title = g_strdup_printf (_("laprof — %s (%d)"), command, lp_recorder_get_pid (self->recorder));
       subtitle = g_strdup_printf (_("%s · %u Hz · %.1f s · %s samples"),

@@ -547,7 +547,7 @@ lp_window_set_property (GObject      *object,
           return;
         g_free (self->palette);
         self->palette = g_value_dup_string (value);
-        if (lp_flame_palette_from_string (self->palette, &palette))
+        if (lp_flame_color_palette_from_string (self->palette, &palette))
           lp_flame_view_set_palette (self->flame_view, palette);
       }
       break;
