@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lp-collapse.h"
 #include "lp-flame-model.h"
 #include "lp-hash.h"
 #include "lp-mem.h"
@@ -344,7 +345,7 @@ lp_flame_model_add_stack (LpFlameModel  *self,
       base = count;
     }
   if ((self->flags & LP_FLAME_MODEL_HIDE_IDLE) && depth > 0 &&
-      strncmp (lp_folded_frame_name (self->names, frames[depth - 1]), "[idle", 5) == 0)
+      lp_collapse_is_idle_frame (lp_folded_frame_name (self->names, frames[depth - 1])))
     return;
 
   if ((self->flags & LP_FLAME_MODEL_REVERSE) && depth > 1)
@@ -490,7 +491,7 @@ static gboolean
 is_idle_frame (const LpFolded *names,
                guint32         frame)
 {
-  return strncmp (lp_folded_frame_name (names, frame), "[idle", 5) == 0;
+  return lp_collapse_is_idle_frame (lp_folded_frame_name (names, frame));
 }
 
 /* the frames of @it shared with the open path (of @open frames) */

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <inttypes.h>
 
+#include "lp-collapse.h"
 #include "lp-flame-view.h"
 #include "lp-report-loader.h"
 #include "lp-settings.h"
@@ -106,7 +107,7 @@ _lp_window_build_model (LpFolded        *report,
             hide[id] = TRUE;
         }
       for (guint i = 0; i < n_frames; i++)
-        idle[i] = lp_flame_name_is_idle (lp_folded_frame_name (report, i));
+        idle[i] = lp_collapse_is_idle_frame (lp_folded_frame_name (report, i));
 
       lp_folded_set_differential (copy, lp_folded_is_differential (report));
       for (guint i = 0; i < lp_folded_get_n_stacks (report); i++)
