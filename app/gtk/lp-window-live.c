@@ -288,8 +288,11 @@ error_dismiss_cb (LpWindow *self)
 static gboolean
 live_fast_path (LpWindow *self)
 {
-  /* batches go straight into the model when it draws the report itself */
-  return self->model != NULL && self->view_folded == NULL && self->focus == NULL;
+  /* batches go straight into the model when it draws the report itself:
+   * not a filtered copy (lp_report_view_build_model()), nor the report
+   * without its idle samples, which is rebuilt as a filtered view is */
+  return self->model != NULL && self->view_folded == NULL && self->focus == NULL &&
+         !(lp_flame_model_get_flags (self->model) & LP_FLAME_MODEL_HIDE_IDLE);
 }
 
 static void

@@ -222,7 +222,7 @@ typedef struct
   LpWindow  *window;    /* weak, for progress */
   LpFolded  *merged;    /* open: the reports merged */
   guint      n_reports;
-  ViewSpec   spec;
+  LpReportView view;
   LpFlameModel *model;
   LpFolded  *filtered;
   char      *dest;
@@ -239,7 +239,7 @@ s3_data_free (S3Data *data)
   g_clear_pointer (&data->model, lp_flame_model_free);
   g_clear_pointer (&data->filtered, lp_folded_free);
   g_clear_pointer (&data->merged, lp_folded_free);
-  _lp_window_view_spec_clear (&data->spec);
+  lp_report_view_clear (&data->view);
   g_clear_weak_pointer (&data->window);
   g_free (data);
 }
@@ -391,7 +391,7 @@ load_s3_thread (GTask        *task,
                                _("No report (*.folded) was found at %s."), data->dest);
       return;
     }
-  data->model = _lp_window_build_model (data->merged, &data->spec, &data->filtered);
+  data->model = lp_report_view_build_model (&data->view, data->merged, &data->filtered, NULL);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -447,7 +447,7 @@ open_destination_now (LpWindow *self,
   data->storer = g_steal_pointer (&asked->storer);
   data->dest = g_steal_pointer (&asked->dest);
 
-  _lp_window_view_spec_from_window (&data->spec, self);
+  _lp_window_view_from_window (&data->view, self);
   g_set_weak_pointer (&data->window, self);
 
   label = g_strdup_printf (_("Merging the reports at %s…"), data->dest);
