@@ -48,22 +48,57 @@ root_children (LpFlameModel *model)
   return g_strjoinv (",", (char **) names->pdata);
 }
 
+/* what a view of a report shows: the model, the copy its names may live in */
+typedef struct
+{
+  LpFolded     *report;
+  LpFolded     *filtered;
+  LpFlameModel *model;
+  gboolean      focused;
+  char         *children;  /* root_children() */
+} Shown;
+
+static void
+shown_free (Shown *shown)
+{
+  lp_flame_model_free (shown->model);
+  g_clear_pointer (&shown->filtered, lp_folded_free);
+  lp_folded_free (shown->report);
+  g_free (shown->children);
+  g_free (shown);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Shown, shown_free)
+
+/* @view of the report @text; the view is cleared */
+static Shown *
+show (LpReportView *view,
+      const char   *text)
+{
+  Shown *shown = g_new0 (Shown, 1);
+
+  shown->report = test_folded_from_text (text);
+  shown->focused = -1;
+  shown->model = lp_report_view_build_model (view, shown->report, &shown->filtered, &shown->focused);
+  shown->children = root_children (shown->model);
+  lp_report_view_clear (view);
+  return shown;
+}
+
 static void
 test_whole (void)
 {
-  g_autoptr(LpFolded) report = test_folded_from_text (report_text);
   LpReportView view = { 0 };
-  g_autoptr(LpFolded) filtered = NULL;
-  g_autoptr(LpFlameModel) model = NULL;
-  gboolean focused = TRUE;
+  g_autoptr(Shown) shown = NULL;
 
   g_assert_false (lp_report_view_filters (&view));
-  model = lp_report_view_build_model (&view, report, &filtered, &focused);
-  g_assert_null (filtered);
-  g_assert_false (focused);
-  g_assert_cmpfloat (lp_flame_model_get_total (model), ==, 14);
-  g_assert_cmpfloat (total_at (model, "main;work"), ==, 8);
-  g_assert_cmpfloat (total_at (model, "main;log;read_wrapper;[idle: read]"), ==, 4);
+  shown = show (&view, report_text);
+  g_assert_null (shown->filtered);
+  g_assert_false (shown->focused);
+  g_assert_cmpstr (shown->children, ==, "main");
+  g_assert_cmpfloat (lp_flame_model_get_total (shown->model), ==, 14);
+  g_assert_cmpfloat (total_at (shown->model, "main;work"), ==, 8);
+  g_assert_cmpfloat (total_at (shown->model, "main;log;read_wrapper;[idle: read]"), ==, 4);
 }
 
 /* hidden frames leave the stacks, which stay, shorter; a stack of hidden
@@ -71,43 +106,36 @@ test_whole (void)
 static void
 test_hidden (void)
 {
-  g_autoptr(LpFolded) report = test_folded_from_text ("main;work;compute 5\nmain;log;write 2\nlog 1\n");
   const char *hidden[] = { "log", "work", NULL };
   LpReportView view = { .hidden = g_strdupv ((char **) hidden) };
-  g_autoptr(LpFolded) filtered = NULL;
-  g_autoptr(LpFlameModel) model = NULL;
-  g_autofree char *children = NULL;
+  g_autoptr(Shown) shown = NULL;
 
   g_assert_true (lp_report_view_filters (&view));
-  model = lp_report_view_build_model (&view, report, &filtered, NULL);
-  g_assert_nonnull (filtered);
-  g_assert_cmpfloat (lp_flame_model_get_total (model), ==, 7);
-  g_assert_cmpfloat (total_at (model, "main"), ==, 7);
-  g_assert_cmpfloat (total_at (model, "main;compute"), ==, 5);
-  g_assert_cmpfloat (total_at (model, "main;write"), ==, 2);
-  g_assert_cmpfloat (total_at (model, "main;work"), ==, -1);
-  children = root_children (model);
-  g_assert_cmpstr (children, ==, "main");
-  lp_report_view_clear (&view);
+  shown = show (&view, "main;work;compute 5\nmain;log;write 2\nlog 1\n");
   g_assert_null (view.hidden);
+  g_assert_nonnull (shown->filtered);
+  g_assert_cmpstr (shown->children, ==, "main");
+  g_assert_cmpfloat (lp_flame_model_get_total (shown->model), ==, 7);
+  g_assert_cmpfloat (total_at (shown->model, "main"), ==, 7);
+  g_assert_cmpfloat (total_at (shown->model, "main;compute"), ==, 5);
+  g_assert_cmpfloat (total_at (shown->model, "main;write"), ==, 2);
+  g_assert_cmpfloat (total_at (shown->model, "main;work"), ==, -1);
 }
 
 /* the idle samples are left out, with no copy of the report */
 static void
 test_idle (void)
 {
-  g_autoptr(LpFolded) report = test_folded_from_text (report_text);
   LpReportView view = { .hide_idle = TRUE };
-  g_autoptr(LpFolded) filtered = NULL;
-  g_autoptr(LpFlameModel) model = NULL;
+  g_autoptr(Shown) shown = NULL;
 
   g_assert_true (lp_report_view_filters (&view));
-  model = lp_report_view_build_model (&view, report, &filtered, NULL);
-  g_assert_null (filtered);
-  g_assert_cmpfloat (lp_flame_model_get_total (model), ==, 7);
-  g_assert_cmpfloat (total_at (model, "main;work"), ==, 5);
-  g_assert_cmpfloat (total_at (model, "main;log"), ==, 2);
-  g_assert_cmpfloat (total_at (model, "main;work;read_wrapper"), ==, -1);
+  shown = show (&view, report_text);
+  g_assert_null (shown->filtered);
+  g_assert_cmpfloat (lp_flame_model_get_total (shown->model), ==, 7);
+  g_assert_cmpfloat (total_at (shown->model, "main;work"), ==, 5);
+  g_assert_cmpfloat (total_at (shown->model, "main;log"), ==, 2);
+  g_assert_cmpfloat (total_at (shown->model, "main;work;read_wrapper"), ==, -1);
 }
 
 /* the idle rule, as the collapse step names idle frames */
@@ -128,27 +156,19 @@ test_idle_rule (void)
 static void
 test_focus (void)
 {
-  g_autoptr(LpFolded) report = test_folded_from_text (report_text);
   LpReportView view = { .focus = g_strdup ("read_wrapper") };
-  g_autoptr(LpFolded) filtered = NULL;
-  g_autoptr(LpFlameModel) model = NULL;
-  g_autoptr(LpFlameModel) missing = NULL;
-  g_autofree char *children = NULL;
-  gboolean focused = FALSE;
+  LpReportView nowhere = { .focus = g_strdup ("no such frame") };
+  g_autoptr(Shown) shown = show (&view, report_text);
+  g_autoptr(Shown) missing = show (&nowhere, report_text);
 
-  model = lp_report_view_build_model (&view, report, &filtered, &focused);
-  g_assert_true (focused);
-  children = root_children (model);
-  g_assert_cmpstr (children, ==, "read_wrapper");
-  g_assert_cmpfloat (lp_flame_model_get_total (model), ==, 7);
-  g_assert_cmpfloat (total_at (model, "read_wrapper;[idle: read]"), ==, 7);
+  g_assert_true (shown->focused);
+  g_assert_cmpstr (shown->children, ==, "read_wrapper");
+  g_assert_cmpfloat (lp_flame_model_get_total (shown->model), ==, 7);
+  g_assert_cmpfloat (total_at (shown->model, "read_wrapper;[idle: read]"), ==, 7);
 
-  g_free (view.focus);
-  view.focus = g_strdup ("no such frame");
-  missing = lp_report_view_build_model (&view, report, &filtered, &focused);
-  g_assert_false (focused);
-  g_assert_cmpfloat (lp_flame_model_get_total (missing), ==, 14);
-  lp_report_view_clear (&view);
+  g_assert_false (missing->focused);
+  g_assert_cmpstr (missing->children, ==, "main");
+  g_assert_cmpfloat (lp_flame_model_get_total (missing->model), ==, 14);
 }
 
 /* with the idle samples left out, a frame called only while blocked is in
@@ -156,34 +176,25 @@ test_focus (void)
 static void
 test_focus_only_idle (void)
 {
-  g_autoptr(LpFolded) report = test_folded_from_text (report_text);
   LpReportView view = { .hide_idle = TRUE, .focus = g_strdup ("read_wrapper") };
-  g_autoptr(LpFolded) filtered = NULL;
-  g_autoptr(LpFlameModel) model = NULL;
-  gboolean focused = TRUE;
+  g_autoptr(Shown) shown = show (&view, report_text);
 
-  model = lp_report_view_build_model (&view, report, &filtered, &focused);
-  g_assert_false (focused);
-  g_assert_cmpfloat (lp_flame_model_get_total (model), ==, 7);
-  g_assert_cmpfloat (total_at (model, "main;work;compute"), ==, 5);
-  lp_report_view_clear (&view);
+  g_assert_false (shown->focused);
+  g_assert_cmpstr (shown->children, ==, "main");
+  g_assert_cmpfloat (lp_flame_model_get_total (shown->model), ==, 7);
+  g_assert_cmpfloat (total_at (shown->model, "main;work;compute"), ==, 5);
 }
 
 /* bottom-up: the leaves at the root, their callers above */
 static void
 test_reverse (void)
 {
-  g_autoptr(LpFolded) report = test_folded_from_text (report_text);
   LpReportView view = { .reverse = TRUE };
-  g_autoptr(LpFolded) filtered = NULL;
-  g_autoptr(LpFlameModel) model = NULL;
-  g_autofree char *children = NULL;
+  g_autoptr(Shown) shown = show (&view, report_text);
 
-  model = lp_report_view_build_model (&view, report, &filtered, NULL);
-  children = root_children (model);
-  g_assert_cmpstr (children, ==, "[idle: read],compute,write");
-  g_assert_cmpfloat (total_at (model, "[idle: read];read_wrapper;log;main"), ==, 4);
-  g_assert_cmpfloat (total_at (model, "compute;work;main"), ==, 5);
+  g_assert_cmpstr (shown->children, ==, "[idle: read],compute,write");
+  g_assert_cmpfloat (total_at (shown->model, "[idle: read];read_wrapper;log;main"), ==, 4);
+  g_assert_cmpfloat (total_at (shown->model, "compute;work;main"), ==, 5);
 }
 
 /* the callers of a focus, bottom-up, without the blocked samples: 5 of
@@ -191,20 +202,13 @@ test_reverse (void)
 static void
 test_reverse_focus_idle (void)
 {
-  g_autoptr(LpFolded) report = test_folded_from_text (report_text);
   LpReportView view = { .reverse = TRUE, .hide_idle = TRUE, .focus = g_strdup ("work") };
-  g_autoptr(LpFolded) filtered = NULL;
-  g_autoptr(LpFlameModel) model = NULL;
-  g_autofree char *children = NULL;
-  gboolean focused = FALSE;
+  g_autoptr(Shown) shown = show (&view, report_text);
 
-  model = lp_report_view_build_model (&view, report, &filtered, &focused);
-  g_assert_true (focused);
-  children = root_children (model);
-  g_assert_cmpstr (children, ==, "work");
-  g_assert_cmpfloat (lp_flame_model_get_total (model), ==, 5);
-  g_assert_cmpfloat (total_at (model, "work;main"), ==, 5);
-  lp_report_view_clear (&view);
+  g_assert_true (shown->focused);
+  g_assert_cmpstr (shown->children, ==, "work");
+  g_assert_cmpfloat (lp_flame_model_get_total (shown->model), ==, 5);
+  g_assert_cmpfloat (total_at (shown->model, "work;main"), ==, 5);
 }
 
 /* a copy owns its strings: the original may go */
