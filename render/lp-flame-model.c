@@ -642,6 +642,9 @@ model_from_folded (LpFolded          *folded,
       lp_folded_get_stack (folded, i, &st);
       frames = st.frames;
       depth = st.depth;
+      /* a blocked sample, whatever part of it a focus keeps */
+      if (idle != NULL && idle[frames[depth - 1]])
+        continue;
       if (focus != LP_FLAME_NO_FRAME)
         {
           guint d;
@@ -663,9 +666,6 @@ model_from_folded (LpFolded          *folded,
           if (depth == 0)
             continue;
         }
-      /* as lp_flame_model_add_stack() would be given the stack */
-      if (idle != NULL && idle[frames[depth - 1]])
-        continue;
       items[n_items++] = (Item) {
         .frames = reverse ? frames + depth - 1 : frames,
         .depth = depth,

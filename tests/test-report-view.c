@@ -211,6 +211,21 @@ test_reverse_focus_idle (void)
   g_assert_cmpfloat (total_at (shown->model, "work;main"), ==, 5);
 }
 
+/* the model's own idle test, under a focus bottom-up: the stack is cut at
+ * the focus, but a blocked sample is left out by its leaf */
+static void
+test_model_reverse_focus_idle (void)
+{
+  g_autoptr(LpFolded) report = test_folded_from_text (report_text);
+  guint32 work;
+  g_autoptr(LpFlameModel) model = NULL;
+
+  g_assert_true (lp_intern_lookup (lp_folded_get_intern (report), "work", 4, &work));
+  model = lp_flame_model_new_focus (report, work, LP_FLAME_MODEL_REVERSE | LP_FLAME_MODEL_HIDE_IDLE);
+  g_assert_cmpfloat (lp_flame_model_get_total (model), ==, 5);
+  g_assert_cmpfloat (total_at (model, "work;main"), ==, 5);
+}
+
 /* a copy owns its strings: the original may go */
 static void
 test_copy (void)
@@ -282,6 +297,7 @@ main (int    argc,
   g_test_add_func ("/render/report-view/focus-only-idle", test_focus_only_idle);
   g_test_add_func ("/render/report-view/reverse", test_reverse);
   g_test_add_func ("/render/report-view/reverse-focus-idle", test_reverse_focus_idle);
+  g_test_add_func ("/render/report-view/model-reverse-focus-idle", test_model_reverse_focus_idle);
   g_test_add_func ("/render/report-view/copy", test_copy);
   g_test_add_func ("/render/report-view/cli-reverse-focus-idle", test_cli_reverse_focus_idle);
   return g_test_run ();
