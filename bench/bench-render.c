@@ -122,8 +122,8 @@ main (int    argc,
       t1 = now ();
       model = lp_flame_model_new_from_folded (folded, 0);
       t2 = now ();
-      lp_flame_export_options_init (&opts);
-      layout = lp_flame_export_layout (model, &opts);
+      lp_flame_picture_options_init (&opts);
+      layout = lp_flame_picture_layout (model, &opts);
       t3 = now ();
       svg = lp_flame_svg_new (model, &opts);
       t4 = now ();

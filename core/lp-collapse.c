@@ -173,6 +173,13 @@ syscall_name (long nr)
     }
 }
 
+gboolean
+lp_collapse_is_idle_frame (const char *name)
+{
+  return name != NULL && strncmp (name, LP_COLLAPSE_IDLE_PREFIX, strlen (LP_COLLAPSE_IDLE_PREFIX)) == 0;
+}
+
+/* the idle frame of the system call @nr: see LP_COLLAPSE_IDLE_PREFIX */
 static guint32
 idle_frame (LpSampler *self,
             long       nr)
@@ -182,8 +189,8 @@ idle_frame (LpSampler *self,
   if (v == NULL)
     {
       const char *name = syscall_name (nr);
-      g_autofree char *label = name ? g_strdup_printf ("[idle: %s]", name)
-                                    : g_strdup_printf ("[idle: syscall %ld]", nr);
+      g_autofree char *label = name ? g_strdup_printf (LP_COLLAPSE_IDLE_PREFIX ": %s]", name)
+                                    : g_strdup_printf (LP_COLLAPSE_IDLE_PREFIX ": syscall %ld]", nr);
       guint32 id = lp_folded_intern (self->dest, label, -1);
       g_hash_table_insert (self->idle_frames, GSIZE_TO_POINTER (nr), GUINT_TO_POINTER (id + 1));
       return id;

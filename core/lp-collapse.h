@@ -8,6 +8,18 @@
 
 G_BEGIN_DECLS
 
+/* The idle rule. A sample taken while its thread was blocked in a system
+ * call ends in a synthetic leaf frame made by the collapse step,
+ * "[idle: NAME]" (NAME the system call's, or "syscall NR"), so that blocked
+ * time shows in the graph. Every frame whose name begins with
+ * LP_COLLAPSE_IDLE_PREFIX is such a frame: views leave out the stacks that
+ * end in one ("hide idle") and draw them in their own colour. */
+#define LP_COLLAPSE_IDLE_PREFIX "[idle"
+
+/* lp_collapse_is_idle_frame: TRUE when @name (nullable) is the name of an
+ * idle frame, as the collapse step makes them. */
+gboolean lp_collapse_is_idle_frame (const char *name);
+
 /* lp_collapse_stack: counts one sample of the stack @frames[0..@depth)
  * (frame ids of @dest, root first) in @dest: hashes it and adds 1 to its
  * count, creating the stack if new (no allocation when it exists). This is

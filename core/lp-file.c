@@ -7,11 +7,11 @@
 #include "lp-file.h"
 
 gboolean
-lp_write_all (int          fd,
-              const char  *data,
-              gsize        len,
-              const char  *what,
-              GError     **error)
+lp_file_write_all (int          fd,
+                   const char  *data,
+                   gsize        len,
+                   const char  *what,
+                   GError     **error)
 {
   while (len > 0)
     {

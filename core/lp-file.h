@@ -6,13 +6,13 @@
 
 G_BEGIN_DECLS
 
-/* lp_write_all: writes all @len bytes to @fd, retrying short writes and
+/* lp_file_write_all: writes all @len bytes to @fd, retrying short writes and
  * EINTR. Errors are G_FILE_ERROR, with @what (a file name or "standard
  * output") in the message. */
-gboolean      lp_write_all            (int          fd,
-                                       const char  *data,
-                                       gsize        len,
-                                       const char  *what,
-                                       GError     **error);
+gboolean      lp_file_write_all (int          fd,
+                                 const char  *data,
+                                 gsize        len,
+                                 const char  *what,
+                                 GError     **error);
 
 G_END_DECLS

@@ -82,7 +82,7 @@ lp_folded_reader_free (LpFoldedReader *self)
 }
 
 const char *
-lp_folded_skip_reason_to_string (LpFoldedSkipReason reason)
+lp_folded_reader_skip_reason_to_string (LpFoldedSkipReason reason)
 {
   switch (reason)
     {
@@ -125,7 +125,7 @@ skip (LpFoldedReader      *self,
     {
       g_set_error (error, LP_FOLDED_ERROR, LP_FOLDED_ERROR_INVALID_LINE,
                    _("Line %" PRIu64 ": %s"), s.line,
-                   lp_folded_skip_reason_to_string (reason));
+                   lp_folded_reader_skip_reason_to_string (reason));
       return FALSE;
     }
   return TRUE;

@@ -95,8 +95,8 @@ guint64             lp_folded_reader_get_n_bytes    (const LpFoldedReader *self)
 const LpFoldedSkip *lp_folded_reader_get_skips      (const LpFoldedReader *self,
                                                      guint                *n_skips);
 
-/* lp_folded_skip_reason_to_string: a translated sentence for @reason. */
-const char         *lp_folded_skip_reason_to_string (LpFoldedSkipReason reason);
+/* lp_folded_reader_skip_reason_to_string: a translated sentence for @reason. */
+const char         *lp_folded_reader_skip_reason_to_string (LpFoldedSkipReason reason);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LpFoldedReader, lp_folded_reader_free)
 

@@ -826,7 +826,7 @@ write_to_fd (const char  *data,
              GError     **error)
 {
   FdTarget *t = user_data;
-  return lp_write_all (t->fd, data, len, t->what, error);
+  return lp_file_write_all (t->fd, data, len, t->what, error);
 }
 
 gboolean

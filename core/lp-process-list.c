@@ -126,7 +126,7 @@ is_kernel_thread (int pid)
 }
 
 char *
-lp_process_why_not_traceable (int pid)
+lp_process_list_why_not_traceable (int pid)
 {
   g_autofree char *status = read_proc_file (pid, "status", NULL);
   struct stat st;
@@ -275,7 +275,7 @@ lp_process_list_refresh (LpProcessList  *self,
             info.cpu_percent = MIN ((double) *ticks / hz / lived * 100.0, 100.0 * MAX (info.n_threads, 1));
         }
 
-      info.why_not = lp_process_why_not_traceable (info.pid);
+      info.why_not = lp_process_list_why_not_traceable (info.pid);
       g_array_append_val (self->infos, info);
     }
 

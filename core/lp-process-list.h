@@ -38,9 +38,9 @@ guint                lp_process_list_get_n   (const LpProcessList *self);
 const LpProcessInfo *lp_process_list_get     (const LpProcessList *self,
                                               guint                index);
 
-/* lp_process_why_not_traceable: NULL if this process may trace @pid, else a
+/* lp_process_list_why_not_traceable: NULL if this process may trace @pid, else a
  * translated sentence with the cause and what to do (you own it). */
-char                *lp_process_why_not_traceable (int pid) G_GNUC_WARN_UNUSED_RESULT;
+char                *lp_process_list_why_not_traceable (int pid) G_GNUC_WARN_UNUSED_RESULT;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LpProcessList, lp_process_list_free)
 

@@ -7,7 +7,7 @@
 
 #include "lp-sampler.h"
 #include "lp-symbols.h"
-#include "lp-unwind.h"
+#include "lp-unwinder.h"
 
 G_BEGIN_DECLS
 

@@ -28,7 +28,7 @@
 #include "lp-sampler.h"
 #include "lp-sampler-private.h"
 #include "lp-symbols.h"
-#include "lp-unwind.h"
+#include "lp-unwinder.h"
 
 G_DEFINE_QUARK (lp-sampler-error-quark, lp_sampler_error)
 

@@ -7,8 +7,8 @@
 #include "lp-hash.h"
 
 gboolean
-lp_flame_palette_from_string (const char     *name,
-                              LpFlamePalette *palette)
+lp_flame_color_palette_from_string (const char     *name,
+                                    LpFlamePalette *palette)
 {
   static const struct { const char *name; LpFlamePalette palette; } names[] = {
     { "hot", LP_FLAME_PALETTE_HOT },
@@ -64,7 +64,7 @@ is_libc_name (const char *name)
 }
 
 gsize
-lp_flame_annotation_len (const char *name)
+lp_flame_color_annotation_len (const char *name)
 {
   gsize len;
 
@@ -77,21 +77,21 @@ lp_flame_annotation_len (const char *name)
 }
 
 char *
-lp_flame_display_name (const char *name)
+lp_flame_color_display_name (const char *name)
 {
   g_return_val_if_fail (name != NULL, NULL);
-  return g_strndup (name, strlen (name) - lp_flame_annotation_len (name));
+  return g_strndup (name, strlen (name) - lp_flame_color_annotation_len (name));
 }
 
 LpFlameKind
-lp_flame_kind_of (const char *name)
+lp_flame_color_kind_of (const char *name)
 {
   gsize len;
 
   g_return_val_if_fail (name != NULL, LP_FLAME_KIND_OTHER);
 
   len = strlen (name);
-  if (lp_flame_annotation_len (name) > 0)
+  if (lp_flame_color_annotation_len (name) > 0)
     switch (name[len - 2])
       {
       case 'j':
@@ -182,7 +182,7 @@ lp_flame_color_for_name (const char     *name,
 
   if (palette == LP_FLAME_PALETTE_LANG)
     {
-      switch (lp_flame_kind_of (name))
+      switch (lp_flame_color_kind_of (name))
         {
         case LP_FLAME_KIND_KERNEL:  /* orange */
           return (LpRgb) { 205 + 50 * v3, 130 + 40 * v1, 0 + 40 * v2 };

@@ -47,26 +47,26 @@ typedef struct
 #define LP_FLAME_MATCH_RGB ((LpRgb) { 230, 0, 230 })
 #define LP_FLAME_IDLE_RGB  ((LpRgb) { 176, 196, 222 })
 
-/* lp_flame_palette_from_string: "hot", "mem", "io", "lang" (also
+/* lp_flame_color_palette_from_string: "hot", "mem", "io", "lang" (also
  * "native", and flamegraph.pl's "java", "js", "perl" and "chain", whose
  * annotation colours it has), or one of flamegraph.pl's "red", "green", "blue", "aqua",
  * "yellow", "purple", "orange"; FALSE if unknown. */
-gboolean    lp_flame_palette_from_string (const char     *name,
-                                          LpFlamePalette *palette);
+gboolean    lp_flame_color_palette_from_string (const char     *name,
+                                                LpFlamePalette *palette);
 
-/* lp_flame_annotation_len: 4 when @name ends in one of perf's annotations
+/* lp_flame_color_annotation_len: 4 when @name ends in one of perf's annotations
  * "_[k]", "_[j]", "_[i]" or "_[w]" (kernel, JIT, inlined, waker) after at
  * least one other byte, else 0. The annotation is part of the frame (it
  * is read, merged and written back with the name), but flamegraph.pl
  * shows names without it and colours by it; so do the graphs. */
-gsize       lp_flame_annotation_len     (const char *name);
+gsize       lp_flame_color_annotation_len (const char *name);
 
-/* lp_flame_display_name: @name as a graph shows it, without its
+/* lp_flame_color_display_name: @name as a graph shows it, without its
  * annotation; you own the result. */
-char       *lp_flame_display_name       (const char *name) G_GNUC_WARN_UNUSED_RESULT;
+char       *lp_flame_color_display_name (const char *name) G_GNUC_WARN_UNUSED_RESULT;
 
-/* lp_flame_kind_of: what sort of code a frame name looks like. */
-LpFlameKind lp_flame_kind_of            (const char *name);
+/* lp_flame_color_kind_of: what sort of code a frame name looks like. */
+LpFlameKind lp_flame_color_kind_of (const char *name);
 
 /* lp_flame_color_for_name: the colour of @name in @palette, the same for
  * the same name every time. @name_hash selects flamegraph.pl's --hash

@@ -21,8 +21,8 @@ lp_flame_draw_params_init (LpFlameDrawParams *params)
 }
 
 char *
-lp_flame_elide (const char *name,
-                int         max_chars)
+lp_flame_draw_elide (const char *name,
+                     int         max_chars)
 {
   glong len;
   const char *end;
@@ -43,10 +43,10 @@ lp_flame_elide (const char *name,
 }
 
 LpRgb
-lp_flame_rect_color (LpFlameModel            *model,
-                     const LpFlameLayout     *layout,
-                     const LpFlameRect       *rect,
-                     const LpFlameDrawParams *params)
+lp_flame_draw_rect_color (LpFlameModel            *model,
+                          const LpFlameLayout     *layout,
+                          const LpFlameRect       *rect,
+                          const LpFlameDrawParams *params)
 {
   g_return_val_if_fail (model != NULL && layout != NULL && rect != NULL && params != NULL,
                         ((LpRgb) { 0, 0, 0 }));
@@ -106,7 +106,7 @@ lp_flame_draw (cairo_t                 *cr,
       if (r->x > clip_x2 || r->x + r->width < clip_x1 || r->y > clip_y2 || r->y + h < clip_y1)
         continue;
 
-      c = lp_flame_rect_color (model, layout, r, params);
+      c = lp_flame_draw_rect_color (model, layout, r, params);
       if (r->flags & LP_FLAME_RECT_ANCESTOR)
         cairo_set_source_rgba (cr, c.r / 255.0, c.g / 255.0, c.b / 255.0, 0.5);
       else
@@ -126,9 +126,9 @@ lp_flame_draw (cairo_t                 *cr,
       if (r->width - 2 * TEXT_PAD >= 3 * char_width && h >= text_height * 0.8)
         {
           /* perf's annotation ("_[k]") shown as colour, not text */
-          g_autofree char *name = lp_flame_display_name (lp_flame_model_node_name (model, r->node));
+          g_autofree char *name = lp_flame_color_display_name (lp_flame_model_node_name (model, r->node));
           int max_chars = (int) ((r->width - 2 * TEXT_PAD) / char_width);
-          g_autofree char *label = lp_flame_elide (name, max_chars);
+          g_autofree char *label = lp_flame_draw_elide (name, max_chars);
           int w = 0;
 
           while (label != NULL)
@@ -140,7 +140,7 @@ lp_flame_draw (cairo_t                 *cr,
               /* wider glyphs than the average: cut one more */
               g_free (label);
               max_chars--;
-              label = lp_flame_elide (name, max_chars);
+              label = lp_flame_draw_elide (name, max_chars);
             }
           if (label != NULL)
             {

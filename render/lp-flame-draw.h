@@ -32,16 +32,16 @@ void  lp_flame_draw             (cairo_t                 *cr,
                                  const LpFlameLayout     *layout,
                                  const LpFlameDrawParams *params);
 
-/* lp_flame_rect_color: the fill colour lp_flame_draw() uses for @rect. */
-LpRgb lp_flame_rect_color       (LpFlameModel            *model,
-                                 const LpFlameLayout     *layout,
-                                 const LpFlameRect       *rect,
-                                 const LpFlameDrawParams *params);
+/* lp_flame_draw_rect_color: the fill colour lp_flame_draw() uses for @rect. */
+LpRgb lp_flame_draw_rect_color (LpFlameModel            *model,
+                                const LpFlameLayout     *layout,
+                                const LpFlameRect       *rect,
+                                const LpFlameDrawParams *params);
 
-/* lp_flame_elide: @name cut to at most @max_chars characters, ending in
+/* lp_flame_draw_elide: @name cut to at most @max_chars characters, ending in
  * "…" (one character, U+2026) when cut; NULL when not even one character
  * and "…" fit (@max_chars < 2). You own the result. */
-char *lp_flame_elide            (const char *name,
-                                 int         max_chars) G_GNUC_WARN_UNUSED_RESULT;
+char *lp_flame_draw_elide (const char *name,
+                           int         max_chars) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

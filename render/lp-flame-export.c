@@ -47,7 +47,7 @@ lp_flame_export_paint (cairo_t                    *cr,
 
   g_return_if_fail (cr != NULL && model != NULL && layout != NULL && options != NULL);
 
-  lp_flame_export_size (layout, options, &width, &height);
+  lp_flame_picture_size (layout, options, &width, &height);
   bg = cairo_pattern_create_linear (0, 0, 0, height);
   cairo_pattern_add_color_stop_rgb (bg, 0.05, 0xee / 255.0, 0xee / 255.0, 0xee / 255.0);
   cairo_pattern_add_color_stop_rgb (bg, 0.95, 0xee / 255.0, 0xee / 255.0, 0xb0 / 255.0);
@@ -56,13 +56,13 @@ lp_flame_export_paint (cairo_t                    *cr,
   cairo_pattern_destroy (bg);
 
   cairo_set_source_rgb (cr, 0, 0, 0);
-  show_text (cr, "Sans 13", lp_flame_export_title (options), width / 2, LP_FLAME_EXPORT_FONT_SIZE * 1.5, TRUE);
+  show_text (cr, "Sans 13", lp_flame_picture_title (options), width / 2, LP_FLAME_EXPORT_FONT_SIZE * 1.5, TRUE);
   if (options->subtitle != NULL)
     show_text (cr, "Sans 9", options->subtitle, width / 2, LP_FLAME_EXPORT_FONT_SIZE * 3.5, TRUE);
   if (layout->total > 0)
     {
-      g_autofree char *total = lp_flame_format_count (layout->total);
-      g_autofree char *footer = g_strdup_printf ("%s %s", total, lp_flame_export_count_name (options));
+      g_autofree char *total = lp_flame_picture_format_count (layout->total);
+      g_autofree char *footer = g_strdup_printf ("%s %s", total, lp_flame_picture_count_name (options));
       show_text (cr, "Sans 9", footer, LP_FLAME_EXPORT_XPAD, height - LP_FLAME_EXPORT_BOTTOM_PAD / 2, FALSE);
     }
   if (options->search != NULL && layout->total > 0)
@@ -75,7 +75,7 @@ lp_flame_export_paint (cairo_t                    *cr,
   params.palette = options->palette;
   params.name_hash = options->name_hash;
   cairo_save (cr);
-  cairo_translate (cr, LP_FLAME_EXPORT_XPAD, lp_flame_export_top_pad (options));
+  cairo_translate (cr, LP_FLAME_EXPORT_XPAD, lp_flame_picture_top_pad (options));
   lp_flame_draw (cr, model, layout, &params);
   cairo_restore (cr);
 }
@@ -87,7 +87,7 @@ write_to_fd (void                *closure,
 {
   int fd = GPOINTER_TO_INT (closure);
 
-  return lp_write_all (fd, (const char *) data, length, NULL, NULL)
+  return lp_file_write_all (fd, (const char *) data, length, NULL, NULL)
          ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
 
@@ -128,13 +128,13 @@ lp_flame_export_to_file (LpFlameModel               *model,
   if (format == LP_FLAME_FORMAT_SVG)
     {
       g_autoptr(GString) svg = lp_flame_svg_new (model, options);
-      if (!lp_write_all (fd, svg->str, svg->len, path, error))
+      if (!lp_file_write_all (fd, svg->str, svg->len, path, error))
         return FALSE;
       return lp_atomic_file_commit (g_steal_pointer (&file), error);
     }
 
-  layout = lp_flame_export_layout (model, options);
-  lp_flame_export_size (layout, options, &width, &height);
+  layout = lp_flame_picture_layout (model, options);
+  lp_flame_picture_size (layout, options, &width, &height);
   if (format == LP_FLAME_FORMAT_PDF)
     surface = cairo_pdf_surface_create_for_stream (write_to_fd, GINT_TO_POINTER (fd), width, height);
   else

@@ -26,7 +26,7 @@ typedef enum
 } LpFlameFormat;
 
 /* lp_flame_export_paint: paints the whole picture (background, title,
- * graph, footer) onto @cr, which should be lp_flame_export_size() big. */
+ * graph, footer) onto @cr, which should be lp_flame_picture_size() big. */
 void     lp_flame_export_paint        (cairo_t                    *cr,
                                        LpFlameModel               *model,
                                        const LpFlameLayout        *layout,

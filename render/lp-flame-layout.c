@@ -3,13 +3,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "lp-collapse.h"
 #include "lp-flame-layout.h"
-
-gboolean
-lp_flame_name_is_idle (const char *name)
-{
-  return name != NULL && strncmp (name, "[idle", 5) == 0;
-}
 
 typedef struct
 {
@@ -44,7 +39,7 @@ rect_flags (Ctx     *ctx,
     return LP_FLAME_RECT_ROOT;
   if (frame_matches (ctx, frame))
     flags |= LP_FLAME_RECT_MATCH;
-  if (lp_flame_name_is_idle (lp_folded_frame_name (lp_flame_model_get_names (ctx->model), frame)))
+  if (lp_collapse_is_idle_frame (lp_folded_frame_name (lp_flame_model_get_names (ctx->model), frame)))
     flags |= LP_FLAME_RECT_IDLE;
   return flags;
 }

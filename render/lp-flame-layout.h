@@ -79,9 +79,6 @@ const LpFlameRect *lp_flame_layout_hit (const LpFlameLayout *self,
                                         double               x,
                                         double               y);
 
-/* lp_flame_name_is_idle: TRUE for the engine's synthetic "[idle…" frames. */
-gboolean       lp_flame_name_is_idle (const char *name);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LpFlameLayout, lp_flame_layout_free)
 
 G_END_DECLS

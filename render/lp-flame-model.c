@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lp-collapse.h"
 #include "lp-flame-model.h"
 #include "lp-hash.h"
 #include "lp-mem.h"
@@ -344,7 +345,7 @@ lp_flame_model_add_stack (LpFlameModel  *self,
       base = count;
     }
   if ((self->flags & LP_FLAME_MODEL_HIDE_IDLE) && depth > 0 &&
-      strncmp (lp_folded_frame_name (self->names, frames[depth - 1]), "[idle", 5) == 0)
+      lp_collapse_is_idle_frame (lp_folded_frame_name (self->names, frames[depth - 1])))
     return;
 
   if ((self->flags & LP_FLAME_MODEL_REVERSE) && depth > 1)
@@ -490,7 +491,7 @@ static gboolean
 is_idle_frame (const LpFolded *names,
                guint32         frame)
 {
-  return strncmp (lp_folded_frame_name (names, frame), "[idle", 5) == 0;
+  return lp_collapse_is_idle_frame (lp_folded_frame_name (names, frame));
 }
 
 /* the frames of @it shared with the open path (of @open frames) */
@@ -641,6 +642,9 @@ model_from_folded (LpFolded          *folded,
       lp_folded_get_stack (folded, i, &st);
       frames = st.frames;
       depth = st.depth;
+      /* a blocked sample, whatever part of it a focus keeps */
+      if (idle != NULL && idle[frames[depth - 1]])
+        continue;
       if (focus != LP_FLAME_NO_FRAME)
         {
           guint d;
@@ -662,9 +666,6 @@ model_from_folded (LpFolded          *folded,
           if (depth == 0)
             continue;
         }
-      /* as lp_flame_model_add_stack() would be given the stack */
-      if (idle != NULL && idle[frames[depth - 1]])
-        continue;
       items[n_items++] = (Item) {
         .frames = reverse ? frames + depth - 1 : frames,
         .depth = depth,

@@ -21,7 +21,8 @@ typedef enum
   /* two counts per stack (A, then B): widths from B, the delta B - A kept */
   LP_FLAME_MODEL_DIFFERENTIAL = 1 << 1,
   /* leave out blocked samples: stacks whose last frame is the engine's
-   * synthetic "[idle…" frame */
+   * synthetic "[idle…" frame (lp_collapse_is_idle_frame()), even where a
+   * focus keeps only part of the stack */
   LP_FLAME_MODEL_HIDE_IDLE    = 1 << 2,
 } LpFlameModelFlags;
 

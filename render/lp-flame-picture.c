@@ -6,7 +6,7 @@
 #include "lp-flame-picture.h"
 
 void
-lp_flame_export_options_init (LpFlameExportOptions *options)
+lp_flame_picture_options_init (LpFlameExportOptions *options)
 {
   g_return_if_fail (options != NULL);
   *options = (LpFlameExportOptions) {
@@ -20,19 +20,19 @@ lp_flame_export_options_init (LpFlameExportOptions *options)
 }
 
 double
-lp_flame_export_top_pad (const LpFlameExportOptions *options)
+lp_flame_picture_top_pad (const LpFlameExportOptions *options)
 {
   return LP_FLAME_EXPORT_FONT_SIZE * 3 + (options->subtitle != NULL ? LP_FLAME_EXPORT_FONT_SIZE * 2 : 0);
 }
 
 double
-lp_flame_export_width (const LpFlameExportOptions *options)
+lp_flame_picture_width (const LpFlameExportOptions *options)
 {
   return options->width > 0 ? options->width : LP_FLAME_EXPORT_DEFAULT_WIDTH;
 }
 
 const char *
-lp_flame_export_title (const LpFlameExportOptions *options)
+lp_flame_picture_title (const LpFlameExportOptions *options)
 {
   if (options->title != NULL)
     return options->title;
@@ -40,17 +40,17 @@ lp_flame_export_title (const LpFlameExportOptions *options)
 }
 
 const char *
-lp_flame_export_count_name (const LpFlameExportOptions *options)
+lp_flame_picture_count_name (const LpFlameExportOptions *options)
 {
   return options->count_name != NULL ? options->count_name : _("samples");
 }
 
 LpFlameLayout *
-lp_flame_export_layout (LpFlameModel               *model,
-                        const LpFlameExportOptions *options)
+lp_flame_picture_layout (LpFlameModel               *model,
+                         const LpFlameExportOptions *options)
 {
   LpFlameLayoutParams params = {
-    .width = MAX (1, lp_flame_export_width (options) - 2 * LP_FLAME_EXPORT_XPAD),
+    .width = MAX (1, lp_flame_picture_width (options) - 2 * LP_FLAME_EXPORT_XPAD),
     .row_height = options->row_height > 0 ? options->row_height : LP_FLAME_EXPORT_FRAME_HEIGHT,
     .min_width = options->min_width >= 0 ? options->min_width : 0.1,
     .zoom = options->zoom,
@@ -64,20 +64,20 @@ lp_flame_export_layout (LpFlameModel               *model,
 }
 
 void
-lp_flame_export_size (const LpFlameLayout        *layout,
-                      const LpFlameExportOptions *options,
-                      double                     *width,
-                      double                     *height)
+lp_flame_picture_size (const LpFlameLayout        *layout,
+                       const LpFlameExportOptions *options,
+                       double                     *width,
+                       double                     *height)
 {
   g_return_if_fail (layout != NULL && options != NULL);
   if (width != NULL)
-    *width = lp_flame_export_width (options);
+    *width = lp_flame_picture_width (options);
   if (height != NULL)
-    *height = lp_flame_export_top_pad (options) + layout->height + LP_FLAME_EXPORT_BOTTOM_PAD;
+    *height = lp_flame_picture_top_pad (options) + layout->height + LP_FLAME_EXPORT_BOTTOM_PAD;
 }
 
 char *
-lp_flame_format_count (double count)
+lp_flame_picture_format_count (double count)
 {
   char buf[64];
   gsize len = lp_folded_format_count (count, buf);

@@ -28,20 +28,20 @@ typedef struct
   GRegex         *search;      /* nullable: highlighted, "Matched:" shown */
 } LpFlameExportOptions;
 
-/* lp_flame_export_options_init: flamegraph.pl's defaults. */
-void     lp_flame_export_options_init (LpFlameExportOptions *options);
+/* lp_flame_picture_options_init: flamegraph.pl's defaults. */
+void     lp_flame_picture_options_init (LpFlameExportOptions *options);
 
-/* lp_flame_export_layout: the layout an export of @model with @options
+/* lp_flame_picture_layout: the layout an export of @model with @options
  * shows (graph coordinates start at the picture's left padding). */
-LpFlameLayout *lp_flame_export_layout (LpFlameModel               *model,
-                                       const LpFlameExportOptions *options) G_GNUC_WARN_UNUSED_RESULT;
+LpFlameLayout *lp_flame_picture_layout (LpFlameModel               *model,
+                                        const LpFlameExportOptions *options) G_GNUC_WARN_UNUSED_RESULT;
 
-/* lp_flame_export_size: the picture's size in pixels: @layout with the
+/* lp_flame_picture_size: the picture's size in pixels: @layout with the
  * title above and the details below. */
-void     lp_flame_export_size         (const LpFlameLayout        *layout,
-                                       const LpFlameExportOptions *options,
-                                       double                     *width,
-                                       double                     *height);
+void     lp_flame_picture_size         (const LpFlameLayout        *layout,
+                                        const LpFlameExportOptions *options,
+                                        double                     *width,
+                                        double                     *height);
 
 /* The picture's geometry, shared by the cairo and the SVG export. */
 #define LP_FLAME_EXPORT_DEFAULT_WIDTH 1200.0
@@ -52,13 +52,13 @@ void     lp_flame_export_size         (const LpFlameLayout        *layout,
 #define LP_FLAME_EXPORT_BOTTOM_PAD    (LP_FLAME_EXPORT_FONT_SIZE * 2 + 10)
 
 /* Above the graph: the title, and the subtitle if any. */
-double      lp_flame_export_top_pad    (const LpFlameExportOptions *options);
-double      lp_flame_export_width      (const LpFlameExportOptions *options);
+double      lp_flame_picture_top_pad    (const LpFlameExportOptions *options);
+double      lp_flame_picture_width      (const LpFlameExportOptions *options);
 /* The title and the count name, defaults (translated) when not set. */
-const char *lp_flame_export_title      (const LpFlameExportOptions *options);
-const char *lp_flame_export_count_name (const LpFlameExportOptions *options);
+const char *lp_flame_picture_title      (const LpFlameExportOptions *options);
+const char *lp_flame_picture_count_name (const LpFlameExportOptions *options);
 
-/* lp_flame_format_count: @count with thousands separators ("1,234.5"). */
-char    *lp_flame_format_count        (double count) G_GNUC_WARN_UNUSED_RESULT;
+/* lp_flame_picture_format_count: @count with thousands separators ("1,234.5"). */
+char    *lp_flame_picture_format_count (double count) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

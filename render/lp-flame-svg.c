@@ -341,8 +341,8 @@ append_frame (GString                 *s,
   const char *name = lp_flame_model_node_name (model, r->node);
   /* the box shows perf's annotation ("_[k]") as colour, not text; the
    * title (hover details, search) keeps the frame's whole name */
-  g_autofree char *shown = lp_flame_display_name (name);
-  g_autofree char *count = lp_flame_format_count (r->samples);
+  g_autofree char *shown = lp_flame_color_display_name (name);
+  g_autofree char *count = lp_flame_picture_format_count (r->samples);
   g_autofree char *label = NULL;
   double x = LP_FLAME_EXPORT_XPAD + r->x, y = top + r->y;
   int max_chars = (int) floor ((r->width - 6) / (font * LP_FLAME_EXPORT_FONT_WIDTH));
@@ -354,7 +354,7 @@ append_frame (GString                 *s,
   append_percent (s, r->samples, layout->total);
   if (differential)
     {
-      g_autofree char *delta = lp_flame_format_count (fabs (r->delta));
+      g_autofree char *delta = lp_flame_picture_format_count (fabs (r->delta));
       g_string_append_printf (s, "; %s%s ", r->delta < 0 ? "-" : "+", delta);
       append_escaped (s, count_name);
       g_string_append (s, ", ");
@@ -371,14 +371,14 @@ append_frame (GString                 *s,
   g_string_append (s, "\" height=\"");
   append_num (s, layout->row_height - 1);
   g_string_append (s, "\" fill=\"");
-  append_rgb (s, lp_flame_rect_color (model, layout, r, draw));
+  append_rgb (s, lp_flame_draw_rect_color (model, layout, r, draw));
   g_string_append (s, "\" rx=\"2\" ry=\"2\"/><text x=\"");
   append_num (s, x + 3);
   g_string_append (s, "\" y=\"");
   append_num (s, y + layout->row_height / 2 + font / 2 - 2);
   g_string_append (s, "\">");
   if (max_chars >= 3)
-    label = lp_flame_elide (shown, max_chars);
+    label = lp_flame_draw_elide (shown, max_chars);
   if (label != NULL)
     append_escaped (s, label);
   g_string_append (s, "</text></g>\n");
@@ -398,11 +398,11 @@ lp_flame_svg_new (LpFlameModel               *model,
 
   g_return_val_if_fail (model != NULL && options != NULL, NULL);
 
-  layout = lp_flame_export_layout (model, options);
-  lp_flame_export_size (layout, options, &width, &height);
-  top = lp_flame_export_top_pad (options);
+  layout = lp_flame_picture_layout (model, options);
+  lp_flame_picture_size (layout, options, &width, &height);
+  top = lp_flame_picture_top_pad (options);
   graph_w = layout->width;
-  count_name = lp_flame_export_count_name (options);
+  count_name = lp_flame_picture_count_name (options);
   differential = (lp_flame_model_get_flags (model) & LP_FLAME_MODEL_DIFFERENTIAL) != 0;
   lp_flame_draw_params_init (&draw);
   draw.palette = options->palette;
@@ -411,7 +411,7 @@ lp_flame_svg_new (LpFlameModel               *model,
   s = g_string_sized_new (4096 + layout->rects->len * 200);
   append_head (s, options, width, height, graph_w, font);
 
-  append_text_element (s, "title", NULL, width / 2, font * 2, "middle", NULL, lp_flame_export_title (options));
+  append_text_element (s, "title", NULL, width / 2, font * 2, "middle", NULL, lp_flame_picture_title (options));
   if (options->subtitle != NULL)
     append_text_element (s, "subtitle", NULL, width / 2, font * 4, "middle", "fill:rgb(160,160,160)",
                          options->subtitle);

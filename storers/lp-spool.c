@@ -32,7 +32,7 @@ write_atomic (const char  *path,
 
   if (file == NULL)
     return FALSE;
-  if (!lp_write_all (lp_atomic_file_get_fd (file), data, len, path, error))
+  if (!lp_file_write_all (lp_atomic_file_get_fd (file), data, len, path, error))
     return FALSE;
   return lp_atomic_file_commit (g_steal_pointer (&file), error);
 }

@@ -94,7 +94,7 @@ lp_storer_fs_write (LpStorer    *storer,
       return FALSE;
     }
   data = g_bytes_get_data (report, &len);
-  if (!lp_write_all (lp_atomic_file_get_fd (file), data, len, target, &local_error) ||
+  if (!lp_file_write_all (lp_atomic_file_get_fd (file), data, len, target, &local_error) ||
       !lp_atomic_file_commit (g_steal_pointer (&file), &local_error))
     {
       set_io_error (error, self->dir, local_error);

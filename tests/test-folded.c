@@ -235,7 +235,7 @@ test_skips (void)
     {
       g_assert_cmpuint (skips[i].line, ==, expected[i].line);
       g_assert_cmpint (skips[i].reason, ==, expected[i].reason);
-      g_assert_nonnull (lp_folded_skip_reason_to_string (skips[i].reason));
+      g_assert_nonnull (lp_folded_reader_skip_reason_to_string (skips[i].reason));
     }
   g_assert_cmpuint (lp_folded_reader_get_n_skipped (reader), ==, n);
   g_assert_cmpuint (lp_folded_reader_get_n_skipped_for (reader, LP_FOLDED_SKIP_EMPTY_FRAME), ==, 3);

@@ -903,8 +903,8 @@ test_live_states (void)
   g_assert_cmpstr (subtitle (window), ==, "Paused");
   g_assert_cmpfloat (graph_total (window), ==, frozen);
   g_assert_cmpfloat (lp_recorder_get_samples (recorder), >, frozen);
-  shown = lp_flame_format_count (frozen);
-  recorded = lp_flame_format_count ((double) lp_recorder_get_samples (recorder));
+  shown = lp_flame_picture_format_count (frozen);
+  recorded = lp_flame_picture_format_count ((double) lp_recorder_get_samples (recorder));
   want = g_strdup_printf ("%s samples shown, %s recorded", shown, recorded);
   g_test_message ("paused: %s", live_text (window));
   g_assert_true (g_str_has_prefix (live_text (window), "Paused: "));
@@ -1166,7 +1166,7 @@ test_summary (void)
   g_assert_cmpstr (row_value (GTK_WIDGET (dialog), "Mode"), ==, "Wall clock (running and blocked threads)");
   value = row_value (GTK_WIDGET (dialog), "Frequency");
   g_assert_true (g_str_has_prefix (value, "100 Hz"));
-  samples = lp_flame_format_count ((double) lp_recorder_get_samples (recorder));
+  samples = lp_flame_picture_format_count ((double) lp_recorder_get_samples (recorder));
   g_assert_cmpstr (row_value (GTK_WIDGET (dialog), "Samples"), ==, samples);
   g_assert_nonnull (row_value (GTK_WIDGET (dialog), "Lost samples"));
   g_assert_cmpstr (row_value (GTK_WIDGET (dialog), "End"), ==, "Stopped");

@@ -323,7 +323,7 @@ test_graph_drawn (void)
   for (guint i = 0; i < 2; i++)
     {
       const LpFlameRect *r = i == 0 ? xz : python;
-      LpRgb want = lp_flame_rect_color (lp_flame_view_get_model (view), lp_flame_view_get_layout (view), r, &params);
+      LpRgb want = lp_flame_draw_rect_color (lp_flame_view_get_model (view), lp_flame_view_get_layout (view), r, &params);
       /* a point inside the box, left of its label */
       int x = (int) (r->x + 2);
       int y = (int) lp_flame_view_graph_to_widget_y (view, r->y + 2);

@@ -100,7 +100,7 @@ test_gone (void)
   end (pid);
   g_assert_true (lp_process_list_refresh (list, NULL));
   g_assert_null (find_pid (list, pid));
-  why = lp_process_why_not_traceable (pid);
+  why = lp_process_list_why_not_traceable (pid);
   g_assert_nonnull (why);
   g_assert_true (strstr (why, "does not exist") != NULL || strstr (why, "n’existe") != NULL);
 }
@@ -122,7 +122,7 @@ test_kernel_thread (void)
     }
   g_assert_true (kthreadd->is_kernel_thread);
   g_assert_cmpstr (kthreadd->cmdline, ==, "[kthreadd]");
-  why = lp_process_why_not_traceable (2);
+  why = lp_process_list_why_not_traceable (2);
   g_assert_nonnull (why);
 }
 
@@ -143,7 +143,7 @@ test_traced (void)
       g_test_skip ("ptrace is not allowed here");
       return;
     }
-  why = lp_process_why_not_traceable (pid);
+  why = lp_process_list_why_not_traceable (pid);
   g_assert_nonnull (why);
   tracer = g_strdup_printf ("%d", me);
   g_assert_true (strstr (why, tracer) != NULL);

@@ -92,7 +92,7 @@ sums_for (const char *path,
           g_autoptr(GString) svg = NULL;
           g_autofree char *sha = NULL;
 
-          lp_flame_export_options_init (&opts);
+          lp_flame_picture_options_init (&opts);
           svg = lp_flame_svg_new (model, &opts);
           sha = g_compute_checksum_for_string (G_CHECKSUM_SHA256, svg->str, svg->len);
           g_string_append_printf (sums, "svg-flags-%u %s\n", flags[i], sha);

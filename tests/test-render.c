@@ -558,8 +558,8 @@ test_differential (void)
   g_assert_cmpfloat (g_array_index (layout->rects, LpFlameRect, 3).delta, ==, 2);
   g_assert_cmpfloat (layout->max_abs_delta, ==, 2);
   {
-    LpRgb b = lp_flame_rect_color (model, layout, &g_array_index (layout->rects, LpFlameRect, 3), &draw);
-    LpRgb d = lp_flame_rect_color (model, layout, &g_array_index (layout->rects, LpFlameRect, 2), &draw);
+    LpRgb b = lp_flame_draw_rect_color (model, layout, &g_array_index (layout->rects, LpFlameRect, 3), &draw);
+    LpRgb d = lp_flame_draw_rect_color (model, layout, &g_array_index (layout->rects, LpFlameRect, 2), &draw);
     LpRgb shrank = lp_flame_color_for_delta (-1, 2);
 
     g_assert_cmpuint (b.r, ==, 255);
@@ -594,13 +594,13 @@ test_colors (void)
       g_assert_cmpuint (io.b, >=, 190);
     }
 
-  g_assert_cmpint (lp_flame_kind_of ("do_syscall_64_[k]"), ==, LP_FLAME_KIND_KERNEL);
-  g_assert_cmpint (lp_flame_kind_of ("std::vector<int>::push_back"), ==, LP_FLAME_KIND_CXX);
-  g_assert_cmpint (lp_flame_kind_of ("__libc_start_main"), ==, LP_FLAME_KIND_LIBC);
-  g_assert_cmpint (lp_flame_kind_of ("[libc.so.6]"), ==, LP_FLAME_KIND_LIBC);
-  g_assert_cmpint (lp_flame_kind_of ("[unknown]"), ==, LP_FLAME_KIND_UNKNOWN);
-  g_assert_cmpint (lp_flame_kind_of ("[liblzma.so.5.4.1]"), ==, LP_FLAME_KIND_UNKNOWN);
-  g_assert_cmpint (lp_flame_kind_of ("main"), ==, LP_FLAME_KIND_OTHER);
+  g_assert_cmpint (lp_flame_color_kind_of ("do_syscall_64_[k]"), ==, LP_FLAME_KIND_KERNEL);
+  g_assert_cmpint (lp_flame_color_kind_of ("std::vector<int>::push_back"), ==, LP_FLAME_KIND_CXX);
+  g_assert_cmpint (lp_flame_color_kind_of ("__libc_start_main"), ==, LP_FLAME_KIND_LIBC);
+  g_assert_cmpint (lp_flame_color_kind_of ("[libc.so.6]"), ==, LP_FLAME_KIND_LIBC);
+  g_assert_cmpint (lp_flame_color_kind_of ("[unknown]"), ==, LP_FLAME_KIND_UNKNOWN);
+  g_assert_cmpint (lp_flame_color_kind_of ("[liblzma.so.5.4.1]"), ==, LP_FLAME_KIND_UNKNOWN);
+  g_assert_cmpint (lp_flame_color_kind_of ("main"), ==, LP_FLAME_KIND_OTHER);
   /* the four kinds look different */
   {
     LpRgb k = lp_flame_color_for_name ("x_[k]", LP_FLAME_PALETTE_LANG, FALSE);
@@ -625,22 +625,22 @@ test_colors (void)
     g_assert_cmpuint (g.g, >=, 200);
     g_assert_cmpuint (g.r, ==, g.b);
     g_assert_cmpuint (o.b, ==, 0);
-    g_assert_true (lp_flame_palette_from_string ("purple", &p));
+    g_assert_true (lp_flame_color_palette_from_string ("purple", &p));
     g_assert_cmpint (p, ==, LP_FLAME_PALETTE_PURPLE);
   }
-  g_assert_true (lp_flame_palette_from_string ("mem", &p));
+  g_assert_true (lp_flame_color_palette_from_string ("mem", &p));
   g_assert_cmpint (p, ==, LP_FLAME_PALETTE_MEM);
-  g_assert_false (lp_flame_palette_from_string ("rainbow", &p));
+  g_assert_false (lp_flame_color_palette_from_string ("rainbow", &p));
 }
 
 static void
 test_elide (void)
 {
-  g_autofree char *a = lp_flame_elide ("function", 20);
-  g_autofree char *b = lp_flame_elide ("function", 5);
-  g_autofree char *c = lp_flame_elide ("function", 1);
-  g_autofree char *d = lp_flame_elide ("ééééé", 4);
-  g_autofree char *e = lp_flame_elide ("function", 2);
+  g_autofree char *a = lp_flame_draw_elide ("function", 20);
+  g_autofree char *b = lp_flame_draw_elide ("function", 5);
+  g_autofree char *c = lp_flame_draw_elide ("function", 1);
+  g_autofree char *d = lp_flame_draw_elide ("ééééé", 4);
+  g_autofree char *e = lp_flame_draw_elide ("function", 2);
 
   /* cut names end in one ellipsis character, never two dots */
   g_assert_cmpstr (a, ==, "function");
@@ -722,7 +722,7 @@ test_png_export (void)
   double w, h, top;
 
   g_assert_no_error (error);
-  lp_flame_export_options_init (&opts);
+  lp_flame_picture_options_init (&opts);
   opts.width = 420;
   opts.palette = LP_FLAME_PALETTE_MEM;
   g_assert_true (lp_flame_export_to_file (model, &opts, LP_FLAME_FORMAT_PNG, png, &error));
@@ -731,8 +731,8 @@ test_png_export (void)
   g_assert_no_error (error);
   g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
 
-  layout = lp_flame_export_layout (model, &opts);
-  lp_flame_export_size (layout, &opts, &w, &h);
+  layout = lp_flame_picture_layout (model, &opts);
+  lp_flame_picture_size (layout, &opts, &w, &h);
   s = cairo_image_surface_create_from_png (png);
   g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
   g_assert_cmpint (cairo_image_surface_get_width (s), ==, 420);
@@ -824,13 +824,13 @@ test_annotations (void)
   g_assert_cmpuint (w.r, <, w.g);
   g_assert_cmpuint (w.g, ==, w.b);
   g_assert_cmpuint (k.r, >, k.b + 100);
-  g_assert_true (lp_flame_palette_from_string ("java", &palette));
+  g_assert_true (lp_flame_color_palette_from_string ("java", &palette));
   g_assert_cmpint (palette, ==, LP_FLAME_PALETTE_LANG);
 
   /* the blank frame's line counts: 6 samples in all */
   g_assert_cmpfloat (lp_flame_model_get_total (model), ==, 6);
 
-  lp_flame_export_options_init (&opts);
+  lp_flame_picture_options_init (&opts);
   opts.palette = LP_FLAME_PALETTE_LANG;
   opts.min_width = 0;
   svg = lp_flame_svg_new (model, &opts);

@@ -169,11 +169,11 @@ test_frames_match_layout (void)
   gboolean found_script_name = FALSE, found_amp = FALSE, found_ctl = FALSE;
   g_autofree char *xmllint = NULL;
 
-  lp_flame_export_options_init (&opts);
+  lp_flame_picture_options_init (&opts);
   opts.title = "<b>title & more</b>";
   opts.subtitle = "sub</text>";
   svg = lp_flame_svg_new (model, &opts);
-  layout = lp_flame_export_layout (model, &opts);
+  layout = lp_flame_picture_layout (model, &opts);
   seen = parse_svg (svg->str, svg->len);
 
   /* the only script is ours; no name broke out of its element */
@@ -242,7 +242,7 @@ test_options (void)
   g_autoptr(Seen) seen = NULL;
   LpFlameExportOptions opts;
 
-  lp_flame_export_options_init (&opts);
+  lp_flame_picture_options_init (&opts);
   opts.icicle = TRUE;
   opts.width = 600;
   opts.count_name = "bytes";
@@ -269,7 +269,7 @@ test_differential_titles (void)
   g_autoptr(GString) svg = NULL;
   LpFlameExportOptions opts;
 
-  lp_flame_export_options_init (&opts);
+  lp_flame_picture_options_init (&opts);
   svg = lp_flame_svg_new (model, &opts);
   g_assert_nonnull (strstr (svg->str, "<title>b (3 samples, 60.00%; +2 samples, +40.00%)</title>"));
   g_assert_nonnull (strstr (svg->str, "<title>c (2 samples, 40.00%; -2 samples, -40.00%)</title>"));
@@ -476,7 +476,7 @@ test_chromium (void)
   g_autofree char *matched = NULL;
   LpFlameExportOptions opts;
 
-  lp_flame_export_options_init (&opts);
+  lp_flame_picture_options_init (&opts);
   opts.min_width = 0;
   svg = lp_flame_svg_new (model, &opts);
   g_assert_true (g_file_set_contents (path, svg->str, svg->len, &error));
@@ -558,7 +558,7 @@ test_ellipsis (void)
   g_string_append_printf (text, "main;%s 3\nmain;other 1\n", name->str);
   folded = test_folded_from_text (text->str);
   model = lp_flame_model_new_from_folded (folded, 0);
-  lp_flame_export_options_init (&opts);
+  lp_flame_picture_options_init (&opts);
   svg = lp_flame_svg_new (model, &opts);
   seen = parse_svg (svg->str, svg->len);
   for (guint i = 0; i < seen->frames->len; i++)

@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "lp-symbols.h"
-#include "lp-unwind.h"
+#include "lp-unwinder.h"
 
 extern char _start[];
 

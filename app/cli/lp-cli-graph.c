@@ -12,6 +12,7 @@
 #include "lp-file.h"
 #include "lp-flame-svg.h"
 #include "lp-folded-reader.h"
+#include "lp-report-view.h"
 
 static void
 options_clear (LpCliGraphOptions *o)
@@ -171,7 +172,7 @@ make_options (LpCliGraphOptions *o)
 {
   g_autoptr(GError) error = NULL;
 
-  lp_flame_export_options_init (&o->export);
+  lp_flame_picture_options_init (&o->export);
   /* a picture says what it shows: by default, the report it was made of */
   if (o->title == NULL && !o->is_diff && !g_str_equal (o->args[0], "-"))
     o->title = g_path_get_basename (o->args[0]);
@@ -189,7 +190,7 @@ make_options (LpCliGraphOptions *o)
   o->export.row_height = o->frame_height;
   if (o->min_width != NULL && !parse_min_width (o))
     return FALSE;
-  if (o->colors != NULL && !lp_flame_palette_from_string (o->colors, &o->export.palette))
+  if (o->colors != NULL && !lp_flame_color_palette_from_string (o->colors, &o->export.palette))
     {
       lp_cli_error (o->command, _("unknown palette “%s”; use hot, mem, io, lang, red, green, blue, aqua, yellow, purple or orange"), o->colors);
       return FALSE;
@@ -215,28 +216,33 @@ make_options (LpCliGraphOptions *o)
 }
 
 /* run: the model of @folded that the options ask for; NULL (said) when
- * the focus frame is not in it */
+ * no stack shown goes through the focus frame. *@filtered gets the
+ * filtered copy the model's names live in, if one is needed. */
 static LpFlameModel *
-run (const LpCliGraphOptions *o,
-     LpFolded                *folded)
+run (const LpCliGraphOptions  *o,
+     LpFolded                 *folded,
+     LpFolded                **filtered)
 {
-  LpFlameModelFlags flags = 0;
+  LpReportView view = {
+    .reverse = o->reverse,
+    .hide_idle = o->hide_idle,
+    .focus = g_strdup (o->focus),
+  };
+  LpFlameModel *model;
+  gboolean focused;
   guint32 frame;
 
-  if (lp_folded_is_differential (folded))
-    flags |= LP_FLAME_MODEL_DIFFERENTIAL;
-  if (o->reverse)
-    flags |= LP_FLAME_MODEL_REVERSE;
-  if (o->hide_idle)
-    flags |= LP_FLAME_MODEL_HIDE_IDLE;
-  if (o->focus == NULL)
-    return lp_flame_model_new_from_folded (folded, flags);
+  model = lp_report_view_build_model (&view, folded, filtered, &focused);
+  lp_report_view_clear (&view);
+  if (o->focus == NULL || focused)
+    return model;
+  lp_flame_model_free (model);
+  g_clear_pointer (filtered, lp_folded_free);
   if (!lp_intern_lookup (lp_folded_get_intern (folded), o->focus, strlen (o->focus), &frame))
-    {
-      lp_cli_error (o->command, _("--focus: no frame is named “%s”"), o->focus);
-      return NULL;
-    }
-  return lp_flame_model_new_focus (folded, frame, flags);
+    lp_cli_error (o->command, _("--focus: no frame is named “%s”"), o->focus);
+  else
+    lp_cli_error (o->command, _("--focus: every stack through “%s” is left out (--hide-idle)"), o->focus);
+  return NULL;
 }
 
 /* report: the picture of @model, to the output file or standard output */
@@ -249,7 +255,7 @@ report (const LpCliGraphOptions *o,
   if (o->output == NULL || g_str_equal (o->output, "-"))
     {
       g_autoptr(GString) svg = lp_flame_svg_new (model, &o->export);
-      if (!lp_write_all (STDOUT_FILENO, svg->str, svg->len, _("standard output"), &error))
+      if (!lp_file_write_all (STDOUT_FILENO, svg->str, svg->len, _("standard output"), &error))
         {
           lp_cli_error (o->command, "%s", error->message);
           return FALSE;
@@ -276,6 +282,7 @@ lp_cli_graph_main (const char          *command,
                    char               **argv)
 {
   g_autoptr(LpFolded) folded = NULL;
+  g_autoptr(LpFolded) filtered = NULL;
   g_autoptr(LpFlameModel) model = NULL;
   LpCliGraphOptions o = {
     .command = command,
@@ -288,7 +295,7 @@ lp_cli_graph_main (const char          *command,
 
   if (parse_args (&o, argc, argv) && make_options (&o) &&
       (folded = load (&o)) != NULL &&
-      (model = run (&o, folded)) != NULL &&
+      (model = run (&o, folded, &filtered)) != NULL &&
       report (&o, model))
     status = LP_CLI_EXIT_OK;
   options_clear (&o);

@@ -28,7 +28,7 @@ static gboolean
 write_stdout (StreamOut  *out,
               GError    **error)
 {
-  gboolean ok = lp_write_all (1, out->buf->str, out->buf->len, _("standard output"), error);
+  gboolean ok = lp_file_write_all (1, out->buf->str, out->buf->len, _("standard output"), error);
 
   g_string_truncate (out->buf, 0);
   if (!ok)

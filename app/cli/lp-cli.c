@@ -55,7 +55,7 @@ lp_cli_print_skips (const char           *name,
   skips = lp_folded_reader_get_skips (reader, &n_kept);
   for (guint i = 0; i < n_kept && i < max_shown; i++)
     fprintf (stderr, _("%s:%" PRIu64 ": skipped: %s\n"),
-             name, skips[i].line, lp_folded_skip_reason_to_string (skips[i].reason));
+             name, skips[i].line, lp_folded_reader_skip_reason_to_string (skips[i].reason));
   if (n_skipped > max_shown)
     fprintf (stderr, _("%s: … and %" PRIu64 " more skipped lines\n"),
              name, n_skipped - max_shown);
@@ -69,7 +69,7 @@ lp_cli_print_skips (const char           *name,
     {
       guint64 n = lp_folded_reader_get_n_skipped_for (reader, r);
       if (n > 0)
-        fprintf (stderr, "  %10" PRIu64 "  %s\n", n, lp_folded_skip_reason_to_string (r));
+        fprintf (stderr, "  %10" PRIu64 "  %s\n", n, lp_folded_reader_skip_reason_to_string (r));
     }
 }
 

@@ -333,8 +333,8 @@ lp_flame_view_describe (LpFlameView       *self,
   const LpFlameLayout *layout = lp_flame_view_get_layout (self);
   double total = lp_flame_model_get_total (self->model);
   const char *name = rect->frame == LP_FLAME_NO_FRAME ? _("all") : lp_flame_model_node_name (self->model, rect->node);
-  g_autofree char *samples = lp_flame_format_count (rect->samples);
-  g_autofree char *self_samples = lp_flame_format_count (rect->self_samples);
+  g_autofree char *samples = lp_flame_picture_format_count (rect->samples);
+  g_autofree char *self_samples = lp_flame_picture_format_count (rect->self_samples);
   GString *text = g_string_new (name);
 
   g_string_append_c (text, '\n');

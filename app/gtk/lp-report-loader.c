@@ -155,7 +155,7 @@ load_thread (GTask        *task,
       const LpFoldedSkip *skips = lp_folded_reader_get_skips (reader, &n_skips);
 
       self->first_skip = g_strdup_printf (_("line %" PRIu64 ": %s"), skips[0].line,
-                                          lp_folded_skip_reason_to_string (skips[0].reason));
+                                          lp_folded_reader_skip_reason_to_string (skips[0].reason));
     }
 
   result = g_new0 (LoadResult, 1);

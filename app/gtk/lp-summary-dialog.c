@@ -136,7 +136,7 @@ add_recording_rows (AdwPreferencesGroup  *group,
     ? g_strdup_printf (_("%.0f Hz (a sample every %.1f ms)"), 1.0 / facts->period, facts->period * 1000)
     : g_strdup_printf (_("%u Hz"), facts->frequency);
   g_autofree char *duration = g_strdup_printf (_("%.1f s"), facts->duration);
-  g_autofree char *samples = lp_flame_format_count ((double) facts->samples);
+  g_autofree char *samples = lp_flame_picture_format_count ((double) facts->samples);
   g_autofree char *lost = NULL;
   g_autofree char *end = describe_end (facts);
 
@@ -170,7 +170,7 @@ lp_summary_dialog_new (GtkWindow            *parent,
   AdwPreferencesGroup *group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
   AdwPreferencesGroup *symbols = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
   g_autoptr(GArray) modules = lp_summary_dialog_modules_without_symbols (report);
-  g_autofree char *total = lp_flame_format_count (lp_folded_get_total (report));
+  g_autofree char *total = lp_flame_picture_format_count (lp_folded_get_total (report));
   g_autofree char *stacks = g_strdup_printf ("%u", lp_folded_get_n_stacks (report));
   g_autofree char *functions = g_strdup_printf ("%u", lp_folded_get_n_frames (report));
   GtkWidget *scrolled = gtk_scrolled_window_new ();
@@ -203,7 +203,7 @@ lp_summary_dialog_new (GtkWindow            *parent,
       for (guint i = 0; i < modules->len && i < 12; i++)
         {
           const LpSummaryModule *m = &g_array_index (modules, LpSummaryModule, i);
-          g_autofree char *count = lp_flame_format_count (m->samples);
+          g_autofree char *count = lp_flame_picture_format_count (m->samples);
           g_autofree char *value = g_strdup_printf (_("%s samples"), count);
 
           add_row (symbols, m->module, value);

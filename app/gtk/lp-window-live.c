@@ -195,11 +195,11 @@ update_live_label (LpWindow *self)
   t = lp_recorder_get_time (self->recorder);
   n = lp_recorder_get_samples (self->recorder);
   lost = lp_recorder_get_lost (self->recorder);
-  samples = lp_flame_format_count ((double) n);
+  samples = lp_flame_picture_format_count ((double) n);
   state = describe_state (self, FALSE);
   if (self->paused && lp_recorder_is_running (self->recorder))
     {
-      g_autofree char *shown = lp_flame_format_count (self->shown_samples);
+      g_autofree char *shown = lp_flame_picture_format_count (self->shown_samples);
       /* TRANSLATORS: while the view is paused: what the graph shows, and
        * what the engine recorded meanwhile */
       counts = g_strdup_printf (_("%s samples shown, %s recorded"), shown, samples);
@@ -288,8 +288,11 @@ error_dismiss_cb (LpWindow *self)
 static gboolean
 live_fast_path (LpWindow *self)
 {
-  /* batches go straight into the model when it draws the report itself */
-  return self->model != NULL && self->view_folded == NULL && self->focus == NULL;
+  /* batches go straight into the model when it draws the report itself:
+   * not a filtered copy (lp_report_view_build_model()), nor the report
+   * without its idle samples, which is rebuilt as a filtered view is */
+  return self->model != NULL && self->view_folded == NULL && self->focus == NULL &&
+         !(lp_flame_model_get_flags (self->model) & LP_FLAME_MODEL_HIDE_IDLE);
 }
 
 static void

@@ -8,6 +8,7 @@
 #include "lp-flame-view.h"
 #include "lp-recorder.h"
 #include "lp-report-loader.h"
+#include "lp-report-view.h"
 #include "lp-window.h"
 
 G_BEGIN_DECLS
@@ -102,24 +103,10 @@ struct _LpWindow
   char            *palette;
 };
 
-/* What is drawn: the report filtered (idle samples, hidden functions) and
- * as a model (reverse, focus). */
-typedef struct
-{
-  gboolean     reverse;
-  gboolean     show_idle;
-  GStrv        hidden;
-  char        *focus;
-} ViewSpec;
-
-void          _lp_window_view_spec_clear           (ViewSpec       *spec);
-void          _lp_window_view_spec_from_window     (ViewSpec       *spec,
+/* @view (zeroed) gets the window's view of its report: what the graph
+ * shows (lp_report_view_build_model() makes its model) */
+void          _lp_window_view_from_window          (LpReportView   *view,
                                                     LpWindow       *self);
-/* the model of @report for @spec; *@filtered gets the filtered copy the
- * model's names live in, when one is needed (runs in worker threads too) */
-LpFlameModel *_lp_window_build_model               (LpFolded       *report,
-                                                    const ViewSpec *spec,
-                                                    LpFolded      **filtered);
 /* replaces what is drawn by @model over @filtered (both taken) */
 void          _lp_window_show_model                (LpWindow       *self,
                                                     LpFlameModel   *model,

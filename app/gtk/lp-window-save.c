@@ -80,10 +80,10 @@ save_to (LpWindow    *self,
   if (kind == SAVE_REPORT)
     return lp_folded_save (self->report, path, error);
 
-  lp_flame_export_options_init (&options);
+  lp_flame_picture_options_init (&options);
   options.icicle = self->icicle;
   options.order = self->left_heavy ? LP_FLAME_ORDER_LEFT_HEAVY : LP_FLAME_ORDER_ALPHABETICAL;
-  lp_flame_palette_from_string (self->palette, &options.palette);
+  lp_flame_color_palette_from_string (self->palette, &options.palette);
   options.zoom = layout != NULL ? layout->zoom : LP_FLAME_ROOT;
   if (text != NULL && text[0] != '\0')
     search = g_regex_new (text, gtk_toggle_button_get_active (self->case_button) ? 0 : G_REGEX_CASELESS, 0, NULL);
@@ -92,7 +92,7 @@ save_to (LpWindow    *self,
   if (self->recorder != NULL)
     {
       g_autofree char *command = recording_command (self);
-      g_autofree char *samples = lp_flame_format_count ((double) lp_recorder_get_samples (self->recorder));
+      g_autofree char *samples = lp_flame_picture_format_count ((double) lp_recorder_get_samples (self->recorder));
 
       title = g_strdup_printf (_("laprof — %s (%d)"), command, lp_recorder_get_pid (self->recorder));
       subtitle = g_strdup_printf (_("%s · %u Hz · %.1f s · %s samples"),
@@ -222,7 +222,7 @@ typedef struct
   LpWindow  *window;    /* weak, for progress */
   LpFolded  *merged;    /* open: the reports merged */
   guint      n_reports;
-  ViewSpec   spec;
+  LpReportView view;
   LpFlameModel *model;
   LpFolded  *filtered;
   char      *dest;
@@ -239,7 +239,7 @@ s3_data_free (S3Data *data)
   g_clear_pointer (&data->model, lp_flame_model_free);
   g_clear_pointer (&data->filtered, lp_folded_free);
   g_clear_pointer (&data->merged, lp_folded_free);
-  _lp_window_view_spec_clear (&data->spec);
+  lp_report_view_clear (&data->view);
   g_clear_weak_pointer (&data->window);
   g_free (data);
 }
@@ -391,7 +391,7 @@ load_s3_thread (GTask        *task,
                                _("No report (*.folded) was found at %s."), data->dest);
       return;
     }
-  data->model = _lp_window_build_model (data->merged, &data->spec, &data->filtered);
+  data->model = lp_report_view_build_model (&data->view, data->merged, &data->filtered, NULL);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -447,7 +447,7 @@ open_destination_now (LpWindow *self,
   data->storer = g_steal_pointer (&asked->storer);
   data->dest = g_steal_pointer (&asked->dest);
 
-  _lp_window_view_spec_from_window (&data->spec, self);
+  _lp_window_view_from_window (&data->view, self);
   g_set_weak_pointer (&data->window, self);
 
   label = g_strdup_printf (_("Merging the reports at %s…"), data->dest);

@@ -45,97 +45,22 @@ _lp_window_toast (LpWindow   *self,
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
 }
 
-/* What is drawn: the report filtered (idle samples, hidden functions) and
- * as a model (reverse, focus). Runs in a worker thread for big reports. */
+/* What is drawn: the report as the window's view shows it
+ * (lp-report-view.h); the model is built in a worker thread for big
+ * reports. */
 
 void
-_lp_window_view_spec_clear (ViewSpec *spec)
+_lp_window_view_from_window (LpReportView *view,
+                             LpWindow     *self)
 {
-  g_clear_pointer (&spec->hidden, g_strfreev);
-  g_clear_pointer (&spec->focus, g_free);
-}
-
-void
-_lp_window_view_spec_from_window (ViewSpec *spec,
-                                  LpWindow *self)
-{
-  spec->reverse = self->reverse;
+  view->reverse = self->reverse;
   /* a recording made without idle samples has none to hide */
-  spec->show_idle = self->show_idle || self->idle_dropped;
+  view->hide_idle = !(self->show_idle || self->idle_dropped);
   g_ptr_array_add (self->hidden, NULL);
-  spec->hidden = g_strdupv ((char **) self->hidden->pdata);
+  view->hidden = g_strdupv ((char **) self->hidden->pdata);
   g_ptr_array_set_size (self->hidden, self->hidden->len - 1);
-  spec->focus = g_strdup (self->focus);
+  view->focus = g_strdup (self->focus);
 }
-
-static gboolean
-view_spec_filters (const ViewSpec *spec)
-{
-  return !spec->show_idle || (spec->hidden != NULL && spec->hidden[0] != NULL);
-}
-
-/* Builds the model of @report for @spec; *@filtered gets the filtered copy
- * the model's names live in, when one is needed. */
-LpFlameModel *
-_lp_window_build_model (LpFolded        *report,
-                        const ViewSpec  *spec,
-                        LpFolded       **filtered)
-{
-  LpFlameModelFlags flags = 0;
-  LpFolded *source = report;
-  guint32 focus_frame;
-
-  *filtered = NULL;
-  if (spec->reverse)
-    flags |= LP_FLAME_MODEL_REVERSE;
-  if (lp_folded_is_differential (report))
-    flags |= LP_FLAME_MODEL_DIFFERENTIAL;
-
-  if (view_spec_filters (spec))
-    {
-      guint n_frames = lp_folded_get_n_frames (report);
-      g_autofree guint8 *hide = g_new0 (guint8, MAX (n_frames, 1));
-      g_autofree guint8 *idle = g_new0 (guint8, MAX (n_frames, 1));
-      g_autoptr(GArray) buf = g_array_new (FALSE, FALSE, sizeof (guint32));
-      LpFolded *copy = lp_folded_new ();
-
-      for (guint i = 0; spec->hidden != NULL && spec->hidden[i] != NULL; i++)
-        {
-          guint32 id;
-          if (lp_intern_lookup (lp_folded_get_intern (report), spec->hidden[i], strlen (spec->hidden[i]), &id))
-            hide[id] = TRUE;
-        }
-      for (guint i = 0; i < n_frames; i++)
-        idle[i] = lp_flame_name_is_idle (lp_folded_frame_name (report, i));
-
-      lp_folded_set_differential (copy, lp_folded_is_differential (report));
-      for (guint i = 0; i < lp_folded_get_n_stacks (report); i++)
-        {
-          LpFoldedStack st;
-
-          lp_folded_get_stack (report, i, &st);
-          if (!spec->show_idle && idle[st.frames[st.depth - 1]])
-            continue;
-          g_array_set_size (buf, 0);
-          for (guint d = 0; d < st.depth; d++)
-            if (!hide[st.frames[d]])
-              {
-                guint32 id = lp_folded_intern (copy, lp_folded_frame_name (report, st.frames[d]), -1);
-                g_array_append_val (buf, id);
-              }
-          if (buf->len > 0)
-            lp_folded_add (copy, (const guint32 *) (gpointer) buf->data, buf->len, 0,
-                           st.count, st.count2, NULL, NULL);
-        }
-      source = *filtered = copy;
-    }
-
-  if (spec->focus != NULL &&
-      lp_intern_lookup (lp_folded_get_intern (source), spec->focus, strlen (spec->focus), &focus_frame))
-    return lp_flame_model_new_focus (source, focus_frame, flags);
-  return lp_flame_model_new_from_folded (source, flags);
-}
-
 
 /* Replaces what is drawn by @model over @filtered (both taken). */
 void
@@ -155,16 +80,16 @@ _lp_window_show_model (LpWindow     *self,
 void
 _lp_window_rebuild_model (LpWindow *self)
 {
-  ViewSpec spec = { 0 };
+  LpReportView view = { 0 };
   LpFolded *filtered = NULL;
   LpFlameModel *model;
 
   if (self->report == NULL)
     return;
-  _lp_window_view_spec_from_window (&spec, self);
-  model = _lp_window_build_model (self->report, &spec, &filtered);
+  _lp_window_view_from_window (&view, self);
+  model = lp_report_view_build_model (&view, self->report, &filtered, NULL);
   _lp_window_show_model (self, model, filtered);
-  _lp_window_view_spec_clear (&spec);
+  lp_report_view_clear (&view);
 }
 
 /* _lp_window_replace_report: shows @report (taken) through @model over @filtered (both
@@ -255,19 +180,12 @@ _lp_window_update_summary (LpWindow *self)
 /* Opening a report: the loader reads it on a worker thread; the window
  * shows its progress on the loading page and takes the report. */
 
-static void
-view_spec_free (ViewSpec *spec)
-{
-  _lp_window_view_spec_clear (spec);
-  g_free (spec);
-}
-
 static LpFlameModel *
 build_model_cb (LpFolded  *report,
                 LpFolded **filtered,
-                gpointer   spec)
+                gpointer   view)
 {
-  return _lp_window_build_model (report, spec, filtered);
+  return lp_report_view_build_model (view, report, filtered, NULL);
 }
 
 static void
@@ -354,15 +272,15 @@ open_file_now (LpWindow *self,
                gpointer  user_data)
 {
   GFile *file = user_data;
-  ViewSpec *spec = g_new0 (ViewSpec, 1);
+  LpReportView *view = g_new0 (LpReportView, 1);
   g_autofree char *basename = g_file_get_basename (file);
   g_autofree char *label = g_strdup_printf (_("Opening %s…"), basename);
 
   cancel_loading (self);
   self->loading = g_cancellable_new ();
   self->loader = lp_report_loader_new (file);
-  _lp_window_view_spec_from_window (spec, self);
-  lp_report_loader_set_model_func (self->loader, build_model_cb, spec, (GDestroyNotify) view_spec_free);
+  _lp_window_view_from_window (view, self);
+  lp_report_loader_set_model_func (self->loader, build_model_cb, view, (GDestroyNotify) lp_report_view_free);
   g_signal_connect_object (self->loader, "notify::fraction", G_CALLBACK (loader_progress_cb),
                            self, G_CONNECT_SWAPPED);
 
@@ -547,7 +465,7 @@ lp_window_set_property (GObject      *object,
           return;
         g_free (self->palette);
         self->palette = g_value_dup_string (value);
-        if (lp_flame_palette_from_string (self->palette, &palette))
+        if (lp_flame_color_palette_from_string (self->palette, &palette))
           lp_flame_view_set_palette (self->flame_view, palette);
       }
       break;

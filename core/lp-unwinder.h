@@ -1,4 +1,4 @@
-/* lp-unwind.h: offline unwinding of copied thread stacks with libunwind's remote API.
+/* lp-unwinder.h: offline unwinding of copied thread stacks with libunwind's remote API.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
@@ -7,13 +7,13 @@
 
 G_BEGIN_DECLS
 
-#define LP_UNWIND_ERROR (lp_unwind_error_quark ())
-GQuark lp_unwind_error_quark (void);
+#define LP_UNWINDER_ERROR (lp_unwinder_error_quark ())
+GQuark lp_unwinder_error_quark (void);
 
 typedef enum
 {
-  LP_UNWIND_ERROR_MAPS,   /* /proc/PID/maps could not be read */
-} LpUnwindError;
+  LP_UNWINDER_ERROR_MAPS, /* /proc/PID/maps could not be read */
+} LpUnwinderError;
 
 /* Registers in libunwind's x86-64 numbering (UNW_X86_64_RAX = 0 … RIP = 16). */
 enum

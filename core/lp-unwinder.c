@@ -1,4 +1,4 @@
-/* lp-unwind.c: libunwind remote unwinding over stack copies, with .eh_frame_hdr lookup from ELF files.
+/* lp-unwinder.c: libunwind remote unwinding over stack copies, with .eh_frame_hdr lookup from ELF files.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #define _GNU_SOURCE
 #include <elf.h>
@@ -13,7 +13,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "lp-unwind.h"
+#include "lp-unwinder.h"
 
 /* exported by libunwind (libunwind-ptrace uses it) but not declared */
 extern int _Ux86_64_dwarf_search_unwind_table (unw_addr_space_t  as,
@@ -23,7 +23,7 @@ extern int _Ux86_64_dwarf_search_unwind_table (unw_addr_space_t  as,
                                                int               need_unwind_info,
                                                void             *arg);
 
-G_DEFINE_QUARK (lp-unwind-error-quark, lp_unwind_error)
+G_DEFINE_QUARK (lp-unwinder-error-quark, lp_unwinder_error)
 
 /* libunwind 1.6 (as Debian builds it: without --enable-per-thread-cache,
  * so UNW_CACHE_PER_THREAD falls back to UNW_CACHE_GLOBAL) takes a lock
@@ -276,7 +276,7 @@ lp_unwinder_refresh_maps (LpUnwinder *self,
 
   if (!g_file_get_contents (path, &contents, NULL, &local_error))
     {
-      g_set_error (error, LP_UNWIND_ERROR, LP_UNWIND_ERROR_MAPS,
+      g_set_error (error, LP_UNWINDER_ERROR, LP_UNWINDER_ERROR_MAPS,
                    _("cannot read the mappings of process %d: %s"), (int) self->pid,
                    local_error->message);
       return FALSE;
