@@ -18,14 +18,9 @@ G_BEGIN_DECLS
  * blocks for long: 10 ms (see tick_ptrace). */
 #define MAX_CHECK_NS (10 * 1000 * 1000)
 
-#define PERF_PAGES 1024 /* data pages per ring buffer, a power of two; fewer
-                         * where the locked-memory limit allows no more.
-                         * 4 MiB: 16 busy threads on 2 CPUs at 1000 Hz
-                         * filled 57 % of it while the engine, loading
-                         * symbols or waiting for a CPU on a loaded
-                         * machine, did not drain it for 235 ms; 1 MiB
-                         * lost 30-176 samples in 5 s that way
-                         * (bench-engine-threads) */
+#define PERF_PAGES 1024 /* data pages per ring buffer, a power of two: at
+                         * least 4 MiB; more at high rates (ring_pages) */
+#define MAX_RING_PAGES 4096 /* 16 MiB: a second of 1000 Hz with 16 KiB stacks */
 
 /* A process image: what its samples are unwound and named with. A process
  * gets a new one at each exec; samples taken before keep the old one until

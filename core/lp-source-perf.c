@@ -280,6 +280,30 @@ perf_attr (LpSampler              *self,
     }
 }
 
+/* The data pages of a ring (a power of two): a second of the samples one
+ * CPU makes at @self's rate (each with its stack copy), at least
+ * PERF_PAGES, at most MAX_RING_PAGES, and 64 MiB over all CPUs (at least
+ * 1 MiB each). The engine drains the rings at each check, but on a loaded
+ * machine it may wait for a CPU itself: with 16 busy threads on 2 CPUs at
+ * 1000 Hz and a load average of 12, it waited 50-180 ms at a time while it
+ * loaded symbols, up to 650 ms once, and a 4 MiB ring (a quarter of a
+ * second of samples of 16 KiB) overflowed (bench-engine-threads). */
+static guint
+ring_pages (LpSampler *self,
+            long       n_cpus)
+{
+  guint64 record = (guint64) self->opts.stack_size + 256;
+  guint64 need = record * (guint64) (G_GINT64_CONSTANT (1000000000) / MAX (self->period_ns, 1)) / 4096;
+  guint budget = MAX (16384 / (guint) MAX (n_cpus, 1), 256);
+  guint pages = PERF_PAGES;
+
+  while (pages < need && pages < MAX_RING_PAGES)
+    pages *= 2;
+  while (pages > budget)
+    pages /= 2;
+  return pages;
+}
+
 /* Opens @t's events, one per CPU, each writing into that CPU's ring.
  * Samples count kernel time too (like perf record), unless the kernel
  * allows only user time. */
@@ -350,8 +374,7 @@ attach_perf (LpSampler  *self,
 
           /* an unprivileged user may lock only perf_event_mlock_kb (516 KiB
            * by default) per CPU, plus RLIMIT_MEMLOCK */
-          /* past 16 CPUs, 1 MiB each: 4 MiB on 64 CPUs would lock 256 MiB */
-          for (guint pages = n_cpus <= 16 ? PERF_PAGES : PERF_PAGES / 4; pages >= 16 && map == MAP_FAILED; pages /= 4)
+          for (guint pages = ring_pages (self, n_cpus); pages >= 16 && map == MAP_FAILED; pages /= 4)
             {
               size = (1 + pages) * 4096;
               map = mmap (NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);

@@ -739,11 +739,10 @@ sample_threads (LpSampler *self,
               i++;
               continue;
             }
-          if (t != NULL && t->pending)
-            {
-              self->stats.lost[LP_SAMPLER_LOST_TIMEOUT]++;
-              self->batch_lost++;
-            }
+          /* a stop that is late is not lost: the thread is still waiting
+           * for a CPU to reach it, and dispatch() samples it when it comes
+           * (its weight covers the time since its check). Only a stop that
+           * has not come by the end is lost (pending_at_end) */
           window[i] = window[--n_window];
         }
       if (n_window == 0 || (n_window < STOP_WINDOW && next < todo->len))
@@ -860,10 +859,48 @@ ptrace_tick (LpSampler *self)
   self->stats.ticks++;
 }
 
-/* the last perf samples of running threads (see start_assist) */
+/* The recording ends: the stops still on their way (threads waiting for
+ * a CPU to reach them, on a busy machine) are awaited a little longer,
+ * and sampled when they come; those that do not come are lost. */
+static void
+pending_at_end (LpSampler *self)
+{
+  gint64 deadline = now_ns () + STOP_TIMEOUT_NS;
+
+  for (;;)
+    {
+      GHashTableIter iter;
+      gpointer value;
+      guint64 pending = 0;
+
+      drain_events (self);
+      g_hash_table_iter_init (&iter, self->threads);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          Thread *t = value;
+
+          if (t->pending)
+            pending += MAX (t->weight, 1);
+        }
+      if (pending == 0)
+        return;
+      if (now_ns () >= deadline)
+        {
+          self->stats.lost[LP_SAMPLER_LOST_TIMEOUT] += pending;
+          self->batch_lost += pending;
+          return;
+        }
+      wait_event (self, MIN (deadline - now_ns (), G_GINT64_CONSTANT (1000000)), -1);
+    }
+}
+
+/* the last perf samples of running threads (see start_assist), and the
+ * stops still to come */
 static void
 ptrace_drain (LpSampler *self)
 {
+  if (self->exec_done && !self->stats.target_exited)
+    pending_at_end (self);
   if (self->assist)
     tick_perf (self);
 }
