@@ -39,7 +39,7 @@ lp_collapse_stack (LpFolded      *dest,
 static void mark_dirty (LpSampler *self, guint index);
 
 Slot *
-next_slot (LpSampler *self)
+_lp_collapse_next_slot (LpSampler *self)
 {
   Slot *slot;
 
@@ -75,7 +75,7 @@ emit_snapshot (LpSampler *self,
  * a stack seen before, standing for more time. They are copied first
  * (the aggregate's own may move as it grows). */
 gboolean
-count_frames (LpSampler     *self,
+_lp_collapse_count_frames (LpSampler     *self,
               const guint32 *frames,
               guint          depth,
               pid_t          tid,
@@ -104,7 +104,7 @@ count_frames (LpSampler     *self,
 
 /* Counts stack @index of the aggregate once more, as a sample of @tid. */
 gboolean
-recount_stack (LpSampler *self,
+_lp_collapse_recount_stack (LpSampler *self,
                guint      index,
                pid_t      tid,
                gboolean   idle,
@@ -114,7 +114,7 @@ recount_stack (LpSampler *self,
   LpFoldedStack stack;
 
   lp_folded_get_stack (self->dest, index, &stack);
-  return count_frames (self, stack.frames, stack.depth, tid, idle, reused, weight);
+  return _lp_collapse_count_frames (self, stack.frames, stack.depth, tid, idle, reused, weight);
 }
 
 /* after the tick: unwind, symbolize, collapse (the target runs) */
@@ -351,7 +351,7 @@ unwind_slot (LpSampler  *self,
 }
 
 /* collapse_slot(), wall mode: what @slot, counted as stack @index, tells
- * of its thread for its next samples (reuse_sample, count_run_stack). */
+ * of its thread for its next samples (_lp_wall_time_reuse_sample, count_run_stack). */
 static void
 note_thread_stack (LpSampler *self,
                    Slot      *slot,
@@ -383,7 +383,7 @@ note_thread_stack (LpSampler *self,
       t->idle_sp = slot->snap.regs[LP_REG_RSP];
       t->idle_pc = slot->snap.regs[LP_REG_RIP];
       t->idle_checked = FALSE;
-      t->runtime = t->last_idle ? read_runtime (self, t) : G_MAXUINT64;
+      t->runtime = t->last_idle ? _lp_wall_time_read_runtime (self, t) : G_MAXUINT64;
     }
 }
 
@@ -397,7 +397,7 @@ collapse_slot (LpSampler  *self,
   guint n_ips, depth = 0, index;
 
   if (slot->space == NULL)
-    slot->space = space_ref (space_for (self, slot->tgid));
+    slot->space = _lp_sampler_space_ref (_lp_sampler_space_for (self, slot->tgid));
   unwinder = slot->space->unwinder;
   gint64 t0, t1, t2;
 
@@ -480,21 +480,21 @@ collapse_slot (LpSampler  *self,
 }
 
 void
-collapse_slots (LpSampler *self)
+_lp_collapse_slots (LpSampler *self)
 {
   for (guint i = 0; i < self->n_slots; i++)
     {
       Slot *slot = &g_array_index (self->slots, Slot, i);
 
       collapse_slot (self, slot);
-      g_clear_pointer (&slot->space, space_unref);
+      g_clear_pointer (&slot->space, _lp_sampler_space_unref);
     }
   self->n_slots = 0;
-  sweep_spaces (self);
+  _lp_sampler_sweep_spaces (self);
 }
 
 gboolean
-flush_batch (LpSampler  *self,
+_lp_collapse_flush_batch (LpSampler  *self,
              GError    **error)
 {
   LpSamplerBatch batch = { 0 };

@@ -17,7 +17,7 @@
 
 
 void
-ring_free (gpointer data)
+_lp_perf_ring_free (gpointer data)
 {
   Ring *ring = data;
 
@@ -29,7 +29,7 @@ ring_free (gpointer data)
 
 /* Closes every perf event and its buffers. */
 void
-close_perf (LpSampler *self)
+_lp_perf_close (LpSampler *self)
 {
   for (guint i = 0; i < self->perf_fds->len; i++)
     close (g_array_index (self->perf_fds, int, i));
@@ -39,12 +39,12 @@ close_perf (LpSampler *self)
 
 /* Wall mode: opens perf events on every thread, so that at a tick a
  * running thread is not stopped; the kernel samples it as in cpu mode
- * (see runnable_sample). Threads created later inherit the events; while
+ * (see _lp_wall_time_runnable_sample). Threads created later inherit the events; while
  * they are opened the threads of an attached process are held, so that
  * none starts a thread in between. Without perf events (refused, or no
  * file descriptors left), every thread is stopped at each tick. */
 void
-start_assist (LpSampler *self,
+_lp_perf_start_assist (LpSampler *self,
               gboolean   on_exec)
 {
   g_autoptr(GError) error = NULL;
@@ -55,11 +55,11 @@ start_assist (LpSampler *self,
   if (self->opts.mode != LP_SAMPLER_MODE_WALL || self->opts.stop_running)
     return;
   if (!on_exec)
-    hold_all (self);
+    _lp_ptrace_hold_all (self);
   g_hash_table_iter_init (&iter, self->threads);
   while (ok && g_hash_table_iter_next (&iter, NULL, &value))
     {
-      ok = attach_perf (self, value, on_exec, &error);
+      ok = _lp_perf_attach (self, value, on_exec, &error);
       if (!ok && g_error_matches (error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_NO_PROCESS))
         {
           ok = TRUE;   /* a thread that has just ended */
@@ -71,10 +71,10 @@ start_assist (LpSampler *self,
   else
     {
       g_debug ("wall mode stops running threads too: %s", error->message);
-      close_perf (self);
+      _lp_perf_close (self);
     }
   if (!on_exec)
-    release_all (self);
+    _lp_ptrace_release_all (self);
 }
 
 static void ring_copy (const guint8 *data, gsize data_size, guint64 pos, void *dst, gsize len);
@@ -118,17 +118,17 @@ peek_forks (LpSampler *self)
 /* cpu mode: opens the events of thread @tid of @pid; *@opened is FALSE if
  * it has ended meanwhile, which is no failure. */
 gboolean
-open_thread_events (LpSampler  *self,
+_lp_perf_open_thread_events (LpSampler  *self,
                     pid_t       tid,
                     pid_t       pid,
                     gboolean   *opened,
                     GError    **error)
 {
   g_autoptr(GError) local_error = NULL;
-  Thread *t = add_thread (self, tid, pid);
+  Thread *t = _lp_sampler_add_thread (self, tid, pid);
 
   t->attached = FALSE;
-  *opened = attach_perf (self, t, FALSE, &local_error);
+  *opened = _lp_perf_attach (self, t, FALSE, &local_error);
   if (*opened)
     return TRUE;
   g_hash_table_remove (self->threads, GINT_TO_POINTER (tid));
@@ -144,13 +144,13 @@ open_thread_events (LpSampler  *self,
  * started by the events gets its own; and so on until there is none
  * (it may have started threads of its own meanwhile). */
 gboolean
-catch_unseen (LpSampler  *self,
+_lp_perf_catch_unseen (LpSampler  *self,
               pid_t       pid,
               GError    **error)
 {
   for (guint round = 0; round < 100; round++)
     {
-      g_autoptr(GArray) tids = list_tasks (pid);
+      g_autoptr(GArray) tids = _lp_sampler_list_tasks (pid);
       g_autoptr(GArray) unseen = g_array_new (FALSE, FALSE, sizeof (pid_t));
       g_autoptr(GHashTable) forked = peek_forks (self);
 
@@ -175,7 +175,7 @@ catch_unseen (LpSampler  *self,
 
           if (g_hash_table_contains (forked, GINT_TO_POINTER (tid)))
             continue;
-          if (!open_thread_events (self, tid, pid, &opened, error))
+          if (!_lp_perf_open_thread_events (self, tid, pid, &opened, error))
             return FALSE;
           self->stats.caught += opened;
         }
@@ -229,7 +229,7 @@ raise_fd_limit (void)
     }
 }
 
-/* The attributes of the events of attach_perf(): @self's period and
+/* The attributes of the events of _lp_perf_attach(): @self's period and
  * mode, enabled at the next exec if @enable_on_exec. */
 static void
 perf_attr (LpSampler              *self,
@@ -261,7 +261,7 @@ perf_attr (LpSampler              *self,
       attr->comm = 1;
       attr->comm_exec = 1;
     }
-  /* cpu mode: the starts of threads (see catch_unseen) and the ends of
+  /* cpu mode: the starts of threads (see _lp_perf_catch_unseen) and the ends of
    * processes */
   if (self->opts.mode == LP_SAMPLER_MODE_CPU)
     attr->task = 1;
@@ -308,7 +308,7 @@ ring_pages (LpSampler *self,
  * Samples count kernel time too (like perf record), unless the kernel
  * allows only user time. */
 gboolean
-attach_perf (LpSampler  *self,
+_lp_perf_attach (LpSampler  *self,
              Thread     *t,
              gboolean    enable_on_exec,
              GError    **error)
@@ -483,7 +483,7 @@ read_sample (LpSampler                      *self,
       owner->perf_n++;
   }
 
-  slot = next_slot (self);
+  slot = _lp_collapse_next_slot (self);
   slot->snap.regs[LP_REG_RAX] = regs[PERF_AX];
   slot->snap.regs[LP_REG_RDX] = regs[PERF_DX];
   slot->snap.regs[LP_REG_RCX] = regs[PERF_CX];
@@ -500,26 +500,26 @@ read_sample (LpSampler                      *self,
   memcpy (slot->snap.stack, p, slot->snap.stack_len);
   slot->tid = pid_tid[1];
   slot->tgid = pid_tid[0];
-  slot->space = space_ref (space_for (self, pid_tid[0]));
+  slot->space = _lp_sampler_space_ref (_lp_sampler_space_for (self, pid_tid[0]));
   slot->thread_frame = G_MAXUINT32;
   if (self->opts.threads)
     {
       Thread *st = g_hash_table_lookup (self->threads, GINT_TO_POINTER ((int) pid_tid[1]));
 
       if (st != NULL)
-        slot->thread_frame = thread_frame (self, st);
+        slot->thread_frame = _lp_sampler_thread_frame (self, st);
       else if (!self->assist)
         {
-          st = add_thread (self, pid_tid[1], pid_tid[0]);
+          st = _lp_sampler_add_thread (self, pid_tid[1], pid_tid[0]);
           st->attached = FALSE;
-          slot->thread_frame = thread_frame (self, st);
+          slot->thread_frame = _lp_sampler_thread_frame (self, st);
         }
       else
         {
           /* wall mode: a thread we have not seen start (or seen
            * end): its clone event has not been read yet */
           Thread tmp = { .tid = pid_tid[1], .frame = G_MAXUINT32 };
-          slot->thread_frame = thread_frame (self, &tmp);
+          slot->thread_frame = _lp_sampler_thread_frame (self, &tmp);
         }
     }
   slot->idle_syscall = -1;
@@ -578,7 +578,7 @@ read_perf (LpSampler *self,
 
           memcpy (ids, rec + sizeof hdr, 16);
           if (ids[0] == ids[2] && (pid_t) ids[0] != self->pid)
-            space_gone (self, ids[0]);
+            _lp_sampler_space_gone (self, ids[0]);
         }
       else if (hdr.type == PERF_RECORD_SWITCH && self->switches && hdr.size >= sizeof hdr + 16)
         {
@@ -619,7 +619,7 @@ switch_cmp (gconstpointer a,
  * not collapsed yet (those read by this tick, and those of signal stops
  * since the last one); NULL if none. */
 Slot *
-sample_before (LpSampler *self,
+_lp_perf_sample_before (LpSampler *self,
                pid_t      tid,
                guint64    time)
 {
@@ -635,12 +635,12 @@ sample_before (LpSampler *self,
   return best;
 }
 
-/* Gives each thread's waits for a CPU after a preemption (add_wait), in
+/* Gives each thread's waits for a CPU after a preemption (_lp_wall_time_add_wait), in
  * the order of their times: the rings of two CPUs may hold a thread's
  * switch out and its switch in. A switch in read before its switch out
  * (which happened just after the first ring was read) is left alone; the
  * wait is then counted as blocked. */
-void
+static void
 apply_switches (LpSampler *self)
 {
   g_array_sort (self->switch_log, switch_cmp);
@@ -662,9 +662,9 @@ apply_switches (LpSampler *self)
            * the engine saw (in the engine's clock, as these times): the
            * stop and the wait for a CPU after it */
           if (t->out_ns != 0 && t->out_preempt)
-            add_wait (self, t, t->out_ns, (gint64) (sw->time - t->out_ns), FALSE);
-          else if (t->out_ns != 0 && signal_stop_within (t, t->out_ns, sw->time))
-            add_wait (self, t, sw->time, (gint64) (sw->time - t->out_ns), TRUE);   /* to its stop's sample */
+            _lp_wall_time_add_wait (self, t, t->out_ns, (gint64) (sw->time - t->out_ns), FALSE);
+          else if (t->out_ns != 0 && _lp_wall_time_signal_stop_within (t, t->out_ns, sw->time))
+            _lp_wall_time_add_wait (self, t, sw->time, (gint64) (sw->time - t->out_ns), TRUE);   /* to its stop's sample */
           t->out_ns = 0;
           t->in_ns = sw->time;
         }
@@ -673,7 +673,7 @@ apply_switches (LpSampler *self)
 }
 
 void
-tick_perf (LpSampler *self)
+_lp_perf_tick (LpSampler *self)
 {
   for (guint i = 0; i < self->rings->len; i++)
     if (g_ptr_array_index (self->rings, i) != NULL)
@@ -686,21 +686,21 @@ tick_perf (LpSampler *self)
 static void
 perf_poll (LpSampler *self)
 {
-  if (!target_alive (self))
+  if (!_lp_sampler_target_alive (self))
     self->stats.target_exited = TRUE;
 }
 
 static void
 perf_detach (LpSampler *self)
 {
-  close_perf (self);
+  _lp_perf_close (self);
   g_hash_table_remove_all (self->threads);
 }
 
 const LpSource lp_source_perf = {
   .name = "perf",
   .poll = perf_poll,
-  .tick = tick_perf,
-  .drain = tick_perf,
+  .tick = _lp_perf_tick,
+  .drain = _lp_perf_tick,
   .detach = perf_detach,
 };

@@ -26,7 +26,7 @@ static void dispatch (LpSampler *self, pid_t tid, int status);
 /* ---- ptrace ---- */
 
 gboolean
-seize (LpSampler  *self,
+_lp_ptrace_seize (LpSampler  *self,
        pid_t       tid,
        GError    **error)
 {
@@ -45,7 +45,7 @@ seize (LpSampler  *self,
   /* no PTRACE_O_EXITKILL: if we die, the kernel detaches and the target runs on */
   if (ptrace (PTRACE_SEIZE, tid, 0, (void *) opts) == 0)
     {
-      add_thread (self, tid, self->pid);
+      _lp_sampler_add_thread (self, tid, self->pid);
       return TRUE;
     }
   if (errno == ESRCH)
@@ -56,7 +56,7 @@ seize (LpSampler  *self,
     }
   if (errno == EPERM)
     {
-      pid_t tracer = tracer_of (tid);
+      pid_t tracer = _lp_sampler_tracer_of (tid);
 
       /* a thread started after its creator was seized: traced already,
        * by the kernel for us (PTRACE_O_TRACECLONE); its first stop is
@@ -64,13 +64,13 @@ seize (LpSampler  *self,
        * second failed with "already traced by laprof-cli" */
       if (tracer == getpid ())
         {
-          Thread *t = add_thread (self, tid, self->pid);
+          Thread *t = _lp_sampler_add_thread (self, tid, self->pid);
           t->fresh = TRUE;
           return TRUE;
         }
       if (tracer > 0)
         {
-          g_autofree char *tcomm = read_comm (tracer, 0);
+          g_autofree char *tcomm = _lp_sampler_read_comm (tracer, 0);
           g_set_error (error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_ALREADY_TRACED,
                        _("process %d is already traced by %s (pid %d); detach it (gdb: 'detach') "
                          "or use --mode cpu"),
@@ -89,10 +89,10 @@ seize (LpSampler  *self,
 }
 
 /* Stops every thread and keeps it stopped, new ones included, so that no
- * thread can start another one unseen (see start_assist). Gives up on
+ * thread can start another one unseen (see _lp_perf_start_assist). Gives up on
  * threads that do not stop within a second (uninterruptible sleep). */
 void
-hold_all (LpSampler *self)
+_lp_ptrace_hold_all (LpSampler *self)
 {
   GHashTableIter iter;
   gpointer value;
@@ -131,9 +131,9 @@ hold_all (LpSampler *self)
 }
 
 /* Lets every held thread run again. A thread that stops later, after the
- * wait of hold_all(), is resumed by dispatch(). */
+ * wait of _lp_ptrace_hold_all(), is resumed by dispatch(). */
 void
-release_all (LpSampler *self)
+_lp_ptrace_release_all (LpSampler *self)
 {
   GHashTableIter iter;
   gpointer value;
@@ -241,7 +241,7 @@ snapshot_ptrace (LpSampler *self,
     nr = t->last_syscall;
   else if (nr >= 0)
     t->last_syscall = nr;
-  slot = next_slot (self);
+  slot = _lp_collapse_next_slot (self);
   slot->snap.regs[LP_REG_RAX] = regs.rax;
   slot->snap.regs[LP_REG_RDX] = regs.rdx;
   slot->snap.regs[LP_REG_RCX] = regs.rcx;
@@ -275,7 +275,7 @@ snapshot_ptrace (LpSampler *self,
   slot->tid = t->tid;
   slot->tgid = t->tgid;
   slot->space = NULL;   /* looked up once the thread runs again: it may mean reading a new image */
-  slot->thread_frame = self->opts.threads ? thread_frame (self, t) : G_MAXUINT32;
+  slot->thread_frame = self->opts.threads ? _lp_sampler_thread_frame (self, t) : G_MAXUINT32;
   slot->idle_syscall = nr;
   /* a thread that has just come out of clone/clone3 in the child (rax 0):
    * its stack is empty and the CFI there is the parent's */
@@ -290,7 +290,7 @@ snapshot_ptrace (LpSampler *self,
 }
 
 void
-thread_gone (LpSampler *self,
+_lp_ptrace_thread_gone (LpSampler *self,
              pid_t      tid,
              int        status)
 {
@@ -309,7 +309,7 @@ thread_gone (LpSampler *self,
     self->n_seen_gone++;
   /* a process leader's exit is reported once all its threads are gone */
   if (tid != self->pid && g_hash_table_contains (self->spaces, GINT_TO_POINTER (tid)))
-    space_gone (self, tid);
+    _lp_sampler_space_gone (self, tid);
   if (tid == self->pid)
     {
       self->stats.target_exited = TRUE;
@@ -340,14 +340,14 @@ sample_stopped (LpSampler *self,
   t->pending = FALSE;
   snapshot_ptrace (self, t);
   if (!self->assist && !t->found_blocked && t->check_ns > 0)
-    running_stop_time (self, t);
+    _lp_wall_time_running_stop_time (self, t);
   self->stats.stops++;
   self->stats.stop_ns += now_ns () - t0;
   if (self->n_slots > 0)
     {
       Slot *slot = &g_array_index (self->slots, Slot, self->n_slots - 1);
       if (slot->space == NULL)
-        slot->space = space_ref (space_for (self, slot->tgid));
+        slot->space = _lp_sampler_space_ref (_lp_sampler_space_for (self, slot->tgid));
     }
 }
 
@@ -386,7 +386,7 @@ on_stop_event (LpSampler *self,
   if (self->holding)
     {
       /* our interrupt, or the first stop of a new thread: keep it
-       * stopped until release_all() */
+       * stopped until _lp_ptrace_release_all() */
       t->fresh = FALSE;
       t->held = TRUE;
       return;
@@ -426,7 +426,7 @@ on_clone_event (LpSampler *self,
   if (!t->pending && !self->detaching && self->assist && t->unsampled_carry >= 2 * self->period_ns)
     {
       /* its time on a CPU the kernel did not sample (see
-       * runnable_sample): here, in its clone */
+       * _lp_wall_time_runnable_sample): here, in its clone */
       gint64 period_ns = self->period_ns;
       gboolean was_blocked = t->found_blocked;
 
@@ -467,7 +467,7 @@ on_clone_event (LpSampler *self,
        * frame on a fresh stack, nothing to unwind; wait for its
        * first stop. A new process's image is read at its first
        * sample. */
-      Thread *nt = add_thread (self, (pid_t) msg, event == PTRACE_EVENT_CLONE ? 0 : (pid_t) msg);
+      Thread *nt = _lp_sampler_add_thread (self, (pid_t) msg, event == PTRACE_EVENT_CLONE ? 0 : (pid_t) msg);
       nt->fresh = TRUE;
     }
   if (self->detaching)
@@ -494,8 +494,8 @@ on_exit_event (LpSampler *self,
   if (!self->detaching)
     {
       if (self->assist)
-        tick_perf (self);
-      collapse_slots (self);
+        _lp_perf_tick (self);
+      _lp_collapse_slots (self);
     }
   ptrace (PTRACE_CONT, tid, 0, 0);
 }
@@ -515,11 +515,11 @@ on_exec_event (LpSampler *self,
   while (g_hash_table_iter_next (&iter, NULL, &value))
     if (((Thread *) value)->tgid == tgid)
       g_hash_table_iter_remove (&iter);
-  t = add_thread (self, tgid, tgid);
+  t = _lp_sampler_add_thread (self, tgid, tgid);
   if (tgid == self->pid)
     {
       self->exec_done = TRUE;
-      load_address_space (self, NULL);
+      _lp_sampler_load_address_space (self, NULL);
     }
   else
     {
@@ -552,7 +552,7 @@ on_signal_stop (LpSampler *self,
       else if (self->assist && self->switches)
         signal_stop_sample (self, t);
       else if (!t->found_blocked && t->check_ns > 0)
-        running_stop_time (self, t);
+        _lp_wall_time_running_stop_time (self, t);
       ptrace (PTRACE_CONT, tid, 0, (void *) (long) sig);
     }
 }
@@ -569,7 +569,7 @@ dispatch (LpSampler *self,
 
   if (WIFEXITED (status) || WIFSIGNALED (status))
     {
-      thread_gone (self, tid, status);
+      _lp_ptrace_thread_gone (self, tid, status);
       return;
     }
   if (!WIFSTOPPED (status))
@@ -579,7 +579,7 @@ dispatch (LpSampler *self,
   event = (unsigned) status >> 16;
   t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (tid));
   if (t == NULL)
-    t = add_thread (self, tid, 0);   /* a new thread can report before its creator's clone event */
+    t = _lp_sampler_add_thread (self, tid, 0);   /* a new thread can report before its creator's clone event */
 
   switch (event)
     {
@@ -615,7 +615,7 @@ dispatch (LpSampler *self,
 }
 
 void
-drain_sigfd (LpSampler *self)
+_lp_ptrace_drain_sigfd (LpSampler *self)
 {
   struct signalfd_siginfo si;
 
@@ -624,7 +624,7 @@ drain_sigfd (LpSampler *self)
 }
 
 /* Handles every status that is ready. */
-void
+static void
 drain_events (LpSampler *self)
 {
   int status;
@@ -722,7 +722,7 @@ sample_threads (LpSampler *self,
                 break;
             }
           if (r < 0 && errno != EINTR)
-            thread_gone (self, window[i].tid, 0);
+            _lp_ptrace_thread_gone (self, window[i].tid, 0);
         }
 
       /* out of the window: the stops that came, the threads that went,
@@ -750,13 +750,13 @@ sample_threads (LpSampler *self,
       if (now < spin_until)
         sched_yield ();
       else
-        wait_event (self, wake - now, -1);
+        _lp_sampler_wait_event (self, wake - now, -1);
     }
 }
 
 
 /* Wall mode: every thread, running or blocked. */
-void
+static void
 tick_ptrace (LpSampler *self)
 {
   GHashTableIter iter;
@@ -766,7 +766,7 @@ tick_ptrace (LpSampler *self)
 
   self->accounted = TRUE;
   if (self->assist)
-    tick_perf (self);   /* the samples of threads on a CPU */
+    _lp_perf_tick (self);   /* the samples of threads on a CPU */
 
   g_hash_table_iter_init (&iter, self->threads);
   while (g_hash_table_iter_next (&iter, NULL, &value))
@@ -778,7 +778,7 @@ tick_ptrace (LpSampler *self)
           steady = FALSE;
           continue;
         }
-      if (runnable_sample (self, t, &steady) || reuse_sample (self, t, MAX (t->weight, 1)))
+      if (_lp_wall_time_runnable_sample (self, t, &steady) || _lp_wall_time_reuse_sample (self, t, MAX (t->weight, 1)))
         {
           t->weight = 1;
           continue;
@@ -799,7 +799,7 @@ tick_ptrace (LpSampler *self)
 }
 
 /* Leaves every thread running (or in its job-control stop). */
-void
+static void
 detach_all (LpSampler *self)
 {
   GHashTableIter iter;
@@ -842,7 +842,7 @@ detach_all (LpSampler *self)
               ptrace (PTRACE_INTERRUPT, t->tid, 0, 0);
             }
         }
-      wait_event (self, G_GINT64_CONSTANT (10000000), -1);
+      _lp_sampler_wait_event (self, G_GINT64_CONSTANT (10000000), -1);
     }
   /* what is left (stuck in uninterruptible sleep) is detached by the kernel
    * when we exit */
@@ -890,11 +890,11 @@ pending_at_end (LpSampler *self)
           self->batch_lost += pending;
           return;
         }
-      wait_event (self, MIN (deadline - now_ns (), G_GINT64_CONSTANT (1000000)), -1);
+      _lp_sampler_wait_event (self, MIN (deadline - now_ns (), G_GINT64_CONSTANT (1000000)), -1);
     }
 }
 
-/* the last perf samples of running threads (see start_assist), and the
+/* the last perf samples of running threads (see _lp_perf_start_assist), and the
  * stops still to come */
 static void
 ptrace_drain (LpSampler *self)
@@ -902,7 +902,7 @@ ptrace_drain (LpSampler *self)
   if (self->exec_done && !self->stats.target_exited)
     pending_at_end (self);
   if (self->assist)
-    tick_perf (self);
+    _lp_perf_tick (self);
 }
 
 static void
@@ -910,7 +910,7 @@ ptrace_detach (LpSampler *self)
 {
   if (!self->stats.target_exited)
     detach_all (self);
-  close_perf (self);
+  _lp_perf_close (self);
 }
 
 const LpSource lp_source_ptrace = {

@@ -21,7 +21,7 @@ static gboolean read_schedstat (LpSampler *self, Thread *t, guint64 *runtime, gu
  * counted here) it has run, waited, or been stopped: the rest is the stop
  * so far (its accounts are up to date while it is stopped). */
 void
-running_stop_time (LpSampler *self,
+_lp_wall_time_running_stop_time (LpSampler *self,
                    Thread    *t)
 {
   guint64 runtime, run_delay;
@@ -82,7 +82,7 @@ read_schedstat (LpSampler *self,
 
 /* The time @t has spent on a CPU; G_MAXUINT64 if unknown. */
 guint64
-read_runtime (LpSampler *self,
+_lp_wall_time_read_runtime (LpSampler *self,
               Thread    *t)
 {
   guint64 runtime, run_delay;
@@ -134,9 +134,9 @@ blocked_where_sampled (LpSampler *self,
 
 /* A blocked thread that has not run since its last sample has the same
  * stack: count that stack again, without stopping the thread. Its time on
- * a CPU is the one runnable_sample() has just read. */
+ * a CPU is the one _lp_wall_time_runnable_sample() has just read. */
 gboolean
-reuse_sample (LpSampler *self,
+_lp_wall_time_reuse_sample (LpSampler *self,
               Thread    *t,
               guint      weight)
 {
@@ -151,7 +151,7 @@ reuse_sample (LpSampler *self,
   if (!t->idle_checked && !blocked_where_sampled (self, t))
     return FALSE;
   t->idle_checked = TRUE;
-  return recount_stack (self, t->last_index, t->tid, TRUE, TRUE, weight);
+  return _lp_collapse_recount_stack (self, t->last_index, t->tid, TRUE, TRUE, weight);
 }
 
 /* Counts the whole periods of *@carry (and takes them out of it) as
@@ -168,19 +168,19 @@ count_run_stack (LpSampler *self,
     return 0;
   n = (guint) (*carry / period_ns);
   *carry -= (gint64) n * period_ns;
-  return recount_stack (self, t->run_index, t->tid, FALSE, FALSE, n) ? n : 0;
+  return _lp_collapse_recount_stack (self, t->run_index, t->tid, FALSE, FALSE, n) ? n : 0;
 }
 
 /* Wall mode with perf events: the kernel measures each thread's time in
  * three parts, and each becomes samples, a sample a period:
  *
- * - on a CPU: the perf events sample it, with its stack (tick_perf);
+ * - on a CPU: the perf events sample it, with its stack (_lp_perf_tick);
  * - waiting for a CPU after a preemption (from its switch records; without
  *   them, schedstat's run_delay): the stack of its last sample on a CPU;
  * - blocked (the rest of the time since its last check, a wait for a CPU
  *   after a wake-up included: the thread is still in its system call):
  *   its stack in the system call, counted when a check finds it blocked,
- *   by reuse_sample (if it has not run since) or by a stop.
+ *   by _lp_wall_time_reuse_sample (if it has not run since) or by a stop.
  *
  * So a thread on a CPU is never stopped, a blocked one at most once a
  * period, and time the engine was late for (a slow stop, a busy machine,
@@ -190,7 +190,7 @@ count_run_stack (LpSampler *self,
  * @t blocked since its last check other than in the same system call all
  * along: then checks must come at every tick, to see where it blocks. */
 gboolean
-runnable_sample (LpSampler *self,
+_lp_wall_time_runnable_sample (LpSampler *self,
                  Thread    *t,
                  gboolean  *steady)
 {
@@ -311,16 +311,16 @@ runnable_sample (LpSampler *self,
  * and the wait after it, up to @at), of @wait_ns: it belongs to the code
  * the thread ran then, the stack of its last sample at or before @at. If
  * that sample is not collapsed yet, it stands for the wait too (its weight
- * grows); else runnable_sample() gives the wait to its stack (run_index). */
+ * grows); else _lp_wall_time_runnable_sample() gives the wait to its stack (run_index). */
 void
-add_wait (LpSampler *self,
+_lp_wall_time_add_wait (LpSampler *self,
           Thread    *t,
           guint64    at,
           gint64     wait_ns,
           gboolean   signal)
 {
   gint64 period_ns = self->period_ns;
-  Slot *slot = sample_before (self, t->tid, at);
+  Slot *slot = _lp_perf_sample_before (self, t->tid, at);
 
   t->preempted_ns += wait_ns;
   if (signal && t->signal_frames != NULL && t->signal_frames->len > 0 && t->signal_time <= at &&
@@ -332,7 +332,7 @@ add_wait (LpSampler *self,
       t->wait_carry += wait_ns;
       n = (guint) (MAX (t->wait_carry, 0) / period_ns);
       t->wait_carry -= (gint64) n * period_ns;
-      if (n > 0 && count_frames (self, (const guint32 *) (gpointer) t->signal_frames->data,
+      if (n > 0 && _lp_collapse_count_frames (self, (const guint32 *) (gpointer) t->signal_frames->data,
                                  t->signal_frames->len, t->tid, FALSE, FALSE, n))
         self->stats.waiting += n;
       return;
@@ -356,7 +356,7 @@ add_wait (LpSampler *self,
 /* Whether the engine saw @t in a signal-delivery stop between @out and
  * @in; forgets the stops seen before @in. */
 gboolean
-signal_stop_within (Thread  *t,
+_lp_wall_time_signal_stop_within (Thread  *t,
                     guint64  out,
                     guint64  in)
 {
