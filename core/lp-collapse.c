@@ -76,12 +76,12 @@ emit_snapshot (LpSampler *self,
  * (the aggregate's own may move as it grows). */
 gboolean
 _lp_collapse_count_frames (LpSampler     *self,
-              const guint32 *frames,
-              guint          depth,
-              pid_t          tid,
-              gboolean       idle,
-              gboolean       reused,
-              guint          weight)
+                           const guint32 *frames,
+                           guint          depth,
+                           pid_t          tid,
+                           gboolean       idle,
+                           gboolean       reused,
+                           guint          weight)
 {
   guint index;
 
@@ -105,11 +105,11 @@ _lp_collapse_count_frames (LpSampler     *self,
 /* Counts stack @index of the aggregate once more, as a sample of @tid. */
 gboolean
 _lp_collapse_recount_stack (LpSampler *self,
-               guint      index,
-               pid_t      tid,
-               gboolean   idle,
-               gboolean   reused,
-               guint      weight)
+                            guint      index,
+                            pid_t      tid,
+                            gboolean   idle,
+                            gboolean   reused,
+                            guint      weight)
 {
   LpFoldedStack stack;
 
@@ -364,26 +364,26 @@ note_thread_stack (LpSampler *self,
    * back in its system call */
   /* the slots of one tick come ring after ring, CPU after CPU:
    * the latest in time, not the last collapsed */
-  if (t != NULL && slot->on_cpu && (!t->run_known || slot->time >= t->run_time))
+  if (t != NULL && slot->on_cpu && (!t->wall.run_known || slot->time >= t->wall.run_time))
     {
-      t->run_index = index;
-      t->run_time = slot->time;
-      t->run_known = TRUE;
+      t->wall.run_index = index;
+      t->wall.run_time = slot->time;
+      t->wall.run_known = TRUE;
     }
   else if (t != NULL)
     {
       /* --stop-running: a stop that found it on a CPU */
-      if (!self->assist && slot->idle_syscall < 0 && !truncated)
+      if (!self->perf.assist && slot->idle_syscall < 0 && !truncated)
         {
-          t->run_index = index;
-          t->run_known = TRUE;
+          t->wall.run_index = index;
+          t->wall.run_known = TRUE;
         }
-      t->last_idle = slot->idle_syscall >= 0 && !truncated;
-      t->last_index = index;
-      t->idle_sp = slot->snap.regs[LP_REG_RSP];
-      t->idle_pc = slot->snap.regs[LP_REG_RIP];
-      t->idle_checked = FALSE;
-      t->runtime = t->last_idle ? _lp_wall_time_read_runtime (self, t) : G_MAXUINT64;
+      t->wall.last_idle = slot->idle_syscall >= 0 && !truncated;
+      t->wall.last_index = index;
+      t->wall.idle_sp = slot->snap.regs[LP_REG_RSP];
+      t->wall.idle_pc = slot->snap.regs[LP_REG_RIP];
+      t->wall.idle_checked = FALSE;
+      t->wall.runtime = t->wall.last_idle ? _lp_wall_time_read_runtime (self, t) : G_MAXUINT64;
     }
 }
 
@@ -438,8 +438,8 @@ collapse_slot (LpSampler  *self,
           Thread *t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (slot->tid));
 
           slot->idle_syscall = nr;
-          if (t != NULL && t->last_syscall < 0)
-            t->last_syscall = nr;
+          if (t != NULL && t->ptrace.last_syscall < 0)
+            t->ptrace.last_syscall = nr;
         }
     }
   if (slot->idle_syscall >= 0)
@@ -458,11 +458,11 @@ collapse_slot (LpSampler  *self,
 
       if (t != NULL)
         {
-          if (t->signal_frames == NULL)
-            t->signal_frames = g_array_new (FALSE, FALSE, sizeof (guint32));
-          g_array_set_size (t->signal_frames, 0);
-          g_array_append_vals (t->signal_frames, self->frames, depth);
-          t->signal_time = slot->time;
+          if (t->wall.signal_frames == NULL)
+            t->wall.signal_frames = g_array_new (FALSE, FALSE, sizeof (guint32));
+          g_array_set_size (t->wall.signal_frames, 0);
+          g_array_append_vals (t->wall.signal_frames, self->frames, depth);
+          t->wall.signal_time = slot->time;
         }
     }
   if (slot->weight > 0 && lp_collapse_stack_n (self->dest, self->frames, depth, slot->weight, &index))
@@ -495,7 +495,7 @@ _lp_collapse_slots (LpSampler *self)
 
 gboolean
 _lp_collapse_flush_batch (LpSampler  *self,
-             GError    **error)
+                          GError    **error)
 {
   LpSamplerBatch batch = { 0 };
   gboolean ok;

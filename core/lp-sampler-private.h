@@ -37,16 +37,37 @@ typedef struct
   gint64       gone_ns;      /* when it exited; 0: alive */
 } Space;
 
+/* A thread's state, one struct per part of the engine: each source keeps
+ * its own (a new source adds a struct and a member, and edits no other). */
+
+/* the ptrace source (lp-source-ptrace.c) */
 typedef struct
 {
-  pid_t    tid;
-  pid_t    tgid;         /* its process */
-  guint32  frame;        /* "name-TID", or G_MAXUINT32 until known */
   gboolean pending;      /* interrupted, waiting for its stop */
   gboolean listening;    /* in a job-control stop (PTRACE_LISTEN) */
   gboolean attached;     /* seized and not yet detached */
   gboolean fresh;        /* auto-attached clone that has not run yet */
+  gboolean held;         /* kept stopped while perf events are opened */
   long     last_syscall; /* the last blocking call seen, to name restart_syscall */
+} ThreadPtrace;
+
+/* the perf events source (lp-source-perf.c) */
+typedef struct
+{
+  /* wall mode: its time on a CPU the kernel did not sample (see
+   * _lp_wall_time_runnable_sample) */
+  guint    n;            /* perf samples since its last check */
+  /* wall mode with switch records: its waits for a CPU after being
+   * preempted, told apart from the waits after a wake-up */
+  guint64  out_ns;       /* perf time it was last switched out; 0: on a CPU */
+  gboolean out_preempt;  /* …preempted, rather than blocked */
+  guint64  in_ns;        /* perf time it was last switched in */
+} ThreadPerf;
+
+/* wall mode's accounts (lp-wall-time.c): its time from schedstat and
+ * switch records, carried from check to check */
+typedef struct
+{
   /* a blocked thread that has not run since its last sample keeps its
    * stack: counted again without a stop (see _lp_wall_time_reuse_sample) */
   int      schedstat_fd;
@@ -64,20 +85,11 @@ typedef struct
   guint    run_index;    /* stack of its last on-CPU sample */
   guint64  run_time;     /* …its perf time */
   gboolean run_known;
-  gboolean held;         /* kept stopped while perf events are opened */
   gint64   check_ns;     /* its last check (_lp_wall_time_runnable_sample); 0: none yet */
   guint64  check_runtime;
   gint64   blocked_carry; /* ns blocked not yet counted as samples */
   gint64   run_carry;    /* --stop-running: ns on a CPU or waiting, not yet counted */
-  /* wall mode with perf events: its time on a CPU the kernel did not
-   * sample (see _lp_wall_time_runnable_sample) */
-  guint    perf_n;       /* perf samples since its last check */
-  gint64   unsampled_carry;
-  /* wall mode with switch records: its waits for a CPU after being
-   * preempted, told apart from the waits after a wake-up */
-  guint64  out_ns;       /* perf time it was last switched out; 0: on a CPU */
-  gboolean out_preempt;  /* …preempted, rather than blocked */
-  guint64  in_ns;        /* perf time it was last switched in */
+  gint64   unsampled_carry; /* ns on a CPU the perf events did not sample */
   GArray  *signal_stops; /* of gint64: when it was seen in signal-delivery stops, not yet matched */
   GArray  *signal_frames; /* of guint32: the stack of its last one, once unwound */
   guint64  signal_time;
@@ -89,6 +101,16 @@ typedef struct
   gint64   stop_ref_ns;  /* where _lp_wall_time_running_stop_time() counts from: its check or last stop */
   guint64  stop_ref_runtime;
   guint64  stop_ref_delay;
+} ThreadWall;
+
+typedef struct
+{
+  pid_t        tid;
+  pid_t        tgid;     /* its process */
+  guint32      frame;    /* "name-TID", or G_MAXUINT32 until known */
+  ThreadPtrace ptrace;
+  ThreadPerf   perf;
+  ThreadWall   wall;
 } Thread;
 
 /* a context switch of a thread, from its perf events (wall mode) */
@@ -150,6 +172,34 @@ typedef struct
 extern const LpSource lp_source_ptrace;   /* wall mode (lp-source-ptrace.c) */
 extern const LpSource lp_source_perf;     /* cpu mode (lp-source-perf.c) */
 
+/* The sampler's state, one struct per part of the engine, as Thread's. */
+
+/* the ptrace source (lp-source-ptrace.c) */
+typedef struct
+{
+  gboolean            holding;     /* interrupt stops are held (see _lp_ptrace_hold_all) */
+  gboolean            detaching;
+  guint               stride;      /* ticks until the next check (see tick_ptrace) */
+  guint               next_stride;
+} SamplerPtrace;
+
+/* the perf events source (lp-source-perf.c) */
+typedef struct
+{
+  GPtrArray          *rings;       /* of Ring, by CPU (NULL: offline or not yet used) */
+  GArray             *fds;         /* of int: every event, one per (thread, CPU) */
+  gboolean            assist;      /* wall mode: running threads sampled by perf events */
+  gboolean            user_only;   /* the kernel refused events that count kernel time */
+  gboolean            switches;    /* wall mode: the events report context switches */
+  GArray             *switch_log;  /* of Switch: one read of the rings, to sort */
+} SamplerPerf;
+
+/* wall mode's accounts (lp-wall-time.c) */
+typedef struct
+{
+  gboolean            accounted;   /* the last check read every thread's schedstat */
+} SamplerWall;
+
 struct _LpSampler
 {
   LpSamplerOptions    opts;
@@ -164,18 +214,10 @@ struct _LpSampler
   GHashTable         *spaces;      /* pid -> Space: the target and the processes it started */
 
   GHashTable         *threads;     /* tid -> Thread */
-  GPtrArray          *rings;       /* of Ring, by CPU (NULL: offline or not yet used) */
-  GArray             *perf_fds;    /* of int: every event, one per (thread, CPU) */
-  gboolean            assist;      /* wall mode: running threads sampled by perf events */
-  gboolean            holding;     /* interrupt stops are held (see _lp_ptrace_hold_all) */
-  gboolean            user_only;   /* the kernel refused events that count kernel time */
-  gboolean            switches;    /* wall mode: the events report context switches */
-  GArray             *switch_log;  /* of Switch: one read of the rings, to sort */
-  gboolean            accounted;   /* the last check read every thread's schedstat */
-  guint               stride;      /* ticks until the next check (see tick_ptrace) */
-  guint               next_stride;
+  SamplerPtrace       ptrace;
+  SamplerPerf         perf;
+  SamplerWall         wall;
   GHashTable         *seen;        /* tids ever sampled or seen */
-  gboolean            detaching;
   int                 sigfd;
 
   GHashTable         *idle_frames; /* syscall nr -> frame id + 1 */

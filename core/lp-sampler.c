@@ -78,14 +78,14 @@ thread_free (gpointer data)
 {
   Thread *t = data;
 
-  if (t->schedstat_fd >= 0)
-    close (t->schedstat_fd);
-  if (t->stat_fd >= 0)
-    close (t->stat_fd);
-  if (t->signal_stops != NULL)
-    g_array_unref (t->signal_stops);
-  if (t->signal_frames != NULL)
-    g_array_unref (t->signal_frames);
+  if (t->wall.schedstat_fd >= 0)
+    close (t->wall.schedstat_fd);
+  if (t->wall.stat_fd >= 0)
+    close (t->wall.stat_fd);
+  if (t->wall.signal_stops != NULL)
+    g_array_unref (t->wall.signal_stops);
+  if (t->wall.signal_frames != NULL)
+    g_array_unref (t->wall.signal_frames);
   g_free (t);
 }
 
@@ -109,14 +109,14 @@ lp_sampler_new (const LpSamplerOptions *options,
     self->opts.stack_size = DEFAULT_STACK_SIZE;
   self->dest = dest;
   self->pid = -1;
-  self->stride = self->next_stride = 1;
+  self->ptrace.stride = self->ptrace.next_stride = 1;
   self->sigfd = -1;
   self->threads = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, thread_free);
   self->seen = g_hash_table_new (g_direct_hash, g_direct_equal);
-  self->rings = g_ptr_array_new_with_free_func (_lp_perf_ring_free);
-  self->perf_fds = g_array_new (FALSE, FALSE, sizeof (int));
-  self->switch_log = g_array_new (FALSE, FALSE, sizeof (Switch));
-  self->switches = self->opts.mode == LP_SAMPLER_MODE_WALL;
+  self->perf.rings = g_ptr_array_new_with_free_func (_lp_perf_ring_free);
+  self->perf.fds = g_array_new (FALSE, FALSE, sizeof (int));
+  self->perf.switch_log = g_array_new (FALSE, FALSE, sizeof (Switch));
+  self->perf.switches = self->opts.mode == LP_SAMPLER_MODE_WALL;
   self->spaces = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, _lp_sampler_space_unref);
   self->idle_frames = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->slots = g_array_new (FALSE, TRUE, sizeof (Slot));
@@ -139,9 +139,9 @@ lp_sampler_free (LpSampler *self)
   g_hash_table_unref (self->threads);
   g_hash_table_unref (self->seen);
   _lp_perf_close (self);
-  g_ptr_array_unref (self->rings);
-  g_array_unref (self->perf_fds);
-  g_array_unref (self->switch_log);
+  g_ptr_array_unref (self->perf.rings);
+  g_array_unref (self->perf.fds);
+  g_array_unref (self->perf.switch_log);
   g_hash_table_unref (self->idle_frames);
   for (guint i = 0; i < self->slots->len; i++)
     {
@@ -208,7 +208,7 @@ lp_sampler_get_stats (const LpSampler *self,
 
 char *
 _lp_sampler_read_comm (pid_t pid,
-           pid_t tid)
+                       pid_t tid)
 {
   g_autofree char *path = tid > 0 ? g_strdup_printf ("/proc/%d/task/%d/comm", (int) pid, (int) tid)
                                   : g_strdup_printf ("/proc/%d/comm", (int) pid);
@@ -252,8 +252,8 @@ task_tgid (pid_t tid)
 
 Thread *
 _lp_sampler_add_thread (LpSampler *self,
-            pid_t      tid,
-            pid_t      tgid)
+                        pid_t      tid,
+                        pid_t      tgid)
 {
   Thread *t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (tid));
 
@@ -263,11 +263,11 @@ _lp_sampler_add_thread (LpSampler *self,
   t->tid = tid;
   t->tgid = tgid > 0 ? tgid : task_tgid (tid);
   t->frame = G_MAXUINT32;
-  t->attached = TRUE;
-  t->stat_fd = -2;
-  t->run_delay = G_MAXUINT64;
-  t->last_syscall = -1;
-  t->schedstat_fd = -2;  /* not opened yet; -1: cannot be */
+  t->ptrace.attached = TRUE;
+  t->wall.stat_fd = -2;
+  t->wall.run_delay = G_MAXUINT64;
+  t->ptrace.last_syscall = -1;
+  t->wall.schedstat_fd = -2;  /* not opened yet; -1: cannot be */
   g_hash_table_insert (self->threads, GINT_TO_POINTER (tid), t);
   g_hash_table_add (self->seen, GINT_TO_POINTER (tid));
   return t;
@@ -275,7 +275,7 @@ _lp_sampler_add_thread (LpSampler *self,
 
 guint32
 _lp_sampler_thread_frame (LpSampler *self,
-              Thread    *t)
+                          Thread    *t)
 {
   if (t->frame == G_MAXUINT32)
     {
@@ -325,7 +325,7 @@ space_new (LpSampler  *self,
  * first needed, and again after an exec. */
 Space *
 _lp_sampler_space_for (LpSampler *self,
-           pid_t      pid)
+                       pid_t      pid)
 {
   Space *space = g_hash_table_lookup (self->spaces, GINT_TO_POINTER (pid));
 
@@ -340,7 +340,7 @@ _lp_sampler_space_for (LpSampler *self,
 /* The target's image, (re)read at the start and after its exec. */
 gboolean
 _lp_sampler_load_address_space (LpSampler  *self,
-                    GError    **error)
+                                GError    **error)
 {
   Space *space = space_new (self, self->pid, error);
   gboolean ok = space->unwinder != NULL;
@@ -353,7 +353,7 @@ _lp_sampler_load_address_space (LpSampler  *self,
  * in the kernel's buffers (see _lp_sampler_sweep_spaces). */
 void
 _lp_sampler_space_gone (LpSampler *self,
-            pid_t      pid)
+                        pid_t      pid)
 {
   Space *space = g_hash_table_lookup (self->spaces, GINT_TO_POINTER (pid));
 
@@ -578,7 +578,7 @@ lp_sampler_launch (LpSampler   *self,
   if (self->opts.mode == LP_SAMPLER_MODE_CPU)
     {
       Thread *t = _lp_sampler_add_thread (self, child, child);
-      t->attached = FALSE;
+      t->ptrace.attached = FALSE;
       if (!_lp_perf_attach (self, t, TRUE, error))
         {
           close (go[1]);
@@ -628,8 +628,8 @@ lp_sampler_launch (LpSampler   *self,
 /* Waits up to @timeout_ns for a wait status (SIGCHLD) or @stop_fd. */
 gboolean
 _lp_sampler_wait_event (LpSampler *self,
-            gint64     timeout_ns,
-            int        stop_fd)
+                        gint64     timeout_ns,
+                        int        stop_fd)
 {
   struct pollfd fds[2] = { { self->sigfd, POLLIN, 0 }, { stop_fd, POLLIN, 0 } };
   struct timespec ts;
@@ -739,14 +739,14 @@ lp_sampler_run (LpSampler  *self,
           self->source->tick (self);
           _lp_collapse_slots (self);
           /* wall mode: checks may be spaced out when nothing blocks */
-          next_tick += tick_ns * (cpu ? 1 : self->next_stride);
-          self->stride = self->next_stride;
+          next_tick += tick_ns * (cpu ? 1 : self->ptrace.next_stride);
+          self->ptrace.stride = self->ptrace.next_stride;
           now = now_ns ();
           if (next_tick < now)
             {
               guint64 missed = (now - next_tick) / tick_ns + 1;
               /* wall mode counts the time it was late for from schedstat */
-              if (!cpu && self->exec_done && !self->accounted)
+              if (!cpu && self->exec_done && !self->wall.accounted)
                 {
                   self->stats.lost[LP_SAMPLER_LOST_LATE] += missed * g_hash_table_size (self->threads);
                   self->batch_lost += missed * g_hash_table_size (self->threads);
@@ -774,7 +774,7 @@ lp_sampler_run (LpSampler  *self,
   self->source->drain (self);
   _lp_collapse_slots (self);
   self->source->detach (self);
-  self->stats.perf_assist = self->assist;
+  self->stats.perf_assist = self->perf.assist;
   if (ok)
     ok = _lp_collapse_flush_batch (self, error);
 

@@ -31,10 +31,10 @@ _lp_perf_ring_free (gpointer data)
 void
 _lp_perf_close (LpSampler *self)
 {
-  for (guint i = 0; i < self->perf_fds->len; i++)
-    close (g_array_index (self->perf_fds, int, i));
-  g_array_set_size (self->perf_fds, 0);
-  g_ptr_array_set_size (self->rings, 0);
+  for (guint i = 0; i < self->perf.fds->len; i++)
+    close (g_array_index (self->perf.fds, int, i));
+  g_array_set_size (self->perf.fds, 0);
+  g_ptr_array_set_size (self->perf.rings, 0);
 }
 
 /* Wall mode: opens perf events on every thread, so that at a tick a
@@ -45,7 +45,7 @@ _lp_perf_close (LpSampler *self)
  * file descriptors left), every thread is stopped at each tick. */
 void
 _lp_perf_start_assist (LpSampler *self,
-              gboolean   on_exec)
+                       gboolean   on_exec)
 {
   g_autoptr(GError) error = NULL;
   GHashTableIter iter;
@@ -67,7 +67,7 @@ _lp_perf_start_assist (LpSampler *self,
         }
     }
   if (ok)
-    self->assist = TRUE;
+    self->perf.assist = TRUE;
   else
     {
       g_debug ("wall mode stops running threads too: %s", error->message);
@@ -86,9 +86,9 @@ peek_forks (LpSampler *self)
 {
   GHashTable *forked = g_hash_table_new (g_direct_hash, g_direct_equal);
 
-  for (guint i = 0; i < self->rings->len; i++)
+  for (guint i = 0; i < self->perf.rings->len; i++)
     {
-      Ring *ring = g_ptr_array_index (self->rings, i);
+      Ring *ring = g_ptr_array_index (self->perf.rings, i);
       struct perf_event_mmap_page *meta;
       guint64 head, pos;
 
@@ -119,15 +119,15 @@ peek_forks (LpSampler *self)
  * it has ended meanwhile, which is no failure. */
 gboolean
 _lp_perf_open_thread_events (LpSampler  *self,
-                    pid_t       tid,
-                    pid_t       pid,
-                    gboolean   *opened,
-                    GError    **error)
+                             pid_t       tid,
+                             pid_t       pid,
+                             gboolean   *opened,
+                             GError    **error)
 {
   g_autoptr(GError) local_error = NULL;
   Thread *t = _lp_sampler_add_thread (self, tid, pid);
 
-  t->attached = FALSE;
+  t->ptrace.attached = FALSE;
   *opened = _lp_perf_attach (self, t, FALSE, &local_error);
   if (*opened)
     return TRUE;
@@ -145,8 +145,8 @@ _lp_perf_open_thread_events (LpSampler  *self,
  * (it may have started threads of its own meanwhile). */
 gboolean
 _lp_perf_catch_unseen (LpSampler  *self,
-              pid_t       pid,
-              GError    **error)
+                       pid_t       pid,
+                       GError    **error)
 {
   for (guint round = 0; round < 100; round++)
     {
@@ -269,7 +269,7 @@ perf_attr (LpSampler              *self,
    * it was preempted, but to its system call when it has just been woken;
    * schedstat's run_delay sums both, its switch records tell them apart
    * (see apply_switches) */
-  if (self->switches)
+  if (self->perf.switches)
     {
       attr->context_switch = 1;
       attr->sample_id_all = 1;
@@ -309,9 +309,9 @@ ring_pages (LpSampler *self,
  * allows only user time. */
 gboolean
 _lp_perf_attach (LpSampler  *self,
-             Thread     *t,
-             gboolean    enable_on_exec,
-             GError    **error)
+                 Thread     *t,
+                 gboolean    enable_on_exec,
+                 GError    **error)
 {
   struct perf_event_attr attr;
   long n_cpus = MAX (sysconf (_SC_NPROCESSORS_CONF), 1);
@@ -320,30 +320,30 @@ _lp_perf_attach (LpSampler  *self,
   raise_fd_limit ();
   perf_attr (self, enable_on_exec, &attr);
 
-  if (self->rings->len == 0)
-    g_ptr_array_set_size (self->rings, n_cpus);
+  if (self->perf.rings->len == 0)
+    g_ptr_array_set_size (self->perf.rings, n_cpus);
   for (long cpu = 0; cpu < n_cpus; cpu++)
     {
-      Ring *ring = g_ptr_array_index (self->rings, cpu);
+      Ring *ring = g_ptr_array_index (self->perf.rings, cpu);
       int fd, e;
 
-      attr.exclude_kernel = self->user_only;
+      attr.exclude_kernel = self->perf.user_only;
       fd = perf_event_open (&attr, t->tid, (int) cpu, -1, PERF_FLAG_FD_CLOEXEC);
-      if (fd < 0 && errno == EINVAL && self->switches && opened == 0 && self->perf_fds->len == 0)
+      if (fd < 0 && errno == EINVAL && self->perf.switches && opened == 0 && self->perf.fds->len == 0)
         {
           /* a kernel without switch records (before 4.3): every wait for
            * a CPU goes to the running code */
-          self->switches = FALSE;
+          self->perf.switches = FALSE;
           attr.context_switch = 0;
           attr.sample_id_all = 0;
           attr.use_clockid = 0;
           attr.sample_type &= ~(guint64) PERF_SAMPLE_TIME;
           fd = perf_event_open (&attr, t->tid, (int) cpu, -1, PERF_FLAG_FD_CLOEXEC);
         }
-      if (fd < 0 && (errno == EACCES || errno == EPERM) && !self->user_only)
+      if (fd < 0 && (errno == EACCES || errno == EPERM) && !self->perf.user_only)
         {
           /* kernel.perf_event_paranoid 2: user time only */
-          self->user_only = TRUE;
+          self->perf.user_only = TRUE;
           attr.exclude_kernel = 1;
           fd = perf_event_open (&attr, t->tid, (int) cpu, -1, PERF_FLAG_FD_CLOEXEC);
         }
@@ -366,7 +366,7 @@ _lp_perf_attach (LpSampler  *self,
                          (int) t->tid, g_strerror (e));
           return FALSE;
         }
-      g_array_append_val (self->perf_fds, fd);
+      g_array_append_val (self->perf.fds, fd);
       if (ring == NULL)
         {
           void *map = MAP_FAILED;
@@ -390,7 +390,7 @@ _lp_perf_attach (LpSampler  *self,
           ring->fd = fd;
           ring->map = map;
           ring->size = size;
-          g_ptr_array_index (self->rings, cpu) = ring;
+          g_ptr_array_index (self->perf.rings, cpu) = ring;
         }
       else if (ioctl (fd, PERF_EVENT_IOC_SET_OUTPUT, ring->fd) < 0)
         {
@@ -443,9 +443,9 @@ read_sample (LpSampler                      *self,
   memcpy (pid_tid, p, 8);
   p += 8;
   time = 0;
-  if (self->switches && p + 8 <= end)
+  if (self->perf.switches && p + 8 <= end)
     memcpy (&time, p, 8);
-  if (self->switches)
+  if (self->perf.switches)
     p += 8;
   if (p + 8 > end || (self->opts.no_children && (pid_t) pid_tid[0] != self->pid))
     return;
@@ -475,12 +475,12 @@ read_sample (LpSampler                      *self,
   memcpy (&dyn_size, p + size, 8);
   /* wall mode: every thread is in self->threads, added to seen
    * when it is; one that ended already is counted */
-  if (!self->assist)
+  if (!self->perf.assist)
     g_hash_table_add (self->seen, GINT_TO_POINTER ((int) pid_tid[1]));
   {
     Thread *owner = g_hash_table_lookup (self->threads, GINT_TO_POINTER ((int) pid_tid[1]));
     if (owner != NULL)
-      owner->perf_n++;
+      owner->perf.n++;
   }
 
   slot = _lp_collapse_next_slot (self);
@@ -508,10 +508,10 @@ read_sample (LpSampler                      *self,
 
       if (st != NULL)
         slot->thread_frame = _lp_sampler_thread_frame (self, st);
-      else if (!self->assist)
+      else if (!self->perf.assist)
         {
           st = _lp_sampler_add_thread (self, pid_tid[1], pid_tid[0]);
-          st->attached = FALSE;
+          st->ptrace.attached = FALSE;
           slot->thread_frame = _lp_sampler_thread_frame (self, st);
         }
       else
@@ -580,7 +580,7 @@ read_perf (LpSampler *self,
           if (ids[0] == ids[2] && (pid_t) ids[0] != self->pid)
             _lp_sampler_space_gone (self, ids[0]);
         }
-      else if (hdr.type == PERF_RECORD_SWITCH && self->switches && hdr.size >= sizeof hdr + 16)
+      else if (hdr.type == PERF_RECORD_SWITCH && self->perf.switches && hdr.size >= sizeof hdr + 16)
         {
           /* sample_id: pid, tid, time */
           guint32 pid_tid[2];
@@ -591,7 +591,7 @@ read_perf (LpSampler *self,
           sw.tid = (pid_t) pid_tid[1];
           sw.out = (hdr.misc & PERF_RECORD_MISC_SWITCH_OUT) != 0;
           sw.preempt = (hdr.misc & PERF_RECORD_MISC_SWITCH_OUT_PREEMPT) != 0;
-          g_array_append_val (self->switch_log, sw);
+          g_array_append_val (self->perf.switch_log, sw);
         }
       else if (hdr.type == PERF_RECORD_LOST)
         {
@@ -620,8 +620,8 @@ switch_cmp (gconstpointer a,
  * since the last one); NULL if none. */
 Slot *
 _lp_perf_sample_before (LpSampler *self,
-               pid_t      tid,
-               guint64    time)
+                        pid_t      tid,
+                        guint64    time)
 {
   Slot *best = NULL;
 
@@ -643,42 +643,42 @@ _lp_perf_sample_before (LpSampler *self,
 static void
 apply_switches (LpSampler *self)
 {
-  g_array_sort (self->switch_log, switch_cmp);
-  for (guint i = 0; i < self->switch_log->len; i++)
+  g_array_sort (self->perf.switch_log, switch_cmp);
+  for (guint i = 0; i < self->perf.switch_log->len; i++)
     {
-      const Switch *sw = &g_array_index (self->switch_log, Switch, i);
+      const Switch *sw = &g_array_index (self->perf.switch_log, Switch, i);
       Thread *t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (sw->tid));
 
-      if (t == NULL || sw->time < t->in_ns)
+      if (t == NULL || sw->time < t->perf.in_ns)
         continue;
       if (sw->out)
         {
-          t->out_ns = sw->time;
-          t->out_preempt = sw->preempt;
+          t->perf.out_ns = sw->time;
+          t->perf.out_preempt = sw->preempt;
         }
       else
         {
           /* off a CPU since a preemption, or since a signal-delivery stop
            * the engine saw (in the engine's clock, as these times): the
            * stop and the wait for a CPU after it */
-          if (t->out_ns != 0 && t->out_preempt)
-            _lp_wall_time_add_wait (self, t, t->out_ns, (gint64) (sw->time - t->out_ns), FALSE);
-          else if (t->out_ns != 0 && _lp_wall_time_signal_stop_within (t, t->out_ns, sw->time))
-            _lp_wall_time_add_wait (self, t, sw->time, (gint64) (sw->time - t->out_ns), TRUE);   /* to its stop's sample */
-          t->out_ns = 0;
-          t->in_ns = sw->time;
+          if (t->perf.out_ns != 0 && t->perf.out_preempt)
+            _lp_wall_time_add_wait (self, t, t->perf.out_ns, (gint64) (sw->time - t->perf.out_ns), FALSE);
+          else if (t->perf.out_ns != 0 && _lp_wall_time_signal_stop_within (t, t->perf.out_ns, sw->time))
+            _lp_wall_time_add_wait (self, t, sw->time, (gint64) (sw->time - t->perf.out_ns), TRUE);   /* to its stop's sample */
+          t->perf.out_ns = 0;
+          t->perf.in_ns = sw->time;
         }
     }
-  g_array_set_size (self->switch_log, 0);
+  g_array_set_size (self->perf.switch_log, 0);
 }
 
 void
 _lp_perf_tick (LpSampler *self)
 {
-  for (guint i = 0; i < self->rings->len; i++)
-    if (g_ptr_array_index (self->rings, i) != NULL)
-      read_perf (self, g_ptr_array_index (self->rings, i));
-  if (self->switch_log->len > 0)
+  for (guint i = 0; i < self->perf.rings->len; i++)
+    if (g_ptr_array_index (self->perf.rings, i) != NULL)
+      read_perf (self, g_ptr_array_index (self->perf.rings, i));
+  if (self->perf.switch_log->len > 0)
     apply_switches (self);
 }
 
