@@ -18,18 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static guint64
-status_kib (GPid        pid,
-            const char *key)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%d/status", pid);
-  g_autofree char *text = NULL;
-  const char *p;
-
-  if (!g_file_get_contents (path, &text, NULL, NULL) || (p = strstr (text, key)) == NULL)
-    return 0;
-  return g_ascii_strtoull (p + strlen (key), NULL, 10);
-}
+#include "lp-bench-util.h"
 
 static gboolean
 run_one (const char *cli,
@@ -81,8 +70,8 @@ run_one (const char *cli,
         }
       if (ended)
         break;
-      a = status_kib (engine, "RssAnon:");
-      v = status_kib (engine, "VmRSS:");
+      a = lp_bench_status_kib (engine, "RssAnon:");
+      v = lp_bench_status_kib (engine, "VmRSS:");
       if (s <= seconds)
         {
           g_array_append_val (anon, a);

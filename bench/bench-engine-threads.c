@@ -34,6 +34,7 @@ typedef struct
 {
   const char *cli;
   GArray     *cpu_share, *min_ratio, *mean_ratio, *lost, *unwind_us;
+  char       *worst_reasons;   /* the summary's "lost N: why" lines of the worst round */
 } Engine;
 
 static double
@@ -183,6 +184,17 @@ run_one (Engine     *e,
       g_array_append_val (e->mean_ratio, mean);
     }
   lost = MAX (lost, 0);
+  if (lost > 0 && (e->lost->len == 0 || lost > worst (e->lost, TRUE)))
+    {
+      g_autoptr(GString) why = g_string_new (NULL);
+      g_auto(GStrv) err_lines = g_strsplit (err != NULL ? err : "", "\n", -1);
+
+      for (char **l = err_lines; *l != NULL; l++)
+        if (g_str_has_prefix (*l, "  lost "))
+          g_string_append_printf (why, "%s%s", why->len ? ";" : "", g_strstrip (*l));
+      g_free (e->worst_reasons);
+      e->worst_reasons = g_string_free (g_steal_pointer (&why), FALSE);
+    }
   g_array_append_val (e->lost, lost);
 }
 
@@ -236,10 +248,18 @@ main (int    argc,
               100 * worst (e->cpu_share, TRUE), median (e->min_ratio), worst (e->min_ratio, FALSE),
               median (e->mean_ratio), worst (e->lost, TRUE));
     }
+  for (guint i = 0; i < engines->len; i++)
+    {
+      Engine *e = &g_array_index (engines, Engine, i);
+
+      if (e->worst_reasons != NULL)
+        printf ("%s, worst round: %s\n", e->cli, e->worst_reasons);
+      g_free (e->worst_reasons);
+    }
   printf ("\nCPU share = the engine's user + system time / the recording's length (median, worst round);\n"
           "min/expected = the smallest over the threads of its samples / (Hz × length) (median, worst round);\n"
           "mean/expected = the mean over the threads of the same (median of the rounds);\n"
-          "lost = the summary's lost samples (worst round).\n");
+          "lost = the summary's lost samples (worst round), and why, as its summary says.\n");
   {
     g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp);
     if (system (cmd) != 0)

@@ -114,3 +114,16 @@ lp_bench_cmp_double (gconstpointer a,
   double x = *(const double *) a, y = *(const double *) b;
   return x < y ? -1 : x > y;
 }
+
+guint64
+lp_bench_status_kib (GPid        pid,
+                     const char *key)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/status", pid);
+  g_autofree char *text = NULL;
+  const char *p;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) || (p = strstr (text, key)) == NULL)
+    return 0;
+  return g_ascii_strtoull (p + strlen (key), NULL, 10);
+}

@@ -39,4 +39,9 @@ double       lp_bench_number_after      (const char *text,
 int          lp_bench_cmp_double        (gconstpointer a,
                                          gconstpointer b);
 
+/* lp_bench_status_kib: the KiB of /proc/PID/status's @key ("RssAnon:");
+ * 0 if none. */
+guint64      lp_bench_status_kib        (GPid        pid,
+                                         const char *key);
+
 G_END_DECLS

@@ -18,16 +18,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "lp-clock.h"
+
 static uint64_t deadline;
 static volatile uint64_t sink;
-
-static uint64_t
-now_ns (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (uint64_t) ts.tv_sec * 1000000000u + ts.tv_nsec;
-}
 
 __attribute__((noinline)) static uint64_t
 spin (uint64_t x)
@@ -42,7 +36,7 @@ busy_thread (void *data)
 {
   uint64_t x = (uintptr_t) data, n = 0;
 
-  while (now_ns () < deadline)
+  while (lp_clock_now_ns () < deadline)
     {
       x = spin (x);
       n++;
@@ -67,7 +61,7 @@ main (int argc, char **argv)
       pthread_t *threads = calloc (n > 0 ? n : 1, sizeof *threads);
       uint64_t total = 0;
 
-      deadline = now_ns () + (uint64_t) (atof (argv[3]) * 1e9);
+      deadline = lp_clock_now_ns () + (uint64_t) (atof (argv[3]) * 1e9);
       for (int i = 0; i < n; i++)
         if (pthread_create (&threads[i], NULL, busy_thread, (void *) (uintptr_t) (i + 1)) != 0)
           return 1;
@@ -87,13 +81,13 @@ main (int argc, char **argv)
   if (argc >= 4 && strcmp (argv[1], "churn") == 0)
     {
       double rate = atof (argv[2]);
-      uint64_t start = now_ns (), period = rate > 0 ? (uint64_t) (1e9 / rate) : 1000000, next = start;
+      uint64_t start = lp_clock_now_ns (), period = rate > 0 ? (uint64_t) (1e9 / rate) : 1000000, next = start;
       unsigned long created = 0;
 
       deadline = start + (uint64_t) (atof (argv[3]) * 1e9);
       printf ("ready\n");
       fflush (stdout);
-      while (now_ns () < deadline)
+      while (lp_clock_now_ns () < deadline)
         {
           pthread_t t;
 
@@ -102,7 +96,7 @@ main (int argc, char **argv)
           pthread_detach (t);
           created++;
           next += period;
-          for (uint64_t now = now_ns (); now < next; now = now_ns ())
+          for (uint64_t now = lp_clock_now_ns (); now < next; now = lp_clock_now_ns ())
             {
               struct timespec nap = { 0, (long) (next - now) };
               nanosleep (&nap, NULL);

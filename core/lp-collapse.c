@@ -39,7 +39,7 @@ lp_collapse_stack (LpFolded      *dest,
 static void mark_dirty (LpSampler *self, guint index);
 
 Slot *
-next_slot (LpSampler *self)
+_lp_collapse_next_slot (LpSampler *self)
 {
   Slot *slot;
 
@@ -75,13 +75,13 @@ emit_snapshot (LpSampler *self,
  * a stack seen before, standing for more time. They are copied first
  * (the aggregate's own may move as it grows). */
 gboolean
-count_frames (LpSampler     *self,
-              const guint32 *frames,
-              guint          depth,
-              pid_t          tid,
-              gboolean       idle,
-              gboolean       reused,
-              guint          weight)
+_lp_collapse_count_frames (LpSampler     *self,
+                           const guint32 *frames,
+                           guint          depth,
+                           pid_t          tid,
+                           gboolean       idle,
+                           gboolean       reused,
+                           guint          weight)
 {
   guint index;
 
@@ -104,17 +104,17 @@ count_frames (LpSampler     *self,
 
 /* Counts stack @index of the aggregate once more, as a sample of @tid. */
 gboolean
-recount_stack (LpSampler *self,
-               guint      index,
-               pid_t      tid,
-               gboolean   idle,
-               gboolean   reused,
-               guint      weight)
+_lp_collapse_recount_stack (LpSampler *self,
+                            guint      index,
+                            pid_t      tid,
+                            gboolean   idle,
+                            gboolean   reused,
+                            guint      weight)
 {
   LpFoldedStack stack;
 
   lp_folded_get_stack (self->dest, index, &stack);
-  return count_frames (self, stack.frames, stack.depth, tid, idle, reused, weight);
+  return _lp_collapse_count_frames (self, stack.frames, stack.depth, tid, idle, reused, weight);
 }
 
 /* after the tick: unwind, symbolize, collapse (the target runs) */
@@ -358,7 +358,7 @@ unwind_slot (LpSampler  *self,
 }
 
 /* collapse_slot(), wall mode: what @slot, counted as stack @index, tells
- * of its thread for its next samples (reuse_sample, count_run_stack). */
+ * of its thread for its next samples (_lp_wall_time_reuse_sample, count_run_stack). */
 static void
 note_thread_stack (LpSampler *self,
                    Slot      *slot,
@@ -371,26 +371,26 @@ note_thread_stack (LpSampler *self,
    * back in its system call */
   /* the slots of one tick come ring after ring, CPU after CPU:
    * the latest in time, not the last collapsed */
-  if (t != NULL && slot->on_cpu && (!t->run_known || slot->time >= t->run_time))
+  if (t != NULL && slot->on_cpu && (!t->wall.run_known || slot->time >= t->wall.run_time))
     {
-      t->run_index = index;
-      t->run_time = slot->time;
-      t->run_known = TRUE;
+      t->wall.run_index = index;
+      t->wall.run_time = slot->time;
+      t->wall.run_known = TRUE;
     }
   else if (t != NULL)
     {
       /* --stop-running: a stop that found it on a CPU */
-      if (!self->assist && slot->idle_syscall < 0 && !truncated)
+      if (!self->perf.assist && slot->idle_syscall < 0 && !truncated)
         {
-          t->run_index = index;
-          t->run_known = TRUE;
+          t->wall.run_index = index;
+          t->wall.run_known = TRUE;
         }
-      t->last_idle = slot->idle_syscall >= 0 && !truncated;
-      t->last_index = index;
-      t->idle_sp = slot->snap.regs[LP_REG_RSP];
-      t->idle_pc = slot->snap.regs[LP_REG_RIP];
-      t->idle_checked = FALSE;
-      t->runtime = t->last_idle ? read_runtime (self, t) : G_MAXUINT64;
+      t->wall.last_idle = slot->idle_syscall >= 0 && !truncated;
+      t->wall.last_index = index;
+      t->wall.idle_sp = slot->snap.regs[LP_REG_RSP];
+      t->wall.idle_pc = slot->snap.regs[LP_REG_RIP];
+      t->wall.idle_checked = FALSE;
+      t->wall.runtime = t->wall.last_idle ? _lp_wall_time_read_runtime (self, t) : G_MAXUINT64;
     }
 }
 
@@ -404,7 +404,7 @@ collapse_slot (LpSampler  *self,
   guint n_ips, depth = 0, index;
 
   if (slot->space == NULL)
-    slot->space = space_ref (space_for (self, slot->tgid));
+    slot->space = _lp_sampler_space_ref (_lp_sampler_space_for (self, slot->tgid));
   unwinder = slot->space->unwinder;
   gint64 t0, t1, t2;
 
@@ -445,8 +445,8 @@ collapse_slot (LpSampler  *self,
           Thread *t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (slot->tid));
 
           slot->idle_syscall = nr;
-          if (t != NULL && t->last_syscall < 0)
-            t->last_syscall = nr;
+          if (t != NULL && t->ptrace.last_syscall < 0)
+            t->ptrace.last_syscall = nr;
         }
     }
   if (slot->idle_syscall >= 0)
@@ -465,11 +465,11 @@ collapse_slot (LpSampler  *self,
 
       if (t != NULL)
         {
-          if (t->signal_frames == NULL)
-            t->signal_frames = g_array_new (FALSE, FALSE, sizeof (guint32));
-          g_array_set_size (t->signal_frames, 0);
-          g_array_append_vals (t->signal_frames, self->frames, depth);
-          t->signal_time = slot->time;
+          if (t->wall.signal_frames == NULL)
+            t->wall.signal_frames = g_array_new (FALSE, FALSE, sizeof (guint32));
+          g_array_set_size (t->wall.signal_frames, 0);
+          g_array_append_vals (t->wall.signal_frames, self->frames, depth);
+          t->wall.signal_time = slot->time;
         }
     }
   if (slot->weight > 0 && lp_collapse_stack_n (self->dest, self->frames, depth, slot->weight, &index))
@@ -487,22 +487,22 @@ collapse_slot (LpSampler  *self,
 }
 
 void
-collapse_slots (LpSampler *self)
+_lp_collapse_slots (LpSampler *self)
 {
   for (guint i = 0; i < self->n_slots; i++)
     {
       Slot *slot = &g_array_index (self->slots, Slot, i);
 
       collapse_slot (self, slot);
-      g_clear_pointer (&slot->space, space_unref);
+      g_clear_pointer (&slot->space, _lp_sampler_space_unref);
     }
   self->n_slots = 0;
-  sweep_spaces (self);
+  _lp_sampler_sweep_spaces (self);
 }
 
 gboolean
-flush_batch (LpSampler  *self,
-             GError    **error)
+_lp_collapse_flush_batch (LpSampler  *self,
+                          GError    **error)
 {
   LpSamplerBatch batch = { 0 };
   gboolean ok;

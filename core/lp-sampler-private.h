@@ -18,14 +18,9 @@ G_BEGIN_DECLS
  * blocks for long: 10 ms (see tick_ptrace). */
 #define MAX_CHECK_NS (10 * 1000 * 1000)
 
-#define PERF_PAGES 1024 /* data pages per ring buffer, a power of two; fewer
-                         * where the locked-memory limit allows no more.
-                         * 4 MiB: 16 busy threads on 2 CPUs at 1000 Hz
-                         * filled 57 % of it while the engine, loading
-                         * symbols or waiting for a CPU on a loaded
-                         * machine, did not drain it for 235 ms; 1 MiB
-                         * lost 30-176 samples in 5 s that way
-                         * (bench-engine-threads) */
+#define PERF_PAGES 1024 /* data pages per ring buffer, a power of two: at
+                         * least 4 MiB; more at high rates (ring_pages) */
+#define MAX_RING_PAGES 4096 /* 16 MiB: a second of 1000 Hz with 16 KiB stacks */
 
 /* A process image: what its samples are unwound and named with. A process
  * gets a new one at each exec; samples taken before keep the old one until
@@ -42,18 +37,39 @@ typedef struct
   gint64       gone_ns;      /* when it exited; 0: alive */
 } Space;
 
+/* A thread's state, one struct per part of the engine: each source keeps
+ * its own (a new source adds a struct and a member, and edits no other). */
+
+/* the ptrace source (lp-source-ptrace.c) */
 typedef struct
 {
-  pid_t    tid;
-  pid_t    tgid;         /* its process */
-  guint32  frame;        /* "name-TID", or G_MAXUINT32 until known */
   gboolean pending;      /* interrupted, waiting for its stop */
   gboolean listening;    /* in a job-control stop (PTRACE_LISTEN) */
   gboolean attached;     /* seized and not yet detached */
   gboolean fresh;        /* auto-attached clone that has not run yet */
+  gboolean held;         /* kept stopped while perf events are opened */
   long     last_syscall; /* the last blocking call seen, to name restart_syscall */
+} ThreadPtrace;
+
+/* the perf events source (lp-source-perf.c) */
+typedef struct
+{
+  /* wall mode: its time on a CPU the kernel did not sample (see
+   * _lp_wall_time_runnable_sample) */
+  guint    n;            /* perf samples since its last check */
+  /* wall mode with switch records: its waits for a CPU after being
+   * preempted, told apart from the waits after a wake-up */
+  guint64  out_ns;       /* perf time it was last switched out; 0: on a CPU */
+  gboolean out_preempt;  /* …preempted, rather than blocked */
+  guint64  in_ns;        /* perf time it was last switched in */
+} ThreadPerf;
+
+/* wall mode's accounts (lp-wall-time.c): its time from schedstat and
+ * switch records, carried from check to check */
+typedef struct
+{
   /* a blocked thread that has not run since its last sample keeps its
-   * stack: counted again without a stop (see reuse_sample) */
+   * stack: counted again without a stop (see _lp_wall_time_reuse_sample) */
   int      schedstat_fd;
   guint64  runtime;      /* ns on a CPU, read after the last sample */
   guint    last_index;   /* stack of the last sample, if it was idle */
@@ -69,31 +85,32 @@ typedef struct
   guint    run_index;    /* stack of its last on-CPU sample */
   guint64  run_time;     /* …its perf time */
   gboolean run_known;
-  gboolean held;         /* kept stopped while perf events are opened */
-  gint64   check_ns;     /* its last check (runnable_sample); 0: none yet */
+  gint64   check_ns;     /* its last check (_lp_wall_time_runnable_sample); 0: none yet */
   guint64  check_runtime;
   gint64   blocked_carry; /* ns blocked not yet counted as samples */
   gint64   run_carry;    /* --stop-running: ns on a CPU or waiting, not yet counted */
-  /* wall mode with perf events: its time on a CPU the kernel did not
-   * sample (see runnable_sample) */
-  guint    perf_n;       /* perf samples since its last check */
-  gint64   unsampled_carry;
-  /* wall mode with switch records: its waits for a CPU after being
-   * preempted, told apart from the waits after a wake-up */
-  guint64  out_ns;       /* perf time it was last switched out; 0: on a CPU */
-  gboolean out_preempt;  /* …preempted, rather than blocked */
-  guint64  in_ns;        /* perf time it was last switched in */
+  gint64   unsampled_carry; /* ns on a CPU the perf events did not sample */
   GArray  *signal_stops; /* of gint64: when it was seen in signal-delivery stops, not yet matched */
   GArray  *signal_frames; /* of guint32: the stack of its last one, once unwound */
   guint64  signal_time;
   gint64   preempted_ns; /* ns waited after preemption, not yet in a check */
-  gint64   preempted_late_ns; /* …of them, not given to a sample (see add_wait) */
+  gint64   preempted_late_ns; /* …of them, not given to a sample (see _lp_wall_time_add_wait) */
   guint    weight;       /* samples its next stop stands for */
   gboolean found_blocked; /* its last check found it blocked in a system call */
   gint64   stopped_ns;   /* ns it was stopped while running, not yet in a check */
-  gint64   stop_ref_ns;  /* where running_stop_time() counts from: its check or last stop */
+  gint64   stop_ref_ns;  /* where _lp_wall_time_running_stop_time() counts from: its check or last stop */
   guint64  stop_ref_runtime;
   guint64  stop_ref_delay;
+} ThreadWall;
+
+typedef struct
+{
+  pid_t        tid;
+  pid_t        tgid;     /* its process */
+  guint32      frame;    /* "name-TID", or G_MAXUINT32 until known */
+  ThreadPtrace ptrace;
+  ThreadPerf   perf;
+  ThreadWall   wall;
 } Thread;
 
 /* a context switch of a thread, from its perf events (wall mode) */
@@ -134,7 +151,7 @@ typedef struct
 
 /* A source of samples, as the loop (lp_sampler_run) drives it: a small
  * table of functions, one per source file (see core/README.md). Each fills
- * slots (next_slot) that the collapse step turns into stacks. Attaching
+ * slots (_lp_collapse_next_slot) that the collapse step turns into stacks. Attaching
  * and launching (lp_sampler_attach, lp_sampler_launch) open the source's
  * threads and events before the loop. */
 typedef struct
@@ -155,6 +172,34 @@ typedef struct
 extern const LpSource lp_source_ptrace;   /* wall mode (lp-source-ptrace.c) */
 extern const LpSource lp_source_perf;     /* cpu mode (lp-source-perf.c) */
 
+/* The sampler's state, one struct per part of the engine, as Thread's. */
+
+/* the ptrace source (lp-source-ptrace.c) */
+typedef struct
+{
+  gboolean            holding;     /* interrupt stops are held (see _lp_ptrace_hold_all) */
+  gboolean            detaching;
+  guint               stride;      /* ticks until the next check (see tick_ptrace) */
+  guint               next_stride;
+} SamplerPtrace;
+
+/* the perf events source (lp-source-perf.c) */
+typedef struct
+{
+  GPtrArray          *rings;       /* of Ring, by CPU (NULL: offline or not yet used) */
+  GArray             *fds;         /* of int: every event, one per (thread, CPU) */
+  gboolean            assist;      /* wall mode: running threads sampled by perf events */
+  gboolean            user_only;   /* the kernel refused events that count kernel time */
+  gboolean            switches;    /* wall mode: the events report context switches */
+  GArray             *switch_log;  /* of Switch: one read of the rings, to sort */
+} SamplerPerf;
+
+/* wall mode's accounts (lp-wall-time.c) */
+typedef struct
+{
+  gboolean            accounted;   /* the last check read every thread's schedstat */
+} SamplerWall;
+
 struct _LpSampler
 {
   LpSamplerOptions    opts;
@@ -169,18 +214,10 @@ struct _LpSampler
   GHashTable         *spaces;      /* pid -> Space: the target and the processes it started */
 
   GHashTable         *threads;     /* tid -> Thread */
-  GPtrArray          *rings;       /* of Ring, by CPU (NULL: offline or not yet used) */
-  GArray             *perf_fds;    /* of int: every event, one per (thread, CPU) */
-  gboolean            assist;      /* wall mode: running threads sampled by perf events */
-  gboolean            holding;     /* interrupt stops are held (see hold_all) */
-  gboolean            user_only;   /* the kernel refused events that count kernel time */
-  gboolean            switches;    /* wall mode: the events report context switches */
-  GArray             *switch_log;  /* of Switch: one read of the rings, to sort */
-  gboolean            accounted;   /* the last check read every thread's schedstat */
-  guint               stride;      /* ticks until the next check (see tick_ptrace) */
-  guint               next_stride;
+  SamplerPtrace       ptrace;
+  SamplerPerf         perf;
+  SamplerWall         wall;
   GHashTable         *seen;        /* tids ever sampled or seen */
-  gboolean            detaching;
   int                 sigfd;
 
   GHashTable         *idle_frames; /* syscall nr -> frame id + 1 */
@@ -221,54 +258,50 @@ now_ns (void)
 }
 
 /* lp-sampler.c: images, threads, attaching, the loop */
-Space *space_ref (Space *space);
-Thread *add_thread (LpSampler *self, pid_t tid, pid_t tgid);
-guint32 thread_frame (LpSampler *self, Thread *t);
-Space *space_for (LpSampler *self, pid_t pid);
-void space_gone (LpSampler *self, pid_t pid);
-GArray *list_tasks (pid_t pid);
-void space_unref (gpointer data);
-void sweep_spaces (LpSampler *self);
-char *read_comm (pid_t pid, pid_t tid);
-pid_t tracer_of (pid_t pid);
-gboolean load_address_space (LpSampler *self, GError **error);
-gboolean wait_event (LpSampler *self, gint64 timeout_ns, int stop_fd);
-gboolean target_alive (LpSampler *self);
+Space *_lp_sampler_space_ref (Space *space);
+Thread *_lp_sampler_add_thread (LpSampler *self, pid_t tid, pid_t tgid);
+guint32 _lp_sampler_thread_frame (LpSampler *self, Thread *t);
+Space *_lp_sampler_space_for (LpSampler *self, pid_t pid);
+void _lp_sampler_space_gone (LpSampler *self, pid_t pid);
+GArray *_lp_sampler_list_tasks (pid_t pid);
+void _lp_sampler_space_unref (gpointer data);
+void _lp_sampler_sweep_spaces (LpSampler *self);
+char *_lp_sampler_read_comm (pid_t pid, pid_t tid);
+pid_t _lp_sampler_tracer_of (pid_t pid);
+gboolean _lp_sampler_load_address_space (LpSampler *self, GError **error);
+gboolean _lp_sampler_wait_event (LpSampler *self, gint64 timeout_ns, int stop_fd);
+gboolean _lp_sampler_target_alive (LpSampler *self);
 
 /* lp-source-ptrace.c: the ptrace source */
-void hold_all (LpSampler *self);
-void release_all (LpSampler *self);
-gboolean seize (LpSampler *self, pid_t tid, GError **error);
-void thread_gone (LpSampler *self, pid_t tid, int status);
-void drain_sigfd (LpSampler *self);
-void drain_events (LpSampler *self);
-void tick_ptrace (LpSampler *self);
-void detach_all (LpSampler *self);
+void _lp_ptrace_hold_all (LpSampler *self);
+void _lp_ptrace_release_all (LpSampler *self);
+gboolean _lp_ptrace_seize (LpSampler *self, pid_t tid, GError **error);
+void _lp_ptrace_thread_gone (LpSampler *self, pid_t tid, int status);
+void _lp_ptrace_drain_sigfd (LpSampler *self);
 
 /* lp-source-perf.c: the perf events source */
-void ring_free (gpointer data);
-void close_perf (LpSampler *self);
-void start_assist (LpSampler *self, gboolean on_exec);
-gboolean open_thread_events (LpSampler *self, pid_t tid, pid_t pid, gboolean *opened, GError **error);
-gboolean catch_unseen (LpSampler *self, pid_t pid, GError **error);
-gboolean attach_perf (LpSampler *self, Thread *t, gboolean enable_on_exec, GError **error);
-void apply_switches (LpSampler *self);
-void tick_perf (LpSampler *self);
-Slot *sample_before (LpSampler *self, pid_t tid, guint64 time);
+void _lp_perf_ring_free (gpointer data);
+void _lp_perf_close (LpSampler *self);
+void _lp_perf_start_assist (LpSampler *self, gboolean on_exec);
+gboolean _lp_perf_open_thread_events (LpSampler *self, pid_t tid, pid_t pid, gboolean *opened, GError **error);
+gboolean _lp_perf_catch_unseen (LpSampler *self, pid_t pid, GError **error);
+gboolean _lp_perf_attach (LpSampler *self, Thread *t, gboolean enable_on_exec, GError **error);
+void _lp_perf_tick (LpSampler *self);
+Slot *_lp_perf_sample_before (LpSampler *self, pid_t tid, guint64 time);
 
 /* lp-wall-time.c: wall mode's time accounts */
-guint64 read_runtime (LpSampler *self, Thread *t);
-void running_stop_time (LpSampler *self, Thread *t);
-gboolean reuse_sample (LpSampler *self, Thread *t, guint weight);
-gboolean runnable_sample (LpSampler *self, Thread *t, gboolean *steady);
-void add_wait (LpSampler *self, Thread *t, guint64 at, gint64 wait_ns, gboolean signal);
-gboolean signal_stop_within (Thread *t, guint64 out, guint64 in);
+guint64 _lp_wall_time_read_runtime (LpSampler *self, Thread *t);
+void _lp_wall_time_running_stop_time (LpSampler *self, Thread *t);
+gboolean _lp_wall_time_reuse_sample (LpSampler *self, Thread *t, guint weight);
+gboolean _lp_wall_time_runnable_sample (LpSampler *self, Thread *t, gboolean *steady);
+void _lp_wall_time_add_wait (LpSampler *self, Thread *t, guint64 at, gint64 wait_ns, gboolean signal);
+gboolean _lp_wall_time_signal_stop_within (Thread *t, guint64 out, guint64 in);
 
 /* lp-collapse.c: slots and the collapse step */
-Slot *next_slot (LpSampler *self);
-gboolean count_frames (LpSampler *self, const guint32 *frames, guint depth, pid_t tid, gboolean idle, gboolean reused, guint weight);
-gboolean recount_stack (LpSampler *self, guint index, pid_t tid, gboolean idle, gboolean reused, guint weight);
-void collapse_slots (LpSampler *self);
-gboolean flush_batch (LpSampler *self, GError **error);
+Slot *_lp_collapse_next_slot (LpSampler *self);
+gboolean _lp_collapse_count_frames (LpSampler *self, const guint32 *frames, guint depth, pid_t tid, gboolean idle, gboolean reused, guint weight);
+gboolean _lp_collapse_recount_stack (LpSampler *self, guint index, pid_t tid, gboolean idle, gboolean reused, guint weight);
+void _lp_collapse_slots (LpSampler *self);
+gboolean _lp_collapse_flush_batch (LpSampler *self, GError **error);
 
 G_END_DECLS

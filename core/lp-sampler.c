@@ -54,7 +54,7 @@ lp_sampler_mode_to_string (LpSamplerMode mode)
 }
 
 void
-space_unref (gpointer data)
+_lp_sampler_space_unref (gpointer data)
 {
   Space *space = data;
 
@@ -67,7 +67,7 @@ space_unref (gpointer data)
 }
 
 Space *
-space_ref (Space *space)
+_lp_sampler_space_ref (Space *space)
 {
   space->ref++;
   return space;
@@ -78,14 +78,14 @@ thread_free (gpointer data)
 {
   Thread *t = data;
 
-  if (t->schedstat_fd >= 0)
-    close (t->schedstat_fd);
-  if (t->stat_fd >= 0)
-    close (t->stat_fd);
-  if (t->signal_stops != NULL)
-    g_array_unref (t->signal_stops);
-  if (t->signal_frames != NULL)
-    g_array_unref (t->signal_frames);
+  if (t->wall.schedstat_fd >= 0)
+    close (t->wall.schedstat_fd);
+  if (t->wall.stat_fd >= 0)
+    close (t->wall.stat_fd);
+  if (t->wall.signal_stops != NULL)
+    g_array_unref (t->wall.signal_stops);
+  if (t->wall.signal_frames != NULL)
+    g_array_unref (t->wall.signal_frames);
   g_free (t);
 }
 
@@ -109,15 +109,15 @@ lp_sampler_new (const LpSamplerOptions *options,
     self->opts.stack_size = DEFAULT_STACK_SIZE;
   self->dest = dest;
   self->pid = -1;
-  self->stride = self->next_stride = 1;
+  self->ptrace.stride = self->ptrace.next_stride = 1;
   self->sigfd = -1;
   self->threads = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, thread_free);
   self->seen = g_hash_table_new (g_direct_hash, g_direct_equal);
-  self->rings = g_ptr_array_new_with_free_func (ring_free);
-  self->perf_fds = g_array_new (FALSE, FALSE, sizeof (int));
-  self->switch_log = g_array_new (FALSE, FALSE, sizeof (Switch));
-  self->switches = self->opts.mode == LP_SAMPLER_MODE_WALL;
-  self->spaces = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, space_unref);
+  self->perf.rings = g_ptr_array_new_with_free_func (_lp_perf_ring_free);
+  self->perf.fds = g_array_new (FALSE, FALSE, sizeof (int));
+  self->perf.switch_log = g_array_new (FALSE, FALSE, sizeof (Switch));
+  self->perf.switches = self->opts.mode == LP_SAMPLER_MODE_WALL;
+  self->spaces = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, _lp_sampler_space_unref);
   self->idle_frames = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->slots = g_array_new (FALSE, TRUE, sizeof (Slot));
   self->ips = g_new (guint64, MAX_FRAMES);
@@ -138,16 +138,16 @@ lp_sampler_free (LpSampler *self)
     return;
   g_hash_table_unref (self->threads);
   g_hash_table_unref (self->seen);
-  close_perf (self);
-  g_ptr_array_unref (self->rings);
-  g_array_unref (self->perf_fds);
-  g_array_unref (self->switch_log);
+  _lp_perf_close (self);
+  g_ptr_array_unref (self->perf.rings);
+  g_array_unref (self->perf.fds);
+  g_array_unref (self->perf.switch_log);
   g_hash_table_unref (self->idle_frames);
   for (guint i = 0; i < self->slots->len; i++)
     {
       g_free (g_array_index (self->slots, Slot, i).snap.stack);
       if (i < self->n_slots)
-        space_unref (g_array_index (self->slots, Slot, i).space);
+        _lp_sampler_space_unref (g_array_index (self->slots, Slot, i).space);
     }
   g_hash_table_unref (self->spaces);
   g_array_unref (self->slots);
@@ -207,8 +207,8 @@ lp_sampler_get_stats (const LpSampler *self,
 }
 
 char *
-read_comm (pid_t pid,
-           pid_t tid)
+_lp_sampler_read_comm (pid_t pid,
+                       pid_t tid)
 {
   g_autofree char *path = tid > 0 ? g_strdup_printf ("/proc/%d/task/%d/comm", (int) pid, (int) tid)
                                   : g_strdup_printf ("/proc/%d/comm", (int) pid);
@@ -223,7 +223,7 @@ read_comm (pid_t pid,
 
 /* The tracer of @pid, from /proc/PID/status, 0 if none. */
 pid_t
-tracer_of (pid_t pid)
+_lp_sampler_tracer_of (pid_t pid)
 {
   g_autofree char *path = g_strdup_printf ("/proc/%d/status", (int) pid);
   g_autofree char *contents = NULL;
@@ -251,9 +251,9 @@ task_tgid (pid_t tid)
 }
 
 Thread *
-add_thread (LpSampler *self,
-            pid_t      tid,
-            pid_t      tgid)
+_lp_sampler_add_thread (LpSampler *self,
+                        pid_t      tid,
+                        pid_t      tgid)
 {
   Thread *t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (tid));
 
@@ -263,23 +263,23 @@ add_thread (LpSampler *self,
   t->tid = tid;
   t->tgid = tgid > 0 ? tgid : task_tgid (tid);
   t->frame = G_MAXUINT32;
-  t->attached = TRUE;
-  t->stat_fd = -2;
-  t->run_delay = G_MAXUINT64;
-  t->last_syscall = -1;
-  t->schedstat_fd = -2;  /* not opened yet; -1: cannot be */
+  t->ptrace.attached = TRUE;
+  t->wall.stat_fd = -2;
+  t->wall.run_delay = G_MAXUINT64;
+  t->ptrace.last_syscall = -1;
+  t->wall.schedstat_fd = -2;  /* not opened yet; -1: cannot be */
   g_hash_table_insert (self->threads, GINT_TO_POINTER (tid), t);
   g_hash_table_add (self->seen, GINT_TO_POINTER (tid));
   return t;
 }
 
 guint32
-thread_frame (LpSampler *self,
-              Thread    *t)
+_lp_sampler_thread_frame (LpSampler *self,
+                          Thread    *t)
 {
   if (t->frame == G_MAXUINT32)
     {
-      g_autofree char *comm = read_comm (t->tgid, t->tid);
+      g_autofree char *comm = _lp_sampler_read_comm (t->tgid, t->tid);
       /* a thread that has ended meanwhile: most threads keep the
        * process's name */
       const char *shown = comm != NULL ? comm : self->command != NULL ? self->command : "thread";
@@ -298,7 +298,7 @@ space_new (LpSampler  *self,
            GError    **error)
 {
   Space *space = g_new0 (Space, 1);
-  g_autofree char *comm = read_comm (pid, 0);
+  g_autofree char *comm = _lp_sampler_read_comm (pid, 0);
   const char *name;
 
   space->ref = 1;
@@ -324,8 +324,8 @@ space_new (LpSampler  *self,
 /* The image of process @pid its next samples are unwound with: read when
  * first needed, and again after an exec. */
 Space *
-space_for (LpSampler *self,
-           pid_t      pid)
+_lp_sampler_space_for (LpSampler *self,
+                       pid_t      pid)
 {
   Space *space = g_hash_table_lookup (self->spaces, GINT_TO_POINTER (pid));
 
@@ -339,8 +339,8 @@ space_for (LpSampler *self,
 
 /* The target's image, (re)read at the start and after its exec. */
 gboolean
-load_address_space (LpSampler  *self,
-                    GError    **error)
+_lp_sampler_load_address_space (LpSampler  *self,
+                                GError    **error)
 {
   Space *space = space_new (self, self->pid, error);
   gboolean ok = space->unwinder != NULL;
@@ -350,10 +350,10 @@ load_address_space (LpSampler  *self,
 }
 
 /* Marks process @pid as ended; its image is kept a moment for samples still
- * in the kernel's buffers (see sweep_spaces). */
+ * in the kernel's buffers (see _lp_sampler_sweep_spaces). */
 void
-space_gone (LpSampler *self,
-            pid_t      pid)
+_lp_sampler_space_gone (LpSampler *self,
+                        pid_t      pid)
 {
   Space *space = g_hash_table_lookup (self->spaces, GINT_TO_POINTER (pid));
 
@@ -363,7 +363,7 @@ space_gone (LpSampler *self,
 
 /* Forgets the images of processes that ended more than a second ago. */
 void
-sweep_spaces (LpSampler *self)
+_lp_sampler_sweep_spaces (LpSampler *self)
 {
   GHashTableIter iter;
   gpointer value;
@@ -379,7 +379,7 @@ sweep_spaces (LpSampler *self)
 }
 
 GArray *
-list_tasks (pid_t pid)
+_lp_sampler_list_tasks (pid_t pid)
 {
   g_autofree char *path = g_strdup_printf ("/proc/%d/task", (int) pid);
   GDir *dir = g_dir_open (path, 0, NULL);
@@ -428,8 +428,8 @@ lp_sampler_attach (LpSampler  *self,
    * what to do; the mappings are read after */
   if (!attach_threads (self, pid, error))
     return FALSE;
-  start_assist (self, FALSE);
-  return load_address_space (self, error);
+  _lp_perf_start_assist (self, FALSE);
+  return _lp_sampler_load_address_space (self, error);
 }
 
 static gboolean
@@ -440,11 +440,11 @@ attach_threads (LpSampler  *self,
   if (self->opts.mode == LP_SAMPLER_MODE_CPU)
     {
       /* inherit: threads created later report into their creator's buffer */
-      g_autoptr(GArray) tids = list_tasks (pid);
+      g_autoptr(GArray) tids = _lp_sampler_list_tasks (pid);
       const char *delay = g_getenv ("LAPROF_TEST_ATTACH_DELAY_MS");
 
       /* tests: widen the window between the list and the events, in
-       * which the threads started are seen by catch_unseen() alone */
+       * which the threads started are seen by _lp_perf_catch_unseen() alone */
       if (delay != NULL)
         g_usleep (1000 * g_ascii_strtoull (delay, NULL, 10));
       for (guint i = 0; i < tids->len; i++)
@@ -460,7 +460,7 @@ attach_threads (LpSampler  *self,
               if (!wanted)
                 continue;
             }
-          if (!open_thread_events (self, tid, pid, &opened, error))
+          if (!_lp_perf_open_thread_events (self, tid, pid, &opened, error))
             return FALSE;
         }
       if (g_hash_table_size (self->threads) == 0)
@@ -470,14 +470,14 @@ attach_threads (LpSampler  *self,
           return FALSE;
         }
       if (self->opts.tids == NULL)
-        return catch_unseen (self, pid, error);
+        return _lp_perf_catch_unseen (self, pid, error);
       return TRUE;
     }
 
   if (self->opts.tids != NULL)
     {
       for (guint i = 0; i < self->opts.n_tids; i++)
-        if (!seize (self, self->opts.tids[i], error))
+        if (!_lp_ptrace_seize (self, self->opts.tids[i], error))
           return FALSE;
       return TRUE;
     }
@@ -485,7 +485,7 @@ attach_threads (LpSampler  *self,
   /* threads may be created while we attach: rescan until nothing is new */
   for (guint round = 0; round < 100; round++)
     {
-      g_autoptr(GArray) tids = list_tasks (pid);
+      g_autoptr(GArray) tids = _lp_sampler_list_tasks (pid);
       guint added = 0;
 
       for (guint i = 0; i < tids->len; i++)
@@ -495,7 +495,7 @@ attach_threads (LpSampler  *self,
 
           if (g_hash_table_contains (self->threads, GINT_TO_POINTER (tid)))
             continue;
-          if (!seize (self, tid, &local_error))
+          if (!_lp_ptrace_seize (self, tid, &local_error))
             {
               /* a thread that ended meanwhile is no failure; the process itself is */
               if (tid != pid && g_error_matches (local_error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_NO_PROCESS))
@@ -577,9 +577,9 @@ lp_sampler_launch (LpSampler   *self,
 
   if (self->opts.mode == LP_SAMPLER_MODE_CPU)
     {
-      Thread *t = add_thread (self, child, child);
-      t->attached = FALSE;
-      if (!attach_perf (self, t, TRUE, error))
+      Thread *t = _lp_sampler_add_thread (self, child, child);
+      t->ptrace.attached = FALSE;
+      if (!_lp_perf_attach (self, t, TRUE, error))
         {
           close (go[1]);
           close (err[0]);
@@ -588,7 +588,7 @@ lp_sampler_launch (LpSampler   *self,
           return FALSE;
         }
     }
-  else if (!seize (self, child, error))
+  else if (!_lp_ptrace_seize (self, child, error))
     {
       close (go[1]);
       close (err[0]);
@@ -597,7 +597,7 @@ lp_sampler_launch (LpSampler   *self,
       return FALSE;
     }
   else
-    start_assist (self, TRUE);
+    _lp_perf_start_assist (self, TRUE);
 
   close (go[1]);
   do
@@ -620,16 +620,16 @@ lp_sampler_launch (LpSampler   *self,
   if (self->opts.mode == LP_SAMPLER_MODE_CPU)
     {
       self->exec_done = TRUE;
-      return load_address_space (self, error);
+      return _lp_sampler_load_address_space (self, error);
     }
   return TRUE;
 }
 
 /* Waits up to @timeout_ns for a wait status (SIGCHLD) or @stop_fd. */
 gboolean
-wait_event (LpSampler *self,
-            gint64     timeout_ns,
-            int        stop_fd)
+_lp_sampler_wait_event (LpSampler *self,
+                        gint64     timeout_ns,
+                        int        stop_fd)
 {
   struct pollfd fds[2] = { { self->sigfd, POLLIN, 0 }, { stop_fd, POLLIN, 0 } };
   struct timespec ts;
@@ -641,14 +641,14 @@ wait_event (LpSampler *self,
   if (ppoll (fds, stop_fd >= 0 ? 2 : 1, &ts, NULL) > 0)
     {
       if (fds[0].revents & POLLIN)
-        drain_sigfd (self);
+        _lp_ptrace_drain_sigfd (self);
       return stop_fd >= 0 && (fds[1].revents & (POLLIN | POLLHUP));
     }
   return FALSE;
 }
 
 gboolean
-target_alive (LpSampler *self)
+_lp_sampler_target_alive (LpSampler *self)
 {
   int status;
 
@@ -657,7 +657,7 @@ target_alive (LpSampler *self)
       pid_t r = waitpid (self->pid, &status, WNOHANG);
       if (r == self->pid)
         {
-          thread_gone (self, self->pid, status);
+          _lp_ptrace_thread_gone (self, self->pid, status);
           return FALSE;
         }
       return r == 0;
@@ -737,16 +737,16 @@ lp_sampler_run (LpSampler  *self,
           self->generation++;
           set_generation (self);
           self->source->tick (self);
-          collapse_slots (self);
+          _lp_collapse_slots (self);
           /* wall mode: checks may be spaced out when nothing blocks */
-          next_tick += tick_ns * (cpu ? 1 : self->next_stride);
-          self->stride = self->next_stride;
+          next_tick += tick_ns * (cpu ? 1 : self->ptrace.next_stride);
+          self->ptrace.stride = self->ptrace.next_stride;
           now = now_ns ();
           if (next_tick < now)
             {
               guint64 missed = (now - next_tick) / tick_ns + 1;
               /* wall mode counts the time it was late for from schedstat */
-              if (!cpu && self->exec_done && !self->accounted)
+              if (!cpu && self->exec_done && !self->wall.accounted)
                 {
                   self->stats.lost[LP_SAMPLER_LOST_LATE] += missed * g_hash_table_size (self->threads);
                   self->batch_lost += missed * g_hash_table_size (self->threads);
@@ -756,7 +756,7 @@ lp_sampler_run (LpSampler  *self,
         }
       if (flush_ns > 0 && now >= next_flush)
         {
-          ok = flush_batch (self, error);
+          ok = _lp_collapse_flush_batch (self, error);
           next_flush += flush_ns;
           if (next_flush < now)
             next_flush = now + flush_ns;
@@ -766,17 +766,17 @@ lp_sampler_run (LpSampler  *self,
         wake = MIN (wake, next_flush);
       if (end_ns > 0)
         wake = MIN (wake, end_ns);
-      if (wait_event (self, wake - now_ns (), stop_fd))
+      if (_lp_sampler_wait_event (self, wake - now_ns (), stop_fd))
         break;
     }
 
   self->stats.duration = (now_ns () - self->start_ns) / 1e9;
   self->source->drain (self);
-  collapse_slots (self);
+  _lp_collapse_slots (self);
   self->source->detach (self);
-  self->stats.perf_assist = self->assist;
+  self->stats.perf_assist = self->perf.assist;
   if (ok)
-    ok = flush_batch (self, error);
+    ok = _lp_collapse_flush_batch (self, error);
 
   close (self->sigfd);
   self->sigfd = -1;

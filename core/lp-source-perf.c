@@ -17,7 +17,7 @@
 
 
 void
-ring_free (gpointer data)
+_lp_perf_ring_free (gpointer data)
 {
   Ring *ring = data;
 
@@ -29,23 +29,23 @@ ring_free (gpointer data)
 
 /* Closes every perf event and its buffers. */
 void
-close_perf (LpSampler *self)
+_lp_perf_close (LpSampler *self)
 {
-  for (guint i = 0; i < self->perf_fds->len; i++)
-    close (g_array_index (self->perf_fds, int, i));
-  g_array_set_size (self->perf_fds, 0);
-  g_ptr_array_set_size (self->rings, 0);
+  for (guint i = 0; i < self->perf.fds->len; i++)
+    close (g_array_index (self->perf.fds, int, i));
+  g_array_set_size (self->perf.fds, 0);
+  g_ptr_array_set_size (self->perf.rings, 0);
 }
 
 /* Wall mode: opens perf events on every thread, so that at a tick a
  * running thread is not stopped; the kernel samples it as in cpu mode
- * (see runnable_sample). Threads created later inherit the events; while
+ * (see _lp_wall_time_runnable_sample). Threads created later inherit the events; while
  * they are opened the threads of an attached process are held, so that
  * none starts a thread in between. Without perf events (refused, or no
  * file descriptors left), every thread is stopped at each tick. */
 void
-start_assist (LpSampler *self,
-              gboolean   on_exec)
+_lp_perf_start_assist (LpSampler *self,
+                       gboolean   on_exec)
 {
   g_autoptr(GError) error = NULL;
   GHashTableIter iter;
@@ -55,11 +55,11 @@ start_assist (LpSampler *self,
   if (self->opts.mode != LP_SAMPLER_MODE_WALL || self->opts.stop_running)
     return;
   if (!on_exec)
-    hold_all (self);
+    _lp_ptrace_hold_all (self);
   g_hash_table_iter_init (&iter, self->threads);
   while (ok && g_hash_table_iter_next (&iter, NULL, &value))
     {
-      ok = attach_perf (self, value, on_exec, &error);
+      ok = _lp_perf_attach (self, value, on_exec, &error);
       if (!ok && g_error_matches (error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_NO_PROCESS))
         {
           ok = TRUE;   /* a thread that has just ended */
@@ -67,14 +67,14 @@ start_assist (LpSampler *self,
         }
     }
   if (ok)
-    self->assist = TRUE;
+    self->perf.assist = TRUE;
   else
     {
       g_debug ("wall mode stops running threads too: %s", error->message);
-      close_perf (self);
+      _lp_perf_close (self);
     }
   if (!on_exec)
-    release_all (self);
+    _lp_ptrace_release_all (self);
 }
 
 static void ring_copy (const guint8 *data, gsize data_size, guint64 pos, void *dst, gsize len);
@@ -86,9 +86,9 @@ peek_forks (LpSampler *self)
 {
   GHashTable *forked = g_hash_table_new (g_direct_hash, g_direct_equal);
 
-  for (guint i = 0; i < self->rings->len; i++)
+  for (guint i = 0; i < self->perf.rings->len; i++)
     {
-      Ring *ring = g_ptr_array_index (self->rings, i);
+      Ring *ring = g_ptr_array_index (self->perf.rings, i);
       struct perf_event_mmap_page *meta;
       guint64 head, pos;
 
@@ -118,17 +118,17 @@ peek_forks (LpSampler *self)
 /* cpu mode: opens the events of thread @tid of @pid; *@opened is FALSE if
  * it has ended meanwhile, which is no failure. */
 gboolean
-open_thread_events (LpSampler  *self,
-                    pid_t       tid,
-                    pid_t       pid,
-                    gboolean   *opened,
-                    GError    **error)
+_lp_perf_open_thread_events (LpSampler  *self,
+                             pid_t       tid,
+                             pid_t       pid,
+                             gboolean   *opened,
+                             GError    **error)
 {
   g_autoptr(GError) local_error = NULL;
-  Thread *t = add_thread (self, tid, pid);
+  Thread *t = _lp_sampler_add_thread (self, tid, pid);
 
-  t->attached = FALSE;
-  *opened = attach_perf (self, t, FALSE, &local_error);
+  t->ptrace.attached = FALSE;
+  *opened = _lp_perf_attach (self, t, FALSE, &local_error);
   if (*opened)
     return TRUE;
   g_hash_table_remove (self->threads, GINT_TO_POINTER (tid));
@@ -144,13 +144,13 @@ open_thread_events (LpSampler  *self,
  * started by the events gets its own; and so on until there is none
  * (it may have started threads of its own meanwhile). */
 gboolean
-catch_unseen (LpSampler  *self,
-              pid_t       pid,
-              GError    **error)
+_lp_perf_catch_unseen (LpSampler  *self,
+                       pid_t       pid,
+                       GError    **error)
 {
   for (guint round = 0; round < 100; round++)
     {
-      g_autoptr(GArray) tids = list_tasks (pid);
+      g_autoptr(GArray) tids = _lp_sampler_list_tasks (pid);
       g_autoptr(GArray) unseen = g_array_new (FALSE, FALSE, sizeof (pid_t));
       g_autoptr(GHashTable) forked = peek_forks (self);
 
@@ -175,7 +175,7 @@ catch_unseen (LpSampler  *self,
 
           if (g_hash_table_contains (forked, GINT_TO_POINTER (tid)))
             continue;
-          if (!open_thread_events (self, tid, pid, &opened, error))
+          if (!_lp_perf_open_thread_events (self, tid, pid, &opened, error))
             return FALSE;
           self->stats.caught += opened;
         }
@@ -229,7 +229,7 @@ raise_fd_limit (void)
     }
 }
 
-/* The attributes of the events of attach_perf(): @self's period and
+/* The attributes of the events of _lp_perf_attach(): @self's period and
  * mode, enabled at the next exec if @enable_on_exec. */
 static void
 perf_attr (LpSampler              *self,
@@ -261,7 +261,7 @@ perf_attr (LpSampler              *self,
       attr->comm = 1;
       attr->comm_exec = 1;
     }
-  /* cpu mode: the starts of threads (see catch_unseen) and the ends of
+  /* cpu mode: the starts of threads (see _lp_perf_catch_unseen) and the ends of
    * processes */
   if (self->opts.mode == LP_SAMPLER_MODE_CPU)
     attr->task = 1;
@@ -269,7 +269,7 @@ perf_attr (LpSampler              *self,
    * it was preempted, but to its system call when it has just been woken;
    * schedstat's run_delay sums both, its switch records tell them apart
    * (see apply_switches) */
-  if (self->switches)
+  if (self->perf.switches)
     {
       attr->context_switch = 1;
       attr->sample_id_all = 1;
@@ -280,14 +280,38 @@ perf_attr (LpSampler              *self,
     }
 }
 
+/* The data pages of a ring (a power of two): a second of the samples one
+ * CPU makes at @self's rate (each with its stack copy), at least
+ * PERF_PAGES, at most MAX_RING_PAGES, and 64 MiB over all CPUs (at least
+ * 1 MiB each). The engine drains the rings at each check, but on a loaded
+ * machine it may wait for a CPU itself: with 16 busy threads on 2 CPUs at
+ * 1000 Hz and a load average of 12, it waited 50-180 ms at a time while it
+ * loaded symbols, up to 650 ms once, and a 4 MiB ring (a quarter of a
+ * second of samples of 16 KiB) overflowed (bench-engine-threads). */
+static guint
+ring_pages (LpSampler *self,
+            long       n_cpus)
+{
+  guint64 record = (guint64) self->opts.stack_size + 256;
+  guint64 need = record * (guint64) (G_GINT64_CONSTANT (1000000000) / MAX (self->period_ns, 1)) / 4096;
+  guint budget = MAX (16384 / (guint) MAX (n_cpus, 1), 256);
+  guint pages = PERF_PAGES;
+
+  while (pages < need && pages < MAX_RING_PAGES)
+    pages *= 2;
+  while (pages > budget)
+    pages /= 2;
+  return pages;
+}
+
 /* Opens @t's events, one per CPU, each writing into that CPU's ring.
  * Samples count kernel time too (like perf record), unless the kernel
  * allows only user time. */
 gboolean
-attach_perf (LpSampler  *self,
-             Thread     *t,
-             gboolean    enable_on_exec,
-             GError    **error)
+_lp_perf_attach (LpSampler  *self,
+                 Thread     *t,
+                 gboolean    enable_on_exec,
+                 GError    **error)
 {
   struct perf_event_attr attr;
   long n_cpus = MAX (sysconf (_SC_NPROCESSORS_CONF), 1);
@@ -296,30 +320,30 @@ attach_perf (LpSampler  *self,
   raise_fd_limit ();
   perf_attr (self, enable_on_exec, &attr);
 
-  if (self->rings->len == 0)
-    g_ptr_array_set_size (self->rings, n_cpus);
+  if (self->perf.rings->len == 0)
+    g_ptr_array_set_size (self->perf.rings, n_cpus);
   for (long cpu = 0; cpu < n_cpus; cpu++)
     {
-      Ring *ring = g_ptr_array_index (self->rings, cpu);
+      Ring *ring = g_ptr_array_index (self->perf.rings, cpu);
       int fd, e;
 
-      attr.exclude_kernel = self->user_only;
+      attr.exclude_kernel = self->perf.user_only;
       fd = perf_event_open (&attr, t->tid, (int) cpu, -1, PERF_FLAG_FD_CLOEXEC);
-      if (fd < 0 && errno == EINVAL && self->switches && opened == 0 && self->perf_fds->len == 0)
+      if (fd < 0 && errno == EINVAL && self->perf.switches && opened == 0 && self->perf.fds->len == 0)
         {
           /* a kernel without switch records (before 4.3): every wait for
            * a CPU goes to the running code */
-          self->switches = FALSE;
+          self->perf.switches = FALSE;
           attr.context_switch = 0;
           attr.sample_id_all = 0;
           attr.use_clockid = 0;
           attr.sample_type &= ~(guint64) PERF_SAMPLE_TIME;
           fd = perf_event_open (&attr, t->tid, (int) cpu, -1, PERF_FLAG_FD_CLOEXEC);
         }
-      if (fd < 0 && (errno == EACCES || errno == EPERM) && !self->user_only)
+      if (fd < 0 && (errno == EACCES || errno == EPERM) && !self->perf.user_only)
         {
           /* kernel.perf_event_paranoid 2: user time only */
-          self->user_only = TRUE;
+          self->perf.user_only = TRUE;
           attr.exclude_kernel = 1;
           fd = perf_event_open (&attr, t->tid, (int) cpu, -1, PERF_FLAG_FD_CLOEXEC);
         }
@@ -342,7 +366,7 @@ attach_perf (LpSampler  *self,
                          (int) t->tid, g_strerror (e));
           return FALSE;
         }
-      g_array_append_val (self->perf_fds, fd);
+      g_array_append_val (self->perf.fds, fd);
       if (ring == NULL)
         {
           void *map = MAP_FAILED;
@@ -350,8 +374,7 @@ attach_perf (LpSampler  *self,
 
           /* an unprivileged user may lock only perf_event_mlock_kb (516 KiB
            * by default) per CPU, plus RLIMIT_MEMLOCK */
-          /* past 16 CPUs, 1 MiB each: 4 MiB on 64 CPUs would lock 256 MiB */
-          for (guint pages = n_cpus <= 16 ? PERF_PAGES : PERF_PAGES / 4; pages >= 16 && map == MAP_FAILED; pages /= 4)
+          for (guint pages = ring_pages (self, n_cpus); pages >= 16 && map == MAP_FAILED; pages /= 4)
             {
               size = (1 + pages) * 4096;
               map = mmap (NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -367,7 +390,7 @@ attach_perf (LpSampler  *self,
           ring->fd = fd;
           ring->map = map;
           ring->size = size;
-          g_ptr_array_index (self->rings, cpu) = ring;
+          g_ptr_array_index (self->perf.rings, cpu) = ring;
         }
       else if (ioctl (fd, PERF_EVENT_IOC_SET_OUTPUT, ring->fd) < 0)
         {
@@ -420,9 +443,9 @@ read_sample (LpSampler                      *self,
   memcpy (pid_tid, p, 8);
   p += 8;
   time = 0;
-  if (self->switches && p + 8 <= end)
+  if (self->perf.switches && p + 8 <= end)
     memcpy (&time, p, 8);
-  if (self->switches)
+  if (self->perf.switches)
     p += 8;
   if (p + 8 > end || (self->opts.no_children && (pid_t) pid_tid[0] != self->pid))
     return;
@@ -452,15 +475,15 @@ read_sample (LpSampler                      *self,
   memcpy (&dyn_size, p + size, 8);
   /* wall mode: every thread is in self->threads, added to seen
    * when it is; one that ended already is counted */
-  if (!self->assist)
+  if (!self->perf.assist)
     g_hash_table_add (self->seen, GINT_TO_POINTER ((int) pid_tid[1]));
   {
     Thread *owner = g_hash_table_lookup (self->threads, GINT_TO_POINTER ((int) pid_tid[1]));
     if (owner != NULL)
-      owner->perf_n++;
+      owner->perf.n++;
   }
 
-  slot = next_slot (self);
+  slot = _lp_collapse_next_slot (self);
   slot->snap.regs[LP_REG_RAX] = regs[PERF_AX];
   slot->snap.regs[LP_REG_RDX] = regs[PERF_DX];
   slot->snap.regs[LP_REG_RCX] = regs[PERF_CX];
@@ -477,26 +500,26 @@ read_sample (LpSampler                      *self,
   memcpy (slot->snap.stack, p, slot->snap.stack_len);
   slot->tid = pid_tid[1];
   slot->tgid = pid_tid[0];
-  slot->space = space_ref (space_for (self, pid_tid[0]));
+  slot->space = _lp_sampler_space_ref (_lp_sampler_space_for (self, pid_tid[0]));
   slot->thread_frame = G_MAXUINT32;
   if (self->opts.threads)
     {
       Thread *st = g_hash_table_lookup (self->threads, GINT_TO_POINTER ((int) pid_tid[1]));
 
       if (st != NULL)
-        slot->thread_frame = thread_frame (self, st);
-      else if (!self->assist)
+        slot->thread_frame = _lp_sampler_thread_frame (self, st);
+      else if (!self->perf.assist)
         {
-          st = add_thread (self, pid_tid[1], pid_tid[0]);
-          st->attached = FALSE;
-          slot->thread_frame = thread_frame (self, st);
+          st = _lp_sampler_add_thread (self, pid_tid[1], pid_tid[0]);
+          st->ptrace.attached = FALSE;
+          slot->thread_frame = _lp_sampler_thread_frame (self, st);
         }
       else
         {
           /* wall mode: a thread we have not seen start (or seen
            * end): its clone event has not been read yet */
           Thread tmp = { .tid = pid_tid[1], .frame = G_MAXUINT32 };
-          slot->thread_frame = thread_frame (self, &tmp);
+          slot->thread_frame = _lp_sampler_thread_frame (self, &tmp);
         }
     }
   slot->idle_syscall = -1;
@@ -555,9 +578,9 @@ read_perf (LpSampler *self,
 
           memcpy (ids, rec + sizeof hdr, 16);
           if (ids[0] == ids[2] && (pid_t) ids[0] != self->pid)
-            space_gone (self, ids[0]);
+            _lp_sampler_space_gone (self, ids[0]);
         }
-      else if (hdr.type == PERF_RECORD_SWITCH && self->switches && hdr.size >= sizeof hdr + 16)
+      else if (hdr.type == PERF_RECORD_SWITCH && self->perf.switches && hdr.size >= sizeof hdr + 16)
         {
           /* sample_id: pid, tid, time */
           guint32 pid_tid[2];
@@ -568,7 +591,7 @@ read_perf (LpSampler *self,
           sw.tid = (pid_t) pid_tid[1];
           sw.out = (hdr.misc & PERF_RECORD_MISC_SWITCH_OUT) != 0;
           sw.preempt = (hdr.misc & PERF_RECORD_MISC_SWITCH_OUT_PREEMPT) != 0;
-          g_array_append_val (self->switch_log, sw);
+          g_array_append_val (self->perf.switch_log, sw);
         }
       else if (hdr.type == PERF_RECORD_LOST)
         {
@@ -596,9 +619,9 @@ switch_cmp (gconstpointer a,
  * not collapsed yet (those read by this tick, and those of signal stops
  * since the last one); NULL if none. */
 Slot *
-sample_before (LpSampler *self,
-               pid_t      tid,
-               guint64    time)
+_lp_perf_sample_before (LpSampler *self,
+                        pid_t      tid,
+                        guint64    time)
 {
   Slot *best = NULL;
 
@@ -612,50 +635,50 @@ sample_before (LpSampler *self,
   return best;
 }
 
-/* Gives each thread's waits for a CPU after a preemption (add_wait), in
+/* Gives each thread's waits for a CPU after a preemption (_lp_wall_time_add_wait), in
  * the order of their times: the rings of two CPUs may hold a thread's
  * switch out and its switch in. A switch in read before its switch out
  * (which happened just after the first ring was read) is left alone; the
  * wait is then counted as blocked. */
-void
+static void
 apply_switches (LpSampler *self)
 {
-  g_array_sort (self->switch_log, switch_cmp);
-  for (guint i = 0; i < self->switch_log->len; i++)
+  g_array_sort (self->perf.switch_log, switch_cmp);
+  for (guint i = 0; i < self->perf.switch_log->len; i++)
     {
-      const Switch *sw = &g_array_index (self->switch_log, Switch, i);
+      const Switch *sw = &g_array_index (self->perf.switch_log, Switch, i);
       Thread *t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (sw->tid));
 
-      if (t == NULL || sw->time < t->in_ns)
+      if (t == NULL || sw->time < t->perf.in_ns)
         continue;
       if (sw->out)
         {
-          t->out_ns = sw->time;
-          t->out_preempt = sw->preempt;
+          t->perf.out_ns = sw->time;
+          t->perf.out_preempt = sw->preempt;
         }
       else
         {
           /* off a CPU since a preemption, or since a signal-delivery stop
            * the engine saw (in the engine's clock, as these times): the
            * stop and the wait for a CPU after it */
-          if (t->out_ns != 0 && t->out_preempt)
-            add_wait (self, t, t->out_ns, (gint64) (sw->time - t->out_ns), FALSE);
-          else if (t->out_ns != 0 && signal_stop_within (t, t->out_ns, sw->time))
-            add_wait (self, t, sw->time, (gint64) (sw->time - t->out_ns), TRUE);   /* to its stop's sample */
-          t->out_ns = 0;
-          t->in_ns = sw->time;
+          if (t->perf.out_ns != 0 && t->perf.out_preempt)
+            _lp_wall_time_add_wait (self, t, t->perf.out_ns, (gint64) (sw->time - t->perf.out_ns), FALSE);
+          else if (t->perf.out_ns != 0 && _lp_wall_time_signal_stop_within (t, t->perf.out_ns, sw->time))
+            _lp_wall_time_add_wait (self, t, sw->time, (gint64) (sw->time - t->perf.out_ns), TRUE);   /* to its stop's sample */
+          t->perf.out_ns = 0;
+          t->perf.in_ns = sw->time;
         }
     }
-  g_array_set_size (self->switch_log, 0);
+  g_array_set_size (self->perf.switch_log, 0);
 }
 
 void
-tick_perf (LpSampler *self)
+_lp_perf_tick (LpSampler *self)
 {
-  for (guint i = 0; i < self->rings->len; i++)
-    if (g_ptr_array_index (self->rings, i) != NULL)
-      read_perf (self, g_ptr_array_index (self->rings, i));
-  if (self->switch_log->len > 0)
+  for (guint i = 0; i < self->perf.rings->len; i++)
+    if (g_ptr_array_index (self->perf.rings, i) != NULL)
+      read_perf (self, g_ptr_array_index (self->perf.rings, i));
+  if (self->perf.switch_log->len > 0)
     apply_switches (self);
 }
 
@@ -663,21 +686,21 @@ tick_perf (LpSampler *self)
 static void
 perf_poll (LpSampler *self)
 {
-  if (!target_alive (self))
+  if (!_lp_sampler_target_alive (self))
     self->stats.target_exited = TRUE;
 }
 
 static void
 perf_detach (LpSampler *self)
 {
-  close_perf (self);
+  _lp_perf_close (self);
   g_hash_table_remove_all (self->threads);
 }
 
 const LpSource lp_source_perf = {
   .name = "perf",
   .poll = perf_poll,
-  .tick = tick_perf,
-  .drain = tick_perf,
+  .tick = _lp_perf_tick,
+  .drain = _lp_perf_tick,
   .detach = perf_detach,
 };

@@ -26,9 +26,9 @@ static void dispatch (LpSampler *self, pid_t tid, int status);
 /* ---- ptrace ---- */
 
 gboolean
-seize (LpSampler  *self,
-       pid_t       tid,
-       GError    **error)
+_lp_ptrace_seize (LpSampler  *self,
+                  pid_t       tid,
+                  GError    **error)
 {
   /* exec: the new image's symbols and unwind info must be loaded */
   long opts = PTRACE_O_TRACEEXEC;
@@ -45,7 +45,7 @@ seize (LpSampler  *self,
   /* no PTRACE_O_EXITKILL: if we die, the kernel detaches and the target runs on */
   if (ptrace (PTRACE_SEIZE, tid, 0, (void *) opts) == 0)
     {
-      add_thread (self, tid, self->pid);
+      _lp_sampler_add_thread (self, tid, self->pid);
       return TRUE;
     }
   if (errno == ESRCH)
@@ -56,7 +56,7 @@ seize (LpSampler  *self,
     }
   if (errno == EPERM)
     {
-      pid_t tracer = tracer_of (tid);
+      pid_t tracer = _lp_sampler_tracer_of (tid);
 
       /* a thread started after its creator was seized: traced already,
        * by the kernel for us (PTRACE_O_TRACECLONE); its first stop is
@@ -64,13 +64,13 @@ seize (LpSampler  *self,
        * second failed with "already traced by laprof-cli" */
       if (tracer == getpid ())
         {
-          Thread *t = add_thread (self, tid, self->pid);
-          t->fresh = TRUE;
+          Thread *t = _lp_sampler_add_thread (self, tid, self->pid);
+          t->ptrace.fresh = TRUE;
           return TRUE;
         }
       if (tracer > 0)
         {
-          g_autofree char *tcomm = read_comm (tracer, 0);
+          g_autofree char *tcomm = _lp_sampler_read_comm (tracer, 0);
           g_set_error (error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_ALREADY_TRACED,
                        _("process %d is already traced by %s (pid %d); detach it (gdb: 'detach') "
                          "or use --mode cpu"),
@@ -89,21 +89,21 @@ seize (LpSampler  *self,
 }
 
 /* Stops every thread and keeps it stopped, new ones included, so that no
- * thread can start another one unseen (see start_assist). Gives up on
+ * thread can start another one unseen (see _lp_perf_start_assist). Gives up on
  * threads that do not stop within a second (uninterruptible sleep). */
 void
-hold_all (LpSampler *self)
+_lp_ptrace_hold_all (LpSampler *self)
 {
   GHashTableIter iter;
   gpointer value;
   gint64 deadline = now_ns () + G_GINT64_CONSTANT (1000000000);
 
-  self->holding = TRUE;
+  self->ptrace.holding = TRUE;
   g_hash_table_iter_init (&iter, self->threads);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       Thread *t = value;
-      if (t->attached && !t->listening)
+      if (t->ptrace.attached && !t->ptrace.listening)
         ptrace (PTRACE_INTERRUPT, t->tid, 0, 0);
     }
   while (now_ns () < deadline)
@@ -116,7 +116,7 @@ hold_all (LpSampler *self)
       while (all && g_hash_table_iter_next (&iter, NULL, &value))
         {
           Thread *t = value;
-          all = !t->attached || t->listening || t->held;
+          all = !t->ptrace.attached || t->ptrace.listening || t->ptrace.held;
         }
       if (all)
         break;
@@ -131,21 +131,21 @@ hold_all (LpSampler *self)
 }
 
 /* Lets every held thread run again. A thread that stops later, after the
- * wait of hold_all(), is resumed by dispatch(). */
+ * wait of _lp_ptrace_hold_all(), is resumed by dispatch(). */
 void
-release_all (LpSampler *self)
+_lp_ptrace_release_all (LpSampler *self)
 {
   GHashTableIter iter;
   gpointer value;
 
-  self->holding = FALSE;
+  self->ptrace.holding = FALSE;
   g_hash_table_iter_init (&iter, self->threads);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       Thread *t = value;
-      if (t->held)
+      if (t->ptrace.held)
         {
-          t->held = FALSE;
+          t->ptrace.held = FALSE;
           ptrace (PTRACE_CONT, t->tid, 0, 0);
         }
     }
@@ -184,12 +184,12 @@ signal_stop_sample (LpSampler *self,
   gint64 now = now_ns ();
   guint before = self->n_slots;
 
-  if (t->signal_stops == NULL)
-    t->signal_stops = g_array_new (FALSE, FALSE, sizeof (gint64));
-  if (t->signal_stops->len >= 4096)
+  if (t->wall.signal_stops == NULL)
+    t->wall.signal_stops = g_array_new (FALSE, FALSE, sizeof (gint64));
+  if (t->wall.signal_stops->len >= 4096)
     return;
-  g_array_append_val (t->signal_stops, now);
-  t->weight = 1;
+  g_array_append_val (t->wall.signal_stops, now);
+  t->wall.weight = 1;
   snapshot_ptrace (self, t);
   if (self->n_slots > before)
     {
@@ -220,7 +220,7 @@ snapshot_ptrace (LpSampler *self,
       self->batch_lost++;
       return;
     }
-  if (!is_idle (&regs, &nr) && t->found_blocked && (long) regs.orig_rax >= 0)
+  if (!is_idle (&regs, &nr) && t->wall.found_blocked && (long) regs.orig_rax >= 0)
     {
       /* the check found it blocked, but it was woken before the stop and
        * stopped on its way out of the call: the time its stop stands for
@@ -237,11 +237,11 @@ snapshot_ptrace (LpSampler *self,
     }
   /* an interrupted futex or nanosleep with a timeout goes on as
    * restart_syscall (219): name it after the call it continues */
-  if (nr == 219 && t->last_syscall >= 0)
-    nr = t->last_syscall;
+  if (nr == 219 && t->ptrace.last_syscall >= 0)
+    nr = t->ptrace.last_syscall;
   else if (nr >= 0)
-    t->last_syscall = nr;
-  slot = next_slot (self);
+    t->ptrace.last_syscall = nr;
+  slot = _lp_collapse_next_slot (self);
   slot->snap.regs[LP_REG_RAX] = regs.rax;
   slot->snap.regs[LP_REG_RDX] = regs.rdx;
   slot->snap.regs[LP_REG_RCX] = regs.rcx;
@@ -275,7 +275,7 @@ snapshot_ptrace (LpSampler *self,
   slot->tid = t->tid;
   slot->tgid = t->tgid;
   slot->space = NULL;   /* looked up once the thread runs again: it may mean reading a new image */
-  slot->thread_frame = self->opts.threads ? thread_frame (self, t) : G_MAXUINT32;
+  slot->thread_frame = self->opts.threads ? _lp_sampler_thread_frame (self, t) : G_MAXUINT32;
   slot->idle_syscall = nr;
   /* a thread that has just come out of clone/clone3 in the child (rax 0):
    * its stack is empty and the CFI there is the parent's */
@@ -284,19 +284,19 @@ snapshot_ptrace (LpSampler *self,
   slot->on_cpu = FALSE;
   slot->in_kernel = FALSE;
   slot->signal_stop = FALSE;
-  slot->weight = MAX (t->weight, 1);
-  t->weight = 1;
+  slot->weight = MAX (t->wall.weight, 1);
+  t->wall.weight = 1;
   self->n_slots++;
 }
 
 void
-thread_gone (LpSampler *self,
-             pid_t      tid,
-             int        status)
+_lp_ptrace_thread_gone (LpSampler *self,
+                        pid_t      tid,
+                        int        status)
 {
   Thread *t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (tid));
 
-  if (t != NULL && t->pending)
+  if (t != NULL && t->ptrace.pending)
     {
       self->stats.lost[LP_SAMPLER_LOST_EXITED]++;
       self->batch_lost++;
@@ -309,7 +309,7 @@ thread_gone (LpSampler *self,
     self->n_seen_gone++;
   /* a process leader's exit is reported once all its threads are gone */
   if (tid != self->pid && g_hash_table_contains (self->spaces, GINT_TO_POINTER (tid)))
-    space_gone (self, tid);
+    _lp_sampler_space_gone (self, tid);
   if (tid == self->pid)
     {
       self->stats.target_exited = TRUE;
@@ -329,7 +329,7 @@ detach_thread (LpSampler *self,
   g_hash_table_remove (self->threads, GINT_TO_POINTER (t->tid));
 }
 
-/* Samples @t, which was interrupted (t->pending) and is now in a ptrace
+/* Samples @t, which was interrupted (t->ptrace.pending) and is now in a ptrace
  * stop; the caller resumes it. */
 static void
 sample_stopped (LpSampler *self,
@@ -337,17 +337,17 @@ sample_stopped (LpSampler *self,
 {
   gint64 t0 = now_ns ();
 
-  t->pending = FALSE;
+  t->ptrace.pending = FALSE;
   snapshot_ptrace (self, t);
-  if (!self->assist && !t->found_blocked && t->check_ns > 0)
-    running_stop_time (self, t);
+  if (!self->perf.assist && !t->wall.found_blocked && t->wall.check_ns > 0)
+    _lp_wall_time_running_stop_time (self, t);
   self->stats.stops++;
   self->stats.stop_ns += now_ns () - t0;
   if (self->n_slots > 0)
     {
       Slot *slot = &g_array_index (self->slots, Slot, self->n_slots - 1);
       if (slot->space == NULL)
-        slot->space = space_ref (space_for (self, slot->tgid));
+        slot->space = _lp_sampler_space_ref (_lp_sampler_space_for (self, slot->tgid));
     }
 }
 
@@ -362,49 +362,49 @@ on_stop_event (LpSampler *self,
   if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
     {
       /* job-control stop: stay stopped, but let us see SIGCONT */
-      if (t->pending)
+      if (t->ptrace.pending)
         {
-          t->pending = FALSE;
+          t->ptrace.pending = FALSE;
           self->stats.lost[LP_SAMPLER_LOST_TIMEOUT]++;
           self->batch_lost++;
         }
-      if (self->detaching)
+      if (self->ptrace.detaching)
         detach_thread (self, t, 0);
       else
         {
-          t->listening = TRUE;
+          t->ptrace.listening = TRUE;
           ptrace (PTRACE_LISTEN, tid, 0, 0);
         }
       return;
     }
-  t->listening = FALSE;
-  if (self->detaching)
+  t->ptrace.listening = FALSE;
+  if (self->ptrace.detaching)
     {
       detach_thread (self, t, 0);
       return;
     }
-  if (self->holding)
+  if (self->ptrace.holding)
     {
       /* our interrupt, or the first stop of a new thread: keep it
-       * stopped until release_all() */
-      t->fresh = FALSE;
-      t->held = TRUE;
+       * stopped until _lp_ptrace_release_all() */
+      t->ptrace.fresh = FALSE;
+      t->ptrace.held = TRUE;
       return;
     }
-  if (t->fresh)
+  if (t->ptrace.fresh)
     {
       /* the first stop of a new thread, maybe our interrupt merged into it */
-      t->fresh = FALSE;
-      if (t->pending)
+      t->ptrace.fresh = FALSE;
+      if (t->ptrace.pending)
         {
-          t->pending = FALSE;
+          t->ptrace.pending = FALSE;
           self->stats.lost[LP_SAMPLER_LOST_EXITED]++;
           self->batch_lost++;
         }
       ptrace (PTRACE_CONT, tid, 0, 0);
       return;
     }
-  if (t->pending)
+  if (t->ptrace.pending)
     {
       sample_stopped (self, t);
       ptrace (PTRACE_CONT, tid, 0, 0);
@@ -423,23 +423,23 @@ on_clone_event (LpSampler *self,
 {
   unsigned long msg = 0;
 
-  if (!t->pending && !self->detaching && self->assist && t->unsampled_carry >= 2 * self->period_ns)
+  if (!t->ptrace.pending && !self->ptrace.detaching && self->perf.assist && t->wall.unsampled_carry >= 2 * self->period_ns)
     {
       /* its time on a CPU the kernel did not sample (see
-       * runnable_sample): here, in its clone */
+       * _lp_wall_time_runnable_sample): here, in its clone */
       gint64 period_ns = self->period_ns;
-      gboolean was_blocked = t->found_blocked;
+      gboolean was_blocked = t->wall.found_blocked;
 
-      t->weight = (guint) (t->unsampled_carry / period_ns);
-      t->unsampled_carry -= (gint64) t->weight * period_ns;
-      t->found_blocked = FALSE;
-      t->pending = TRUE;
+      t->wall.weight = (guint) (t->wall.unsampled_carry / period_ns);
+      t->wall.unsampled_carry -= (gint64) t->wall.weight * period_ns;
+      t->wall.found_blocked = FALSE;
+      t->ptrace.pending = TRUE;
       sample_stopped (self, t);
-      t->found_blocked = was_blocked;
+      t->wall.found_blocked = was_blocked;
       if (self->n_slots > 0 && g_array_index (self->slots, Slot, self->n_slots - 1).tid == tid)
         g_array_index (self->slots, Slot, self->n_slots - 1).clone_parent = event == PTRACE_EVENT_CLONE;
     }
-  else if (t->pending && !self->detaching)
+  else if (t->ptrace.pending && !self->ptrace.detaching)
     {
       /* our interrupt came while it entered clone(): the clone's
        * event stop took its place (any ptrace stop clears a pending
@@ -467,10 +467,10 @@ on_clone_event (LpSampler *self,
        * frame on a fresh stack, nothing to unwind; wait for its
        * first stop. A new process's image is read at its first
        * sample. */
-      Thread *nt = add_thread (self, (pid_t) msg, event == PTRACE_EVENT_CLONE ? 0 : (pid_t) msg);
-      nt->fresh = TRUE;
+      Thread *nt = _lp_sampler_add_thread (self, (pid_t) msg, event == PTRACE_EVENT_CLONE ? 0 : (pid_t) msg);
+      nt->ptrace.fresh = TRUE;
     }
-  if (self->detaching)
+  if (self->ptrace.detaching)
     detach_thread (self, t, 0);
   else
     ptrace (PTRACE_CONT, tid, 0, 0);
@@ -485,17 +485,17 @@ on_exit_event (LpSampler *self,
   /* the thread ends (its process, maybe): unwind now the samples
    * taken so far, which may need to read stacks deeper than their
    * copies, while its memory is there */
-  if (t->pending)
+  if (t->ptrace.pending)
     {
-      t->pending = FALSE;
+      t->ptrace.pending = FALSE;
       self->stats.lost[LP_SAMPLER_LOST_EXITED]++;
       self->batch_lost++;
     }
-  if (!self->detaching)
+  if (!self->ptrace.detaching)
     {
-      if (self->assist)
-        tick_perf (self);
-      collapse_slots (self);
+      if (self->perf.assist)
+        _lp_perf_tick (self);
+      _lp_collapse_slots (self);
     }
   ptrace (PTRACE_CONT, tid, 0, 0);
 }
@@ -515,11 +515,11 @@ on_exec_event (LpSampler *self,
   while (g_hash_table_iter_next (&iter, NULL, &value))
     if (((Thread *) value)->tgid == tgid)
       g_hash_table_iter_remove (&iter);
-  t = add_thread (self, tgid, tgid);
+  t = _lp_sampler_add_thread (self, tgid, tgid);
   if (tgid == self->pid)
     {
       self->exec_done = TRUE;
-      load_address_space (self, NULL);
+      _lp_sampler_load_address_space (self, NULL);
     }
   else
     {
@@ -527,7 +527,7 @@ on_exec_event (LpSampler *self,
       if (space != NULL)
         space->stale = TRUE;
     }
-  if (self->detaching)
+  if (self->ptrace.detaching)
     detach_thread (self, t, 0);
   else
     ptrace (PTRACE_CONT, tgid, 0, 0);
@@ -541,18 +541,18 @@ on_signal_stop (LpSampler *self,
                 int        sig)
 {
   /* a signal on its way to the target: deliver it */
-  if (self->detaching)
+  if (self->ptrace.detaching)
     detach_thread (self, t, sig);
   else
     {
       /* stopped while running: the time off a CPU this costs it (the
        * stop, then the wait for a CPU again) is its running code's */
-      if (t->pending)
+      if (t->ptrace.pending)
         sample_stopped (self, t);   /* this stop took our interrupt's place */
-      else if (self->assist && self->switches)
+      else if (self->perf.assist && self->perf.switches)
         signal_stop_sample (self, t);
-      else if (!t->found_blocked && t->check_ns > 0)
-        running_stop_time (self, t);
+      else if (!t->wall.found_blocked && t->wall.check_ns > 0)
+        _lp_wall_time_running_stop_time (self, t);
       ptrace (PTRACE_CONT, tid, 0, (void *) (long) sig);
     }
 }
@@ -569,7 +569,7 @@ dispatch (LpSampler *self,
 
   if (WIFEXITED (status) || WIFSIGNALED (status))
     {
-      thread_gone (self, tid, status);
+      _lp_ptrace_thread_gone (self, tid, status);
       return;
     }
   if (!WIFSTOPPED (status))
@@ -579,7 +579,7 @@ dispatch (LpSampler *self,
   event = (unsigned) status >> 16;
   t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (tid));
   if (t == NULL)
-    t = add_thread (self, tid, 0);   /* a new thread can report before its creator's clone event */
+    t = _lp_sampler_add_thread (self, tid, 0);   /* a new thread can report before its creator's clone event */
 
   switch (event)
     {
@@ -606,7 +606,7 @@ dispatch (LpSampler *self,
       return;
 
     default:
-      if (self->detaching)
+      if (self->ptrace.detaching)
         detach_thread (self, t, 0);
       else
         ptrace (PTRACE_CONT, tid, 0, 0);
@@ -615,7 +615,7 @@ dispatch (LpSampler *self,
 }
 
 void
-drain_sigfd (LpSampler *self)
+_lp_ptrace_drain_sigfd (LpSampler *self)
 {
   struct signalfd_siginfo si;
 
@@ -624,7 +624,7 @@ drain_sigfd (LpSampler *self)
 }
 
 /* Handles every status that is ready. */
-void
+static void
 drain_events (LpSampler *self)
 {
   int status;
@@ -692,7 +692,7 @@ sample_threads (LpSampler *self,
           Thread *t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (tid));
 
           /* a thread may have gone, or been sampled by dispatch(), meanwhile */
-          if (t == NULL || t->pending || t->listening || t->fresh)
+          if (t == NULL || t->ptrace.pending || t->ptrace.listening || t->ptrace.fresh)
             continue;
           if (ptrace (PTRACE_INTERRUPT, tid, 0, 0) < 0)
             {
@@ -700,7 +700,7 @@ sample_threads (LpSampler *self,
               self->batch_lost++;
               continue;
             }
-          t->pending = TRUE;
+          t->ptrace.pending = TRUE;
           now = now_ns ();
           window[n_window].tid = tid;
           window[n_window++].deadline = now + STOP_TIMEOUT_NS;
@@ -718,11 +718,11 @@ sample_threads (LpSampler *self,
               dispatch (self, r, status);
               /* @t may be gone now */
               t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (r));
-              if (t == NULL || !t->pending)
+              if (t == NULL || !t->ptrace.pending)
                 break;
             }
           if (r < 0 && errno != EINTR)
-            thread_gone (self, window[i].tid, 0);
+            _lp_ptrace_thread_gone (self, window[i].tid, 0);
         }
 
       /* out of the window: the stops that came, the threads that went,
@@ -733,17 +733,16 @@ sample_threads (LpSampler *self,
         {
           Thread *t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (window[i].tid));
 
-          if (t != NULL && t->pending && now < window[i].deadline)
+          if (t != NULL && t->ptrace.pending && now < window[i].deadline)
             {
               wake = MIN (wake, window[i].deadline);
               i++;
               continue;
             }
-          if (t != NULL && t->pending)
-            {
-              self->stats.lost[LP_SAMPLER_LOST_TIMEOUT]++;
-              self->batch_lost++;
-            }
+          /* a stop that is late is not lost: the thread is still waiting
+           * for a CPU to reach it, and dispatch() samples it when it comes
+           * (its weight covers the time since its check). Only a stop that
+           * has not come by the end is lost (pending_at_end) */
           window[i] = window[--n_window];
         }
       if (n_window == 0 || (n_window < STOP_WINDOW && next < todo->len))
@@ -751,13 +750,13 @@ sample_threads (LpSampler *self,
       if (now < spin_until)
         sched_yield ();
       else
-        wait_event (self, wake - now, -1);
+        _lp_sampler_wait_event (self, wake - now, -1);
     }
 }
 
 
 /* Wall mode: every thread, running or blocked. */
-void
+static void
 tick_ptrace (LpSampler *self)
 {
   GHashTableIter iter;
@@ -765,23 +764,23 @@ tick_ptrace (LpSampler *self)
   gboolean steady = TRUE;
   g_autoptr(GArray) todo = g_array_new (FALSE, FALSE, sizeof (pid_t));
 
-  self->accounted = TRUE;
-  if (self->assist)
-    tick_perf (self);   /* the samples of threads on a CPU */
+  self->wall.accounted = TRUE;
+  if (self->perf.assist)
+    _lp_perf_tick (self);   /* the samples of threads on a CPU */
 
   g_hash_table_iter_init (&iter, self->threads);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       Thread *t = value;
 
-      if (t->pending || t->listening || t->fresh || !t->attached)
+      if (t->ptrace.pending || t->ptrace.listening || t->ptrace.fresh || !t->ptrace.attached)
         {
           steady = FALSE;
           continue;
         }
-      if (runnable_sample (self, t, &steady) || reuse_sample (self, t, MAX (t->weight, 1)))
+      if (_lp_wall_time_runnable_sample (self, t, &steady) || _lp_wall_time_reuse_sample (self, t, MAX (t->wall.weight, 1)))
         {
-          t->weight = 1;
+          t->wall.weight = 1;
           continue;
         }
       g_array_append_val (todo, t->tid);
@@ -792,27 +791,27 @@ tick_ptrace (LpSampler *self)
    * blocked ones stand for every tick they slept through. The engine then
    * wakes less often (twice the interval each time, up to 10 ms); a
    * thread that blocks brings it back to every tick. */
-  if (steady && self->assist)
-    self->next_stride = MIN (self->stride * 2, MAX (MAX_CHECK_NS / self->period_ns, 1));
+  if (steady && self->perf.assist)
+    self->ptrace.next_stride = MIN (self->ptrace.stride * 2, MAX (MAX_CHECK_NS / self->period_ns, 1));
   else
-    self->next_stride = 1;
+    self->ptrace.next_stride = 1;
   sample_threads (self, todo);
 }
 
 /* Leaves every thread running (or in its job-control stop). */
-void
+static void
 detach_all (LpSampler *self)
 {
   GHashTableIter iter;
   gpointer value;
   gint64 deadline;
 
-  self->detaching = TRUE;
+  self->ptrace.detaching = TRUE;
   g_hash_table_iter_init (&iter, self->threads);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       Thread *t = value;
-      if (t->attached && !t->pending)
+      if (t->ptrace.attached && !t->ptrace.pending)
         ptrace (PTRACE_INTERRUPT, t->tid, 0, 0);
     }
   /* each stop that now arrives detaches its thread (dispatch) */
@@ -837,17 +836,17 @@ detach_all (LpSampler *self)
       while (g_hash_table_iter_next (&iter, NULL, &value))
         {
           Thread *t = value;
-          if (!t->pending)
+          if (!t->ptrace.pending)
             {
-              t->pending = TRUE;
+              t->ptrace.pending = TRUE;
               ptrace (PTRACE_INTERRUPT, t->tid, 0, 0);
             }
         }
-      wait_event (self, G_GINT64_CONSTANT (10000000), -1);
+      _lp_sampler_wait_event (self, G_GINT64_CONSTANT (10000000), -1);
     }
   /* what is left (stuck in uninterruptible sleep) is detached by the kernel
    * when we exit */
-  self->detaching = FALSE;
+  self->ptrace.detaching = FALSE;
 }
 
 /* wall mode: a tick once the command's image is in place */
@@ -860,12 +859,50 @@ ptrace_tick (LpSampler *self)
   self->stats.ticks++;
 }
 
-/* the last perf samples of running threads (see start_assist) */
+/* The recording ends: the stops still on their way (threads waiting for
+ * a CPU to reach them, on a busy machine) are awaited a little longer,
+ * and sampled when they come; those that do not come are lost. */
+static void
+pending_at_end (LpSampler *self)
+{
+  gint64 deadline = now_ns () + STOP_TIMEOUT_NS;
+
+  for (;;)
+    {
+      GHashTableIter iter;
+      gpointer value;
+      guint64 pending = 0;
+
+      drain_events (self);
+      g_hash_table_iter_init (&iter, self->threads);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          Thread *t = value;
+
+          if (t->ptrace.pending)
+            pending += MAX (t->wall.weight, 1);
+        }
+      if (pending == 0)
+        return;
+      if (now_ns () >= deadline)
+        {
+          self->stats.lost[LP_SAMPLER_LOST_TIMEOUT] += pending;
+          self->batch_lost += pending;
+          return;
+        }
+      _lp_sampler_wait_event (self, MIN (deadline - now_ns (), G_GINT64_CONSTANT (1000000)), -1);
+    }
+}
+
+/* the last perf samples of running threads (see _lp_perf_start_assist), and the
+ * stops still to come */
 static void
 ptrace_drain (LpSampler *self)
 {
-  if (self->assist)
-    tick_perf (self);
+  if (self->exec_done && !self->stats.target_exited)
+    pending_at_end (self);
+  if (self->perf.assist)
+    _lp_perf_tick (self);
 }
 
 static void
@@ -873,7 +910,7 @@ ptrace_detach (LpSampler *self)
 {
   if (!self->stats.target_exited)
     detach_all (self);
-  close_perf (self);
+  _lp_perf_close (self);
 }
 
 const LpSource lp_source_ptrace = {

@@ -21,19 +21,19 @@ static gboolean read_schedstat (LpSampler *self, Thread *t, guint64 *runtime, gu
  * counted here) it has run, waited, or been stopped: the rest is the stop
  * so far (its accounts are up to date while it is stopped). */
 void
-running_stop_time (LpSampler *self,
-                   Thread    *t)
+_lp_wall_time_running_stop_time (LpSampler *self,
+                                 Thread    *t)
 {
   guint64 runtime, run_delay;
   gint64 now = now_ns ();
 
-  if (t->run_delay == G_MAXUINT64 || t->stop_ref_ns == 0 || !read_schedstat (self, t, &runtime, &run_delay))
+  if (t->wall.run_delay == G_MAXUINT64 || t->wall.stop_ref_ns == 0 || !read_schedstat (self, t, &runtime, &run_delay))
     return;
-  t->stopped_ns += MAX ((now - t->stop_ref_ns) - (gint64) (runtime - t->stop_ref_runtime)
-                        - (gint64) (run_delay - t->stop_ref_delay), 0);
-  t->stop_ref_ns = now;
-  t->stop_ref_runtime = runtime;
-  t->stop_ref_delay = run_delay;
+  t->wall.stopped_ns += MAX ((now - t->wall.stop_ref_ns) - (gint64) (runtime - t->wall.stop_ref_runtime)
+                        - (gint64) (run_delay - t->wall.stop_ref_delay), 0);
+  t->wall.stop_ref_ns = now;
+  t->wall.stop_ref_runtime = runtime;
+  t->wall.stop_ref_delay = run_delay;
 }
 
 /* Reads /proc/PID/task/TID/@name of @t into @buf (the file is kept open in
@@ -73,7 +73,7 @@ read_schedstat (LpSampler *self,
   char buf[128];
   char *end;
 
-  if (read_task_file (self, t, &t->schedstat_fd, "schedstat", buf, sizeof buf) < 0)
+  if (read_task_file (self, t, &t->wall.schedstat_fd, "schedstat", buf, sizeof buf) < 0)
     return FALSE;
   *runtime = g_ascii_strtoull (buf, &end, 10);
   *run_delay = g_ascii_strtoull (end, NULL, 10);
@@ -82,8 +82,8 @@ read_schedstat (LpSampler *self,
 
 /* The time @t has spent on a CPU; G_MAXUINT64 if unknown. */
 guint64
-read_runtime (LpSampler *self,
-              Thread    *t)
+_lp_wall_time_read_runtime (LpSampler *self,
+                            Thread    *t)
 {
   guint64 runtime, run_delay;
 
@@ -99,7 +99,7 @@ read_state (LpSampler *self,
   char buf[1024];
   const char *p;
 
-  if (read_task_file (self, t, &t->stat_fd, "stat", buf, sizeof buf) < 0)
+  if (read_task_file (self, t, &t->wall.stat_fd, "stat", buf, sizeof buf) < 0)
     return 0;
   p = strrchr (buf, ')');
   return p != NULL && p[1] == ' ' ? p[2] : 0;
@@ -129,29 +129,29 @@ blocked_where_sampled (LpSampler *self,
     }
   if (p == NULL || sscanf (p, "0x%" G_GINT64_MODIFIER "x 0x%" G_GINT64_MODIFIER "x", &sp, &pc) != 2)
     return FALSE;
-  return sp == t->idle_sp && pc == t->idle_pc;
+  return sp == t->wall.idle_sp && pc == t->wall.idle_pc;
 }
 
 /* A blocked thread that has not run since its last sample has the same
  * stack: count that stack again, without stopping the thread. Its time on
- * a CPU is the one runnable_sample() has just read. */
+ * a CPU is the one _lp_wall_time_runnable_sample() has just read. */
 gboolean
-reuse_sample (LpSampler *self,
-              Thread    *t,
-              guint      weight)
+_lp_wall_time_reuse_sample (LpSampler *self,
+                            Thread    *t,
+                            guint      weight)
 {
   /* (a thread that has been woken but has not run yet is not blocked: in
    * --stop-running its stop stands for its time on a CPU) */
-  if (!t->found_blocked || !t->last_idle || t->runtime == G_MAXUINT64 || t->check_runtime != t->runtime)
+  if (!t->wall.found_blocked || !t->wall.last_idle || t->wall.runtime == G_MAXUINT64 || t->wall.check_runtime != t->wall.runtime)
     return FALSE;
   /* its time on a CPU is read once its sample is collapsed, and it may
    * have run since its stop: once, make sure it is blocked where it was
    * (a shell stopped on its way out of vfork, on a busy machine, showed
    * in vfork for the whole run, not in wait4) */
-  if (!t->idle_checked && !blocked_where_sampled (self, t))
+  if (!t->wall.idle_checked && !blocked_where_sampled (self, t))
     return FALSE;
-  t->idle_checked = TRUE;
-  return recount_stack (self, t->last_index, t->tid, TRUE, TRUE, weight);
+  t->wall.idle_checked = TRUE;
+  return _lp_collapse_recount_stack (self, t->wall.last_index, t->tid, TRUE, TRUE, weight);
 }
 
 /* Counts the whole periods of *@carry (and takes them out of it) as
@@ -164,35 +164,35 @@ count_run_stack (LpSampler *self,
   gint64 period_ns = self->period_ns;
   guint n;
 
-  if (!t->run_known || *carry < period_ns)
+  if (!t->wall.run_known || *carry < period_ns)
     return 0;
   n = (guint) (*carry / period_ns);
   *carry -= (gint64) n * period_ns;
-  return recount_stack (self, t->run_index, t->tid, FALSE, FALSE, n) ? n : 0;
+  return _lp_collapse_recount_stack (self, t->wall.run_index, t->tid, FALSE, FALSE, n) ? n : 0;
 }
 
 /* Wall mode with perf events: the kernel measures each thread's time in
  * three parts, and each becomes samples, a sample a period:
  *
- * - on a CPU: the perf events sample it, with its stack (tick_perf);
+ * - on a CPU: the perf events sample it, with its stack (_lp_perf_tick);
  * - waiting for a CPU after a preemption (from its switch records; without
  *   them, schedstat's run_delay): the stack of its last sample on a CPU;
  * - blocked (the rest of the time since its last check, a wait for a CPU
  *   after a wake-up included: the thread is still in its system call):
  *   its stack in the system call, counted when a check finds it blocked,
- *   by reuse_sample (if it has not run since) or by a stop.
+ *   by _lp_wall_time_reuse_sample (if it has not run since) or by a stop.
  *
  * So a thread on a CPU is never stopped, a blocked one at most once a
  * period, and time the engine was late for (a slow stop, a busy machine,
  * checks spaced out by tick_ptrace) is still counted, in the right share.
- * Returns TRUE if @t needs no stop now; else t->weight is the number of
+ * Returns TRUE if @t needs no stop now; else t->wall.weight is the number of
  * samples its stop (or reused stack) stands for. *@steady is cleared if
  * @t blocked since its last check other than in the same system call all
  * along: then checks must come at every tick, to see where it blocks. */
 gboolean
-runnable_sample (LpSampler *self,
-                 Thread    *t,
-                 gboolean  *steady)
+_lp_wall_time_runnable_sample (LpSampler *self,
+                               Thread    *t,
+                               gboolean  *steady)
 {
   gint64 period_ns = self->period_ns;
   gint64 now = now_ns ();
@@ -200,17 +200,17 @@ runnable_sample (LpSampler *self,
   gint64 blocked_ns = 0, waited = 0, late = 0;
   gboolean known = read_schedstat (self, t, &runtime, &run_delay);
   char state = read_state (self, t);
-  gboolean was_blocked = t->found_blocked;
+  gboolean was_blocked = t->wall.found_blocked;
 
-  t->found_blocked = known && state != 0 && state != 'R';
+  t->wall.found_blocked = known && state != 0 && state != 'R';
   if (!known || state == 0)
     {
       /* no schedstat: a sample per tick, as with stops (and none reused) */
       *steady = FALSE;
-      self->accounted = FALSE;
-      t->weight = 1;
-      t->check_ns = 0;
-      t->check_runtime = G_MAXUINT64;
+      self->wall.accounted = FALSE;
+      t->wall.weight = 1;
+      t->wall.check_ns = 0;
+      t->wall.check_runtime = G_MAXUINT64;
       return FALSE;
     }
   /* the wait for a CPU that belongs to the running code: after a
@@ -221,33 +221,33 @@ runnable_sample (LpSampler *self,
    * computes 3 ms and sleeps 2 ms show 6-8 points too much computing
    * with both CPUs kept busy; within 1.8 in 17 runs now. (A preemption
    * in the same period after the wake-up is counted as blocked.) */
-  if (self->assist && self->switches)
+  if (self->perf.assist && self->perf.switches)
     {
-      waited = t->preempted_ns;
-      late = t->preempted_late_ns;
+      waited = t->wall.preempted_ns;
+      late = t->wall.preempted_late_ns;
     }
-  else if (t->run_delay != G_MAXUINT64 && was_blocked)
-    waited = t->stopped_ns;
-  else if (t->run_delay != G_MAXUINT64)
-    waited = (gint64) (run_delay - t->run_delay) + t->stopped_ns;
-  t->preempted_ns = 0;
-  t->preempted_late_ns = 0;
-  t->stopped_ns = 0;
+  else if (t->wall.run_delay != G_MAXUINT64 && was_blocked)
+    waited = t->wall.stopped_ns;
+  else if (t->wall.run_delay != G_MAXUINT64)
+    waited = (gint64) (run_delay - t->wall.run_delay) + t->wall.stopped_ns;
+  t->wall.preempted_ns = 0;
+  t->wall.preempted_late_ns = 0;
+  t->wall.stopped_ns = 0;
   /* signed, and carried as it is: the kernel brings a running thread's
    * time on a CPU up to date only at its scheduler's tick, and its wait
    * when it gets a CPU, so one check may see too much time blocked and
    * the next one too little. Clamped at 0, the excess would be counted
    * and never given back (12 % too many samples on a busy machine). */
-  if (t->check_ns > 0 && t->run_delay != G_MAXUINT64)
-    blocked_ns = (now - t->check_ns) - (gint64) (runtime - t->check_runtime) - waited;
+  if (t->wall.check_ns > 0 && t->wall.run_delay != G_MAXUINT64)
+    blocked_ns = (now - t->wall.check_ns) - (gint64) (runtime - t->wall.check_runtime) - waited;
   else if (state != 'R')
     blocked_ns = period_ns;   /* its first check: one sample */
-  if (!self->assist && t->check_ns > 0 && t->run_delay != G_MAXUINT64)
-    t->run_carry += (gint64) (runtime - t->check_runtime) + waited;
-  else if (!self->assist && state == 'R')
-    t->run_carry += period_ns;   /* its first check: one sample */
-  if (self->assist && t->run_delay != G_MAXUINT64)
-    t->wait_carry += self->switches ? late : waited;
+  if (!self->perf.assist && t->wall.check_ns > 0 && t->wall.run_delay != G_MAXUINT64)
+    t->wall.run_carry += (gint64) (runtime - t->wall.check_runtime) + waited;
+  else if (!self->perf.assist && state == 'R')
+    t->wall.run_carry += period_ns;   /* its first check: one sample */
+  if (self->perf.assist && t->wall.run_delay != G_MAXUINT64)
+    t->wall.wait_carry += self->perf.switches ? late : waited;
   /* its time on a CPU, less what the kernel sampled. The kernel may not
    * sample it at all: a thread that started 3,000 short threads a second
    * (25 % of a CPU, most of it in clone()) got no task-clock sample in
@@ -255,100 +255,100 @@ runnable_sample (LpSampler *self,
    * events its children inherit end with them). Such time is sampled by
    * a stop when the thread is found running, or in its next clone event
    * stop, once it is two periods. */
-  if (self->assist && t->check_ns > 0 && t->run_delay != G_MAXUINT64)
+  if (self->perf.assist && t->wall.check_ns > 0 && t->wall.run_delay != G_MAXUINT64)
     {
-      t->unsampled_carry += (gint64) (runtime - t->check_runtime) - (gint64) t->perf_n * period_ns;
+      t->wall.unsampled_carry += (gint64) (runtime - t->wall.check_runtime) - (gint64) t->perf.n * period_ns;
       /* the kernel brings a running thread's time up to date at its
        * scheduler tick only (4-10 ms): perf's samples may be ahead */
-      t->unsampled_carry = MAX (t->unsampled_carry, -MAX (4 * period_ns, 20 * 1000 * 1000));
+      t->wall.unsampled_carry = MAX (t->wall.unsampled_carry, -MAX (4 * period_ns, 20 * 1000 * 1000));
     }
-  t->perf_n = 0;
-  t->run_delay = run_delay;
-  self->stats.waiting += count_run_stack (self, t, &t->wait_carry);
-  if (!t->run_known)
-    t->wait_carry = MIN (t->wait_carry, period_ns);
+  t->perf.n = 0;
+  t->wall.run_delay = run_delay;
+  self->stats.waiting += count_run_stack (self, t, &t->wall.wait_carry);
+  if (!t->wall.run_known)
+    t->wall.wait_carry = MIN (t->wall.wait_carry, period_ns);
 
-  t->blocked_carry += blocked_ns;
-  if (blocked_ns > period_ns / 2 && runtime != t->check_runtime)
+  t->wall.blocked_carry += blocked_ns;
+  if (blocked_ns > period_ns / 2 && runtime != t->wall.check_runtime)
     *steady = FALSE;
-  t->check_ns = now;
-  t->check_runtime = runtime;
-  t->stop_ref_ns = now;
-  t->stop_ref_runtime = runtime;
-  t->stop_ref_delay = run_delay;
-  if (state == 'R' && self->assist && t->unsampled_carry >= 2 * period_ns)
+  t->wall.check_ns = now;
+  t->wall.check_runtime = runtime;
+  t->wall.stop_ref_ns = now;
+  t->wall.stop_ref_runtime = runtime;
+  t->wall.stop_ref_delay = run_delay;
+  if (state == 'R' && self->perf.assist && t->wall.unsampled_carry >= 2 * period_ns)
     {
-      t->weight = (guint) (t->unsampled_carry / period_ns);
-      t->unsampled_carry -= (gint64) t->weight * period_ns;
+      t->wall.weight = (guint) (t->wall.unsampled_carry / period_ns);
+      t->wall.unsampled_carry -= (gint64) t->wall.weight * period_ns;
       return FALSE;
     }
-  if (state == 'R' && self->assist)
+  if (state == 'R' && self->perf.assist)
     return TRUE;   /* its time blocked is counted when it is next found blocked */
   if (state == 'R')
     {
       /* --stop-running: a stop stands for its time on a CPU and waiting
        * since the last one */
-      t->weight = (guint) (t->run_carry / period_ns);
-      t->run_carry -= (gint64) t->weight * period_ns;
-      return t->weight == 0;
+      t->wall.weight = (guint) (t->wall.run_carry / period_ns);
+      t->wall.run_carry -= (gint64) t->wall.weight * period_ns;
+      return t->wall.weight == 0;
     }
   /* --stop-running, found blocked: its time on a CPU since its last stop
    * went on from there. Kept for its next stop instead, it would go to
    * wherever that finds it, often on its way out of the call it is
    * blocked in now (a thread that computes 3 ms and sleeps 2 ms showed
    * 3-4 points too little computing with both CPUs kept busy) */
-  if (!self->assist)
-    count_run_stack (self, t, &t->run_carry);
+  if (!self->perf.assist)
+    count_run_stack (self, t, &t->wall.run_carry);
 
-  t->weight = (guint) (MAX (t->blocked_carry, 0) / period_ns);
-  t->blocked_carry -= (gint64) t->weight * period_ns;
-  if (!t->last_idle)
+  t->wall.weight = (guint) (MAX (t->wall.blocked_carry, 0) / period_ns);
+  t->wall.blocked_carry -= (gint64) t->wall.weight * period_ns;
+  if (!t->wall.last_idle)
     *steady = FALSE;
-  return t->weight == 0;   /* blocked less than a period so far: later */
+  return t->wall.weight == 0;   /* blocked less than a period so far: later */
 }
 
 /* A wait for a CPU after a preemption at @at (or a signal-delivery stop
  * and the wait after it, up to @at), of @wait_ns: it belongs to the code
  * the thread ran then, the stack of its last sample at or before @at. If
  * that sample is not collapsed yet, it stands for the wait too (its weight
- * grows); else runnable_sample() gives the wait to its stack (run_index). */
+ * grows); else _lp_wall_time_runnable_sample() gives the wait to its stack (run_index). */
 void
-add_wait (LpSampler *self,
-          Thread    *t,
-          guint64    at,
-          gint64     wait_ns,
-          gboolean   signal)
+_lp_wall_time_add_wait (LpSampler *self,
+                        Thread    *t,
+                        guint64    at,
+                        gint64     wait_ns,
+                        gboolean   signal)
 {
   gint64 period_ns = self->period_ns;
-  Slot *slot = sample_before (self, t->tid, at);
+  Slot *slot = _lp_perf_sample_before (self, t->tid, at);
 
-  t->preempted_ns += wait_ns;
-  if (signal && t->signal_frames != NULL && t->signal_frames->len > 0 && t->signal_time <= at &&
-      (slot == NULL || slot->time < t->signal_time))
+  t->wall.preempted_ns += wait_ns;
+  if (signal && t->wall.signal_frames != NULL && t->wall.signal_frames->len > 0 && t->wall.signal_time <= at &&
+      (slot == NULL || slot->time < t->wall.signal_time))
     {
       guint n;
 
       /* its signal stop's sample is unwound already */
-      t->wait_carry += wait_ns;
-      n = (guint) (MAX (t->wait_carry, 0) / period_ns);
-      t->wait_carry -= (gint64) n * period_ns;
-      if (n > 0 && count_frames (self, (const guint32 *) (gpointer) t->signal_frames->data,
-                                 t->signal_frames->len, t->tid, FALSE, FALSE, n))
+      t->wall.wait_carry += wait_ns;
+      n = (guint) (MAX (t->wall.wait_carry, 0) / period_ns);
+      t->wall.wait_carry -= (gint64) n * period_ns;
+      if (n > 0 && _lp_collapse_count_frames (self, (const guint32 *) (gpointer) t->wall.signal_frames->data,
+                                 t->wall.signal_frames->len, t->tid, FALSE, FALSE, n))
         self->stats.waiting += n;
       return;
     }
   if (slot == NULL)
     {
-      t->preempted_late_ns += wait_ns;
+      t->wall.preempted_late_ns += wait_ns;
       return;
     }
-  t->wait_carry += wait_ns;
-  if (t->wait_carry >= period_ns)
+  t->wall.wait_carry += wait_ns;
+  if (t->wall.wait_carry >= period_ns)
     {
-      guint n = (guint) (t->wait_carry / period_ns);
+      guint n = (guint) (t->wall.wait_carry / period_ns);
 
       slot->weight += n;
-      t->wait_carry -= (gint64) n * period_ns;
+      t->wall.wait_carry -= (gint64) n * period_ns;
       self->stats.waiting += n;
     }
 }
@@ -356,17 +356,17 @@ add_wait (LpSampler *self,
 /* Whether the engine saw @t in a signal-delivery stop between @out and
  * @in; forgets the stops seen before @in. */
 gboolean
-signal_stop_within (Thread  *t,
-                    guint64  out,
-                    guint64  in)
+_lp_wall_time_signal_stop_within (Thread  *t,
+                                  guint64  out,
+                                  guint64  in)
 {
   gboolean within = FALSE;
   guint n = 0;
 
-  if (t->signal_stops == NULL)
+  if (t->wall.signal_stops == NULL)
     return FALSE;
-  for (; n < t->signal_stops->len && g_array_index (t->signal_stops, gint64, n) <= (gint64) in; n++)
-    within = within || g_array_index (t->signal_stops, gint64, n) >= (gint64) out;
-  g_array_remove_range (t->signal_stops, 0, n);
+  for (; n < t->wall.signal_stops->len && g_array_index (t->wall.signal_stops, gint64, n) <= (gint64) in; n++)
+    within = within || g_array_index (t->wall.signal_stops, gint64, n) >= (gint64) out;
+  g_array_remove_range (t->wall.signal_stops, 0, n);
   return within;
 }

@@ -73,6 +73,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lp-clock.h"
+
 static volatile uint64_t sink;
 
 /* In a sanitizer build LeakSanitizer would run at exit, which it cannot do
@@ -92,14 +94,6 @@ const char *
 __asan_default_options (void)
 {
   return "detect_leaks=0";
-}
-
-static uint64_t
-now_ns (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (uint64_t) ts.tv_sec * 1000000000u + ts.tv_nsec;
 }
 
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
@@ -128,7 +122,7 @@ burn (uint64_t until, uint64_t x)
         x = x * 6364136223846793005u + 1442695040888963407u;
       rounds++;
     }
-  while (now_ns () < until);
+  while (lp_clock_now_ns () < until);
   return x;
 }
 
@@ -155,7 +149,7 @@ __attribute__((noinline)) uint64_t cold_path (uint64_t ns, uint64_t x);
 __attribute__((noinline)) uint64_t
 hot_path (uint64_t ns, uint64_t x)
 {
-  x = rounds_per_ns > 0 ? spin ((uint64_t) (ns * rounds_per_ns), x) : burn (now_ns () + ns, x);
+  x = rounds_per_ns > 0 ? spin ((uint64_t) (ns * rounds_per_ns), x) : burn (lp_clock_now_ns () + ns, x);
   sink = x;
   return x;
 }
@@ -163,7 +157,7 @@ hot_path (uint64_t ns, uint64_t x)
 __attribute__((noinline)) uint64_t
 cold_path (uint64_t ns, uint64_t x)
 {
-  x = rounds_per_ns > 0 ? spin ((uint64_t) (ns * rounds_per_ns), x ^ 0x5555) : burn (now_ns () + ns, x ^ 0x5555);
+  x = rounds_per_ns > 0 ? spin ((uint64_t) (ns * rounds_per_ns), x ^ 0x5555) : burn (lp_clock_now_ns () + ns, x ^ 0x5555);
   sink = x;
   return x;
 }
@@ -188,7 +182,7 @@ calibrate (uint64_t x)
 {
   uint64_t c0 = thread_cpu_ns (), r0 = rounds;
 
-  x = burn (now_ns () + 20000000, x);
+  x = burn (lp_clock_now_ns () + 20000000, x);
   rounds_per_ns = (double) (rounds - r0) / (double) MAX (thread_cpu_ns () - c0, 1);
   return x;
 }
@@ -203,11 +197,11 @@ do_work (double seconds)
   if (pipe (block_pipe) < 0 || pthread_create (&blocker, NULL, blocker_thread, NULL) != 0)
     return 1;
 
-  start = now_ns ();
+  start = lp_clock_now_ns ();
   rounds_start = rounds;
   end = start + (uint64_t) (seconds * 1e9);
   x = calibrate (x);
-  while (now_ns () < end)
+  while (lp_clock_now_ns () < end)
     {
       uint64_t t0, h, c, r0;
 
@@ -216,15 +210,15 @@ do_work (double seconds)
       h = 500000 + (rnd >> 33) % 9000000;      /* 0.5-9.5 ms, mean 5 */
       rnd = rnd * 6364136223846793005u + 1;
       c = 200000 + (rnd >> 33) % 3900000;      /* 0.2-4.1 ms, mean 2.15 */
-      t0 = now_ns ();
+      t0 = lp_clock_now_ns ();
       r0 = rounds;
       x = hot_path (h, x);
-      hot += now_ns () - t0;
+      hot += lp_clock_now_ns () - t0;
       hot_rounds += rounds - r0;
       x = cold_path (c, x);
       result++;
     }
-  end = now_ns ();
+  end = lp_clock_now_ns ();
   /* the share of its time, and of its time on a CPU (what cpu mode
    * samples: on a busy machine preemptions make the two differ); ok: a
    * result that a stopped or disturbed run cannot fake (the number of
@@ -239,7 +233,7 @@ static void *
 short_thread (void *data)
 {
   uint64_t x = (uintptr_t) data;
-  x = burn (now_ns () + 5000000, x);
+  x = burn (lp_clock_now_ns () + 5000000, x);
   sink = x;
   return NULL;
 }
@@ -305,7 +299,7 @@ crowd_spin (void)
   CPU_ZERO (&one);
   CPU_SET (0, &one);
   pthread_setaffinity_np (pthread_self (), sizeof one, &one);
-  until = now_ns () + (uint64_t) (crowd_seconds * 1e9);
+  until = lp_clock_now_ns () + (uint64_t) (crowd_seconds * 1e9);
   sink = burn (until, (uintptr_t) &one);
   return (void *) (intptr_t) voluntary_switches ();
 }
@@ -367,8 +361,8 @@ do_waiters (int n,
     }
   printf ("ready\n");
   fflush (stdout);
-  end = now_ns () + (uint64_t) (seconds * 1e9);
-  while (now_ns () < end)
+  end = lp_clock_now_ns () + (uint64_t) (seconds * 1e9);
+  while (lp_clock_now_ns () < end)
     x = hot_path (1000000, x);
   return 0;
 }
@@ -376,7 +370,7 @@ do_waiters (int n,
 __attribute__((noinline)) static uint64_t
 child_work (double seconds)
 {
-  return burn (now_ns () + (uint64_t) (seconds * 1e9), 7);
+  return burn (lp_clock_now_ns () + (uint64_t) (seconds * 1e9), 7);
 }
 
 static int
@@ -401,17 +395,17 @@ do_fork (double seconds)
 static int
 do_alternate (double seconds)
 {
-  uint64_t start = now_ns (), end = start + (uint64_t) (seconds * 1e9), busy = 0, x = 1;
+  uint64_t start = lp_clock_now_ns (), end = start + (uint64_t) (seconds * 1e9), busy = 0, x = 1;
   struct timespec nap = { 0, 2000000 };
 
-  while (now_ns () < end)
+  while (lp_clock_now_ns () < end)
     {
-      uint64_t t0 = now_ns ();
+      uint64_t t0 = lp_clock_now_ns ();
       x = hot_path (3000000, x);
-      busy += now_ns () - t0;
+      busy += lp_clock_now_ns () - t0;
       nanosleep (&nap, NULL);
     }
-  printf ("busy_share=%.4f\n", (double) busy / (double) (now_ns () - start));
+  printf ("busy_share=%.4f\n", (double) busy / (double) (lp_clock_now_ns () - start));
   return 0;
 }
 
@@ -426,13 +420,13 @@ on_signal (int sig)
 static int
 do_signals (int n)
 {
-  uint64_t end = now_ns () + 5000000000u;
+  uint64_t end = lp_clock_now_ns () + 5000000000u;
   uint64_t x = 1;
 
   signal (SIGRTMIN, on_signal);
   printf ("ready\n");
   fflush (stdout);
-  while (n_signals < n && now_ns () < end)
+  while (n_signals < n && lp_clock_now_ns () < end)
     x = hot_path (1000000, x);
   printf ("signals=%d\n", (int) n_signals);
   return 0;
@@ -444,10 +438,10 @@ __attribute__((noinline)) void in_handler (void);
 __attribute__((noinline)) void
 in_handler (void)
 {
-  uint64_t t0 = now_ns ();
+  uint64_t t0 = lp_clock_now_ns ();
 
   sink = cold_path (1000000, sink);
-  handler_ns += now_ns () - t0;
+  handler_ns += lp_clock_now_ns () - t0;
   n_handled++;
 }
 
@@ -460,7 +454,7 @@ on_alarm (int sig)
 static int
 do_handler (double seconds)
 {
-  uint64_t start = now_ns (), end = start + (uint64_t) (seconds * 1e9), x = 1;
+  uint64_t start = lp_clock_now_ns (), end = start + (uint64_t) (seconds * 1e9), x = 1;
   uint64_t calib = rounds, n_main = 0;
   double in, out;
   struct itimerval every = { { 0, 3700 }, { 0, 3700 } }, off = { { 0, 0 }, { 0, 0 } };
@@ -475,7 +469,7 @@ do_handler (double seconds)
   sa.sa_flags = SA_RESTART;
   sigaction (SIGALRM, &sa, NULL);
   setitimer (ITIMER_REAL, &every, NULL);
-  while (now_ns () < end)
+  while (lp_clock_now_ns () < end)
     {
       x = hot_path (200000, x);
       n_main++;
@@ -486,7 +480,7 @@ do_handler (double seconds)
    * handler's, when it interrupts spin's) */
   in = (double) n_handled * (double) (uint64_t) (1000000 * rounds_per_ns);
   out = (double) n_main * (double) (uint64_t) (200000 * rounds_per_ns) + (double) calib;
-  printf ("handler_share=%.4f handler_cpu_share=%.4f\n", (double) handler_ns / (double) (now_ns () - start),
+  printf ("handler_share=%.4f handler_cpu_share=%.4f\n", (double) handler_ns / (double) (lp_clock_now_ns () - start),
           in / (in + out));
   return 0;
 }
@@ -504,7 +498,7 @@ __attribute__((noinline)) void worker_spin (void);
 __attribute__((noinline)) void
 worker_spin (void)
 {
-  sink = burn (now_ns () + 500000, sink);
+  sink = burn (lp_clock_now_ns () + 500000, sink);
 }
 
 static void *
@@ -514,7 +508,7 @@ spawned_worker (void *data)
   struct timespec nap = { 0, 9500000 };
 
   w->tid = (pid_t) syscall (SYS_gettid);
-  while (now_ns () < spawner_end)
+  while (lp_clock_now_ns () < spawner_end)
     {
       worker_spin ();
       nanosleep (&nap, NULL);
@@ -529,14 +523,14 @@ do_spawner (double seconds)
   Worker *workers = calloc (n, sizeof *workers);
   uint64_t end;
 
-  spawner_end = now_ns () + (uint64_t) (seconds * 1e9);
+  spawner_end = lp_clock_now_ns () + (uint64_t) (seconds * 1e9);
   printf ("ready\n");
   fflush (stdout);
-  while (now_ns () < spawner_end && made < n)
+  while (lp_clock_now_ns () < spawner_end && made < n)
     {
       struct timespec nap = { 0, 10000000 };
 
-      workers[made].born = now_ns ();
+      workers[made].born = lp_clock_now_ns ();
       if (pthread_create (&workers[made].thread, NULL, spawned_worker, &workers[made]) != 0)
         return 1;
       made++;
@@ -544,7 +538,7 @@ do_spawner (double seconds)
     }
   for (unsigned i = 0; i < made; i++)
     pthread_join (workers[i].thread, NULL);
-  end = now_ns ();
+  end = lp_clock_now_ns ();
   for (unsigned i = 0; i < made; i++)
     printf ("worker=%d@%.3f\n", (int) workers[i].tid, (double) (end - workers[i].born) / 1e9);
   free (workers);
@@ -565,7 +559,7 @@ churn_thread (void *data)
 __attribute__((noinline)) static int
 creator (double rate, double seconds)
 {
-  uint64_t start = now_ns (), period = (uint64_t) (1e9 / rate), next = start;
+  uint64_t start = lp_clock_now_ns (), period = (uint64_t) (1e9 / rate), next = start;
   uint64_t deadline = start + (uint64_t) (seconds * 1e9);
   unsigned long created = 0;
   pthread_attr_t attr;
@@ -574,7 +568,7 @@ creator (double rate, double seconds)
   pthread_attr_setdetachstate (&attr, PTHREAD_CREATE_DETACHED);
   printf ("ready\n");
   fflush (stdout);
-  while (now_ns () < deadline)
+  while (lp_clock_now_ns () < deadline)
     {
       pthread_t t;
 
@@ -582,7 +576,7 @@ creator (double rate, double seconds)
         return 1;
       created++;
       next += period;
-      for (uint64_t now = now_ns (); now < next; now = now_ns ())
+      for (uint64_t now = lp_clock_now_ns (); now < next; now = lp_clock_now_ns ())
         {
           struct timespec nap = { 0, (long) (next - now) };
           nanosleep (&nap, NULL);
@@ -690,7 +684,7 @@ main (int argc, char **argv)
     return do_signals (atoi (argv[2]));
   if (argc >= 3 && strcmp (argv[1], "deep") == 0)
     {
-      sink = deep (150, now_ns () + (uint64_t) (atof (argv[2]) * 1e9));
+      sink = deep (150, lp_clock_now_ns () + (uint64_t) (atof (argv[2]) * 1e9));
       return 0;
     }
   if (argc >= 4 && strcmp (argv[1], "waiters") == 0)
@@ -711,7 +705,7 @@ main (int argc, char **argv)
     return do_compute (atoi (argv[2]));
   if (argc >= 3 && strcmp (argv[1], "cut") == 0)
     {
-      sink = cut_root (now_ns () + (uint64_t) (atof (argv[2]) * 1e9));
+      sink = cut_root (lp_clock_now_ns () + (uint64_t) (atof (argv[2]) * 1e9));
       return 0;
     }
   if (argc >= 2 && strcmp (argv[1], "exit") == 0)

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lp-bench-util.h"
 #include "test-engine-util.h"
 
 static const char *cli;
@@ -139,20 +140,6 @@ test_sigkill (void)
   g_assert_cmpuint (correct, ==, tries);
 }
 
-/* KiB of /proc/PID/status's @key ("RssAnon:"): 0 if none */
-static guint64
-status_kib (GPid        pid,
-            const char *key)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%d/status", pid);
-  g_autofree char *text = NULL;
-  const char *p;
-
-  if (!g_file_get_contents (path, &text, NULL, NULL) || (p = strstr (text, key)) == NULL)
-    return 0;
-  return g_ascii_strtoull (p + strlen (key), NULL, 10);
-}
-
 /* A target that starts and ends 3,000 threads a second, recorded 8 s:
  * the engine ends when asked (no hang), and its memory (RssAnon: its
  * heap; VmRSS also counts the perf rings' pages, resident once the
@@ -183,8 +170,8 @@ test_churn_memory (void)
   for (guint s = 1; s <= 7; s++)
     {
       g_usleep (G_USEC_PER_SEC);
-      rss[s] = status_kib (engine, "RssAnon:");
-      vm[s] = status_kib (engine, "VmRSS:");
+      rss[s] = lp_bench_status_kib (engine, "RssAnon:");
+      vm[s] = lp_bench_status_kib (engine, "VmRSS:");
     }
   for (guint s = 1; s <= 7; s++)
     g_test_message ("engine at %u s: RssAnon %" G_GUINT64_FORMAT " KiB, VmRSS %" G_GUINT64_FORMAT " KiB",
