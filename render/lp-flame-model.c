@@ -1,7 +1,9 @@
 /* lp-flame-model.c: the flame graph tree: nodes in one array, built from sorted stacks or, a stack at a time, through a sharded (parent, frame) index.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "lp-flame-model.h"
 #include "lp-hash.h"
@@ -28,6 +30,34 @@ typedef struct
   guint32  limit;   /* n beyond which it doubles */
 } Shard;
 
+/* The slots of every shard of 2^bits slots, shard i's at i << bits: one
+ * mapping per size, on huge pages (lp_mem_grow()), not a heap block per
+ * shard. A batch of deep new stacks probes some 30,000 slots all over the
+ * index: on 4 KiB pages of the heap each probe was a TLB miss, and the
+ * shards that doubled touched some 150 fresh pages a batch, 10 to 30 µs a
+ * fault in a virtual machine. A fresh huge page costs more (2 to 4 ms
+ * here: the host hands out its 2 MiB again), so a 2 MiB chunk that all its
+ * shards have left is not given back but moved (mremap(), no copy) under
+ * the next size's shards that need one, and cleared there. */
+#define TIER_CHUNK  ((gsize) 2 * 1024 * 1024)
+#define TIERS       32
+
+typedef struct
+{
+  guint64 *slots;
+  guint    n_shards;  /* shards whose slots are here */
+  guint16 *gone;      /* per chunk, shards that have moved on */
+  guint8  *ready;     /* per chunk, taken by a shard (its pages there) */
+} Tier;
+
+typedef struct
+{
+  Tier    tier[TIERS];
+  char  **spare;      /* chunks all their shards have left, pages there */
+  guint   n_spare;
+  guint   spare_cap;
+} SlotSpace;
+
 struct _LpFlameModel
 {
   LpFolded          *names;
@@ -41,6 +71,7 @@ struct _LpFlameModel
   /* NULL until a stack is added one at a time: a model built from a
    * report needs none for drawing */
   Shard             *shards;
+  SlotSpace         *space;     /* where the shards' slots are */
 
   guint              max_depth;
 
@@ -119,20 +150,173 @@ shard_set_limit (const LpFlameModel *self,
   shard->limit = (guint32) (((guint64) shard->mask + 1) * (SHARDS + i) / (3 * SHARDS));
 }
 
+static gsize
+tier_bytes (guint bits)
+{
+  return ((gsize) SHARDS << bits) * sizeof (guint64);
+}
+
+/* shards a chunk of 2^@bits-slot shards holds; more than SHARDS for a
+ * size whose mapping is less than a chunk, which is never recycled */
+static gsize
+tier_per_chunk (guint bits)
+{
+  return TIER_CHUNK / (sizeof (guint64) << bits);
+}
+
+/* the chunk of the slots of 2^@bits where shard @i's are */
+static gsize
+chunk_of (guint bits,
+          guint i)
+{
+  return ((gsize) i << bits) * sizeof (guint64) / TIER_CHUNK;
+}
+
+/* the chunk @chunk of the slots of 2^@bits, its pages there: a spare
+ * chunk moved in and cleared, else fresh ones faulted in now */
+static void
+tier_ready (LpFlameModel *self,
+            guint         bits,
+            gsize         chunk)
+{
+  SlotSpace *space = self->space;
+  Tier *tier = &space->tier[bits];
+  char *to;
+
+  if (tier->slots == NULL)
+    {
+      gsize n_chunks = (tier_bytes (bits) + TIER_CHUNK - 1) / TIER_CHUNK;
+
+      /* 1 MiB at least (SHARD_MIN): a fresh mapping, whose pages read
+       * as zero */
+      tier->slots = lp_mem_grow (NULL, 0, tier_bytes (bits));
+      tier->gone = g_new0 (guint16, n_chunks);
+      tier->ready = g_new0 (guint8, n_chunks);
+    }
+  if (tier_per_chunk (bits) > SHARDS || tier->ready[chunk])
+    return;
+  tier->ready[chunk] = 1;
+  to = (char *) tier->slots + chunk * TIER_CHUNK;
+  if (space->n_spare > 0)
+    {
+      char *from = space->spare[--space->n_spare];
+
+      if (mremap (from, TIER_CHUNK, TIER_CHUNK, MREMAP_MAYMOVE | MREMAP_FIXED, to) != MAP_FAILED)
+        {
+          memset (to, 0, TIER_CHUNK);
+          return;
+        }
+      madvise (from, TIER_CHUNK, MADV_DONTNEED);
+    }
+#ifdef MADV_POPULATE_WRITE
+  /* one fault in the kernel instead of a trap a page where huge pages
+   * are refused; failing (before Linux 5.14), the first touch does it */
+  madvise (to, TIER_CHUNK, MADV_POPULATE_WRITE);
+#endif
+}
+
+/* the zeroed slots of shard @i at 2^@bits slots */
+static guint64 *
+tier_take (LpFlameModel *self,
+           guint         bits,
+           guint         i)
+{
+  Tier *tier = &self->space->tier[bits];
+
+  tier_ready (self, bits, chunk_of (bits, i));
+  tier->n_shards++;
+  return tier->slots + ((gsize) i << bits);
+}
+
+/* shard @i has left its slots of 2^@bits */
+static void
+tier_leave (LpFlameModel *self,
+            guint         bits,
+            guint         i)
+{
+  SlotSpace *space = self->space;
+  Tier *tier = &space->tier[bits];
+  gsize chunk = chunk_of (bits, i);
+
+  tier->n_shards--;
+  if (tier_per_chunk (bits) <= SHARDS && ++tier->gone[chunk] == tier_per_chunk (bits))
+    {
+      if (space->n_spare == space->spare_cap)
+        {
+          space->spare_cap = MAX (16, space->spare_cap * 2);
+          space->spare = g_renew (char *, space->spare, space->spare_cap);
+        }
+      space->spare[space->n_spare++] = (char *) tier->slots + chunk * TIER_CHUNK;
+    }
+  /* the mapping stays until the model goes: its spare chunks are in it */
+}
+
+static guint
+shard_bits (const Shard *shard)
+{
+  return (guint) g_bit_nth_lsf (shard->mask + 1, -1);
+}
+
 static void
 shard_grow (LpFlameModel *self,
             Shard        *shard)
 {
   Shard old = *shard;
+  guint i = (guint) (shard - self->shards);
 
   shard->mask = old.mask * 2 + 1;
   shard_set_limit (self, shard);
-  shard->slots = g_new0 (guint64, (gsize) shard->mask + 1);
+  shard->slots = tier_take (self, shard_bits (shard), i);
   shard->n = 0;
-  for (guint32 i = 0; i <= old.mask; i++)
-    if (old.slots[i] != 0)
-      shard_put (shard, slot_hash_of (old.slots[i]), slot_node (old.slots[i]));
-  g_free (old.slots);
+  for (guint32 j = 0; j <= old.mask; j++)
+    if (old.slots[j] != 0)
+      shard_put (shard, slot_hash_of (old.slots[j]), slot_node (old.slots[j]));
+  tier_leave (self, shard_bits (&old), i);
+}
+
+/* The node array takes a fresh huge page at every 65,536th node (2 MiB of
+ * nodes), the index one about every 80,000 nodes, when a shard doubles
+ * into a chunk that no spare fills: 2 to 4 ms each here, and left to
+ * chance two or three fell into the same batch of stacks. So halfway
+ * between two of the node array's, the chunks the index will want next
+ * (those of the shards nearest to doubling among those whose next chunk
+ * is not there yet) are made ready, up to one of fresh pages: the index's
+ * fresh pages come then. */
+#define PREPARE_EVERY  65536u
+#define PREPARE_AT     32768u
+
+static void
+index_prepare (LpFlameModel *self)
+{
+  /* spare chunks moved in cost little: on to the next until one is fresh */
+  for (guint k = 0; k < 8; k++)
+    {
+      guint best = SHARDS, bits;
+      guint32 room = G_MAXUINT32;
+      gboolean fresh;
+
+      for (guint i = 0; i < SHARDS; i++)
+        {
+          const Shard *shard = &self->shards[i];
+          const Tier *tier;
+
+          bits = shard_bits (shard) + 1;
+          tier = &self->space->tier[bits];
+          if (tier_per_chunk (bits) > SHARDS || shard->limit - shard->n >= room)
+            continue;
+          if (tier->ready != NULL && tier->ready[chunk_of (bits, i)])
+            continue;
+          room = shard->limit - shard->n;
+          best = i;
+        }
+      if (best == SHARDS)
+        return;
+      fresh = self->space->n_spare == 0;
+      bits = shard_bits (&self->shards[best]) + 1;
+      tier_ready (self, bits, chunk_of (bits, best));
+      if (fresh)
+        return;
+    }
 }
 
 /* The index of every node but the root: made when the first stack is added
@@ -148,10 +332,11 @@ ensure_index (LpFlameModel *self)
   while ((guint64) per_shard * SHARDS < (guint64) self->n_nodes * 2)
     per_shard *= 2;
   self->shards = g_new (Shard, SHARDS);
+  self->space = g_new0 (SlotSpace, 1);
   for (guint i = 0; i < SHARDS; i++)
     {
       self->shards[i].mask = per_shard * 2 - 1;
-      self->shards[i].slots = g_new0 (guint64, per_shard * 2);
+      self->shards[i].slots = tier_take (self, shard_bits (&self->shards[i]), i);
       self->shards[i].n = 0;
       shard_set_limit (self, &self->shards[i]);
     }
@@ -240,9 +425,18 @@ lp_flame_model_free (LpFlameModel *self)
 {
   if (self == NULL)
     return;
-  if (self->shards != NULL)
-    for (guint i = 0; i < SHARDS; i++)
-      g_free (self->shards[i].slots);
+  if (self->space != NULL)
+    {
+      for (guint b = 0; b < TIERS; b++)
+        if (self->space->tier[b].slots != NULL)
+          {
+            lp_mem_free (self->space->tier[b].slots, tier_bytes (b));
+            g_free (self->space->tier[b].gone);
+            g_free (self->space->tier[b].ready);
+          }
+      g_free (self->space->spare);
+      g_free (self->space);
+    }
   g_free (self->shards);
   lp_mem_free (self->nodes, (gsize) self->cap * sizeof (LpFlameNode));
   lp_mem_free (self->base, (gsize) self->cap * sizeof (double));
@@ -285,6 +479,33 @@ child_or_new (LpFlameModel *self,
   shard->n++;
   if (shard->n > shard->limit)
     shard_grow (self, shard);
+  if ((n & (PREPARE_EVERY - 1)) == PREPARE_AT)
+    index_prepare (self);
+  return n;
+}
+
+/* A child of a node made in this very stack: it has no children yet, so
+ * the index is not searched, only given the new node. Nothing in it waits
+ * for a lookup before it, so the processor fetches the slots of a run of
+ * such nodes together instead of one cache miss after the other (a deep
+ * stack seen for the first time is mostly such a run). */
+static guint32
+new_child (LpFlameModel *self,
+           guint32       parent,
+           guint32       frame)
+{
+  guint32 hash = slot_hash (parent, frame);
+  Shard *shard = shard_of (self, hash);
+  guint32 n;
+
+  if (self->n_nodes >= MAX_NODES)
+    return parent;
+  n = new_node (self, parent, frame);
+  shard_put (shard, hash, n);
+  if (shard->n > shard->limit)
+    shard_grow (self, shard);
+  if ((n & (PREPARE_EVERY - 1)) == PREPARE_AT)
+    index_prepare (self);
   return n;
 }
 
@@ -334,6 +555,7 @@ lp_flame_model_add_stack (LpFlameModel  *self,
 {
   double weight = count, base = 0;
   guint32 node = LP_FLAME_ROOT;
+  gboolean fresh = FALSE;
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (frames != NULL || depth == 0);
@@ -376,7 +598,11 @@ lp_flame_model_add_stack (LpFlameModel  *self,
         node = self->last_nodes[i];
       else
         {
-          node = child_or_new (self, node, frames[i]);
+          guint32 had = self->n_nodes;
+
+          /* below a node made in this stack, every node is new */
+          node = fresh ? new_child (self, node, frames[i]) : child_or_new (self, node, frames[i]);
+          fresh = self->n_nodes != had;
           self->last_frames[i] = frames[i];
           self->last_nodes[i] = node;
           /* past the shared prefix nothing of the last stack applies */
