@@ -1,13 +1,12 @@
 /* lp-flame-model.c: the flame graph tree: nodes in one array, built from sorted stacks or, a stack at a time, through a sharded (parent, frame) index.
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "lp-flame-model.h"
 #include "lp-hash.h"
 #include "lp-mem.h"
+#include "lp-slot-space.h"
 
 /* The index from (parent, frame) to a child, for stacks added one at a
  * time, is split into SHARDS open-addressing tables chosen by hash bits.
@@ -30,34 +29,6 @@ typedef struct
   guint32  limit;   /* n beyond which it doubles */
 } Shard;
 
-/* The slots of every shard of 2^bits slots, shard i's at i << bits: one
- * mapping per size, on huge pages (lp_mem_grow()), not a heap block per
- * shard. A batch of deep new stacks probes some 30,000 slots all over the
- * index: on 4 KiB pages of the heap each probe was a TLB miss, and the
- * shards that doubled touched some 150 fresh pages a batch, 10 to 30 µs a
- * fault in a virtual machine. A fresh huge page costs more (2 to 4 ms
- * here: the host hands out its 2 MiB again), so a 2 MiB chunk that all its
- * shards have left is not given back but moved (mremap(), no copy) under
- * the next size's shards that need one, and cleared there. */
-#define TIER_CHUNK  ((gsize) 2 * 1024 * 1024)
-#define TIERS       32
-
-typedef struct
-{
-  guint64 *slots;
-  guint    n_shards;  /* shards whose slots are here */
-  guint16 *gone;      /* per chunk, shards that have moved on */
-  guint8  *ready;     /* per chunk, taken by a shard (its pages there) */
-} Tier;
-
-typedef struct
-{
-  Tier    tier[TIERS];
-  char  **spare;      /* chunks all their shards have left, pages there */
-  guint   n_spare;
-  guint   spare_cap;
-} SlotSpace;
-
 struct _LpFlameModel
 {
   LpFolded          *names;
@@ -71,7 +42,7 @@ struct _LpFlameModel
   /* NULL until a stack is added one at a time: a model built from a
    * report needs none for drawing */
   Shard             *shards;
-  SlotSpace         *space;     /* where the shards' slots are */
+  LpSlotSpace       *space;     /* where the shards' slots are */
 
   guint              max_depth;
 
@@ -150,107 +121,6 @@ shard_set_limit (const LpFlameModel *self,
   shard->limit = (guint32) (((guint64) shard->mask + 1) * (SHARDS + i) / (3 * SHARDS));
 }
 
-static gsize
-tier_bytes (guint bits)
-{
-  return ((gsize) SHARDS << bits) * sizeof (guint64);
-}
-
-/* shards a chunk of 2^@bits-slot shards holds; more than SHARDS for a
- * size whose mapping is less than a chunk, which is never recycled */
-static gsize
-tier_per_chunk (guint bits)
-{
-  return TIER_CHUNK / (sizeof (guint64) << bits);
-}
-
-/* the chunk of the slots of 2^@bits where shard @i's are */
-static gsize
-chunk_of (guint bits,
-          guint i)
-{
-  return ((gsize) i << bits) * sizeof (guint64) / TIER_CHUNK;
-}
-
-/* the chunk @chunk of the slots of 2^@bits, its pages there: a spare
- * chunk moved in and cleared, else fresh ones faulted in now */
-static void
-tier_ready (LpFlameModel *self,
-            guint         bits,
-            gsize         chunk)
-{
-  SlotSpace *space = self->space;
-  Tier *tier = &space->tier[bits];
-  char *to;
-
-  if (tier->slots == NULL)
-    {
-      gsize n_chunks = (tier_bytes (bits) + TIER_CHUNK - 1) / TIER_CHUNK;
-
-      /* 1 MiB at least (SHARD_MIN): a fresh mapping, whose pages read
-       * as zero */
-      tier->slots = lp_mem_grow (NULL, 0, tier_bytes (bits));
-      tier->gone = g_new0 (guint16, n_chunks);
-      tier->ready = g_new0 (guint8, n_chunks);
-    }
-  if (tier_per_chunk (bits) > SHARDS || tier->ready[chunk])
-    return;
-  tier->ready[chunk] = 1;
-  to = (char *) tier->slots + chunk * TIER_CHUNK;
-  if (space->n_spare > 0)
-    {
-      char *from = space->spare[--space->n_spare];
-
-      if (mremap (from, TIER_CHUNK, TIER_CHUNK, MREMAP_MAYMOVE | MREMAP_FIXED, to) != MAP_FAILED)
-        {
-          memset (to, 0, TIER_CHUNK);
-          return;
-        }
-      madvise (from, TIER_CHUNK, MADV_DONTNEED);
-    }
-#ifdef MADV_POPULATE_WRITE
-  /* one fault in the kernel instead of a trap a page where huge pages
-   * are refused; failing (before Linux 5.14), the first touch does it */
-  madvise (to, TIER_CHUNK, MADV_POPULATE_WRITE);
-#endif
-}
-
-/* the zeroed slots of shard @i at 2^@bits slots */
-static guint64 *
-tier_take (LpFlameModel *self,
-           guint         bits,
-           guint         i)
-{
-  Tier *tier = &self->space->tier[bits];
-
-  tier_ready (self, bits, chunk_of (bits, i));
-  tier->n_shards++;
-  return tier->slots + ((gsize) i << bits);
-}
-
-/* shard @i has left its slots of 2^@bits */
-static void
-tier_leave (LpFlameModel *self,
-            guint         bits,
-            guint         i)
-{
-  SlotSpace *space = self->space;
-  Tier *tier = &space->tier[bits];
-  gsize chunk = chunk_of (bits, i);
-
-  tier->n_shards--;
-  if (tier_per_chunk (bits) <= SHARDS && ++tier->gone[chunk] == tier_per_chunk (bits))
-    {
-      if (space->n_spare == space->spare_cap)
-        {
-          space->spare_cap = MAX (16, space->spare_cap * 2);
-          space->spare = g_renew (char *, space->spare, space->spare_cap);
-        }
-      space->spare[space->n_spare++] = (char *) tier->slots + chunk * TIER_CHUNK;
-    }
-  /* the mapping stays until the model goes: its spare chunks are in it */
-}
-
 static guint
 shard_bits (const Shard *shard)
 {
@@ -266,12 +136,12 @@ shard_grow (LpFlameModel *self,
 
   shard->mask = old.mask * 2 + 1;
   shard_set_limit (self, shard);
-  shard->slots = tier_take (self, shard_bits (shard), i);
+  shard->slots = lp_slot_space_take (self->space, shard_bits (shard), i);
   shard->n = 0;
   for (guint32 j = 0; j <= old.mask; j++)
     if (old.slots[j] != 0)
       shard_put (shard, slot_hash_of (old.slots[j]), slot_node (old.slots[j]));
-  tier_leave (self, shard_bits (&old), i);
+  lp_slot_space_leave (self->space, shard_bits (&old), i);
 }
 
 /* The node array takes a fresh huge page at every 65,536th node (2 MiB of
@@ -293,28 +163,21 @@ index_prepare (LpFlameModel *self)
     {
       guint best = SHARDS, bits;
       guint32 room = G_MAXUINT32;
-      gboolean fresh;
 
       for (guint i = 0; i < SHARDS; i++)
         {
           const Shard *shard = &self->shards[i];
-          const Tier *tier;
 
-          bits = shard_bits (shard) + 1;
-          tier = &self->space->tier[bits];
-          if (tier_per_chunk (bits) > SHARDS || shard->limit - shard->n >= room)
-            continue;
-          if (tier->ready != NULL && tier->ready[chunk_of (bits, i)])
-            continue;
-          room = shard->limit - shard->n;
-          best = i;
+          if (shard->limit - shard->n < room && !lp_slot_space_is_ready (self->space, shard_bits (shard) + 1, i))
+            {
+              room = shard->limit - shard->n;
+              best = i;
+            }
         }
       if (best == SHARDS)
         return;
-      fresh = self->space->n_spare == 0;
       bits = shard_bits (&self->shards[best]) + 1;
-      tier_ready (self, bits, chunk_of (bits, best));
-      if (fresh)
+      if (lp_slot_space_ready (self->space, bits, best))
         return;
     }
 }
@@ -332,11 +195,11 @@ ensure_index (LpFlameModel *self)
   while ((guint64) per_shard * SHARDS < (guint64) self->n_nodes * 2)
     per_shard *= 2;
   self->shards = g_new (Shard, SHARDS);
-  self->space = g_new0 (SlotSpace, 1);
+  self->space = lp_slot_space_new (SHARDS);
   for (guint i = 0; i < SHARDS; i++)
     {
       self->shards[i].mask = per_shard * 2 - 1;
-      self->shards[i].slots = tier_take (self, shard_bits (&self->shards[i]), i);
+      self->shards[i].slots = lp_slot_space_take (self->space, shard_bits (&self->shards[i]), i);
       self->shards[i].n = 0;
       shard_set_limit (self, &self->shards[i]);
     }
@@ -425,18 +288,7 @@ lp_flame_model_free (LpFlameModel *self)
 {
   if (self == NULL)
     return;
-  if (self->space != NULL)
-    {
-      for (guint b = 0; b < TIERS; b++)
-        if (self->space->tier[b].slots != NULL)
-          {
-            lp_mem_free (self->space->tier[b].slots, tier_bytes (b));
-            g_free (self->space->tier[b].gone);
-            g_free (self->space->tier[b].ready);
-          }
-      g_free (self->space->spare);
-      g_free (self->space);
-    }
+  lp_slot_space_free (self->space);
   g_free (self->shards);
   lp_mem_free (self->nodes, (gsize) self->cap * sizeof (LpFlameNode));
   lp_mem_free (self->base, (gsize) self->cap * sizeof (double));
