@@ -118,11 +118,16 @@ lp_slot_space_ready (LpSlotSpace *space,
     {
       char *from = space->spare[--space->n_spare];
 
-      if (mremap (from, CHUNK, CHUNK, MREMAP_MAYMOVE | MREMAP_FIXED, to) != MAP_FAILED)
+#ifdef MREMAP_DONTUNMAP
+      /* the pages move, the place they leave stays mapped (empty): a hole
+       * there could be given to another mmap() (malloc's), which freeing
+       * the whole mapping would then take away (Linux 5.7 and later) */
+      if (mremap (from, CHUNK, CHUNK, MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP, to) != MAP_FAILED)
         {
           memset (to, 0, CHUNK);
           return FALSE;
         }
+#endif
       madvise (from, CHUNK, MADV_DONTNEED);
     }
 #ifdef MADV_POPULATE_WRITE
