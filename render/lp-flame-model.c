@@ -299,6 +299,19 @@ lp_flame_model_free (LpFlameModel *self)
   g_free (self);
 }
 
+/* node @n, just put in @shard: the shard doubles past its limit, and the
+ * index readies its next chunk on the schedule of index_prepare() */
+static void
+node_indexed (LpFlameModel *self,
+              Shard        *shard,
+              guint32       n)
+{
+  if (shard->n > shard->limit)
+    shard_grow (self, shard);
+  if ((n & (PREPARE_EVERY - 1)) == PREPARE_AT)
+    index_prepare (self);
+}
+
 static guint32
 child_or_new (LpFlameModel *self,
               guint32       parent,
@@ -329,10 +342,7 @@ child_or_new (LpFlameModel *self,
   n = new_node (self, parent, frame);
   shard->slots[h] = slot_make (hash, n);
   shard->n++;
-  if (shard->n > shard->limit)
-    shard_grow (self, shard);
-  if ((n & (PREPARE_EVERY - 1)) == PREPARE_AT)
-    index_prepare (self);
+  node_indexed (self, shard, n);
   return n;
 }
 
@@ -354,10 +364,7 @@ new_child (LpFlameModel *self,
     return parent;
   n = new_node (self, parent, frame);
   shard_put (shard, hash, n);
-  if (shard->n > shard->limit)
-    shard_grow (self, shard);
-  if ((n & (PREPARE_EVERY - 1)) == PREPARE_AT)
-    index_prepare (self);
+  node_indexed (self, shard, n);
   return n;
 }
 
