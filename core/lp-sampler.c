@@ -1,4 +1,4 @@
-/* lp-sampler.c: ptrace and perf sampling of a process's threads, offline unwinding, collapse.
+/* lp-sampler.c: the sampler's public API, its images and thread table, attach and launch, and the loop that drives the sources (lp-source-*.c).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #define _GNU_SOURCE
 #include <errno.h>
