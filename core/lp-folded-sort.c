@@ -271,92 +271,10 @@ sort_keys (Keyed *a,
     memcpy (a, from, n * sizeof (Keyed));
 }
 
-typedef struct
-{
-  gsize start;
-  gsize n;
-  guint first;   /* the first token of the group's keys */
-} Group;
-
-/* byte order of the lines, from token ranks, no byte of a name read:
- * the stacks sorted by the keys of their first tokens, then each group
- * of equal keys by the keys of the next tokens, and so on (a group ends
- * as soon as its stacks differ); FALSE (nothing done) when some token
- * begins another */
-static gboolean
-sort_by_tokens (const LpFolded *self,
-                guint          *order)
-{
-  guint n_frames = lp_intern_size (self->intern);
-  guint n_tokens = 2 * n_frames;
-  g_autofree guint32 *tokens = g_new (guint32, MAX (n_tokens, 1));
-  g_autofree guint32 *token_rank = g_new (guint32, MAX (n_tokens, 1));
-  g_autofree Keyed *keyed = NULL;
-  g_autofree Keyed *tmp = NULL;
-  g_autoptr(GArray) todo = g_array_new (FALSE, FALSE, sizeof (Group));
-  TokenContext tctx = { self->intern, FALSE };
-  KeyMaker km = { self, token_rank, 0, 0 };
-  Group g = { 0, self->n_stacks, 0 };
-
-  for (guint i = 0; i < n_tokens; i++)
-    tokens[i] = i;
-  g_qsort_with_data (tokens, n_tokens, sizeof (guint32), compare_tokens, &tctx);
-  if (tctx.ambiguous)
-    return FALSE;
-  for (guint i = 0; i < n_tokens; i++)
-    token_rank[tokens[i]] = i;
-
-  if (n_tokens < G_MAXUINT16)
-    km.per_key = 4, km.bits = 16;
-  else if (n_tokens < (1u << 21) - 1)
-    km.per_key = 3, km.bits = 21;
-  else
-    km.per_key = 2, km.bits = 32;
-
-  keyed = g_new (Keyed, MAX (self->n_stacks, 1));
-  tmp = g_new (Keyed, MAX (self->n_stacks, 1));
-  for (guint i = 0; i < self->n_stacks; i++)
-    keyed[i].index = i;
-  g_array_append_val (todo, g);
-  while (todo->len > 0)
-    {
-      Keyed *a;
-
-      g = g_array_index (todo, Group, todo->len - 1);
-      g_array_set_size (todo, todo->len - 1);
-      a = keyed + g.start;
-      for (gsize i = 0; i < g.n; i++)
-        {
-          /* the stacks of a group lie anywhere: fetch ahead */
-          if (i + 32 < g.n)
-            __builtin_prefetch (&self->stacks[a[i + 32].index]);
-          if (i + 16 < g.n)
-            __builtin_prefetch (self->pool + self->stacks[a[i + 16].index].offset + g.first);
-          a[i].key = make_key (&km, a[i].index, g.first);
-        }
-      sort_keys (a, tmp, g.n);
-      for (gsize i = 0, j; i < g.n; i = j)
-        {
-          for (j = i + 1; j < g.n && a[j].key == a[i].key; j++)
-            ;
-          if (j - i > 1)
-            {
-              Group next = { g.start + i, j - i, g.first + km.per_key };
-
-              /* distinct stacks differ in a token: a key with a stack's
-               * end in it is not shared */
-              g_assert (a[i].key & ((G_GUINT64_CONSTANT (1) << km.bits) - 1));
-              g_array_append_val (todo, next);
-            }
-        }
-    }
-  for (guint i = 0; i < self->n_stacks; i++)
-    order[i] = keyed[i].index;
-  return TRUE;
-}
-
-guint *
-lp_folded_sorted (const LpFolded *self)
+/* the order where some token begins another (names such as "f" and
+ * "f x"): the bytes compared where needed */
+static guint *
+sort_by_bytes (const LpFolded *self)
 {
   guint n_frames = lp_intern_size (self->intern);
   g_autofree guint32 *by_name = NULL;
@@ -365,10 +283,6 @@ lp_folded_sorted (const LpFolded *self)
   guint *order = g_new (guint, MAX (self->n_stacks, 1));
   SortContext ctx;
 
-  if (sort_by_tokens (self, order))
-    return order;
-
-  /* names such as "f" and "f x": compare the bytes where needed */
   by_name = g_new (guint32, MAX (n_frames, 1));
   rank = g_new (guint32, MAX (n_frames, 1));
   is_prefix = g_new0 (guint8, MAX (n_frames, 1));
@@ -395,5 +309,217 @@ lp_folded_sorted (const LpFolded *self)
   for (guint i = 0; i < self->n_stacks; i++)
     order[i] = i;
   g_qsort_with_data (order, self->n_stacks, sizeof (guint), compare_stacks, &ctx);
+  return order;
+}
+
+typedef struct
+{
+  gsize start;
+  gsize n;
+  guint first;   /* the first token of the group's keys */
+} Group;
+
+/* the ranks of the tokens in byte order; NULL when some token begins
+ * another */
+static guint32 *
+rank_tokens (const LpFolded *self)
+{
+  guint n_frames = lp_intern_size (self->intern);
+  guint n_tokens = 2 * n_frames;
+  g_autofree guint32 *tokens = g_new (guint32, MAX (n_tokens, 1));
+  guint32 *token_rank;
+  TokenContext tctx = { self->intern, FALSE };
+
+  for (guint i = 0; i < n_tokens; i++)
+    tokens[i] = i;
+  g_qsort_with_data (tokens, n_tokens, sizeof (guint32), compare_tokens, &tctx);
+  if (tctx.ambiguous)
+    return NULL;
+  token_rank = g_new (guint32, MAX (n_tokens, 1));
+  for (guint i = 0; i < n_tokens; i++)
+    token_rank[tokens[i]] = i;
+  return token_rank;
+}
+
+/* below this many stacks the order is found before the writer starts */
+#define ORDER_THREAD_MIN 16384
+
+struct _LpFoldedOrder
+{
+  const LpFolded *folded;
+  guint          *order;       /* the whole order (bytes compared), or NULL */
+  guint32        *token_rank;
+  KeyMaker        km;
+  Keyed          *keyed;       /* the order, final before `done` */
+  Keyed          *tmp;
+  GThread        *thread;
+  gint            done;        /* atomic */
+  gint            waiting;     /* atomic: the writer waits on cond */
+  GMutex          lock;
+  GCond           cond;
+};
+
+static void
+publish (LpFoldedOrder *o,
+         gsize          done)
+{
+  g_atomic_int_set (&o->done, (gint) done);
+  if (g_atomic_int_get (&o->waiting))
+    {
+      g_mutex_lock (&o->lock);
+      g_cond_broadcast (&o->cond);
+      g_mutex_unlock (&o->lock);
+    }
+}
+
+/* byte order of the lines, from token ranks, no byte of a name read:
+ * the stacks sorted by the keys of their first tokens, then each group
+ * of equal keys by the keys of the next tokens, and so on (a group ends
+ * as soon as its stacks differ). Groups are taken left to right, so that
+ * when one is taken every stack before it is in place: the writer is
+ * told, and writes those while the rest is sorted. */
+static gpointer
+sort_groups (gpointer data)
+{
+  LpFoldedOrder *o = data;
+  const LpFolded *self = o->folded;
+  g_autoptr(GArray) todo = g_array_new (FALSE, FALSE, sizeof (Group));
+  Group g = { 0, self->n_stacks, 0 };
+
+  g_array_append_val (todo, g);
+  while (todo->len > 0)
+    {
+      Keyed *a;
+      guint pushed = todo->len - 1;
+
+      g = g_array_index (todo, Group, todo->len - 1);
+      g_array_set_size (todo, todo->len - 1);
+      publish (o, g.start);
+      a = o->keyed + g.start;
+      for (gsize i = 0; i < g.n; i++)
+        {
+          /* the stacks of a group lie anywhere: fetch ahead */
+          if (i + 32 < g.n)
+            __builtin_prefetch (&self->stacks[a[i + 32].index]);
+          if (i + 16 < g.n)
+            __builtin_prefetch (self->pool + self->stacks[a[i + 16].index].offset + g.first);
+          a[i].key = make_key (&o->km, a[i].index, g.first);
+        }
+      sort_keys (a, o->tmp + g.start, g.n);
+      for (gsize i = 0, j; i < g.n; i = j)
+        {
+          for (j = i + 1; j < g.n && a[j].key == a[i].key; j++)
+            ;
+          if (j - i > 1)
+            {
+              Group next = { g.start + i, j - i, g.first + o->km.per_key };
+
+              /* distinct stacks differ in a token: a key with a stack's
+               * end in it is not shared */
+              g_assert (a[i].key & ((G_GUINT64_CONSTANT (1) << o->km.bits) - 1));
+              g_array_append_val (todo, next);
+            }
+        }
+      /* the leftmost group next */
+      for (guint x = pushed, y = todo->len; x + 1 < y; x++, y--)
+        {
+          Group t = g_array_index (todo, Group, x);
+
+          g_array_index (todo, Group, x) = g_array_index (todo, Group, y - 1);
+          g_array_index (todo, Group, y - 1) = t;
+        }
+    }
+  publish (o, self->n_stacks);
+  return NULL;
+}
+
+LpFoldedOrder *
+lp_folded_order_new (const LpFolded *self)
+{
+  LpFoldedOrder *o = g_new0 (LpFoldedOrder, 1);
+  guint n_tokens = 2 * lp_intern_size (self->intern);
+
+  o->folded = self;
+  g_mutex_init (&o->lock);
+  g_cond_init (&o->cond);
+  o->token_rank = rank_tokens (self);
+  if (o->token_rank == NULL)
+    {
+      o->order = sort_by_bytes (self);
+      o->done = (gint) self->n_stacks;
+      return o;
+    }
+
+  o->km = (KeyMaker) { self, o->token_rank, 0, 0 };
+  if (n_tokens < G_MAXUINT16)
+    o->km.per_key = 4, o->km.bits = 16;
+  else if (n_tokens < (1u << 21) - 1)
+    o->km.per_key = 3, o->km.bits = 21;
+  else
+    o->km.per_key = 2, o->km.bits = 32;
+
+  o->keyed = g_new (Keyed, MAX (self->n_stacks, 1));
+  o->tmp = g_new (Keyed, MAX (self->n_stacks, 1));
+  for (guint i = 0; i < self->n_stacks; i++)
+    o->keyed[i].index = i;
+  /* a second thread where it pays: the writer writes behind it */
+  if (self->n_stacks >= ORDER_THREAD_MIN && self->n_stacks <= G_MAXINT
+      && g_get_num_processors () >= 2)
+    o->thread = g_thread_new ("lp-sort", sort_groups, o);
+  else
+    sort_groups (o);
+  return o;
+}
+
+guint
+lp_folded_order_wait (LpFoldedOrder *o,
+                      guint          have)
+{
+  guint done = (guint) g_atomic_int_get (&o->done);
+
+  if (done > have || o->thread == NULL)
+    return done;
+  g_mutex_lock (&o->lock);
+  g_atomic_int_set (&o->waiting, 1);
+  while ((done = (guint) g_atomic_int_get (&o->done)) <= have)
+    g_cond_wait (&o->cond, &o->lock);
+  g_atomic_int_set (&o->waiting, 0);
+  g_mutex_unlock (&o->lock);
+  return done;
+}
+
+guint
+lp_folded_order_at (const LpFoldedOrder *o,
+                    guint                i)
+{
+  return o->order != NULL ? o->order[i] : o->keyed[i].index;
+}
+
+void
+lp_folded_order_free (LpFoldedOrder *o)
+{
+  if (o == NULL)
+    return;
+  if (o->thread != NULL)
+    g_thread_join (o->thread);
+  g_mutex_clear (&o->lock);
+  g_cond_clear (&o->cond);
+  g_free (o->order);
+  g_free (o->token_rank);
+  g_free (o->keyed);
+  g_free (o->tmp);
+  g_free (o);
+}
+
+guint *
+lp_folded_sorted (const LpFolded *self)
+{
+  g_autoptr(LpFoldedOrder) o = lp_folded_order_new (self);
+  guint *order = g_new (guint, MAX (self->n_stacks, 1));
+
+  for (guint have = 0; have < self->n_stacks; )
+    have = lp_folded_order_wait (o, have);
+  for (guint i = 0; i < self->n_stacks; i++)
+    order[i] = lp_folded_order_at (o, i);
   return order;
 }

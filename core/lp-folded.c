@@ -375,43 +375,57 @@ typedef struct
   gsize       len;
 } NameRef;
 
-gboolean
-lp_folded_write (const LpFolded     *self,
-                 LpFoldedWriteFunc   func,
-                 gpointer            user_data,
-                 GError            **error)
+/* What writing some lines needs: the order, the names, a buffer */
+typedef struct
 {
-  g_autofree guint *order = NULL;
-  g_autofree char *buf = NULL;
-  g_autofree NameRef *names = NULL;
-  guint n_frames;
-  gsize len = 0;
+  const LpFolded    *folded;
+  LpFoldedOrder     *order;
+  const NameRef     *names;
+  LpFoldedWriteFunc  func;
+  gpointer           user_data;
+  char              *buf;       /* WRITE_BUFFER_SIZE bytes */
+  gsize              len;       /* of them used */
+} Lines;
 
-  g_return_val_if_fail (self != NULL, FALSE);
-  g_return_val_if_fail (func != NULL, FALSE);
+static gboolean
+flush_lines (Lines   *l,
+             GError **error)
+{
+  if (l->len > 0 && !l->func (l->buf, l->len, l->user_data, error))
+    return FALSE;
+  l->len = 0;
+  return TRUE;
+}
 
-  order = lp_folded_sorted (self);
-  buf = g_malloc (WRITE_BUFFER_SIZE);
-  /* each name looked up once, not once per frame written */
-  n_frames = lp_intern_size (self->intern);
-  names = g_new (NameRef, MAX (n_frames, 1));
-  for (guint f = 0; f < n_frames; f++)
+/* write_lines: lines @from to @to of the order into @l's buffer, given to
+ * its func as it fills */
+static gboolean
+write_lines (Lines    *l,
+             guint     from,
+             guint     to,
+             GError  **error)
+{
+  const LpFolded *self = l->folded;
+  char *buf = l->buf;
+  gsize len = l->len;
+  guint ready = from;
+
+  for (guint i = from; i < to; i++)
     {
-      names[f].name = lp_intern_name (self->intern, f);
-      names[f].len = lp_intern_name_len (self->intern, f);
-    }
+      const Stack *st;
+      const guint32 *frames;
 
-  for (guint i = 0; i < self->n_stacks; i++)
-    {
-      const Stack *st = &self->stacks[order[i]];
-      const guint32 *frames = self->pool + st->offset;
+      if (i == ready)
+        ready = lp_folded_order_wait (l->order, i);
+      st = &self->stacks[lp_folded_order_at (l->order, i)];
+      frames = self->pool + st->offset;
 
       /* the stacks come in no order of memory: fetch ahead */
-      if (i + 32 < self->n_stacks)
-        __builtin_prefetch (&self->stacks[order[i + 32]]);
-      if (i + 16 < self->n_stacks)
+      if (i + 32 < ready)
+        __builtin_prefetch (&self->stacks[lp_folded_order_at (l->order, i + 32)]);
+      if (i + 16 < ready)
         {
-          const Stack *ahead = &self->stacks[order[i + 16]];
+          const Stack *ahead = &self->stacks[lp_folded_order_at (l->order, i + 16)];
 
           for (guint d = 0; d < ahead->depth; d += 16)
             __builtin_prefetch (self->pool + ahead->offset + d);
@@ -419,21 +433,22 @@ lp_folded_write (const LpFolded     *self,
 
       for (guint d = 0; d < st->depth; d++)
         {
-          const char *name = names[frames[d]].name;
-          gsize nlen = names[frames[d]].len;
+          const char *name = l->names[frames[d]].name;
+          gsize nlen = l->names[frames[d]].len;
 
           /* +8 for the last word copied, +1 for the separator; +160
            * keeps room for the counts */
           if (len + nlen + 8 + 1 + 160 > WRITE_BUFFER_SIZE)
             {
-              if (!func (buf, len, user_data, error))
+              l->len = len;
+              if (!flush_lines (l, error))
                 return FALSE;
               len = 0;
             }
           if (nlen + 8 + 1 + 160 > WRITE_BUFFER_SIZE)
             {
               /* a name larger than the buffer goes out on its own */
-              if (!func (name, nlen, user_data, error))
+              if (!l->func (name, nlen, l->user_data, error))
                 return FALSE;
             }
           else
@@ -449,10 +464,39 @@ lp_folded_write (const LpFolded     *self,
       len += lp_folded_format_stack_counts (self, st, buf + len);
       buf[len++] = '\n';
     }
-
-  if (len > 0 && !func (buf, len, user_data, error))
-    return FALSE;
+  l->len = len;
   return TRUE;
+}
+
+gboolean
+lp_folded_write (const LpFolded     *self,
+                 LpFoldedWriteFunc   func,
+                 gpointer            user_data,
+                 GError            **error)
+{
+  g_autoptr(LpFoldedOrder) order = NULL;
+  g_autofree char *buf = NULL;
+  g_autofree NameRef *names = NULL;
+  guint n_frames;
+  Lines l;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  /* the lines are written as soon as they are in order */
+  order = lp_folded_order_new (self);
+  buf = g_malloc (WRITE_BUFFER_SIZE);
+  /* each name looked up once, not once per frame written */
+  n_frames = lp_intern_size (self->intern);
+  names = g_new (NameRef, MAX (n_frames, 1));
+  for (guint f = 0; f < n_frames; f++)
+    {
+      names[f].name = lp_intern_name (self->intern, f);
+      names[f].len = lp_intern_name_len (self->intern, f);
+    }
+  l = (Lines) { self, order, names, func, user_data, buf, 0 };
+
+  return write_lines (&l, 0, self->n_stacks, error) && flush_lines (&l, error);
 }
 
 typedef struct
