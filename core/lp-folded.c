@@ -468,6 +468,157 @@ write_lines (Lines    *l,
   return TRUE;
 }
 
+/* Once the order is known, a second thread writes every other block of
+ * lines into buffers of its own, which the writer copies out in turn: a
+ * few blocks at a time, so that little memory is used and none is new */
+#define BLOCK_LINES  64
+#define HELPER_SLOTS 8
+/* and only when this many lines are left */
+#define HELPER_MIN_LINES 4096
+
+typedef struct
+{
+  Lines       lines;      /* its buf: the block, when it fits */
+  GByteArray *overflow;   /* what went out before, when it did not */
+  gboolean    full;
+} Slot;
+
+typedef struct
+{
+  const LpFolded *folded;
+  guint           first;  /* the helper's first line; then every other block */
+  Slot            slots[HELPER_SLOTS];
+  gboolean        stop;
+  GMutex          lock;
+  GCond           cond;
+  GThread        *thread;
+} Helper;
+
+static gboolean
+append_bytes (const char  *data,
+              gsize        len,
+              gpointer     user_data,
+              GError     **error)
+{
+  (void) error;
+  g_byte_array_append (user_data, (const guint8 *) data, len);
+  return TRUE;
+}
+
+static gpointer
+write_every_other_block (gpointer data)
+{
+  Helper *h = data;
+  guint n = h->folded->n_stacks;
+
+  for (guint j = 0, from = h->first; from < n; j++, from += 2 * BLOCK_LINES)
+    {
+      Slot *slot = &h->slots[j % HELPER_SLOTS];
+      gboolean stop;
+
+      g_mutex_lock (&h->lock);
+      while (slot->full && !h->stop)
+        g_cond_wait (&h->cond, &h->lock);
+      stop = h->stop;
+      g_mutex_unlock (&h->lock);
+      if (stop)
+        break;
+      slot->lines.len = 0;
+      g_byte_array_set_size (slot->overflow, 0);
+      /* writing to memory cannot fail */
+      write_lines (&slot->lines, from, MIN (n, from + BLOCK_LINES), NULL);
+      g_mutex_lock (&h->lock);
+      slot->full = TRUE;
+      g_cond_broadcast (&h->cond);
+      g_mutex_unlock (&h->lock);
+    }
+  return NULL;
+}
+
+static void
+helper_start (Helper     *h,
+              Lines      *l,
+              guint       first)
+{
+  h->folded = l->folded;
+  h->first = first;
+  g_mutex_init (&h->lock);
+  g_cond_init (&h->cond);
+  for (guint k = 0; k < HELPER_SLOTS; k++)
+    {
+      Slot *slot = &h->slots[k];
+
+      slot->overflow = g_byte_array_new ();
+      slot->lines = (Lines) { l->folded, l->order, l->names, append_bytes, slot->overflow,
+                              g_malloc (WRITE_BUFFER_SIZE), 0 };
+    }
+  h->thread = g_thread_new ("lp-write", write_every_other_block, h);
+}
+
+static void
+helper_stop (Helper *h)
+{
+  if (h->thread == NULL)
+    return;
+  g_mutex_lock (&h->lock);
+  h->stop = TRUE;
+  g_cond_broadcast (&h->cond);
+  g_mutex_unlock (&h->lock);
+  g_thread_join (h->thread);
+  for (guint k = 0; k < HELPER_SLOTS; k++)
+    {
+      g_free (h->slots[k].lines.buf);
+      g_byte_array_unref (h->slots[k].overflow);
+    }
+  g_mutex_clear (&h->lock);
+  g_cond_clear (&h->cond);
+  h->thread = NULL;
+}
+
+/* copies @len bytes into @l's buffer, giving it to its func as it fills */
+static gboolean
+append_to_lines (Lines       *l,
+                 const char  *data,
+                 gsize        len,
+                 GError     **error)
+{
+  while (len > 0)
+    {
+      gsize n = MIN (len, WRITE_BUFFER_SIZE - l->len);
+
+      memcpy (l->buf + l->len, data, n);
+      l->len += n;
+      data += n;
+      len -= n;
+      if (l->len == WRITE_BUFFER_SIZE && !flush_lines (l, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* the helper's @j-th block, once written, into @l */
+static gboolean
+take_block (Helper  *h,
+            guint    j,
+            Lines   *l,
+            GError **error)
+{
+  Slot *slot = &h->slots[j % HELPER_SLOTS];
+  gboolean ok;
+
+  g_mutex_lock (&h->lock);
+  while (!slot->full)
+    g_cond_wait (&h->cond, &h->lock);
+  g_mutex_unlock (&h->lock);
+  ok = append_to_lines (l, (const char *) slot->overflow->data, slot->overflow->len, error) &&
+       append_to_lines (l, slot->lines.buf, slot->lines.len, error);
+  g_mutex_lock (&h->lock);
+  slot->full = FALSE;
+  g_cond_broadcast (&h->cond);
+  g_mutex_unlock (&h->lock);
+  return ok;
+}
+
 gboolean
 lp_folded_write (const LpFolded     *self,
                  LpFoldedWriteFunc   func,
@@ -477,7 +628,9 @@ lp_folded_write (const LpFolded     *self,
   g_autoptr(LpFoldedOrder) order = NULL;
   g_autofree char *buf = NULL;
   g_autofree NameRef *names = NULL;
-  guint n_frames;
+  Helper helper = { 0 };
+  guint n_frames, n = self->n_stacks, i = 0, j = 0;
+  gboolean ok = TRUE;
   Lines l;
 
   g_return_val_if_fail (self != NULL, FALSE);
@@ -496,7 +649,24 @@ lp_folded_write (const LpFolded     *self,
     }
   l = (Lines) { self, order, names, func, user_data, buf, 0 };
 
-  return write_lines (&l, 0, self->n_stacks, error) && flush_lines (&l, error);
+  while (ok && i < n)
+    {
+      guint end = MIN (n, i + BLOCK_LINES);
+
+      ok = write_lines (&l, i, end, error);
+      i = end;
+      if (ok && helper.thread != NULL && i < n)
+        {
+          ok = take_block (&helper, j++, &l, error);
+          i = MIN (n, i + BLOCK_LINES);
+        }
+      /* the wait is short: the next line is needed anyway */
+      else if (ok && helper.thread == NULL && n - i >= HELPER_MIN_LINES &&
+               lp_folded_order_wait (order, i) == n && g_get_num_processors () >= 2)
+        helper_start (&helper, &l, i + BLOCK_LINES);
+    }
+  helper_stop (&helper);
+  return ok && flush_lines (&l, error);
 }
 
 typedef struct

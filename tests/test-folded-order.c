@@ -135,18 +135,35 @@ write_until_full (const char  *data,
   return TRUE;
 }
 
-/* An output that fails half way: the writer says so and stops */
+/* An output that fails part way (at @num / @den of the report): the
+ * writer says so and stops */
 static void
-test_large_write_fails (void)
+check_write_fails (const char *extra,
+                   gsize       num,
+                   gsize       den)
 {
   g_autoptr(LpFolded) folded = lp_folded_new ();
-  g_autofree char *expected = add_random_stacks (folded, "main");
+  g_autofree char *expected = add_random_stacks (folded, extra);
   g_autoptr(GError) error = NULL;
-  FailingTarget t = { strlen (expected) / 2, 0 };
+  FailingTarget t = { strlen (expected) / den * num, 0 };
 
   g_assert_false (lp_folded_write (folded, write_until_full, &t, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
-  g_assert_cmpuint (t.taken, <=, strlen (expected) / 2);
+  g_assert_cmpuint (t.taken, <=, strlen (expected) / den * num);
+}
+
+static void
+test_large_write_fails (void)
+{
+  check_write_fails ("n3 x", 1, 2);
+}
+
+/* the order is known at once (bytes compared): the end of the report is
+ * being written by a second thread when the output fails */
+static void
+test_large_write_fails_late (void)
+{
+  check_write_fails ("n3 2", 9, 10);
 }
 
 int
@@ -157,5 +174,6 @@ main (int    argc,
   g_test_add_func ("/folded-order/large-by-rank", test_large_by_rank);
   g_test_add_func ("/folded-order/large-by-bytes", test_large_by_bytes);
   g_test_add_func ("/folded-order/large-write-fails", test_large_write_fails);
+  g_test_add_func ("/folded-order/large-write-fails-late", test_large_write_fails_late);
   return g_test_run ();
 }
