@@ -495,10 +495,10 @@ typedef struct
 } Helper;
 
 static gboolean
-append_bytes (const char  *data,
-              gsize        len,
-              gpointer     user_data,
-              GError     **error)
+write_to_byte_array (const char  *data,
+                     gsize        len,
+                     gpointer     user_data,
+                     GError     **error)
 {
   (void) error;
   g_byte_array_append (user_data, (const guint8 *) data, len);
@@ -549,7 +549,7 @@ helper_start (Helper     *h,
       Slot *slot = &h->slots[k];
 
       slot->overflow = g_byte_array_new ();
-      slot->lines = (Lines) { l->folded, l->order, l->names, append_bytes, slot->overflow,
+      slot->lines = (Lines) { l->folded, l->order, l->names, write_to_byte_array, slot->overflow,
                               g_malloc (WRITE_BUFFER_SIZE), 0 };
     }
   h->thread = g_thread_new ("lp-write", write_every_other_block, h);
@@ -692,17 +692,6 @@ lp_folded_write_fd (const LpFolded *self,
 {
   FdTarget t = { fd, fd == 1 ? _("standard output") : _("the output file") };
   return lp_folded_write (self, write_to_fd, &t, error);
-}
-
-static gboolean
-write_to_byte_array (const char  *data,
-                     gsize        len,
-                     gpointer     user_data,
-                     GError     **error)
-{
-  (void) error;
-  g_byte_array_append (user_data, (const guint8 *) data, len);
-  return TRUE;
 }
 
 GBytes *
