@@ -75,8 +75,9 @@ lp_folded_format_stack_counts (const LpFolded *self,
 /* The order of the written lines (lp-folded-sort.c), found by a second
  * thread for a large aggregate while the writer writes the lines already
  * in place. lp_folded_order_new() starts it; lp_folded_order_wait() waits
- * until more than @have lines are in place and says how many are (all of
- * them, n_stacks, at the end); lp_folded_order_at() is the index of the
+ * until more than @have lines are in place (when it must wait, until a few
+ * thousand more are, or all) and says how many are (all of them,
+ * n_stacks, at the end); lp_folded_order_at() is the index of the
  * stack of line @i, for @i below that; lp_folded_order_free() waits for
  * the thread and frees everything. */
 typedef struct _LpFoldedOrder LpFoldedOrder;

@@ -343,6 +343,8 @@ rank_tokens (const LpFolded *self)
 
 /* below this many stacks the order is found before the writer starts */
 #define ORDER_THREAD_MIN 16384
+/* a writer that waits for the order waits for this many lines */
+#define ORDER_WAKE_LINES 4096
 
 struct _LpFoldedOrder
 {
@@ -355,6 +357,7 @@ struct _LpFoldedOrder
   GThread        *thread;
   gint            done;        /* atomic */
   gint            waiting;     /* atomic: the writer waits on cond */
+  gint            want;        /* atomic: for this many lines */
   GMutex          lock;
   GCond           cond;
 };
@@ -364,7 +367,7 @@ publish (LpFoldedOrder *o,
          gsize          done)
 {
   g_atomic_int_set (&o->done, (gint) done);
-  if (g_atomic_int_get (&o->waiting))
+  if (g_atomic_int_get (&o->waiting) && (gint) done >= g_atomic_int_get (&o->want))
     {
       g_mutex_lock (&o->lock);
       g_cond_broadcast (&o->cond);
@@ -476,12 +479,17 @@ lp_folded_order_wait (LpFoldedOrder *o,
                       guint          have)
 {
   guint done = (guint) g_atomic_int_get (&o->done);
+  guint want;
 
   if (done > have || o->thread == NULL)
     return done;
+  /* woken once for a batch of lines, not for every group sorted: each
+   * wake-up costs more than the few lines it brings */
+  want = (guint) MIN ((guint64) have + ORDER_WAKE_LINES, (guint64) o->folded->n_stacks);
   g_mutex_lock (&o->lock);
+  g_atomic_int_set (&o->want, (gint) want);
   g_atomic_int_set (&o->waiting, 1);
-  while ((done = (guint) g_atomic_int_get (&o->done)) <= have)
+  while ((done = (guint) g_atomic_int_get (&o->done)) < want)
     g_cond_wait (&o->cond, &o->lock);
   g_atomic_int_set (&o->waiting, 0);
   g_mutex_unlock (&o->lock);

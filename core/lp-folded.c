@@ -470,9 +470,11 @@ write_lines (Lines    *l,
 
 /* Once the order is known, a second thread writes every other block of
  * lines into buffers of its own, which the writer copies out in turn: a
- * few blocks at a time, so that little memory is used and none is new */
-#define BLOCK_LINES  64
-#define HELPER_SLOTS 8
+ * few blocks at a time, so that little memory is used and none is new;
+ * blocks of a few hundred lines, so that the threads seldom wake each
+ * other (a wake-up costs tens of microseconds in a VM) */
+#define BLOCK_LINES  256
+#define HELPER_SLOTS 4
 /* and only when this many lines are left */
 #define HELPER_MIN_LINES 4096
 
