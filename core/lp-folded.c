@@ -223,6 +223,10 @@ lp_folded_add_names (LpFolded           *self,
                         0, count, 0, NULL, error);
 }
 
+#define MERGE_BATCH 16
+/* and no more frames than this in a batch */
+#define MERGE_BATCH_FRAMES 65536
+
 gboolean
 lp_folded_merge (LpFolded       *self,
                  const LpFolded *src,
@@ -230,7 +234,7 @@ lp_folded_merge (LpFolded       *self,
 {
   g_autofree guint32 *map = NULL;
   g_autofree guint32 *buf = NULL;
-  guint n_frames;
+  guint n_frames, batch;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (src != NULL, FALSE);
@@ -250,15 +254,37 @@ lp_folded_merge (LpFolded       *self,
     map[i] = lp_intern_add (self->intern, lp_intern_name (src->intern, i),
                             lp_intern_name_len (src->intern, i));
 
-  buf = g_new (guint32, MAX (src->max_depth, 1));
-  for (guint i = 0; i < src->n_stacks; i++)
+  /* a batch of stacks translated and hashed first, their slots fetched,
+   * then added: the slots of a large aggregate are seldom in cache */
+  batch = CLAMP (MERGE_BATCH_FRAMES / MAX (src->max_depth, 1), 1, MERGE_BATCH);
+  buf = g_new (guint32, (gsize) batch * MAX (src->max_depth, 1));
+  for (guint b = 0; b < src->n_stacks; b += batch)
     {
-      const Stack *st = &src->stacks[i];
+      guint e = MIN (src->n_stacks, b + batch);
+      guint64 hashes[MERGE_BATCH];
 
-      for (guint d = 0; d < st->depth; d++)
-        buf[d] = map[src->pool[st->offset + d]];
-      if (!lp_folded_add (self, buf, st->depth, 0, st->count, st->count2, NULL, error))
-        return FALSE;
+      for (guint i = b; i < e; i++)
+        {
+          const Stack *st = &src->stacks[i];
+          guint32 *frames = buf + (gsize) (i - b) * src->max_depth;
+          guint32 hash;
+          StackShard *shard;
+
+          for (guint d = 0; d < st->depth; d++)
+            frames[d] = map[src->pool[st->offset + d]];
+          hashes[i - b] = lp_folded_hash_stack (frames, st->depth);
+          hash = (guint32) lp_hash_finish (hashes[i - b] ^ st->depth);
+          shard = &self->shards[(hash >> STACK_SHARD_SHIFT) & (STACK_SHARDS - 1)];
+          __builtin_prefetch (&shard->slots[hash & shard->mask]);
+        }
+      for (guint i = b; i < e; i++)
+        {
+          const Stack *st = &src->stacks[i];
+
+          if (!lp_folded_add (self, buf + (gsize) (i - b) * src->max_depth, st->depth,
+                              hashes[i - b], st->count, st->count2, NULL, error))
+            return FALSE;
+        }
     }
 
   self->differential |= src->differential;

@@ -110,6 +110,31 @@ test_large_by_bytes (void)
   check_order ("n3 2");
 }
 
+/* Two large aggregates merged (many stacks in both, in batches) give the
+ * report of one that was given all their stacks */
+static void
+test_large_merge (void)
+{
+  g_autoptr(LpFolded) a = lp_folded_new ();
+  g_autoptr(LpFolded) b = lp_folded_new ();
+  g_autoptr(LpFolded) all = lp_folded_new ();
+  g_autofree char *text_a = add_random_stacks (a, "n3 x");
+  g_autofree char *text_b = add_random_stacks (b, "main");
+  g_autofree char *text_all_a = add_random_stacks (all, "n3 x");
+  g_autofree char *text_all_b = add_random_stacks (all, "main");
+  g_autoptr(GBytes) merged = NULL;
+  g_autoptr(GBytes) expected = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (lp_folded_merge (a, b, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (lp_folded_get_n_stacks (a), ==, lp_folded_get_n_stacks (all));
+  g_assert_cmpfloat (lp_folded_get_total (a), ==, lp_folded_get_total (all));
+  merged = lp_folded_to_bytes (a);
+  expected = lp_folded_to_bytes (all);
+  g_assert_true (g_bytes_equal (merged, expected));
+}
+
 typedef struct
 {
   gsize left;   /* bytes the output takes before it fails */
@@ -173,6 +198,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/folded-order/large-by-rank", test_large_by_rank);
   g_test_add_func ("/folded-order/large-by-bytes", test_large_by_bytes);
+  g_test_add_func ("/folded-order/large-merge", test_large_merge);
   g_test_add_func ("/folded-order/large-write-fails", test_large_write_fails);
   g_test_add_func ("/folded-order/large-write-fails-late", test_large_write_fails_late);
   return g_test_run ();
