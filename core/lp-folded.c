@@ -8,57 +8,10 @@
 
 #include "lp-atomic-file.h"
 #include "lp-file.h"
-#include "lp-folded.h"
+#include "lp-folded-private.h"
 #include "lp-mem.h"
 
 G_DEFINE_QUARK (lp-folded-error-quark, lp_folded_error)
-
-typedef struct
-{
-  guint64 offset;  /* into the frame pool */
-  guint32 depth;
-  guint32 hash;
-  double  count;
-  double  count2;
-} Stack;
-
-#define STACK_SHARD_BITS 8
-#define STACK_SHARDS     (1u << STACK_SHARD_BITS)
-#define STACK_SHARD_SHIFT 24
-
-typedef struct
-{
-  guint32 *slots;
-  guint32  mask;
-  guint32  n;
-  guint32  limit;
-} StackShard;
-
-struct _LpFolded
-{
-  LpIntern *intern;
-
-  /* every stack's frames, back to back: one allocation for all stacks */
-  guint32  *pool;
-  guint64   pool_len;
-  guint64   pool_cap;
-
-  Stack    *stacks;
-  guint     n_stacks;
-  guint     stacks_cap;
-
-  /* stack index + 1, 0 for empty, in STACK_SHARDS tables chosen by hash
-   * bits, each doubling on its own at a load of its own (1/4 to 1/2), so
-   * that no new stack ever rehashes more than a few thousand others: the
-   * live view adds each batch here too (one table of 262,144 stacks took
-   * 20 ms to double) */
-  StackShard *shards;
-
-  double    total;
-  double    total2;
-  guint     max_depth;
-  gboolean  differential;
-};
 
 LpFolded *
 lp_folded_new (void)
@@ -270,6 +223,10 @@ lp_folded_add_names (LpFolded           *self,
                         0, count, 0, NULL, error);
 }
 
+#define MERGE_BATCH 16
+/* and no more frames than this in a batch */
+#define MERGE_BATCH_FRAMES 65536
+
 gboolean
 lp_folded_merge (LpFolded       *self,
                  const LpFolded *src,
@@ -277,7 +234,7 @@ lp_folded_merge (LpFolded       *self,
 {
   g_autofree guint32 *map = NULL;
   g_autofree guint32 *buf = NULL;
-  guint n_frames;
+  guint n_frames, batch;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (src != NULL, FALSE);
@@ -297,15 +254,37 @@ lp_folded_merge (LpFolded       *self,
     map[i] = lp_intern_add (self->intern, lp_intern_name (src->intern, i),
                             lp_intern_name_len (src->intern, i));
 
-  buf = g_new (guint32, MAX (src->max_depth, 1));
-  for (guint i = 0; i < src->n_stacks; i++)
+  /* a batch of stacks translated and hashed first, their slots fetched,
+   * then added: the slots of a large aggregate are seldom in cache */
+  batch = CLAMP (MERGE_BATCH_FRAMES / MAX (src->max_depth, 1), 1, MERGE_BATCH);
+  buf = g_new (guint32, (gsize) batch * MAX (src->max_depth, 1));
+  for (guint b = 0; b < src->n_stacks; b += batch)
     {
-      const Stack *st = &src->stacks[i];
+      guint e = MIN (src->n_stacks, b + batch);
+      guint64 hashes[MERGE_BATCH];
 
-      for (guint d = 0; d < st->depth; d++)
-        buf[d] = map[src->pool[st->offset + d]];
-      if (!lp_folded_add (self, buf, st->depth, 0, st->count, st->count2, NULL, error))
-        return FALSE;
+      for (guint i = b; i < e; i++)
+        {
+          const Stack *st = &src->stacks[i];
+          guint32 *frames = buf + (gsize) (i - b) * src->max_depth;
+          guint32 hash;
+          StackShard *shard;
+
+          for (guint d = 0; d < st->depth; d++)
+            frames[d] = map[src->pool[st->offset + d]];
+          hashes[i - b] = lp_folded_hash_stack (frames, st->depth);
+          hash = (guint32) lp_hash_finish (hashes[i - b] ^ st->depth);
+          shard = &self->shards[(hash >> STACK_SHARD_SHIFT) & (STACK_SHARDS - 1)];
+          __builtin_prefetch (&shard->slots[hash & shard->mask]);
+        }
+      for (guint i = b; i < e; i++)
+        {
+          const Stack *st = &src->stacks[i];
+
+          if (!lp_folded_add (self, buf + (gsize) (i - b) * src->max_depth, st->depth,
+                              hashes[i - b], st->count, st->count2, NULL, error))
+            return FALSE;
+        }
     }
 
   self->differential |= src->differential;
@@ -411,340 +390,262 @@ lp_folded_format_count (double count,
   }
 }
 
-static gsize
-format_counts (const LpFolded *self,
-               const Stack    *st,
-               char            buf[160])
-{
-  gsize len = lp_folded_format_count (st->count, buf);
 
-  if (self->differential)
-    {
-      buf[len++] = ' ';
-      len += lp_folded_format_count (st->count2, buf + len);
-    }
-  return len;
-}
+#define WRITE_BUFFER_SIZE (256 * 1024)
 
-/* A cursor over the bytes of a stack's output line, from a given frame on;
- * the comparison walks it only where one name is a prefix of another. */
+/* A frame's name as the writer copies it: @len bytes at @name, which may
+ * be read 8 at a time (lp_intern_name() says so) */
 typedef struct
 {
-  const LpFolded *folded;
-  const Stack    *stack;
-  guint           frame;
-  gsize           pos;
-  gboolean        in_counts;
-  char            counts[160];
-  gsize           counts_len;
-} Cursor;
+  const char *name;
+  gsize       len;
+} NameRef;
 
-static void
-cursor_init (Cursor         *c,
-             const LpFolded *folded,
-             const Stack    *stack,
-             guint           frame)
-{
-  c->folded = folded;
-  c->stack = stack;
-  c->in_counts = FALSE;
-  if (frame == 0)
-    {
-      c->frame = 0;
-      c->pos = 0;
-      return;
-    }
-  /* Frames 0 .. frame-1 are the same in both stacks: start at the end of
-   * the last of them, so that the separator that follows (';' if this
-   * stack goes on, ' ' before the counts if it ends) is compared too. */
-  c->frame = MIN (frame, stack->depth) - 1;
-  c->pos = lp_intern_name_len (folded->intern, folded->pool[stack->offset + c->frame]);
-}
-
-/* next byte 0..255, or -1 at the end of the line */
-static int
-cursor_next (Cursor *c)
-{
-  if (c->in_counts)
-    {
-      if (c->pos < c->counts_len)
-        return (guchar) c->counts[c->pos++];
-      return -1;
-    }
-  if (c->frame < c->stack->depth)
-    {
-      guint32 id = c->folded->pool[c->stack->offset + c->frame];
-      gsize len = lp_intern_name_len (c->folded->intern, id);
-
-      if (c->pos < len)
-        return (guchar) lp_intern_name (c->folded->intern, id)[c->pos++];
-      c->frame++;
-      c->pos = 0;
-      if (c->frame < c->stack->depth)
-        return ';';
-    }
-  c->in_counts = TRUE;
-  c->counts_len = format_counts (c->folded, c->stack, c->counts);
-  c->pos = 0;
-  return ' ';
-}
-
+/* What writing some lines needs: the order, the names, a buffer */
 typedef struct
 {
-  const LpFolded *folded;
-  guint32        *rank;       /* frame id -> position of its name in byte order */
-  guint8         *is_prefix;  /* frame id -> its name begins some other name */
-} SortContext;
+  const LpFolded    *folded;
+  LpFoldedOrder     *order;
+  const NameRef     *names;
+  LpFoldedWriteFunc  func;
+  gpointer           user_data;
+  char              *buf;       /* WRITE_BUFFER_SIZE bytes */
+  gsize              len;       /* of them used */
+} Lines;
 
-static int
-compare_names (gconstpointer a,
-               gconstpointer b,
-               gpointer      user_data)
-{
-  const LpIntern *intern = user_data;
-  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
-  gsize lx = lp_intern_name_len (intern, x), ly = lp_intern_name_len (intern, y);
-  int r = memcmp (lp_intern_name (intern, x), lp_intern_name (intern, y), MIN (lx, ly));
-
-  if (r != 0)
-    return r;
-  return lx < ly ? -1 : lx > ly;
-}
-
-static int
-compare_stacks (gconstpointer a,
-                gconstpointer b,
-                gpointer      user_data)
-{
-  const SortContext *ctx = user_data;
-  const LpFolded *self = ctx->folded;
-  const Stack *sa = &self->stacks[*(const guint *) a];
-  const Stack *sb = &self->stacks[*(const guint *) b];
-  const guint32 *fa = self->pool + sa->offset;
-  const guint32 *fb = self->pool + sb->offset;
-  guint min_depth = MIN (sa->depth, sb->depth);
-  guint i = 0;
-  Cursor ca, cb;
-
-  while (i < min_depth && fa[i] == fb[i])
-    i++;
-
-  /* two different names neither of which begins the other: their byte
-   * order decides, and it is known from the ranks */
-  if (i < min_depth && !ctx->is_prefix[fa[i]] && !ctx->is_prefix[fb[i]])
-    return ctx->rank[fa[i]] < ctx->rank[fb[i]] ? -1 : 1;
-
-  /* a name that begins the other, or a stack that ends here: compare the
-   * bytes that follow, separators and counts included */
-  cursor_init (&ca, self, sa, i);
-  cursor_init (&cb, self, sb, i);
-  for (;;)
-    {
-      int x = cursor_next (&ca);
-      int y = cursor_next (&cb);
-
-      if (x != y)
-        return x < y ? -1 : 1;
-      if (x < 0)
-        return 0;
-    }
-}
-
-/* Tokens: a frame's name with the byte that follows it in a line, ';' if
- * the stack goes on, ' ' (before the count) if it ends there. Two lines
- * that agree up to some frame are ordered by the first tokens in which
- * they differ, since names hold no ';' and, unless a name followed by a
- * blank begins another name ("f" and "f x"), no token begins another. */
-#define TOKEN(frame, goes_on) (((frame) << 1) | ((goes_on) ? 1u : 0u))
-
-typedef struct
-{
-  const LpIntern *intern;
-  gboolean        ambiguous;   /* some token begins another */
-} TokenContext;
-
-static int
-compare_tokens (gconstpointer a,
-                gconstpointer b,
-                gpointer      user_data)
-{
-  TokenContext *ctx = user_data;
-  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
-  const char *nx = lp_intern_name (ctx->intern, x >> 1), *ny = lp_intern_name (ctx->intern, y >> 1);
-  gsize lx = lp_intern_name_len (ctx->intern, x >> 1), ly = lp_intern_name_len (ctx->intern, y >> 1);
-  guchar sx = (x & 1) ? ';' : ' ', sy = (y & 1) ? ';' : ' ';
-  int r = memcmp (nx, ny, MIN (lx, ly));
-  guchar cx, cy;
-
-  if (r != 0)
-    return r;
-  if (lx == ly)
-    return sx == sy ? 0 : sx < sy ? -1 : 1;
-  /* one name begins the other: the shorter one's separator against the
-   * longer one's next byte */
-  cx = lx < ly ? sx : (guchar) nx[ly];
-  cy = lx < ly ? (guchar) ny[lx] : sy;
-  if (cx != cy)
-    return cx < cy ? -1 : 1;
-  /* "f " (f ends the stack) begins "f x": the count, which starts with a
-   * digit, meets the longer token's next byte; only a digit there leaves
-   * the order to the counts */
-  {
-    gboolean x_shorter = lx < ly;
-    const char *longer = x_shorter ? ny : nx;
-    gsize ls = MIN (lx, ly), ll = MAX (lx, ly);
-    guchar next = ls + 1 < ll ? (guchar) longer[ls + 1] : (x_shorter ? sy : sx);
-
-    if (g_ascii_isdigit (next))
-      {
-        ctx->ambiguous = TRUE;
-        return x_shorter ? -1 : 1;
-      }
-    /* the shorter token's line is first when its digit is below `next` */
-    if (next > '9')
-      return x_shorter ? -1 : 1;
-    return x_shorter ? 1 : -1;
-  }
-}
-
-typedef struct
-{
-  guint64 key;     /* the ranks of the first tokens, packed */
-  guint   index;
-} Keyed;
-
-typedef struct
-{
-  const LpFolded *folded;
-  const guint32  *token_rank;
-} KeyedContext;
-
-static int
-compare_keyed (gconstpointer a,
-               gconstpointer b,
-               gpointer      user_data)
-{
-  const KeyedContext *ctx = user_data;
-  const Keyed *ka = a, *kb = b;
-  const Stack *sa, *sb;
-  const guint32 *fa, *fb;
-  guint min_depth, i = 0;
-
-  if (ka->key != kb->key)
-    return ka->key < kb->key ? -1 : 1;
-  sa = &ctx->folded->stacks[ka->index];
-  sb = &ctx->folded->stacks[kb->index];
-  fa = ctx->folded->pool + sa->offset;
-  fb = ctx->folded->pool + sb->offset;
-  min_depth = MIN (sa->depth, sb->depth);
-  while (i < min_depth && fa[i] == fb[i] && (i + 1 < sa->depth) == (i + 1 < sb->depth))
-    i++;
-  /* distinct stacks differ in a token */
-  g_assert (i < min_depth);
-  {
-    guint32 ra = ctx->token_rank[TOKEN (fa[i], i + 1 < sa->depth)];
-    guint32 rb = ctx->token_rank[TOKEN (fb[i], i + 1 < sb->depth)];
-    return ra < rb ? -1 : ra > rb;
-  }
-}
-
-/* byte order of the lines, from token ranks: one key compare for most
- * pairs, no byte of a name read; FALSE (nothing done) when some token
- * begins another */
 static gboolean
-sort_by_tokens (const LpFolded *self,
-                guint          *order)
+flush_lines (Lines   *l,
+             GError **error)
 {
-  guint n_frames = lp_intern_size (self->intern);
-  guint n_tokens = 2 * n_frames;
-  g_autofree guint32 *tokens = g_new (guint32, MAX (n_tokens, 1));
-  g_autofree guint32 *token_rank = g_new (guint32, MAX (n_tokens, 1));
-  g_autofree Keyed *keyed = NULL;
-  TokenContext tctx = { self->intern, FALSE };
-  KeyedContext kctx = { self, token_rank };
-  guint per_key, bits;
-
-  for (guint i = 0; i < n_tokens; i++)
-    tokens[i] = i;
-  g_qsort_with_data (tokens, n_tokens, sizeof (guint32), compare_tokens, &tctx);
-  if (tctx.ambiguous)
+  if (l->len > 0 && !l->func (l->buf, l->len, l->user_data, error))
     return FALSE;
-  for (guint i = 0; i < n_tokens; i++)
-    token_rank[tokens[i]] = i;
-
-  if (n_tokens < G_MAXUINT16)
-    per_key = 4, bits = 16;
-  else if (n_tokens < (1u << 21) - 1)
-    per_key = 3, bits = 21;
-  else
-    per_key = 2, bits = 32;
-
-  keyed = g_new (Keyed, MAX (self->n_stacks, 1));
-  for (guint i = 0; i < self->n_stacks; i++)
-    {
-      const Stack *st = &self->stacks[i];
-      const guint32 *f = self->pool + st->offset;
-      guint64 key = 0;
-
-      for (guint j = 0; j < per_key; j++)
-        {
-          key <<= bits;
-          if (j < st->depth)
-            key |= (guint64) token_rank[TOKEN (f[j], j + 1 < st->depth)] + 1;
-        }
-      keyed[i].key = key;
-      keyed[i].index = i;
-    }
-  g_qsort_with_data (keyed, self->n_stacks, sizeof (Keyed), compare_keyed, &kctx);
-  for (guint i = 0; i < self->n_stacks; i++)
-    order[i] = keyed[i].index;
+  l->len = 0;
   return TRUE;
 }
 
-guint *
-lp_folded_sorted (const LpFolded *self)
+/* write_lines: lines @from to @to of the order into @l's buffer, given to
+ * its func as it fills */
+static gboolean
+write_lines (Lines    *l,
+             guint     from,
+             guint     to,
+             GError  **error)
 {
-  guint n_frames = lp_intern_size (self->intern);
-  g_autofree guint32 *by_name = NULL;
-  g_autofree guint32 *rank = NULL;
-  g_autofree guint8 *is_prefix = NULL;
-  guint *order = g_new (guint, MAX (self->n_stacks, 1));
-  SortContext ctx;
+  const LpFolded *self = l->folded;
+  char *buf = l->buf;
+  gsize len = l->len;
+  guint ready = from;
 
-  if (sort_by_tokens (self, order))
-    return order;
-
-  /* names such as "f" and "f x": compare the bytes where needed */
-  by_name = g_new (guint32, MAX (n_frames, 1));
-  rank = g_new (guint32, MAX (n_frames, 1));
-  is_prefix = g_new0 (guint8, MAX (n_frames, 1));
-  ctx = (SortContext) { self, rank, is_prefix };
-  for (guint i = 0; i < n_frames; i++)
-    by_name[i] = i;
-  g_qsort_with_data (by_name, n_frames, sizeof (guint32), compare_names, self->intern);
-  for (guint i = 0; i < n_frames; i++)
+  for (guint i = from; i < to; i++)
     {
-      rank[by_name[i]] = i;
-      /* in byte order, a name that begins any other begins the next one */
-      if (i + 1 < n_frames)
+      const Stack *st;
+      const guint32 *frames;
+
+      if (i == ready)
+        ready = lp_folded_order_wait (l->order, i);
+      st = &self->stacks[lp_folded_order_at (l->order, i)];
+      frames = self->pool + st->offset;
+
+      /* the stacks come in no order of memory: fetch ahead */
+      if (i + 32 < ready)
+        __builtin_prefetch (&self->stacks[lp_folded_order_at (l->order, i + 32)]);
+      if (i + 16 < ready)
         {
-          gsize len = lp_intern_name_len (self->intern, by_name[i]);
-          gsize next_len = lp_intern_name_len (self->intern, by_name[i + 1]);
+          const Stack *ahead = &self->stacks[lp_folded_order_at (l->order, i + 16)];
 
-          if (len <= next_len &&
-              memcmp (lp_intern_name (self->intern, by_name[i]),
-                      lp_intern_name (self->intern, by_name[i + 1]), len) == 0)
-            is_prefix[by_name[i]] = TRUE;
+          for (guint d = 0; d < ahead->depth; d += 16)
+            __builtin_prefetch (self->pool + ahead->offset + d);
         }
-    }
 
-  for (guint i = 0; i < self->n_stacks; i++)
-    order[i] = i;
-  g_qsort_with_data (order, self->n_stacks, sizeof (guint), compare_stacks, &ctx);
-  return order;
+      for (guint d = 0; d < st->depth; d++)
+        {
+          const char *name = l->names[frames[d]].name;
+          gsize nlen = l->names[frames[d]].len;
+
+          /* +8 for the last word copied, +1 for the separator; +160
+           * keeps room for the counts */
+          if (len + nlen + 8 + 1 + 160 > WRITE_BUFFER_SIZE)
+            {
+              l->len = len;
+              if (!flush_lines (l, error))
+                return FALSE;
+              len = 0;
+            }
+          if (nlen + 8 + 1 + 160 > WRITE_BUFFER_SIZE)
+            {
+              /* a name larger than the buffer goes out on its own */
+              if (!l->func (name, nlen, l->user_data, error))
+                return FALSE;
+            }
+          else
+            {
+              /* whole words, not a call to memcpy for a few bytes: the
+               * bytes past the name are overwritten by what follows */
+              for (gsize k = 0; k < nlen; k += 8)
+                memcpy (buf + len + k, name + k, 8);
+              len += nlen;
+            }
+          buf[len++] = d + 1 < st->depth ? ';' : ' ';
+        }
+      len += lp_folded_format_stack_counts (self, st, buf + len);
+      buf[len++] = '\n';
+    }
+  l->len = len;
+  return TRUE;
 }
 
-#define WRITE_BUFFER_SIZE (256 * 1024)
+/* Once the order is known, a second thread writes every other block of
+ * lines into buffers of its own, which the writer copies out in turn: a
+ * few blocks at a time, so that little memory is used and none is new;
+ * blocks of a few hundred lines, so that the threads seldom wake each
+ * other (a wake-up costs tens of microseconds in a VM) */
+#define BLOCK_LINES  256
+#define HELPER_SLOTS 4
+/* and only when this many lines are left */
+#define HELPER_MIN_LINES 4096
+
+typedef struct
+{
+  Lines       lines;      /* its buf: the block, when it fits */
+  GByteArray *overflow;   /* what went out before, when it did not */
+  gboolean    full;
+} Slot;
+
+typedef struct
+{
+  const LpFolded *folded;
+  guint           first;  /* the helper's first line; then every other block */
+  Slot            slots[HELPER_SLOTS];
+  gboolean        stop;
+  GMutex          lock;
+  GCond           cond;
+  GThread        *thread;
+} Helper;
+
+static gboolean
+write_to_byte_array (const char  *data,
+                     gsize        len,
+                     gpointer     user_data,
+                     GError     **error)
+{
+  (void) error;
+  g_byte_array_append (user_data, (const guint8 *) data, len);
+  return TRUE;
+}
+
+static gpointer
+write_every_other_block (gpointer data)
+{
+  Helper *h = data;
+  guint n = h->folded->n_stacks;
+
+  for (guint j = 0, from = h->first; from < n; j++, from += 2 * BLOCK_LINES)
+    {
+      Slot *slot = &h->slots[j % HELPER_SLOTS];
+      gboolean stop;
+
+      g_mutex_lock (&h->lock);
+      while (slot->full && !h->stop)
+        g_cond_wait (&h->cond, &h->lock);
+      stop = h->stop;
+      g_mutex_unlock (&h->lock);
+      if (stop)
+        break;
+      slot->lines.len = 0;
+      g_byte_array_set_size (slot->overflow, 0);
+      /* writing to memory cannot fail */
+      write_lines (&slot->lines, from, MIN (n, from + BLOCK_LINES), NULL);
+      g_mutex_lock (&h->lock);
+      slot->full = TRUE;
+      g_cond_broadcast (&h->cond);
+      g_mutex_unlock (&h->lock);
+    }
+  return NULL;
+}
+
+static void
+helper_start (Helper     *h,
+              Lines      *l,
+              guint       first)
+{
+  h->folded = l->folded;
+  h->first = first;
+  g_mutex_init (&h->lock);
+  g_cond_init (&h->cond);
+  for (guint k = 0; k < HELPER_SLOTS; k++)
+    {
+      Slot *slot = &h->slots[k];
+
+      slot->overflow = g_byte_array_new ();
+      slot->lines = (Lines) { l->folded, l->order, l->names, write_to_byte_array, slot->overflow,
+                              g_malloc (WRITE_BUFFER_SIZE), 0 };
+    }
+  h->thread = g_thread_new ("lp-write", write_every_other_block, h);
+}
+
+static void
+helper_stop (Helper *h)
+{
+  if (h->thread == NULL)
+    return;
+  g_mutex_lock (&h->lock);
+  h->stop = TRUE;
+  g_cond_broadcast (&h->cond);
+  g_mutex_unlock (&h->lock);
+  g_thread_join (h->thread);
+  for (guint k = 0; k < HELPER_SLOTS; k++)
+    {
+      g_free (h->slots[k].lines.buf);
+      g_byte_array_unref (h->slots[k].overflow);
+    }
+  g_mutex_clear (&h->lock);
+  g_cond_clear (&h->cond);
+  h->thread = NULL;
+}
+
+/* copies @len bytes into @l's buffer, giving it to its func as it fills */
+static gboolean
+append_to_lines (Lines       *l,
+                 const char  *data,
+                 gsize        len,
+                 GError     **error)
+{
+  while (len > 0)
+    {
+      gsize n = MIN (len, WRITE_BUFFER_SIZE - l->len);
+
+      memcpy (l->buf + l->len, data, n);
+      l->len += n;
+      data += n;
+      len -= n;
+      if (l->len == WRITE_BUFFER_SIZE && !flush_lines (l, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* the helper's @j-th block, once written, into @l */
+static gboolean
+take_block (Helper  *h,
+            guint    j,
+            Lines   *l,
+            GError **error)
+{
+  Slot *slot = &h->slots[j % HELPER_SLOTS];
+  gboolean ok;
+
+  g_mutex_lock (&h->lock);
+  while (!slot->full)
+    g_cond_wait (&h->cond, &h->lock);
+  g_mutex_unlock (&h->lock);
+  ok = append_to_lines (l, (const char *) slot->overflow->data, slot->overflow->len, error) &&
+       append_to_lines (l, slot->lines.buf, slot->lines.len, error);
+  g_mutex_lock (&h->lock);
+  slot->full = FALSE;
+  g_cond_broadcast (&h->cond);
+  g_mutex_unlock (&h->lock);
+  return ok;
+}
 
 gboolean
 lp_folded_write (const LpFolded     *self,
@@ -752,65 +653,48 @@ lp_folded_write (const LpFolded     *self,
                  gpointer            user_data,
                  GError            **error)
 {
-  g_autofree guint *order = NULL;
+  g_autoptr(LpFoldedOrder) order = NULL;
   g_autofree char *buf = NULL;
-  g_autofree const char **names = NULL;
-  g_autofree gsize *lens = NULL;
-  guint n_frames;
-  gsize len = 0;
+  g_autofree NameRef *names = NULL;
+  Helper helper = { 0 };
+  guint n_frames, n = self->n_stacks, i = 0, j = 0;
+  gboolean ok = TRUE;
+  Lines l;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (func != NULL, FALSE);
 
-  order = lp_folded_sorted (self);
+  /* the lines are written as soon as they are in order */
+  order = lp_folded_order_new (self);
   buf = g_malloc (WRITE_BUFFER_SIZE);
   /* each name looked up once, not once per frame written */
   n_frames = lp_intern_size (self->intern);
-  names = g_new (const char *, MAX (n_frames, 1));
-  lens = g_new (gsize, MAX (n_frames, 1));
+  names = g_new (NameRef, MAX (n_frames, 1));
   for (guint f = 0; f < n_frames; f++)
     {
-      names[f] = lp_intern_name (self->intern, f);
-      lens[f] = lp_intern_name_len (self->intern, f);
+      names[f].name = lp_intern_name (self->intern, f);
+      names[f].len = lp_intern_name_len (self->intern, f);
     }
+  l = (Lines) { self, order, names, func, user_data, buf, 0 };
 
-  for (guint i = 0; i < self->n_stacks; i++)
+  while (ok && i < n)
     {
-      const Stack *st = &self->stacks[order[i]];
+      guint end = MIN (n, i + BLOCK_LINES);
 
-      for (guint d = 0; d < st->depth; d++)
+      ok = write_lines (&l, i, end, error);
+      i = end;
+      if (ok && helper.thread != NULL && i < n)
         {
-          guint32 id = self->pool[st->offset + d];
-          const char *name = names[id];
-          gsize nlen = lens[id];
-
-          /* +1 for the separator; +160 keeps room for the counts */
-          if (len + nlen + 1 + 160 > WRITE_BUFFER_SIZE)
-            {
-              if (!func (buf, len, user_data, error))
-                return FALSE;
-              len = 0;
-            }
-          if (nlen + 1 + 160 > WRITE_BUFFER_SIZE)
-            {
-              /* a name larger than the buffer goes out on its own */
-              if (!func (name, nlen, user_data, error))
-                return FALSE;
-            }
-          else
-            {
-              memcpy (buf + len, name, nlen);
-              len += nlen;
-            }
-          buf[len++] = d + 1 < st->depth ? ';' : ' ';
+          ok = take_block (&helper, j++, &l, error);
+          i = MIN (n, i + BLOCK_LINES);
         }
-      len += format_counts (self, st, buf + len);
-      buf[len++] = '\n';
+      /* the wait is short: the next line is needed anyway */
+      else if (ok && helper.thread == NULL && n - i >= HELPER_MIN_LINES &&
+               lp_folded_order_wait (order, i) == n && g_get_num_processors () >= 2)
+        helper_start (&helper, &l, i + BLOCK_LINES);
     }
-
-  if (len > 0 && !func (buf, len, user_data, error))
-    return FALSE;
-  return TRUE;
+  helper_stop (&helper);
+  return ok && flush_lines (&l, error);
 }
 
 typedef struct
@@ -836,17 +720,6 @@ lp_folded_write_fd (const LpFolded *self,
 {
   FdTarget t = { fd, fd == 1 ? _("standard output") : _("the output file") };
   return lp_folded_write (self, write_to_fd, &t, error);
-}
-
-static gboolean
-write_to_byte_array (const char  *data,
-                     gsize        len,
-                     gpointer     user_data,
-                     GError     **error)
-{
-  (void) error;
-  g_byte_array_append (user_data, (const guint8 *) data, len);
-  return TRUE;
 }
 
 GBytes *

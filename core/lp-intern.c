@@ -209,6 +209,7 @@ add_hashed (LpIntern   *self,
 
   /* A name longer than 4 GiB cannot come from a bounded line reader. */
   g_assert (len < G_MAXUINT32 - 16);
+  /* padded to 8 bytes: lp_intern_name() promises the padding readable */
   size = (sizeof (Entry) + len + 1 + 7) & ~(gsize) 7;
   if (size > self->reserved - self->used || self->n_names == G_MAXUINT32 - 1)
     g_error ("%s: more than %" G_GSIZE_FORMAT " bytes of distinct names", G_STRLOC, self->reserved);

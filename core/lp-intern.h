@@ -36,7 +36,9 @@ gboolean    lp_intern_lookup    (const LpIntern *self,
                                  guint32        *id);
 
 /* lp_intern_name: the NUL-terminated name of @id, owned by the table and
- * valid as long as it lives. */
+ * valid as long as it lives. It starts on an 8-byte boundary, and its
+ * bytes may be read 8 at a time: the bytes after its NUL, up to the next
+ * multiple of 8, are readable (their values are unspecified). */
 const char *lp_intern_name      (const LpIntern *self,
                                  guint32         id);
 gsize       lp_intern_name_len  (const LpIntern *self,
