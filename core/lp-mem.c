@@ -87,6 +87,10 @@ lp_mem_grow (gpointer mem,
           munmap (p, map_len (new_len));
           p = MAP_FAILED;
         }
+      /* advised before the copy touches it: the pages it fills would
+       * otherwise be 4 KiB ones, and so would the rest of their 2 MiB */
+      if (p != MAP_FAILED)
+        advise_huge (p, map_len (new_len));
       if (p != MAP_FAILED && old_len > 0)
         memcpy (p, mem, old_len);
       if (p != MAP_FAILED)
