@@ -74,21 +74,24 @@ lp_folded_format_stack_counts (const LpFolded *self,
 
 /* The order of the written lines (lp-folded-sort.c), found by a second
  * thread for a large aggregate while the writer writes the lines already
- * in place. lp_folded_order_new() starts it; lp_folded_order_wait() waits
+ * in place. _lp_folded_sort_order_new() starts it; _lp_folded_sort_order_wait() waits
  * until more than @have lines are in place (when it must wait, until a few
  * thousand more are, or all) and says how many are (all of them,
- * n_stacks, at the end); lp_folded_order_at() is the index of the
- * stack of line @i, for @i below that; lp_folded_order_free() waits for
+ * n_stacks, at the end); _lp_folded_sort_order_at() is the index of the
+ * stack of line @i, for @i below that; _lp_folded_sort_order_free() waits for
  * the thread and frees everything. */
 typedef struct _LpFoldedOrder LpFoldedOrder;
 
-LpFoldedOrder *lp_folded_order_new  (const LpFolded *self);
-guint          lp_folded_order_wait (LpFoldedOrder  *o,
+LpFoldedOrder *_lp_folded_sort_order_new  (const LpFolded *self);
+guint          _lp_folded_sort_order_wait (LpFoldedOrder  *o,
                                      guint           have);
-guint          lp_folded_order_at   (const LpFoldedOrder *o,
+guint          _lp_folded_sort_order_at   (const LpFoldedOrder *o,
                                      guint                i);
-void           lp_folded_order_free (LpFoldedOrder  *o);
+void           _lp_folded_sort_order_free (LpFoldedOrder  *o);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (LpFoldedOrder, lp_folded_order_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LpFoldedOrder, _lp_folded_sort_order_free)
+
+/* _lp_folded_sort_stacks: the stack indexes in output order; free with g_free(). */
+guint *_lp_folded_sort_stacks (const LpFolded *self) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

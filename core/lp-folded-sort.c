@@ -437,7 +437,7 @@ sort_groups (gpointer data)
 }
 
 LpFoldedOrder *
-lp_folded_order_new (const LpFolded *self)
+_lp_folded_sort_order_new (const LpFolded *self)
 {
   LpFoldedOrder *o = g_new0 (LpFoldedOrder, 1);
   guint n_tokens = 2 * lp_intern_size (self->intern);
@@ -475,7 +475,7 @@ lp_folded_order_new (const LpFolded *self)
 }
 
 guint
-lp_folded_order_wait (LpFoldedOrder *o,
+_lp_folded_sort_order_wait (LpFoldedOrder *o,
                       guint          have)
 {
   guint done = (guint) g_atomic_int_get (&o->done);
@@ -497,14 +497,14 @@ lp_folded_order_wait (LpFoldedOrder *o,
 }
 
 guint
-lp_folded_order_at (const LpFoldedOrder *o,
+_lp_folded_sort_order_at (const LpFoldedOrder *o,
                     guint                i)
 {
   return o->order != NULL ? o->order[i] : o->keyed[i].index;
 }
 
 void
-lp_folded_order_free (LpFoldedOrder *o)
+_lp_folded_sort_order_free (LpFoldedOrder *o)
 {
   if (o == NULL)
     return;
@@ -520,14 +520,14 @@ lp_folded_order_free (LpFoldedOrder *o)
 }
 
 guint *
-lp_folded_sorted (const LpFolded *self)
+_lp_folded_sort_stacks (const LpFolded *self)
 {
-  g_autoptr(LpFoldedOrder) o = lp_folded_order_new (self);
+  g_autoptr(LpFoldedOrder) o = _lp_folded_sort_order_new (self);
   guint *order = g_new (guint, MAX (self->n_stacks, 1));
 
   for (guint have = 0; have < self->n_stacks; )
-    have = lp_folded_order_wait (o, have);
+    have = _lp_folded_sort_order_wait (o, have);
   for (guint i = 0; i < self->n_stacks; i++)
-    order[i] = lp_folded_order_at (o, i);
+    order[i] = _lp_folded_sort_order_at (o, i);
   return order;
 }

@@ -457,16 +457,16 @@ write_lines (Lines    *l,
       const guint32 *frames;
 
       if (i == ready)
-        ready = lp_folded_order_wait (l->order, i);
-      st = &self->stacks[lp_folded_order_at (l->order, i)];
+        ready = _lp_folded_sort_order_wait (l->order, i);
+      st = &self->stacks[_lp_folded_sort_order_at (l->order, i)];
       frames = self->pool + st->offset;
 
       /* the stacks come in no order of memory: fetch ahead */
       if (i + 32 < ready)
-        __builtin_prefetch (&self->stacks[lp_folded_order_at (l->order, i + 32)]);
+        __builtin_prefetch (&self->stacks[_lp_folded_sort_order_at (l->order, i + 32)]);
       if (i + 16 < ready)
         {
-          const Stack *ahead = &self->stacks[lp_folded_order_at (l->order, i + 16)];
+          const Stack *ahead = &self->stacks[_lp_folded_sort_order_at (l->order, i + 16)];
 
           for (guint d = 0; d < ahead->depth; d += 16)
             __builtin_prefetch (self->pool + ahead->offset + d);
@@ -680,7 +680,7 @@ lp_folded_write (const LpFolded     *self,
   g_return_val_if_fail (func != NULL, FALSE);
 
   /* the lines are written as soon as they are in order */
-  order = lp_folded_order_new (self);
+  order = _lp_folded_sort_order_new (self);
   buf = g_malloc (WRITE_BUFFER_SIZE);
   /* each name looked up once, not once per frame written */
   n_frames = lp_intern_size (self->intern);
@@ -705,7 +705,7 @@ lp_folded_write (const LpFolded     *self,
         }
       /* the wait is short: the next line is needed anyway */
       else if (ok && helper.thread == NULL && n - i >= HELPER_MIN_LINES &&
-               lp_folded_order_wait (order, i) == n && g_get_num_processors () >= 2)
+               _lp_folded_sort_order_wait (order, i) == n && g_get_num_processors () >= 2)
         helper_start (&helper, &l, i + BLOCK_LINES);
     }
   helper_stop (&helper);

@@ -121,9 +121,6 @@ typedef gboolean (*LpFoldedWriteFunc) (const char *data,
                                        gpointer    user_data,
                                        GError    **error);
 
-/* lp_folded_sorted: the stack indexes in output order; free with g_free(). */
-guint      *lp_folded_sorted           (const LpFolded *self) G_GNUC_WARN_UNUSED_RESULT;
-
 gboolean    lp_folded_write            (const LpFolded     *self,
                                         LpFoldedWriteFunc   func,
                                         gpointer            user_data,
