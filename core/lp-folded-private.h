@@ -82,12 +82,12 @@ lp_folded_format_stack_counts (const LpFolded *self,
  * the thread and frees everything. */
 typedef struct _LpFoldedOrder LpFoldedOrder;
 
-LpFoldedOrder *_lp_folded_sort_order_new  (const LpFolded *self);
-guint          _lp_folded_sort_order_wait (LpFoldedOrder  *o,
-                                     guint           have);
+LpFoldedOrder *_lp_folded_sort_order_new  (const LpFolded      *self);
+guint          _lp_folded_sort_order_wait (LpFoldedOrder       *o,
+                                           guint                have);
 guint          _lp_folded_sort_order_at   (const LpFoldedOrder *o,
-                                     guint                i);
-void           _lp_folded_sort_order_free (LpFoldedOrder  *o);
+                                           guint                i);
+void           _lp_folded_sort_order_free (LpFoldedOrder       *o);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LpFoldedOrder, _lp_folded_sort_order_free)
 
