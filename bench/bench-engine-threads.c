@@ -260,10 +260,5 @@ main (int    argc,
           "min/expected = the smallest over the threads of its samples / (Hz × length) (median, worst round);\n"
           "mean/expected = the mean over the threads of the same (median of the rounds);\n"
           "lost = the summary's lost samples (worst round), and why, as its summary says.\n");
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp);
-    if (system (cmd) != 0)
-      return 1;
-  }
-  return 0;
+  return lp_bench_remove_tree (tmp) ? 0 : 1;
 }

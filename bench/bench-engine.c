@@ -258,10 +258,5 @@ main (int    argc,
           "(quartiles) = of that ratio to perf, a measure of the noise;\n"
           "stops = wall mode with --stop-running; stop µs = mean time a thread was stopped (wall);\n"
           "unwind/symb/coll µs = engine time per sample (laprof's summary); perf: record only.\n");
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp);
-    if (system (cmd) != 0)
-      return 1;
-  }
-  return 0;
+  return lp_bench_remove_tree (tmp) ? 0 : 1;
 }

@@ -1,4 +1,4 @@
-/* lp-bench-util.c: what the seed's benchmarks share: finding their programs, the demo server, statistics.
+/* lp-bench-util.c: what the seed's benchmarks share: finding their programs, the demo server, statistics, temporary directories.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
 #include <signal.h>
@@ -126,4 +126,12 @@ lp_bench_status_kib (GPid        pid,
   if (!g_file_get_contents (path, &text, NULL, NULL) || (p = strstr (text, key)) == NULL)
     return 0;
   return g_ascii_strtoull (p + strlen (key), NULL, 10);
+}
+
+gboolean
+lp_bench_remove_tree (const char *dir)
+{
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
+
+  return system (cmd) == 0;
 }

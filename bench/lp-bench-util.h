@@ -1,4 +1,4 @@
-/* lp-bench-util.h: what the seed's benchmarks share: finding their programs, the demo server, statistics.
+/* lp-bench-util.h: what the seed's benchmarks share: finding their programs, the demo server, statistics, temporary directories.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
@@ -43,5 +43,9 @@ int          lp_bench_cmp_double        (gconstpointer a,
  * 0 if none. */
 guint64      lp_bench_status_kib        (GPid        pid,
                                          const char *key);
+
+/* lp_bench_remove_tree: removes @dir and all it holds (rm -rf); FALSE if
+ * that failed. */
+gboolean     lp_bench_remove_tree       (const char *dir);
 
 G_END_DECLS

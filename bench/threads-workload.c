@@ -95,12 +95,7 @@ main (int argc, char **argv)
             return 1;
           pthread_detach (t);
           created++;
-          next += period;
-          for (uint64_t now = lp_clock_now_ns (); now < next; now = lp_clock_now_ns ())
-            {
-              struct timespec nap = { 0, (long) (next - now) };
-              nanosleep (&nap, NULL);
-            }
+          lp_clock_wait_next (&next, period);
         }
       printf ("created=%lu\n", created);
       fflush (stdout);

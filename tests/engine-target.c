@@ -575,12 +575,7 @@ creator (double rate, double seconds)
       if (pthread_create (&t, &attr, churn_thread, (void *) (uintptr_t) created) != 0)
         return 1;
       created++;
-      next += period;
-      for (uint64_t now = lp_clock_now_ns (); now < next; now = lp_clock_now_ns ())
-        {
-          struct timespec nap = { 0, (long) (next - now) };
-          nanosleep (&nap, NULL);
-        }
+      lp_clock_wait_next (&next, period);
     }
   printf ("created=%lu\n", created);
   fflush (stdout);

@@ -157,10 +157,7 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  cli = g_getenv ("LAPROF_CLI");
-  target = g_getenv ("ENGINE_TARGET");
-  g_assert_nonnull (cli);
-  g_assert_nonnull (target);
+  test_engine_programs (&cli, &target);
   g_test_add_func ("/engine/wall/late-stop-is-not-lost", test_late_stop);
   g_test_add_func ("/engine/cpu/engine-stalled-400-ms-drops-nothing", test_engine_stalled);
   return g_test_run ();

@@ -29,24 +29,6 @@ proc_state (GPid pid)
   return p[2];
 }
 
-static GPid
-spawn_target (const char *const *args,
-              int                *out_fd)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  GPid pid;
-
-  g_ptr_array_add (argv, (char *) target);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
-  g_ptr_array_add (argv, NULL);
-  g_spawn_async_with_pipes (NULL, (char **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
-                            &pid, NULL, out_fd, NULL, &error);
-  g_assert_no_error (error);
-  return pid;
-}
-
 /* The engine SIGKILLed 100 times at random moments, from before its
  * attach is done to the middle of its sampling (wall mode, 1000 Hz), and
  * 30 times in launch mode: the target, a deterministic computation on
@@ -64,7 +46,7 @@ test_sigkill (void)
   GPid pid;
 
   /* the result, untraced */
-  pid = spawn_target (args, &fd);
+  pid = test_engine_spawn (target, args, &fd);
   expected = test_engine_read_all (fd);
   g_assert_true (test_engine_wait_pid (pid, 30, &status));
   g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
@@ -92,7 +74,7 @@ test_sigkill (void)
         }
       else
         {
-          pid = spawn_target (args, &fd);
+          pid = test_engine_spawn (target, args, &fd);
           pid_text = g_strdup_printf ("%d", pid);
           attach_argv[8] = pid_text;
           g_spawn_async (NULL, (char **) attach_argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL,
@@ -103,18 +85,7 @@ test_sigkill (void)
        * engine has launched nothing: 7 of 30 runs); the child waits for
        * its seize, or for the engine's end, then execs */
       if (launch)
-        {
-          g_autofree char *children = g_strdup_printf ("/proc/%d/task/%d/children", engine, engine);
-          gint64 until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-          g_autofree char *text = NULL;
-
-          while (g_get_monotonic_time () < until &&
-                 (!g_file_get_contents (children, &text, NULL, NULL) || text[0] == '\0'))
-            {
-              g_clear_pointer (&text, g_free);
-              g_usleep (200);
-            }
-        }
+        test_engine_wait_forked (engine, 10);
       /* from the engine's start-up (exec, attach: a few ms) to well into
        * the sampling */
       g_usleep (g_random_int_range (0, 300000));
@@ -161,7 +132,7 @@ test_churn_memory (void)
   GPid pid, engine;
   int fd, estatus, tstatus;
 
-  pid = spawn_target (args, &fd);
+  pid = test_engine_spawn (target, args, &fd);
   g_assert_cmpint (read (fd, ready, 6), ==, 6);
   pid_text = g_strdup_printf ("%d", pid);
   argv[8] = pid_text;
@@ -202,10 +173,7 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  cli = g_getenv ("LAPROF_CLI");
-  target = g_getenv ("ENGINE_TARGET");
-  g_assert_nonnull (cli);
-  g_assert_nonnull (target);
+  test_engine_programs (&cli, &target);
 
   g_test_add_func ("/engine/reliability/sigkill-130-times", test_sigkill);
   g_test_add_func ("/engine/reliability/churn-memory-flat", test_churn_memory);

@@ -1,4 +1,4 @@
-/* test-engine-util.c: helpers shared by the engine's test programs: reading a pipe whole, waiting for a child with a limit.
+/* test-engine-util.c: helpers shared by the engine's test programs: the programs under test, starting the target, reading a pipe whole, waiting for a child with a limit or for its fork.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <errno.h>
 #include <sys/wait.h>
@@ -36,4 +36,49 @@ test_engine_wait_pid (GPid    pid,
       g_usleep (5000);
     }
   return FALSE;
+}
+
+void
+test_engine_programs (const char **cli,
+                      const char **target)
+{
+  *cli = g_getenv ("LAPROF_CLI");
+  *target = g_getenv ("ENGINE_TARGET");
+  g_assert_nonnull (*cli);
+  g_assert_nonnull (*target);
+}
+
+GPid
+test_engine_spawn (const char        *program,
+                   const char *const *args,
+                   int               *out_fd)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  GPid pid;
+
+  g_ptr_array_add (argv, (char *) program);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_async_with_pipes (NULL, (char **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                            &pid, NULL, out_fd, NULL, &error);
+  g_assert_no_error (error);
+  return pid;
+}
+
+void
+test_engine_wait_forked (GPid   pid,
+                         double seconds)
+{
+  g_autofree char *children = g_strdup_printf ("/proc/%d/task/%d/children", pid, pid);
+  gint64 until = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
+  g_autofree char *text = NULL;
+
+  while (g_get_monotonic_time () < until &&
+         (!g_file_get_contents (children, &text, NULL, NULL) || text[0] == '\0'))
+    {
+      g_clear_pointer (&text, g_free);
+      g_usleep (200);
+    }
 }

@@ -317,18 +317,7 @@ static GPid
 spawn_target (char **argv_rest,
               int   *out_fd)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  GPid pid;
-
-  g_ptr_array_add (argv, (char *) target);
-  for (guint i = 0; argv_rest[i] != NULL; i++)
-    g_ptr_array_add (argv, argv_rest[i]);
-  g_ptr_array_add (argv, NULL);
-  g_spawn_async_with_pipes (NULL, (char **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
-                            &pid, NULL, out_fd, NULL, &error);
-  g_assert_no_error (error);
-  return pid;
+  return test_engine_spawn (target, (const char *const *) argv_rest, out_fd);
 }
 
 static void
@@ -931,18 +920,7 @@ test_sigkill_launch (void)
       /* once the command is forked: killed before, the engine has
        * launched nothing (a loaded machine took more than the 20 ms
        * this test first waited) */
-      {
-        g_autofree char *children = g_strdup_printf ("/proc/%d/task/%d/children", engine, engine);
-        gint64 until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-        g_autofree char *text = NULL;
-
-        while (g_get_monotonic_time () < until &&
-               (!g_file_get_contents (children, &text, NULL, NULL) || text[0] == '\0'))
-          {
-            g_clear_pointer (&text, g_free);
-            g_usleep (200);
-          }
-      }
+      test_engine_wait_forked (engine, 10);
       g_usleep (g_random_int_range (0, 300000));
       kill (engine, SIGKILL);
       g_assert_true (test_engine_wait_pid (engine, 5, &estatus));
@@ -1495,10 +1473,7 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  cli = g_getenv ("LAPROF_CLI");
-  target = g_getenv ("ENGINE_TARGET");
-  g_assert_nonnull (cli);
-  g_assert_nonnull (target);
+  test_engine_programs (&cli, &target);
   target_cxx = g_strconcat (target, "-cxx", NULL);
   tmpdir = g_dir_make_tmp ("laprof-engine-XXXXXX", NULL);
 

@@ -105,17 +105,13 @@ child_of (int parent)
   return 0;
 }
 
+/* a sleeper that has exec'd, so that its name is "sleep" */
 static GPid
 spawn_sleeper (void)
 {
-  const char *argv[] = { "sleep", "60", NULL };
-  g_autoptr(GError) error = NULL;
-  GPid pid;
+  GPid pid = test_gui_spawn_sleeper ();
 
-  g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
-                 NULL, NULL, &pid, &error);
-  g_assert_no_error (error);
-  g_usleep (100000);   /* let it exec, so that its name is "sleep" */
+  g_usleep (100000);
   return pid;
 }
 
@@ -1207,19 +1203,12 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  g_test_init (&argc, &argv, NULL);
-  /* a warning is a failure here: a clean shutdown prints none */
+  /* a warning is a failure here: a clean shutdown prints none (set before
+   * g_test_init(), which keeps it, as it keeps any fatal mask) */
   g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL);
-  gtk_init ();
-
-  app = lp_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = test_gui_init (&argc, &argv);
 
   g_test_add_func ("/gui/life/quit-while-recording", test_quit_while_recording);
   g_test_add_func ("/gui/life/stop-then-quit", test_stop_then_quit);

@@ -685,17 +685,9 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  g_test_init (&argc, &argv, NULL);
-  gtk_init ();
-
-  app = lp_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = test_gui_init (&argc, &argv);
 
   g_test_add_func ("/gui/icon/start-page-and-about", test_icon);
   g_test_add_func ("/gui/launch/typing-and-escape", test_launch_typing);

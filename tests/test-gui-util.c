@@ -1,8 +1,9 @@
-/* test-gui-util.c: helpers shared by the GUI test programs: main loop, pictures of widgets, widgets, processes.
+/* test-gui-util.c: helpers shared by the GUI test programs: start-up, main loop, pictures of widgets, widgets, processes.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <signal.h>
 #include <sys/wait.h>
 
+#include "lp-application.h"
 #include "lp-recorder.h"
 #include "lp-window.h"
 #include "test-gui-util.h"
@@ -81,4 +82,35 @@ test_gui_recorder_ended (gpointer data)
 {
   LpRecorder *recorder = lp_window_get_recorder (data);
   return recorder != NULL && !lp_recorder_is_running (recorder);
+}
+
+LpApplication *
+test_gui_init (int    *argc,
+               char ***argv)
+{
+  g_autoptr(GError) error = NULL;
+  LpApplication *app;
+
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_test_init (argc, argv, NULL);
+  gtk_init ();
+
+  app = lp_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  return app;
+}
+
+GPid
+test_gui_spawn_sleeper (void)
+{
+  const char *argv[] = { "sleep", "60", NULL };
+  g_autoptr(GError) error = NULL;
+  GPid pid;
+
+  g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
+                 NULL, NULL, &pid, &error);
+  g_assert_no_error (error);
+  return pid;
 }

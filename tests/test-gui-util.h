@@ -4,6 +4,8 @@
 
 #include <gtk/gtk.h>
 
+#include "lp-application.h"
+
 /* test_gui_spin_until: runs the main loop until @done (@data) returns TRUE
  * (then TRUE) or @seconds pass (then FALSE). */
 gboolean    test_gui_spin_until         (gboolean  (*done) (gpointer),
@@ -28,3 +30,14 @@ void        test_gui_reap               (GPid        pid);
 /* test_gui_recorder_ended: whether the LpWindow @data has a recorder that
  * is no longer running (for test_gui_spin_until). */
 gboolean    test_gui_recorder_ended     (gpointer    data);
+
+/* test_gui_init: what a GUI test program does first: settings in memory
+ * (GSETTINGS_BACKEND), g_test_init(), gtk_init(); then the application,
+ * not unique (each test program has its own), registered. Returns it
+ * (you own it); fails the test if it cannot register. */
+LpApplication *test_gui_init            (int         *argc,
+                                         char      ***argv);
+
+/* test_gui_spawn_sleeper: starts "sleep 60" (a process to attach to),
+ * not reaped (test_gui_reap() it). Fails the test if it cannot start. */
+GPid        test_gui_spawn_sleeper      (void);

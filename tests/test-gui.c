@@ -118,19 +118,6 @@ chosen_cb (LpProcessPicker *picker,
   chosen->name = g_strdup (name);
 }
 
-static GPid
-spawn_sleeper (void)
-{
-  const char *argv[] = { "sleep", "60", NULL };
-  g_autoptr(GError) error = NULL;
-  GPid pid;
-
-  g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
-                 NULL, NULL, &pid, &error);
-  g_assert_no_error (error);
-  return pid;
-}
-
 static GtkWidget *
 find_button (GtkWidget  *root,
              const char *label)
@@ -151,7 +138,7 @@ find_button (GtkWidget  *root,
 static void
 test_picker_choose (void)
 {
-  GPid pid = spawn_sleeper ();
+  GPid pid = test_gui_spawn_sleeper ();
   LpWindow *window = lp_window_new (GTK_APPLICATION (app));
   LpProcessPicker *picker;
   GtkWidget *record;
@@ -180,7 +167,7 @@ test_picker_choose (void)
 static void
 test_picker_explains (void)
 {
-  GPid pid = spawn_sleeper ();
+  GPid pid = test_gui_spawn_sleeper ();
   LpWindow *window = lp_window_new (GTK_APPLICATION (app));
   LpProcessPicker *picker;
   GtkWidget *record;
@@ -630,7 +617,7 @@ test_record_dead_pid (void)
 static void
 test_record_target_exits (void)
 {
-  GPid pid = spawn_sleeper ();
+  GPid pid = test_gui_spawn_sleeper ();
   LpWindow *window = lp_window_new (GTK_APPLICATION (app));
   GtkLabel *label;
 
@@ -738,17 +725,9 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  g_test_init (&argc, &argv, NULL);
-  gtk_init ();
-
-  app = lp_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = test_gui_init (&argc, &argv);
 
   g_test_add_func ("/gui/window/open-report", test_open_report);
   g_test_add_func ("/gui/window/open-bad-report", test_open_bad_report);

@@ -35,6 +35,26 @@ snapshot_at_leaf (LpSnapshot *snap,
   snap->stack_len = len;
 }
 
+/* The walk of @unwinder from the first instruction of lp_test_leaf, with
+ * @stack (@len bytes) as its stack and @rsp as its stack pointer, goes no
+ * further than lp_test_leaf and says it is cut short. */
+static void
+assert_cut_at_leaf (LpUnwinder *unwinder,
+                    guint64    *stack,
+                    gsize       len,
+                    guint64     rsp)
+{
+  guint64 ips[16];
+  LpSnapshot snap;
+  gboolean truncated = FALSE;
+  guint n;
+
+  snapshot_at_leaf (&snap, (guint8 *) stack, len, rsp);
+  n = lp_unwinder_unwind (unwinder, &snap, ips, G_N_ELEMENTS (ips), &truncated);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_true (truncated);
+}
+
 /* A stack pointer near 2^64 (a stray frame): its words are none of the
  * copy's. The check `addr + 8 <= end` wrapped around, passed, and the word
  * was read terabytes before the copy: the engine crashed on 1 python run
@@ -44,19 +64,11 @@ test_stray_stack_pointer (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(LpUnwinder) unwinder = lp_unwinder_new (getpid (), &error);
-  guint64 stack[512] = { 0 }, ips[16];
-  LpSnapshot snap;
-  gboolean truncated = FALSE;
-  guint n;
+  guint64 stack[512] = { 0 };
 
   g_assert_no_error (error);
   for (guint64 rsp = G_MAXUINT64 - 7; rsp > G_MAXUINT64 - 16; rsp--)
-    {
-      snapshot_at_leaf (&snap, (guint8 *) stack, sizeof stack, rsp);
-      n = lp_unwinder_unwind (unwinder, &snap, ips, G_N_ELEMENTS (ips), &truncated);
-      g_assert_cmpuint (n, ==, 1);
-      g_assert_true (truncated);
-    }
+    assert_cut_at_leaf (unwinder, stack, sizeof stack, rsp);
 }
 
 /* A return address into a file's data (its writable mapping: python's
@@ -67,17 +79,11 @@ test_return_into_data (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(LpUnwinder) unwinder = lp_unwinder_new (getpid (), &error);
-  guint64 stack[512] = { 0 }, ips[16];
-  LpSnapshot snap;
-  gboolean truncated = FALSE;
-  guint n;
+  guint64 stack[512] = { 0 };
 
   g_assert_no_error (error);
   stack[0] = (guint64) (guintptr) &lp_test_data_object[8];
-  snapshot_at_leaf (&snap, (guint8 *) stack, sizeof stack, (guint64) (guintptr) stack);
-  n = lp_unwinder_unwind (unwinder, &snap, ips, G_N_ELEMENTS (ips), &truncated);
-  g_assert_cmpuint (n, ==, 1);
-  g_assert_true (truncated);
+  assert_cut_at_leaf (unwinder, stack, sizeof stack, (guint64) (guintptr) stack);
 }
 
 /* A data symbol never names an address: the data object, or any address
