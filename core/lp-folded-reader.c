@@ -564,52 +564,8 @@ lp_folded_reader_finish (LpFoldedReader  *self,
   return TRUE;
 }
 
-gboolean
-lp_folded_reader_read_fd (LpFoldedReader  *self,
-                          int              fd,
-                          const char      *name,
-                          GError         **error)
-{
-  g_autofree char *buf = g_malloc (READ_CHUNK);
-
-  g_return_val_if_fail (self != NULL, FALSE);
-
-#ifdef POSIX_FADV_SEQUENTIAL
-  posix_fadvise (fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-#endif
-
-  for (;;)
-    {
-      gssize n = read (fd, buf, READ_CHUNK);
-
-      if (n < 0)
-        {
-          int saved = errno;
-
-          if (saved == EINTR)
-            continue;
-          g_set_error (error, LP_FOLDED_ERROR, LP_FOLDED_ERROR_IO,
-                       _("Could not read %s: %s"), name, g_strerror (saved));
-          return FALSE;
-        }
-      if (n == 0)
-        break;
-      if (!lp_folded_reader_feed (self, buf, (gsize) n, error))
-        {
-          g_prefix_error (error, "%s: ", name);
-          return FALSE;
-        }
-    }
-
-  if (!lp_folded_reader_finish (self, error))
-    {
-      g_prefix_error (error, "%s: ", name);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* Feeds the bytes of @fd from @offset to @end (or its end of file). */
+/* Feeds the bytes of @fd from @offset to @end (or its end of file); with
+ * @offset -1, from where @fd is, by read() (a pipe cannot pread). */
 static gboolean
 read_range (LpFoldedReader  *self,
             int              fd,
@@ -623,7 +579,7 @@ read_range (LpFoldedReader  *self,
   while (end < 0 || offset < end)
     {
       gsize want = end < 0 ? READ_CHUNK : (gsize) MIN ((goffset) READ_CHUNK, end - offset);
-      gssize n = pread (fd, buf, want, offset);
+      gssize n = offset < 0 ? read (fd, buf, want) : pread (fd, buf, want, offset);
 
       if (n < 0)
         {
@@ -637,7 +593,8 @@ read_range (LpFoldedReader  *self,
         }
       if (n == 0)
         break;
-      offset += n;
+      if (offset >= 0)
+        offset += n;
       if (!lp_folded_reader_feed (self, buf, (gsize) n, error))
         {
           g_prefix_error (error, "%s: ", name);
@@ -646,6 +603,29 @@ read_range (LpFoldedReader  *self,
     }
   return TRUE;
 }
+
+gboolean
+lp_folded_reader_read_fd (LpFoldedReader  *self,
+                          int              fd,
+                          const char      *name,
+                          GError         **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+#ifdef POSIX_FADV_SEQUENTIAL
+  posix_fadvise (fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+
+  if (!read_range (self, fd, -1, -1, name, error))
+    return FALSE;
+  if (!lp_folded_reader_finish (self, error))
+    {
+      g_prefix_error (error, "%s: ", name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 
 /* The start of the first line at or after the middle of @fd's @size
  * bytes, or -1 when there is none close to it. */
