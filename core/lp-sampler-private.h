@@ -149,14 +149,17 @@ typedef struct
   gboolean   signal_stop;   /* taken in a signal-delivery stop (see signal_stop_sample) */
 } Slot;
 
-/* A source of samples, as the loop (lp_sampler_run) drives it: a small
- * table of functions, one per source file (see core/README.md). Each fills
- * slots (_lp_collapse_next_slot) that the collapse step turns into stacks. Attaching
- * and launching (lp_sampler_attach, lp_sampler_launch) open the source's
- * threads and events before the loop. */
+/* A source of samples: a small table of functions, one per source file
+ * (see core/README.md). lp_sampler_attach and lp_sampler_launch call its
+ * attach or attach_child, the loop (lp_sampler_run) the others. Each fills
+ * slots (_lp_collapse_next_slot) that the collapse step turns into stacks. */
 typedef struct
 {
   const char *name;
+  /* attaching to the running process @pid: its threads and events */
+  gboolean (*attach)       (LpSampler *self, pid_t pid, GError **error);
+  /* launching: the child @child, waiting before its exec, is taken */
+  gboolean (*attach_child) (LpSampler *self, pid_t child, GError **error);
   /* between ticks: handles what the target reported; sets
    * stats.target_exited when it has ended */
   void (*poll)   (LpSampler *self);

@@ -398,7 +398,6 @@ _lp_sampler_list_tasks (pid_t pid)
   return tids;
 }
 
-static gboolean attach_threads (LpSampler *self, pid_t pid, GError **error);
 
 gboolean
 lp_sampler_attach (LpSampler  *self,
@@ -426,96 +425,10 @@ lp_sampler_attach (LpSampler  *self,
 
   /* permission is checked by the seize or perf_event_open: their errors say
    * what to do; the mappings are read after */
-  if (!attach_threads (self, pid, error))
+  if (!self->source->attach (self, pid, error))
     return FALSE;
   _lp_perf_start_assist (self, FALSE);
   return _lp_sampler_load_address_space (self, error);
-}
-
-static gboolean
-attach_threads (LpSampler  *self,
-                pid_t       pid,
-                GError    **error)
-{
-  if (self->opts.mode == LP_SAMPLER_MODE_CPU)
-    {
-      /* inherit: threads created later report into their creator's buffer */
-      g_autoptr(GArray) tids = _lp_sampler_list_tasks (pid);
-      const char *delay = g_getenv ("LAPROF_TEST_ATTACH_DELAY_MS");
-
-      /* tests: widen the window between the list and the events, in
-       * which the threads started are seen by _lp_perf_catch_unseen() alone */
-      if (delay != NULL)
-        g_usleep (1000 * g_ascii_strtoull (delay, NULL, 10));
-      for (guint i = 0; i < tids->len; i++)
-        {
-          pid_t tid = g_array_index (tids, pid_t, i);
-          gboolean opened;
-
-          if (self->opts.tids != NULL)
-            {
-              gboolean wanted = FALSE;
-              for (guint j = 0; j < self->opts.n_tids; j++)
-                wanted = wanted || self->opts.tids[j] == tid;
-              if (!wanted)
-                continue;
-            }
-          if (!_lp_perf_open_thread_events (self, tid, pid, &opened, error))
-            return FALSE;
-        }
-      if (g_hash_table_size (self->threads) == 0)
-        {
-          g_set_error (error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_NO_PROCESS,
-                       _("no such process or thread: %d"), (int) pid);
-          return FALSE;
-        }
-      if (self->opts.tids == NULL)
-        return _lp_perf_catch_unseen (self, pid, error);
-      return TRUE;
-    }
-
-  if (self->opts.tids != NULL)
-    {
-      for (guint i = 0; i < self->opts.n_tids; i++)
-        if (!_lp_ptrace_seize (self, self->opts.tids[i], error))
-          return FALSE;
-      return TRUE;
-    }
-
-  /* threads may be created while we attach: rescan until nothing is new */
-  for (guint round = 0; round < 100; round++)
-    {
-      g_autoptr(GArray) tids = _lp_sampler_list_tasks (pid);
-      guint added = 0;
-
-      for (guint i = 0; i < tids->len; i++)
-        {
-          pid_t tid = g_array_index (tids, pid_t, i);
-          g_autoptr(GError) local_error = NULL;
-
-          if (g_hash_table_contains (self->threads, GINT_TO_POINTER (tid)))
-            continue;
-          if (!_lp_ptrace_seize (self, tid, &local_error))
-            {
-              /* a thread that ended meanwhile is no failure; the process itself is */
-              if (tid != pid && g_error_matches (local_error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_NO_PROCESS))
-                continue;
-              /* nor one that is ending: the kernel refuses to seize a
-               * thread that has begun to exit with EPERM, though the same
-               * rights let us seize its siblings (a target starting 3,000
-               * threads a second was reported "not allowed to trace") */
-              if (tid != pid && g_hash_table_size (self->threads) > 0 &&
-                  g_error_matches (local_error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_PERMISSION))
-                continue;
-              g_propagate_error (error, g_steal_pointer (&local_error));
-              return FALSE;
-            }
-          added++;
-        }
-      if (added == 0)
-        break;
-    }
-  return TRUE;
 }
 
 gboolean
@@ -575,20 +488,7 @@ lp_sampler_launch (LpSampler   *self,
   self->launched = TRUE;
   self->command = g_path_get_basename (argv[0]);
 
-  if (self->opts.mode == LP_SAMPLER_MODE_CPU)
-    {
-      Thread *t = _lp_sampler_add_thread (self, child, child);
-      t->ptrace.attached = FALSE;
-      if (!_lp_perf_attach (self, t, TRUE, error))
-        {
-          close (go[1]);
-          close (err[0]);
-          waitpid (child, NULL, 0);
-          self->reaped = TRUE;
-          return FALSE;
-        }
-    }
-  else if (!_lp_ptrace_seize (self, child, error))
+  if (!self->source->attach_child (self, child, error))
     {
       close (go[1]);
       close (err[0]);
@@ -596,8 +496,6 @@ lp_sampler_launch (LpSampler   *self,
       self->reaped = TRUE;
       return FALSE;
     }
-  else
-    _lp_perf_start_assist (self, TRUE);
 
   close (go[1]);
   do

@@ -913,8 +913,74 @@ ptrace_detach (LpSampler *self)
   _lp_perf_close (self);
 }
 
+/* Attaching to a running process: every thread seized (or those of
+ * --tid), the list read again while threads start meanwhile. */
+static gboolean
+ptrace_attach (LpSampler  *self,
+               pid_t       pid,
+               GError    **error)
+{
+  if (self->opts.tids != NULL)
+    {
+      for (guint i = 0; i < self->opts.n_tids; i++)
+        if (!_lp_ptrace_seize (self, self->opts.tids[i], error))
+          return FALSE;
+      return TRUE;
+    }
+
+  /* threads may be created while we attach: rescan until nothing is new */
+  for (guint round = 0; round < 100; round++)
+    {
+      g_autoptr(GArray) tids = _lp_sampler_list_tasks (pid);
+      guint added = 0;
+
+      for (guint i = 0; i < tids->len; i++)
+        {
+          pid_t tid = g_array_index (tids, pid_t, i);
+          g_autoptr(GError) local_error = NULL;
+
+          if (g_hash_table_contains (self->threads, GINT_TO_POINTER (tid)))
+            continue;
+          if (!_lp_ptrace_seize (self, tid, &local_error))
+            {
+              /* a thread that ended meanwhile is no failure; the process itself is */
+              if (tid != pid && g_error_matches (local_error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_NO_PROCESS))
+                continue;
+              /* nor one that is ending: the kernel refuses to seize a
+               * thread that has begun to exit with EPERM, though the same
+               * rights let us seize its siblings (a target starting 3,000
+               * threads a second was reported "not allowed to trace") */
+              if (tid != pid && g_hash_table_size (self->threads) > 0 &&
+                  g_error_matches (local_error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_PERMISSION))
+                continue;
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
+          added++;
+        }
+      if (added == 0)
+        break;
+    }
+  return TRUE;
+}
+
+/* Launching: the child, waiting before its exec, is seized; its running
+ * threads get perf's help (see _lp_perf_start_assist). */
+static gboolean
+ptrace_attach_child (LpSampler  *self,
+                     pid_t       child,
+                     GError    **error)
+{
+  if (!_lp_ptrace_seize (self, child, error))
+    return FALSE;
+  _lp_perf_start_assist (self, TRUE);
+  return TRUE;
+}
+
 const LpSource lp_source_ptrace = {
   .name = "ptrace",
+  .attach = ptrace_attach,
+  .attach_child = ptrace_attach_child,
   .poll = drain_events,
   .tick = ptrace_tick,
   .drain = ptrace_drain,
