@@ -91,7 +91,4 @@ void           _lp_folded_sort_order_free (LpFoldedOrder       *o);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LpFoldedOrder, _lp_folded_sort_order_free)
 
-/* _lp_folded_sort_stacks: the stack indexes in output order; free with g_free(). */
-guint *_lp_folded_sort_stacks (const LpFolded *self) G_GNUC_WARN_UNUSED_RESULT;
-
 G_END_DECLS

@@ -518,16 +518,3 @@ _lp_folded_sort_order_free (LpFoldedOrder *o)
   g_free (o->tmp);
   g_free (o);
 }
-
-guint *
-_lp_folded_sort_stacks (const LpFolded *self)
-{
-  g_autoptr(LpFoldedOrder) o = _lp_folded_sort_order_new (self);
-  guint *order = g_new (guint, MAX (self->n_stacks, 1));
-
-  for (guint have = 0; have < self->n_stacks; )
-    have = _lp_folded_sort_order_wait (o, have);
-  for (guint i = 0; i < self->n_stacks; i++)
-    order[i] = _lp_folded_sort_order_at (o, i);
-  return order;
-}
