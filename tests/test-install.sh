@@ -54,7 +54,7 @@ chmod 700 "$tmp/run"
 "${run_env[@]}" "$prefix/bin/laprof" --version | grep -q '^laprof ' || fail "laprof --version"
 
 # the icon, as the desktop finds it: in the prefix's hicolor theme
-"${run_env[@]}" DISPLAY="${DISPLAY:?run under xvfb-run}" XAUTHORITY="${XAUTHORITY:-}" "$out/icon-lookup" io.github.laprof.Laprof "$share/icons" \
+"${run_env[@]}" DISPLAY="${DISPLAY:?run under tests/with-xvfb.sh}" XAUTHORITY="${XAUTHORITY:-}" "$out/icon-lookup" io.github.laprof.Laprof "$share/icons" \
   || fail "the icon theme does not find io.github.laprof.Laprof in $share/icons"
 echo "ok: the icon theme finds the app's icon in the prefix"
 

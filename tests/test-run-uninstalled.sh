@@ -23,7 +23,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 mkdir -p "$tmp/home" "$tmp/run"
 chmod 700 "$tmp/run"
 run_env=(env -i "PATH=/usr/bin:/bin" "HOME=$tmp/home" "XDG_RUNTIME_DIR=$tmp/run"
-         "DISPLAY=${DISPLAY:?run under xvfb-run}" "XAUTHORITY=${XAUTHORITY:-}"
+         "DISPLAY=${DISPLAY:?run under tests/with-xvfb.sh}" "XAUTHORITY=${XAUTHORITY:-}"
          "GDK_BACKEND=x11" "GSK_RENDERER=cairo" "GTK_A11Y=none" "NO_AT_BRIDGE=1")
 
 # run_app NAME COMMAND...: starts COMMAND, waits for the report's window,
