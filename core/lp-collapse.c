@@ -430,9 +430,12 @@ collapse_slot (LpSampler  *self,
     {
       guint64 addr = self->ips[i - 1];
 
-      self->frames[depth++] = addr == LP_UNWIND_SIGNAL_FRAME ? self->signal_frame
-                                                             : frame_for (self, slot->space, addr);
+      self->native[n_ips - i] = addr == LP_UNWIND_SIGNAL_FRAME ? self->signal_frame
+                                                               : frame_for (self, slot->space, addr);
     }
+  /* the interpreter's evaluation frames give way to the Python frames
+   * they run (a copy when the process runs no Python) */
+  depth = _lp_python_frames_merge (self, slot, self->native, n_ips, depth);
   if (slot->idle_syscall == 219 && n_ips > 0 && self->ips[0] != LP_UNWIND_SIGNAL_FRAME)
     {
       /* restart_syscall, and the call it continues was not seen (the
@@ -451,7 +454,9 @@ collapse_slot (LpSampler  *self,
     }
   if (slot->idle_syscall >= 0)
     {
-      self->frames[depth++] = idle_frame (self, slot->idle_syscall);
+      guint32 gil = _lp_python_frames_idle (self, slot);
+
+      self->frames[depth++] = gil != G_MAXUINT32 ? gil : idle_frame (self, slot->idle_syscall);
       self->stats.idle_samples += slot->weight;
     }
   for (guint w = 0; w < slot->weight && self->snapshot_func != NULL; w++)

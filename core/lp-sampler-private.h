@@ -5,6 +5,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "lp-python.h"
 #include "lp-sampler.h"
 #include "lp-symbols.h"
 #include "lp-unwinder.h"
@@ -13,6 +14,12 @@ G_BEGIN_DECLS
 
 #define DEFAULT_STACK_SIZE (16 * 1024)
 #define MAX_FRAMES 256
+/* Python frames read per sample: past the interpreter's default recursion
+ * limit (1000) with room for C calls between */
+#define LP_MAX_PYTHON_FRAMES 2048
+/* frames of one collapsed stack: process, thread, [truncated], the native
+ * frames with their Python ones, the idle leaf */
+#define LP_MAX_STACK_FRAMES (MAX_FRAMES + LP_MAX_PYTHON_FRAMES + 8)
 #define STOP_TIMEOUT_NS (50 * 1000 * 1000)
 /* The longest time between two checks of the threads, when none of them
  * blocks for long: 10 ms (see tick_ptrace). */
@@ -21,6 +28,17 @@ G_BEGIN_DECLS
 #define PERF_PAGES 1024 /* data pages per ring buffer, a power of two: at
                          * least 4 MiB; more at high rates (ring_pages) */
 #define MAX_RING_PAGES 4096 /* 16 MiB: a second of 1000 Hz with 16 KiB stacks */
+
+/* the Python interpreter of a process image (lp-python-frames.c) */
+typedef struct
+{
+  LpPythonReader *reader;     /* NULL: none found (yet) */
+  guint           tries;      /* looked for so many times */
+  gint64          next_try_ns;
+  GArray         *names;      /* of guint32, by the reader's code id: frame id + 1 */
+  GHashTable     *line_names; /* --lines: (code id << 32 | line) -> frame id + 1 */
+  GByteArray     *eval;       /* by frame id: whether it is the evaluation function */
+} SpacePython;
 
 /* A process image: what its samples are unwound and named with. A process
  * gets a new one at each exec; samples taken before keep the old one until
@@ -35,6 +53,7 @@ typedef struct
   GHashTable  *frame_cache;  /* adjusted address -> frame id + 1 */
   gboolean     stale;        /* it has exec'd: read it again at its next sample */
   gint64       gone_ns;      /* when it exited; 0: alive */
+  SpacePython  python;
 } Space;
 
 /* A thread's state, one struct per part of the engine: each source keeps
@@ -108,6 +127,7 @@ typedef struct
   pid_t        tid;
   pid_t        tgid;     /* its process */
   guint32      frame;    /* "name-TID", or G_MAXUINT32 until known */
+  guint        python_name_tries; /* its Python name looked for so many times (_lp_sampler_thread_frame) */
   ThreadPtrace ptrace;
   ThreadPerf   perf;
   ThreadWall   wall;
@@ -147,6 +167,10 @@ typedef struct
   guint      weight;        /* samples it counts for: ticks skipped while it was blocked */
   guint64    time;          /* perf samples in wall mode: the kernel's time of it */
   gboolean   signal_stop;   /* taken in a signal-delivery stop (see signal_stop_sample) */
+  /* its Python frames, innermost first (lp-python-frames.c) */
+  LpPythonFrame *py_frames; /* LP_MAX_PYTHON_FRAMES, allocated when first needed */
+  guint      py_n;
+  gboolean   py_read;       /* read while the thread was stopped */
 } Slot;
 
 /* A source of samples: a small table of functions, one per source file
@@ -197,6 +221,15 @@ typedef struct
   GArray             *switch_log;  /* of Switch: one read of the rings, to sort */
 } SamplerPerf;
 
+/* Python frames (lp-python-frames.c) */
+typedef struct
+{
+  char               *status;      /* one line about the interpreters found; NULL: none */
+  gboolean            on;          /* a supported one was found */
+  guint32             gil_frame;   /* "[idle: GIL]" */
+  guint32             unreadable_frame; /* "[python: unreadable]" */
+} SamplerPython;
+
 /* wall mode's accounts (lp-wall-time.c) */
 typedef struct
 {
@@ -220,6 +253,7 @@ struct _LpSampler
   SamplerPtrace       ptrace;
   SamplerPerf         perf;
   SamplerWall         wall;
+  SamplerPython       python;
   GHashTable         *seen;        /* tids ever sampled or seen */
   int                 sigfd;
 
@@ -231,7 +265,8 @@ struct _LpSampler
   GArray             *slots;       /* of Slot */
   guint               n_slots;
   guint64            *ips;
-  guint32            *frames;
+  guint32            *native;      /* the frames of ips, root first (collapse_slot) */
+  guint32            *frames;      /* LP_MAX_STACK_FRAMES */
 
   /* batches */
   LpSamplerBatchFunc  batch_func;
@@ -274,6 +309,13 @@ pid_t _lp_sampler_tracer_of (pid_t pid);
 gboolean _lp_sampler_load_address_space (LpSampler *self, GError **error);
 gboolean _lp_sampler_wait_event (LpSampler *self, gint64 timeout_ns, int stop_fd);
 gboolean _lp_sampler_target_alive (LpSampler *self);
+
+/* lp-python-frames.c: Python frames */
+void _lp_python_frames_clear (SpacePython *py);
+void _lp_python_frames_read_stopped (LpSampler *self, Slot *slot);
+guint _lp_python_frames_merge (LpSampler *self, Slot *slot, const guint32 *ids, guint n, guint depth);
+guint32 _lp_python_frames_idle (LpSampler *self, Slot *slot);
+char *_lp_python_frames_thread_name (LpSampler *self, pid_t tgid, pid_t tid, gboolean *tried);
 
 /* lp-source-ptrace.c: the ptrace source */
 void _lp_ptrace_hold_all (LpSampler *self);

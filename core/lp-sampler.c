@@ -30,6 +30,9 @@
 #include "lp-symbols.h"
 #include "lp-unwinder.h"
 
+/* how many samples of a thread may look for its Python name */
+#define MAX_PYTHON_NAME_TRIES 20
+
 G_DEFINE_QUARK (lp-sampler-error-quark, lp_sampler_error)
 
 const char *
@@ -62,6 +65,7 @@ _lp_sampler_space_unref (gpointer data)
     return;
   g_clear_pointer (&space->unwinder, lp_unwinder_free);
   g_clear_pointer (&space->symbols, lp_symbols_free);
+  _lp_python_frames_clear (&space->python);
   g_hash_table_unref (space->frame_cache);
   g_free (space);
 }
@@ -121,13 +125,16 @@ lp_sampler_new (const LpSamplerOptions *options,
   self->idle_frames = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->slots = g_array_new (FALSE, TRUE, sizeof (Slot));
   self->ips = g_new (guint64, MAX_FRAMES);
-  self->frames = g_new (guint32, MAX_FRAMES + 8);
+  self->native = g_new (guint32, MAX_FRAMES);
+  self->frames = g_new (guint32, LP_MAX_STACK_FRAMES);
   self->last_counts = g_array_new (FALSE, TRUE, sizeof (double));
   self->dirty = g_array_new (FALSE, FALSE, sizeof (guint));
   self->dirty_flag = g_byte_array_new ();
   self->deltas = g_array_new (FALSE, FALSE, sizeof (double));
   self->truncated_frame = lp_folded_intern (dest, "[truncated]", -1);
   self->signal_frame = lp_folded_intern (dest, "[signal handler called]", -1);
+  self->python.gil_frame = lp_folded_intern (dest, LP_COLLAPSE_IDLE_PREFIX ": GIL]", -1);
+  self->python.unreadable_frame = lp_folded_intern (dest, "[python: unreadable]", -1);
   return self;
 }
 
@@ -146,12 +153,14 @@ lp_sampler_free (LpSampler *self)
   for (guint i = 0; i < self->slots->len; i++)
     {
       g_free (g_array_index (self->slots, Slot, i).snap.stack);
+      g_free (g_array_index (self->slots, Slot, i).py_frames);
       if (i < self->n_slots)
         _lp_sampler_space_unref (g_array_index (self->slots, Slot, i).space);
     }
   g_hash_table_unref (self->spaces);
   g_array_unref (self->slots);
   g_free (self->ips);
+  g_free (self->native);
   g_free (self->frames);
   g_array_unref (self->last_counts);
   g_array_unref (self->dirty);
@@ -161,6 +170,7 @@ lp_sampler_free (LpSampler *self)
     close (self->sigfd);
   g_free ((gpointer) self->opts.tids);
   g_free (self->command);
+  g_free (self->python.status);
   g_free (self);
 }
 
@@ -193,6 +203,15 @@ const char *
 lp_sampler_get_command (const LpSampler *self)
 {
   return self->command;
+}
+
+const char *
+lp_sampler_get_python (const LpSampler *self,
+                       gboolean        *on)
+{
+  if (on != NULL)
+    *on = self->python.on;
+  return self->python.status;
 }
 
 void
@@ -277,6 +296,21 @@ guint32
 _lp_sampler_thread_frame (LpSampler *self,
                           Thread    *t)
 {
+  /* a Python thread is named as Python names it, once its interpreter
+   * is found and its threading.Thread known: tried at its first samples */
+  if (t->python_name_tries < MAX_PYTHON_NAME_TRIES && !self->opts.no_python)
+    {
+      gboolean tried = FALSE;
+      g_autofree char *python_name = _lp_python_frames_thread_name (self, t->tgid, t->tid, &tried);
+
+      t->python_name_tries += tried;
+      if (python_name != NULL)
+        {
+          g_autofree char *name = g_strdup_printf ("%s-%d", python_name, (int) t->tid);
+          t->frame = lp_folded_intern (self->dest, name, -1);
+          t->python_name_tries = MAX_PYTHON_NAME_TRIES;
+        }
+    }
   if (t->frame == G_MAXUINT32)
     {
       g_autofree char *comm = _lp_sampler_read_comm (t->tgid, t->tid);

@@ -44,6 +44,8 @@ typedef struct
   gboolean       no_children;     /* do not follow the processes the target starts */
   gboolean       stop_running;    /* wall mode: stop running threads too, rather than
                                    * reading their samples from perf events */
+  gboolean       no_python;       /* leave CPython's evaluation frames native, rather than
+                                   * showing the Python functions they run */
 } LpSamplerOptions;
 
 /* Why samples were lost. */
@@ -76,6 +78,10 @@ typedef struct
   guint64  unwind_ns;
   guint64  symbolize_ns;
   guint64  collapse_ns;
+  guint64  python_samples;     /* samples with Python frames */
+  guint64  python_unreadable;  /* …whose Python stack could not be read to its end */
+  guint64  python_unmatched;   /* …whose native evaluation frames and Python groups differed in
+                                * number (the thread moved on before its Python stack was read) */
   gboolean target_exited;
   int      exit_status;        /* wait status of the target, if it exited and we saw it */
   gboolean exit_status_known;
@@ -153,6 +159,14 @@ gboolean    lp_sampler_launch         (LpSampler   *self,
 
 pid_t       lp_sampler_get_pid        (const LpSampler *self);
 const char *lp_sampler_get_command    (const LpSampler *self);
+
+/* lp_sampler_get_python: one line about the CPython interpreters found in
+ * the target ("Python 3.11.2 in /usr/bin/python3.11: Python frames on", or
+ * why a version is not supported), *@on (nullable) TRUE when Python frames
+ * are shown; NULL when none was found (or no_python). Owned by the
+ * sampler. */
+const char *lp_sampler_get_python     (const LpSampler *self,
+                                       gboolean        *on);
 
 /* lp_sampler_run: samples until the target exits, the duration is over, or
  * @stop_fd (-1 for none) becomes readable; then detaches, leaving every

@@ -286,6 +286,8 @@ snapshot_ptrace (LpSampler *self,
   slot->signal_stop = FALSE;
   slot->weight = MAX (t->wall.weight, 1);
   t->wall.weight = 1;
+  /* while it is stopped, its Python stack is the one of the sample */
+  _lp_python_frames_read_stopped (self, slot);
   self->n_slots++;
 }
 

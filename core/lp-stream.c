@@ -82,6 +82,16 @@ lp_stream_format_batch (GString              *out,
 }
 
 void
+lp_stream_format_python (GString    *out,
+                         gboolean    on,
+                         const char *text)
+{
+  g_string_append_printf (out, "#python on=%d text=", on ? 1 : 0);
+  append_value (out, text);
+  g_string_append_c (out, '\n');
+}
+
+void
 lp_stream_format_error (GString    *out,
                         const char *message)
 {
@@ -266,6 +276,14 @@ control_line (LpStreamParser  *self,
       ev.status = status ? atoi (status) : -1;
       if (ev.type == LP_STREAM_EVENT_END)
         self->ended = TRUE;
+    }
+  else if (g_str_equal (name, "python"))
+    {
+      ev.type = LP_STREAM_EVENT_PYTHON;
+      ev.status = (int) field_u64 (fields, "on");
+      ev.message = g_hash_table_lookup (fields, "text");
+      if (ev.message == NULL)
+        ev.message = "";
     }
   else if (g_str_equal (name, "error"))
     {

@@ -35,6 +35,11 @@ void lp_stream_format_batch  (GString              *out,
                               const LpSamplerBatch *batch);
 void lp_stream_format_error  (GString              *out,
                               const char           *message);
+/* what the engine found of Python in the target (lp_sampler_get_python):
+ * @on when its frames are shown */
+void lp_stream_format_python (GString              *out,
+                              gboolean              on,
+                              const char           *text);
 /* @status: the target's exit code, or -1 if unknown; @reason: "exited",
  * "stopped", "duration" or "error". */
 void lp_stream_format_end    (GString              *out,
@@ -53,6 +58,7 @@ typedef enum
   LP_STREAM_EVENT_BATCH,
   LP_STREAM_EVENT_ERROR,
   LP_STREAM_EVENT_END,
+  LP_STREAM_EVENT_PYTHON,
 } LpStreamEventType;
 
 /* One event. Strings and arrays are owned by the parser and valid only
@@ -83,7 +89,9 @@ typedef struct
   guint64        lost;
 
   /* ERROR: message; END: reason ("exited", "stopped", "duration",
-   * "error") and status (exit code of the target, -1 unknown) */
+   * "error") and status (exit code of the target, -1 unknown); PYTHON:
+   * message (what was found of Python) and status (1: its frames are
+   * shown, 0: not) */
   const char    *message;
   const char    *reason;
   int            status;

@@ -22,6 +22,7 @@ typedef struct
   LpFolded *folded;
   GString  *buf;
   gboolean  broken;   /* the reader of the stream went away */
+  char     *python;   /* the Python line last sent */
 } StreamOut;
 
 static gboolean
@@ -43,7 +44,15 @@ on_batch (LpSampler            *sampler,
           GError              **error)
 {
   StreamOut *out = user_data;
+  gboolean python_on = FALSE;
+  const char *python = lp_sampler_get_python (sampler, &python_on);
 
+  if (python != NULL && g_strcmp0 (python, out->python) != 0)
+    {
+      g_free (out->python);
+      out->python = g_strdup (python);
+      lp_stream_format_python (out->buf, python_on, python);
+    }
   lp_stream_format_batch (out->buf, out->folded, batch);
   return write_stdout (out, error);
 }
@@ -67,7 +76,8 @@ parse_tids (const char  *text,
 
 static void
 print_summary (const LpSamplerStats *st,
-               LpSamplerMode         mode)
+               LpSamplerMode         mode,
+               const char           *python)
 {
   double rate = st->duration > 0 ? st->samples / st->duration : 0;
 
@@ -91,6 +101,12 @@ print_summary (const LpSamplerStats *st,
     fprintf (stderr, _("  threads started while attaching, caught after: %u\n"), st->caught);
   if (st->truncated > 0)
     fprintf (stderr, _("  stacks not unwound to their root ([truncated]): %" PRIu64 "\n"), st->truncated);
+  if (python != NULL)
+    fprintf (stderr, "  %s\n", python);
+  if (st->python_samples > 0)
+    fprintf (stderr, _("  samples with Python frames: %" PRIu64 "; unreadable to their end %" PRIu64
+                       ", moved on before they were read %" PRIu64 "\n"),
+             st->python_samples, st->python_unreadable, st->python_unmatched);
   if (st->samples > 0)
     fprintf (stderr, _("  cost per sample: unwind %.1f µs, symbolize %.1f µs, collapse %.1f µs\n"),
              st->unwind_ns / 1000.0 / st->samples, st->symbolize_ns / 1000.0 / st->samples,
@@ -118,7 +134,7 @@ typedef struct
   gint              pid;
   double            frequency, period, duration, min_time;
   gboolean          no_idle, idle, threads, lines, stream, quiet;
-  gboolean          stop_running, no_children;
+  gboolean          stop_running, no_children, no_python;
   gint              stack_kib;
   /* what it means */
   GArray           *tids;
@@ -160,6 +176,7 @@ parse_args (RecordOptions  *o,
     { "min-time", 0, 0, G_OPTION_ARG_DOUBLE, &o->min_time, N_("Write no report if the recording ran shorter than this"), N_("SECONDS") },
     { "no-children", 0, 0, G_OPTION_ARG_NONE, &o->no_children, N_("Do not follow the processes the target starts (followed by default, each under its own name)"), NULL },
     { "stop-running", 0, 0, G_OPTION_ARG_NONE, &o->stop_running, N_("Wall mode: stop running threads too (ptrace), rather than sample them with perf events"), NULL },
+    { "no-python", 0, 0, G_OPTION_ARG_NONE, &o->no_python, N_("Leave CPython's evaluation frames as they are, rather than show the Python functions they run"), NULL },
     { "stack-size", 0, 0, G_OPTION_ARG_INT, &o->stack_kib, N_("KiB of stack copied per sample (default 16; deeper frames are read from the live process)"), N_("KIB") },
     { "stream", 0, 0, G_OPTION_ARG_NONE, &o->stream, N_("Write the stream protocol to standard output (for the GUI)"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, N_("No summary on standard error"), NULL },
@@ -180,6 +197,8 @@ parse_args (RecordOptions  *o,
       "-o - for standard output. With --stream, standard output carries the stream\n"
       "protocol (docs/stream-protocol.md) and the command's output goes to standard error.\n\n"
       "Blocked threads get a leaf frame like [idle: futex]; --no-idle drops those samples.\n"
+      "In a CPython program (3.10 to 3.13) the Python functions take the place of the\n"
+      "interpreter's frames, as \"function (file.py)\"; --no-python turns that off.\n"
       "Ctrl-C or SIGTERM stops sampling, detaches and writes the report; the target runs on.\n"
       "A launched COMMAND keeps our standard input, output and error; its exit status is\n"
       "reported on standard error.\n\n"
@@ -285,6 +304,7 @@ make_options (RecordOptions *o)
   opts->child_stdout_to_stderr = o->stream;
   opts->stop_running = o->stop_running;
   opts->no_children = o->no_children;
+  opts->no_python = o->no_python;
   return TRUE;
 }
 
@@ -443,7 +463,7 @@ report (const RecordOptions  *o,
   int child_status = 0;
 
   if (!o->quiet)
-    print_summary (st, o->sampler.mode);
+    print_summary (st, o->sampler.mode, lp_sampler_get_python (sampler, NULL));
 
   /* a launched command keeps running after a stop; wait for it, it owns our
    * terminal. But when the reader of the stream has gone (the window was
@@ -468,7 +488,7 @@ record (RecordOptions *o)
 {
   g_autoptr(LpFolded) folded = lp_folded_new ();
   g_autoptr(LpSampler) sampler = NULL;
-  StreamOut out = { folded, NULL, FALSE };
+  StreamOut out = { folded, NULL, FALSE, NULL };
   LpSamplerStats st;
   int stop_fd = block_stop_signals ();
   gboolean ok;
@@ -487,6 +507,7 @@ record (RecordOptions *o)
     }
   /* the stop signals stay blocked: one still pending must not kill us now */
   g_string_free (out.buf, TRUE);
+  g_free (out.python);
   return ok ? LP_CLI_EXIT_OK : LP_CLI_EXIT_ERROR;
 }
 

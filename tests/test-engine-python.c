@@ -1,0 +1,587 @@
+/* test-engine-python.c: laprof-cli record on real CPython programs: Python frames merged into
+ * native stacks, in both modes, launched and attached, for every interpreter on the machine.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lp-folded.h"
+#include "lp-folded-reader.h"
+#include "test-engine-util.h"
+
+static const char *cli;
+static char *workload;
+static char *tmpdir;
+
+/* An interpreter found on the machine. */
+typedef struct
+{
+  char *path;
+  char *label;     /* "python3.11 (/usr/bin/python3.11)" */
+} Interp;
+
+static GPtrArray *interps;
+
+/* One test: an interpreter, a mode, launched or attached. */
+typedef struct
+{
+  const Interp *interp;
+  gboolean      cpu;
+  gboolean      attach;
+} Case;
+
+static LpFolded *
+load_report (const char *path)
+{
+  LpFolded *folded = lp_folded_new ();
+  g_autoptr(LpFoldedReader) reader = lp_folded_reader_new (folded, LP_FOLDED_READER_STREAM);
+  g_autoptr(GError) error = NULL;
+
+  lp_folded_reader_read_file (reader, path, &error);
+  g_assert_no_error (error);
+  return folded;
+}
+
+/* Samples whose stack holds a frame named @name (and, if not NULL, a frame
+ * named @then deeper than it). */
+static double
+count_with (const LpFolded *folded,
+            const char     *name,
+            const char     *then)
+{
+  double total = 0;
+
+  for (guint i = 0; i < lp_folded_get_n_stacks (folded); i++)
+    {
+      LpFoldedStack s;
+      gboolean seen = name == NULL, found = FALSE;
+
+      lp_folded_get_stack (folded, i, &s);
+      for (guint d = 0; !found && d < s.depth; d++)
+        {
+          const char *frame = lp_folded_frame_name (folded, s.frames[d]);
+
+          if (seen && then != NULL && g_str_equal (frame, then))
+            found = TRUE;
+          if (!seen && g_str_equal (frame, name))
+            {
+              seen = TRUE;
+              found = then == NULL;
+            }
+        }
+      if (found || (name == NULL && then == NULL))
+        total += s.count;
+    }
+  return total;
+}
+
+/* Samples whose leaf begins with @prefix, under a frame named @under. */
+static double
+count_leaf (const LpFolded *folded,
+            const char     *under,
+            const char     *prefix)
+{
+  double total = 0;
+
+  for (guint i = 0; i < lp_folded_get_n_stacks (folded); i++)
+    {
+      LpFoldedStack s;
+      gboolean seen = FALSE;
+
+      lp_folded_get_stack (folded, i, &s);
+      for (guint d = 0; d + 1 < s.depth; d++)
+        seen = seen || g_str_equal (lp_folded_frame_name (folded, s.frames[d]), under);
+      if (seen && s.depth > 0 && g_str_has_prefix (lp_folded_frame_name (folded, s.frames[s.depth - 1]), prefix))
+        total += s.count;
+    }
+  return total;
+}
+
+/* The deepest stack's number of frames named @name. */
+static guint
+max_repeats (const LpFolded *folded,
+             const char     *name)
+{
+  guint best = 0;
+
+  for (guint i = 0; i < lp_folded_get_n_stacks (folded); i++)
+    {
+      LpFoldedStack s;
+      guint n = 0;
+
+      lp_folded_get_stack (folded, i, &s);
+      for (guint d = 0; d < s.depth; d++)
+        n += g_str_equal (lp_folded_frame_name (folded, s.frames[d]), name);
+      best = MAX (best, n);
+    }
+  return best;
+}
+
+/* The value of "KEY=" in the workload's output; fails the test when absent. */
+static double
+measured (const char *out,
+          const char *key)
+{
+  const char *p = strstr (out, key);
+
+  g_assert_nonnull (p);
+  return g_ascii_strtod (p + strlen (key), NULL);
+}
+
+static int
+run_cli (char **out,
+         char **err,
+         char **args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  g_ptr_array_add (argv, (char *) cli);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err, &status, &error);
+  g_assert_no_error (error);
+  return status;
+}
+
+/* Records the workload (@kind, @seconds) run by @interp into @report with
+ * the extra options @extra (NULL-terminated, may be NULL); the workload's
+ * output in *@out, laprof's summary in *@err. Launched, or attached once it
+ * said it is ready. */
+static void
+record (const Interp *interp,
+        gboolean      cpu,
+        gboolean      attach,
+        const char   *kind,
+        double        seconds,
+        const char   *report,
+        const char  **extra,
+        char        **out,
+        char        **err)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *secs = g_strdup_printf ("%g", seconds);
+  int status;
+
+  g_ptr_array_add (args, g_strdup ("record"));
+  g_ptr_array_add (args, g_strdup ("-F"));
+  g_ptr_array_add (args, g_strdup ("200"));
+  g_ptr_array_add (args, g_strdup ("--mode"));
+  g_ptr_array_add (args, g_strdup (cpu ? "cpu" : "wall"));
+  g_ptr_array_add (args, g_strdup ("-o"));
+  g_ptr_array_add (args, g_strdup (report));
+  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+    g_ptr_array_add (args, g_strdup (extra[i]));
+  if (!attach)
+    {
+      g_ptr_array_add (args, g_strdup ("--"));
+      g_ptr_array_add (args, g_strdup (interp->path));
+      g_ptr_array_add (args, g_strdup (workload));
+      g_ptr_array_add (args, g_strdup (secs));
+      g_ptr_array_add (args, g_strdup (kind));
+      g_ptr_array_add (args, NULL);
+      status = run_cli (out, err, (char **) args->pdata);
+      g_test_message ("%s%s", *out, *err);
+      g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+    }
+  else
+    {
+      /* the workload runs a second longer than the recording, which
+       * starts once it is ready */
+      g_autofree char *longer = g_strdup_printf ("%g", seconds + 1.5);
+      const char *wargs[] = { workload, longer, kind, NULL };
+      g_autofree char *dur = g_strdup_printf ("%g", seconds);
+      g_autofree char *pid_text = NULL;
+      g_autofree char *rest = NULL;
+      char ready[128] = "";
+      GPid pid;
+      int fd, wstatus;
+      gsize len = 0;
+
+      pid = test_engine_spawn (interp->path, wargs, &fd);
+      /* "ready TID\n" */
+      while (len < sizeof ready - 1 && strchr (ready, '\n') == NULL)
+        {
+          gssize n = read (fd, ready + len, sizeof ready - 1 - len);
+          g_assert_cmpint (n, >, 0);
+          len += (gsize) n;
+          ready[len] = '\0';
+        }
+      pid_text = g_strdup_printf ("%d", (int) pid);
+      g_ptr_array_add (args, g_strdup ("-p"));
+      g_ptr_array_add (args, g_strdup (pid_text));
+      g_ptr_array_add (args, g_strdup ("-d"));
+      g_ptr_array_add (args, g_strdup (dur));
+      g_ptr_array_add (args, NULL);
+      status = run_cli (NULL, err, (char **) args->pdata);
+      rest = test_engine_read_all (fd);
+      g_assert_true (test_engine_wait_pid (pid, 30, &wstatus));
+      *out = g_strconcat (ready, rest, NULL);
+      g_test_message ("%s%s", *out, *err);
+      g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+      g_assert_true (WIFEXITED (wstatus) && WEXITSTATUS (wstatus) == 0);
+    }
+}
+
+static const char *
+mode_key (gboolean cpu)
+{
+  return cpu ? "cpu_" : "wall_";
+}
+
+/* The workload's split, in the report and as it measured it: within 3
+ * points for each branch; the callback from C (sorted calling key_fn)
+ * shows both sides. */
+static void
+test_shares (gconstpointer data)
+{
+  const Case *c = data;
+  g_autofree char *report = g_build_filename (tmpdir, "shares.folded", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  static const char *const branches[] = { "branch_a", "branch_b", "callback" };
+
+  record (c->interp, c->cpu, c->attach, "", 3, report, NULL, &out, &err);
+  g_assert_null (strstr (err, "not known"));
+  g_assert_nonnull (strstr (err, "Python frames on"));
+  {
+    g_autoptr(LpFolded) folded = load_report (report);
+    double main_samples = count_with (folded, "main (workload.py)", NULL);
+
+    g_assert_cmpfloat (main_samples, >, 100);
+    for (guint i = 0; i < G_N_ELEMENTS (branches); i++)
+      {
+        g_autofree char *frame = g_strdup_printf ("%s (workload.py)", branches[i]);
+        g_autofree char *key = g_strdup_printf ("%s%s=", mode_key (c->cpu), branches[i]);
+        double share = count_with (folded, frame, NULL) / main_samples;
+        double expected = measured (out, key);
+
+        g_test_message ("%s: %.3f of the main thread's samples, the workload measured %.3f", branches[i], share,
+                        expected);
+        g_assert_cmpfloat (fabs (share - expected), <=, 0.03);
+      }
+    /* sorted() is C: key_fn's frames are under callback's, with a native
+     * frame between (the evaluation call sorted makes) */
+    g_assert_cmpfloat (count_with (folded, "callback (workload.py)", "key_fn (workload.py)"), >,
+                       0.8 * count_with (folded, "key_fn (workload.py)", NULL));
+    g_assert_cmpfloat (count_with (folded, "key_fn (workload.py)", NULL), >, 0.5 * count_with (folded, "callback (workload.py)", NULL));
+    /* the Python frames sit where the interpreter's were, under its
+     * native entry */
+    g_assert_cmpfloat (count_with (folded, "Py_RunMain", "main (workload.py)"), >=, 0.95 * main_samples);
+  }
+}
+
+/* wall mode: a thread asleep in time.sleep shows as such, under its
+ * Python name with --threads */
+static void
+test_sleeper (gconstpointer data)
+{
+  const Case *c = data;
+  g_autofree char *report = g_build_filename (tmpdir, "sleeper.folded", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  const char *extra[] = { "--threads", NULL };
+
+  record (c->interp, FALSE, c->attach, "sleep", 2, report, extra, &out, &err);
+  {
+    g_autoptr(LpFolded) folded = load_report (report);
+    double asleep = count_leaf (folded, "sleeper (workload.py)", "[idle: ");
+    double all = count_with (folded, "sleeper (workload.py)", NULL);
+    gboolean named = FALSE;
+
+    for (guint i = 0; i < lp_folded_get_n_frames (folded); i++)
+      named = named || g_str_has_prefix (lp_folded_frame_name (folded, i), "sleeper-");
+    g_test_message ("sleeper: %g samples, %g of them asleep", all, asleep);
+    g_assert_cmpfloat (asleep, >=, 0.9 * all);
+    g_assert_cmpfloat (asleep, >, 200);
+    g_assert_true (named);
+  }
+}
+
+/* 500 frames of recursion, whole */
+static void
+test_deep (gconstpointer data)
+{
+  const Case *c = data;
+  g_autofree char *report = g_build_filename (tmpdir, "deep.folded", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+
+  record (c->interp, c->cpu, FALSE, "deep", 2, report, NULL, &out, &err);
+  {
+    g_autoptr(LpFolded) folded = load_report (report);
+    double main_samples = count_with (folded, "main (workload.py)", NULL);
+    double share = count_with (folded, "recurse (workload.py)", "spin (workload.py)") / main_samples;
+
+    g_assert_cmpuint (max_repeats (folded, "recurse (workload.py)"), ==, 501);
+    g_test_message ("at the bottom of the recursion: %.3f, measured %.3f", share, measured (out, c->cpu ? "cpu_deep=" : "wall_deep="));
+    g_assert_cmpfloat (fabs (share - measured (out, c->cpu ? "cpu_deep=" : "wall_deep=")), <=, 0.05);
+  }
+}
+
+/* threads that start and end all along, and two threads taking turns on
+ * the GIL */
+static void
+test_threads (gconstpointer data)
+{
+  const Case *c = data;
+  g_autofree char *report = g_build_filename (tmpdir, "threads.folded", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+
+  record (c->interp, c->cpu, FALSE, "threads", 2, report, NULL, &out, &err);
+  {
+    g_autoptr(LpFolded) folded = load_report (report);
+
+    g_assert_cmpfloat (count_with (folded, "short_lived (workload.py)", "spin (workload.py)"), >, 5);
+    g_assert_cmpfloat (count_with (folded, "[python: unreadable]", NULL), <=, 0.01 * count_with (folded, NULL, NULL));
+  }
+}
+
+static void
+test_gil (gconstpointer data)
+{
+  const Case *c = data;
+  g_autofree char *report = g_build_filename (tmpdir, "gil.folded", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+
+  record (c->interp, FALSE, FALSE, "gil", 2, report, NULL, &out, &err);
+  {
+    g_autoptr(LpFolded) folded = load_report (report);
+    double gil = count_leaf (folded, "contender (workload.py)", "[idle: GIL]")
+                 + count_leaf (folded, "main (workload.py)", "[idle: GIL]");
+    double futex = count_leaf (folded, "contender (workload.py)", "[idle: futex]")
+                   + count_leaf (folded, "main (workload.py)", "[idle: futex]");
+
+    g_test_message ("waiting for the GIL: %g samples; other futex waits: %g", gil, futex);
+    g_assert_cmpfloat (gil, >, 100);
+    g_assert_cmpfloat (futex, <, 0.1 * gil);
+  }
+}
+
+/* the interpreter exits from deep in its stack while it is sampled */
+static void
+test_exit (gconstpointer data)
+{
+  const Case *c = data;
+  g_autofree char *report = g_build_filename (tmpdir, "exit.folded", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+
+  record (c->interp, c->cpu, FALSE, "exit", 2, report, NULL, &out, &err);
+  g_assert_nonnull (strstr (out, "exiting"));
+  {
+    g_autoptr(LpFolded) folded = load_report (report);
+    g_assert_cmpfloat (count_with (folded, "main (workload.py)", NULL), >, 50);
+  }
+}
+
+/* --no-python: the interpreter's frames as they are */
+static void
+test_no_python (gconstpointer data)
+{
+  const Case *c = data;
+  g_autofree char *report = g_build_filename (tmpdir, "native.folded", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  const char *extra[] = { "--no-python", NULL };
+
+  record (c->interp, c->cpu, FALSE, "", 1, report, extra, &out, &err);
+  g_assert_null (strstr (err, "Python frames on"));
+  {
+    g_autoptr(LpFolded) folded = load_report (report);
+    g_assert_cmpfloat (count_with (folded, "main (workload.py)", NULL), ==, 0);
+    g_assert_cmpfloat (count_with (folded, "_PyEval_EvalFrameDefault", NULL), >, 50);
+  }
+}
+
+/* --lines: "function (file:line)", the line of the spin loop */
+static void
+test_lines (gconstpointer data)
+{
+  const Case *c = data;
+  g_autofree char *report = g_build_filename (tmpdir, "lines.folded", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  const char *extra[] = { "--lines", NULL };
+  g_autofree char *source = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *spin_frame = NULL;
+
+  g_assert_true (g_file_get_contents (workload, &source, NULL, NULL));
+  lines = g_strsplit (source, "\n", -1);
+  for (guint i = 0; lines[i] != NULL && spin_frame == NULL; i++)
+    if (strstr (lines[i], "while time.thread_time() < end:") != NULL)
+      spin_frame = g_strdup_printf ("spin (workload.py:%u)", i + 1);
+  g_assert_nonnull (spin_frame);
+  record (c->interp, c->cpu, FALSE, "", 1, report, extra, &out, &err);
+  {
+    g_autoptr(LpFolded) folded = load_report (report);
+    double main_samples = count_with (folded, NULL, NULL);
+    double on_line = 0;
+
+    /* the loop's two lines: its test, and its body's pass */
+    for (guint i = 0; i < lp_folded_get_n_frames (folded); i++)
+      if (g_str_has_prefix (lp_folded_frame_name (folded, i), "spin (workload.py:"))
+        on_line += count_with (folded, lp_folded_frame_name (folded, i), NULL);
+    g_test_message ("samples in spin with a line: %g of %g; %s: %g", on_line, main_samples, spin_frame,
+                    count_with (folded, spin_frame, NULL));
+    g_assert_cmpfloat (count_with (folded, spin_frame, NULL), >, 0.3 * on_line);
+    g_assert_cmpfloat (on_line, >, 0.8 * main_samples);
+  }
+}
+
+/* A CPython laprof does not know (3.9 and older): one line saying so, and
+ * native stacks */
+static void
+test_unsupported (gconstpointer data)
+{
+  const char *path = data;
+  g_autofree char *report = g_build_filename (tmpdir, "old.folded", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  Interp old = { (char *) path, (char *) path };
+
+  if (!g_file_test (path, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip_printf ("%s is not on this machine", path);
+      return;
+    }
+  record (&old, FALSE, FALSE, "", 1, report, NULL, &out, &err);
+  g_assert_nonnull (strstr (err, "not known to laprof"));
+  {
+    g_autoptr(LpFolded) folded = load_report (report);
+    g_assert_cmpfloat (count_with (folded, "main (workload.py)", NULL), ==, 0);
+    g_assert_cmpfloat (count_with (folded, NULL, NULL), >, 50);
+  }
+}
+
+/* Every CPython 3.10+ of the machine: Debian's, and pyenv's (or any other
+ * under a common prefix); python3 on PATH too, which may be a script that
+ * execs the real one (pyenv's shim). */
+static void
+find_interpreters (void)
+{
+  static const char *const globs[] = {
+    "/usr/bin/python3.1?", "/usr/local/bin/python3.1?", "/root/.pyenv/versions/3.1?.*/bin/python3.1?",
+    "/opt/python*/bin/python3.1?",
+  };
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  interps = g_ptr_array_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (globs); i++)
+    {
+      g_autofree char *cmd = g_strdup_printf ("sh -c 'ls -1 %s 2>/dev/null'", globs[i]);
+      g_autofree char *list = NULL;
+      g_auto(GStrv) paths = NULL;
+
+      if (!g_spawn_command_line_sync (cmd, &list, NULL, NULL, NULL))
+        continue;
+      paths = g_strsplit (list, "\n", -1);
+      for (guint j = 0; paths[j] != NULL; j++)
+        {
+          g_autofree char *real = NULL;
+          Interp *in;
+
+          if (paths[j][0] == '\0' || g_str_has_suffix (paths[j], "-config"))
+            continue;
+          real = g_canonicalize_filename (paths[j], NULL);
+          {
+            char buf[4096];
+            gssize n = readlink (paths[j], buf, sizeof buf - 1);
+            if (n > 0)
+              {
+                g_autofree char *dir = g_path_get_dirname (paths[j]);
+                buf[n] = '\0';
+                g_free (real);
+                real = g_canonicalize_filename (buf, dir);
+              }
+          }
+          if (g_hash_table_contains (seen, real))
+            continue;
+          g_hash_table_add (seen, g_strdup (real));
+          in = g_new0 (Interp, 1);
+          in->path = g_strdup (paths[j]);
+          in->label = g_path_get_basename (paths[j]);
+          if (g_str_has_prefix (paths[j], "/root/.pyenv/"))
+            {
+              g_autofree char *base = g_steal_pointer (&in->label);
+              in->label = g_strdup_printf ("pyenv-%s", base);
+            }
+          g_ptr_array_add (interps, in);
+        }
+    }
+  {
+    g_autofree char *on_path = g_find_program_in_path ("python3");
+    if (on_path != NULL && !g_str_equal (on_path, "/usr/bin/python3"))
+      {
+        Interp *in = g_new0 (Interp, 1);
+        in->path = g_strdup (on_path);
+        in->label = g_strdup ("path-python3");
+        g_ptr_array_add (interps, in);
+      }
+  }
+}
+
+static void
+add (const char   *what,
+     const Interp *interp,
+     gboolean      cpu,
+     gboolean      attach,
+     GTestDataFunc func)
+{
+  Case *c = g_new0 (Case, 1);
+  g_autofree char *name = g_strdup_printf ("/engine/python/%s/%s/%s/%s", interp->label, what,
+                                           cpu ? "cpu" : "wall", attach ? "attach" : "launch");
+
+  c->interp = interp;
+  c->cpu = cpu;
+  c->attach = attach;
+  g_test_add_data_func (name, c, func);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  const char *target;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  test_engine_programs (&cli, &target);
+  workload = g_test_build_filename (G_TEST_DIST, "python", "workload.py", NULL);
+  tmpdir = g_dir_make_tmp ("laprof-python-XXXXXX", NULL);
+  find_interpreters ();
+
+  for (guint i = 0; i < interps->len; i++)
+    {
+      const Interp *in = g_ptr_array_index (interps, i);
+      /* Debian's interpreter gets every test; the others the main ones */
+      gboolean debian = g_str_has_prefix (in->path, "/usr/bin/");
+
+      add ("shares", in, FALSE, FALSE, test_shares);
+      add ("shares", in, TRUE, FALSE, test_shares);
+      if (debian)
+        {
+          add ("shares", in, FALSE, TRUE, test_shares);
+          add ("shares", in, TRUE, TRUE, test_shares);
+          add ("sleeper", in, FALSE, TRUE, test_sleeper);
+          add ("exit", in, TRUE, FALSE, test_exit);
+          add ("lines", in, FALSE, FALSE, test_lines);
+          add ("no-python", in, TRUE, FALSE, test_no_python);
+        }
+      add ("sleeper", in, FALSE, FALSE, test_sleeper);
+      add ("deep", in, FALSE, FALSE, test_deep);
+      add ("deep", in, TRUE, FALSE, test_deep);
+      add ("threads", in, TRUE, FALSE, test_threads);
+      add ("gil", in, FALSE, FALSE, test_gil);
+      add ("exit", in, FALSE, FALSE, test_exit);
+    }
+  g_test_add_data_func ("/engine/python/unsupported/python3.9", "/root/.pyenv/versions/3.9.18/bin/python3.9",
+                        test_unsupported);
+
+  status = g_test_run ();
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
+    (void) system (cmd);
+  }
+  return status;
+}
