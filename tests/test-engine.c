@@ -1345,6 +1345,10 @@ on_event (const LpStreamEvent *ev,
       seen->batches++;
       seen->batch_samples += ev->samples;
       break;
+    case LP_STREAM_EVENT_PYTHON:
+      /* the engine's test target runs no Python */
+      g_assert_not_reached ();
+      break;
     case LP_STREAM_EVENT_END:
       seen->ends++;
       seen->end_samples = ev->samples;

@@ -37,6 +37,9 @@ on_event (const LpStreamEvent *ev,
     case LP_STREAM_EVENT_ERROR:
       g_string_append_printf (seen->log, "E [%s]\n", ev->message);
       break;
+    case LP_STREAM_EVENT_PYTHON:
+      g_string_append_printf (seen->log, "P %d [%s]\n", ev->status, ev->message);
+      break;
     case LP_STREAM_EVENT_END:
       g_string_append_printf (seen->log, "X %g %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %s %d\n",
                               ev->time, ev->samples, ev->lost, ev->reason, ev->status);
@@ -61,6 +64,7 @@ make_stream (void)
   stacks[0] = 0;
   stacks[1] = 1;
   lp_stream_format_header (out, 42, "xz -9 my file", "wall", 0.01);
+  lp_stream_format_python (out, TRUE, "Python 3.11.2 in /usr/bin/python3.11: Python frames on");
   lp_stream_format_batch (out, folded, &batch);
   deltas[0] = 2;
   batch.n = 1;
@@ -77,6 +81,7 @@ static const char *expected =
   "H 1 42 wall 0.01 [xz -9 my file]\n"
   "S xz;_start;main;lzma_code 3 4\n"
   "S xz;_start;main;read;[idle: read] 1 5\n"
+  "P 1 [Python 3.11.2 in /usr/bin/python3.11: Python frames on]\n"
   "B 0.2 4 0\n"
   "S xz;_start;main;lzma_code 2 4\n"
   "B 0.4 2 1\n"
