@@ -67,6 +67,7 @@ on_event (const LpStreamEvent *ev,
                               ev->samples, ev->lost, ev->reason ? ev->reason : "-", ev->status);
       break;
     case LP_STREAM_EVENT_ERROR:
+    case LP_STREAM_EVENT_PYTHON:
       if (ev->message == NULL)
         abort ();
       g_string_append_printf (seen->log, "%s\n", ev->message);
