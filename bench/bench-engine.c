@@ -3,6 +3,11 @@
  *
  * Usage: bench-engine LAPROF_CLI WORKLOAD [ROUNDS] [UNITS] [OTHER_CLI]
  *
+ * A WORKLOAD ending in ".py" is a Python program (bench/python-workload.py):
+ * three more configurations run laprof with --no-python, so that the cost
+ * of a sample with Python frames compares with a native-only sample of the
+ * same workload (issue 14).
+ *
  * With OTHER_CLI (another build, say main's), two more configurations run
  * it in wall mode at 100 and 1000 Hz, interleaved with the others: old and
  * new compared in the same run.
@@ -170,8 +175,12 @@ main (int    argc,
     { "perf dwarf 1000",    "perf",   NULL,   "1000" },
     { "other wall 100",     "laprof", "wall", "100" },
     { "other wall 1000",    "laprof", "wall", "1000" },
+    { "nopy wall 100",      "laprof", "wall", "100", "--no-python" },
+    { "nopy wall 1000",     "laprof", "wall", "1000", "--no-python" },
+    { "nopy cpu 1000",      "laprof", "cpu",  "1000", "--no-python" },
   };
-  guint n_configs = G_N_ELEMENTS (configs) - 2;
+  gboolean enabled[G_N_ELEMENTS (configs)];
+  gboolean python;
   const Config *perf_at[2] = { &configs[7], &configs[8] };
   const char *cli, *workload, *units;
   int rounds;
@@ -189,10 +198,13 @@ main (int    argc,
   workload = argv[2];
   rounds = argc > 3 ? atoi (argv[3]) : 7;
   units = argc > 4 ? argv[4] : "3000";
+  python = g_str_has_suffix (workload, ".py");
+  for (guint i = 0; i < G_N_ELEMENTS (configs); i++)
+    enabled[i] = i < 9 || (i >= 11 && python);
   if (argc > 5)
     {
       configs[9].cli = configs[10].cli = argv[5];
-      n_configs += 2;
+      enabled[9] = enabled[10] = TRUE;
       printf ("bench-engine: other = %s\n", argv[5]);
     }
   tmp = g_dir_make_tmp ("laprof-bench-XXXXXX", NULL);
@@ -209,9 +221,9 @@ main (int    argc,
 
   printf ("bench-engine: workload %s %s, %d rounds, configurations interleaved\n", workload, units, rounds);
   for (int r = 0; r < rounds; r++)
-    for (guint i = 0; i < n_configs; i++)
+    for (guint i = 0; i < G_N_ELEMENTS (configs); i++)
       {
-        if (g_strcmp0 (configs[i].tool, "perf") == 0 && !have_perf)
+        if (!enabled[i] || (g_strcmp0 (configs[i].tool, "perf") == 0 && !have_perf))
           continue;
         run_one (&configs[i], cli, workload, units, tmp);
       }
@@ -219,11 +231,13 @@ main (int    argc,
   native = median (configs[0].elapsed);
   printf ("\n%-18s %9s %9s %8s %15s %10s %9s %9s %9s %9s\n", "configuration", "median s", "slowdown",
           "vs perf", "(quartiles)", "samples/s", "stop µs", "unwind µs", "symb µs", "coll µs");
-  for (guint i = 0; i < n_configs; i++)
+  for (guint i = 0; i < G_N_ELEMENTS (configs); i++)
     {
       Config *c = &configs[i];
       double m = median (c->elapsed);
 
+      if (!enabled[i])
+        continue;
       if (m < 0)
         {
           printf ("%-18s %9s\n", c->name, "n/a");
@@ -254,6 +268,24 @@ main (int    argc,
       printf ("\n");
     }
   (void) native;
+  if (python)
+    {
+      /* the engine's time per sample, with Python frames and without */
+      static const guint pairs[][2] = { { 1, 11 }, { 2, 12 }, { 6, 13 } };
+
+      printf ("\nPython frames: the engine's time per sample (unwind + symbolize + collapse; the Python\n"
+              "stack is read in symbolize, or in the stop in wall mode's stops), with them and without:\n");
+      for (guint i = 0; i < G_N_ELEMENTS (pairs); i++)
+        {
+          const Config *with = &configs[pairs[i][0]], *without = &configs[pairs[i][1]];
+          double a = median (with->unwind_us) + median (with->symbolize_us) + median (with->collapse_us);
+          double b = median (without->unwind_us) + median (without->symbolize_us) + median (without->collapse_us);
+
+          if (with->unwind_us->len > 0 && without->unwind_us->len > 0)
+            printf ("  %-18s %8.2f µs, %-18s %8.2f µs: %.2f times; slowdown %.4f vs %.4f\n", with->name, a,
+                    without->name, b, a / b, median_ratio (with, &configs[0]), median_ratio (without, &configs[0]));
+        }
+    }
   printf ("\nslowdown, vs perf = median over the rounds of elapsed / native's (perf's at the same Hz) in that round;\n"
           "(quartiles) = of that ratio to perf, a measure of the noise;\n"
           "stops = wall mode with --stop-running; stop µs = mean time a thread was stopped (wall);\n"
