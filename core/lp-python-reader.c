@@ -383,8 +383,10 @@ scan_threads (LpPythonReader *self,
   guint n_ts = 0;
   g_autofree guint8 *ts = g_malloc (l->ts_read);
 
+  guint saved_budget = self->budget;
+
   /* scanning has its own bound, not the walk's */
-  self->budget = WALK_READS + 2 * MAX_THREADS;
+  self->budget = 2 * MAX_THREADS + 2 * MAX_INTERPS;
   for (guint k = 0; k < MAX_INTERPS && _lp_python_ptr_ok (interp) && !found; k++)
     {
       guint64 t, next_interp = 0;
@@ -428,7 +430,8 @@ scan_threads (LpPythonReader *self,
       e->expires = g_get_monotonic_time () + NEGATIVE_US;
       g_hash_table_replace (self->threads, GINT_TO_POINTER (tid), e);
     }
-  self->budget = WALK_READS;
+  self->budget = saved_budget;
+  self->over_budget = FALSE;
   return found;
 }
 

@@ -620,6 +620,93 @@ test_cost (gconstpointer data)
   target_stop (t);
 }
 
+/* Serves a live process and keeps what it read: a memory image for the
+ * fuzz target's seeds (tests/fuzz-python.c says the format). */
+typedef struct
+{
+  pid_t       pid;
+  GHashTable *seen;    /* "addr len" */
+  GByteArray *image;
+} Record;
+
+static gboolean
+record_read (gpointer data,
+             guint64  addr,
+             void    *buf,
+             gsize    len)
+{
+  Record *r = data;
+  char key[64];
+  guint64 a = GUINT64_TO_LE (addr);
+  guint32 l = GUINT32_TO_LE ((guint32) len);
+
+  if (!lp_python_read_process (GINT_TO_POINTER (r->pid), addr, buf, len))
+    return FALSE;
+  g_snprintf (key, sizeof key, "%" G_GINT64_MODIFIER "x %" G_GSIZE_FORMAT, addr, len);
+  if (len <= G_MAXUINT32 && !g_hash_table_contains (r->seen, key))
+    {
+      g_hash_table_add (r->seen, g_strdup (key));
+      g_byte_array_append (r->image, (guint8 *) &a, 8);
+      g_byte_array_append (r->image, (guint8 *) &l, 4);
+      g_byte_array_append (r->image, buf, len);
+    }
+  return TRUE;
+}
+
+/* With LAPROF_PYTHON_CORPUS=DIR: writes DIR/LABEL-THREAD, the memory the
+ * reader reads for each thread (a cold walk, a warm one, the name) */
+static void
+test_corpus (gconstpointer data)
+{
+  const Interp *interp = data;
+  const char *dir = g_getenv ("LAPROF_PYTHON_CORPUS");
+  const char *threads[] = { "MainThread", "sleepy", "callback", "gen", "async", "deep" };
+  LpPythonFrame frames[600];
+  Target *t;
+
+  if (dir == NULL)
+    {
+      g_test_skip ("writes the fuzz seeds only with LAPROF_PYTHON_CORPUS=DIR");
+      return;
+    }
+  if (interp->found == NULL)
+    {
+      skip_absent (interp);
+      return;
+    }
+  t = target_start (interp);
+  for (guint k = 0; k < G_N_ELEMENTS (threads); k++)
+    {
+      Record r = { t->pid, g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL), g_byte_array_new () };
+      guint8 header[38] = { t->interp->minor, 0 };
+      guint64 words[4] = { t->target.runtime, t->target.code_type, t->target.unicode_type, t->target.bytes_type };
+      gint32 tid = GINT32_TO_LE (tid_of (t, threads[k]));
+      g_autoptr(GError) error = NULL;
+      g_autoptr(LpPythonReader) reader = NULL;
+      g_autofree char *path = g_strdup_printf ("%s/%s-%s", dir, interp->label, threads[k]);
+      g_autofree char *name = NULL;
+
+      memcpy (header + 2, &tid, 4);
+      for (guint i = 0; i < 4; i++)
+        {
+          guint64 w = GUINT64_TO_LE (words[i]);
+
+          memcpy (header + 6 + 8 * i, &w, 8);
+        }
+      g_byte_array_append (r.image, header, sizeof header);
+      reader = lp_python_reader_new (&t->target, record_read, &r, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (lp_python_reader_stack (reader, tid_of (t, threads[k]), frames, 600), >, 0);
+      lp_python_reader_stack (reader, tid_of (t, threads[k]), frames, 600);
+      name = lp_python_reader_thread_name (reader, tid_of (t, threads[k]));
+      g_assert_cmpstr (name, ==, threads[k]);
+      g_assert_true (g_file_set_contents (path, (char *) r.image->data, r.image->len, NULL));
+      g_byte_array_unref (r.image);
+      g_hash_table_unref (r.seen);
+    }
+  target_stop (t);
+}
+
 /* A native program has no interpreter; 3.9 has one laprof cannot read. */
 static void
 test_find_none (void)
@@ -693,6 +780,7 @@ main (int    argc,
     { "gil", test_gil },
     { "corrupt", test_corrupt },
     { "cost", test_cost },
+    { "corpus", test_corpus },
   };
 
   g_test_init (&argc, &argv, NULL);
