@@ -27,6 +27,7 @@ enum
   PTHREAD_SELF = 16,         /* glibc struct pthread: header.self */
   PTHREAD_TID = 720,         /* glibc 2.36 x86-64: struct pthread.tid */
   NEGATIVE_US = 200000,      /* a tid without a thread state is looked up again after this */
+  HINTS = 128,               /* frames outside the data stack remembered per thread */
 };
 
 /* A data-stack chunk copied into chunk_buf. */
@@ -56,11 +57,17 @@ typedef struct
   gsize   table_len;
 } CodeEntry;
 
+/* A thread, and where its last walk found frames outside the data stack
+ * (generators, coroutines, the entry frames of 3.12+ on the C stack, 3.10's
+ * frame objects): the next walk reads them in the same call as the data
+ * stack, and most are still there. */
 typedef struct
 {
   guint64 tstate;   /* 0: the tid has none (until @expires) */
   guint64 ident;    /* its pthread_t, checked on each use */
   gint64  expires;
+  guint   n_hints;
+  guint64 hints[HINTS];
 } ThreadEntry;
 
 /* What a batched read asks for. */
@@ -98,6 +105,13 @@ struct _LpPythonReader
   guint            n_chunks;
   gsize            chunk_used;
   guint64          older_chunk;  /* next older chunk not copied yet */
+  guint8          *hint_buf;     /* the hinted frames, read with the data stack */
+  guint64          hint_addr[HINTS];
+  gboolean         hint_ok[HINTS];
+  guint            n_hint_read;
+  guint64          new_hints[HINTS];
+  guint            n_new_hints;
+  Req             *first_reqs;   /* the walk's first batch: frame pointer, data stack, hints */
   RawFrame        *raw;
   guint8          *check_buf;
   Req             *reqs;
@@ -291,6 +305,8 @@ lp_python_reader_new (const LpPythonTarget *target,
   self->check_buf = g_malloc ((gsize) BATCH * self->layout.code_read);
   self->reqs = g_new (Req, BATCH);
   self->pending = g_new (CodeEntry *, BATCH);
+  self->hint_buf = g_malloc ((gsize) HINTS * self->layout.frame_read);
+  self->first_reqs = g_new (Req, HINTS + 2);
   self->str_obj = g_malloc (self->layout.str_compact_data + LP_PYTHON_STR_MAX * 4);
   return g_steal_pointer (&self);
 }
@@ -338,6 +354,8 @@ lp_python_reader_free (LpPythonReader *self)
   g_free (self->check_buf);
   g_free (self->reqs);
   g_free (self->pending);
+  g_free (self->hint_buf);
+  g_free (self->first_reqs);
   g_free (self->str_obj);
   g_free (self);
 }
@@ -506,8 +524,18 @@ frame_bytes (LpPythonReader *self,
              guint64         addr,
              guint8         *out)
 {
+  gsize len = self->layout.frame_read;
+
   if (chunk_lookup (self, addr, out))
     return TRUE;
+  for (guint k = 0; k < self->n_hint_read; k++)
+    if (self->hint_ok[k] && self->hint_addr[k] == addr)
+      {
+        memcpy (out, self->hint_buf + k * len, len);
+        if (self->n_new_hints < HINTS)
+          self->new_hints[self->n_new_hints++] = addr;
+        return TRUE;
+      }
   while (self->older_chunk != 0 && !self->over_budget)
     {
       guint64 older = self->older_chunk;
@@ -518,7 +546,11 @@ frame_bytes (LpPythonReader *self,
       if (chunk_lookup (self, addr, out))
         return TRUE;
     }
-  return _lp_python_reader_read (self, addr, out, self->layout.frame_read);
+  if (!_lp_python_reader_read (self, addr, out, len))
+    return FALSE;
+  if (self->n_new_hints < HINTS)
+    self->new_hints[self->n_new_hints++] = addr;
+  return TRUE;
 }
 
 /* Walks the frames from @frame into raw; returns how many (the last one
@@ -844,8 +876,10 @@ lp_python_reader_stack (LpPythonReader *self,
   gsize rt_lo, rt_len;
   TsStatus status;
   guint64 frame = 0, chunk = 0, top = 0;
-  gboolean truncated = FALSE;
-  guint n, out = 0;
+  gboolean truncated = FALSE, with_chunk;
+  ThreadEntry *entry;
+  Req *reqs;
+  guint n, out = 0, n_reqs = 0;
 
   g_return_val_if_fail (self != NULL, 0);
   g_return_val_if_fail (frames != NULL || max == 0, 0);
@@ -857,6 +891,9 @@ lp_python_reader_stack (LpPythonReader *self,
   self->n_chunks = 0;
   self->chunk_used = 0;
   self->older_chunk = 0;
+  self->n_hint_read = 0;
+  self->n_new_hints = 0;
+  reqs = self->first_reqs;
   if (max == 0)
     return 0;
 
@@ -877,45 +914,58 @@ lp_python_reader_stack (LpPythonReader *self,
       goto unreadable_first;
     }
 
-  /* the innermost frame, and the current data-stack chunk in the same read */
+  /* one read for the innermost frame's address (3.11, 3.12), the current
+   * data-stack chunk and the frames outside it of the last walk */
+  entry = g_hash_table_lookup (self->threads, GINT_TO_POINTER (tid));
+  g_assert (entry != NULL);
   if (l->ts_datastack_chunk >= 0)
     {
       chunk = _lp_python_u64 (self->tsbuf, l->ts_datastack_chunk);
       top = _lp_python_u64 (self->tsbuf, l->ts_datastack_top);
     }
+  with_chunk = _lp_python_ptr_ok (chunk) && top > chunk + CHUNK_HEADER && top - chunk <= CHUNK_BUF;
   if (l->walk == LP_PYTHON_WALK_CFRAME)
     {
       guint64 cframe = _lp_python_u64 (self->tsbuf, l->ts_frame);
-      gboolean with_chunk = _lp_python_ptr_ok (chunk) && top > chunk + CHUNK_HEADER &&
-                            top - chunk <= CHUNK_BUF;
-      Req reqs[2] = {
-        { cframe + l->cframe_current, &frame, 8, FALSE },
-        { chunk, self->chunk_buf, top - chunk, FALSE },
-      };
 
       if (!_lp_python_ptr_ok (cframe))
         goto unreadable_first;
-      read_batch (self, reqs, with_chunk ? 2 : 1);
-      if (!reqs[0].ok)
-        goto unreadable_first;
-      if (with_chunk && reqs[1].ok && _lp_python_u64 (self->chunk_buf, 8) >= top - chunk)
-        {
-          self->chunks[0] = (Chunk) { chunk, top, 0 };
-          self->n_chunks = 1;
-          self->chunk_used = top - chunk;
-          self->older_chunk = _lp_python_u64 (self->chunk_buf, 0);
-        }
+      reqs[n_reqs++] = (Req) { cframe + l->cframe_current, &frame, 8, FALSE };
     }
   else
     {
       frame = _lp_python_u64 (self->tsbuf, l->ts_frame);
-      if (frame != 0 && _lp_python_ptr_ok (chunk) && top > chunk + CHUNK_HEADER)
-        copy_chunk (self, chunk, top);
+      if (frame == 0)
+        return 0;
     }
+  if (with_chunk)
+    reqs[n_reqs++] = (Req) { chunk, self->chunk_buf, top - chunk, FALSE };
+  for (guint k = 0; k < entry->n_hints; k++)
+    {
+      self->hint_addr[k] = entry->hints[k];
+      reqs[n_reqs++] = (Req) { entry->hints[k], self->hint_buf + (gsize) k * l->frame_read,
+                               l->frame_read, FALSE };
+    }
+  read_batch (self, reqs, n_reqs);
+  if (l->walk == LP_PYTHON_WALK_CFRAME && !reqs[0].ok)
+    goto unreadable_first;
+  if (with_chunk && reqs[n_reqs - entry->n_hints - 1].ok &&
+      _lp_python_u64 (self->chunk_buf, 8) >= top - chunk)
+    {
+      self->chunks[0] = (Chunk) { chunk, top, 0 };
+      self->n_chunks = 1;
+      self->chunk_used = top - chunk;
+      self->older_chunk = _lp_python_u64 (self->chunk_buf, 0);
+    }
+  for (guint k = 0; k < entry->n_hints; k++)
+    self->hint_ok[k] = reqs[n_reqs - entry->n_hints + k].ok;
+  self->n_hint_read = entry->n_hints;
   if (frame == 0)
     return 0;
 
   n = collect (self, frame, MIN (max, (guint) MAX_DEPTH), &truncated);
+  memcpy (entry->hints, self->new_hints, self->n_new_hints * sizeof (guint64));
+  entry->n_hints = self->n_new_hints;
   check_codes (self, n);
   for (guint i = 0; i < n; i++)
     {

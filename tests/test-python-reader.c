@@ -613,9 +613,9 @@ test_cost (gconstpointer data)
       lp_python_reader_get_stats (t->reader, &after);
       g_test_message ("%s %s: %u frames, %.1f reads and %.1f us per warm sample (rough)",
                       interp->label, threads[k], n, (after.reads - before.reads) / 200.0, us);
-      /* runtime + thread state, frame pointer + data stack, code objects checked */
-      if (strcmp (threads[k], "sleepy") == 0)
-        g_assert_cmpuint (after.reads - before.reads, <=, 200 * (interp->minor == 10 ? 7 : interp->minor == 11 ? 3 : 4));
+      /* three reads: runtime + thread state; frame pointer + data stack +
+       * the frames outside it last time; the code objects, checked */
+      g_assert_cmpuint (after.reads - before.reads, ==, 200 * 3);
     }
   target_stop (t);
 }
