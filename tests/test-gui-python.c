@@ -1,0 +1,314 @@
+/* test-gui-python.c: Python frames in the window under Xvfb (issue 14): a
+ * report with Python frames is drawn in the lang palette (Python's blue)
+ * unless the user chose a palette, search finds Python functions, and a
+ * recording of a real python3 says that Python frames are on.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <adwaita.h>
+#include <string.h>
+
+#include "lp-application.h"
+#include "lp-flame-color.h"
+#include "lp-flame-draw.h"
+#include "lp-settings.h"
+#include "lp-window.h"
+#include "test-gui-util.h"
+
+static LpApplication *app;
+
+/* the palette the graph is drawn in: the window's "view-palette", the
+ * state of the View menu's win.palette (a property action) */
+static char *
+checked_palette (LpWindow *window)
+{
+  char *palette = NULL;
+
+  g_object_get (window, "view-palette", &palette, NULL);
+  return palette;
+}
+
+static gboolean
+window_shows_report (gpointer data)
+{
+  const char *page = lp_window_get_page (data);
+  LpFlameView *view = lp_window_get_flame_view (data);
+
+  return g_strcmp0 (page, "report") == 0 && gtk_widget_get_width (GTK_WIDGET (view)) > 100 &&
+         lp_flame_view_get_layout (view) != NULL;
+}
+
+static LpWindow *
+open_report (const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", name, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  LpWindow *window = lp_window_new (GTK_APPLICATION (app));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  lp_window_open_file (window, file);
+  g_assert_true (test_gui_spin_until (window_shows_report, window, 20));
+  return window;
+}
+
+/* the box of the frame @name as the view lays it out (the widest one) */
+static const LpFlameRect *
+box_of (LpFlameView *view,
+        const char  *name)
+{
+  const LpFlameLayout *layout = lp_flame_view_get_layout (view);
+  LpFlameModel *model = lp_flame_view_get_model (view);
+  const LpFlameRect *widest = NULL;
+
+  if (layout == NULL)
+    return NULL;
+  for (guint i = 0; i < layout->rects->len; i++)
+    {
+      const LpFlameRect *r = &g_array_index (layout->rects, LpFlameRect, i);
+
+      if (r->frame == LP_FLAME_NO_FRAME || strcmp (lp_flame_model_node_name (model, r->node), name) != 0)
+        continue;
+      if (widest == NULL || widest->width < r->width)
+        widest = r;
+    }
+  return widest;
+}
+
+/* the colour on screen inside the box of @name, left of its label */
+static LpRgb
+colour_on_screen (LpFlameView *view,
+                  const char  *name)
+{
+  g_autoptr(GdkTexture) shot = NULL;
+  const LpFlameRect *r;
+  g_autofree guint8 *pixels = NULL;
+  int stride, x, y;
+  const guint8 *p;
+
+  /* a frame drawn since the last change */
+  test_gui_spin (0.2);
+  shot = test_gui_render_widget (GTK_WIDGET (view));
+  stride = gdk_texture_get_width (shot) * 4;
+  pixels = g_malloc ((gsize) stride * gdk_texture_get_height (shot));
+  r = box_of (view, name);
+  g_assert_nonnull (r);
+  x = (int) r->x + 2;
+  y = (int) lp_flame_view_graph_to_widget_y (view, r->y + 2);
+  gdk_texture_download (shot, pixels, stride);
+  /* cairo's ARGB32 in native (little) endian: B, G, R, A */
+  p = pixels + (gsize) y * stride + (gsize) x * 4;
+  return (LpRgb) { p[2], p[1], p[0] };
+}
+
+/* Python's blue of the lang palette (render/lp-flame-color.c), not the
+ * aqua of libc, the red of other code or hot's reds and yellows */
+static gboolean
+is_python_blue (LpRgb c)
+{
+  return c.b >= 200 && c.b > c.g + 25 && c.g > c.r && c.r <= 115;
+}
+
+static void
+search_for (LpWindow   *window,
+            const char *text)
+{
+  GtkWidget *entry;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.find", NULL);
+  entry = test_gui_find_widget_of_type (GTK_WIDGET (window), GTK_TYPE_SEARCH_ENTRY);
+  g_assert_nonnull (entry);
+  gtk_editable_set_text (GTK_EDITABLE (entry), text);
+  g_signal_emit_by_name (entry, "search-changed");
+}
+
+/* A report with Python frames, opened from a file: the lang palette
+ * (checked in the View menu) without touching the user's settings; its
+ * Python frames blue on screen, native frames not; search finds "handler" */
+static void
+test_report (void)
+{
+  g_autoptr(GSettings) settings = lp_settings_new ();
+  g_autoptr(GVariant) chosen = NULL;
+  LpWindow *window;
+  LpFlameView *view;
+  const LpFlameRect *handler;
+  g_autofree char *palette = NULL;
+
+  g_settings_reset (settings, "palette");
+  window = open_report ("python.folded");
+  view = lp_window_get_flame_view (window);
+
+  palette = checked_palette (window);
+  g_assert_cmpstr (palette, ==, "lang");
+  chosen = g_settings_get_user_value (settings, "palette");
+  g_assert_null (chosen);
+  g_assert_true (is_python_blue (colour_on_screen (view, "handler (app.py)")));
+  g_assert_true (is_python_blue (colour_on_screen (view, "<module> (app.py)")));
+  g_assert_true (is_python_blue (colour_on_screen (view, "dumps (json/__init__.py)")));
+  g_assert_false (is_python_blue (colour_on_screen (view, "Py_RunMain")));
+  g_assert_false (is_python_blue (colour_on_screen (view, "encoder_listencode_obj")));
+  test_gui_screenshot ("python-report");
+
+  /* search finds the Python function, in magenta */
+  search_for (window, "handler");
+  handler = box_of (view, "handler (app.py)");
+  g_assert_nonnull (handler);
+  g_assert_true (handler->flags & LP_FLAME_RECT_MATCH);
+  g_assert_false (box_of (view, "main (app.py)")->flags & LP_FLAME_RECT_MATCH);
+  /* 212 + 147 + 96 + 3 of the 856 samples go through handler */
+  g_assert_cmpfloat (lp_flame_view_get_layout (view)->matched, ==, 458);
+  {
+    LpRgb m = colour_on_screen (view, "handler (app.py)");
+
+    g_assert_true (m.r == LP_FLAME_MATCH_RGB.r && m.g == LP_FLAME_MATCH_RGB.g && m.b == LP_FLAME_MATCH_RGB.b);
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* a native report keeps the user's palette */
+  window = open_report ("perf-xz.folded");
+  g_clear_pointer (&palette, g_free);
+  palette = checked_palette (window);
+  g_assert_cmpstr (palette, ==, "hot");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A palette the user chose (even the default one) wins over Python's, and
+ * is kept for the next reports */
+static void
+test_chosen_palette (void)
+{
+  g_autoptr(GSettings) settings = lp_settings_new ();
+  LpWindow *window;
+  g_autofree char *palette = NULL;
+
+  g_settings_reset (settings, "palette");
+  window = open_report ("python.folded");
+  palette = checked_palette (window);
+  g_assert_cmpstr (palette, ==, "lang");
+
+  /* View ▸ Colours ▸ Hot */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.palette", "s", "hot");
+  g_clear_pointer (&palette, g_free);
+  palette = checked_palette (window);
+  g_assert_cmpstr (palette, ==, "hot");
+  g_assert_false (is_python_blue (colour_on_screen (lp_window_get_flame_view (window), "handler (app.py)")));
+  g_assert_cmpstr (g_settings_get_string (settings, "palette"), ==, "hot");
+  {
+    g_autoptr(GVariant) chosen = g_settings_get_user_value (settings, "palette");
+    g_assert_nonnull (chosen);
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* the next Python report keeps it */
+  window = open_report ("python.folded");
+  g_clear_pointer (&palette, g_free);
+  palette = checked_palette (window);
+  g_assert_cmpstr (palette, ==, "hot");
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_settings_reset (settings, "palette");
+}
+
+static GtkWidget *
+find_label_with_text (GtkWidget  *root,
+                      const char *text)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_LABEL (child) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (child)), text) == 0)
+        return child;
+      if ((found = find_label_with_text (child, text)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+python_indicator_shown (gpointer data)
+{
+  GtkWidget *label = find_label_with_text (data, "Python frames on");
+
+  return label != NULL && gtk_widget_is_visible (label);
+}
+
+static gboolean
+graph_has_branch_a (gpointer data)
+{
+  return box_of (lp_window_get_flame_view (data), "branch_a (workload.py)") != NULL;
+}
+
+/* Recording a real python3 (tests/python/workload.py): the header says
+ * Python frames are on (the engine's line as its tooltip), the graph is
+ * in the lang palette, and search finds a Python function */
+static void
+test_record (void)
+{
+  g_autofree char *workload = g_test_build_filename (G_TEST_DIST, "python", "workload.py", NULL);
+  g_autofree char *python = g_find_program_in_path ("python3");
+  g_autoptr(GSettings) settings = lp_settings_new ();
+  const char *argv[] = { python, workload, "30", NULL };
+  LpWindow *window;
+  LpFlameView *view;
+  GtkWidget *label;
+  g_autofree char *palette = NULL;
+
+  if (python == NULL)
+    {
+      g_test_skip ("no python3 on PATH");
+      return;
+    }
+  g_settings_reset (settings, "palette");
+  window = lp_window_new (GTK_APPLICATION (app));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  lp_window_record_command (window, argv, NULL);
+
+  g_assert_true (test_gui_spin_until (python_indicator_shown, window, 30));
+  label = find_label_with_text (GTK_WIDGET (window), "Python frames on");
+  g_test_message ("tooltip: %s", gtk_widget_get_tooltip_text (label));
+  g_assert_true (g_str_has_prefix (gtk_widget_get_tooltip_text (label), "Python 3."));
+  {
+    const char *text = NULL;
+
+    g_assert_true (lp_recorder_get_python (lp_window_get_recorder (window), &text));
+    g_assert_cmpstr (gtk_widget_get_tooltip_text (label), ==, text);
+  }
+  palette = checked_palette (window);
+  g_assert_cmpstr (palette, ==, "lang");
+
+  g_assert_true (test_gui_spin_until (graph_has_branch_a, window, 30));
+  view = lp_window_get_flame_view (window);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.pause", NULL);
+  test_gui_spin (0.3);
+  g_assert_true (is_python_blue (colour_on_screen (view, "branch_a (workload.py)")));
+  search_for (window, "branch_a");
+  g_assert_true (box_of (view, "branch_a (workload.py)")->flags & LP_FLAME_RECT_MATCH);
+  g_assert_cmpfloat (lp_flame_view_get_layout (view)->matched, >, 0);
+  test_gui_screenshot ("python-recording");
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  g_assert_true (test_gui_spin_until (test_gui_recorder_ended, window, 20));
+  /* it still says how the recording was made */
+  g_assert_true (python_indicator_shown (window));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  app = test_gui_init (&argc, &argv);
+
+  g_test_add_func ("/gui/python/report", test_report);
+  g_test_add_func ("/gui/python/chosen-palette", test_chosen_palette);
+  g_test_add_func ("/gui/python/record", test_record);
+
+  status = g_test_run ();
+  g_clear_object (&app);
+  return status;
+}
