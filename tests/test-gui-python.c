@@ -209,18 +209,35 @@ test_chosen_palette (void)
   g_settings_reset (settings, "palette");
 }
 
+static gboolean
+text_is (const char *text,
+         const char *want)
+{
+  return strcmp (text, want) == 0;
+}
+
+static gboolean
+text_has (const char *text,
+          const char *part)
+{
+  return strstr (text, part) != NULL;
+}
+
+/* the first visible label under @root whose text @match()es @arg */
 static GtkWidget *
-find_label_with_text (GtkWidget  *root,
-                      const char *text)
+find_label (GtkWidget  *root,
+            gboolean  (*match) (const char *, const char *),
+            const char *arg)
 {
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
       GtkWidget *found;
 
-      if (GTK_IS_LABEL (child) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (child)), text) == 0)
+      if (GTK_IS_LABEL (child) && gtk_widget_is_visible (child) &&
+          match (gtk_label_get_text (GTK_LABEL (child)), arg))
         return child;
-      if ((found = find_label_with_text (child, text)) != NULL)
+      if ((found = find_label (child, match, arg)) != NULL)
         return found;
     }
   return NULL;
@@ -229,9 +246,7 @@ find_label_with_text (GtkWidget  *root,
 static gboolean
 python_indicator_shown (gpointer data)
 {
-  GtkWidget *label = find_label_with_text (data, "Python frames on");
-
-  return label != NULL && gtk_widget_is_visible (label);
+  return find_label (data, text_is, "Python frames on") != NULL;
 }
 
 static gboolean
@@ -267,7 +282,7 @@ test_record (void)
   lp_window_record_command (window, argv, NULL);
 
   g_assert_true (test_gui_spin_until (python_indicator_shown, window, 30));
-  label = find_label_with_text (GTK_WIDGET (window), "Python frames on");
+  label = find_label (GTK_WIDGET (window), text_is, "Python frames on");
   g_test_message ("tooltip: %s", gtk_widget_get_tooltip_text (label));
   g_assert_true (g_str_has_prefix (gtk_widget_get_tooltip_text (label), "Python 3."));
   {
@@ -296,6 +311,49 @@ test_record (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+toast_says_not_known (gpointer data)
+{
+  return find_label (data, text_has, "not known to laprof") != NULL;
+}
+
+/* Recording a CPython laprof does not know (pyenv's 3.9, where there is
+ * one): a toast says so (the engine's line), no "Python frames on", and
+ * the user's palette */
+static void
+test_unsupported (void)
+{
+  const char *python = "/root/.pyenv/versions/3.9.18/bin/python3.9";
+  g_autofree char *workload = g_test_build_filename (G_TEST_DIST, "python", "workload.py", NULL);
+  const char *argv[] = { python, workload, "30", NULL };
+  g_autoptr(GSettings) settings = lp_settings_new ();
+  g_autofree char *palette = NULL;
+  LpWindow *window;
+
+  if (!g_file_test (python, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip_printf ("%s is not on this machine", python);
+      return;
+    }
+  g_settings_reset (settings, "palette");
+  window = lp_window_new (GTK_APPLICATION (app));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  lp_window_record_command (window, argv, NULL);
+
+  g_assert_true (test_gui_spin_until (toast_says_not_known, window, 30));
+  g_assert_nonnull (find_label (GTK_WIDGET (window), text_has, "Python 3.9.18"));
+  g_assert_false (python_indicator_shown (window));
+  g_assert_false (lp_recorder_get_python (lp_window_get_recorder (window), NULL));
+  palette = checked_palette (window);
+  g_assert_cmpstr (palette, ==, "hot");
+  test_gui_screenshot ("python-unsupported");
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  g_assert_true (test_gui_spin_until (test_gui_recorder_ended, window, 20));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -307,6 +365,7 @@ main (int    argc,
   g_test_add_func ("/gui/python/report", test_report);
   g_test_add_func ("/gui/python/chosen-palette", test_chosen_palette);
   g_test_add_func ("/gui/python/record", test_record);
+  g_test_add_func ("/gui/python/unsupported", test_unsupported);
 
   status = g_test_run ();
   g_clear_object (&app);
