@@ -255,6 +255,32 @@ graph_has_branch_a (gpointer data)
   return box_of (lp_window_get_flame_view (data), "branch_a (workload.py)") != NULL;
 }
 
+/* the summary dialog over @window, if it is shown */
+static GtkWindow *
+summary_of (LpWindow *window)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* not ours */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      GtkWindow *w = g_list_model_get_item (toplevels, i);
+      gboolean found = ADW_IS_MESSAGE_DIALOG (w) && gtk_window_get_transient_for (w) == GTK_WINDOW (window) &&
+                       gtk_widget_get_visible (GTK_WIDGET (w));
+
+      /* the list keeps its own reference */
+      g_object_unref (w);
+      if (found)
+        return w;
+    }
+  return NULL;
+}
+
+static gboolean
+summary_shown (gpointer data)
+{
+  return summary_of (data) != NULL;
+}
+
 /* Recording a real python3 (tests/python/workload.py): the header says
  * Python frames are on (the engine's line as its tooltip), the graph is
  * in the lang palette, and search finds a Python function */
@@ -306,8 +332,18 @@ test_record (void)
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
   g_assert_true (test_gui_spin_until (test_gui_recorder_ended, window, 20));
-  /* it still says how the recording was made */
+  /* it still says how the recording was made, and so does its summary */
   g_assert_true (python_indicator_shown (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.summary", NULL);
+  g_assert_true (test_gui_spin_until (summary_shown, window, 10));
+  {
+    const char *text = NULL;
+    GtkWindow *summary = summary_of (window);
+
+    lp_recorder_get_python (lp_window_get_recorder (window), &text);
+    g_assert_nonnull (find_label (GTK_WIDGET (summary), text_is, text));
+    gtk_window_destroy (summary);
+  }
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

@@ -646,6 +646,7 @@ summary_action (GtkWidget  *widget,
       facts.end_reason = self->end_reason;
       facts.end_status = self->end_status;
       facts.running = lp_recorder_is_running (self->recorder);
+      lp_recorder_get_python (self->recorder, &facts.python);
     }
   if (self->report_file != NULL)
     file = g_file_get_parse_name (self->report_file);
