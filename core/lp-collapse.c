@@ -435,7 +435,7 @@ collapse_slot (LpSampler  *self,
     }
   /* the interpreter's evaluation frames give way to the Python frames
    * they run (a copy when the process runs no Python) */
-  depth = _lp_python_frames_merge (self, slot, self->native, n_ips, depth);
+  depth = _lp_python_frames_merge (self, slot, self->native, n_ips, truncated || n_ips == 0, depth);
   if (slot->idle_syscall == 219 && n_ips > 0 && self->ips[0] != LP_UNWIND_SIGNAL_FRAME)
     {
       /* restart_syscall, and the call it continues was not seen (the

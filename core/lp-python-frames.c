@@ -225,17 +225,20 @@ append_group (LpSampler *self,
  * (one per native evaluation call) are matched from the outermost, which
  * stays when the thread moved on between the sample and the read; an
  * innermost evaluation frame without a group stays native, groups without
- * a frame go to the innermost one. Returns the new depth. */
+ * a frame go to the innermost one. A native stack cut short (@truncated)
+ * lacks its outermost frames: then the groups are matched from the
+ * innermost, and those left over come first. Returns the new depth. */
 guint
 _lp_python_frames_merge (LpSampler     *self,
                          Slot          *slot,
                          const guint32 *ids,
                          guint          n,
+                         gboolean       truncated,
                          guint          depth)
 {
   Space *space = slot->space;
   guint starts[LP_MAX_PYTHON_FRAMES + 1];
-  guint n_groups = 0, n_evals = 0, seen = 0;
+  guint n_groups = 0, n_evals = 0, seen = 0, skip = 0;
 
   if (space == NULL || self->opts.no_python || reader_for (self, space) == NULL)
     {
@@ -261,8 +264,15 @@ _lp_python_frames_merge (LpSampler     *self,
       self->stats.python_samples += slot->weight;
       if (slot->py_frames[slot->py_n - 1].flags & LP_PYTHON_FRAME_UNREADABLE)
         self->stats.python_unreadable += slot->weight;
-      if (n_groups != n_evals)
+      if (n_groups != n_evals && !(truncated && n_groups > n_evals))
         self->stats.python_unmatched += slot->weight;
+    }
+  /* cut short: the outer groups no evaluation frame is left for, first */
+  if (truncated && n_groups > n_evals)
+    {
+      skip = n_groups - n_evals;
+      for (guint g = n_groups; g > n_evals; g--)
+        depth = append_group (self, space, slot, starts, g - 1, depth);
     }
   for (guint i = 0; i < n; i++)
     {
@@ -270,7 +280,7 @@ _lp_python_frames_merge (LpSampler     *self,
        * n_groups - 1 - k from the innermost */
       if (n_groups > 0 && is_eval_frame (self, space, ids[i]))
         {
-          guint k = seen++;
+          guint k = skip + seen++;
 
           if (k < n_groups)
             {

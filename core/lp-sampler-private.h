@@ -313,7 +313,8 @@ gboolean _lp_sampler_target_alive (LpSampler *self);
 /* lp-python-frames.c: Python frames */
 void _lp_python_frames_clear (SpacePython *py);
 void _lp_python_frames_read_stopped (LpSampler *self, Slot *slot);
-guint _lp_python_frames_merge (LpSampler *self, Slot *slot, const guint32 *ids, guint n, guint depth);
+guint _lp_python_frames_merge (LpSampler *self, Slot *slot, const guint32 *ids, guint n, gboolean truncated,
+                               guint depth);
 guint32 _lp_python_frames_idle (LpSampler *self, Slot *slot);
 char *_lp_python_frames_thread_name (LpSampler *self, pid_t tgid, pid_t tid, gboolean *tried);
 

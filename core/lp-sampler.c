@@ -30,6 +30,10 @@
 #include "lp-symbols.h"
 #include "lp-unwinder.h"
 
+/* With Python frames on, perf events' samples are drained and collapsed
+ * this often, whatever the tick: their Python stacks are read then */
+#define PYTHON_DRAIN_NS (1000 * 1000)
+
 /* how many samples of a thread may look for its Python name */
 #define MAX_PYTHON_NAME_TRIES 20
 
@@ -635,7 +639,7 @@ lp_sampler_run (LpSampler  *self,
   sigset_t chld, old;
   gint64 tick_ns = self->period_ns;
   gint64 flush_ns = (gint64) (self->opts.flush_interval * 1e9);
-  gint64 next_tick, next_flush, end_ns = 0;
+  gint64 next_tick, next_flush, next_python = 0, end_ns = 0;
   gboolean ok = TRUE;
   gboolean cpu = self->opts.mode == LP_SAMPLER_MODE_CPU;
 
@@ -686,6 +690,15 @@ lp_sampler_run (LpSampler  *self,
               next_tick += missed * tick_ns;
             }
         }
+      /* Python frames are read from the live process when perf events'
+       * samples are collapsed: the sooner, the closer to the sample */
+      if (self->python.on && self->perf.rings->len > 0 && now >= next_python)
+        {
+          _lp_perf_tick (self);
+          _lp_collapse_slots (self);
+          now = now_ns ();
+          next_python = now + PYTHON_DRAIN_NS;
+        }
       if (flush_ns > 0 && now >= next_flush)
         {
           ok = _lp_collapse_flush_batch (self, error);
@@ -698,6 +711,8 @@ lp_sampler_run (LpSampler  *self,
         wake = MIN (wake, next_flush);
       if (end_ns > 0)
         wake = MIN (wake, end_ns);
+      if (self->python.on && self->perf.rings->len > 0)
+        wake = MIN (wake, next_python);
       if (_lp_sampler_wait_event (self, wake - now_ns (), stop_fd))
         break;
     }
