@@ -95,7 +95,9 @@ _lp_window_python_pick_palette (LpWindow   *self,
                                 const char *name)
 {
   g_autoptr(GVariant) chosen = NULL;
+  LpFlamePalette palette;
 
+  g_return_if_fail (name != NULL && lp_flame_color_palette_from_string (name, &palette));
   self->python_palette = FALSE;
   /* the settings follow the window's "palette" (a binding) */
   g_object_set (self, "palette", name, NULL);
