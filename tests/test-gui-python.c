@@ -81,23 +81,37 @@ colour_on_screen (LpFlameView *view,
                   const char  *name)
 {
   g_autoptr(GdkTexture) shot = NULL;
-  const LpFlameRect *r;
+  const LpFlameRect *r = box_of (view, name);
   g_autofree guint8 *pixels = NULL;
-  int stride, x, y;
+  int stride, height, x, y;
   const guint8 *p;
 
+  g_assert_nonnull (r);
+  /* scrolled to, as a user would, when the graph is taller than the view */
+  height = gtk_widget_get_height (GTK_WIDGET (view));
+  y = (int) lp_flame_view_graph_to_widget_y (view, r->y + 2);
+  if (y < 0 || y >= height)
+    {
+      GtkAdjustment *vadj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+
+      gtk_adjustment_set_value (vadj, gtk_adjustment_get_value (vadj) + y - height / 2);
+    }
   /* a frame drawn since the last change */
   test_gui_spin (0.2);
   shot = test_gui_render_widget (GTK_WIDGET (view));
   stride = gdk_texture_get_width (shot) * 4;
   pixels = g_malloc ((gsize) stride * gdk_texture_get_height (shot));
   r = box_of (view, name);
-  g_assert_nonnull (r);
   x = (int) r->x + 2;
   y = (int) lp_flame_view_graph_to_widget_y (view, r->y + 2);
+  g_assert_cmpint (x, >=, 0);
+  g_assert_cmpint (x, <, gdk_texture_get_width (shot));
+  g_assert_cmpint (y, >=, 0);
+  g_assert_cmpint (y, <, gdk_texture_get_height (shot));
   gdk_texture_download (shot, pixels, stride);
   /* cairo's ARGB32 in native (little) endian: B, G, R, A */
   p = pixels + (gsize) y * stride + (gsize) x * 4;
+  g_test_message ("%s: box at %g,%g (%g wide) drawn rgb(%u,%u,%u)", name, r->x, r->y, r->width, p[2], p[1], p[0]);
   return (LpRgb) { p[2], p[1], p[0] };
 }
 
@@ -249,10 +263,13 @@ python_indicator_shown (gpointer data)
   return find_label (data, text_is, "Python frames on") != NULL;
 }
 
+/* branch_a (a third of the workload's time) wide enough to point at */
 static gboolean
 graph_has_branch_a (gpointer data)
 {
-  return box_of (lp_window_get_flame_view (data), "branch_a (workload.py)") != NULL;
+  const LpFlameRect *r = box_of (lp_window_get_flame_view (data), "branch_a (workload.py)");
+
+  return r != NULL && r->width > 40;
 }
 
 /* the summary dialog over @window, if it is shown */
