@@ -83,7 +83,14 @@ _lp_window_python_recorder_cb (LpWindow   *self,
   if (!self->python_notice_shown && text != NULL && text[0] != '\0')
     {
       AdwToast *toast = adw_toast_new (text);
+      GtkWidget *label = gtk_label_new (text);
 
+      /* the whole line (version, path, why), on as many lines as it needs */
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 60);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      adw_toast_set_custom_title (toast, label);
       adw_toast_set_timeout (toast, 10);
       adw_toast_overlay_add_toast (self->toast_overlay, toast);
       self->python_notice_shown = TRUE;
