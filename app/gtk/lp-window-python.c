@@ -82,7 +82,8 @@ _lp_window_python_recorder_cb (LpWindow   *self,
    * a recording, the stacks stay native */
   if (!self->python_notice_shown && text != NULL && text[0] != '\0')
     {
-      AdwToast *toast = adw_toast_new (text);
+      g_autofree char *escaped = g_markup_escape_text (text, -1);   /* a toast's title is markup */
+      AdwToast *toast = adw_toast_new (escaped);
       GtkWidget *label = gtk_label_new (text);
 
       /* the whole line (version, path, why), on as many lines as it needs */
