@@ -38,7 +38,7 @@ typedef struct
   const char *extra;    /* one more option for laprof-cli record */
   const char *cli;      /* another laprof-cli than the first argument's */
   GArray     *elapsed;  /* of double, one per round (NAN: the run failed) */
-  GArray     *stop_us, *unwind_us, *symbolize_us, *collapse_us, *rate;
+  GArray     *stop_us, *unwind_us, *symbolize_us, *collapse_us, *python_us, *rate;
 } Config;
 
 /* The @q quantile (0.5: the median) of @values, failed runs (NAN) left
@@ -154,6 +154,9 @@ run_one (Config     *c,
     g_array_append_val (c->symbolize_us, v);
   if ((v = lp_bench_number_after (err, "collapse ")) >= 0)
     g_array_append_val (c->collapse_us, v);
+  v = lp_bench_number_after (err, "reading Python stacks: ");
+  v = MAX (v, 0);
+  g_array_append_val (c->python_us, v);
   if ((v = lp_bench_number_after (err, "samples (")) >= 0)
     g_array_append_val (c->rate, v);
   return TRUE;
@@ -216,6 +219,7 @@ main (int    argc,
       configs[i].unwind_us = g_array_new (FALSE, FALSE, sizeof (double));
       configs[i].symbolize_us = g_array_new (FALSE, FALSE, sizeof (double));
       configs[i].collapse_us = g_array_new (FALSE, FALSE, sizeof (double));
+      configs[i].python_us = g_array_new (FALSE, FALSE, sizeof (double));
       configs[i].rate = g_array_new (FALSE, FALSE, sizeof (double));
     }
 
@@ -273,12 +277,13 @@ main (int    argc,
       /* the engine's time per sample, with Python frames and without */
       static const guint pairs[][2] = { { 1, 11 }, { 2, 12 }, { 6, 13 } };
 
-      printf ("\nPython frames: the engine's time per sample (unwind + symbolize + collapse; the Python\n"
-              "stack is read in symbolize, or in the stop in wall mode's stops), with them and without:\n");
+      printf ("\nPython frames: the engine's time per sample (unwind + symbolize + collapse + reading the\n"
+              "Python stack), with them and without:\n");
       for (guint i = 0; i < G_N_ELEMENTS (pairs); i++)
         {
           const Config *with = &configs[pairs[i][0]], *without = &configs[pairs[i][1]];
-          double a = median (with->unwind_us) + median (with->symbolize_us) + median (with->collapse_us);
+          double a = median (with->unwind_us) + median (with->symbolize_us) + median (with->collapse_us)
+                     + median (with->python_us);
           double b = median (without->unwind_us) + median (without->symbolize_us) + median (without->collapse_us);
 
           if (with->unwind_us->len > 0 && without->unwind_us->len > 0)

@@ -101,23 +101,36 @@ ensure_capacity (Slot *slot)
     slot->py_frames = g_new (LpPythonFrame, LP_MAX_PYTHON_FRAMES);
 }
 
-/* _lp_python_frames_read_stopped: reads the Python stack of @slot's thread
- * while it is stopped (wall mode's stops), when its image is known to run
- * Python: exact, as the thread cannot change it meanwhile. Otherwise the
+/* Reads the Python stack of @slot's thread into the slot, timed. */
+static void
+read_stack (LpSampler *self,
+            Space     *space,
+            Slot      *slot)
+{
+  gint64 t0 = now_ns ();
+
+  ensure_capacity (slot);
+  slot->py_n = lp_python_reader_stack (space->python.reader, slot->tid, slot->py_frames, LP_MAX_PYTHON_FRAMES);
+  slot->py_read = TRUE;
+  self->stats.python_ns += now_ns () - t0;
+}
+
+/* _lp_python_frames_read_now: reads the Python stack of @slot's thread
+ * now, when its image is known to run Python: while wall mode has it
+ * stopped (exact: it cannot change it meanwhile), or as soon as its perf
+ * sample is read (the sooner, the closer to the sample). Otherwise the
  * stack is read when the slot is collapsed. */
 void
-_lp_python_frames_read_stopped (LpSampler *self,
-                                Slot      *slot)
+_lp_python_frames_read_now (LpSampler *self,
+                            Slot      *slot)
 {
-  Space *space = g_hash_table_lookup (self->spaces, GINT_TO_POINTER (slot->tgid));
+  Space *space = slot->space != NULL ? slot->space : g_hash_table_lookup (self->spaces, GINT_TO_POINTER (slot->tgid));
 
   slot->py_read = FALSE;
   slot->py_n = 0;
   if (space == NULL || space->stale || space->python.reader == NULL)
     return;
-  ensure_capacity (slot);
-  slot->py_n = lp_python_reader_stack (space->python.reader, slot->tid, slot->py_frames, LP_MAX_PYTHON_FRAMES);
-  slot->py_read = TRUE;
+  read_stack (self, space, slot);
 }
 
 /* @path as frames show it: under the library directory for the standard
@@ -246,11 +259,7 @@ _lp_python_frames_merge (LpSampler     *self,
       return depth + n;
     }
   if (!slot->py_read)
-    {
-      ensure_capacity (slot);
-      slot->py_n = lp_python_reader_stack (space->python.reader, slot->tid, slot->py_frames, LP_MAX_PYTHON_FRAMES);
-      slot->py_read = TRUE;
-    }
+    read_stack (self, space, slot);
   /* the groups, innermost first: starts[g] is the first frame of group g */
   starts[0] = 0;
   for (guint i = 0; i < slot->py_n; i++)

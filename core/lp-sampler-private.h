@@ -312,7 +312,7 @@ gboolean _lp_sampler_target_alive (LpSampler *self);
 
 /* lp-python-frames.c: Python frames */
 void _lp_python_frames_clear (SpacePython *py);
-void _lp_python_frames_read_stopped (LpSampler *self, Slot *slot);
+void _lp_python_frames_read_now (LpSampler *self, Slot *slot);
 guint _lp_python_frames_merge (LpSampler *self, Slot *slot, const guint32 *ids, guint n, gboolean truncated,
                                guint depth);
 guint32 _lp_python_frames_idle (LpSampler *self, Slot *slot);

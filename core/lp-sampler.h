@@ -78,6 +78,7 @@ typedef struct
   guint64  unwind_ns;
   guint64  symbolize_ns;
   guint64  collapse_ns;
+  guint64  python_ns;          /* reading Python stacks */
   guint64  python_samples;     /* samples with Python frames */
   guint64  python_unreadable;  /* …whose Python stack could not be read to its end */
   guint64  python_unmatched;   /* …whose native evaluation frames and Python groups differed in

@@ -500,8 +500,10 @@ read_sample (LpSampler                      *self,
   memcpy (slot->snap.stack, p, slot->snap.stack_len);
   slot->tid = pid_tid[1];
   slot->tgid = pid_tid[0];
-  slot->py_read = FALSE;   /* the thread runs on: read when collapsed */
   slot->space = _lp_sampler_space_ref (_lp_sampler_space_for (self, pid_tid[0]));
+  /* the thread runs on: its Python stack is read now, as close to the
+   * sample as can be */
+  _lp_python_frames_read_now (self, slot);
   slot->thread_frame = G_MAXUINT32;
   if (self->opts.threads)
     {

@@ -287,7 +287,7 @@ snapshot_ptrace (LpSampler *self,
   slot->weight = MAX (t->wall.weight, 1);
   t->wall.weight = 1;
   /* while it is stopped, its Python stack is the one of the sample */
-  _lp_python_frames_read_stopped (self, slot);
+  _lp_python_frames_read_now (self, slot);
   self->n_slots++;
 }
 

@@ -111,6 +111,8 @@ print_summary (const LpSamplerStats *st,
     fprintf (stderr, _("  cost per sample: unwind %.1f µs, symbolize %.1f µs, collapse %.1f µs\n"),
              st->unwind_ns / 1000.0 / st->samples, st->symbolize_ns / 1000.0 / st->samples,
              st->collapse_ns / 1000.0 / st->samples);
+  if (st->python_samples > 0)
+    fprintf (stderr, _("  reading Python stacks: %.1f µs per sample\n"), st->python_ns / 1000.0 / st->samples);
 }
 
 static char *
