@@ -63,6 +63,36 @@ is_libc_name (const char *name)
   return FALSE;
 }
 
+gboolean
+lp_flame_color_is_python (const char *name)
+{
+  gsize len, end;
+  const char *open;
+
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  len = strlen (name);
+  if (g_str_has_prefix (name, "[python: ") && len > 10 && name[len - 1] == ']')
+    return TRUE;
+  /* "NAME (FILE.py)" or "NAME (FILE.py:LINE)": the file ends at `end` */
+  if (len < 8 || name[len - 1] != ')')
+    return FALSE;
+  end = len - 1;
+  while (end > 0 && g_ascii_isdigit (name[end - 1]))
+    end--;
+  if (end < len - 1)
+    {
+      if (end == 0 || name[end - 1] != ':')
+        return FALSE;
+      end--;
+    }
+  if (end < 3 || memcmp (name + end - 3, ".py", 3) != 0)
+    return FALSE;
+  /* a name, then " (", then a file with at least one byte before ".py" */
+  open = g_strrstr_len (name, (gssize) end, " (");
+  return open != NULL && open > name && open + 2 < name + end - 3;
+}
+
 gsize
 lp_flame_color_annotation_len (const char *name)
 {
@@ -103,6 +133,9 @@ lp_flame_color_kind_of (const char *name)
       default:
         break;
       }
+  /* before the "[…]" names, which its markers are */
+  if (lp_flame_color_is_python (name))
+    return LP_FLAME_KIND_PYTHON;
   /* perf's and stackcollapse's kernel annotation */
   if (g_str_has_suffix (name, "_[k]") || g_str_has_suffix (name, "[kernel.kallsyms]") ||
       g_str_has_prefix (name, "[kernel") || g_str_has_prefix (name, "entry_SYSCALL") ||
@@ -192,6 +225,8 @@ lp_flame_color_for_name (const char     *name,
           return (LpRgb) { 50 + 60 * v1, 170 + 55 * v1, 170 + 55 * v1 };
         case LP_FLAME_KIND_UNKNOWN: /* grey */
           return (LpRgb) { 150 + 40 * v1, 150 + 40 * v1, 150 + 40 * v1 };
+        case LP_FLAME_KIND_PYTHON:  /* Python's blue, light enough for black labels */
+          return (LpRgb) { 60 + 50 * v1, 125 + 45 * v1, 205 + 50 * v2 };
         case LP_FLAME_KIND_JIT:     /* flamegraph.pl's green */
           palette = LP_FLAME_PALETTE_GREEN;
           break;

@@ -11,8 +11,9 @@ typedef enum
   LP_FLAME_PALETTE_HOT,   /* reds and yellows (flamegraph.pl's default) */
   LP_FLAME_PALETTE_MEM,   /* greens */
   LP_FLAME_PALETTE_IO,    /* blues */
-  LP_FLAME_PALETTE_LANG,  /* kernel orange, C++ yellow, libc aqua, unknown grey, other red/pink;
-                           * perf's annotations: JIT green, inlined and waker aqua */
+  LP_FLAME_PALETTE_LANG,  /* kernel orange, C++ yellow, libc aqua, unknown grey, Python blue,
+                           * other red/pink; perf's annotations: JIT green, inlined and
+                           * waker aqua */
   /* flamegraph.pl's plain colour families */
   LP_FLAME_PALETTE_RED,
   LP_FLAME_PALETTE_GREEN,
@@ -35,6 +36,9 @@ typedef enum
   LP_FLAME_KIND_JIT,      /* "_[j]": JIT-compiled, green */
   LP_FLAME_KIND_INLINED,  /* "_[i]": inlined, aqua */
   LP_FLAME_KIND_WAKER,    /* "_[w]": a waker's stack in a chain graph, aqua */
+  /* the engine's CPython frames: "QUALNAME (FILE.py)", "QUALNAME (FILE.py:LINE)"
+   * and its "[python: …]" markers, blue */
+  LP_FLAME_KIND_PYTHON,
 } LpFlameKind;
 
 typedef struct
@@ -67,6 +71,12 @@ char       *lp_flame_color_display_name (const char *name) G_GNUC_WARN_UNUSED_RE
 
 /* lp_flame_color_kind_of: what sort of code a frame name looks like. */
 LpFlameKind lp_flame_color_kind_of (const char *name);
+
+/* lp_flame_color_is_python: whether @name is one of the engine's Python
+ * frames or markers (LP_FLAME_KIND_PYTHON), as `laprof-cli record` names
+ * them: "handler (app.py)", "Parser.parse (parser.py:42)",
+ * "[python: unreadable]". */
+gboolean    lp_flame_color_is_python (const char *name);
 
 /* lp_flame_color_for_name: the colour of @name in @palette, the same for
  * the same name every time. @name_hash selects flamegraph.pl's --hash

@@ -16,26 +16,6 @@
 
 static LpApplication *app;
 
-/* With LAPROF_SCREENSHOT_DIR set, the screen as it is now, to DIR/NAME.png
- * (for data/screenshots/; not a check) */
-static void
-screenshot (const char *name)
-{
-  const char *dir = g_getenv ("LAPROF_SCREENSHOT_DIR");
-  g_autofree char *file = NULL;
-  g_autofree char *path = NULL;
-
-  if (dir == NULL)
-    return;
-  test_gui_spin (0.8);   /* let animations settle */
-  file = g_strconcat (name, ".png", NULL);
-  path = g_build_filename (dir, file, NULL);
-  {
-    const char *argv[] = { "import", "-window", "root", path, NULL };
-    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
-  }
-}
-
 /* ---- processes ---- */
 
 /* the state letter of @pid ('R', 'S', 'Z', 't', …), or 0 if it is gone */
@@ -491,7 +471,7 @@ test_close_discard_in_process (void)
   g_assert_true (test_gui_spin_until (has_dialog, window, 10));
   dialog = find_dialog_for (GTK_WINDOW (window));
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Save the Recording?");
-  screenshot ("ask-before-discard");
+  test_gui_screenshot ("ask-before-discard");
   respond (dialog, "discard");
   /* the window is gone; the engine keeps writing for a moment, into nothing */
   g_assert_true (test_gui_spin_until (process_gone, GINT_TO_POINTER (engine), 10));
@@ -905,7 +885,7 @@ test_live_states (void)
   g_test_message ("paused: %s", live_text (window));
   g_assert_true (g_str_has_prefix (live_text (window), "Paused: "));
   g_assert_nonnull (strstr (live_text (window), want));
-  screenshot ("live-paused");
+  test_gui_screenshot ("live-paused");
 
   /* resumed: the graph catches up with what was recorded */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.pause", NULL);
@@ -919,7 +899,7 @@ test_live_states (void)
   test_gui_spin (0.1);
   g_assert_cmpstr (subtitle (window), ==, "Stopped");
   g_assert_true (g_str_has_prefix (live_text (window), "Stopped: "));
-  screenshot ("live-stopped");
+  test_gui_screenshot ("live-stopped");
   g_assert_cmpfloat (graph_total (window), ==, lp_folded_get_total (lp_window_get_report (window)));
   gtk_window_close (GTK_WINDOW (window));
   g_assert_true (answer (window, "discard"));
@@ -1167,7 +1147,7 @@ test_summary (void)
   g_assert_nonnull (row_value (GTK_WIDGET (dialog), "Lost samples"));
   g_assert_cmpstr (row_value (GTK_WIDGET (dialog), "End"), ==, "Stopped");
   g_assert_cmpstr (row_value (GTK_WIDGET (dialog), "File"), ==, "Not saved");
-  screenshot ("recording-summary");
+  test_gui_screenshot ("recording-summary");
   if (g_getenv ("LAPROF_SCREENSHOT_DIR") != NULL)
     {
       /* and its end: the modules without symbols */
@@ -1175,7 +1155,7 @@ test_summary (void)
       GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
 
       gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
-      screenshot ("recording-summary-symbols");
+      test_gui_screenshot ("recording-summary-symbols");
     }
   /* the demo's GLib has no symbols here: named, with how to get them */
   {

@@ -114,3 +114,21 @@ test_gui_spawn_sleeper (void)
   g_assert_no_error (error);
   return pid;
 }
+
+void
+test_gui_screenshot (const char *name)
+{
+  const char *dir = g_getenv ("LAPROF_SCREENSHOT_DIR");
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+
+  if (dir == NULL)
+    return;
+  test_gui_spin (0.8);   /* let animations settle */
+  file = g_strconcat (name, ".png", NULL);
+  path = g_build_filename (dir, file, NULL);
+  {
+    const char *argv[] = { "import", "-window", "root", path, NULL };
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+  }
+}

@@ -38,6 +38,10 @@ gboolean    test_gui_recorder_ended     (gpointer    data);
 LpApplication *test_gui_init            (int         *argc,
                                          char      ***argv);
 
+/* test_gui_screenshot: with LAPROF_SCREENSHOT_DIR set, the screen as it
+ * is now, to DIR/@name.png (for data/screenshots/; not a check) */
+void        test_gui_screenshot         (const char *name);
+
 /* test_gui_spawn_sleeper: starts "sleep 60" (a process to attach to),
  * not reaped (test_gui_reap() it). Fails the test if it cannot start. */
 GPid        test_gui_spawn_sleeper      (void);

@@ -37,6 +37,8 @@ struct _LpRecorder
   char            *command;
   char            *mode;         /* from the header: "wall" or "cpu" */
   double           period;       /* from the header: seconds */
+  gboolean         python_on;    /* the last #python line: Python frames shown */
+  char            *python_text;  /* and what it said, or NULL before one came */
   FILE            *tee;          /* a copy of the raw stream, or NULL */
   gboolean         launched;     /* the target is the engine's child */
   gboolean         stopping;     /* stop was asked */
@@ -54,6 +56,7 @@ enum
   OUTPUT,
   FAILED,
   ENDED,
+  PYTHON,
   N_SIGNALS
 };
 
@@ -176,6 +179,12 @@ stream_event_cb (const LpStreamEvent *event,
       g_free (self->end_reason);
       self->end_reason = g_strdup (event->reason);
       self->end_status = event->status;
+      break;
+    case LP_STREAM_EVENT_PYTHON:
+      self->python_on = event->status == 1;
+      g_free (self->python_text);
+      self->python_text = g_strdup (event->message != NULL ? event->message : "");
+      g_signal_emit (self, signals[PYTHON], 0, self->python_on, self->python_text);
       break;
     default:
       break;
@@ -504,6 +513,16 @@ lp_recorder_get_period (LpRecorder *self)
 }
 
 gboolean
+lp_recorder_get_python (LpRecorder  *self,
+                        const char **text)
+{
+  g_return_val_if_fail (LP_IS_RECORDER (self), FALSE);
+  if (text != NULL)
+    *text = self->python_text;
+  return self->python_on;
+}
+
+gboolean
 lp_recorder_is_launch (LpRecorder *self)
 {
   return self->launched;
@@ -541,6 +560,7 @@ lp_recorder_finalize (GObject *object)
   g_free (self->end_reason);
   g_free (self->command);
   g_free (self->mode);
+  g_free (self->python_text);
   G_OBJECT_CLASS (lp_recorder_parent_class)->finalize (object);
 }
 
@@ -563,6 +583,8 @@ lp_recorder_class_init (LpRecorderClass *klass)
                                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   signals[ENDED] = g_signal_new ("ended", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_INT);
+  signals[PYTHON] = g_signal_new ("python", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_BOOLEAN, G_TYPE_STRING);
 }
 
 static void

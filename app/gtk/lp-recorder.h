@@ -25,8 +25,12 @@ typedef struct
  * valid during the emission), then "batch" (double time, guint64 samples,
  * guint64 lost) at the end of each batch, "output" (const char *line) for
  * each line the engine or the launched program writes on standard error,
- * "failed" (const char *message) for an engine error, and "ended" (const
- * char *reason, int status) once, when the engine has exited. */
+ * "failed" (const char *message) for an engine error, "python" (gboolean
+ * on, const char *text) when the engine says what it found of CPython in
+ * the target (on: Python frames are in the stacks; text: the engine's
+ * line, e.g. "Python 3.11.2 in /usr/bin/python3.11: Python frames on"),
+ * and "ended" (const char *reason, int status) once, when the engine has
+ * exited. */
 LpRecorder *lp_recorder_new            (LpFolded *dest);
 
 gboolean    lp_recorder_start_attach   (LpRecorder               *self,
@@ -68,6 +72,11 @@ const char *lp_recorder_get_command    (LpRecorder *self);
  * between samples in seconds (else NULL and 0) */
 const char *lp_recorder_get_mode       (LpRecorder *self);
 double      lp_recorder_get_period     (LpRecorder *self);
+/* whether the engine's last "python" line said Python frames are on;
+ * @text (nullable) gets that line's text, owned by the recorder, or NULL
+ * if none came (a native program, an engine run with --no-python) */
+gboolean    lp_recorder_get_python     (LpRecorder  *self,
+                                        const char **text);
 /* TRUE if the engine launched the target (else it attached to it) */
 gboolean    lp_recorder_is_launch      (LpRecorder *self);
 /* the engine's process id, or 0 before the start or after it ended */

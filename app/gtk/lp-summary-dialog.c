@@ -157,6 +157,10 @@ add_recording_rows (AdwPreferencesGroup  *group,
   add_row (group, _("Samples"), samples);
   add_row (group, _("Lost samples"), lost);
   add_row (group, _("Threads"), _("Not known: the engine does not send them yet"));
+  if (facts->python != NULL)
+    /* TRANSLATORS: the row of the recording summary that tells what the
+     * engine found of the target's Python interpreter */
+    add_row (group, _("Python"), facts->python);
   add_row (group, _("End"), end);
 }
 

@@ -27,6 +27,8 @@ typedef struct
   const char *end_reason;    /* "stopped", "exited", "duration", "error" or NULL */
   int         end_status;    /* exit status of the target, -1 unknown */
   const char *file;          /* where the report is saved, or NULL */
+  const char *python;        /* what the engine said of the target's CPython
+                              * (its "#python" line), or NULL */
 } LpSummaryFacts;
 
 /* A module whose functions have no names in @report: its frames are

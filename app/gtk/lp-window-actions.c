@@ -275,7 +275,8 @@ _lp_window_actions_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_property_action (widget_class, "win.reverse", "reverse");
   gtk_widget_class_install_property_action (widget_class, "win.left-heavy", "left-heavy");
   gtk_widget_class_install_property_action (widget_class, "win.show-idle", "show-idle");
-  gtk_widget_class_install_property_action (widget_class, "win.palette", "palette");
+  /* the palette the graph shows (lang for Python frames until one is chosen) */
+  gtk_widget_class_install_property_action (widget_class, "win.palette", "view-palette");
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.find", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_BackSpace, 0, "win.zoom-back", NULL);

@@ -438,7 +438,10 @@ start_recording (LpWindow    *self,
   self->paused = FALSE;
   _lp_window_rebuild_model (self);
 
+  _lp_window_python_report_changed (self);
   self->recorder = lp_recorder_new (self->report);
+  g_signal_connect_object (self->recorder, "python", G_CALLBACK (_lp_window_python_recorder_cb),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->recorder, "stack", G_CALLBACK (recorder_stack_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->recorder, "batch", G_CALLBACK (recorder_batch_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->recorder, "output", G_CALLBACK (recorder_output_cb), self, G_CONNECT_SWAPPED);
@@ -643,6 +646,7 @@ summary_action (GtkWidget  *widget,
       facts.end_reason = self->end_reason;
       facts.end_status = self->end_status;
       facts.running = lp_recorder_is_running (self->recorder);
+      lp_recorder_get_python (self->recorder, &facts.python);
     }
   if (self->report_file != NULL)
     file = g_file_get_parse_name (self->report_file);

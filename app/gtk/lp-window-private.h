@@ -57,6 +57,7 @@ struct _LpWindow
   GtkWidget       *pkexec_button;
   GtkWidget       *live_box;
   GtkLabel        *live_label;
+  GtkWidget       *python_label;
   GtkWidget       *output_expander;
   GtkTextView     *output_view;
   GtkProgressBar  *transfer_progress;
@@ -91,6 +92,7 @@ struct _LpWindow
   int              end_status;     /* the target's exit status, -1 unknown */
   double           shown_samples;  /* while paused: the samples the graph shows */
   guint            target_watch;   /* after an attach: is the target still there? */
+  gboolean         python_notice_shown; /* the engine's "no Python frames" toast, once */
 
   /* asked before unsaved samples are dropped: what to do after a Save */
   struct PendingDiscard *after_save;
@@ -100,7 +102,9 @@ struct _LpWindow
   gboolean         reverse;
   gboolean         left_heavy;
   gboolean         show_idle;
-  char            *palette;
+  char            *palette;        /* the user's palette (GSettings "palette") */
+  gboolean         python_palette; /* the graph shows Python frames, the user chose no
+                                    * palette: it is drawn in the lang palette */
 };
 
 /* @view (zeroed) gets the window's view of its report: what the graph
@@ -171,6 +175,25 @@ void          _lp_window_live_record               (LpWindow           *self,
                                                     const char * const *argv,
                                                     const char         *directory,
                                                     char               *name);
+
+/* lp-window-python.c */
+/* the palette the graph is drawn in (the "view-palette" property) */
+const char   *_lp_window_python_view_palette       (LpWindow       *self);
+/* draws the graph in that palette, and tells of it ("view-palette") */
+void          _lp_window_python_apply_palette      (LpWindow       *self);
+/* after the window's report was replaced (a report opened, a recording
+ * started): the Python indicator off, and the lang palette if the report
+ * has Python frames and the user chose no palette */
+void          _lp_window_python_report_changed     (LpWindow       *self);
+/* the recorder's "python" signal: the indicator, the palette, the toast */
+void          _lp_window_python_recorder_cb        (LpWindow       *self,
+                                                    gboolean        on,
+                                                    const char     *text,
+                                                    LpRecorder     *recorder);
+/* the "view-palette" property set: the user chose @name (a palette of
+ * the settings' schema) over the lang palette of Python frames */
+void          _lp_window_python_pick_palette       (LpWindow       *self,
+                                                    const char     *name);
 
 /* lp-window-save.c */
 void          _lp_window_save_class_init           (GtkWidgetClass *widget_class);

@@ -83,7 +83,7 @@ save_to (LpWindow    *self,
   lp_flame_picture_options_init (&options);
   options.icicle = self->icicle;
   options.order = self->left_heavy ? LP_FLAME_ORDER_LEFT_HEAVY : LP_FLAME_ORDER_ALPHABETICAL;
-  lp_flame_color_palette_from_string (self->palette, &options.palette);
+  lp_flame_color_palette_from_string (_lp_window_python_view_palette (self), &options.palette);
   options.zoom = layout != NULL ? layout->zoom : LP_FLAME_ROOT;
   if (text != NULL && text[0] != '\0')
     search = g_regex_new (text, gtk_toggle_button_get_active (self->case_button) ? 0 : G_REGEX_CASELESS, 0, NULL);

@@ -19,6 +19,7 @@ enum
   PROP_LEFT_HEAVY,
   PROP_SHOW_IDLE,
   PROP_PALETTE,
+  PROP_VIEW_PALETTE,
   N_PROPS
 };
 
@@ -114,6 +115,7 @@ _lp_window_replace_report (LpWindow     *self,
   self->report = report;
   g_set_object (&self->report_file, file);
   _lp_window_show_model (self, model, filtered);
+  _lp_window_python_report_changed (self);
 
   adw_window_title_set_title (self->window_title, title);
   adw_window_title_set_subtitle (self->window_title, subtitle);
@@ -417,6 +419,9 @@ lp_window_get_property (GObject    *object,
     case PROP_PALETTE:
       g_value_set_string (value, self->palette);
       break;
+    case PROP_VIEW_PALETTE:
+      g_value_set_string (value, _lp_window_python_view_palette (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -458,17 +463,17 @@ lp_window_set_property (GObject      *object,
       _lp_window_rebuild_model (self);
       break;
     case PROP_PALETTE:
-      {
-        LpFlamePalette palette;
-
-        if (g_strcmp0 (self->palette, g_value_get_string (value)) == 0)
-          return;
-        g_free (self->palette);
-        self->palette = g_value_dup_string (value);
-        if (lp_flame_color_palette_from_string (self->palette, &palette))
-          lp_flame_view_set_palette (self->flame_view, palette);
-      }
+      if (g_strcmp0 (self->palette, g_value_get_string (value)) == 0)
+        return;
+      g_free (self->palette);
+      self->palette = g_value_dup_string (value);
+      /* a palette chosen (here, in another window) wins over Python's */
+      self->python_palette = FALSE;
+      _lp_window_python_apply_palette (self);
       break;
+    case PROP_VIEW_PALETTE:
+      _lp_window_python_pick_palette (self, g_value_get_string (value));
+      return;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       return;
@@ -551,8 +556,13 @@ lp_window_class_init (LpWindowClass *klass)
                                                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_SHOW_IDLE] = g_param_spec_boolean ("show-idle", NULL, NULL, TRUE,
                                                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* "palette": the user's choice, kept in the settings; "view-palette":
+   * the graph's, "lang" for a report with Python frames while the user
+   * chose none; setting it (the View menu) is the user's choice */
   properties[PROP_PALETTE] = g_param_spec_string ("palette", NULL, NULL, "hot",
                                                   G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_VIEW_PALETTE] = g_param_spec_string ("view-palette", NULL, NULL, "hot",
+                                                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (LP_TYPE_FLAME_VIEW);
@@ -585,6 +595,7 @@ lp_window_class_init (LpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LpWindow, pkexec_button);
   gtk_widget_class_bind_template_child (widget_class, LpWindow, live_box);
   gtk_widget_class_bind_template_child (widget_class, LpWindow, live_label);
+  gtk_widget_class_bind_template_child (widget_class, LpWindow, python_label);
   gtk_widget_class_bind_template_child (widget_class, LpWindow, output_expander);
   gtk_widget_class_bind_template_child (widget_class, LpWindow, output_view);
   gtk_widget_class_bind_template_child (widget_class, LpWindow, transfer_progress);
