@@ -27,7 +27,9 @@ enum
   PTHREAD_SELF = 16,         /* glibc struct pthread: header.self */
   PTHREAD_TID = 720,         /* glibc 2.36 x86-64: struct pthread.tid */
   NEGATIVE_US = 200000,      /* a tid without a thread state is looked up again after this */
-  HINTS = 128,               /* frames outside the data stack remembered per thread */
+  HINTS = 1024,              /* frames outside the data stack remembered per thread: 3.10 */
+  HINTS_INTERP_FRAMES = 128, /* 3.11+, whose frames are mostly in the data stack */
+  CHUNK_HINTS = 16,          /* older data-stack chunks remembered per thread */
 };
 
 /* A data-stack chunk copied into chunk_buf. */
@@ -67,7 +69,9 @@ typedef struct
   guint64 ident;    /* its pthread_t, checked on each use */
   gint64  expires;
   guint   n_hints;
-  guint64 hints[HINTS];
+  guint64 *hints;   /* max_hints of them, allocated on first use */
+  guint   n_chunk_hints;
+  guint64 chunk_hints[CHUNK_HINTS][2]; /* address, bytes read */
 } ThreadEntry;
 
 /* What a batched read asks for. */
@@ -86,6 +90,7 @@ struct _LpPythonReader
   LpPythonReadFunc read;
   gpointer         data;
   gboolean         is_process;
+  guint            max_hints;
   LpPythonStats    stats;
   guint            budget;       /* reads left in this walk */
   gboolean         over_budget;
@@ -111,6 +116,8 @@ struct _LpPythonReader
   guint            n_hint_read;
   guint64          new_hints[HINTS];
   guint            n_new_hints;
+  guint64          new_chunk_hints[CHUNK_HINTS][2];
+  guint            n_new_chunk_hints;
   Req             *first_reqs;   /* the walk's first batch: frame pointer, data stack, hints */
   RawFrame        *raw;
   guint8          *check_buf;
@@ -236,6 +243,15 @@ _lp_python_reader_str (LpPythonReader *self,
   return FALSE;
 }
 
+static void
+thread_entry_free (gpointer data)
+{
+  ThreadEntry *e = data;
+
+  g_free (e->hints);
+  g_free (e);
+}
+
 LpPythonReader *
 lp_python_reader_new (const LpPythonTarget *target,
                       LpPythonReadFunc      read,
@@ -293,7 +309,7 @@ lp_python_reader_new (const LpPythonTarget *target,
       return NULL;
     }
 
-  self->threads = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  self->threads = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, thread_entry_free);
   self->codes = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, NULL);
   self->name_ids = g_hash_table_new (g_str_hash, g_str_equal);
   self->qualnames = g_ptr_array_new ();
@@ -305,8 +321,9 @@ lp_python_reader_new (const LpPythonTarget *target,
   self->check_buf = g_malloc ((gsize) BATCH * self->layout.code_read);
   self->reqs = g_new (Req, BATCH);
   self->pending = g_new (CodeEntry *, BATCH);
-  self->hint_buf = g_malloc ((gsize) HINTS * self->layout.frame_read);
-  self->first_reqs = g_new (Req, HINTS + 2);
+  self->max_hints = self->layout.walk == LP_PYTHON_WALK_FRAME_OBJECTS ? HINTS : HINTS_INTERP_FRAMES;
+  self->hint_buf = g_malloc ((gsize) self->max_hints * self->layout.frame_read);
+  self->first_reqs = g_new (Req, self->max_hints + CHUNK_HINTS + 2);
   self->str_obj = g_malloc (self->layout.str_compact_data + LP_PYTHON_STR_MAX * 4);
   return g_steal_pointer (&self);
 }
@@ -453,6 +470,20 @@ scan_threads (LpPythonReader *self,
   return found;
 }
 
+/* Remembers an older chunk for the thread's next walk. */
+static void
+note_chunk (LpPythonReader *self,
+            guint64         lo,
+            gsize           len)
+{
+  if (self->n_new_chunk_hints < CHUNK_HINTS)
+    {
+      self->new_chunk_hints[self->n_new_chunk_hints][0] = lo;
+      self->new_chunk_hints[self->n_new_chunk_hints][1] = len;
+      self->n_new_chunk_hints++;
+    }
+}
+
 /* Copies the used part of the data-stack chunk at @chunk, up to @end (0:
  * as its header says), into chunk_buf. */
 static gboolean
@@ -493,7 +524,26 @@ copy_chunk (LpPythonReader *self,
       self->older_chunk = 0;
       return FALSE;
     }
+  note_chunk (self, chunk, end - chunk);
   return TRUE;
+}
+
+/* Takes the older chunk read at @off of chunk_buf (@len bytes) from the
+ * walk's first read, when its header says its used part is in them. */
+static void
+adopt_chunk (LpPythonReader *self,
+             guint64         lo,
+             gsize           off,
+             gsize           len)
+{
+  const guint8 *h = self->chunk_buf + off;
+  guint64 top = _lp_python_u64 (h, 16);
+
+  if (self->n_chunks >= MAX_CHUNKS || top > CHUNK_BUF / 8 || CHUNK_HEADER + 8 * top > len ||
+      _lp_python_u64 (h, 8) < CHUNK_HEADER + 8 * top)
+    return;
+  self->chunks[self->n_chunks++] = (Chunk) { lo, lo + CHUNK_HEADER + 8 * top, off };
+  note_chunk (self, lo, len);
 }
 
 static gboolean
@@ -532,15 +582,25 @@ frame_bytes (LpPythonReader *self,
     if (self->hint_ok[k] && self->hint_addr[k] == addr)
       {
         memcpy (out, self->hint_buf + k * len, len);
-        if (self->n_new_hints < HINTS)
+        if (self->n_new_hints < self->max_hints)
           self->new_hints[self->n_new_hints++] = addr;
         return TRUE;
       }
   while (self->older_chunk != 0 && !self->over_budget)
     {
       guint64 older = self->older_chunk;
+      gboolean copied = FALSE;
 
       self->older_chunk = 0;
+      for (guint k = 0; k < self->n_chunks && !copied; k++)
+        if (self->chunks[k].lo == older)
+          {
+            /* read with the first batch: go on with the one before */
+            self->older_chunk = _lp_python_u64 (self->chunk_buf + self->chunks[k].off, 0);
+            copied = TRUE;
+          }
+      if (copied)
+        continue;
       if (!copy_chunk (self, older, 0))
         break;
       if (chunk_lookup (self, addr, out))
@@ -548,7 +608,7 @@ frame_bytes (LpPythonReader *self,
     }
   if (!_lp_python_reader_read (self, addr, out, len))
     return FALSE;
-  if (self->n_new_hints < HINTS)
+  if (self->n_new_hints < self->max_hints)
     self->new_hints[self->n_new_hints++] = addr;
   return TRUE;
 }
@@ -879,7 +939,8 @@ lp_python_reader_stack (LpPythonReader *self,
   gboolean truncated = FALSE, with_chunk;
   ThreadEntry *entry;
   Req *reqs;
-  guint n, out = 0, n_reqs = 0;
+  guint n, out = 0, n_reqs = 0, first_chunk_hint, n_chunk_reqs;
+  gsize used = 0;
 
   g_return_val_if_fail (self != NULL, 0);
   g_return_val_if_fail (frames != NULL || max == 0, 0);
@@ -893,6 +954,7 @@ lp_python_reader_stack (LpPythonReader *self,
   self->older_chunk = 0;
   self->n_hint_read = 0;
   self->n_new_hints = 0;
+  self->n_new_chunk_hints = 0;
   reqs = self->first_reqs;
   if (max == 0)
     return 0;
@@ -939,7 +1001,21 @@ lp_python_reader_stack (LpPythonReader *self,
         return 0;
     }
   if (with_chunk)
-    reqs[n_reqs++] = (Req) { chunk, self->chunk_buf, top - chunk, FALSE };
+    {
+      reqs[n_reqs++] = (Req) { chunk, self->chunk_buf, top - chunk, FALSE };
+      used = top - chunk;
+    }
+  first_chunk_hint = n_reqs;
+  for (guint k = 0; k < entry->n_chunk_hints; k++)
+    {
+      guint64 lo = entry->chunk_hints[k][0], len = entry->chunk_hints[k][1];
+
+      if (len > CHUNK_BUF - used || len < CHUNK_HEADER)
+        break;
+      reqs[n_reqs++] = (Req) { lo, self->chunk_buf + used, len, FALSE };
+      used += len;
+    }
+  n_chunk_reqs = n_reqs - first_chunk_hint;
   for (guint k = 0; k < entry->n_hints; k++)
     {
       self->hint_addr[k] = entry->hints[k];
@@ -949,14 +1025,19 @@ lp_python_reader_stack (LpPythonReader *self,
   read_batch (self, reqs, n_reqs);
   if (l->walk == LP_PYTHON_WALK_CFRAME && !reqs[0].ok)
     goto unreadable_first;
-  if (with_chunk && reqs[n_reqs - entry->n_hints - 1].ok &&
+  if (with_chunk && reqs[first_chunk_hint - 1].ok &&
       _lp_python_u64 (self->chunk_buf, 8) >= top - chunk)
     {
       self->chunks[0] = (Chunk) { chunk, top, 0 };
       self->n_chunks = 1;
-      self->chunk_used = top - chunk;
       self->older_chunk = _lp_python_u64 (self->chunk_buf, 0);
     }
+  self->chunk_used = used;
+  for (guint k = 0; k < n_chunk_reqs; k++)
+    if (reqs[first_chunk_hint + k].ok && reqs[first_chunk_hint + k].addr != chunk)
+      adopt_chunk (self, reqs[first_chunk_hint + k].addr,
+                   (guint8 *) reqs[first_chunk_hint + k].buf - self->chunk_buf,
+                   reqs[first_chunk_hint + k].len);
   for (guint k = 0; k < entry->n_hints; k++)
     self->hint_ok[k] = reqs[n_reqs - entry->n_hints + k].ok;
   self->n_hint_read = entry->n_hints;
@@ -964,8 +1045,13 @@ lp_python_reader_stack (LpPythonReader *self,
     return 0;
 
   n = collect (self, frame, MIN (max, (guint) MAX_DEPTH), &truncated);
-  memcpy (entry->hints, self->new_hints, self->n_new_hints * sizeof (guint64));
+  if (entry->hints == NULL && self->n_new_hints > 0)
+    entry->hints = g_new (guint64, self->max_hints);
+  if (self->n_new_hints > 0)
+    memcpy (entry->hints, self->new_hints, self->n_new_hints * sizeof (guint64));
   entry->n_hints = self->n_new_hints;
+  memcpy (entry->chunk_hints, self->new_chunk_hints, sizeof self->new_chunk_hints);
+  entry->n_chunk_hints = self->n_new_chunk_hints;
   check_codes (self, n);
   for (guint i = 0; i < n; i++)
     {
