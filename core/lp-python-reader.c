@@ -2,238 +2,17 @@
  * target over a memory oracle, validating every read, with caches of
  * thread states and code objects so that a warm sample costs a few reads.
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#define _GNU_SOURCE
 #include <glib/gi18n.h>
-#include <sys/uio.h>
 
 #include "lp-python-reader-private.h"
 
-enum
-{
-  MAX_DEPTH = 4096,          /* frames of one walk, whatever @max says */
-  WALK_READS = 1024,         /* reads of one walk */
-  MAX_THREADS = 4096,        /* thread states scanned to find a tid */
-  MAX_INTERPS = 16,
-  MAX_CHUNKS = 64,           /* data-stack chunks copied per walk */
-  CHUNK_BUF = 1 << 20,       /* bytes of data-stack chunks copied per walk */
-  CHUNK_HEADER = 24,         /* _PyStackChunk: previous, size, top, data */
-  MAX_CODES = 16384,         /* code objects cached; the cache starts over past it */
-  MAX_LINETABLE = 65536,
-  BATCH = 256,               /* code objects checked per batched read */
-  MAX_IOV = 1024,
-  OB_TYPE = 8,
-  OB_SIZE = 16,
-  BYTES_DATA = 32,
-  PTHREAD_SELF = 16,         /* glibc struct pthread: header.self */
-  PTHREAD_TID = 720,         /* glibc 2.36 x86-64: struct pthread.tid */
-  NEGATIVE_US = 200000,      /* a tid without a thread state is looked up again after this */
-  HINTS = 128,               /* frames outside the data stack remembered per thread */
-};
-
-/* A data-stack chunk copied into chunk_buf. */
-typedef struct
-{
-  guint64 lo, hi;   /* [lo, hi) of the target */
-  gsize   off;      /* where it is in chunk_buf */
-} Chunk;
-
-/* A frame of the walk, before its code object is resolved. */
-typedef struct
-{
-  guint64 code;
-  guint64 instr;    /* prev_instr / instr_ptr, or f_lasti (3.10) */
-  guint32 flags;
-} RawFrame;
-
-typedef struct
-{
-  guint64 addr;
-  guint64 words[6]; /* what must not change: ob_type, ob_size, firstlineno, filename, qualname, linetable */
-  gint32  firstlineno;
-  gint64  n_units;  /* code units of the bytecode; -1 unknown (3.10) */
-  guint32 id;
-  guint   checked;  /* walk in which it was last checked */
-  guint8 *table;
-  gsize   table_len;
-} CodeEntry;
-
-/* A thread, and where its last walk found frames outside the data stack
- * (generators, coroutines, the entry frames of 3.12+ on the C stack, 3.10's
- * frame objects): the next walk reads them in the same call as the data
- * stack, and most are still there. */
-typedef struct
-{
-  guint64 tstate;   /* 0: the tid has none (until @expires) */
-  guint64 ident;    /* its pthread_t, checked on each use */
-  gint64  expires;
-  guint   n_hints;
-  guint64 hints[HINTS];
-} ThreadEntry;
-
-/* What a batched read asks for. */
-typedef struct
-{
-  guint64  addr;
-  void    *buf;
-  gsize    len;
-  gboolean ok;
-} Req;
-
-struct _LpPythonReader
-{
-  LpPythonTarget   target;
-  LpPythonLayout   layout;
-  LpPythonReadFunc read;
-  gpointer         data;
-  gboolean         is_process;
-  LpPythonStats    stats;
-  guint            budget;       /* reads left in this walk */
-  gboolean         over_budget;
-
-  GHashTable      *threads;      /* tid -> ThreadEntry */
-  GHashTable      *codes;        /* code address -> CodeEntry */
-  GHashTable      *name_ids;     /* "qualname\nfilename" -> id */
-  GPtrArray       *qualnames;    /* id - 1 -> text in strings */
-  GPtrArray       *filenames;
-  GStringChunk    *strings;
-  guint            walk_no;
-  guint64          gil;          /* the GIL struct, 0 until known */
-
-  guint8          *tsbuf;
-  guint8          *chunk_buf;
-  Chunk            chunks[MAX_CHUNKS];
-  guint            n_chunks;
-  gsize            chunk_used;
-  guint64          older_chunk;  /* next older chunk not copied yet */
-  guint8          *hint_buf;     /* the hinted frames, read with the data stack */
-  guint64          hint_addr[HINTS];
-  gboolean         hint_ok[HINTS];
-  guint            n_hint_read;
-  guint64          new_hints[HINTS];
-  guint            n_new_hints;
-  Req             *first_reqs;   /* the walk's first batch: frame pointer, data stack, hints */
-  RawFrame        *raw;
-  guint8          *check_buf;
-  Req             *reqs;
-  CodeEntry      **pending;
-  guint8          *str_obj;
-  char             qualname[1024];
-  char             filename[1024];
-};
-
-/* Reads, counted against the walk's budget. */
-gboolean
-_lp_python_reader_read (LpPythonReader *self,
-                        guint64         addr,
-                        void           *buf,
-                        gsize           len)
-{
-  if (self->budget == 0)
-    {
-      self->over_budget = TRUE;
-      return FALSE;
-    }
-  self->budget--;
-  self->stats.reads++;
-  if (addr + len < addr || addr + len > G_GUINT64_CONSTANT (0x800000000000))
-    return FALSE;
-  return self->read (self->data, addr, buf, len);
-}
-
-/* Reads all of @reqs; with a live process in as few process_vm_readv
- * calls as it takes (the call stops at the first element it cannot read:
- * the rest are asked again). */
 static void
-read_batch (LpPythonReader *self,
-            Req            *reqs,
-            guint           n)
+thread_entry_free (gpointer data)
 {
-  if (!self->is_process)
-    {
-      for (guint i = 0; i < n; i++)
-        reqs[i].ok = _lp_python_reader_read (self, reqs[i].addr, reqs[i].buf, reqs[i].len);
-      return;
-    }
-  for (guint start = 0; start < n;)
-    {
-      struct iovec local[MAX_IOV], remote[MAX_IOV];
-      guint count = MIN (n - start, MAX_IOV), done = 0;
-      ssize_t got;
-      gsize sum = 0;
+  ThreadEntry *e = data;
 
-      if (self->budget == 0)
-        {
-          self->over_budget = TRUE;
-          for (guint i = start; i < n; i++)
-            reqs[i].ok = FALSE;
-          return;
-        }
-      for (guint i = 0; i < count; i++)
-        {
-          local[i].iov_base = reqs[start + i].buf;
-          local[i].iov_len = reqs[start + i].len;
-          remote[i].iov_base = (void *) (guintptr) reqs[start + i].addr;
-          remote[i].iov_len = reqs[start + i].len;
-        }
-      self->budget--;
-      self->stats.reads++;
-      got = process_vm_readv (GPOINTER_TO_INT (self->data), local, count, remote, count, 0);
-      for (guint i = 0; i < count && got > 0; i++)
-        {
-          sum += reqs[start + i].len;
-          if ((gsize) got < sum)
-            break;
-          reqs[start + i].ok = TRUE;
-          done++;
-        }
-      if (done < count)
-        reqs[start + done++].ok = FALSE;
-      start += done;
-    }
-}
-
-const LpPythonLayout *
-_lp_python_reader_layout (LpPythonReader *self)
-{
-  return &self->layout;
-}
-
-/* Reads the str object at @addr into @out; FALSE when it is not one. */
-gboolean
-_lp_python_reader_str (LpPythonReader *self,
-                       guint64         addr,
-                       char           *out,
-                       gsize           out_size)
-{
-  gsize have = 128, needed;
-
-  if (!_lp_python_ptr_ok (addr))
-    return FALSE;
-  /* most names fit in one read; near the end of a mapping, read the
-   * header alone first */
-  if (!_lp_python_reader_read (self, addr, self->str_obj, have))
-    {
-      have = self->layout.str_ascii_data;
-      if (self->over_budget || !_lp_python_reader_read (self, addr, self->str_obj, have))
-        return FALSE;
-    }
-  for (int tries = 0; tries < 2; tries++)
-    {
-      switch (_lp_python_str_decode (&self->layout, self->target.unicode_type, self->str_obj,
-                                     have, &needed, out, out_size))
-        {
-        case LP_PYTHON_STR_OK:
-          return TRUE;
-        case LP_PYTHON_STR_BAD:
-          return FALSE;
-        case LP_PYTHON_STR_SHORT:
-          if (needed <= have || !_lp_python_reader_read (self, addr, self->str_obj, needed))
-            return FALSE;
-          have = needed;
-          break;
-        }
-    }
-  return FALSE;
+  g_free (e->hints);
+  g_free (e);
 }
 
 LpPythonReader *
@@ -293,7 +72,7 @@ lp_python_reader_new (const LpPythonTarget *target,
       return NULL;
     }
 
-  self->threads = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  self->threads = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, thread_entry_free);
   self->codes = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, NULL);
   self->name_ids = g_hash_table_new (g_str_hash, g_str_equal);
   self->qualnames = g_ptr_array_new ();
@@ -305,8 +84,9 @@ lp_python_reader_new (const LpPythonTarget *target,
   self->check_buf = g_malloc ((gsize) BATCH * self->layout.code_read);
   self->reqs = g_new (Req, BATCH);
   self->pending = g_new (CodeEntry *, BATCH);
-  self->hint_buf = g_malloc ((gsize) HINTS * self->layout.frame_read);
-  self->first_reqs = g_new (Req, HINTS + 2);
+  self->max_hints = self->layout.walk == LP_PYTHON_WALK_FRAME_OBJECTS ? HINTS : HINTS_INTERP_FRAMES;
+  self->hint_buf = g_malloc ((gsize) self->max_hints * self->layout.frame_read);
+  self->first_reqs = g_new (Req, self->max_hints + CHUNK_HINTS + 2);
   self->str_obj = g_malloc (self->layout.str_compact_data + LP_PYTHON_STR_MAX * 4);
   return g_steal_pointer (&self);
 }
@@ -453,191 +233,6 @@ scan_threads (LpPythonReader *self,
   return found;
 }
 
-/* Copies the used part of the data-stack chunk at @chunk, up to @end (0:
- * as its header says), into chunk_buf. */
-static gboolean
-copy_chunk (LpPythonReader *self,
-            guint64         chunk,
-            guint64         end)
-{
-  guint8 header[CHUNK_HEADER];
-  Chunk *c;
-
-  if (self->n_chunks >= MAX_CHUNKS || !_lp_python_ptr_ok (chunk))
-    return FALSE;
-  if (end == 0)
-    {
-      guint64 top;
-
-      if (!_lp_python_reader_read (self, chunk, header, sizeof header))
-        return FALSE;
-      top = _lp_python_u64 (header, 16);
-      if (top > CHUNK_BUF / 8)
-        return FALSE;
-      end = chunk + CHUNK_HEADER + 8 * top;
-    }
-  if (end < chunk + CHUNK_HEADER || end - chunk > CHUNK_BUF - self->chunk_used ||
-      !_lp_python_reader_read (self, chunk, self->chunk_buf + self->chunk_used, end - chunk))
-    return FALSE;
-  c = &self->chunks[self->n_chunks++];
-  c->lo = chunk;
-  c->hi = end;
-  c->off = self->chunk_used;
-  self->chunk_used += end - chunk;
-  self->older_chunk = _lp_python_u64 (self->chunk_buf + c->off, 0);
-  /* the size in the header bounds the chunk */
-  if (_lp_python_u64 (self->chunk_buf + c->off, 8) < end - chunk)
-    {
-      self->n_chunks--;
-      self->chunk_used = c->off;
-      self->older_chunk = 0;
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-chunk_lookup (LpPythonReader *self,
-              guint64         addr,
-              guint8         *out)
-{
-  gsize len = self->layout.frame_read;
-
-  for (guint k = 0; k < self->n_chunks; k++)
-    {
-      const Chunk *c = &self->chunks[k];
-
-      if (addr >= c->lo + CHUNK_HEADER && addr + len <= c->hi && addr + len > addr)
-        {
-          memcpy (out, self->chunk_buf + c->off + (addr - c->lo), len);
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
-
-/* The bytes of the frame at @addr: from the copied chunks, older chunks
- * copied as the walk reaches them, or a read of its own (generators,
- * coroutines, 3.10's frame objects). */
-static gboolean
-frame_bytes (LpPythonReader *self,
-             guint64         addr,
-             guint8         *out)
-{
-  gsize len = self->layout.frame_read;
-
-  if (chunk_lookup (self, addr, out))
-    return TRUE;
-  for (guint k = 0; k < self->n_hint_read; k++)
-    if (self->hint_ok[k] && self->hint_addr[k] == addr)
-      {
-        memcpy (out, self->hint_buf + k * len, len);
-        if (self->n_new_hints < HINTS)
-          self->new_hints[self->n_new_hints++] = addr;
-        return TRUE;
-      }
-  while (self->older_chunk != 0 && !self->over_budget)
-    {
-      guint64 older = self->older_chunk;
-
-      self->older_chunk = 0;
-      if (!copy_chunk (self, older, 0))
-        break;
-      if (chunk_lookup (self, addr, out))
-        return TRUE;
-    }
-  if (!_lp_python_reader_read (self, addr, out, len))
-    return FALSE;
-  if (self->n_new_hints < HINTS)
-    self->new_hints[self->n_new_hints++] = addr;
-  return TRUE;
-}
-
-/* Walks the frames from @frame into raw; returns how many (the last one
- * UNREADABLE when the walk broke). */
-static guint
-collect (LpPythonReader *self,
-         guint64         frame,
-         guint           limit,
-         gboolean       *truncated)
-{
-  const LpPythonLayout *l = &self->layout;
-  guint8 fb[256];
-  guint n = 0, group_start = 0, power = 1, lam = 0;
-  guint64 tortoise = frame;
-
-  g_assert ((gsize) l->frame_read <= sizeof fb);
-  while (frame != 0)
-    {
-      guint owner = 0, entry = 0;
-      guint64 previous;
-
-      if (n >= limit)
-        {
-          *truncated = TRUE;
-          break;
-        }
-      if (!_lp_python_ptr_ok (frame) || !frame_bytes (self, frame, fb))
-        goto unreadable;
-      if (l->frame_owner >= 0)
-        owner = fb[l->frame_owner];
-      if (l->frame_is_entry >= 0)
-        entry = fb[l->frame_is_entry];
-      if (owner > l->owner_max || entry > 1)
-        goto unreadable;
-      if ((gint) owner == l->owner_shim)
-        {
-          /* the entry frame of a native eval call: the frame before it
-           * is the outermost of that call's group */
-          if (n > group_start)
-            self->raw[n - 1].flags |= LP_PYTHON_FRAME_ENTRY;
-          group_start = n;
-        }
-      else
-        {
-          RawFrame *r = &self->raw[n++];
-
-          r->code = _lp_python_u64 (fb, l->frame_code);
-          r->instr = l->walk == LP_PYTHON_WALK_FRAME_OBJECTS
-                     ? (guint64) (gint64) (gint32) _lp_python_u32 (fb, l->frame_instr)
-                     : _lp_python_u64 (fb, l->frame_instr);
-          r->flags = entry || l->walk == LP_PYTHON_WALK_FRAME_OBJECTS ? LP_PYTHON_FRAME_ENTRY : 0;
-          if (r->flags)
-            group_start = n;
-        }
-      previous = _lp_python_u64 (fb, l->frame_previous);
-      if (previous == frame)
-        goto unreadable;
-      frame = previous;
-      /* Brent: a cycle in the chain ends the walk */
-      if (frame == tortoise)
-        goto unreadable;
-      if (++lam == power)
-        {
-          tortoise = frame;
-          power *= 2;
-          lam = 0;
-        }
-    }
-  return n;
-
-unreadable:
-  if (self->over_budget)
-    {
-      *truncated = TRUE;
-      return n;
-    }
-  if (n >= limit)
-    {
-      *truncated = TRUE;
-      return n;
-    }
-  self->raw[n].code = 0;
-  self->raw[n].instr = 0;
-  self->raw[n].flags = LP_PYTHON_FRAME_UNREADABLE;
-  return n + 1;
-}
-
 /* The words of a code object (its first code_read bytes) that must not
  * change while it is cached. */
 static void
@@ -767,7 +362,7 @@ check_codes (LpPythonReader *self,
         }
       if (n_pending == BATCH || (i == n && n_pending > 0))
         {
-          read_batch (self, self->reqs, n_pending);
+          _lp_python_reader_read_batch (self, self->reqs, n_pending);
           for (guint k = 0; k < n_pending; k++)
             {
               guint64 words[6];
@@ -810,7 +405,7 @@ find_tstate (LpPythonReader *self,
         { e->tstate, self->tsbuf, l->ts_read, FALSE },
       };
 
-      read_batch (self, reqs, 2);
+      _lp_python_reader_read_batch (self, reqs, 2);
       if (!reqs[0].ok)
         {
           *status = TS_UNREADABLE;
@@ -875,11 +470,10 @@ lp_python_reader_stack (LpPythonReader *self,
   guint8 rt[64];
   gsize rt_lo, rt_len;
   TsStatus status;
-  guint64 frame = 0, chunk = 0, top = 0;
-  gboolean truncated = FALSE, with_chunk;
+  guint64 frame = 0;
+  gboolean truncated = FALSE;
   ThreadEntry *entry;
-  Req *reqs;
-  guint n, out = 0, n_reqs = 0;
+  guint n, out = 0;
 
   g_return_val_if_fail (self != NULL, 0);
   g_return_val_if_fail (frames != NULL || max == 0, 0);
@@ -893,7 +487,7 @@ lp_python_reader_stack (LpPythonReader *self,
   self->older_chunk = 0;
   self->n_hint_read = 0;
   self->n_new_hints = 0;
-  reqs = self->first_reqs;
+  self->n_new_chunk_hints = 0;
   if (max == 0)
     return 0;
 
@@ -914,58 +508,26 @@ lp_python_reader_stack (LpPythonReader *self,
       goto unreadable_first;
     }
 
-  /* one read for the innermost frame's address (3.11, 3.12), the current
-   * data-stack chunk and the frames outside it of the last walk */
   entry = g_hash_table_lookup (self->threads, GINT_TO_POINTER (tid));
   g_assert (entry != NULL);
-  if (l->ts_datastack_chunk >= 0)
+  switch (_lp_python_reader_read_first (self, entry, &frame))
     {
-      chunk = _lp_python_u64 (self->tsbuf, l->ts_datastack_chunk);
-      top = _lp_python_u64 (self->tsbuf, l->ts_datastack_top);
+    case LP_PYTHON_FIRST_OK:
+      break;
+    case LP_PYTHON_FIRST_NONE:
+      return 0;
+    case LP_PYTHON_FIRST_UNREADABLE:
+      goto unreadable_first;
     }
-  with_chunk = _lp_python_ptr_ok (chunk) && top > chunk + CHUNK_HEADER && top - chunk <= CHUNK_BUF;
-  if (l->walk == LP_PYTHON_WALK_CFRAME)
-    {
-      guint64 cframe = _lp_python_u64 (self->tsbuf, l->ts_frame);
 
-      if (!_lp_python_ptr_ok (cframe))
-        goto unreadable_first;
-      reqs[n_reqs++] = (Req) { cframe + l->cframe_current, &frame, 8, FALSE };
-    }
-  else
-    {
-      frame = _lp_python_u64 (self->tsbuf, l->ts_frame);
-      if (frame == 0)
-        return 0;
-    }
-  if (with_chunk)
-    reqs[n_reqs++] = (Req) { chunk, self->chunk_buf, top - chunk, FALSE };
-  for (guint k = 0; k < entry->n_hints; k++)
-    {
-      self->hint_addr[k] = entry->hints[k];
-      reqs[n_reqs++] = (Req) { entry->hints[k], self->hint_buf + (gsize) k * l->frame_read,
-                               l->frame_read, FALSE };
-    }
-  read_batch (self, reqs, n_reqs);
-  if (l->walk == LP_PYTHON_WALK_CFRAME && !reqs[0].ok)
-    goto unreadable_first;
-  if (with_chunk && reqs[n_reqs - entry->n_hints - 1].ok &&
-      _lp_python_u64 (self->chunk_buf, 8) >= top - chunk)
-    {
-      self->chunks[0] = (Chunk) { chunk, top, 0 };
-      self->n_chunks = 1;
-      self->chunk_used = top - chunk;
-      self->older_chunk = _lp_python_u64 (self->chunk_buf, 0);
-    }
-  for (guint k = 0; k < entry->n_hints; k++)
-    self->hint_ok[k] = reqs[n_reqs - entry->n_hints + k].ok;
-  self->n_hint_read = entry->n_hints;
-  if (frame == 0)
-    return 0;
-
-  n = collect (self, frame, MIN (max, (guint) MAX_DEPTH), &truncated);
-  memcpy (entry->hints, self->new_hints, self->n_new_hints * sizeof (guint64));
+  n = _lp_python_reader_collect (self, frame, MIN (max, (guint) MAX_DEPTH), &truncated);
+  if (entry->hints == NULL && self->n_new_hints > 0)
+    entry->hints = g_new (guint64, self->max_hints);
+  if (self->n_new_hints > 0)
+    memcpy (entry->hints, self->new_hints, self->n_new_hints * sizeof (guint64));
   entry->n_hints = self->n_new_hints;
+  memcpy (entry->chunk_hints, self->new_chunk_hints, sizeof self->new_chunk_hints);
+  entry->n_chunk_hints = self->n_new_chunk_hints;
   check_codes (self, n);
   for (guint i = 0; i < n; i++)
     {
