@@ -323,10 +323,13 @@ test_deep (gconstpointer data)
   {
     g_autoptr(LpFolded) folded = load_report (report);
     double main_samples = count_with (folded, "main (workload.py)", NULL);
-    double share = count_with (folded, "recurse (workload.py)", "spin (workload.py)") / main_samples;
+    /* the whole recursion: the spin at its bottom, and the calls and
+     * returns on the way (the interpreter maps and unmaps stack chunks at
+     * depths 141, 287, 433: 5 % of the time) */
+    double share = count_with (folded, "recurse (workload.py)", NULL) / main_samples;
 
     g_assert_cmpuint (max_repeats (folded, "recurse (workload.py)"), ==, 501);
-    g_test_message ("at the bottom of the recursion: %.3f, measured %.3f", share, measured (out, c->cpu ? "cpu_deep=" : "wall_deep="));
+    g_test_message ("in the recursion: %.3f, measured %.3f", share, measured (out, c->cpu ? "cpu_deep=" : "wall_deep="));
     g_assert_cmpfloat (fabs (share - measured (out, c->cpu ? "cpu_deep=" : "wall_deep=")), <=, 0.05);
   }
 }
