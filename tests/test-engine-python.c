@@ -330,7 +330,7 @@ test_deep (gconstpointer data)
 
     g_assert_cmpuint (max_repeats (folded, "recurse (workload.py)"), ==, 501);
     g_test_message ("in the recursion: %.3f, measured %.3f", share, measured (out, c->cpu ? "cpu_deep=" : "wall_deep="));
-    g_assert_cmpfloat (fabs (share - measured (out, c->cpu ? "cpu_deep=" : "wall_deep=")), <=, 0.05);
+    g_assert_cmpfloat (fabs (share - measured (out, c->cpu ? "cpu_deep=" : "wall_deep=")), <=, 0.03);
   }
 }
 
