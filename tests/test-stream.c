@@ -79,9 +79,9 @@ make_stream (void)
 
 static const char *expected =
   "H 1 42 wall 0.01 [xz -9 my file]\n"
+  "P 1 [Python 3.11.2 in /usr/bin/python3.11: Python frames on]\n"
   "S xz;_start;main;lzma_code 3 4\n"
   "S xz;_start;main;read;[idle: read] 1 5\n"
-  "P 1 [Python 3.11.2 in /usr/bin/python3.11: Python frames on]\n"
   "B 0.2 4 0\n"
   "S xz;_start;main;lzma_code 2 4\n"
   "B 0.4 2 1\n"
