@@ -232,6 +232,38 @@ append_group (LpSampler *self,
   return depth;
 }
 
+/* _lp_python_frames_merge() of a native stack cut short (its outermost
+ * frames missing): the j-th evaluation frame from the leaf is group j; the
+ * groups beyond the last one come first, the evaluation frames beyond the
+ * last group stay native. */
+static guint
+merge_from_leaf (LpSampler     *self,
+                 Space         *space,
+                 Slot          *slot,
+                 const guint32 *ids,
+                 guint          n,
+                 const guint   *starts,
+                 guint          n_groups,
+                 guint          n_evals,
+                 guint          depth)
+{
+  guint j = n_evals;
+
+  for (guint g = n_groups; g > n_evals; g--)
+    depth = append_group (self, space, slot, starts, g - 1, depth);
+  for (guint i = 0; i < n; i++)
+    {
+      if (is_eval_frame (self, space, ids[i]) && --j < n_groups)
+        {
+          depth = append_group (self, space, slot, starts, j, depth);
+          continue;
+        }
+      if (depth < LP_MAX_STACK_FRAMES)
+        self->frames[depth++] = ids[i];
+    }
+  return depth;
+}
+
 /* _lp_python_frames_merge: appends to self->frames (from @depth) the
  * native frames @ids[0..@n) (root first) of @slot, each evaluation frame of
  * the interpreter replaced by the Python frames it was running. The groups
@@ -251,7 +283,7 @@ _lp_python_frames_merge (LpSampler     *self,
 {
   Space *space = slot->space;
   guint starts[LP_MAX_PYTHON_FRAMES + 1];
-  guint n_groups = 0, n_evals = 0, seen = 0, skip = 0;
+  guint n_groups = 0, n_evals = 0, seen = 0;
 
   if (space == NULL || self->opts.no_python || reader_for (self, space) == NULL)
     {
@@ -273,23 +305,18 @@ _lp_python_frames_merge (LpSampler     *self,
       self->stats.python_samples += slot->weight;
       if (slot->py_frames[slot->py_n - 1].flags & LP_PYTHON_FRAME_UNREADABLE)
         self->stats.python_unreadable += slot->weight;
-      if (n_groups != n_evals && !(truncated && n_groups > n_evals))
+      if (truncated ? n_groups < n_evals : n_groups != n_evals)
         self->stats.python_unmatched += slot->weight;
     }
-  /* cut short: the outer groups no evaluation frame is left for, first */
-  if (truncated && n_groups > n_evals)
-    {
-      skip = n_groups - n_evals;
-      for (guint g = n_groups; g > n_evals; g--)
-        depth = append_group (self, space, slot, starts, g - 1, depth);
-    }
+  if (truncated && n_groups > 0)
+    return merge_from_leaf (self, space, slot, ids, n, starts, n_groups, n_evals, depth);
   for (guint i = 0; i < n; i++)
     {
       /* the k-th evaluation frame from the root (0-based) is group
        * n_groups - 1 - k from the innermost */
       if (n_groups > 0 && is_eval_frame (self, space, ids[i]))
         {
-          guint k = skip + seen++;
+          guint k = seen++;
 
           if (k < n_groups)
             {
