@@ -369,3 +369,16 @@ _lp_python_frames_thread_name (LpSampler *self,
   *tried = TRUE;
   return lp_python_reader_thread_name (space->python.reader, tid);
 }
+
+/* _lp_python_frames_thread_gone: a thread of process @tgid ended: its
+ * interpreter's reader looks its thread states up again (a freed thread
+ * state may keep its old contents, and pass for the thread's). */
+void
+_lp_python_frames_thread_gone (LpSampler *self,
+                               pid_t      tgid)
+{
+  Space *space = g_hash_table_lookup (self->spaces, GINT_TO_POINTER (tgid));
+
+  if (space != NULL && space->python.reader != NULL)
+    lp_python_reader_forget (space->python.reader);
+}

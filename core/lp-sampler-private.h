@@ -317,6 +317,7 @@ guint _lp_python_frames_merge (LpSampler *self, Slot *slot, const guint32 *ids, 
                                guint depth);
 guint32 _lp_python_frames_idle (LpSampler *self, Slot *slot);
 char *_lp_python_frames_thread_name (LpSampler *self, pid_t tgid, pid_t tid, gboolean *tried);
+void _lp_python_frames_thread_gone (LpSampler *self, pid_t tgid);
 
 /* lp-source-ptrace.c: the ptrace source */
 void _lp_ptrace_hold_all (LpSampler *self);

@@ -304,7 +304,10 @@ _lp_ptrace_thread_gone (LpSampler *self,
       self->batch_lost++;
     }
   if (t != NULL)
-    g_hash_table_remove (self->threads, GINT_TO_POINTER (tid));
+    {
+      _lp_python_frames_thread_gone (self, t->tgid);
+      g_hash_table_remove (self->threads, GINT_TO_POINTER (tid));
+    }
   /* counted, and forgotten: a set of every thread ever seen grew by 32
    * bytes a thread (1,000 threads a second: 2 MiB a minute) */
   if (g_hash_table_remove (self->seen, GINT_TO_POINTER (tid)))
