@@ -80,7 +80,7 @@ detect (LpSampler *self,
     set_status (self, TRUE, text);
   }
   py->names = g_array_new (FALSE, TRUE, sizeof (guint32));
-  py->line_names = g_hash_table_new (g_int64_hash, g_int64_equal);
+  py->line_names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   py->eval = g_byte_array_new ();
 }
 

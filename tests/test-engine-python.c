@@ -557,7 +557,7 @@ add (const char   *what,
   c->interp = interp;
   c->cpu = cpu;
   c->attach = attach;
-  g_test_add_data_func (name, c, func);
+  g_test_add_data_func_full (name, c, func, g_free);
 }
 
 int
