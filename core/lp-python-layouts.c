@@ -184,14 +184,15 @@ _lp_python_layout_from_debug_offsets (const guint8   *debug,
   ok = ok && take (debug, DO_FRAME_EXECUTABLE, 128, &l.frame_code, &differ);
   ok = ok && take (debug, DO_FRAME_INSTR_PTR, 128, &l.frame_instr, &differ);
   ok = ok && take (debug, DO_FRAME_OWNER, 128, &l.frame_owner, &differ);
-  ok = ok && take (debug, DO_CODE_FILENAME, 512, &l.code_filename, &differ);
-  ok = ok && take (debug, DO_CODE_NAME, 512, &l.code_name, &differ);
-  ok = ok && take (debug, DO_CODE_QUALNAME, 512, &l.code_qualname, &differ);
-  ok = ok && take (debug, DO_CODE_LINETABLE, 512, &l.code_linetable, &differ);
-  ok = ok && take (debug, DO_CODE_FIRSTLINENO, 512, &l.code_firstlineno, &differ);
+  ok = ok && take (debug, DO_CODE_FILENAME, 256, &l.code_filename, &differ);
+  ok = ok && take (debug, DO_CODE_NAME, 256, &l.code_name, &differ);
+  ok = ok && take (debug, DO_CODE_QUALNAME, 256, &l.code_qualname, &differ);
+  ok = ok && take (debug, DO_CODE_LINETABLE, 256, &l.code_linetable, &differ);
+  ok = ok && take (debug, DO_CODE_FIRSTLINENO, 256, &l.code_firstlineno, &differ);
   ok = ok && take (debug, DO_CODE_ADAPTIVE, 512, &l.code_adaptive, &differ);
   ok = ok && take (debug, DO_STR_ASCII_SIZE, 256, &l.str_ascii_data, &differ);
-  if (!ok)
+  /* the reader reads the runtime's two words at once (64 bytes) */
+  if (!ok || ABS (l.rt_finalizing - l.rt_interp_head) > 56)
     return FALSE;
 
   /* what the debug offsets do not carry follows the fields it is declared

@@ -503,6 +503,68 @@ test_gil (gconstpointer data)
   target_stop (t);
 }
 
+/* Serves a live process with one 8-byte word replaced. */
+typedef struct
+{
+  pid_t   pid;
+  guint64 addr;
+  guint64 value;
+} Patch;
+
+static gboolean
+patch_read (gpointer data,
+            guint64  addr,
+            void    *buf,
+            gsize    len)
+{
+  const Patch *p = data;
+
+  if (!lp_python_read_process (GINT_TO_POINTER (p->pid), addr, buf, len))
+    return FALSE;
+  if (p->addr >= addr && p->addr + 8 <= addr + len)
+    memcpy ((guint8 *) buf + (p->addr - addr), &p->value, 8);
+  return TRUE;
+}
+
+/* 3.13's reader takes its offsets from the target's _Py_DebugOffsets:
+ * ones it cannot use make the target unsupported, never a crash (an
+ * offset far from the others once failed an assertion on the first walk) */
+static void
+test_debug_offsets (gconstpointer data)
+{
+  const Interp *interp = data;
+  struct
+  {
+    guint   pos;     /* in _Py_DebugOffsets */
+    guint64 value;
+  } bad[] = {
+    { 0, 0x797062677562656e },  /* the cookie */
+    { 16, 1 },                  /* free_threaded */
+    { 40, 4096 },               /* runtime_state.interpreters_head, far from finalizing */
+    { 296, 510 },               /* code_object.qualname */
+    { 184, 1 << 20 },           /* thread_state.current_frame */
+  };
+  Target *t;
+
+  if (interp->minor != 13)
+    {
+      g_test_skip ("only 3.13 has debug offsets the reader reads");
+      return;
+    }
+  if ((t = target_start_or_skip (interp)) == NULL)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      Patch p = { t->pid, t->target.runtime + bad[i].pos, bad[i].value };
+      g_autoptr(GError) error = NULL;
+      g_autoptr(LpPythonReader) reader = lp_python_reader_new (&t->target, patch_read, &p, &error);
+
+      g_assert_null (reader);
+      g_assert_error (error, LP_PYTHON_ERROR, LP_PYTHON_ERROR_UNSUPPORTED);
+    }
+  target_stop (t);
+}
+
 /* Threads that come and go, calls that return while they are read: for
  * 2 s, every thread of reader-churn.py is read as fast as can be; every
  * name read is one of the program's (or of a module of Python's own) */
@@ -871,6 +933,7 @@ main (int    argc,
     { "gil", test_gil },
     { "corrupt", test_corrupt },
     { "churn", test_churn },
+    { "debug-offsets", test_debug_offsets },
     { "cost", test_cost },
     { "corpus", test_corpus },
   };
