@@ -336,6 +336,18 @@ version_without_py_version (pid_t          pid,
   return 0x03000000 | (minor << 16) | (MAX (info->micro, 0) << 8) | 0xf0;
 }
 
+/* Whether the 3.13+ debug offsets at @runtime say "free-threaded" (its
+ * objects have another header: unsupported). */
+static gboolean
+is_free_threaded (pid_t   pid,
+                  guint64 runtime)
+{
+  guint8 head[24];
+
+  return lp_python_read_process (GINT_TO_POINTER (pid), runtime, head, sizeof head) &&
+         memcmp (head, "xdebugpy", 8) == 0 && _lp_python_u64 (head, 16) != 0;
+}
+
 gboolean
 lp_python_find (pid_t            pid,
                 LpPythonTarget  *target,
@@ -394,6 +406,13 @@ lp_python_find (pid_t            pid,
           return FALSE;
         }
       layout = _lp_python_layout_for ((target->version >> 16) & 0xff);
+      if (layout != NULL && layout->minor >= 13 && is_free_threaded (pid, target->runtime))
+        {
+          g_set_error (error, LP_PYTHON_ERROR, LP_PYTHON_ERROR_UNSUPPORTED,
+                       _("Python %s in %s is a free-threaded build, which laprof cannot read; native stacks only"),
+                       lp_python_version_string (target->version, vbuf), c->path);
+          return FALSE;
+        }
       if ((target->version >> 24) != 3 || layout == NULL || target->code_type == 0 ||
           (layout->minor < 13 && target->runtime_size != 0 &&
            target->runtime_size != layout->runtime_size))

@@ -20,6 +20,7 @@ static const LpPythonLayout layout_310 = {
   .frame_is_entry = -1, .frame_owner = -1, .owner_max = 0, .owner_shim = -1,
   .code_read = 128, .code_firstlineno = 40, .code_filename = 104, .code_name = 112,
   .code_qualname = 112, .code_linetable = 120, .code_adaptive = -1, .linetable_310 = TRUE,
+  .code_flags = -1, .shim_code_flags = 0,
   .str_ascii_data = 48, .str_compact_data = 72,
   .dict_style = LP_PYTHON_DICT_OFFSET, .ht_cached_keys = -1, .dict_values_off = 0,
   .long_tagged = FALSE,
@@ -37,6 +38,7 @@ static const LpPythonLayout layout_311 = {
   .frame_is_entry = 68, .frame_owner = 69, .owner_max = 2, .owner_shim = -1,
   .code_read = 144, .code_firstlineno = 72, .code_filename = 112, .code_name = 120,
   .code_qualname = 128, .code_linetable = 136, .code_adaptive = 184, .linetable_310 = FALSE,
+  .code_flags = -1, .shim_code_flags = 0,
   .str_ascii_data = 48, .str_compact_data = 72,
   .dict_style = LP_PYTHON_DICT_MANAGED_311, .ht_cached_keys = 872, .dict_values_off = 0,
   .long_tagged = FALSE,
@@ -54,6 +56,7 @@ static const LpPythonLayout layout_312 = {
   .frame_is_entry = -1, .frame_owner = 70, .owner_max = 3, .owner_shim = 3,
   .code_read = 144, .code_firstlineno = 68, .code_filename = 112, .code_name = 120,
   .code_qualname = 128, .code_linetable = 136, .code_adaptive = 192, .linetable_310 = FALSE,
+  .code_flags = -1, .shim_code_flags = 0, /* the trampoline's frame is owner 3 */
   .str_ascii_data = 40, .str_compact_data = 56,
   .dict_style = LP_PYTHON_DICT_MANAGED_312, .ht_cached_keys = 880, .dict_values_off = 0,
   .long_tagged = TRUE,
@@ -71,6 +74,7 @@ static const LpPythonLayout layout_313 = {
   .frame_is_entry = -1, .frame_owner = 70, .owner_max = 3, .owner_shim = 3,
   .code_read = 144, .code_firstlineno = 68, .code_filename = 112, .code_name = 120,
   .code_qualname = 128, .code_linetable = 136, .code_adaptive = 200, .linetable_310 = FALSE,
+  .code_flags = 48, .shim_code_flags = 0x2000000, /* __init__'s cleanup frame */
   .str_ascii_data = 40, .str_compact_data = 56,
   .dict_style = LP_PYTHON_DICT_MANAGED_313, .ht_cached_keys = 880, .dict_values_off = 8,
   .long_tagged = TRUE,
@@ -180,14 +184,15 @@ _lp_python_layout_from_debug_offsets (const guint8   *debug,
   ok = ok && take (debug, DO_FRAME_EXECUTABLE, 128, &l.frame_code, &differ);
   ok = ok && take (debug, DO_FRAME_INSTR_PTR, 128, &l.frame_instr, &differ);
   ok = ok && take (debug, DO_FRAME_OWNER, 128, &l.frame_owner, &differ);
-  ok = ok && take (debug, DO_CODE_FILENAME, 512, &l.code_filename, &differ);
-  ok = ok && take (debug, DO_CODE_NAME, 512, &l.code_name, &differ);
-  ok = ok && take (debug, DO_CODE_QUALNAME, 512, &l.code_qualname, &differ);
-  ok = ok && take (debug, DO_CODE_LINETABLE, 512, &l.code_linetable, &differ);
-  ok = ok && take (debug, DO_CODE_FIRSTLINENO, 512, &l.code_firstlineno, &differ);
+  ok = ok && take (debug, DO_CODE_FILENAME, 256, &l.code_filename, &differ);
+  ok = ok && take (debug, DO_CODE_NAME, 256, &l.code_name, &differ);
+  ok = ok && take (debug, DO_CODE_QUALNAME, 256, &l.code_qualname, &differ);
+  ok = ok && take (debug, DO_CODE_LINETABLE, 256, &l.code_linetable, &differ);
+  ok = ok && take (debug, DO_CODE_FIRSTLINENO, 256, &l.code_firstlineno, &differ);
   ok = ok && take (debug, DO_CODE_ADAPTIVE, 512, &l.code_adaptive, &differ);
   ok = ok && take (debug, DO_STR_ASCII_SIZE, 256, &l.str_ascii_data, &differ);
-  if (!ok)
+  /* the reader reads the runtime's two words at once (64 bytes) */
+  if (!ok || ABS (l.rt_finalizing - l.rt_interp_head) > 56)
     return FALSE;
 
   /* what the debug offsets do not carry follows the fields it is declared
@@ -200,7 +205,7 @@ _lp_python_layout_from_debug_offsets (const guint8   *debug,
                    MAX (MAX (l.ts_native_tid, l.ts_datastack_chunk), l.ts_datastack_top)) + 8;
   l.frame_read = MAX (MAX (l.frame_previous, l.frame_code), MAX (l.frame_instr, l.frame_owner)) + 8;
   l.code_read = MAX (MAX (MAX (l.code_filename, l.code_name), MAX (l.code_qualname, l.code_linetable)),
-                     l.code_firstlineno) + 8;
+                     MAX (l.code_firstlineno, l.code_flags)) + 8;
   *layout = l;
   *n_differ = differ;
   return TRUE;

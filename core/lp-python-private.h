@@ -76,6 +76,8 @@ typedef struct
   gint32  code_linetable;
   gint32  code_adaptive;       /* co_code_adaptive, the bytecode inside the object (3.11+) */
   gboolean linetable_310;      /* the 3.10 (bytecode delta, line delta) pairs */
+  gint32  code_flags;          /* co_flags */
+  guint32 shim_code_flags;     /* co_flags of the interpreter's own code (CO_NO_MONITORING_EVENTS) */
 
   /* str */
   gint32  str_ascii_data;      /* sizeof (PyASCIIObject) */
@@ -165,6 +167,17 @@ static inline gboolean
 _lp_python_ptr_ok (guint64 p)
 {
   return p != 0 && (p & 7) == 0 && p < G_GUINT64_CONSTANT (0x800000000000);
+}
+
+/* Whether the reference count at the start of @obj can be a live
+ * object's: a freed pymalloc block holds its free list's next pointer (or
+ * NULL) there. Immortal objects (3.12+) count about 2^32. */
+static inline gboolean
+_lp_python_refcnt_ok (const guint8 *obj)
+{
+  guint64 r = _lp_python_u64 (obj, 0);
+
+  return r >= 1 && r < (G_GUINT64_CONSTANT (1) << 40);
 }
 
 G_END_DECLS

@@ -225,12 +225,15 @@ chunk_lookup (LpPythonReader *self,
 static gboolean
 frame_bytes (LpPythonReader *self,
              guint64         addr,
-             guint8         *out)
+             guint8         *out,
+             gboolean       *in_data_stack)
 {
   gsize len = self->layout.frame_read;
 
+  *in_data_stack = TRUE;
   if (chunk_lookup (self, addr, out))
     return TRUE;
+  *in_data_stack = FALSE;
   for (guint k = 0; k < self->n_hint_read; k++)
     if (self->hint_ok[k] && self->hint_addr[k] == addr)
       {
@@ -258,8 +261,12 @@ frame_bytes (LpPythonReader *self,
       if (!copy_chunk (self, older, 0))
         break;
       if (chunk_lookup (self, addr, out))
-        return TRUE;
+        {
+          *in_data_stack = TRUE;
+          return TRUE;
+        }
     }
+  *in_data_stack = FALSE;
   if (!_lp_python_reader_read (self, addr, out, len))
     return FALSE;
   if (self->n_new_hints < self->max_hints)
@@ -285,19 +292,28 @@ _lp_python_reader_collect (LpPythonReader *self,
     {
       guint owner = 0, entry = 0;
       guint64 previous;
+      gboolean in_data_stack;
 
       if (n >= limit)
         {
           *truncated = TRUE;
           break;
         }
-      if (!_lp_python_ptr_ok (frame) || !frame_bytes (self, frame, fb))
+      if (!_lp_python_ptr_ok (frame) || !frame_bytes (self, frame, fb, &in_data_stack))
         goto unreadable;
       if (l->frame_owner >= 0)
         owner = fb[l->frame_owner];
       if (l->frame_is_entry >= 0)
         entry = fb[l->frame_is_entry];
       if (owner > l->owner_max || entry > 1)
+        goto unreadable;
+      /* a frame owned by its thread (3.11+) lives in the data stack:
+       * elsewhere, it is what is left of a frame gone (an entry frame's
+       * C stack reused since) */
+      if (l->frame_owner >= 0 && owner == OWNED_BY_THREAD && !in_data_stack)
+        goto unreadable;
+      /* 3.10's frames are objects: a freed one is no frame */
+      if (l->walk == LP_PYTHON_WALK_FRAME_OBJECTS && !_lp_python_refcnt_ok (fb))
         goto unreadable;
       if ((gint) owner == l->owner_shim)
         {

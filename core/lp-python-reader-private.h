@@ -30,6 +30,7 @@ enum
   HINTS = 1024,              /* frames outside the data stack remembered per thread: 3.10 */
   HINTS_INTERP_FRAMES = 128, /* 3.11+, whose frames are mostly in the data stack */
   CHUNK_HINTS = 16,          /* older data-stack chunks remembered per thread */
+  OWNED_BY_THREAD = 0,       /* _PyInterpreterFrame.owner: FRAME_OWNED_BY_THREAD */
 };
 
 /* A data-stack chunk copied into chunk_buf. */
@@ -54,6 +55,7 @@ typedef struct
   gint32  firstlineno;
   gint64  n_units;  /* code units of the bytecode; -1 unknown (3.10) */
   guint32 id;
+  gboolean shim;    /* one of the interpreter's own (3.13: __init__'s cleanup): not shown */
   guint   checked;  /* walk in which it was last checked */
   guint8 *table;
   gsize   table_len;

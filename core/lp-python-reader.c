@@ -282,7 +282,7 @@ load_code (LpPythonReader *self,
 
   g_assert ((gsize) l->code_read <= sizeof obj);
   if (!_lp_python_ptr_ok (addr) || !_lp_python_reader_read (self, addr, obj, l->code_read) ||
-      _lp_python_u64 (obj, OB_TYPE) != self->target.code_type)
+      _lp_python_u64 (obj, OB_TYPE) != self->target.code_type || !_lp_python_refcnt_ok (obj))
     return NULL;
   if (l->code_adaptive >= 0)
     {
@@ -307,6 +307,7 @@ load_code (LpPythonReader *self,
     return NULL;
   table_len = _lp_python_u64 (bytes, OB_SIZE);
   if ((self->target.bytes_type != 0 && _lp_python_u64 (bytes, OB_TYPE) != self->target.bytes_type) ||
+      !_lp_python_refcnt_ok (bytes) ||
       table_len > MAX_LINETABLE)
     return NULL;
   table = g_malloc (MAX (table_len, 1));
@@ -328,6 +329,7 @@ load_code (LpPythonReader *self,
   e->checked = self->walk_no;
   e->table = g_steal_pointer (&table);
   e->table_len = table_len;
+  e->shim = l->code_flags >= 0 && (_lp_python_u32 (obj, l->code_flags) & l->shim_code_flags) != 0;
   if (g_hash_table_size (self->codes) >= MAX_CODES)
     codes_clear (self);
   g_hash_table_insert (self->codes, &e->addr, e);
@@ -369,7 +371,8 @@ check_codes (LpPythonReader *self,
 
               if (self->reqs[k].ok)
                 code_words (l, self->reqs[k].buf, words);
-              if (!self->reqs[k].ok || memcmp (words, self->pending[k]->words, sizeof words) != 0)
+              if (!self->reqs[k].ok || !_lp_python_refcnt_ok (self->reqs[k].buf) ||
+                  memcmp (words, self->pending[k]->words, sizeof words) != 0)
                 {
                   /* gone or replaced: read it again when met */
                   g_hash_table_remove (self->codes, &self->pending[k]->addr);
@@ -552,6 +555,15 @@ lp_python_reader_stack (LpPythonReader *self,
             }
           frames[out++] = (LpPythonFrame) { 0, 0, LP_PYTHON_FRAME_UNREADABLE };
           break;
+        }
+      if (e->shim)
+        {
+          /* not shown; when it was the outermost of its group, the frame
+           * inner of it is now */
+          if ((r->flags & LP_PYTHON_FRAME_ENTRY) && out > 0 &&
+              !(frames[out - 1].flags & LP_PYTHON_FRAME_ENTRY))
+            frames[out - 1].flags |= LP_PYTHON_FRAME_ENTRY;
+          continue;
         }
       if (l->walk == LP_PYTHON_WALK_FRAME_OBJECTS)
         lasti = (gint64) r->instr;

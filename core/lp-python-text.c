@@ -57,7 +57,7 @@ _lp_python_str_decode (const LpPythonLayout *layout,
       *needed = MAX ((gsize) layout->str_ascii_data, STR_STATE + 4);
       return LP_PYTHON_STR_SHORT;
     }
-  if (unicode_type != 0 && _lp_python_u64 (obj, OB_TYPE) != unicode_type)
+  if ((unicode_type != 0 && _lp_python_u64 (obj, OB_TYPE) != unicode_type) || !_lp_python_refcnt_ok (obj))
     return LP_PYTHON_STR_BAD;
   state = _lp_python_u32 (obj, STR_STATE);
   kind = (state >> 2) & 7;

@@ -80,7 +80,9 @@ script_markers (const char *script)
 }
 
 static Target *
-target_start (const Interp *interp)
+target_start_script (const Interp *interp,
+                     const char   *script,
+                     guint         n_threads)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) out = NULL;
@@ -88,7 +90,7 @@ target_start (const Interp *interp)
   char *line;
 
   t->interp = interp;
-  t->script = g_test_build_filename (G_TEST_DIST, "python", "reader-target.py", NULL);
+  t->script = g_test_build_filename (G_TEST_DIST, "python", script, NULL);
   t->lines = script_markers (t->script);
   t->tids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   t->proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
@@ -109,13 +111,19 @@ target_start (const Interp *interp)
         break;
     }
   g_assert_no_error (error);
-  g_assert_cmpuint (g_hash_table_size (t->tids), ==, 8);
+  g_assert_cmpuint (g_hash_table_size (t->tids), ==, n_threads);
 
   g_assert_true (lp_python_find (t->pid, &t->target, &error));
   g_assert_no_error (error);
   t->reader = lp_python_reader_new (&t->target, lp_python_read_process, GINT_TO_POINTER (t->pid), &error);
   g_assert_no_error (error);
   return t;
+}
+
+static Target *
+target_start (const Interp *interp)
+{
+  return target_start_script (interp, "reader-target.py", 9);
 }
 
 static void
@@ -173,17 +181,21 @@ describe (LpPythonReader      *reader,
 {
   GString *s = g_string_new (NULL);
 
-  for (guint i = 0; i < n && i < 40; i++)
+  for (guint i = 0; i < n; i++)
     {
       const char *q, *f;
+
+      if (n > 40 && i == 34)
+        {
+          g_string_append_printf (s, " / … %u frames …", n - 40);
+          i = n - 6;
+        }
 
       lp_python_reader_code_name (reader, frames[i].code, &q, &f);
       g_string_append_printf (s, "%s%s:%d%s%s", i ? " / " : "", q, frames[i].line,
                               frames[i].flags & LP_PYTHON_FRAME_ENTRY ? "[E]" : "",
                               frames[i].flags & LP_PYTHON_FRAME_UNREADABLE ? "[UNREADABLE]" : "");
     }
-  if (n > 40)
-    g_string_append_printf (s, " / … (%u frames)", n);
   return g_string_free (s, FALSE);
 }
 
@@ -364,10 +376,17 @@ test_stacks (gconstpointer data)
   assert_frame (t, &frames[n - 4], "run_async", "run_async");
   assert_thread_base (t, frames, n);
 
+  /* 3.13 runs a warm __init__ under a cleanup frame of its own: not shown */
+  n = read_stack (t, "boxes", frames, G_N_ELEMENTS (frames));
+  g_assert_cmpuint (n, ==, 5);
+  assert_frame (t, &frames[0], "Box.__init__", "box");
+  assert_frame (t, &frames[1], "boxes", "boxes");
+  assert_thread_base (t, frames, n);
+
   /* a thread that never ran Python */
   g_assert_cmpuint (lp_python_reader_stack (t->reader, getpid (), frames, G_N_ELEMENTS (frames)), ==, 0);
   lp_python_reader_get_stats (t->reader, &stats);
-  g_assert_cmpuint (stats.walks, >=, 6);
+  g_assert_cmpuint (stats.walks, >=, 7);
   g_assert_cmpuint (stats.no_thread, ==, 1);
   g_assert_cmpuint (stats.unreadable, ==, 0);
   g_assert_cmpuint (stats.truncated, ==, 0);
@@ -423,7 +442,7 @@ static void
 test_thread_names (gconstpointer data)
 {
   const Interp *interp = data;
-  const char *names[] = { "MainThread", "sleepy", "callback", "gen", "async", "deep", "spinner", "waiter" };
+  const char *names[] = { "MainThread", "sleepy", "callback", "gen", "async", "deep", "boxes", "spinner", "waiter" };
   Target *t;
 
   if ((t = target_start_or_skip (interp)) == NULL)
@@ -481,6 +500,143 @@ test_gil (gconstpointer data)
   g_assert_true (seen_wait);
   /* the futex of the stdin reader's lock is not the GIL */
   g_assert_false (lp_python_reader_is_gil_wait (t->reader, 0));
+  target_stop (t);
+}
+
+/* Serves a live process with one 8-byte word replaced. */
+typedef struct
+{
+  pid_t   pid;
+  guint64 addr;
+  guint64 value;
+} Patch;
+
+static gboolean
+patch_read (gpointer data,
+            guint64  addr,
+            void    *buf,
+            gsize    len)
+{
+  const Patch *p = data;
+
+  if (!lp_python_read_process (GINT_TO_POINTER (p->pid), addr, buf, len))
+    return FALSE;
+  if (p->addr >= addr && p->addr + 8 <= addr + len)
+    memcpy ((guint8 *) buf + (p->addr - addr), &p->value, 8);
+  return TRUE;
+}
+
+/* 3.13's reader takes its offsets from the target's _Py_DebugOffsets:
+ * ones it cannot use make the target unsupported, never a crash (an
+ * offset far from the others once failed an assertion on the first walk) */
+static void
+test_debug_offsets (gconstpointer data)
+{
+  const Interp *interp = data;
+  struct
+  {
+    guint   pos;     /* in _Py_DebugOffsets */
+    guint64 value;
+  } bad[] = {
+    { 0, 0x797062677562656e },  /* the cookie */
+    { 16, 1 },                  /* free_threaded */
+    { 40, 4096 },               /* runtime_state.interpreters_head, far from finalizing */
+    { 296, 510 },               /* code_object.qualname */
+    { 184, 1 << 20 },           /* thread_state.current_frame */
+  };
+  Target *t;
+
+  if (interp->minor != 13)
+    {
+      g_test_skip ("only 3.13 has debug offsets the reader reads");
+      return;
+    }
+  if ((t = target_start_or_skip (interp)) == NULL)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      Patch p = { t->pid, t->target.runtime + bad[i].pos, bad[i].value };
+      g_autoptr(GError) error = NULL;
+      g_autoptr(LpPythonReader) reader = lp_python_reader_new (&t->target, patch_read, &p, &error);
+
+      g_assert_null (reader);
+      g_assert_error (error, LP_PYTHON_ERROR, LP_PYTHON_ERROR_UNSUPPORTED);
+    }
+  target_stop (t);
+}
+
+/* Threads that come and go, calls that return while they are read: for
+ * 2 s, every thread of reader-churn.py is read as fast as can be; every
+ * name read is one of the program's (or of a module of Python's own) */
+static void
+test_churn (gconstpointer data)
+{
+  const Interp *interp = data;
+  const char *mine[] = { "leaf", "make.<locals>.f", "f", "gen", "worker", "worker.<locals>.<lambda>",
+                         "<lambda>", "worker.<locals>.<genexpr>", "<genexpr>", "spawner", "spawner.<locals>.<listcomp>",
+                         "<listcomp>", "waiter",
+                         "<module>" };
+  g_autofree LpPythonFrame *frames = g_new0 (LpPythonFrame, 1024);
+  guint64 walks = 0, n_frames = 0, mine_seen = 0;
+  LpPythonStats stats;
+  gint64 end;
+  Target *t;
+
+  if (interp->found == NULL)
+    {
+      skip_absent (interp);
+      return;
+    }
+  t = target_start_script (interp, "reader-churn.py", 0);
+  end = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < end)
+    {
+      g_autofree char *task = g_strdup_printf ("/proc/%d/task", t->pid);
+      g_autoptr(GDir) dir = g_dir_open (task, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          guint n = lp_python_reader_stack (t->reader, atoi (name), frames, 1024);
+
+          walks++;
+          for (guint i = 0; i < n; i++)
+            {
+              const char *q, *f;
+              gboolean known = FALSE;
+
+              if (frames[i].flags & LP_PYTHON_FRAME_UNREADABLE)
+                {
+                  g_assert_cmpuint (i, ==, n - 1);
+                  break;
+                }
+              n_frames++;
+              lp_python_reader_code_name (t->reader, frames[i].code, &q, &f);
+              if (strcmp (f, t->script) != 0)
+                {
+                  /* threading.py, random.py */
+                  if (!g_str_has_suffix (f, ".py") && !g_str_has_prefix (f, "<frozen "))
+                    {
+                      g_autofree char *text = describe (t->reader, frames, n);
+
+                      g_error ("%s: a frame named %s in %s, frame %u of %s", interp->label, q, f, i, text);
+                    }
+                  g_assert_cmpstr (q, !=, "");
+                  continue;
+                }
+              for (guint k = 0; k < G_N_ELEMENTS (mine) && !known; k++)
+                known = strcmp (q, mine[k]) == 0;
+              if (!known)
+                g_error ("%s: a frame named %s in %s", interp->label, q, f);
+              mine_seen++;
+            }
+        }
+    }
+  lp_python_reader_get_stats (t->reader, &stats);
+  g_test_message ("%s churn: %" G_GUINT64_FORMAT " walks, %" G_GUINT64_FORMAT " frames (%" G_GUINT64_FORMAT
+                  " of the script), %" G_GUINT64_FORMAT " unreadable, %" G_GUINT64_FORMAT " without a thread state",
+                  interp->label, walks, n_frames, mine_seen, stats.unreadable, stats.no_thread);
+  g_assert_cmpuint (mine_seen, >, 100);
   target_stop (t);
 }
 
@@ -661,7 +817,7 @@ test_corpus (gconstpointer data)
 {
   const Interp *interp = data;
   const char *dir = g_getenv ("LAPROF_PYTHON_CORPUS");
-  const char *threads[] = { "MainThread", "sleepy", "callback", "gen", "async", "deep" };
+  const char *threads[] = { "MainThread", "sleepy", "callback", "gen", "async", "boxes" };
   LpPythonFrame frames[600];
   Target *t;
 
@@ -776,6 +932,8 @@ main (int    argc,
     { "thread-names", test_thread_names },
     { "gil", test_gil },
     { "corrupt", test_corrupt },
+    { "churn", test_churn },
+    { "debug-offsets", test_debug_offsets },
     { "cost", test_cost },
     { "corpus", test_corpus },
   };

@@ -64,6 +64,19 @@ def deep(n, ev):
     return deep(n - 1, ev)  # @deep
 
 
+class Box:
+    def __init__(self, ev):
+        if ev is not None:
+            ev.set()
+            time.sleep(1000)  # @box
+
+
+def boxes(ev):
+    # warm: 3.13 then calls __init__ through a frame of its own (cleanup)
+    for i in range(100):
+        Box(ev if i == 99 else None)  # @boxes
+
+
 def spin():
     while True: pass  # @spin
 
@@ -97,6 +110,7 @@ threads = [threading.Thread(target=f, args=(mark(),), name=n, daemon=True)
            for f, n in ((sleeper, "sleepy"), (cb, "callback"), (g, "gen"),
                         (run_async, "async"))]
 threads.append(threading.Thread(target=deep, args=(500, mark()), name="deep", daemon=True))
+threads.append(threading.Thread(target=boxes, args=(mark(),), name="boxes", daemon=True))
 threads.append(threading.Thread(target=spin, name="spinner", daemon=True))
 threads.append(threading.Thread(target=waiter, name="waiter", daemon=True))
 for t in threads:
