@@ -73,6 +73,7 @@ detect (LpSampler *self,
       py->tries = MAX_TRIES;
       return;
     }
+  lp_python_reader_set_lines (py->reader, self->opts.lines);
   {
     char version[32];
     g_autofree char *text = g_strdup_printf ("Python %s in %s: Python frames on",

@@ -87,6 +87,7 @@ typedef struct
 
 struct _LpPythonReader
 {
+  gboolean         no_lines;     /* lp_python_reader_set_lines (FALSE): frames' lines are 0 */
   LpPythonTarget   target;
   LpPythonLayout   layout;
   LpPythonReadFunc read;

@@ -575,7 +575,7 @@ lp_python_reader_stack (LpPythonReader *self,
         }
       frames[out++] = (LpPythonFrame) {
         e->id,
-        lasti == G_MININT64 ? 0 : _lp_python_line (l, e->table, e->table_len, e->firstlineno, lasti),
+        lasti == G_MININT64 || self->no_lines ? 0 : _lp_python_line (l, e->table, e->table_len, e->firstlineno, lasti),
         r->flags,
       };
     }
@@ -594,6 +594,14 @@ unreadable_first:
   self->stats.unreadable++;
   frames[0] = (LpPythonFrame) { 0, 0, LP_PYTHON_FRAME_UNREADABLE };
   return 1;
+}
+
+void
+lp_python_reader_set_lines (LpPythonReader *self,
+                            gboolean        lines)
+{
+  g_return_if_fail (self != NULL);
+  self->no_lines = !lines;
 }
 
 void

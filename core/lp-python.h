@@ -104,6 +104,12 @@ guint lp_python_reader_stack (LpPythonReader *self,
                               LpPythonFrame  *frames,
                               guint           max);
 
+/* lp_python_reader_set_lines: whether frames carry their line (the
+ * default); without, a walk does not decode line tables (a sample of a
+ * 150-frame stack is cheaper by that much). */
+void  lp_python_reader_set_lines (LpPythonReader *self,
+                                  gboolean        lines);
+
 /* lp_python_reader_code_name: the qualified name and file of the code
  * @code from a frame of this reader: valid UTF-8 without ';' or newline,
  * owned by the reader, valid as long as it lives. */
