@@ -750,6 +750,11 @@ lp_sampler_run (LpSampler  *self,
     end_ns = self->start_ns + (gint64) (self->opts.duration * 1e9);
   if (cpu)
     tick_ns = 10 * 1000 * 1000;  /* the kernel samples; we only drain its buffers */
+  else if (self->signal.in_process)
+    /* running threads are sampled by their timers; blocked ones are
+     * checked at the kernel's tick at most (their samples weigh the time
+     * since), each wake-up of this thread being a cost to the program */
+    tick_ns = MAX (tick_ns, IN_PROCESS_TICK_NS);
 
   while (ok)
     {
