@@ -122,8 +122,26 @@ call_previous (int        sig,
     previous.sa_handler (sig);
 }
 
-/* Async-signal-safe: atomics, memcpy of our own stack, write(2). */
-static void
+/* Copies @len bytes of the interrupted code's stack: word by word, out of
+ * AddressSanitizer's sight (the frames' red zones are poisoned for it, not
+ * for us), and never turned into a call to memcpy. */
+__attribute__ ((no_sanitize ("address", "undefined"))) static void
+copy_stack (guint8     *dst,
+            guint64     src,
+            gsize       len)
+{
+  const volatile guint64 *from = (const volatile guint64 *) (guintptr) src;
+  guint64 *to = (guint64 *) dst;
+  gsize words = len / 8;
+
+  for (gsize i = 0; i < words; i++)
+    to[i] = from[i];
+  for (gsize i = words * 8; i < len; i++)
+    dst[i] = ((const volatile guint8 *) (guintptr) src)[i];
+}
+
+/* Async-signal-safe: atomics, a copy of our own stack, write(2). */
+__attribute__ ((no_sanitize ("address", "undefined"))) static void
 on_signal (int        sig,
            siginfo_t *info,
            void      *context)
@@ -197,7 +215,7 @@ on_signal (int        sig,
           e->regs[LP_REG_R14] = g[REG_R14];
           e->regs[LP_REG_R15] = g[REG_R15];
           e->regs[LP_REG_RIP] = g[REG_RIP];
-          memcpy (e->stack, (const void *) (guintptr) sp, len);
+          copy_stack (e->stack, sp, len);
           e->stack_len = len;
           atomic_store (&e->state, ENTRY_READY);
           if (atomic_load (&ring->wake))
