@@ -57,6 +57,10 @@ def clean_env(extra=None):
     env["AWS_EC2_METADATA_DISABLED"] = "true"
     env["LAPROF_SPOOL_DIR"] = os.path.join(TMP, "spool-default")
     env["PYTHONDONTWRITEBYTECODE"] = "1"
+    if os.environ.get("LAPROF_TEST_PRELOAD"):
+        # an AddressSanitizer build: the extension needs the runtime loaded first
+        env["LD_PRELOAD"] = os.environ["LAPROF_TEST_PRELOAD"]
+        env["ASAN_OPTIONS"] = os.environ["LAPROF_TEST_ASAN_OPTIONS"]
     env.update(extra or {})
     return env
 
