@@ -46,21 +46,20 @@ def load_handler(url, seconds):
 
 
 def leaf(seed):
-    total = sum(x * x for x in range(200))
-    keys = sorted(range(120), key=lambda v: (v * seed) % 17)
-    return total + len(json.dumps({"k": keys, "s": seed}))
+    """The deep handler's work: a generator, sorted() calling back, json."""
+    squares = sum(x * x for x in range(200))
+    order = sorted(range(120), key=lambda v: (v * seed) % 17)
+    return squares + len(json.dumps({"order": order, "seed": seed}))
 
 
-def down(depth, seed):
-    if depth == 0:
-        return leaf(seed)
-    return down(depth - 1, seed) + 1
+def descend(depth, seed):
+    return leaf(seed) if depth == 0 else 1 + descend(depth - 1, seed)
 
 
 def deep_handler(event, context):
     r = 0
     for i in range(12000):
-        r += down(60, i)
+        r += descend(60, i)
     time.sleep(0.05)
     return {"result": r}
 
