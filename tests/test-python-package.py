@@ -2,17 +2,19 @@
 # test-python-package.py: the Python package `laprof` in real CPython programs run under lp-seccomp-run (issue 15).
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-#   test-python-package.py [package|example]     (TAP on stdout)
+#   test-python-package.py [package|example|install]     (TAP on stdout)
 #
 # Every profiled program runs as `lp-seccomp-run -- /usr/bin/python3 …`,
 # where ptrace, perf_event_open and process_vm_readv fail, with the build
 # tree's package on PYTHONPATH. "package": tests/python/package-target.py
 # profiled every way the package offers (its reports, storers, samplers,
 # errors, the sample rate). "example": examples/lambda/handler.py, the
-# seed's example, storing its report on the S3 test server.
+# seed's example, storing its report on the S3 test server. "install":
+# `meson install --destdir` of the build tree, and the installed package.
 #
 # Environment (tests/meson.build sets it): PYTHONPATH, LP_SECCOMP_RUN,
-# LAPROF_CLI, G_TEST_SRCDIR (tests/), LAPROF_DEMO_SERVER, LAPROF_SOURCE_ROOT.
+# LAPROF_CLI, G_TEST_SRCDIR (tests/), LAPROF_DEMO_SERVER, LAPROF_SOURCE_ROOT,
+# LAPROF_BUILD_ROOT.
 # The S3 gate (tests/s3/gate.js: node + s3rver with SigV4 checking) and
 # Debian's awscli must be there: the tests fail, never skip, without them.
 import json
@@ -359,6 +361,7 @@ def test_single():
         r = run_target({"period": 0.005, "seconds": 1.0, "body": "spin", "single": single,
                         "second_thread": True, "path": path})
         stacks = parse(read(path))
+        assert r["error"] is None and r["stats"]["threads"] >= (1 if single else 2), r["stats"]
         other = count_with(stacks, py("other_spin"))
         main = count_with(stacks, py("spin_only"))
         note(f"single={single}: other_spin {other:.0f}, spin_only {main:.0f} samples")
@@ -523,9 +526,58 @@ def test_example_handler():
 EXAMPLE_TESTS = [test_example_handler]
 
 
+# Installed ---------------------------------------------------------------
+
+
+def test_installed():
+    """`meson install` puts the package into the interpreter's site-packages, where it imports and profiles."""
+    build = os.environ["LAPROF_BUILD_ROOT"]
+    dest = tempfile.mkdtemp(prefix="destdir-", dir=TMP)
+    p = subprocess.run(["meson", "install", "-C", build, "--no-rebuild", "--quiet", "--destdir", dest],
+                       capture_output=True)
+    assert p.returncode == 0, p.stdout.decode() + p.stderr.decode()
+    found = {}
+    for dirpath, _, files in os.walk(dest):
+        for f in files:
+            if f == "__init__.py" and os.path.basename(dirpath) == "laprof":
+                found["init"] = dirpath
+            if f.startswith("_laprof.") and f.endswith(".so"):
+                found["ext"] = dirpath
+            if f.startswith("liblaprof.so"):
+                found["lib"] = dirpath
+    note(f"installed: {found}")
+    assert found.get("init") and found.get("init") == found.get("ext"), "laprof/ lacks __init__.py or _laprof*.so"
+    assert found.get("lib"), "liblaprof.so was not installed"
+    site = os.path.dirname(found["init"])
+    # where /usr/bin/python3 looks for packages: the default prefix
+    # (/usr/local) has a place there, and the package must be in it
+    options = json.loads(subprocess.run(["meson", "introspect", "--buildoptions", build],
+                                        capture_output=True, check=True).stdout)
+    prefix = next(o["value"] for o in options if o["name"] == "prefix")
+    path = json.loads(subprocess.run([PYTHON, "-c", "import json, sys; print(json.dumps(sys.path))"],
+                                     capture_output=True, check=True, env=clean_env()).stdout)
+    note(f"installed into {site[len(dest):]}; the interpreter's path: {path}")
+    if any(p.startswith(prefix.rstrip("/") + "/") for p in path):
+        assert site[len(dest):] in path, f"{site[len(dest):]} is not where /usr/bin/python3 looks"
+    code = ("import laprof, sys\n"
+            "p = laprof.Profiler(period=0.005, storer=laprof.Null())\n"
+            "with p:\n"
+            "    sum(i * i for i in range(3000000))\n"
+            "print(laprof.__file__, p.stats['samples'], p.error)\n")
+    env = clean_env({"PYTHONPATH": site, "LD_LIBRARY_PATH": found["lib"]})
+    status, out, err = seccomp([PYTHON, "-c", code], env, cwd=TMP)
+    assert status == 0, err
+    file, samples, error = out.split()
+    assert file.startswith(dest), f"imported {file}, not the installed package"
+    assert int(samples) > 10 and error == "None", out
+
+
+INSTALL_TESTS = [test_installed]
+
+
 def main():
     group = sys.argv[1] if len(sys.argv) > 1 else "package"
-    tests = EXAMPLE_TESTS if group == "example" else PACKAGE_TESTS
+    tests = {"example": EXAMPLE_TESTS, "install": INSTALL_TESTS}.get(group, PACKAGE_TESTS)
     for name in ["LP_SECCOMP_RUN", "LAPROF_CLI"]:
         if not os.environ.get(name):
             print(f"Bail out! {name} is not set (run through meson test)")
