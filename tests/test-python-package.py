@@ -254,30 +254,52 @@ def test_hot_functions():
     top = sorted(leaf_py, key=lambda k: -leaf_py[k])[:3]
     note(f"hottest Python leaves: {[(k, leaf_py[k]) for k in top]}")
     assert set(top) <= {py("hot_inner"), py("sort_key"), py("sort_caller"), py("compress_caller")}, top
+    problems = []
+
+    def check(ok, why):
+        if not ok and why not in problems:
+            problems.append(why)
+
+    # the Python frames of a sample are those of the native stack's moment:
+    # a Python leaf function never "calls" what only another one calls
+    # (hot_inner and sort_key call nothing; & is hot_inner's, zlib and
+    # thread_time() are work()'s and compress_caller's)
+    foreign = {py("hot_inner"): ("PyObject_Vectorcall", "PyObject_CallOneArg", "deflate", "PyNumber_Remainder"),
+               py("sort_key"): ("PyObject_Vectorcall", "PyObject_CallOneArg", "deflate", "PyNumber_And")}
+    mismatched = 0
+    for frames, count in stacks:
+        pys = [i for i, f in enumerate(frames) if is_python(f)]
+        if pys and frames[pys[-1]] in foreign:
+            if any(f.startswith(foreign[frames[pys[-1]]]) for f in frames[pys[-1] + 1:]):
+                mismatched += count
+                note(f"mismatched: {count:.0f} {';'.join(frames[pys[-1] - 1:])}")
+    check(mismatched <= 0.01 * all_samples,
+          f"{mismatched:.0f} samples ({mismatched / all_samples:.1%}) glue a function's Python frames to another's native frames")
     # Python caller, C (sorted), Python callee: native frames between them
     between = {}
     for frames, count in stacks:
         if py("sort_caller") in frames and py("sort_key") in frames:
             i, j = frames.index(py("sort_caller")), frames.index(py("sort_key"))
-            for f in frames[i + 1:j]:
-                assert not is_python(f), f"a Python frame {f} between sort_caller and sort_key"
+            check(not any(is_python(f) for f in frames[i + 1:j]), f"a Python frame between sort_caller and sort_key: {frames[i:j + 1]}")
             if j > i + 1:
                 between[";".join(frames[i + 1:j])] = between.get(";".join(frames[i + 1:j]), 0) + count
     via_c = sum(between.values())
     note(f"sort_caller -> sort_key through native frames: {via_c:.0f} samples, e.g. {sorted(between, key=lambda k: -between[k])[:2]}")
-    assert count_with(stacks, py("sort_caller"), py("sort_key")) >= 0.2 * sort
-    assert via_c >= 0.9 * count_with(stacks, py("sort_caller"), py("sort_key")), \
-        "sorted() (C) must stand between sort_caller and its key function"
+    check(count_with(stacks, py("sort_caller"), py("sort_key")) >= 0.2 * sort, "sort_key should hold much of sort_caller")
+    check(via_c >= 0.9 * count_with(stacks, py("sort_caller"), py("sort_key")),
+          f"sorted() (C) must stand between sort_caller and its key function (only {via_c:.0f} samples of "
+          f"{count_with(stacks, py('sort_caller'), py('sort_key')):.0f})")
     # compress_caller -> zlib (C) leaves
     native_leaf = sum(c for frames, c in stacks if py("compress_caller") in frames and not is_python(frames[-1]))
     deflate = sum(c for frames, c in stacks
                   if py("compress_caller") in frames and any("deflate" in f for f in frames))
     note(f"compress_caller: {native_leaf:.0f} of {comp:.0f} samples with a native leaf, {deflate:.0f} in deflate*")
-    assert native_leaf >= 0.8 * comp, "zlib.compress's time is in native code under compress_caller"
-    assert deflate >= 0.5 * comp, "zlib's deflate should be named under compress_caller"
+    check(native_leaf >= 0.8 * comp, "zlib.compress's time is in native code under compress_caller")
+    check(deflate >= 0.5 * comp, "zlib's deflate should be named under compress_caller")
     # the interpreter's own native frames above the Python ones
-    assert count_with(stacks, "Py_RunMain", py("<module>"), py("main")) >= 0.9 * main, \
-        "native frames (Py_RunMain…) should sit above the Python frames"
+    check(count_with(stacks, "Py_RunMain", py("<module>"), py("main")) >= 0.9 * main,
+          "native frames (Py_RunMain…) should sit above the Python frames")
+    assert not problems, "; ".join(problems)
 
 
 def _check_stored(r, path):
@@ -287,8 +309,9 @@ def _check_stored(r, path):
     report = read(path)
     assert report == r["report"], "the stored report differs from liblaprof's"
     stacks = parse(report)
-    assert count_with(stacks, py("spin_only"), py("hot_inner")) >= 0.8 * total(stacks), show(stacks) or "spin_only"
-    assert total(stacks) >= 20
+    spin = count_with(stacks, py("spin_only"))
+    assert spin >= 0.95 * total(stacks) and total(stacks) >= 20, show(stacks) or "spin_only should hold the samples"
+    assert count_with(stacks, py("spin_only"), py("hot_inner")) >= 0.3 * spin, "hot_inner should hold much of spin_only"
     return stacks
 
 
@@ -305,7 +328,7 @@ def test_decorator():
     path = os.path.join(TMP, "decorator.folded")
     r = run_target({"api": "decorator", "period": 0.005, "seconds": 0.5, "body": "spin", "path": path})
     stacks = _check_stored(r, path)
-    assert count_with(stacks, py("profiler_wrapped", "__init__.py"), py("spin_only")) >= 0.8 * total(stacks)
+    assert count_with(stacks, py("profile.__call__.<locals>.profiler_wrapped", "__init__.py"), py("spin_only")) >= 0.8 * total(stacks)
 
 
 def test_start_stop():
