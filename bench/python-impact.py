@@ -104,6 +104,7 @@ def main():
         event, context = {"dummy": "event"}, {"dummy": "context"}
         variants = [None] + periods
         durations = {v: [] for v in variants}
+        thread_cpu = {v: [] for v in variants}  # the handler's thread: its work plus the signal handler's
         samples = {p: [] for p in periods}
         per_sample = {p: [] for p in periods}
         sampler_cpu = {p: [] for p in periods}
@@ -115,14 +116,16 @@ def main():
             order = variants[i % len(variants):] + variants[:i % len(variants)]
             for period in order:
                 if period is None:
-                    start = time.perf_counter()
+                    cpu, start = time.thread_time(), time.perf_counter()
                     handler(event, context)
                     durations[None].append(time.perf_counter() - start)
+                    thread_cpu[None].append(time.thread_time() - cpu)
                     continue
-                start = time.perf_counter()
+                cpu, start = time.thread_time(), time.perf_counter()
                 with laprof.Profiler(period=period, storer=laprof.Null()) as profiler:
                     handler(event, context)
                 durations[period].append(time.perf_counter() - start)
+                thread_cpu[period].append(time.thread_time() - cpu)
                 if profiler.error:
                     print(f"python-impact: {profiler.error}", file=sys.stderr)
                     return 1
@@ -141,11 +144,17 @@ def main():
               f"{statistics.mean(per_sample[p]):.1f} µs of the sampler thread's CPU per sample, "
               f"sampler thread {statistics.mean(sampler_cpu[p]) * 1000:.1f} ms CPU per execution")
     base = statistics.mean(native)
+    cpu_base = statistics.mean(thread_cpu[None])
     for p in periods:
         diffs = [a - b for a, b in zip(durations[p], native)]
         m, s = statistics.mean(diffs), statistics.stdev(diffs)
+        cpu_diffs = [a - b for a, b in zip(thread_cpu[p], thread_cpu[None])]
+        cm, cs = statistics.mean(cpu_diffs), statistics.stdev(cpu_diffs)
         print(f"\nPerformance impact of laprof (period {p}), paired by round:\n"
-              f"\t{m:+.4f} +- {s:.4f} seconds per execution ({100 * m / base:+.2f} % +- {100 * s / base:.2f} %)")
+              f"\t{m:+.4f} +- {s:.4f} seconds per execution ({100 * m / base:+.2f} % +- {100 * s / base:.2f} %), "
+              f"median {statistics.median(diffs):+.4f}\n"
+              f"\tCPU time of the handler's thread: {cm * 1000:+.2f} +- {cs * 1000:.2f} ms per execution "
+              f"({100 * cm / cpu_base:+.2f} % of its {cpu_base * 1000:.1f} ms)")
 
     # the sample rate in CPU-bound Python at period 0.001
     with laprof.Profiler(period=0.001, storer=laprof.Null()) as profiler:
