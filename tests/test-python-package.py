@@ -473,6 +473,47 @@ def test_custom_sampler():
     assert read(path) == f"recorded {s['samples']}\n", "the storer should get the sampler's dump"
 
 
+def test_custom_sampler_lines():
+    """lines=True: the frames a custom Sampler gets carry their f_lineno."""
+    r = run_target({"period": 0.002, "seconds": 0.5, "body": "spin", "sampler": "custom", "lines": True,
+                    "storer": "null"})
+    s = r["sampler"]
+    with open(TARGET) as f:
+        source = f.read().splitlines()
+    # hot_inner's loop: its lines in the file
+    first = next(i for i, line in enumerate(source, 1) if line.startswith("def hot_inner"))
+    note(f"hot_inner's lines sampled: {s['lines'].get('hot_inner')}, defined at {first}")
+    assert s["python_with_line"] > 0
+    assert s["lines"].get("hot_inner") and all(first < n <= first + 5 for n in s["lines"]["hot_inner"])
+    assert any(f" ({os.path.basename(TARGET)}:" in line for line in r["report"].splitlines())
+
+
+def test_frame_labels():
+    """The light frames read back every kind of frame of laprof's reports."""
+    cases = [("Foo.bar (pkg/mod.py:12)", "bar", "Foo.bar", "pkg/mod.py", 12),
+             ("outer.<locals>.<lambda> (x.py)", "<lambda>", "outer.<locals>.<lambda>", "x.py", 0),
+             ("<module> (<frozen runpy>)", "<module>", "<module>", "<frozen runpy>", 0),
+             ("[idle: GIL]", "[idle: GIL]", "[idle: GIL]", "", 0),
+             ("[python3.11+0x1c7193]", "[python3.11+0x1c7193]", "[python3.11+0x1c7193]", "", 0),
+             ("std::vector<int>::push_back(int const&)", "std::vector<int>::push_back(int const&)",
+              "std::vector<int>::push_back(int const&)", "", 0),
+             ("python3", "python3", "python3", "", 0)]
+    # in a child: the package loads as the profiled programs load it (under
+    # AddressSanitizer, with its runtime preloaded)
+    code = ("import json, sys, laprof\n"
+            "root = laprof.Frame('python3', None)\n"
+            "out = []\n"
+            "for label in json.loads(sys.argv[1]):\n"
+            "    f = laprof.Frame(label, root)\n"
+            "    assert f.f_back is root and f.label == label\n"
+            "    out.append([f.f_code.co_name, f.f_code.co_qualname, f.f_code.co_filename, f.f_lineno])\n"
+            "print(json.dumps(out))\n")
+    status, out, err = seccomp([PYTHON, "-c", code, json.dumps([c[0] for c in cases])], clean_env())
+    assert status == 0, err
+    for case, got in zip(cases, json.loads(out)):
+        assert tuple(got) == case[1:], f"{case[0]}: {got} != {list(case[1:])}"
+
+
 def test_sample_rate():
     """CPU-bound Python at period 0.001 for 2 s: at least 95 % of the asked samples a second."""
     r = run_target({"period": 0.001, "seconds": 2.0, "body": "spin", "storer": "null"})
@@ -504,7 +545,8 @@ def test_merge():
 PACKAGE_TESTS = [test_filter_in_force, test_hot_functions, test_context_manager, test_decorator,
                  test_start_stop, test_fs_default_path, test_min_time, test_disable, test_single,
                  test_s3_environment, test_s3_opts, test_s3_refused, test_storer_raises,
-                 test_custom_sampler, test_sample_rate, test_merge]
+                 test_custom_sampler, test_custom_sampler_lines, test_frame_labels, test_sample_rate,
+                 test_merge]
 
 
 # The seed's example ------------------------------------------------------

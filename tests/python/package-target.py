@@ -83,6 +83,7 @@ class Recorder(laprof.Sampler):
         self.max_depth = 0
         self.roots = set()
         self.python_with_line = 0
+        self.lines = {}
 
     def sample(self, frame):
         self.samples += 1
@@ -95,6 +96,7 @@ class Recorder(laprof.Sampler):
                 self.files[name] = f.f_code.co_filename
                 if f.f_lineno > 0:
                     self.python_with_line += 1
+                    self.lines.setdefault(name, []).append(f.f_lineno)
             depth += 1
             last = f
             f = f.f_back
@@ -145,8 +147,9 @@ def main():
     options = dict(period=config.get("period", 0.01), single=config.get("single", True),
                    min_time=config.get("min_time", 0), sampler=make_sampler(config),
                    storer=make_storer(config))
-    if "mode" in config:
-        options["mode"] = config["mode"]
+    for extra in ["mode", "lines", "idle"]:
+        if extra in config:
+            options[extra] = config[extra]
     seconds = config.get("seconds", 1.0)
     body = spin_only if config.get("body") == "spin" else work
 
@@ -191,7 +194,8 @@ def main():
         s = profiler.sampler
         result["sampler"] = {"samples": s.samples, "names": s.names, "files": s.files,
                              "max_depth": s.max_depth, "roots": sorted(s.roots),
-                             "python_with_line": s.python_with_line}
+                             "python_with_line": s.python_with_line,
+                             "lines": {k: sorted(set(v)) for k, v in s.lines.items()}}
     with open(sys.argv[2], "w") as f:
         json.dump(result, f)
 
