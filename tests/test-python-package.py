@@ -243,7 +243,7 @@ def test_hot_functions():
     note(f"hot_inner {hot / main:.0%}, sort_caller {sort / main:.0%}, compress_caller {comp / main:.0%}")
     for name, n in [("hot_inner", hot), ("sort_caller", sort), ("compress_caller", comp)]:
         assert n >= 0.05 * main, f"{name} has only {n} of {main} samples"
-    assert hot + sort + comp >= 0.9 * main, "work()'s three callees should hold its time"
+    assert hot + sort + comp >= 0.8 * main, "work()'s three callees should hold its time"
     # no stranger function is hotter than the workload's own (the hottest
     # Python frame closest to the leaf, per stack)
     leaf_py = {}
