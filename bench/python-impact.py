@@ -108,6 +108,7 @@ def main():
         samples = {p: [] for p in periods}
         per_sample = {p: [] for p in periods}
         sampler_cpu = {p: [] for p in periods}
+        start_stop = {p: [] for p in periods}  # seconds in Profiler.start() + stop()
 
         handler(event, context)  # warm up: imports, connections, caches
         print(f"Iterating {opts.iterations} times over {call} w/wo laprof "
@@ -123,8 +124,11 @@ def main():
                     continue
                 cpu, start = time.thread_time(), time.perf_counter()
                 with laprof.Profiler(period=period, storer=laprof.Null()) as profiler:
+                    inside = time.perf_counter()
                     handler(event, context)
+                    done = time.perf_counter()
                 durations[period].append(time.perf_counter() - start)
+                start_stop[period].append(inside - start + durations[period][-1] - (done - start))
                 thread_cpu[period].append(time.thread_time() - cpu)
                 if profiler.error:
                     print(f"python-impact: {profiler.error}", file=sys.stderr)
@@ -142,7 +146,9 @@ def main():
         print(f"Performance stats (laprof enabled with period {p}):\n\t{stats_line(durations[p])} seconds per execution"
               f"\n\t{statistics.mean(samples[p]):.0f} samples per execution, "
               f"{statistics.mean(per_sample[p]):.1f} µs of the sampler thread's CPU per sample, "
-              f"sampler thread {statistics.mean(sampler_cpu[p]) * 1000:.1f} ms CPU per execution")
+              f"sampler thread {statistics.mean(sampler_cpu[p]) * 1000:.1f} ms CPU per execution"
+              f"\n\tProfiler() + start() + stop() (the report made, storer Null): "
+              f"{statistics.mean(start_stop[p]) * 1000:.2f} +- {statistics.stdev(start_stop[p]) * 1000:.2f} ms per execution")
     base = statistics.mean(native)
     cpu_base = statistics.mean(thread_cpu[None])
     for p in periods:
