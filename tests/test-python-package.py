@@ -331,6 +331,25 @@ def test_decorator():
     assert count_with(stacks, py("profile.__call__.<locals>.profiler_wrapped", "__init__.py"), py("spin_only")) >= 0.8 * total(stacks)
 
 
+def test_decorator_exception():
+    """A decorated function's exception is its own, unchanged; its report is still made."""
+    code = ("import laprof\n"
+            "deco = laprof.profile(period=0.002, storer=laprof.Null())\n"
+            "@deco\n"
+            "def handler(n):\n"
+            "    'doc'\n"
+            "    x = sum(i * i for i in range(n))\n"
+            "    raise ValueError('mine', x)\n"
+            "try:\n"
+            "    handler(2000000)\n"
+            "except ValueError as e:\n"
+            "    print(handler.__name__, handler.__doc__, e.args[0], deco.last.error, deco.last.stats['samples'] > 10,\n"
+            "          b'handler (<string>)' in deco.last.report)\n")
+    status, out, err = seccomp([PYTHON, "-c", code], clean_env())
+    assert status == 0 and err == "", err
+    assert out.split() == ["handler", "doc", "mine", "None", "True", "True"], out
+
+
 def test_start_stop():
     """start() and stop() (and pylaprof's join())."""
     path = os.path.join(TMP, "startstop.folded")
@@ -543,6 +562,7 @@ def test_merge():
 
 
 PACKAGE_TESTS = [test_filter_in_force, test_hot_functions, test_context_manager, test_decorator,
+                 test_decorator_exception,
                  test_start_stop, test_fs_default_path, test_min_time, test_disable, test_single,
                  test_s3_environment, test_s3_opts, test_s3_refused, test_storer_raises,
                  test_custom_sampler, test_custom_sampler_lines, test_frame_labels, test_sample_rate,
