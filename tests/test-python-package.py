@@ -289,6 +289,10 @@ def test_hot_functions():
     check(via_c >= 0.9 * count_with(stacks, py("sort_caller"), py("sort_key")),
           f"sorted() (C) must stand between sort_caller and its key function (only {via_c:.0f} samples of "
           f"{count_with(stacks, py('sort_caller'), py('sort_key')):.0f})")
+    # the interpreter's frames are read in every sample
+    unreadable = sum(c for frames, c in stacks if "[python: unreadable]" in frames)
+    check(unreadable <= 0.01 * all_samples,
+          f"{unreadable:.0f} samples ({unreadable / all_samples:.1%}) have [python: unreadable] frames")
     # compress_caller -> zlib (C) leaves
     native_leaf = sum(c for frames, c in stacks if py("compress_caller") in frames and not is_python(frames[-1]))
     deflate = sum(c for frames, c in stacks
@@ -310,7 +314,7 @@ def _check_stored(r, path):
     assert report == r["report"], "the stored report differs from liblaprof's"
     stacks = parse(report)
     spin = count_with(stacks, py("spin_only"))
-    assert spin >= 0.95 * total(stacks) and total(stacks) >= 20, show(stacks) or "spin_only should hold the samples"
+    assert spin >= 0.9 * total(stacks) and total(stacks) >= 20, show(stacks) or "spin_only should hold the samples"
     assert count_with(stacks, py("spin_only"), py("hot_inner")) >= 0.3 * spin, "hot_inner should hold much of spin_only"
     return stacks
 
