@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <string.h>
 
+#include "lp-process-mem.h"
 #include "lp-sampler-private.h"
 
 /* How long after an image is read its interpreter is looked for again, and
@@ -59,6 +60,44 @@ _lp_python_frames_reuse (LpSampler *self,
     set_status (self, TRUE, py->status);
 }
 
+/* An LpPythonReadFunc over our own process: the live memory, with the
+ * overlay's copies (taken at the moment of the sample) in its place where
+ * they cover it. */
+static gboolean
+read_overlay (gpointer  data,
+              guint64   addr,
+              void     *buf,
+              gsize     len)
+{
+  const MemOverlay *o = data;
+  gboolean live = FALSE;
+
+  if (len == 0)
+    return TRUE;
+  for (guint i = 0; i < o->n; i++)
+    {
+      const MemRegion *r = &o->regions[i];
+
+      if (addr >= r->addr && addr - r->addr <= r->len && len <= r->len - (addr - r->addr))
+        {
+          memcpy (buf, r->data + (addr - r->addr), len);
+          return TRUE;
+        }
+    }
+  live = lp_process_mem_read (o->pid, addr, buf, len);
+  if (!live)
+    return FALSE;
+  for (guint i = 0; i < o->n; i++)
+    {
+      const MemRegion *r = &o->regions[i];
+      guint64 lo = MAX (addr, r->addr), hi = MIN (addr + len, r->addr + r->len);
+
+      if (lo < hi)
+        memcpy ((guint8 *) buf + (lo - addr), r->data + (lo - r->addr), hi - lo);
+    }
+  return TRUE;
+}
+
 /* Looks for the interpreter of @space's process, at most once per RETRY_NS
  * and MAX_TRIES times in all. */
 static void
@@ -86,7 +125,15 @@ detect (LpSampler *self,
         }
       return;
     }
-  py->reader = lp_python_reader_new (&target, lp_python_read_process, GINT_TO_POINTER (space->pid), &error);
+  if (self->signal.in_process)
+    {
+      /* our own memory, seen through the copies taken with each sample */
+      py->overlay.pid = space->pid;
+      py->overlay.n = 0;
+      py->reader = lp_python_reader_new (&target, read_overlay, &py->overlay, &error);
+    }
+  else
+    py->reader = lp_python_reader_new (&target, lp_python_read_process, GINT_TO_POINTER (space->pid), &error);
   if (py->reader == NULL)
     {
       set_status (self, FALSE, error->message);

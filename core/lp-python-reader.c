@@ -596,6 +596,25 @@ unreadable_first:
   return 1;
 }
 
+gboolean
+lp_python_reader_get_capture (LpPythonReader  *self,
+                              pid_t            tid,
+                              LpPythonCapture *capture)
+{
+  const LpPythonLayout *l = &self->layout;
+  ThreadEntry *entry = g_hash_table_lookup (self->threads, GINT_TO_POINTER (tid));
+
+  if (entry == NULL || entry->tstate == 0 || l->ts_datastack_chunk < 0 || l->ts_datastack_top < 0)
+    return FALSE;
+  capture->tstate = entry->tstate;
+  capture->ts_len = l->ts_read;
+  capture->ts_frame = l->ts_frame;
+  capture->cframe_current = l->cframe_current;
+  capture->ts_datastack_chunk = l->ts_datastack_chunk;
+  capture->ts_datastack_top = l->ts_datastack_top;
+  return TRUE;
+}
+
 void
 lp_python_reader_set_lines (LpPythonReader *self,
                             gboolean        lines)

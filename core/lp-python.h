@@ -104,6 +104,27 @@ guint lp_python_reader_stack (LpPythonReader *self,
                               LpPythonFrame  *frames,
                               guint           max);
 
+/* Where a thread's Python frames are, for a copy taken at the moment of a
+ * sample (the in-process source's signal handler): its thread state, the
+ * frame pointer in it, and its data stack. Offsets are -1 where the
+ * version has no such field (3.10 keeps its frames in objects: nothing to
+ * copy; 3.13 has no _PyCFrame). */
+typedef struct
+{
+  guint64 tstate;            /* its PyThreadState */
+  gint32  ts_len;            /* bytes of it that hold every field below */
+  gint32  ts_frame;          /* offset of its cframe (3.11/3.12) or current frame (3.13) */
+  gint32  cframe_current;    /* offset of _PyCFrame.current_frame; -1: none */
+  gint32  ts_datastack_chunk; /* offset of its data stack's current chunk; -1: none */
+  gint32  ts_datastack_top;  /* offset of that chunk's top */
+} LpPythonCapture;
+
+/* lp_python_reader_get_capture: the above for thread @tid, once a walk has
+ * found its thread state; FALSE otherwise (no Python thread, 3.10). */
+gboolean lp_python_reader_get_capture (LpPythonReader  *self,
+                                       pid_t            tid,
+                                       LpPythonCapture *capture);
+
 /* lp_python_reader_set_lines: whether frames carry their line (the
  * default); without, a walk does not decode line tables (a sample of a
  * 150-frame stack is cheaper by that much). */

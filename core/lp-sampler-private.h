@@ -31,6 +31,24 @@ G_BEGIN_DECLS
                          * least 4 MiB; more at high rates (ring_pages) */
 #define MAX_RING_PAGES 4096 /* 16 MiB: a second of 1000 Hz with 16 KiB stacks */
 
+/* Copies of memory taken with a sample, which reads of the process see in
+ * place of its live memory (the in-process source's Python frames). */
+typedef struct
+{
+  guint64       addr;
+  gsize         len;
+  const guint8 *data;
+} MemRegion;
+
+#define MAX_OVERLAY 4
+
+typedef struct
+{
+  pid_t     pid;
+  guint     n;
+  MemRegion regions[MAX_OVERLAY];
+} MemOverlay;
+
 /* the Python interpreter of a process image (lp-python-frames.c) */
 typedef struct
 {
@@ -41,6 +59,7 @@ typedef struct
   GArray         *names;      /* of guint32, by the reader's code id: frame id + 1 */
   GHashTable     *line_names; /* --lines: (code id << 32 | line) -> frame id + 1 */
   GByteArray     *eval;       /* by frame id: whether it is the evaluation function */
+  MemOverlay      overlay;    /* in-process: what the reader sees of the sample */
 } SpacePython;
 
 /* A process image: what its samples are unwound and named with. A process

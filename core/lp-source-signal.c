@@ -51,15 +51,14 @@
 #define VALUE_MAGIC 0x1a900000
 #define VALUE_MASK  0xfff00000
 #define MAX_RECORDS 4096
-#define RING_ENTRIES 256
+#define RING_ENTRIES 64
+/* a thread state's fields, a _PyCFrame's, and the top of a data stack
+ * copied with a sample */
+#define PY_TS_MAX 512
+#define PY_CF_MAX 64
+#define PY_DS_MAX (32 * 1024)
 /* new threads are looked for at most this often */
 #define SCAN_NS (10 * 1000 * 1000)
-/* With Python frames on, the handler waits for the sampler's thread to
- * read the thread's Python stack, so that it is the stack of the sample:
- * read after the handler returned, 2-8 % of the samples of a busy Python
- * program had Python frames of another moment than their native ones.
- * The wait is bounded: past this, the stack is read late. */
-#define SYNC_WAIT_NS 250000
 
 enum { ENTRY_FREE, ENTRY_WRITING, ENTRY_READY };
 
@@ -70,20 +69,35 @@ typedef struct
   atomic_ulong  stack_lo;   /* its stack's mapping, once known */
   atomic_ulong  stack_hi;
   atomic_ulong  unknown_sp; /* a stack pointer outside it, to look up */
+  /* its Python thread state, once a walk has found it (0: none), and
+   * where its frames are (LpPythonCapture), written before it */
+  atomic_ulong  py_tstate;
+  gint32        py_ts_len;
+  gint32        py_ts_frame;
+  gint32        py_cframe_current;
+  gint32        py_chunk;
+  gint32        py_top;
 } Record;
 
 /* One sample, as the handler leaves it. */
 typedef struct
 {
   atomic_uint state;
-  guint       seq;          /* its number, for the handshake below */
-  atomic_uint released;     /* the number of the last sample of this entry
-                             * whose Python stack has been read */
   pid_t       tid;
   guint       weight;
   guint       record;
   guint64     regs[LP_N_REGS];
   gsize       stack_len;
+  /* its Python thread state, _PyCFrame and the top of its data stack, as
+   * they were at the sample (the frames; code objects are read later) */
+  guint64     py_ts_addr;
+  gsize       py_ts_len;
+  guint8      py_ts[PY_TS_MAX];
+  guint64     py_cf_addr;
+  gsize       py_cf_len;
+  guint8      py_cf[PY_CF_MAX];
+  guint64     py_ds_addr;
+  gsize       py_ds_len;    /* its bytes follow the stack's in the entry */
   guint8      stack[];
 } Entry;
 
@@ -94,10 +108,9 @@ typedef struct
   gsize        stride;
   atomic_uint  next;
   atomic_ulong lost;
-  int          wake_fd;     /* written after each sample when wake is set */
-  atomic_int   wake;        /* Python frames are on: wake the sampler, and
-                             * wait for it to read the Python stack */
-  atomic_uint  seq_next;
+  int          wake_fd;     /* the loop's event descriptor */
+  int          mem_fd;      /* /proc/self/mem: a data stack is read with
+                             * pread, never faulting on a chunk just freed */
   guint8      *entries;
 } SignalRing;
 
@@ -151,7 +164,55 @@ copy_stack (guint8     *dst,
     dst[i] = ((const volatile guint8 *) (guintptr) src)[i];
 }
 
-/* Async-signal-safe: atomics, a copy of our own stack, write(2). */
+/* The thread's Python frames as they are now (see Entry): its thread
+ * state and _PyCFrame read in place (the state is on the heap, the
+ * _PyCFrame on this stack), the top of its data stack with a pread (a
+ * chunk may be unmapped once freed). Async-signal-safe. */
+__attribute__ ((no_sanitize ("address", "undefined"))) static void
+capture_python (SignalRing *ring,
+                Record     *rec,
+                Entry      *e,
+                guint64     sp,
+                guint64     stack_hi)
+{
+  guint64 ts = atomic_load (&rec->py_tstate);
+  guint64 chunk, top, cf, start;
+  gssize n;
+
+  e->py_ts_len = e->py_cf_len = e->py_ds_len = 0;
+  if (ts == 0 || rec->py_ts_len <= 0 || rec->py_ts_len > PY_TS_MAX)
+    return;
+  copy_stack (e->py_ts, ts, (gsize) rec->py_ts_len);
+  e->py_ts_addr = ts;
+  e->py_ts_len = (gsize) rec->py_ts_len;
+  if (rec->py_cframe_current >= 0 && rec->py_ts_frame >= 0)
+    {
+      memcpy (&cf, e->py_ts + rec->py_ts_frame, 8);
+      /* on this thread's stack, above the interrupted code */
+      if (cf >= sp && cf + (guint64) rec->py_cframe_current + 8 <= stack_hi
+          && (guint64) rec->py_cframe_current + 8 <= PY_CF_MAX)
+        {
+          copy_stack (e->py_cf, cf, (gsize) rec->py_cframe_current + 8);
+          e->py_cf_addr = cf;
+          e->py_cf_len = (gsize) rec->py_cframe_current + 8;
+        }
+    }
+  if (rec->py_chunk < 0 || rec->py_top < 0 || ring->mem_fd < 0)
+    return;
+  memcpy (&chunk, e->py_ts + rec->py_chunk, 8);
+  memcpy (&top, e->py_ts + rec->py_top, 8);
+  if (chunk == 0 || top <= chunk || top - chunk > 64 * 1024 * 1024)
+    return;
+  start = top - chunk > PY_DS_MAX ? top - PY_DS_MAX : chunk;
+  n = pread (ring->mem_fd, e->stack + ring->stack_size, top - start, (off_t) start);
+  if (n > 0)
+    {
+      e->py_ds_addr = start;
+      e->py_ds_len = (gsize) n;
+    }
+}
+
+/* Async-signal-safe: atomics, copies of our own memory, pread(2). */
 __attribute__ ((no_sanitize ("address", "undefined"))) static void
 on_signal (int        sig,
            siginfo_t *info,
@@ -228,31 +289,8 @@ on_signal (int        sig,
           e->regs[LP_REG_RIP] = g[REG_RIP];
           copy_stack (e->stack, sp, len);
           e->stack_len = len;
-          e->seq = atomic_fetch_add (&ring->seq_next, 1) + 1;
-          if (atomic_load (&ring->wake))
-            {
-              guint my = e->seq;
-              guint64 one = 1;
-              ssize_t n;
-              struct timespec t0, t1;
-
-              atomic_store (&e->state, ENTRY_READY);
-              n = write (ring->wake_fd, &one, sizeof one);
-              (void) n;
-              clock_gettime (CLOCK_MONOTONIC, &t0);
-              for (guint spin = 1; atomic_load (&e->released) != my; spin++)
-                {
-                  __builtin_ia32_pause ();
-                  if (spin % 64 == 0)
-                    {
-                      clock_gettime (CLOCK_MONOTONIC, &t1);
-                      if ((t1.tv_sec - t0.tv_sec) * 1000000000L + (t1.tv_nsec - t0.tv_nsec) > SYNC_WAIT_NS)
-                        break;
-                    }
-                }
-            }
-          else
-            atomic_store (&e->state, ENTRY_READY);
+          capture_python (ring, rec, e, sp, hi);
+          atomic_store (&e->state, ENTRY_READY);
         }
     }
   atomic_fetch_sub (&in_handler, 1);
@@ -363,6 +401,7 @@ arm_thread (LpSampler *self,
   atomic_store (&records[index].stack_lo, 0);
   atomic_store (&records[index].stack_hi, 0);
   atomic_store (&records[index].unknown_sp, 0);
+  atomic_store (&records[index].py_tstate, 0);
   atomic_store (&records[index].run, self->signal.run);
 
   memset (&sev, 0, sizeof sev);
@@ -459,9 +498,10 @@ signal_attach (LpSampler  *self,
   ring = g_new0 (SignalRing, 1);
   ring->run = atomic_fetch_add (&next_run, 1) + 1;
   ring->stack_size = self->opts.stack_size;
-  ring->stride = (sizeof (Entry) + ring->stack_size + 15) & ~(gsize) 15;
+  ring->stride = (sizeof (Entry) + ring->stack_size + PY_DS_MAX + 15) & ~(gsize) 15;
   ring->entries = g_malloc0 (ring->stride * RING_ENTRIES);
   ring->wake_fd = eventfd (0, EFD_NONBLOCK | EFD_CLOEXEC);
+  ring->mem_fd = open ("/proc/self/mem", O_RDONLY | O_CLOEXEC);
   if (ring->wake_fd < 0)
     {
       g_set_error (error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_FAILED,
@@ -500,6 +540,25 @@ signal_attach_child (LpSampler  *self,
   return FALSE;
 }
 
+/* Tells the handler of @tid's record where its Python frames are, once
+ * known (its thread state does not change while the thread lives). */
+static void
+publish_python (LpPythonReader *reader,
+                Record         *rec,
+                pid_t           tid)
+{
+  LpPythonCapture cap;
+
+  if (atomic_load (&rec->py_tstate) != 0 || !lp_python_reader_get_capture (reader, tid, &cap))
+    return;
+  rec->py_ts_len = cap.ts_len;
+  rec->py_ts_frame = cap.ts_frame;
+  rec->py_cframe_current = cap.cframe_current;
+  rec->py_chunk = cap.ts_datastack_chunk;
+  rec->py_top = cap.ts_datastack_top;
+  atomic_store (&rec->py_tstate, cap.tstate);
+}
+
 /* Moves the handler's samples into slots; their Python stacks are read
  * now, as close to the sample as can be. */
 static void
@@ -517,7 +576,6 @@ drain_ring (LpSampler *self)
     (void) n;
   }
   space = _lp_sampler_space_for (self, self->pid);
-  atomic_store (&ring->wake, self->python.on);
   for (guint i = 0; i < RING_ENTRIES; i++)
     {
       Entry *e = ring_entry (ring, i);
@@ -532,11 +590,9 @@ drain_ring (LpSampler *self)
       t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (e->tid));
       if (t == NULL || space == NULL)
         {
-          atomic_store (&e->released, e->seq);
           atomic_store (&e->state, ENTRY_FREE);
           continue;
         }
-      /* first what the waiting handler waits for: the copy and the Python stack */
       slot = _lp_collapse_next_slot (self);
       memcpy (slot->snap.regs, e->regs, sizeof e->regs);
       slot->snap.stack_addr = e->regs[LP_REG_RSP];
@@ -546,9 +602,27 @@ drain_ring (LpSampler *self)
       slot->tgid = self->pid;
       slot->weight = e->weight;
       slot->space = _lp_sampler_space_ref (space);
-      _lp_python_frames_read_now (self, slot);
       record = e->record;
-      atomic_store (&e->released, e->seq);
+      /* its Python frames as the handler copied them (the rest, code
+       * objects and older frames, from the live process) */
+      if (space->python.reader == NULL)
+        _lp_python_frames_read_now (self, slot);
+      else
+        {
+          MemOverlay *o = &space->python.overlay;
+
+          o->n = 0;
+          if (e->py_ts_len > 0)
+            o->regions[o->n++] = (MemRegion) { e->py_ts_addr, e->py_ts_len, e->py_ts };
+          if (e->py_cf_len > 0)
+            o->regions[o->n++] = (MemRegion) { e->py_cf_addr, e->py_cf_len, e->py_cf };
+          if (e->py_ds_len > 0)
+            o->regions[o->n++] = (MemRegion) { e->py_ds_addr, e->py_ds_len, e->stack + ring->stack_size };
+          o->regions[o->n++] = (MemRegion) { slot->snap.stack_addr, slot->snap.stack_len, slot->snap.stack };
+          _lp_python_frames_read_now (self, slot);
+          o->n = 0;
+          publish_python (space->python.reader, &records[record], e->tid);
+        }
       atomic_store (&e->state, ENTRY_FREE);
 
       slot->idle_syscall = -1;
@@ -723,6 +797,8 @@ signal_detach (LpSampler *self)
   self->signal.ring = NULL;
   self->sigfd = -1;
   close (ring->wake_fd);
+  if (ring->mem_fd >= 0)
+    close (ring->mem_fd);
   g_free (ring->entries);
   g_free (ring);
 }
