@@ -586,7 +586,8 @@ record_in_process (RecordOptions *o)
       return LP_CLI_EXIT_ERROR;
     }
   file = g_build_filename (tmp, "report.folded", NULL);
-  preload = old != NULL && *old != '\0' ? g_strdup_printf ("%s:%s", lib, old) : g_strdup (lib);
+  /* after what is there already: a sanitizer's runtime must come first */
+  preload = old != NULL && *old != '\0' ? g_strdup_printf ("%s:%s", old, lib) : g_strdup (lib);
   env = g_environ_setenv (env, "LD_PRELOAD", preload, TRUE);
   env = g_environ_setenv (env, "LAPROF_OUTPUT", file, TRUE);
   env = g_environ_setenv (env, "LAPROF_PERIOD", g_ascii_dtostr (buf, sizeof buf, o->sampler.period), TRUE);
