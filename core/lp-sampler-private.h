@@ -271,6 +271,7 @@ typedef struct
   guint               run;         /* this run's number, in the handler's records */
   pid_t               own_tid;     /* the sampler's thread, never sampled */
   gint64              next_scan_ns; /* when to look for new threads */
+  gint64              scan_interval_ns;
 } SamplerSignal;
 
 /* wall mode's accounts (lp-wall-time.c) */

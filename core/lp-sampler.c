@@ -808,6 +808,8 @@ lp_sampler_run (LpSampler  *self,
         wake = MIN (wake, end_ns);
       if (self->python.on && self->perf.rings->len > 0)
         wake = MIN (wake, next_python);
+      if (self->signal.in_process)
+        wake = MIN (wake, self->signal.next_scan_ns);
       if (_lp_sampler_wait_event (self, wake - now_ns (), stop_fd))
         break;
     }

@@ -451,7 +451,8 @@ laprof_report (laprof_profiler *self,
   copy = malloc (size + 1);
   if (copy == NULL)
     return NULL;
-  memcpy (copy, data, size);
+  if (size > 0)
+    memcpy (copy, data, size);
   copy[size] = '\0';
   if (len != NULL)
     *len = size;
