@@ -416,8 +416,11 @@ test_seccomp_refuses (void)
   const char *record[] = { cli, "record", "-o", report, "--", target, "busy", "0.3", NULL };
   int status;
 
+  /* outside: ptrace of one's own child and process_vm_readv of oneself work
+   * (perf events may not, for a user, by kernel.perf_event_paranoid) */
   assert_exit_zero (run (probe, NULL, 30, &out, NULL), "probe");
-  g_assert_cmpstr (out, ==, "ptrace=ok perf=ok vm=ok\n");
+  g_assert_true (g_str_has_prefix (out, "ptrace=ok perf="));
+  g_assert_true (g_str_has_suffix (out, " vm=ok\n"));
   assert_exit_zero (run_seccomp (probe, NULL, 30, &inside, NULL), "probe under seccomp");
   g_assert_cmpstr (inside, ==, "ptrace=EPERM perf=EPERM vm=EPERM\n");
 
@@ -749,25 +752,22 @@ test_s3 (void)
     g_assert_nonnull (strstr (out, "spooled=1"));
     message = strstr (out, "api-error: ");
     g_assert_nonnull (message);
+    /* the spool: the report and its side file (REPORT.dest: where it
+     * was going); the message names the report */
     files = list_dir (spool);
-    g_assert_cmpuint (files->len, >=, 1);
+    g_assert_cmpuint (files->len, ==, 2);
     {
-      /* the message names the spooled report, which is the report */
-      g_autoptr(GPtrArray) reports = g_ptr_array_new ();
+      const char *kept = g_ptr_array_index (files, 0);
+      g_autofree char *dest = NULL;
+      g_autofree char *dest_path = g_strconcat (kept, ".dest", NULL);
+      g_autoptr(Report) r = NULL;
 
-      for (guint i = 0; i < files->len; i++)
-        {
-          const char *f = g_ptr_array_index (files, i);
-          g_autofree char *base = g_path_get_basename (f);
-
-          if (g_str_has_suffix (f, ".folded") && strstr (message, base) != NULL)
-            g_ptr_array_add (reports, (char *) f);
-        }
-      g_assert_cmpuint (reports->len, ==, 1);
-      {
-        g_autoptr(Report) r = report_load (g_ptr_array_index (reports, 0));
-        g_assert_cmpfloat (report_count (r, "inproc_hot_alpha", FALSE), >, 50);
-      }
+      g_assert_cmpstr (g_ptr_array_index (files, 1), ==, dest_path);
+      g_assert_nonnull (strstr (message, kept));
+      g_assert_true (g_file_get_contents (g_ptr_array_index (files, 1), &dest, NULL, NULL));
+      g_assert_true (g_str_has_prefix (dest, "s3://" GATE_BUCKET "/inproc/"));
+      r = report_load (kept);
+      g_assert_cmpfloat (report_count (r, "inproc_hot_alpha", FALSE), >, 50);
     }
   }
   {
