@@ -31,6 +31,15 @@ static char *tmpdir;
 static StorersGate *gate;
 static char *gate_why;
 
+/* Each test runs in a process of its own (so that one failing does not
+ * stop the others); what it says goes to standard error, kept in the
+ * test log. */
+#define note(...) \
+  G_STMT_START { \
+    g_autofree char *note_text_ = g_strdup_printf (__VA_ARGS__); \
+    fprintf (stderr, "# %s\n", note_text_); \
+  } G_STMT_END
+
 /* ---- running programs ---- */
 
 /* Runs @argv with our environment, less LD_PRELOAD and every LAPROF_*
@@ -72,7 +81,7 @@ run (const char *const *argv,
     }
   {
     g_autofree char *cmd = g_strjoinv (" ", (char **) argv);
-    g_test_message ("running: %s", cmd);
+    note ("running: %s", cmd);
   }
   g_spawn_async_with_pipes (NULL, (char **) argv, envp, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
                             &pid, NULL, &fds[0], &fds[1], &error);
@@ -86,7 +95,7 @@ run (const char *const *argv,
         {
           kill (pid, SIGKILL);
           waitpid (pid, NULL, 0);
-          g_test_message ("stdout so far: %s\nstderr so far: %s", text[0]->str, text[1]->str);
+          note ("stdout so far: %s\nstderr so far: %s", text[0]->str, text[1]->str);
           g_error ("%s did not end within %g s (killed): a deadlock?", argv[0], timeout);
         }
       if (poll (p, 2, (int) MIN (left, 1000)) < 0 && errno != EINTR)
@@ -117,7 +126,7 @@ run (const char *const *argv,
       g_usleep (2000);
     }
   if (text[1]->len > 0)
-    g_test_message ("stderr: %s", text[1]->str);
+    note ("stderr: %s", text[1]->str);
   if (out != NULL)
     *out = g_strdup (text[0]->str);
   if (err != NULL)
@@ -313,7 +322,7 @@ report_root (const Report *r)
 
       if (root != NULL && !g_str_equal (root, first))
         {
-          g_test_message ("two roots: %s and %s", root, first);
+          note ("two roots: %s and %s", root, first);
           return NULL;
         }
       root = first;
@@ -440,7 +449,7 @@ check_busy (const Report *r,
   double alpha = report_count (r, "inproc_hot_alpha", FALSE);
   double beta = report_count (r, "inproc_hot_beta", FALSE);
 
-  g_test_message ("samples %g: alpha %g, beta %g (share %.3f, measured %.3f), root %s",
+  note ("samples %g: alpha %g, beta %g (share %.3f, measured %.3f), root %s",
                   r->total, alpha, beta, alpha / (alpha + beta), measured, report_root (r));
   g_assert_cmpfloat (measured, >, 0.5);
   g_assert_cmpfloat (alpha + beta, >, 200);
@@ -482,7 +491,7 @@ test_api_busy (void)
       g_autofree char *ours = report_path (r, "main", hot);
       g_autofree char *theirs = report_path (e, "main", hot);
 
-      g_test_message ("in-process: %s\nengine:     %s", ours, theirs);
+      note ("in-process: %s\nengine:     %s", ours, theirs);
       g_assert_nonnull (ours);
       g_assert_cmpstr (ours, ==, theirs);
     }
@@ -528,8 +537,8 @@ test_preload_output (void)
   }
 }
 
-/* (b) LAPROF_DISABLE=1, true, yes: no report, the program's result as ever;
- * LAPROF_MIN_TIME longer than the run: none; shorter: one. */
+/* (b) LAPROF_DISABLE=1, true, yes, YES: no report, the program's result as
+ * ever (0: one); LAPROF_MIN_TIME longer than the run: none; shorter: one. */
 static void
 test_preload_disable_min_time (void)
 {
@@ -537,6 +546,7 @@ test_preload_disable_min_time (void)
   g_autofree char *ld = g_strdup_printf ("LD_PRELOAD=%s", preload);
   const char *argv[] = { target, "busy", "0.5", NULL };
   const char *values[] = { "LAPROF_DISABLE=1", "LAPROF_DISABLE=true", "LAPROF_DISABLE=yes", "LAPROF_DISABLE=YES",
+                           "LAPROF_DISABLE=0",
                            "LAPROF_MIN_TIME=30", "LAPROF_MIN_TIME=0.1" };
 
   for (guint i = 0; i < G_N_ELEMENTS (values); i++)
@@ -546,12 +556,13 @@ test_preload_disable_min_time (void)
       g_autofree char *out = NULL;
       const char *env[] = { ld, dir_env, values[i], NULL };
       g_autoptr(GPtrArray) files = NULL;
-      guint expected = g_str_equal (values[i], "LAPROF_MIN_TIME=0.1") ? 1 : 0;
+      /* the last of each kind: a report (so that the others prove something) */
+      guint expected = g_str_equal (values[i], "LAPROF_MIN_TIME=0.1") || g_str_equal (values[i], "LAPROF_DISABLE=0");
 
       assert_exit_zero (run_seccomp (argv, env, 60, &out, NULL), values[i]);
       g_assert_nonnull (strstr (out, "share="));
       files = list_dir (dir);
-      g_test_message ("%s: %u reports", values[i], files->len);
+      note ("%s: %u reports", values[i], files->len);
       g_assert_cmpuint (files->len, ==, expected);
     }
 }
@@ -582,7 +593,7 @@ test_blocking (void)
         const char *env[] = { ld, out_env, period_env, mode_env, NULL };
         int status = run_seccomp (argv, env, 60, &out, NULL);
 
-        g_test_message ("%s %s: %s", modes[m], periods[p], out);
+        note ("%s %s: %s", modes[m], periods[p], out);
         g_assert_cmpstr (out, ==, alone);
         assert_exit_zero (status, "blocking, profiled");
         if (m == 0 && p == 0)
@@ -593,7 +604,7 @@ test_blocking (void)
             const char *polls[] = { "[idle: poll]", "[idle: ppoll]" };
             double n_sleep = 0, n_poll = 0;
 
-            g_test_message ("idle leaves: %s", leaves);
+            note ("idle leaves: %s", leaves);
             for (guint i = 0; i < G_N_ELEMENTS (sleeps); i++)
               n_sleep += report_leaf_count (r, sleeps[i]);
             for (guint i = 0; i < G_N_ELEMENTS (polls); i++)
@@ -626,7 +637,7 @@ test_churn (void)
 
   assert_exit_zero (run_seccomp (argv, NULL, 60, &out, NULL), "churn");
   created = number_after (out, "created");
-  g_test_message ("%s", out);
+  note ("%s", out);
   g_assert_cmpfloat (created, >, 100);
   g_assert_cmpfloat (number_after (out, "threads"), >=, 0.3 * created);
   {
@@ -656,7 +667,7 @@ test_fork (void)
   g_assert_cmpstr (out, ==, "children=21 statuses=ok\n");
   files = list_dir (dir);
   for (guint i = 0; i < files->len; i++)
-    g_test_message ("report: %s", (char *) g_ptr_array_index (files, i));
+    note ("report: %s", (char *) g_ptr_array_index (files, i));
   g_assert_cmpuint (files->len, ==, 1);
   {
     g_autoptr(Report) r = report_load (g_ptr_array_index (files, 0));
@@ -677,7 +688,7 @@ test_startstop (void)
   long rss0 = -1, rss1 = -1;
 
   assert_exit_zero (run_seccomp (argv, NULL, 120, &out, NULL), "startstop 1000");
-  g_test_message ("%s", out);
+  note ("%s", out);
   g_assert_cmpint (sscanf (strstr (out, "fds="), "fds=%d->%d threads=%d->%d rss_kib=%ld->%ld",
                            &fds0, &fds1, &threads0, &threads1, &rss0, &rss1), ==, 6);
   g_assert_cmpint (fds1, ==, fds0);
@@ -702,7 +713,7 @@ test_single (void)
 
       assert_exit_zero (run_seccomp (argv, NULL, 60, &out, NULL), "single");
       r = report_load (report);
-      g_test_message ("single=%d: mine %g, other %g", single, report_count (r, "inproc_single_mine", FALSE),
+      note ("single=%d: mine %g, other %g", single, report_count (r, "inproc_single_mine", FALSE),
                       report_count (r, "inproc_single_other", FALSE));
       g_assert_cmpfloat (report_count (r, "inproc_single_mine", FALSE), >, 300);
       if (single)
@@ -735,6 +746,7 @@ test_s3 (void)
   const char *argv[] = { target_api, "--api", "--period", "0.001", "--output", "s3://" GATE_BUCKET "/inproc/",
                          "busy", "0.5", NULL };
 
+  gate = storers_test_gate_start (&gate_why);
   NEED_GATE ();
   aws_dir = storers_test_clean_aws_env ();
   endpoint_env = g_strdup_printf ("AWS_ENDPOINT_URL=%s", storers_test_gate_endpoint (gate));
@@ -746,7 +758,7 @@ test_s3 (void)
     const char *message;
 
     assert_exit_zero (run_seccomp (argv, env, 90, &out, NULL), "refused upload");
-    g_test_message ("%s", out);
+    note ("%s", out);
     g_assert_nonnull (strstr (out, "share="));
     g_assert_nonnull (strstr (out, "api: stop=-1 "));
     g_assert_nonnull (strstr (out, "spooled=1"));
@@ -779,7 +791,7 @@ test_s3 (void)
     const char *at;
 
     assert_exit_zero (run_seccomp (argv, env, 90, &out, NULL), "upload");
-    g_test_message ("%s", out);
+    note ("%s", out);
     g_assert_nonnull (strstr (out, "api: stop=0 "));
     g_assert_nonnull (strstr (out, "stored=1"));
     at = strstr (out, "location=s3://" GATE_BUCKET "/inproc/");
@@ -797,6 +809,7 @@ test_s3 (void)
     }
   }
   storers_test_rm_rf (aws_dir);
+  storers_test_gate_stop (gate);
 }
 
 /* (i) laprof-cli record --in-process -o FILE -- inprocess-target busy */
@@ -853,13 +866,33 @@ test_python (void)
     g_autoptr(Report) r = report_load (report);
     double main_n = report_count (r, "lp_py_main (inproc_script.py)", FALSE);
 
-    g_test_message ("samples %g: lp_py_main %g, lp_py_alpha %g, lp_py_beta %g", r->total, main_n,
+    note ("samples %g: lp_py_main %g, lp_py_alpha %g, lp_py_beta %g", r->total, main_n,
                     report_count (r, "lp_py_alpha (inproc_script.py)", FALSE),
                     report_count (r, "lp_py_beta (inproc_script.py)", FALSE));
     g_assert_cmpfloat (main_n, >, 500);
     g_assert_cmpfloat (report_count (r, "lp_py_alpha (inproc_script.py)", FALSE), >, 0.3 * main_n);
     g_assert_cmpfloat (report_count (r, "lp_py_beta (inproc_script.py)", FALSE), >, 0.1 * main_n);
   }
+}
+
+/* Runs the test @data in a child process of the test program. */
+static void
+in_subprocess (gconstpointer data)
+{
+  if (g_test_subprocess ())
+    {
+      ((GTestFunc) data) ();
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+static void
+add (const char *path,
+     GTestFunc   func)
+{
+  g_test_add_data_func (path, func, in_subprocess);
 }
 
 int
@@ -878,27 +911,33 @@ main (int    argc,
   if (lib == NULL || target == NULL || target_api == NULL || seccomp_run == NULL || cli == NULL)
     g_error ("LAPROF_LIB, INPROCESS_TARGET, INPROCESS_TARGET_API, LP_SECCOMP_RUN and LAPROF_CLI must be set "
              "(tests/meson.build does)");
-  tmpdir = g_dir_make_tmp ("laprof-inprocess-XXXXXX", &error);
-  g_assert_no_error (error);
-  gate = storers_test_gate_start (&gate_why);
+  if (g_test_subprocess ())
+    tmpdir = g_strdup (g_getenv ("INPROCESS_TEST_TMPDIR"));
+  else
+    {
+      /* a failed assertion fails its test's process, and the others run */
+      g_test_set_nonfatal_assertions ();
+      tmpdir = g_dir_make_tmp ("laprof-inprocess-XXXXXX", &error);
+      g_assert_no_error (error);
+      g_setenv ("INPROCESS_TEST_TMPDIR", tmpdir, TRUE);
+    }
 
-  g_test_add_func ("/inprocess/seccomp-refuses", test_seccomp_refuses);
-  g_test_add_func ("/inprocess/api/busy", test_api_busy);
-  g_test_add_func ("/inprocess/preload/output", test_preload_output);
-  g_test_add_func ("/inprocess/preload/disable-min-time", test_preload_disable_min_time);
-  g_test_add_func ("/inprocess/blocking", test_blocking);
-  g_test_add_func ("/inprocess/churn", test_churn);
-  g_test_add_func ("/inprocess/fork", test_fork);
-  g_test_add_func ("/inprocess/api/startstop", test_startstop);
-  g_test_add_func ("/inprocess/api/single", test_single);
-  g_test_add_func ("/inprocess/api/s3", test_s3);
-  g_test_add_func ("/inprocess/cli-record", test_cli_in_process);
-  g_test_add_func ("/inprocess/python", test_python);
+  add ("/inprocess/seccomp-refuses", test_seccomp_refuses);
+  add ("/inprocess/api/busy", test_api_busy);
+  add ("/inprocess/preload/output", test_preload_output);
+  add ("/inprocess/preload/disable-min-time", test_preload_disable_min_time);
+  add ("/inprocess/blocking", test_blocking);
+  add ("/inprocess/churn", test_churn);
+  add ("/inprocess/fork", test_fork);
+  add ("/inprocess/api/startstop", test_startstop);
+  add ("/inprocess/api/single", test_single);
+  add ("/inprocess/api/s3", test_s3);
+  add ("/inprocess/cli-record", test_cli_in_process);
+  add ("/inprocess/python", test_python);
   rc = g_test_run ();
 
-  if (gate != NULL)
-    storers_test_gate_stop (gate);
-  storers_test_rm_rf (tmpdir);
+  if (!g_test_subprocess ())
+    storers_test_rm_rf (tmpdir);
   g_free (tmpdir);
   g_free (gate_why);
   return rc;
