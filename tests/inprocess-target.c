@@ -33,8 +33,9 @@
  *
  * With --api (the build that links liblaprof: inprocess-target-api), main()
  * starts a profiler with those options before the mode and stops it after,
- * printing "api: stop=RC samples=N threads=N stored=B spooled=B
- * too_short=B disabled=B location=L" and the error, if any, on a line
+ * printing "api: stop=RC samples=N idle=N lost=N threads=N stored=B
+ * spooled=B too_short=B disabled=B duration=S sampler_cpu=S
+ * per_sample_us=US location=L" and the error, if any, on a line
  * "api-error: MESSAGE". */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -775,9 +776,11 @@ main (int    argc,
 
       laprof_get_stats (profiler, &stats);
       location = laprof_location (profiler);
-      printf ("api: stop=%d samples=%llu idle=%llu threads=%u stored=%d spooled=%d too_short=%d disabled=%d location=%s\n",
-              stop, stats.samples, stats.idle_samples, stats.threads, stats.stored, stats.spooled,
-              stats.too_short, stats.disabled, location ? location : "(none)");
+      printf ("api: stop=%d samples=%llu idle=%llu lost=%llu threads=%u stored=%d spooled=%d too_short=%d disabled=%d "
+              "duration=%.3f sampler_cpu=%.4f per_sample_us=%.2f location=%s\n",
+              stop, stats.samples, stats.idle_samples, stats.lost, stats.threads, stats.stored, stats.spooled,
+              stats.too_short, stats.disabled, stats.duration, stats.sampler_cpu, stats.per_sample_us,
+              location ? location : "(none)");
       if (error != NULL)
         printf ("api-error: %s\n", error);
       laprof_free (error);
