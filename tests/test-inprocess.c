@@ -443,9 +443,11 @@ test_seccomp_refuses (void)
 static void
 check_busy (const Report *r,
             const char   *out,
-            const char   *program)
+            const char   *program,
+            double        period)
 {
   double measured = number_after (out, "share");
+  double cpu = number_after (out, "alpha") + number_after (out, "beta");
   double alpha = report_count (r, "inproc_hot_alpha", FALSE);
   double beta = report_count (r, "inproc_hot_beta", FALSE);
 
@@ -453,6 +455,10 @@ check_busy (const Report *r,
                   r->total, alpha, beta, alpha / (alpha + beta), measured, report_root (r));
   g_assert_cmpfloat (measured, >, 0.5);
   g_assert_cmpfloat (alpha + beta, >, 200);
+  /* the rate asked: a sample per period of the thread's CPU time */
+  note ("%g samples in the hot functions for %.3f s of CPU at period %g: %.1f %% of the rate asked",
+        alpha + beta, cpu, period, 100 * (alpha + beta) * period / cpu);
+  g_assert_cmpfloat ((alpha + beta) * period / cpu, >=, 0.9);
   g_assert_cmpfloat (fabs (alpha / (alpha + beta) - measured), <, 0.05);
   assert_root (r, program);
 }
@@ -476,13 +482,14 @@ test_api_busy (void)
   g_assert_nonnull (strstr (out, "api: stop=0 "));
   g_assert_nonnull (strstr (out, "stored=1"));
   r = report_load (report);
-  check_busy (r, out, target_api);
+  check_busy (r, out, target_api, 0.001);
+  note ("%s", out);
   g_assert_cmpfloat (report_leaf_count (r, "[idle: read]"), >, 100);
   g_assert_cmpfloat (report_count (r, "inproc_idle_reader", FALSE), >, 100);
 
   assert_exit_zero (run (record, NULL, 60, &engine_out, NULL), "laprof-cli record");
   e = report_load (engine_report);
-  check_busy (e, engine_out, target_api);
+  check_busy (e, engine_out, target_api, 0.001);
   /* the same process root frame as the engine's: the reports merge */
   g_assert_cmpstr (report_root (r), ==, report_root (e));
   for (guint i = 0; i < 2; i++)
@@ -524,7 +531,7 @@ test_preload_output (void)
   assert_exit_zero (run_seccomp (argv, env_file, 60, &out, NULL), "preloaded busy");
   {
     g_autoptr(Report) r = report_load (file);
-    check_busy (r, out, target);
+    check_busy (r, out, target, 0.001);
   }
   assert_exit_zero (run_seccomp (argv, env_dir, 60, &out, NULL), "preloaded busy");
   files = list_dir (dir);
@@ -824,7 +831,7 @@ test_cli_in_process (void)
   assert_exit_zero (run_seccomp (argv, NULL, 60, &out, NULL), "laprof-cli record --in-process");
   {
     g_autoptr(Report) r = report_load (report);
-    check_busy (r, out, target);
+    check_busy (r, out, target, 0.001);
   }
 }
 
