@@ -134,7 +134,10 @@ run (const char *const *argv,
   return status;
 }
 
-/* The same, under lp-seccomp-run: @argv is the command. */
+/* The same, under lp-seccomp-run: @argv is the command. @env is set by
+ * env(1) between them, so that LD_PRELOAD reaches the command only (the
+ * library, loaded into lp-seccomp-run, would keep its exec'd child from
+ * being profiled, as it should). */
 static int
 run_seccomp (const char *const *argv,
              const char *const *env,
@@ -146,10 +149,13 @@ run_seccomp (const char *const *argv,
 
   g_ptr_array_add (full, (char *) seccomp_run);
   g_ptr_array_add (full, (char *) "--");
+  g_ptr_array_add (full, (char *) "/usr/bin/env");
+  for (guint i = 0; env != NULL && env[i] != NULL; i++)
+    g_ptr_array_add (full, (char *) env[i]);
   for (guint i = 0; argv[i] != NULL; i++)
     g_ptr_array_add (full, (char *) argv[i]);
   g_ptr_array_add (full, NULL);
-  return run ((const char *const *) full->pdata, env, timeout, out, err);
+  return run ((const char *const *) full->pdata, NULL, timeout, out, err);
 }
 
 static void
