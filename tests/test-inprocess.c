@@ -736,15 +736,6 @@ test_single (void)
     }
 }
 
-#define NEED_GATE() \
-  G_STMT_START { \
-    if (gate == NULL) \
-      { \
-        g_test_fail_printf ("the S3 gate is not running: %s", gate_why); \
-        return; \
-      } \
-  } G_STMT_END
-
 /* (h) An S3 destination the server refuses (a wrong secret): laprof_stop
  * returns -1 naming the spool file, which holds the report; the program's
  * result is unchanged. With the right secret the report is stored, as
@@ -760,7 +751,8 @@ test_s3 (void)
                          "busy", "0.5", NULL };
 
   gate = storers_test_gate_start (&gate_why);
-  NEED_GATE ();
+  if (gate == NULL)
+    g_error ("the S3 gate is not running: %s", gate_why);
   aws_dir = storers_test_clean_aws_env ();
   endpoint_env = g_strdup_printf ("AWS_ENDPOINT_URL=%s", storers_test_gate_endpoint (gate));
   {
