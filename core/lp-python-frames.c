@@ -18,6 +18,7 @@ void
 _lp_python_frames_clear (SpacePython *py)
 {
   g_clear_pointer (&py->reader, lp_python_reader_free);
+  g_clear_pointer (&py->status, g_free);
   g_clear_pointer (&py->names, g_array_unref);
   g_clear_pointer (&py->line_names, g_hash_table_unref);
   g_clear_pointer (&py->eval, g_byte_array_unref);
@@ -37,6 +38,25 @@ set_status (LpSampler  *self,
   g_free (self->python.status);
   self->python.status = g_strdup (text);
   self->python.on = on;
+}
+
+/* _lp_python_frames_reuse: @space, kept from an earlier run, for a run
+ * that counts into another aggregate: its names are forgotten, its reader
+ * kept (in-process runs, see _lp_sampler_keep_self_space). */
+void
+_lp_python_frames_reuse (LpSampler *self,
+                         Space     *space)
+{
+  SpacePython *py = &space->python;
+
+  if (py->names != NULL)
+    g_array_set_size (py->names, 0);
+  if (py->line_names != NULL)
+    g_hash_table_remove_all (py->line_names);
+  if (py->eval != NULL)
+    g_byte_array_set_size (py->eval, 0);
+  if (py->reader != NULL && py->status != NULL && !self->opts.no_python)
+    set_status (self, TRUE, py->status);
 }
 
 /* Looks for the interpreter of @space's process, at most once per RETRY_NS
@@ -79,6 +99,7 @@ detect (LpSampler *self,
     g_autofree char *text = g_strdup_printf ("Python %s in %s: Python frames on",
                                              lp_python_version_string (target.version, version), target.module);
     set_status (self, TRUE, text);
+    py->status = g_steal_pointer (&text);
   }
   py->names = g_array_new (FALSE, TRUE, sizeof (guint32));
   py->line_names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);

@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include <sys/uio.h>
 
+#include "lp-process-mem.h"
 #include "lp-python-reader-private.h"
 
 /* Reads, counted against the walk's budget. */
@@ -64,7 +65,7 @@ _lp_python_reader_read_batch (LpPythonReader *self,
         }
       self->budget--;
       self->stats.reads++;
-      got = process_vm_readv (GPOINTER_TO_INT (self->data), local, count, remote, count, 0);
+      got = lp_process_mem_readv (GPOINTER_TO_INT (self->data), local, count, remote, count);
       for (guint i = 0; i < count && got > 0; i++)
         {
           sum += reqs[start + i].len;

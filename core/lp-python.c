@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include <sys/uio.h>
 
+#include "lp-process-mem.h"
 #include "lp-python-private.h"
 
 G_DEFINE_QUARK (lp-python-error-quark, lp_python_error)
@@ -21,12 +22,7 @@ lp_python_read_process (gpointer data,
                         void    *buf,
                         gsize    len)
 {
-  struct iovec local = { buf, len };
-  struct iovec remote = { (void *) (guintptr) addr, len };
-
-  if (len == 0)
-    return TRUE;
-  return process_vm_readv (GPOINTER_TO_INT (data), &local, 1, &remote, 1, 0) == (ssize_t) len;
+  return lp_process_mem_read (GPOINTER_TO_INT (data), addr, buf, len);
 }
 
 const char *

@@ -33,6 +33,7 @@ G_BEGIN_DECLS
 typedef struct
 {
   LpPythonReader *reader;     /* NULL: none found (yet) */
+  char           *status;     /* the sampler's line about it, once found */
   guint           tries;      /* looked for so many times */
   gint64          next_try_ns;
   GArray         *names;      /* of guint32, by the reader's code id: frame id + 1 */
@@ -122,6 +123,15 @@ typedef struct
   guint64  stop_ref_delay;
 } ThreadWall;
 
+/* the in-process source (lp-source-signal.c) */
+typedef struct
+{
+  guint    record;       /* its record for the signal handler; 0: not armed */
+  timer_t  timer;        /* on its CPU-time clock */
+  int      syscall_fd;   /* /proc/self/task/TID/syscall; -2: not opened yet */
+  gint64   check_ns;     /* wall mode: when it was last checked for being blocked */
+} ThreadSignal;
+
 typedef struct
 {
   pid_t        tid;
@@ -131,6 +141,7 @@ typedef struct
   ThreadPtrace ptrace;
   ThreadPerf   perf;
   ThreadWall   wall;
+  ThreadSignal signal;
 } Thread;
 
 /* a context switch of a thread, from its perf events (wall mode) */
@@ -198,6 +209,7 @@ typedef struct
 
 extern const LpSource lp_source_ptrace;   /* wall mode (lp-source-ptrace.c) */
 extern const LpSource lp_source_perf;     /* cpu mode (lp-source-perf.c) */
+extern const LpSource lp_source_signal;   /* in-process, either mode (lp-source-signal.c) */
 
 /* The sampler's state, one struct per part of the engine, as Thread's. */
 
@@ -230,6 +242,16 @@ typedef struct
   guint32             unreadable_frame; /* "[python: unreadable]" */
 } SamplerPython;
 
+/* the in-process source (lp-source-signal.c) */
+typedef struct
+{
+  gboolean            in_process;  /* lp_sampler_attach_self: this source */
+  gpointer            ring;        /* the handler's samples (a SignalRing) */
+  guint               run;         /* this run's number, in the handler's records */
+  pid_t               own_tid;     /* the sampler's thread, never sampled */
+  gint64              next_scan_ns; /* when to look for new threads */
+} SamplerSignal;
+
 /* wall mode's accounts (lp-wall-time.c) */
 typedef struct
 {
@@ -254,6 +276,7 @@ struct _LpSampler
   SamplerPerf         perf;
   SamplerWall         wall;
   SamplerPython       python;
+  SamplerSignal       signal;
   GHashTable         *seen;        /* tids ever sampled or seen */
   int                 sigfd;
 
@@ -307,11 +330,13 @@ void _lp_sampler_sweep_spaces (LpSampler *self);
 char *_lp_sampler_read_comm (pid_t pid, pid_t tid);
 pid_t _lp_sampler_tracer_of (pid_t pid);
 gboolean _lp_sampler_load_address_space (LpSampler *self, GError **error);
+void _lp_sampler_keep_self_space (LpSampler *self);
 gboolean _lp_sampler_wait_event (LpSampler *self, gint64 timeout_ns, int stop_fd);
 gboolean _lp_sampler_target_alive (LpSampler *self);
 
 /* lp-python-frames.c: Python frames */
 void _lp_python_frames_clear (SpacePython *py);
+void _lp_python_frames_reuse (LpSampler *self, Space *space);
 void _lp_python_frames_read_now (LpSampler *self, Slot *slot);
 guint _lp_python_frames_merge (LpSampler *self, Slot *slot, const guint32 *ids, guint n, gboolean truncated,
                                guint depth);

@@ -93,6 +93,8 @@ thread_free (gpointer data)
     close (t->wall.schedstat_fd);
   if (t->wall.stat_fd >= 0)
     close (t->wall.stat_fd);
+  if (t->signal.syscall_fd >= 0)
+    close (t->signal.syscall_fd);
   if (t->wall.signal_stops != NULL)
     g_array_unref (t->wall.signal_stops);
   if (t->wall.signal_frames != NULL)
@@ -150,6 +152,12 @@ lp_sampler_free (LpSampler *self)
 {
   if (self == NULL)
     return;
+  if (self->signal.ring != NULL)
+    {
+      /* attached in-process but never run: timers off, the ring freed */
+      lp_source_signal.drain (self);
+      lp_source_signal.detach (self);
+    }
   g_hash_table_unref (self->threads);
   g_hash_table_unref (self->seen);
   _lp_perf_close (self);
@@ -294,6 +302,7 @@ _lp_sampler_add_thread (LpSampler *self,
   t->wall.run_delay = G_MAXUINT64;
   t->ptrace.last_syscall = -1;
   t->wall.schedstat_fd = -2;  /* not opened yet; -1: cannot be */
+  t->signal.syscall_fd = -2;
   g_hash_table_insert (self->threads, GINT_TO_POINTER (tid), t);
   g_hash_table_add (self->seen, GINT_TO_POINTER (tid));
   return t;
@@ -378,13 +387,74 @@ _lp_sampler_space_for (LpSampler *self,
   return space;
 }
 
+/* In-process runs keep the image of their process from run to run:
+ * reading the symbols and unwind tables of a Python interpreter and its
+ * libraries takes some 30 ms, which a handler profiled at each call
+ * would pay each time. */
+static Space *kept_self_space;
+static gboolean kept_self_lines;
+G_LOCK_DEFINE_STATIC (kept_self);
+
+/* _lp_sampler_keep_self_space: at the end of an in-process run, keeps its
+ * image for the next one. */
+void
+_lp_sampler_keep_self_space (LpSampler *self)
+{
+  Space *space = g_hash_table_lookup (self->spaces, GINT_TO_POINTER (self->pid));
+  Space *old;
+
+  if (space == NULL || space->unwinder == NULL)
+    return;
+  G_LOCK (kept_self);
+  old = kept_self_space;
+  kept_self_space = _lp_sampler_space_ref (space);
+  kept_self_lines = self->opts.lines;
+  G_UNLOCK (kept_self);
+  if (old != NULL)
+    _lp_sampler_space_unref (old);
+}
+
+/* The kept image, made ready to count into this run's aggregate; NULL
+ * when there is none for this process and these options. */
+static Space *
+take_self_space (LpSampler *self)
+{
+  Space *space;
+
+  G_LOCK (kept_self);
+  space = g_steal_pointer (&kept_self_space);
+  G_UNLOCK (kept_self);
+  if (space == NULL)
+    return NULL;
+  if (space->pid != self->pid || kept_self_lines != self->opts.lines)
+    {
+      /* a forked child's inheritance, or other options */
+      _lp_sampler_space_unref (space);
+      return NULL;
+    }
+  {
+    g_autofree char *comm = _lp_sampler_read_comm (self->pid, 0);
+
+    g_free (self->command);
+    self->command = g_strdup (comm != NULL ? comm : "process");
+  }
+  space->frame = lp_folded_intern (self->dest, self->command, -1);
+  g_hash_table_remove_all (space->frame_cache);
+  _lp_python_frames_reuse (self, space);
+  return space;
+}
+
 /* The target's image, (re)read at the start and after its exec. */
 gboolean
 _lp_sampler_load_address_space (LpSampler  *self,
                                 GError    **error)
 {
-  Space *space = space_new (self, self->pid, error);
-  gboolean ok = space->unwinder != NULL;
+  Space *space = self->signal.in_process ? take_self_space (self) : NULL;
+  gboolean ok;
+
+  if (space == NULL)
+    space = space_new (self, self->pid, error);
+  ok = space->unwinder != NULL;
 
   g_hash_table_replace (self->spaces, GINT_TO_POINTER (self->pid), space);
   return ok;
@@ -469,6 +539,21 @@ lp_sampler_attach (LpSampler  *self,
   if (!self->source->attach (self, pid, error))
     return FALSE;
   _lp_perf_start_assist (self, FALSE);
+  return _lp_sampler_load_address_space (self, error);
+}
+
+gboolean
+lp_sampler_attach_self (LpSampler  *self,
+                        GError    **error)
+{
+  g_return_val_if_fail (self->pid < 0, FALSE);
+
+  self->pid = getpid ();
+  self->exec_done = TRUE;
+  self->source = &lp_source_signal;
+  self->signal.in_process = TRUE;
+  if (!self->source->attach (self, self->pid, error))
+    return FALSE;
   return _lp_sampler_load_address_space (self, error);
 }
 
@@ -650,8 +735,13 @@ lp_sampler_run (LpSampler  *self,
 
   sigemptyset (&chld);
   sigaddset (&chld, SIGCHLD);
-  pthread_sigmask (SIG_BLOCK, &chld, &old);
-  self->sigfd = signalfd (-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
+  /* in-process, the program's SIGCHLD is its own: the source's event
+   * descriptor wakes the loop instead */
+  if (!self->signal.in_process)
+    {
+      pthread_sigmask (SIG_BLOCK, &chld, &old);
+      self->sigfd = signalfd (-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
+    }
 
   self->start_ns = now_ns ();
   next_tick = self->start_ns;
@@ -666,6 +756,8 @@ lp_sampler_run (LpSampler  *self,
       gint64 now, wake;
 
       self->source->poll (self);
+      if (self->n_slots > 0)
+        _lp_collapse_slots (self);
       if (self->stats.target_exited || g_hash_table_size (self->threads) == 0)
         break;
       now = now_ns ();
@@ -728,9 +820,12 @@ lp_sampler_run (LpSampler  *self,
   if (ok)
     ok = _lp_collapse_flush_batch (self, error);
 
-  close (self->sigfd);
-  self->sigfd = -1;
-  pthread_sigmask (SIG_SETMASK, &old, NULL);
+  if (!self->signal.in_process)
+    {
+      close (self->sigfd);
+      self->sigfd = -1;
+      pthread_sigmask (SIG_SETMASK, &old, NULL);
+    }
   return ok;
 }
 

@@ -152,6 +152,15 @@ gboolean    lp_sampler_attach         (LpSampler  *self,
                                        pid_t       pid,
                                        GError    **error);
 
+/* lp_sampler_attach_self: samples the process this runs in, from the
+ * calling thread (which is never sampled), with the in-process source:
+ * per-thread timer signals and /proc, no ptrace, no perf events (see
+ * lp-source-signal.c). opts.tids (only these threads) and opts.mode apply;
+ * lp_sampler_run() then samples until @stop_fd or the duration. One such
+ * sampler at a time per process. */
+gboolean    lp_sampler_attach_self    (LpSampler  *self,
+                                       GError    **error);
+
 /* lp_sampler_launch: starts @argv as our child, traced from its exec. Its
  * standard streams are ours. */
 gboolean    lp_sampler_launch         (LpSampler   *self,

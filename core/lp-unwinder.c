@@ -13,6 +13,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "lp-process-mem.h"
 #include "lp-unwinder.h"
 
 /* exported by libunwind (libunwind-ptrace uses it) but not declared */
@@ -222,7 +223,7 @@ module_get (LpUnwinder *self,
       local.iov_len = end - start;
       remote.iov_base = (void *) (guintptr) start;
       remote.iov_len = end - start;
-      n = process_vm_readv (self->pid, &local, 1, &remote, 1, 0);
+      n = lp_process_mem_readv (self->pid, &local, 1, &remote, 1);
       if (n <= 0)
         return m;
       m->data = m->copy;
@@ -406,7 +407,7 @@ read_word (LpUnwinder       *self,
     gssize n;
 
     self->n_live_reads++;
-    n = process_vm_readv (self->pid, &local, 1, &remote, 1, 0);
+    n = lp_process_mem_readv (self->pid, &local, 1, &remote, 1);
     self->live_addr = block;
     self->live_len = n > 0 ? (gsize) n : 0;
     if (addr + 8 <= block + self->live_len)
@@ -419,7 +420,7 @@ read_word (LpUnwinder       *self,
     local.iov_len = 8;
     remote.iov_base = (void *) (guintptr) addr;
     remote.iov_len = 8;
-    return process_vm_readv (self->pid, &local, 1, &remote, 1, 0) == 8;
+    return lp_process_mem_readv (self->pid, &local, 1, &remote, 1) == 8;
   }
 }
 

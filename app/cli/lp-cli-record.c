@@ -1,9 +1,11 @@
 /* lp-cli-record.c: `laprof-cli record`: sample a process or a command into a folded report or a stream.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define _GNU_SOURCE
 #include "config.h"
 
 #include <errno.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 
 #include "lp-cli.h"
 #include "lp-file.h"
+#include "lp-folded-reader.h"
 #include "lp-sampler.h"
 #include "lp-stream.h"
 
@@ -136,7 +139,7 @@ typedef struct
   gint              pid;
   double            frequency, period, duration, min_time;
   gboolean          no_idle, idle, threads, lines, stream, quiet;
-  gboolean          stop_running, no_children, no_python;
+  gboolean          stop_running, no_children, no_python, in_process;
   gint              stack_kib;
   /* what it means */
   GArray           *tids;
@@ -180,6 +183,7 @@ parse_args (RecordOptions  *o,
     { "stop-running", 0, 0, G_OPTION_ARG_NONE, &o->stop_running, N_("Wall mode: stop running threads too (ptrace), rather than sample them with perf events"), NULL },
     { "no-python", 0, 0, G_OPTION_ARG_NONE, &o->no_python, N_("Leave CPython's evaluation frames as they are, rather than show the Python functions they run"), NULL },
     { "stack-size", 0, 0, G_OPTION_ARG_INT, &o->stack_kib, N_("KiB of stack copied per sample (default 16; deeper frames are read from the live process)"), N_("KIB") },
+    { "in-process", 0, 0, G_OPTION_ARG_NONE, &o->in_process, N_("Profile COMMAND from inside its own process (liblaprof preloaded): no ptrace, no perf events"), NULL },
     { "stream", 0, 0, G_OPTION_ARG_NONE, &o->stream, N_("Write the stream protocol to standard output (for the GUI)"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, N_("No summary on standard error"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->command, NULL, N_("-p PID | [--] COMMAND [ARG…]") },
@@ -204,6 +208,9 @@ parse_args (RecordOptions  *o,
       "Ctrl-C or SIGTERM stops sampling, detaches and writes the report; the target runs on.\n"
       "A launched COMMAND keeps our standard input, output and error; its exit status is\n"
       "reported on standard error.\n\n"
+      "--in-process runs COMMAND with liblaprof preloaded: it samples itself with timer\n"
+      "signals and /proc, where ptrace and perf events are forbidden (containers, AWS\n"
+      "Lambda, seccomp); the report is written when COMMAND exits (not when it is killed).\n\n"
       "Examples:\n"
       "  laprof-cli record -F 99 -d 10 -p 1234\n"
       "  laprof-cli record -o xz.folded -- xz -9 -k big.tar\n\n"
@@ -249,6 +256,12 @@ check_args (RecordOptions *o)
   if (o->tid_text != NULL && (o->pid <= 0 || !parse_tids (o->tid_text, o->tids)))
     {
       lp_cli_error ("record", _("--tid needs -p PID and a list of thread ids like 1234,1240"));
+      return FALSE;
+    }
+  if (o->in_process && (o->pid > 0 || o->stream || o->tid_text != NULL || o->duration > 0 || o->threads || o->stop_running))
+    {
+      lp_cli_error ("record", _("--in-process runs a COMMAND until it exits; it cannot be used with -p, --tid, "
+                                "--duration, --threads, --stop-running or --stream"));
       return FALSE;
     }
   if (o->stream && o->output != NULL)
@@ -340,7 +353,12 @@ start (const RecordOptions *o,
 
   if (!ok)
     {
-      lp_cli_error ("record", "%s", error->message);
+      if (g_error_matches (error, LP_SAMPLER_ERROR, LP_SAMPLER_ERROR_PERMISSION) && o->command != NULL)
+        lp_cli_error ("record", _("%s. Where ptrace and perf events are forbidden (containers, AWS Lambda, "
+                                  "seccomp), profile from inside the program: laprof-cli record --in-process -- %s"),
+                      error->message, o->command[0]);
+      else
+        lp_cli_error ("record", "%s", error->message);
       if (o->stream)
         {
           lp_stream_format_error (out->buf, error->message);
@@ -397,7 +415,8 @@ run (const RecordOptions *o,
  * it was kept */
 static gboolean
 store_report (const RecordOptions  *o,
-              LpSampler            *sampler,
+              const char           *command,
+              pid_t                 pid,
               LpFolded             *folded,
               const LpSamplerStats *st)
 {
@@ -405,7 +424,7 @@ store_report (const RecordOptions  *o,
   g_autoptr(GDateTime) start = g_date_time_add_seconds (now, -st->duration);
   g_autofree char *where = NULL;
   g_autoptr(GError) store_error = NULL;
-  LpReportMeta meta = { lp_sampler_get_command (sampler), lp_sampler_get_pid (sampler), start };
+  LpReportMeta meta = { command, pid, start };
 
   if (!lp_storer_store_folded (o->storer, folded, &meta, &where, &store_error))
     {
@@ -421,7 +440,8 @@ store_report (const RecordOptions  *o,
  * (-o is written even when --store fails) */
 static gboolean
 save_report (RecordOptions        *o,
-             LpSampler            *sampler,
+             const char           *command,
+             pid_t                 pid,
              LpFolded             *folded,
              const LpSamplerStats *st)
 {
@@ -437,15 +457,13 @@ save_report (RecordOptions        *o,
       return TRUE;
     }
   if (o->storer != NULL)
-    stored = store_report (o, sampler, folded, st);
+    stored = store_report (o, command, pid, folded, st);
   if (o->output != NULL && g_str_equal (o->output, "-"))
     ok = lp_folded_write_fd (folded, 1, &error);
   else if (o->output != NULL || o->storer == NULL)
     {
       if (o->output == NULL)
-        o->output = g_strdup_printf ("laprof-%s-%d.folded",
-                                     lp_sampler_get_command (sampler) ? lp_sampler_get_command (sampler) : "process",
-                                     (int) lp_sampler_get_pid (sampler));
+        o->output = g_strdup_printf ("laprof-%s-%d.folded", command ? command : "process", (int) pid);
       ok = lp_folded_save (folded, o->output, &error);
       if (ok && !o->quiet)
         fprintf (stderr, _("laprof-cli record: wrote %s\n"), o->output);
@@ -504,12 +522,134 @@ record (RecordOptions *o)
     {
       ok = run (o, sampler, stop_fd, &out, &st);
       if (!o->stream && ok)
-        ok = save_report (o, sampler, folded, &st);
+        ok = save_report (o, lp_sampler_get_command (sampler), lp_sampler_get_pid (sampler), folded, &st);
       report (o, sampler, &st, out.broken);
     }
   /* the stop signals stay blocked: one still pending must not kill us now */
   g_string_free (out.buf, TRUE);
   g_free (out.python);
+  return ok ? LP_CLI_EXIT_OK : LP_CLI_EXIT_ERROR;
+}
+
+/* liblaprof, to preload: $LAPROF_PRELOAD_LIB, the build tree's beside
+ * ours, or the installed one */
+static char *
+find_preload_lib (void)
+{
+  const char *env = g_getenv ("LAPROF_PRELOAD_LIB");
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+  if (exe != NULL)
+    {
+      g_autofree char *dir = g_path_get_dirname (exe);
+      g_autofree char *built = g_build_filename (dir, "..", "lib", "liblaprof.so", NULL);
+
+      if (g_file_test (built, G_FILE_TEST_EXISTS))
+        return g_canonicalize_filename (built, NULL);
+    }
+  return g_build_filename (LIBDIR, "liblaprof.so.0", NULL);
+}
+
+/* record_in_process: COMMAND with liblaprof preloaded, its report (written
+ * by the library at exit into a directory of ours) then saved as a
+ * recording's is. */
+static int
+record_in_process (RecordOptions *o)
+{
+  g_autofree char *lib = find_preload_lib ();
+  g_autofree char *tmp = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *preload = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) env = g_get_environ ();
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  const char *old = g_environ_getenv (env, "LD_PRELOAD");
+  g_autoptr(LpFolded) folded = NULL;
+  g_autofree char *base = NULL;
+  LpSamplerStats st = { 0 };
+  pid_t child;
+  int status = 0;
+  gint64 t0;
+  gboolean ok;
+
+  if (!g_file_test (lib, G_FILE_TEST_EXISTS))
+    {
+      lp_cli_error ("record", _("cannot find liblaprof (%s): install laprof, or set LAPROF_PRELOAD_LIB"), lib);
+      return LP_CLI_EXIT_ERROR;
+    }
+  tmp = g_dir_make_tmp ("laprof-inprocess-XXXXXX", &error);
+  if (tmp == NULL)
+    {
+      lp_cli_error ("record", "%s", error->message);
+      return LP_CLI_EXIT_ERROR;
+    }
+  file = g_build_filename (tmp, "report.folded", NULL);
+  preload = old != NULL && *old != '\0' ? g_strdup_printf ("%s:%s", lib, old) : g_strdup (lib);
+  env = g_environ_setenv (env, "LD_PRELOAD", preload, TRUE);
+  env = g_environ_setenv (env, "LAPROF_OUTPUT", file, TRUE);
+  env = g_environ_setenv (env, "LAPROF_PERIOD", g_ascii_dtostr (buf, sizeof buf, o->sampler.period), TRUE);
+  env = g_environ_setenv (env, "LAPROF_MODE", o->sampler.mode == LP_SAMPLER_MODE_CPU ? "cpu" : "wall", TRUE);
+  env = g_environ_setenv (env, "LAPROF_IDLE", o->no_idle ? "0" : "1", TRUE);
+  env = g_environ_setenv (env, "LAPROF_PYTHON", o->no_python ? "0" : "1", TRUE);
+  env = g_environ_setenv (env, "LAPROF_MIN_TIME", g_ascii_dtostr (buf, sizeof buf, o->min_time), TRUE);
+
+  t0 = g_get_monotonic_time ();
+  child = fork ();
+  if (child < 0)
+    {
+      lp_cli_error ("record", _("cannot start %s: %s"), o->command[0], g_strerror (errno));
+      g_rmdir (tmp);
+      return LP_CLI_EXIT_ERROR;
+    }
+  if (child == 0)
+    {
+      execvpe (o->command[0], o->command, env);
+      fprintf (stderr, _("laprof-cli record: cannot run %s: %s\n"), o->command[0], g_strerror (errno));
+      _exit (127);
+    }
+  /* Ctrl-C reaches the command too (one process group); we wait for it */
+  signal (SIGINT, SIG_IGN);
+  signal (SIGTERM, SIG_IGN);
+  while (waitpid (child, &status, 0) < 0 && errno == EINTR)
+    ;
+  st.duration = (g_get_monotonic_time () - t0) / 1e6;
+
+  folded = lp_folded_new ();
+  if (!g_file_test (file, G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *how = describe_status (status);
+
+      if (o->min_time > 0 && st.duration < o->min_time)
+        ok = TRUE;
+      else
+        {
+          lp_cli_error ("record", _("%s %s without leaving a report (the report is written when the program "
+                                    "exits; not when it is killed or ends with _exit)"), o->command[0], how);
+          ok = FALSE;
+        }
+    }
+  else
+    {
+      g_autoptr(LpFoldedReader) reader = lp_folded_reader_new (folded, 0);
+
+      ok = lp_folded_reader_read_file (reader, file, &error);
+      if (!ok)
+        lp_cli_error ("record", "%s", error->message);
+      else
+        {
+          base = g_path_get_basename (o->command[0]);
+          ok = save_report (o, base, child, folded, &st);
+        }
+    }
+  g_unlink (file);
+  g_rmdir (tmp);
+  if (!o->quiet)
+    {
+      g_autofree char *how = describe_status (status);
+      fprintf (stderr, _("laprof-cli record: %s %s\n"), o->command[0], how);
+    }
   return ok ? LP_CLI_EXIT_OK : LP_CLI_EXIT_ERROR;
 }
 
@@ -521,7 +661,7 @@ lp_cli_record (int    argc,
   int status = LP_CLI_EXIT_ERROR;
 
   if (parse_args (&o, argc, argv) && make_options (&o))
-    status = record (&o);
+    status = o.in_process ? record_in_process (&o) : record (&o);
   record_options_clear (&o);
   return status;
 }
