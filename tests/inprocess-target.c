@@ -192,13 +192,19 @@ inproc_busy (double seconds)
 
   if (pipe (idle_pipe) < 0 || pthread_create (&reader, NULL, inproc_idle_reader, NULL) != 0)
     return 1;
+  uint32_t seed = 12345;
+
   while (now_ns () < end)
     {
-      uint64_t t0 = thread_cpu_ns (), t1, t2;
+      uint64_t t0 = thread_cpu_ns (), t1, t2, unit;
 
-      inproc_hot_alpha (2000000);
+      /* slices of varying length (0.3 to 1.7 ms, twice that for alpha),
+       * so that a sampling period never keeps step with them */
+      seed = seed * 1103515245u + 12345u;
+      unit = 300000 + (seed >> 8) % 1400000;
+      inproc_hot_alpha (2 * unit);
       t1 = thread_cpu_ns ();
-      inproc_hot_beta (1000000);
+      inproc_hot_beta (unit);
       t2 = thread_cpu_ns ();
       alpha += t1 - t0;
       beta += t2 - t1;

@@ -146,10 +146,19 @@ run_seccomp (const char *const *argv,
              char             **err)
 {
   g_autoptr(GPtrArray) full = g_ptr_array_new ();
+#if defined(__SANITIZE_ADDRESS__)
+  /* LeakSanitizer stops the world with ptrace, which the filter refuses:
+   * under it, AddressSanitizer checks memory errors only (test_startstop
+   * runs outside it for the leak checker) */
+  g_autofree char *asan = g_strdup_printf ("ASAN_OPTIONS=%s:detect_leaks=0", g_getenv ("ASAN_OPTIONS") ? g_getenv ("ASAN_OPTIONS") : "");
+#endif
 
   g_ptr_array_add (full, (char *) seccomp_run);
   g_ptr_array_add (full, (char *) "--");
   g_ptr_array_add (full, (char *) "/usr/bin/env");
+#if defined(__SANITIZE_ADDRESS__)
+  g_ptr_array_add (full, asan);
+#endif
   for (guint i = 0; env != NULL && env[i] != NULL; i++)
     g_ptr_array_add (full, (char *) env[i]);
   for (guint i = 0; argv[i] != NULL; i++)
@@ -451,8 +460,9 @@ test_seccomp_refuses (void)
   g_assert_nonnull (strstr (err, "--in-process"));
 }
 
-/* Checks the busy program's report: alpha's share of alpha + beta within 5
- * points of what the program measured, every sample under @root. */
+/* Checks the busy program's report: alpha's share of alpha + beta within 8
+ * points of what the program measured, a sample a @period of CPU time,
+ * every sample under the process's root frame. */
 static void
 check_busy (const Report *r,
             const char   *out,
@@ -472,7 +482,11 @@ check_busy (const Report *r,
   note ("%g samples in the hot functions for %.3f s of CPU at period %g: %.1f %% of the rate asked",
         alpha + beta, cpu, period, 100 * (alpha + beta) * period / cpu);
   g_assert_cmpfloat ((alpha + beta) * period / cpu, >=, 0.9);
-  g_assert_cmpfloat (fabs (alpha / (alpha + beta) - measured), <, 0.05);
+  /* Linux checks CPU-time timers at its tick (250 Hz here): at period
+   * 0.001 a signal stands for about 4 samples (its overrun), so a second
+   * of CPU gives some 250 independent draws, a standard deviation of 3
+   * points on the share; 8 points is 2.7 of them */
+  g_assert_cmpfloat (fabs (alpha / (alpha + beta) - measured), <, 0.08);
   assert_root (r, program);
 }
 
@@ -698,20 +712,27 @@ test_fork (void)
 }
 
 /* (f) 1,000 runs in one process: no file descriptor, thread or memory kept
- * (under AddressSanitizer its leak checker sees the rest). */
+ * (under AddressSanitizer its leak checker sees the rest, outside the
+ * filter since it needs ptrace). */
 static void
 test_startstop (void)
 {
   g_autofree char *out = NULL;
   const char *argv[] = { target_api, "startstop", "1000", NULL };
-  /* a fixed mmap threshold: the sampler's 4 MiB ring (256 stacks of 16
-   * KiB) is then always mapped and unmapped; with glibc's moving threshold
-   * it lands in the heap once, a 4 MiB step in RSS that is no leak */
-  const char *env[] = { "MALLOC_MMAP_THRESHOLD_=131072", NULL };
   int fds0 = -1, fds1 = -1, threads0 = -1, threads1 = -1;
   long rss0 = -1, rss1 = -1;
 
-  assert_exit_zero (run_seccomp (argv, env, 120, &out, NULL), "startstop 1000");
+  /* a fixed mmap threshold: the sampler's 4 MiB ring (256 stacks of 16
+   * KiB) is then always mapped and unmapped; with glibc's moving threshold
+   * it lands in the heap once, a 4 MiB step in RSS that is no leak */
+  g_assert_true (g_setenv ("MALLOC_MMAP_THRESHOLD_", "131072", TRUE));
+#if defined(__SANITIZE_ADDRESS__)
+  /* the leak checker needs ptrace: outside the filter, where it sees what
+   * 1,000 runs would leave */
+  assert_exit_zero (run (argv, NULL, 300, &out, NULL), "startstop 1000");
+#else
+  assert_exit_zero (run_seccomp (argv, NULL, 120, &out, NULL), "startstop 1000");
+#endif
   note ("%s", out);
   g_assert_cmpint (sscanf (strstr (out, "fds="), "fds=%d->%d threads=%d->%d rss_kib=%ld->%ld",
                            &fds0, &fds1, &threads0, &threads1, &rss0, &rss1), ==, 6);
