@@ -601,6 +601,35 @@ test_preload_disable_min_time (void)
     }
 }
 
+/* (b) Short runs of a stripped program that blocks (Debian's sleep): the
+ * library is still sampling (and naming frames) when the program exits;
+ * every run must end as the program does. */
+static void
+test_preload_short_runs (void)
+{
+  g_autofree char *preload = preload_value ();
+  g_autofree char *ld = g_strdup_printf ("LD_PRELOAD=%s", preload);
+  g_autofree char *dir = new_dir ("short");
+  g_autofree char *dir_env = g_strdup_printf ("LAPROF_OUTPUT=%s", dir);
+  const char *env[] = { ld, dir_env, NULL };
+  const char *lengths[] = { "0.002", "0.005", "0.01" };
+  guint failed = 0;
+
+  for (guint i = 0; i < 45; i++)
+    {
+      const char *argv[] = { "/bin/sleep", lengths[i % G_N_ELEMENTS (lengths)], NULL };
+      int status = run_seccomp (argv, env, 30, NULL, NULL);
+
+      if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+        {
+          note ("sleep %s: wait status 0x%x (%s %d)", argv[1], status, WIFSIGNALED (status) ? "signal" : "exit",
+                WIFSIGNALED (status) ? WTERMSIG (status) : WEXITSTATUS (status));
+          failed++;
+        }
+    }
+  g_assert_cmpuint (failed, ==, 0);
+}
+
 /* (c) The blocking program: the same output and status with and without
  * the profiler, at periods 0.001 and 0.01, wall and cpu; the wall report
  * shows its blocked threads with [idle: …] leaves. */
@@ -963,6 +992,7 @@ main (int    argc,
   add ("/inprocess/api/busy", test_api_busy);
   add ("/inprocess/preload/output", test_preload_output);
   add ("/inprocess/preload/disable-min-time", test_preload_disable_min_time);
+  add ("/inprocess/preload/short-runs", test_preload_short_runs);
   add ("/inprocess/blocking", test_blocking);
   add ("/inprocess/churn", test_churn);
   add ("/inprocess/fork", test_fork);
