@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include "lp-bench-util.h"
@@ -47,13 +48,27 @@ static const char *variant_label[N_VARIANTS] = {
 
 static const char *variant_name[N_VARIANTS] = { "native", "discard", "dir", "s3", "preload" };
 
+/* The CPU time (user + system) of the children waited for so far. */
+static double
+children_cpu (void)
+{
+  struct rusage ru;
+
+  getrusage (RUSAGE_CHILDREN, &ru);
+  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 /* Runs @argv with @envp; its time from spawn to exit in seconds, or < 0 after
- * printing why it failed. *@rounds: the handler's compute rounds (--verbose). */
+ * printing why it failed. *@rounds: the handler's compute rounds (--verbose);
+ * *@cpu: the CPU time of the run and of the processes it waited for (with
+ * laprof-cli: laprof-cli and the program). */
 static double
 run_timed (char       **argv,
            char       **envp,
-           double      *rounds)
+           double      *rounds,
+           double      *cpu)
 {
+  double cpu0 = children_cpu ();
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autoptr(GError) error = NULL;
@@ -67,6 +82,7 @@ run_timed (char       **argv,
       return -1;
     }
   t1 = lp_bench_now ();
+  *cpu = children_cpu () - cpu0;
   if (!g_spawn_check_wait_status (status, &error))
     {
       g_autofree char *cmd = g_strjoinv (" ", argv);
@@ -237,6 +253,7 @@ main (int    argc,
   g_autoptr(GPtrArray) command = g_ptr_array_new_with_free_func (g_free);
   g_autofree double *times[N_VARIANTS] = { NULL };
   g_autofree double *rounds[N_VARIANTS] = { NULL };
+  g_autofree double *cpus[N_VARIANTS] = { NULL };
   char period_text[G_ASCII_DTOSTR_BUF_SIZE], scale_text[G_ASCII_DTOSTR_BUF_SIZE];
   gboolean enabled[N_VARIANTS] = { TRUE, TRUE, TRUE, TRUE, FALSE };
   int iterations = 5, status = 0;
@@ -375,6 +392,7 @@ main (int    argc,
     {
       times[v] = g_new0 (double, iterations);
       rounds[v] = g_new0 (double, iterations);
+      cpus[v] = g_new0 (double, iterations);
     }
 
   {
@@ -394,13 +412,13 @@ main (int    argc,
     /* one run of each, untimed: page cache, the server's first thread */
     for (guint v = 0; v < N_VARIANTS && status == 0; v++)
       {
-        double ignored;
-        if (enabled[v] && run_timed (argvs[v], envs[v], &ignored) < 0)
+        double ignored, ignored_cpu;
+        if (enabled[v] && run_timed (argvs[v], envs[v], &ignored, &ignored_cpu) < 0)
           status = 1;
       }
     for (int it = 0; it < iterations && status == 0; it++)
       for (guint v = 0; v < N_VARIANTS && status == 0; v++)
-        if (enabled[v] && (times[v][it] = run_timed (argvs[v], envs[v], &rounds[v][it])) < 0)
+        if (enabled[v] && (times[v][it] = run_timed (argvs[v], envs[v], &rounds[v][it], &cpus[v][it])) < 0)
           status = 1;
   }
 
@@ -429,6 +447,8 @@ main (int    argc,
       lp_bench_mean_stdev (rounds[V_NATIVE], iterations, &mean, &stdev);
       if (workload == NULL)
         printf ("  work in the compute phase: %.1f +- %.1f rounds\n", mean, stdev);
+      lp_bench_mean_stdev (cpus[V_NATIVE], iterations, &mean, &stdev);
+      printf ("  CPU time (user + system): %.4f +- %.4f seconds\n", mean, stdev);
       for (guint v = V_DISCARD; v < N_VARIANTS; v++)
         {
           g_autofree double *impact = g_new (double, iterations);
@@ -445,6 +465,17 @@ main (int    argc,
             impact[it] = 100.0 * (times[v][it] / times[V_NATIVE][it] - 1.0);
           lp_bench_mean_stdev (impact, iterations, &mean, &stdev);
           printf ("  impact (%s): %+.2f +- %.2f %% of the native run time\n", variant_name[v], mean, stdev);
+          /* CPU time: what another process on the machine does not inflate */
+          lp_bench_mean_stdev (cpus[v], iterations, &mean, &stdev);
+          printf ("  CPU time (user + system): %.4f +- %.4f seconds", mean, stdev);
+          for (int it = 0; it < iterations; it++)
+            impact[it] = cpus[v][it] - cpus[V_NATIVE][it];
+          lp_bench_mean_stdev (impact, iterations, &mean, &stdev);
+          printf (", impact %+.4f +- %.4f seconds", mean, stdev);
+          for (int it = 0; it < iterations; it++)
+            impact[it] = 100.0 * (cpus[v][it] / cpus[V_NATIVE][it] - 1.0);
+          lp_bench_mean_stdev (impact, iterations, &mean, &stdev);
+          printf (" (%+.2f +- %.2f %%)\n", mean, stdev);
           if (workload != NULL)
             continue;
           /* the phases last what they last; the profiler's cost shows as
