@@ -20,6 +20,8 @@ G_BEGIN_DECLS
 /* frames of one collapsed stack: process, thread, [truncated], the native
  * frames with their Python ones, the idle leaf */
 #define LP_MAX_STACK_FRAMES (MAX_FRAMES + LP_MAX_PYTHON_FRAMES + 8)
+/* in-process, wall mode: blocked threads are checked this often at most */
+#define IN_PROCESS_TICK_NS (4 * 1000 * 1000)
 #define STOP_TIMEOUT_NS (50 * 1000 * 1000)
 /* The longest time between two checks of the threads, when none of them
  * blocks for long: 10 ms (see tick_ptrace). */

@@ -391,9 +391,9 @@ _lp_sampler_space_for (LpSampler *self,
  * reading the symbols and unwind tables of a Python interpreter and its
  * libraries takes some 30 ms, which a handler profiled at each call
  * would pay each time. */
-static Space *kept_self_space;
+static Space *kept_self_space;   /* exchanged atomically: no lock to be
+                                  * left held in a forked child */
 static gboolean kept_self_lines;
-G_LOCK_DEFINE_STATIC (kept_self);
 
 /* _lp_sampler_keep_self_space: at the end of an in-process run, keeps its
  * image for the next one. */
@@ -405,11 +405,8 @@ _lp_sampler_keep_self_space (LpSampler *self)
 
   if (space == NULL || space->unwinder == NULL)
     return;
-  G_LOCK (kept_self);
-  old = kept_self_space;
-  kept_self_space = _lp_sampler_space_ref (space);
   kept_self_lines = self->opts.lines;
-  G_UNLOCK (kept_self);
+  old = g_atomic_pointer_exchange (&kept_self_space, _lp_sampler_space_ref (space));
   if (old != NULL)
     _lp_sampler_space_unref (old);
 }
@@ -421,9 +418,7 @@ take_self_space (LpSampler *self)
 {
   Space *space;
 
-  G_LOCK (kept_self);
-  space = g_steal_pointer (&kept_self_space);
-  G_UNLOCK (kept_self);
+  space = g_atomic_pointer_exchange (&kept_self_space, NULL);
   if (space == NULL)
     return NULL;
   if (space->pid != self->pid || kept_self_lines != self->opts.lines)
@@ -750,6 +745,11 @@ lp_sampler_run (LpSampler  *self,
     end_ns = self->start_ns + (gint64) (self->opts.duration * 1e9);
   if (cpu)
     tick_ns = 10 * 1000 * 1000;  /* the kernel samples; we only drain its buffers */
+  else if (self->signal.in_process)
+    /* running threads are sampled by their timers; blocked ones are
+     * checked at the kernel's tick at most (their samples weigh the time
+     * since), each wake-up of this thread being a cost to the program */
+    tick_ns = MAX (tick_ns, IN_PROCESS_TICK_NS);
 
   while (ok)
     {

@@ -36,6 +36,15 @@ for f in bin/laprof bin/laprof-cli libexec/laprof/demo-handler \
   [[ -e $prefix/$f ]] || fail "$f was not installed (post_install?)"
 done
 echo "ok: files, compiled schema, icon cache, desktop and MIME databases"
+
+# the in-process profiler from the prefix: the installed laprof-cli finds the
+# installed liblaprof (no build tree around)
+"$prefix/bin/laprof-cli" record --in-process -q -F 200 -o "$tmp/inprocess.folded" -- \
+  "$prefix/libexec/laprof/demo-handler" --scale 0.05 > "$tmp/inprocess.out" 2>&1 \
+  || { cat "$tmp/inprocess.out"; fail "record --in-process with the installed liblaprof"; }
+grep -q 'demo_count_primes' "$tmp/inprocess.folded" \
+  || { head -c 2000 "$tmp/inprocess.folded"; fail "the in-process report of demo-handler has no demo_count_primes"; }
+echo "ok: the installed laprof-cli record --in-process profiles demo-handler from inside (liblaprof in the prefix)"
 grep -qx 'text/x-folded-stacks:\*\.folded' "$share/mime/globs" || fail "*.folded is not text/x-folded-stacks"
 grep -q '^text/x-folded-stacks=io.github.laprof.Laprof.desktop' "$share/applications/mimeinfo.cache" \
   || fail "the desktop database does not offer laprof for text/x-folded-stacks"

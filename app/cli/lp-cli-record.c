@@ -639,6 +639,9 @@ record_in_process (RecordOptions *o)
         lp_cli_error ("record", "%s", error->message);
       else
         {
+          if (!o->quiet)
+            fprintf (stderr, _("laprof-cli record: %.0f samples, taken inside the process in %.2f s\n"),
+                     lp_folded_get_total (folded), st.duration);
           base = g_path_get_basename (o->command[0]);
           ok = save_report (o, base, child, folded, &st);
         }

@@ -47,6 +47,7 @@ struct laprof_profiler
   gboolean        attached;     /* the sampler thread has attached (or failed) */
   pid_t           caller_tid;
   double          thread_cpu;   /* CPU seconds of the sampler's thread */
+  double          attach_cpu;   /* …of them, spent attaching */
 
   /* the last run's results */
   GBytes         *report;
@@ -177,6 +178,16 @@ laprof_profiler_new (const laprof_options *options,
   return self;
 }
 
+static double
+thread_cpu_seconds (void)
+{
+  struct timespec ts;
+
+  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) < 0)
+    return 0;
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 /* The sampler's thread: attaches (so that it is the thread left out),
  * says so, and samples until stopped. */
 static gpointer
@@ -201,6 +212,7 @@ sampler_thread (gpointer data)
     }
   self->sampler = lp_sampler_new (&o, self->folded);
   ok = lp_sampler_attach_self (self->sampler, &error);
+  self->attach_cpu = thread_cpu_seconds ();
 
   g_mutex_lock (&self->lock);
   self->attached = TRUE;
@@ -211,12 +223,7 @@ sampler_thread (gpointer data)
 
   if (ok && !lp_sampler_run (self->sampler, self->stop_fd, &error))
     self->run_error = g_steal_pointer (&error);
-  {
-    struct timespec ts;
-
-    if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) == 0)
-      self->thread_cpu = ts.tv_sec + ts.tv_nsec / 1e9;
-  }
+  self->thread_cpu = thread_cpu_seconds ();
   return NULL;
 }
 
@@ -398,7 +405,8 @@ laprof_stop (laprof_profiler *self,
   self->stats.python_samples = st.python_samples;
   self->stats.threads = st.threads_seen;
   self->stats.sampler_cpu = self->thread_cpu;
-  self->stats.per_sample_us = st.samples > 0 ? self->stats.sampler_cpu * 1e6 / st.samples : 0;
+  /* the cost of sampling, not of reading the program's symbols at the start */
+  self->stats.per_sample_us = st.samples > 0 ? (self->thread_cpu - self->attach_cpu) * 1e6 / st.samples : 0;
 
   self->report = lp_folded_to_bytes (self->folded);
   if (self->run_error != NULL)

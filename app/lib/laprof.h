@@ -91,7 +91,9 @@ typedef struct
   int                 too_short;     /* shorter than min_time: not stored */
   int                 disabled;      /* LAPROF_DISABLE: nothing was sampled */
   double              sampler_cpu;   /* CPU seconds of the library's thread */
-  double              per_sample_us; /* its CPU time per sample, microseconds */
+  double              per_sample_us; /* its CPU time per sample after attaching
+                                      * (reading the program's symbols and
+                                      * unwind tables), microseconds */
 } laprof_stats;
 
 /* laprof_options_init: the defaults above. */
