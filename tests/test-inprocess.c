@@ -560,6 +560,7 @@ test_preload_output (void)
     g_autoptr(Report) r = report_load (file);
     check_busy (r, out, target, 0.001);
   }
+  g_clear_pointer (&out, g_free);
   assert_exit_zero (run_seccomp (argv, env_dir, 60, &out, NULL), "preloaded busy");
   files = list_dir (dir);
   g_assert_cmpuint (files->len, ==, 1);
@@ -886,8 +887,18 @@ test_cli_in_process (void)
   g_autofree char *out = NULL;
   const char *argv[] = { cli, "record", "--in-process", "-F", "1000", "-o", report, "--", target, "busy", "1.5", NULL };
 
+#if defined(__SANITIZE_ADDRESS__)
+  /* the runtime must come first in LD_PRELOAD, before the library that
+   * laprof-cli adds to it */
+  g_autofree char *asan = preload_value ();
+  g_autofree char *ld = g_strdup_printf ("LD_PRELOAD=%.*s", (int) (strrchr (asan, ':') ? strrchr (asan, ':') - asan : 0), asan);
+  const char *env[] = { ld, NULL };
+#else
+  const char **env = NULL;
+#endif
+
   g_remove (report);
-  assert_exit_zero (run_seccomp (argv, NULL, 60, &out, NULL), "laprof-cli record --in-process");
+  assert_exit_zero (run_seccomp (argv, env, 60, &out, NULL), "laprof-cli record --in-process");
   {
     g_autoptr(Report) r = report_load (report);
     check_busy (r, out, target, 0.001);
