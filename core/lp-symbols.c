@@ -1,10 +1,12 @@
 /* lp-symbols.c: address -> function name with libdwfl, cached, demangled.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <elfutils/libdwfl.h>
+#include <fcntl.h>
 #include <gelf.h>
 #include <glib/gi18n.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lp-demangle-rust.h"
 #include "lp-symbols.h"
@@ -36,6 +38,55 @@ static const Dwfl_Callbacks callbacks = {
   .debuginfo_path = &debuginfo_path,
 };
 
+/* In-process (liblaprof), debug files are looked for on this machine only:
+ * by build id, then by .gnu_debuglink beside the file, in its .debug/ and
+ * under /usr/lib/debug. dwfl_standard_find_debuginfo would also ask a
+ * debuginfod server when DEBUGINFOD_URLS is set, from the sampler's thread
+ * inside the program, with OpenSSL that may already be torn down at exit. */
+static int
+find_debuginfo_local (Dwfl_Module  *mod,
+                      void        **userdata,
+                      const char   *modname,
+                      GElf_Addr     base,
+                      const char   *file_name,
+                      const char   *debuglink_file,
+                      GElf_Word     debuglink_crc,
+                      char        **debuginfo_file_name)
+{
+  int fd = dwfl_build_id_find_debuginfo (mod, userdata, modname, base, file_name,
+                                         debuglink_file, debuglink_crc, debuginfo_file_name);
+  g_autofree char *dir = NULL;
+
+  if (fd >= 0 || file_name == NULL || debuglink_file == NULL)
+    return fd;
+  dir = g_path_get_dirname (file_name);
+  {
+    g_autofree char *beside = g_build_filename (dir, debuglink_file, NULL);
+    g_autofree char *dotdebug = g_build_filename (dir, ".debug", debuglink_file, NULL);
+    g_autofree char *global = g_build_filename ("/usr/lib/debug", dir, debuglink_file, NULL);
+    const char *candidates[] = { beside, dotdebug, global };
+
+    for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+      {
+        if (g_str_equal (candidates[i], file_name))
+          continue;
+        fd = open (candidates[i], O_RDONLY | O_CLOEXEC);
+        if (fd >= 0)
+          {
+            *debuginfo_file_name = strdup (candidates[i]);
+            return fd;
+          }
+      }
+  }
+  return -1;
+}
+
+static const Dwfl_Callbacks local_callbacks = {
+  .find_elf = dwfl_linux_proc_find_elf,
+  .find_debuginfo = find_debuginfo_local,
+  .debuginfo_path = &debuginfo_path,
+};
+
 static gboolean
 report (LpSymbols *self)
 {
@@ -57,7 +108,7 @@ lp_symbols_new (pid_t      pid,
 
   self->pid = pid;
   self->lines = lines;
-  self->dwfl = dwfl_begin (&callbacks);
+  self->dwfl = dwfl_begin (pid == getpid () ? &local_callbacks : &callbacks);
   self->cache = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->names = g_string_chunk_new (64 * 1024);
   self->generation = 1;

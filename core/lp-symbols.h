@@ -20,7 +20,9 @@ typedef struct _LpSymbols LpSymbols;
 /* lp_symbols_new: symbols of the modules mapped by @pid: .symtab and
  * .dynsym, and separate debug info where installed (build-id under
  * /usr/lib/debug, .gnu_debuglink). With @lines, names carry " (file:line)"
- * when DWARF line info is there. */
+ * when DWARF line info is there. A debuginfod server is asked too when
+ * DEBUGINFOD_URLS is set, except for our own process (@pid is getpid():
+ * the in-process sampler, which looks on this machine only). */
 LpSymbols  *lp_symbols_new        (pid_t      pid,
                                    gboolean   lines,
                                    GError   **error) G_GNUC_WARN_UNUSED_RESULT;

@@ -86,6 +86,27 @@ env_double (const char *name,
   return v;
 }
 
+static void
+say_error (char *error)
+{
+  fprintf (stderr, "laprof: %s\n", error != NULL ? error : "the report could not be stored");
+  laprof_free (error);
+}
+
+static void
+preload_stop (void)
+{
+  laprof_profiler *profiler = preloaded;
+  char *error = NULL;
+
+  if (profiler == NULL)
+    return;
+  preloaded = NULL;
+  if (laprof_stop (profiler, &error) < 0)
+    say_error (error);
+  laprof_profiler_free (profiler);
+}
+
 __attribute__ ((constructor)) static void
 preload_start (void)
 {
@@ -120,21 +141,17 @@ preload_start (void)
       laprof_free (error);
       laprof_profiler_free (preloaded);
       preloaded = NULL;
+      return;
     }
+  /* exit() runs the atexit handlers before any library's destructor: the
+   * sampler stops while what it uses (libdw, libcurl, OpenSSL) is all
+   * still there. The destructor stays, for a dlclose(). */
+  atexit (preload_stop);
 }
 
-__attribute__ ((destructor)) static void
-preload_stop (void)
-{
-  char *error = NULL;
 
-  if (preloaded == NULL)
-    return;
-  if (laprof_stop (preloaded, &error) < 0)
-    {
-      fprintf (stderr, "laprof: %s\n", error);
-      laprof_free (error);
-    }
-  laprof_profiler_free (preloaded);
-  preloaded = NULL;
+__attribute__ ((destructor)) static void
+preload_unload (void)
+{
+  preload_stop ();
 }
