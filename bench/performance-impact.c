@@ -19,32 +19,56 @@
  * Variants: discard (-o /dev/null), dir (--store TMPDIR, the filesystem
  * storer: temp file, fsync, rename), s3 (--store s3://reports/bench/ to the
  * loopback S3 gate of the tests, node + s3rver with SigV4 checking; left
- * out, with a message, when node or its npm modules are missing). */
+ * out, with a message, when node or its npm modules are missing), and
+ * preload (issue 15: no laprof-cli, the program runs with
+ * LD_PRELOAD=liblaprof.so, LAPROF_OUTPUT=TMPDIR and LAPROF_PERIOD=P: the
+ * in-process sampler, its report stored at exit; on with --preload PATH).
+ *
+ * --workload PROGRAM [-- ARG…] runs PROGRAM ARG… instead of the handler (no
+ * demo server), a second workload on which the figures must hold too. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include "lp-bench-util.h"
 
-enum { V_NATIVE, V_DISCARD, V_DIR, V_S3, N_VARIANTS };
+enum { V_NATIVE, V_DISCARD, V_DIR, V_S3, V_PRELOAD, N_VARIANTS };
 
 static const char *variant_label[N_VARIANTS] = {
   "native",
   "profiled, report discarded (-o /dev/null)",
   "profiled, filesystem storer (--store DIR)",
   "profiled, S3 storer (--store s3://, loopback gate)",
+  "profiled in-process (LD_PRELOAD=liblaprof.so, LAPROF_OUTPUT=DIR)",
 };
 
+static const char *variant_name[N_VARIANTS] = { "native", "discard", "dir", "s3", "preload" };
+
+/* The CPU time (user + system) of the children waited for so far. */
+static double
+children_cpu (void)
+{
+  struct rusage ru;
+
+  getrusage (RUSAGE_CHILDREN, &ru);
+  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 /* Runs @argv with @envp; its time from spawn to exit in seconds, or < 0 after
- * printing why it failed. *@rounds: the handler's compute rounds (--verbose). */
+ * printing why it failed. *@rounds: the handler's compute rounds (--verbose);
+ * *@cpu: the CPU time of the run and of the processes it waited for (with
+ * laprof-cli: laprof-cli and the program). */
 static double
 run_timed (char       **argv,
            char       **envp,
-           double      *rounds)
+           double      *rounds,
+           double      *cpu)
 {
+  double cpu0 = children_cpu ();
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autoptr(GError) error = NULL;
@@ -58,6 +82,7 @@ run_timed (char       **argv,
       return -1;
     }
   t1 = lp_bench_now ();
+  *cpu = children_cpu () - cpu0;
   if (!g_spawn_check_wait_status (status, &error))
     {
       g_autofree char *cmd = g_strjoinv (" ", argv);
@@ -173,6 +198,25 @@ print_stats (const char   *label,
   printf ("%s: %.4f +- %.4f seconds\n", label, mean, stdev);
 }
 
+/* laprof-cli record -q --period P OPTION VALUE -- COMMAND… */
+static char **
+profiled_argv (const char  *cli,
+               const char  *period,
+               const char  *option,
+               const char  *value,
+               char       **command)
+{
+  GPtrArray *a = g_ptr_array_new ();
+  const char *head[] = { cli, "record", "-q", "--period", period, option, value, "--" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (head); i++)
+    g_ptr_array_add (a, g_strdup (head[i]));
+  for (guint i = 0; command[i] != NULL; i++)
+    g_ptr_array_add (a, g_strdup (command[i]));
+  g_ptr_array_add (a, NULL);
+  return (char **) g_ptr_array_free (a, FALSE);
+}
+
 static char *
 default_cli (void)
 {
@@ -192,25 +236,31 @@ main (int    argc,
   g_autofree char *server_opt = NULL;
   g_autofree char *handler_opt = NULL;
   g_autofree char *gate_js = NULL;
+  g_autofree char *preload = NULL;
+  g_autofree char *workload = NULL;
   g_autofree char *variants_text = NULL;
   g_autofree char *cli = NULL;
   g_autofree char *server_path = NULL;
   g_autofree char *handler_path = NULL;
   g_autofree char *tmpdir = NULL;
   g_autofree char *store_dir = NULL;
+  g_autofree char *preload_dir = NULL;
   g_autofree char *url = NULL;
   g_autofree char *why = NULL;
   g_auto(GStrv) native_env = g_get_environ ();
   g_auto(GStrv) s3_env = NULL;
+  g_auto(GStrv) preload_env = NULL;
+  g_autoptr(GPtrArray) command = g_ptr_array_new_with_free_func (g_free);
   g_autofree double *times[N_VARIANTS] = { NULL };
   g_autofree double *rounds[N_VARIANTS] = { NULL };
+  g_autofree double *cpus[N_VARIANTS] = { NULL };
   char period_text[G_ASCII_DTOSTR_BUF_SIZE], scale_text[G_ASCII_DTOSTR_BUF_SIZE];
-  gboolean enabled[N_VARIANTS] = { TRUE, TRUE, TRUE, TRUE };
+  gboolean enabled[N_VARIANTS] = { TRUE, TRUE, TRUE, TRUE, FALSE };
   int iterations = 5, status = 0;
   double period = 0.01, scale = 0.1, mean, stdev;
   Gate gate = { 0 };
   guint16 port;
-  GPid server;
+  GPid server = 0;
   const GOptionEntry entries[] = {
     { "iterations", 'n', 0, G_OPTION_ARG_INT, &iterations, "Rounds (default 5)", "N" },
     { "period", 'p', 0, G_OPTION_ARG_DOUBLE, &period, "laprof's sampling period in seconds (default 0.01)", "SECONDS" },
@@ -220,6 +270,8 @@ main (int    argc,
     { "server", 0, 0, G_OPTION_ARG_FILENAME, &server_opt, "The demo server (default: demo-server beside this program)", "PATH" },
     { "handler", 0, 0, G_OPTION_ARG_FILENAME, &handler_opt, "The demo handler (default: demo-handler beside this program)", "PATH" },
     { "s3-gate", 0, 0, G_OPTION_ARG_FILENAME, &gate_js, "tests/s3/gate.js of the source tree, for the s3 variant", "PATH" },
+    { "preload", 0, 0, G_OPTION_ARG_FILENAME, &preload, "liblaprof.so, for the preload variant (on by default when given)", "PATH" },
+    { "workload", 0, 0, G_OPTION_ARG_FILENAME, &workload, "Run PROGRAM (with the arguments after --) instead of the demo handler", "PROGRAM" },
     { NULL }
   };
 
@@ -239,21 +291,28 @@ main (int    argc,
     {
       g_auto(GStrv) names = g_strsplit (variants_text, ",", -1);
 
-      enabled[V_DISCARD] = enabled[V_DIR] = enabled[V_S3] = FALSE;
+      for (guint v = V_DISCARD; v < N_VARIANTS; v++)
+        enabled[v] = FALSE;
       for (guint i = 0; names[i] != NULL; i++)
         {
-          if (g_str_equal (names[i], "discard"))
-            enabled[V_DISCARD] = TRUE;
-          else if (g_str_equal (names[i], "dir"))
-            enabled[V_DIR] = TRUE;
-          else if (g_str_equal (names[i], "s3"))
-            enabled[V_S3] = TRUE;
-          else
+          guint v = V_DISCARD;
+
+          while (v < N_VARIANTS && !g_str_equal (names[i], variant_name[v]))
+            v++;
+          if (v == N_VARIANTS)
             {
-              fprintf (stderr, "performance-impact: unknown variant '%s' (discard, dir, s3)\n", names[i]);
+              fprintf (stderr, "performance-impact: unknown variant '%s' (discard, dir, s3, preload)\n", names[i]);
               return 2;
             }
+          enabled[v] = TRUE;
         }
+    }
+  else
+    enabled[V_PRELOAD] = preload != NULL;
+  if (enabled[V_PRELOAD] && preload == NULL)
+    {
+      fprintf (stderr, "performance-impact: the preload variant needs --preload PATH (build/app/lib/liblaprof.so)\n");
+      return 2;
     }
   cli = cli_opt ? g_strdup (cli_opt) : default_cli ();
   server_path = lp_bench_program_path (server_opt ? server_opt : "demo-server");
@@ -268,6 +327,17 @@ main (int    argc,
       return 1;
     }
   store_dir = g_build_filename (tmpdir, "reports", NULL);
+  preload_dir = g_build_filename (tmpdir, "preload-reports", NULL);
+  if (enabled[V_PRELOAD])
+    {
+      g_autofree char *lib = g_canonicalize_filename (preload, NULL);
+
+      g_mkdir_with_parents (preload_dir, 0700);
+      preload_env = g_get_environ ();
+      preload_env = g_environ_setenv (preload_env, "LD_PRELOAD", lib, TRUE);
+      preload_env = g_environ_setenv (preload_env, "LAPROF_OUTPUT", preload_dir, TRUE);
+      preload_env = g_environ_setenv (preload_env, "LAPROF_PERIOD", period_text, TRUE);
+    }
 
   if (enabled[V_S3])
     {
@@ -295,56 +365,90 @@ main (int    argc,
         }
     }
 
-  server = lp_bench_demo_server_start (server_path, 3.0 * scale, &port, &error);
-  if (server == 0)
+  if (workload != NULL)
     {
-      fprintf (stderr, "performance-impact: could not start the demo server: %s\n", error->message);
-      gate_stop (&gate);
-      return 1;
+      g_ptr_array_add (command, g_strdup (workload));
+      for (int i = 1; i < argc; i++)
+        if (!g_str_equal (argv[i], "--"))
+          g_ptr_array_add (command, g_strdup (argv[i]));
     }
-  url = g_strdup_printf ("http://127.0.0.1:%u/", port);
+  else
+    {
+      server = lp_bench_demo_server_start (server_path, 3.0 * scale, &port, &error);
+      if (server == 0)
+        {
+          fprintf (stderr, "performance-impact: could not start the demo server: %s\n", error->message);
+          gate_stop (&gate);
+          return 1;
+        }
+      url = g_strdup_printf ("http://127.0.0.1:%u/", port);
+      for (const char *const *a = (const char *const[]) { handler_path, "--scale", scale_text, "--url", url, "--verbose", NULL };
+           *a != NULL; a++)
+        g_ptr_array_add (command, g_strdup (*a));
+    }
+  g_ptr_array_add (command, NULL);
 
   for (guint v = 0; v < N_VARIANTS; v++)
     {
       times[v] = g_new0 (double, iterations);
       rounds[v] = g_new0 (double, iterations);
+      cpus[v] = g_new0 (double, iterations);
     }
 
   {
-    char *native_argv[] = { handler_path, "--scale", scale_text, "--url", url, "--verbose", NULL };
-    char *discard_argv[] = { cli, "record", "-q", "--period", period_text, "-o", "/dev/null", "--",
-                             handler_path, "--scale", scale_text, "--url", url, "--verbose", NULL };
-    char *dir_argv[] = { cli, "record", "-q", "--period", period_text, "--store", store_dir, "--",
-                         handler_path, "--scale", scale_text, "--url", url, "--verbose", NULL };
-    char *s3_argv[] = { cli, "record", "-q", "--period", period_text, "--store", "s3://reports/bench/", "--",
-                        handler_path, "--scale", scale_text, "--url", url, "--verbose", NULL };
-    char **argvs[N_VARIANTS] = { native_argv, discard_argv, dir_argv, s3_argv };
-    char **envs[N_VARIANTS] = { native_env, native_env, native_env, s3_env };
+    char **native_argv = (char **) command->pdata;
+    g_auto(GStrv) discard_argv = profiled_argv (cli, period_text, "-o", "/dev/null", native_argv);
+    g_auto(GStrv) dir_argv = profiled_argv (cli, period_text, "--store", store_dir, native_argv);
+    g_auto(GStrv) s3_argv = profiled_argv (cli, period_text, "--store", "s3://reports/bench/", native_argv);
+    char **argvs[N_VARIANTS] = { native_argv, discard_argv, dir_argv, s3_argv, native_argv };
+    char **envs[N_VARIANTS] = { native_env, native_env, native_env, s3_env, preload_env };
+    g_autofree char *shown = g_strjoinv (" ", native_argv);
 
-    printf ("Running %s --scale %s %d times natively and %d times under laprof-cli record --period %s, "
-            "interleaved.\n", handler_path, scale_text, iterations, iterations, period_text);
+    printf ("Running %s %d times natively and %d times profiled at period %s (%s%s), interleaved.\n",
+            shown, iterations, iterations, period_text,
+            enabled[V_DISCARD] || enabled[V_DIR] || enabled[V_S3] ? "laprof-cli record" : "",
+            enabled[V_PRELOAD] ? (enabled[V_DISCARD] || enabled[V_DIR] || enabled[V_S3] ? ", in-process" : "in-process") : "");
     fflush (stdout);
     /* one run of each, untimed: page cache, the server's first thread */
     for (guint v = 0; v < N_VARIANTS && status == 0; v++)
       {
-        double ignored;
-        if (enabled[v] && run_timed (argvs[v], envs[v], &ignored) < 0)
+        double ignored, ignored_cpu;
+        if (enabled[v] && run_timed (argvs[v], envs[v], &ignored, &ignored_cpu) < 0)
           status = 1;
       }
     for (int it = 0; it < iterations && status == 0; it++)
       for (guint v = 0; v < N_VARIANTS && status == 0; v++)
-        if (enabled[v] && (times[v][it] = run_timed (argvs[v], envs[v], &rounds[v][it])) < 0)
+        if (enabled[v] && (times[v][it] = run_timed (argvs[v], envs[v], &rounds[v][it], &cpus[v][it])) < 0)
           status = 1;
   }
 
-  lp_bench_demo_server_stop (server);
+  if (server != 0)
+    lp_bench_demo_server_stop (server);
+  if (enabled[V_PRELOAD] && status == 0)
+    {
+      /* every preloaded run stored its report, or the figures mean nothing */
+      g_autoptr(GDir) dir = g_dir_open (preload_dir, 0, NULL);
+      int stored = 0;
+
+      while (dir != NULL && g_dir_read_name (dir) != NULL)
+        stored++;
+      printf ("reports stored by the preloaded runs: %d of %d\n", stored, iterations + 1);
+      if (stored != iterations + 1)
+        {
+          fprintf (stderr, "performance-impact: the preloaded runs stored %d reports, not %d\n", stored, iterations + 1);
+          status = 1;
+        }
+    }
   gate_stop (&gate);
 
   if (status == 0)
     {
       print_stats (variant_label[V_NATIVE], times[V_NATIVE], iterations);
       lp_bench_mean_stdev (rounds[V_NATIVE], iterations, &mean, &stdev);
-      printf ("  work in the compute phase: %.1f +- %.1f rounds\n", mean, stdev);
+      if (workload == NULL)
+        printf ("  work in the compute phase: %.1f +- %.1f rounds\n", mean, stdev);
+      lp_bench_mean_stdev (cpus[V_NATIVE], iterations, &mean, &stdev);
+      printf ("  CPU time (user + system): %.4f +- %.4f seconds\n", mean, stdev);
       for (guint v = V_DISCARD; v < N_VARIANTS; v++)
         {
           g_autofree double *impact = g_new (double, iterations);
@@ -355,8 +459,25 @@ main (int    argc,
           for (int it = 0; it < iterations; it++)
             impact[it] = times[v][it] - times[V_NATIVE][it];
           print_stats (variant_label[v], times[v], iterations);
-          label = g_strdup_printf ("  impact (%s)", v == V_DISCARD ? "discard" : v == V_DIR ? "dir" : "s3");
+          label = g_strdup_printf ("  impact (%s)", variant_name[v]);
           print_stats (label, impact, iterations);
+          for (int it = 0; it < iterations; it++)
+            impact[it] = 100.0 * (times[v][it] / times[V_NATIVE][it] - 1.0);
+          lp_bench_mean_stdev (impact, iterations, &mean, &stdev);
+          printf ("  impact (%s): %+.2f +- %.2f %% of the native run time\n", variant_name[v], mean, stdev);
+          /* CPU time: what another process on the machine does not inflate */
+          lp_bench_mean_stdev (cpus[v], iterations, &mean, &stdev);
+          printf ("  CPU time (user + system): %.4f +- %.4f seconds", mean, stdev);
+          for (int it = 0; it < iterations; it++)
+            impact[it] = cpus[v][it] - cpus[V_NATIVE][it];
+          lp_bench_mean_stdev (impact, iterations, &mean, &stdev);
+          printf (", impact %+.4f +- %.4f seconds", mean, stdev);
+          for (int it = 0; it < iterations; it++)
+            impact[it] = 100.0 * (cpus[v][it] / cpus[V_NATIVE][it] - 1.0);
+          lp_bench_mean_stdev (impact, iterations, &mean, &stdev);
+          printf (" (%+.2f +- %.2f %%)\n", mean, stdev);
+          if (workload != NULL)
+            continue;
           /* the phases last what they last; the profiler's cost shows as
            * work not done in the compute phase */
           for (int it = 0; it < iterations; it++)
@@ -366,7 +487,7 @@ main (int    argc,
           lp_bench_mean_stdev (impact, iterations, &mean, &stdev);
           printf (", %.2f +- %.2f %% fewer than native\n", mean, stdev);
         }
-      if (!enabled[V_S3])
+      if (!enabled[V_S3] && (variants_text == NULL || strstr (variants_text, "s3") != NULL))
         printf ("(no S3 figures: the S3 variant was skipped, see above)\n");
     }
 
