@@ -612,6 +612,8 @@ lp_python_reader_get_capture (LpPythonReader  *self,
   capture->cframe_current = l->cframe_current;
   capture->ts_datastack_chunk = l->ts_datastack_chunk;
   capture->ts_datastack_top = l->ts_datastack_top;
+  capture->frame_len = l->frame_read;
+  capture->frame_previous = l->frame_previous;
   return TRUE;
 }
 

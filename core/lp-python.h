@@ -117,6 +117,8 @@ typedef struct
   gint32  cframe_current;    /* offset of _PyCFrame.current_frame; -1: none */
   gint32  ts_datastack_chunk; /* offset of its data stack's current chunk; -1: none */
   gint32  ts_datastack_top;  /* offset of that chunk's top */
+  gint32  frame_len;         /* bytes of a frame that hold what a walk reads */
+  gint32  frame_previous;    /* offset of a frame's link to its caller */
 } LpPythonCapture;
 
 /* lp_python_reader_get_capture: the above for thread @tid, once a walk has

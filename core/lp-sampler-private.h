@@ -40,7 +40,7 @@ typedef struct
   const guint8 *data;
 } MemRegion;
 
-#define MAX_OVERLAY 4
+#define MAX_OVERLAY 16
 
 typedef struct
 {

@@ -57,6 +57,10 @@
 #define PY_TS_MAX 512
 #define PY_CF_MAX 64
 #define PY_DS_MAX (32 * 1024)
+#define PY_EXTRA 8
+#define PY_FRAME_MAX 128
+/* frames followed from the innermost, looking for those outside the data stack */
+#define PY_WALK_MAX 256
 /* new threads are looked for every SCAN_MAX_NS in a steady process; after
  * a look that found threads come or go, again in SCAN_MIN_NS, then less
  * and less often (a program that starts short threads all along has them
@@ -81,6 +85,8 @@ typedef struct
   gint32        py_cframe_current;
   gint32        py_chunk;
   gint32        py_top;
+  gint32        py_frame_len;
+  gint32        py_frame_previous;
 } Record;
 
 /* One sample, as the handler leaves it. */
@@ -102,6 +108,12 @@ typedef struct
   guint8      py_cf[PY_CF_MAX];
   guint64     py_ds_addr;
   gsize       py_ds_len;    /* its bytes follow the stack's in the entry */
+  /* frames of the chain outside the data stack: generators' and
+   * coroutines' (in their objects, whose link to the caller is cleared
+   * when they suspend), 3.12's entry frames (on the C stack) */
+  guint       py_n_extra;
+  guint64     py_extra_addr[PY_EXTRA];
+  guint8      py_extra[PY_EXTRA][PY_FRAME_MAX];
   guint8      stack[];
 } Entry;
 
@@ -168,6 +180,52 @@ copy_stack (guint8     *dst,
     dst[i] = ((const volatile guint8 *) (guintptr) src)[i];
 }
 
+/* Follows the chain of frames from the innermost, through the copies,
+ * copying (pread) the frames found outside them. */
+__attribute__ ((no_sanitize ("address", "undefined"))) static void
+capture_chain (SignalRing *ring,
+               Record     *rec,
+               Entry      *e)
+{
+  const guint8 *ds = e->stack + ring->stack_size;
+  gsize flen = (gsize) rec->py_frame_len;
+  gsize prev_off = (gsize) rec->py_frame_previous;
+  guint64 f = 0;
+
+  e->py_n_extra = 0;
+  if (rec->py_frame_len <= 0 || flen > PY_FRAME_MAX || rec->py_frame_previous < 0 || prev_off + 8 > flen)
+    return;
+  /* the innermost frame: in the _PyCFrame (3.11, 3.12) or the state (3.13) */
+  if (rec->py_cframe_current >= 0)
+    {
+      if (e->py_cf_len < (gsize) rec->py_cframe_current + 8)
+        return;
+      memcpy (&f, e->py_cf + rec->py_cframe_current, 8);
+    }
+  else
+    memcpy (&f, e->py_ts + rec->py_ts_frame, 8);
+
+  for (guint i = 0; i < PY_WALK_MAX && f != 0 && (f & 7) == 0; i++)
+    {
+      const guint8 *copy = NULL;
+
+      if (f >= e->py_ds_addr && f - e->py_ds_addr + flen <= e->py_ds_len)
+        copy = ds + (f - e->py_ds_addr);
+      else
+        {
+          for (guint k = 0; k < e->py_n_extra && copy == NULL; k++)
+            if (e->py_extra_addr[k] == f)
+              return;  /* a loop */
+          if (e->py_n_extra == PY_EXTRA
+              || pread (ring->mem_fd, e->py_extra[e->py_n_extra], flen, (off_t) f) != (gssize) flen)
+            return;
+          e->py_extra_addr[e->py_n_extra] = f;
+          copy = e->py_extra[e->py_n_extra++];
+        }
+      memcpy (&f, copy + prev_off, 8);
+    }
+}
+
 /* The thread's Python frames as they are now (see Entry): its thread
  * state and _PyCFrame read in place (the state is on the heap, the
  * _PyCFrame on this stack), the top of its data stack with a pread (a
@@ -184,6 +242,7 @@ capture_python (SignalRing *ring,
   gssize n;
 
   e->py_ts_len = e->py_cf_len = e->py_ds_len = 0;
+  e->py_n_extra = 0;
   if (ts == 0 || rec->py_ts_len <= 0 || rec->py_ts_len > PY_TS_MAX)
     return;
   copy_stack (e->py_ts, ts, (gsize) rec->py_ts_len);
@@ -214,6 +273,7 @@ capture_python (SignalRing *ring,
       e->py_ds_addr = start;
       e->py_ds_len = (gsize) n;
     }
+  capture_chain (ring, rec, e);
 }
 
 /* Async-signal-safe: atomics, copies of our own memory, pread(2). */
@@ -569,6 +629,8 @@ publish_python (LpPythonReader *reader,
   rec->py_cframe_current = cap.cframe_current;
   rec->py_chunk = cap.ts_datastack_chunk;
   rec->py_top = cap.ts_datastack_top;
+  rec->py_frame_len = cap.frame_len;
+  rec->py_frame_previous = cap.frame_previous;
   atomic_store (&rec->py_tstate, cap.tstate);
 }
 
@@ -631,6 +693,9 @@ drain_ring (LpSampler *self)
             o->regions[o->n++] = (MemRegion) { e->py_cf_addr, e->py_cf_len, e->py_cf };
           if (e->py_ds_len > 0)
             o->regions[o->n++] = (MemRegion) { e->py_ds_addr, e->py_ds_len, e->stack + ring->stack_size };
+          for (guint k = 0; k < e->py_n_extra && o->n < MAX_OVERLAY - 1; k++)
+            o->regions[o->n++] = (MemRegion) { e->py_extra_addr[k], (gsize) records[e->record].py_frame_len,
+                                               e->py_extra[k] };
           o->regions[o->n++] = (MemRegion) { slot->snap.stack_addr, slot->snap.stack_len, slot->snap.stack };
           _lp_python_frames_read_now (self, slot);
           o->n = 0;
