@@ -272,6 +272,7 @@ typedef struct
   pid_t               own_tid;     /* the sampler's thread, never sampled */
   gint64              next_scan_ns; /* when to look for new threads */
   gint64              scan_interval_ns;
+  gboolean            scanned;     /* the threads found at the start are known */
 } SamplerSignal;
 
 /* wall mode's accounts (lp-wall-time.c) */

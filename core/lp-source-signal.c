@@ -77,6 +77,8 @@ typedef struct
   atomic_ulong  stack_lo;   /* its stack's mapping, once known */
   atomic_ulong  stack_hi;
   atomic_ulong  unknown_sp; /* a stack pointer outside it, to look up */
+  atomic_uint   pending;    /* periods of CPU it ran before its timer was set,
+                             * added to its first sample */
   /* its Python thread state, once a walk has found it (0: none), and
    * where its frames are (LpPythonCapture), written before it */
   atomic_ulong  py_tstate;
@@ -332,7 +334,7 @@ on_signal (int        sig,
       else
         {
           e->tid = (pid_t) syscall (SYS_gettid);
-          e->weight = 1 + (guint) MAX (info->si_overrun, 0);
+          e->weight = 1 + (guint) MAX (info->si_overrun, 0) + atomic_exchange (&rec->pending, 0);
           e->record = index;
           e->regs[LP_REG_RAX] = g[REG_RAX];
           e->regs[LP_REG_RDX] = g[REG_RDX];
@@ -450,7 +452,8 @@ thread_cpu_clock (pid_t tid)
 /* Starts sampling @tid: its record and its timer. */
 static void
 arm_thread (LpSampler *self,
-            pid_t      tid)
+            pid_t      tid,
+            gboolean   born)
 {
   Thread *t = _lp_sampler_add_thread (self, tid, self->pid);
   struct sigevent sev;
@@ -466,6 +469,7 @@ arm_thread (LpSampler *self,
   atomic_store (&records[index].stack_hi, 0);
   atomic_store (&records[index].unknown_sp, 0);
   atomic_store (&records[index].py_tstate, 0);
+  atomic_store (&records[index].pending, 0);
   atomic_store (&records[index].run, self->signal.run);
 
   memset (&sev, 0, sizeof sev);
@@ -482,6 +486,19 @@ arm_thread (LpSampler *self,
   its.it_value.tv_sec = self->period_ns / 1000000000;
   its.it_value.tv_nsec = self->period_ns % 1000000000;
   its.it_interval = its.it_value;
+  if (born)
+    {
+      /* a thread started during the run, found up to a scan later: what it
+       * ran until now counts in its first sample, which comes at the next
+       * tick (a thread of 2 ms would end before a full period more) */
+      struct timespec cpu;
+
+      if (clock_gettime (thread_cpu_clock (tid), &cpu) == 0)
+        atomic_store (&records[index].pending,
+                      (guint) (((gint64) cpu.tv_sec * 1000000000 + cpu.tv_nsec) / self->period_ns));
+      its.it_value.tv_sec = 0;
+      its.it_value.tv_nsec = 1;
+    }
   timer_settime (t->signal.timer, 0, &its, NULL);
 }
 
@@ -527,7 +544,7 @@ scan_threads (LpSampler *self)
         continue;
       g_hash_table_add (alive, GINT_TO_POINTER (tid));
       changed |= !g_hash_table_contains (self->threads, GINT_TO_POINTER (tid));
-      arm_thread (self, tid);
+      arm_thread (self, tid, self->signal.scanned);
     }
   closedir (dir);
 
@@ -539,6 +556,7 @@ scan_threads (LpSampler *self)
         g_hash_table_iter_remove (&iter);
         changed = TRUE;
       }
+  self->signal.scanned = TRUE;
   interval = changed ? SCAN_MIN_NS : MIN (self->signal.scan_interval_ns * 2, SCAN_MAX_NS);
   self->signal.scan_interval_ns = MAX (interval, SCAN_MIN_NS);
   self->signal.next_scan_ns = now_ns () + self->signal.scan_interval_ns;
