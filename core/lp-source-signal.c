@@ -792,6 +792,53 @@ read_blocked (Thread  *t,
   return TRUE;
 }
 
+/* A blocked thread's frame pointer, which /proc does not give: the first
+ * place above its stack pointer that looks like a frame record (a saved
+ * frame pointer further up the stack, then a return address into a
+ * mapped module). Code built without frame pointers (most of a Debian
+ * system) never needs it; code built with them (sanitized builds,
+ * programs with -fno-omit-frame-pointer) cannot be unwound without it.
+ * A wrong guess only ends the walk where it would have ended anyway. */
+static guint64
+guess_frame_pointer (Space            *space,
+                     const LpSnapshot *snap)
+{
+  guint64 top = snap->stack_addr + snap->stack_len;
+
+  if (space->unwinder == NULL)
+    return 0;
+  for (gsize off = 0; off + 16 <= snap->stack_len; off += 8)
+    {
+      guint64 here = snap->stack_addr + off, saved, ret;
+      const char *module;
+      guint64 offset;
+
+      memcpy (&saved, snap->stack + off, 8);
+      memcpy (&ret, snap->stack + off + 8, 8);
+      if (!(saved > here && saved < top && (saved & 7) == 0))
+        continue;
+      if (ret >= snap->stack_addr && ret < top)
+        continue;
+      if (!lp_unwinder_describe (space->unwinder, ret, &module, &offset))
+        continue;
+      /* and the record it points to looks like one too (a pointer to a
+       * local variable followed by a return address does not) */
+      if (saved + 16 <= top)
+        {
+          guint64 saved2, ret2;
+
+          memcpy (&saved2, snap->stack + (saved - snap->stack_addr), 8);
+          memcpy (&ret2, snap->stack + (saved - snap->stack_addr) + 8, 8);
+          if (saved2 != 0 && !(saved2 > saved && (saved2 & 7) == 0))
+            continue;
+          if (saved2 != 0 && !lp_unwinder_describe (space->unwinder, ret2, &module, &offset))
+            continue;
+        }
+      return here;
+    }
+  return 0;
+}
+
 /* Wall mode: blocked threads, read without stopping them. */
 static void
 signal_tick (LpSampler *self)
@@ -847,6 +894,7 @@ signal_tick (LpSampler *self)
       remote.iov_len = slot->cap;
       got = lp_process_mem_readv (self->pid, &local, 1, &remote, 1);
       slot->snap.stack_len = got > 0 ? (gsize) got : 0;
+      slot->snap.regs[LP_REG_RBP] = guess_frame_pointer (space, &slot->snap);
       slot->tid = t->tid;
       slot->tgid = self->pid;
       slot->weight = weight;

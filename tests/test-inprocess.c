@@ -296,6 +296,13 @@ test_api_busy (void)
   r = report_load (report);
   check_busy (r, out, target_api, 0.001);
   note ("%s", out);
+#if defined(__SANITIZE_ADDRESS__)
+  /* the engine's run below ptraces it: LeakSanitizer cannot work there */
+  {
+    g_autofree char *opts = g_strdup_printf ("%s:detect_leaks=0", g_getenv ("ASAN_OPTIONS") ? g_getenv ("ASAN_OPTIONS") : "");
+    g_setenv ("ASAN_OPTIONS", opts, TRUE);
+  }
+#endif
   g_assert_cmpfloat (report_leaf_count (r, "[idle: read]"), >, 100);
   g_assert_cmpfloat (report_count (r, "inproc_idle_reader", FALSE), >, 100);
 
@@ -464,7 +471,12 @@ test_blocking (void)
             g_assert_cmpfloat (report_leaf_count (r, "[idle: futex]"), >, 50);
             g_assert_cmpfloat (report_leaf_count (r, "[idle: epoll_wait]") + report_leaf_count (r, "[idle: epoll_pwait]"), >, 10);
             g_assert_cmpfloat (report_count (r, "inproc_timed_waiter", FALSE), >, 50);
+#if !defined(__SANITIZE_ADDRESS__)
+            /* (under AddressSanitizer, its read() interceptor keeps a frame
+             * pointer, which /proc does not give for a blocked thread: the
+             * guess of guess_frame_pointer() does not always find it) */
             g_assert_cmpfloat (report_count (r, "inproc_pipe_reader", FALSE), >, 50);
+#endif
           }
       }
 }
@@ -757,6 +769,29 @@ add (const char *path,
   g_test_add_data_func (path, func, in_subprocess);
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+static void
+skip_uninstrumented (void)
+{
+  g_test_skip ("AddressSanitizer's runtime preloaded into a program built without it (Debian's sleep, "
+               "python3) deadlocks in glibc's locale lock (p11-kit's destructor, Py_DecodeLocale), "
+               "with LAPROF_DISABLE=1 too; the normal build runs this test");
+}
+#endif
+
+/* A test that preloads liblaprof into one of Debian's programs. */
+static void
+add_uninstrumented (const char *path,
+                    GTestFunc   func)
+{
+#if defined(__SANITIZE_ADDRESS__)
+  (void) func;
+  g_test_add_func (path, skip_uninstrumented);
+#else
+  add (path, func);
+#endif
+}
+
 int
 main (int    argc,
       char **argv)
@@ -788,7 +823,7 @@ main (int    argc,
   add ("/inprocess/api/busy", test_api_busy);
   add ("/inprocess/preload/output", test_preload_output);
   add ("/inprocess/preload/disable-min-time", test_preload_disable_min_time);
-  add ("/inprocess/preload/short-runs", test_preload_short_runs);
+  add_uninstrumented ("/inprocess/preload/short-runs", test_preload_short_runs);
   add ("/inprocess/blocking", test_blocking);
   add ("/inprocess/churn", test_churn);
   add ("/inprocess/fork", test_fork);
@@ -796,7 +831,7 @@ main (int    argc,
   add ("/inprocess/api/single", test_single);
   add ("/inprocess/api/s3", test_s3);
   add ("/inprocess/cli-record", test_cli_in_process);
-  add ("/inprocess/python", test_python);
+  add_uninstrumented ("/inprocess/python", test_python);
   rc = g_test_run ();
 
   if (!g_test_subprocess ())
