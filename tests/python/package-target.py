@@ -38,7 +38,7 @@ def sort_key(v):
 
 
 def sort_caller():
-    return sorted(range(1500), key=sort_key)[0]
+    return sorted(range(5000), key=sort_key)[0]
 
 
 DATA = bytes((i * 7919 >> 3) & 0xFF for i in range(1 << 16))
