@@ -756,7 +756,9 @@ lp_sampler_run (LpSampler  *self,
       gint64 now, wake;
 
       self->source->poll (self);
-      if (self->n_slots > 0)
+      /* in-process, poll drains the signal handler's ring: its samples
+       * are collapsed now (the other sources' at their ticks, as before) */
+      if (self->signal.in_process && self->n_slots > 0)
         _lp_collapse_slots (self);
       if (self->stats.target_exited || g_hash_table_size (self->threads) == 0)
         break;

@@ -1086,9 +1086,11 @@ test_no_idle (void)
   {
     g_autoptr(LpFolded) folded = load_report (report);
     /* no idle samples; the blocker thread only where it ran, on its way
-     * into read */
+     * into read: at most 1 % of 0.5 s at 100 Hz, or the one sample a
+     * tick that found it starting gives (failed 1 in 5-8 runs on a busy
+     * machine, before issue 15's changes as after: 1 of 51) */
     g_assert_cmpfloat (count_with_prefix (folded, "[idle: "), ==, 0);
-    g_assert_cmpfloat (count_with (folded, "blocker_thread"), <=, 0.01 * count_with (folded, NULL));
+    g_assert_cmpfloat (count_with (folded, "blocker_thread"), <=, MAX (1.0, 0.01 * count_with (folded, NULL)));
     g_assert_cmpfloat (count_with (folded, "hot_path"), >, 10);
   }
 }
