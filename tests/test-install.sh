@@ -42,8 +42,8 @@ echo "ok: files, compiled schema, icon cache, desktop and MIME databases"
 "$prefix/bin/laprof-cli" record --in-process -q -F 200 -o "$tmp/inprocess.folded" -- \
   "$prefix/libexec/laprof/demo-handler" --scale 0.05 > "$tmp/inprocess.out" 2>&1 \
   || { cat "$tmp/inprocess.out"; fail "record --in-process with the installed liblaprof"; }
-grep -q 'demo_count_primes' "$tmp/inprocess.folded" \
-  || { head -c 2000 "$tmp/inprocess.folded"; fail "the in-process report of demo-handler has no demo_count_primes"; }
+grep -q ';main;demo_compute;' "$tmp/inprocess.folded" \
+  || { head -c 2000 "$tmp/inprocess.folded"; fail "the in-process report of demo-handler has no main;demo_compute"; }
 echo "ok: the installed laprof-cli record --in-process profiles demo-handler from inside (liblaprof in the prefix)"
 grep -qx 'text/x-folded-stacks:\*\.folded' "$share/mime/globs" || fail "*.folded is not text/x-folded-stacks"
 grep -q '^text/x-folded-stacks=io.github.laprof.Laprof.desktop' "$share/applications/mimeinfo.cache" \
