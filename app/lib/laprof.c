@@ -341,19 +341,15 @@ store_report (laprof_profiler *self,
       gsize len;
       const char *data = g_bytes_get_data (report, &len);
 
-      if (laprof_store (self->destination, data, len, NULL) == 0)
+      char *msg = NULL;
+
+      if (laprof_store (self->destination, data, len, &msg) == 0)
         {
           self->location = g_strdup (self->destination);
           return TRUE;
         }
-      /* again, for the message */
-      {
-        char *msg = NULL;
-
-        laprof_store (self->destination, data, len, &msg);
-        g_set_error_literal (error, LP_STORER_ERROR, LP_STORER_ERROR_IO, msg != NULL ? msg : "");
-        free (msg);
-      }
+      g_set_error_literal (error, LP_STORER_ERROR, LP_STORER_ERROR_IO, msg != NULL ? msg : "");
+      free (msg);
       return FALSE;
     }
   {
@@ -400,8 +396,6 @@ laprof_stop (laprof_profiler *self,
   self->stats.samples = st.samples;
   self->stats.idle_samples = st.idle_samples;
   self->stats.lost = st.lost_total;
-  for (guint i = 0; i < LP_SAMPLER_LOST_N_REASONS; i++)
-    self->stats.lost += st.lost[i];
   self->stats.python_samples = st.python_samples;
   self->stats.threads = st.threads_seen;
   self->stats.sampler_cpu = self->thread_cpu;
