@@ -11,6 +11,9 @@
 #define FONT_SIZE 10.0
 /* columns are drawn this many pixels wide: at most width/COLUMN bins a lane */
 #define COLUMN 1.0
+/* the strip's bins are this many columns wide: a rate over a bin of a
+ * pixel jumps with every sample that falls in or out of it */
+#define STRIP_COLUMNS 6
 
 void
 lp_timeline_params_init (LpTimelineParams *params)
@@ -132,6 +135,8 @@ lp_timeline_selection_samples (LpCapture              *capture,
 char *
 lp_timeline_format_span (guint64 ns)
 {
+  if (ns == 0)
+    return g_strdup ("0 s");
   if (ns >= 60 * (guint64) NS_PER_S)
     return g_strdup_printf ("%u:%04.1f", (guint) (ns / (60 * (guint64) NS_PER_S)),
                             fmod (ns / NS_PER_S, 60.0));
@@ -511,7 +516,8 @@ lp_timeline_draw (cairo_t                *cr,
   cairo_save (cr);
   cairo_rectangle (cr, x0, 0, area_w, params->height);
   cairo_clip (cr);
-  rate = draw_strip (cr, capture, params, n_cols, x0, col_w, bin_ns);
+  rate = draw_strip (cr, capture, params, (n_cols + STRIP_COLUMNS - 1) / STRIP_COLUMNS, x0,
+                     col_w * STRIP_COLUMNS, bin_ns * STRIP_COLUMNS);
   n_threads = lp_capture_get_n_threads (capture);
   on = g_new (double, n_cols);
   blocked = g_new (double, n_cols);

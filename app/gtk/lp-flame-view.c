@@ -50,6 +50,7 @@ enum
   ZOOM_CHANGED,
   FOCUS_REQUESTED,
   HIDE_REQUESTED,
+  HOVER_CHANGED,
   N_SIGNALS
 };
 
@@ -382,6 +383,7 @@ motion_cb (GtkEventControllerMotion *motion,
     {
       self->hover_node = node;
       gtk_widget_queue_draw (GTK_WIDGET (self));
+      g_signal_emit (self, signals[HOVER_CHANGED], 0, node);
     }
 }
 
@@ -394,6 +396,7 @@ leave_cb (GtkEventControllerMotion *motion,
     {
       self->hover_node = LP_FLAME_NO_NODE;
       gtk_widget_queue_draw (GTK_WIDGET (self));
+      g_signal_emit (self, signals[HOVER_CHANGED], 0, LP_FLAME_NO_NODE);
     }
 }
 
@@ -869,6 +872,8 @@ lp_flame_view_class_init (LpFlameViewClass *klass)
                                            0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
   signals[HIDE_REQUESTED] = g_signal_new ("hide-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+  signals[HOVER_CHANGED] = g_signal_new ("hover-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                         0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 
   gtk_widget_class_install_action (widget_class, "flame.copy-name", NULL, copy_name_action);
   gtk_widget_class_install_action (widget_class, "flame.copy-stack", NULL, copy_stack_action);

@@ -15,7 +15,8 @@ G_DECLARE_FINAL_TYPE (LpFlameView, lp_flame_view, LP, FLAME_VIEW, GtkWidget)
 /* A scrollable widget (put it in a GtkScrolledWindow) that draws an
  * LpFlameModel with render/'s layout and draw functions. Signals:
  * "zoom-changed" (), "focus-requested" (guint frame), "hide-requested"
- * (guint frame). */
+ * (guint frame), "hover-changed" (guint node: the node under the pointer,
+ * or LP_FLAME_NO_NODE). */
 GtkWidget           *lp_flame_view_new          (void);
 
 /* lp_flame_view_set_model: shows @model, which the caller keeps alive

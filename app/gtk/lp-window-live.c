@@ -292,6 +292,7 @@ live_fast_path (LpWindow *self)
    * not a filtered copy (lp_report_view_build_model()), nor the report
    * without its idle samples, which is rebuilt as a filtered view is */
   return self->model != NULL && self->view_folded == NULL && self->focus == NULL &&
+         self->scoped == NULL &&
          !(lp_flame_model_get_flags (self->model) & LP_FLAME_MODEL_HIDE_IDLE);
 }
 
@@ -323,6 +324,7 @@ recorder_batch_cb (LpWindow *self,
   update_live_label (self);
   if (self->paused)
     return;
+  _lp_window_timeline_capture_grew (self);
   /* the summary under the graph tells of what the graph shows */
   _lp_window_update_summary (self);
   if (live_fast_path (self))
@@ -433,6 +435,8 @@ start_recording (LpWindow    *self,
   g_ptr_array_set_size (self->hidden, 0);
   g_clear_pointer (&self->focus, g_free);
   self->report = lp_folded_new ();
+  /* the recording's times and threads, from the stream's capture blocks */
+  _lp_window_timeline_set_capture (self, lp_capture_new ());
   self->idle_dropped = !options.idle;
   self->unsaved = FALSE;
   self->paused = FALSE;

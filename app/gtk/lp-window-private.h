@@ -9,6 +9,7 @@
 #include "lp-recorder.h"
 #include "lp-report-loader.h"
 #include "lp-report-view.h"
+#include "lp-timeline-view.h"
 #include "lp-window.h"
 
 G_BEGIN_DECLS
@@ -48,6 +49,8 @@ struct _LpWindow
   GtkLabel        *zoom_label;
   GtkWidget       *reset_zoom_button;
   LpFlameView     *flame_view;
+  LpTimelineView  *timeline_view;
+  GtkWidget       *timeline_box;
   GtkWidget       *view_button;
   GtkWidget       *export_button;
   GtkWidget       *summary_button;
@@ -67,6 +70,13 @@ struct _LpWindow
   GFile           *report_file;
   GCancellable    *loading;
   LpReportLoader  *loader;         /* the report being opened, or NULL */
+
+  /* the recording with its times and threads (lp-window-timeline.c), or
+   * NULL; the report of the timeline's selection (NULL: none), made when
+   * the capture had scoped_n_samples */
+  LpCapture       *capture;
+  LpFolded        *scoped;
+  guint64          scoped_n_samples;
 
   /* what is drawn: the report, or a filtered copy of it, as a model */
   LpFolded        *view_folded;
@@ -175,6 +185,24 @@ void          _lp_window_live_record               (LpWindow           *self,
                                                     const char * const *argv,
                                                     const char         *directory,
                                                     char               *name);
+
+/* lp-window-timeline.c */
+/* what the graph and the header show: the selection's report, or the report */
+LpFolded     *_lp_window_shown_report              (LpWindow       *self);
+/* shows @capture (taken, nullable: no timeline) on the timeline; the
+ * selection goes */
+void          _lp_window_timeline_set_capture      (LpWindow       *self,
+                                                    LpCapture      *capture);
+/* a copy of @capture's aggregate, for the window's report (you own it) */
+LpFolded     *_lp_window_timeline_report_of        (LpCapture      *capture,
+                                                    GError        **error);
+/* a capture that says the report has no times (the timeline tells why) */
+LpCapture    *_lp_window_timeline_new_no_times     (void);
+/* the capture gained samples: the timeline grows, the selection's report
+ * is made again */
+void          _lp_window_timeline_capture_grew     (LpWindow       *self);
+void          _lp_window_timeline_init             (LpWindow       *self);
+void          _lp_window_timeline_class_init       (GtkWidgetClass *widget_class);
 
 /* lp-window-python.c */
 /* the palette the graph is drawn in (the "view-palette" property) */

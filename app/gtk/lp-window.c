@@ -88,7 +88,7 @@ _lp_window_rebuild_model (LpWindow *self)
   if (self->report == NULL)
     return;
   _lp_window_view_from_window (&view, self);
-  model = lp_report_view_build_model (&view, self->report, &filtered, NULL);
+  model = lp_report_view_build_model (&view, _lp_window_shown_report (self), &filtered, NULL);
   _lp_window_show_model (self, model, filtered);
   lp_report_view_clear (&view);
 }
@@ -111,6 +111,7 @@ _lp_window_replace_report (LpWindow     *self,
   gtk_widget_set_visible (self->live_box, FALSE);
   self->unsaved = FALSE;
   self->idle_dropped = FALSE;
+  _lp_window_timeline_set_capture (self, _lp_window_timeline_new_no_times ());
   g_clear_pointer (&self->report, lp_folded_free);
   self->report = report;
   g_set_object (&self->report_file, file);
@@ -169,6 +170,20 @@ _lp_window_update_summary (LpWindow *self)
   if (self->report == NULL)
     {
       gtk_label_set_text (self->report_summary, "");
+      return;
+    }
+  if (self->scoped != NULL)
+    {
+      char all[64];
+
+      lp_folded_format_count (lp_folded_get_total (self->scoped), samples);
+      lp_folded_format_count (lp_folded_get_total (self->report), all);
+      /* TRANSLATORS: the header while a part of the timeline is selected */
+      text = g_strdup_printf (_("%s samples selected (of %s) · %u stacks · %u functions · depth %u"),
+                              samples, all, lp_folded_get_n_stacks (self->scoped),
+                              lp_folded_get_n_frames (self->scoped),
+                              lp_folded_get_max_depth (self->scoped));
+      gtk_label_set_text (self->report_summary, text);
       return;
     }
   lp_folded_format_count (lp_folded_get_total (self->report), samples);
@@ -523,6 +538,8 @@ lp_window_finalize (GObject *object)
 
   g_clear_pointer (&self->model, lp_flame_model_free);
   g_clear_pointer (&self->view_folded, lp_folded_free);
+  g_clear_pointer (&self->scoped, lp_folded_free);
+  g_clear_pointer (&self->capture, lp_capture_free);
   g_clear_pointer (&self->report, lp_folded_free);
   g_clear_object (&self->report_file);
   g_clear_object (&self->settings);
@@ -599,6 +616,7 @@ lp_window_class_init (LpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LpWindow, output_expander);
   gtk_widget_class_bind_template_child (widget_class, LpWindow, output_view);
   gtk_widget_class_bind_template_child (widget_class, LpWindow, transfer_progress);
+  _lp_window_timeline_class_init (widget_class);
   _lp_window_recent_class_init (widget_class);
   _lp_window_live_class_init (widget_class);
   _lp_window_save_class_init (widget_class);
@@ -657,6 +675,7 @@ lp_window_init (LpWindow *self)
   _lp_window_live_update_actions (self);
 
   _lp_window_recent_init (self);
+  _lp_window_timeline_init (self);
 }
 
 LpWindow *

@@ -7,6 +7,7 @@
 #include "lp-flame-view.h"
 #include "lp-folded.h"
 #include "lp-recorder.h"
+#include "lp-timeline-view.h"
 
 G_BEGIN_DECLS
 
@@ -34,6 +35,21 @@ void            lp_window_record_command (LpWindow           *self,
 
 /* lp_window_get_report: the report shown, or NULL; owned by the window. */
 LpFolded       *lp_window_get_report (LpWindow *self);
+/* lp_window_get_capture: the recording with its times and threads the
+ * timeline shows (an empty one without times for a folded report), or
+ * NULL; owned by the window. */
+LpCapture      *lp_window_get_capture (LpWindow *self);
+/* lp_window_get_shown_report: what the graph and the header count: the
+ * report, or the part of it the timeline's selection keeps; owned by the
+ * window. */
+LpFolded       *lp_window_get_shown_report (LpWindow *self);
+LpTimelineView *lp_window_get_timeline_view (LpWindow *self);
+/* lp_window_show_capture: shows @capture (taken) in place of what the
+ * window had, its graph and its timeline, titled @title; a live
+ * recording ends first (no question asked: the caller asks). */
+void            lp_window_show_capture (LpWindow   *self,
+                                        LpCapture  *capture,
+                                        const char *title);
 
 /* lp_window_save_to: saves the report ("folded"), or exports the graph as
  * shown ("svg", "png"), to @path without asking (for tests and scripts). */

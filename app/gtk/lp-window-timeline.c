@@ -1,0 +1,211 @@
+/* lp-window-timeline.c: the window's timeline: the capture it shows, the selection that scopes the graph, the hovered frame's marks.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "lp-window-private.h"
+
+LpFolded *
+_lp_window_shown_report (LpWindow *self)
+{
+  return self->scoped != NULL ? self->scoped : self->report;
+}
+
+/* the report of the selection, made again from the capture (the range and
+ * threads the timeline says); NULL without a selection */
+static void
+update_scope (LpWindow *self)
+{
+  LpCaptureFilter filter;
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (&self->scoped, lp_folded_free);
+  self->scoped_n_samples = 0;
+  if (self->capture == NULL || !lp_timeline_view_has_selection (self->timeline_view))
+    return;
+  lp_timeline_view_get_filter (self->timeline_view, &filter);
+  self->scoped = lp_capture_select (self->capture, &filter, &error);
+  if (self->scoped == NULL)
+    {
+      _lp_window_toast (self, error->message);
+      lp_timeline_view_clear_selection (self->timeline_view);
+      return;
+    }
+  self->scoped_n_samples = lp_capture_get_n_samples (self->capture);
+}
+
+static void
+show_scope (LpWindow *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.clear-selection",
+                                 lp_timeline_view_has_selection (self->timeline_view));
+  _lp_window_rebuild_model (self);
+  _lp_window_update_summary (self);
+  _lp_window_actions_update_matched (self);
+}
+
+static void
+selection_changed_cb (LpWindow       *self,
+                      LpTimelineView *view)
+{
+  update_scope (self);
+  show_scope (self);
+}
+
+void
+_lp_window_timeline_capture_grew (LpWindow *self)
+{
+  if (self->capture == NULL)
+    return;
+  lp_timeline_view_capture_changed (self->timeline_view);
+  /* a selection of threads, or a range not ended yet, gains samples:
+   * the next rebuild of the graph shows them */
+  if (self->scoped != NULL && self->scoped_n_samples != lp_capture_get_n_samples (self->capture))
+    update_scope (self);
+}
+
+void
+_lp_window_timeline_set_capture (LpWindow  *self,
+                                 LpCapture *capture)
+{
+  gboolean had_scope = self->scoped != NULL;
+
+  lp_timeline_view_set_capture (self->timeline_view, capture);
+  g_clear_pointer (&self->scoped, lp_folded_free);
+  g_clear_pointer (&self->capture, lp_capture_free);
+  self->capture = capture;
+  gtk_widget_set_visible (self->timeline_box, capture != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.clear-selection", FALSE);
+  if (had_scope)
+    show_scope (self);
+}
+
+LpCapture *
+_lp_window_timeline_new_no_times (void)
+{
+  LpCapture *capture = lp_capture_new ();
+
+  lp_capture_get_info (capture)->has_times = FALSE;
+  return capture;
+}
+
+/* Hovering a frame of the graph marks when a frame of that name was on a
+ * stack (the capture's frame ids, found by name: the graph's model may
+ * have ids of its own) */
+static void
+hover_changed_cb (LpWindow    *self,
+                  guint        node,
+                  LpFlameView *view)
+{
+  guint32 frame;
+  const char *name;
+
+  if (self->capture == NULL || self->model == NULL)
+    return;
+  if (node == LP_FLAME_NO_NODE || node == LP_FLAME_ROOT)
+    {
+      lp_timeline_view_set_marked_frames (self->timeline_view, NULL, 0);
+      return;
+    }
+  name = lp_flame_model_node_name (self->model, node);
+  if (name != NULL &&
+      lp_intern_lookup (lp_folded_get_intern (lp_capture_get_folded (self->capture)), name, strlen (name), &frame))
+    lp_timeline_view_set_marked_frames (self->timeline_view, &frame, 1);
+  else
+    lp_timeline_view_set_marked_frames (self->timeline_view, NULL, 0);
+}
+
+static void
+clear_selection_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  lp_timeline_view_clear_selection (LP_WINDOW (widget)->timeline_view);
+}
+
+LpTimelineView *
+lp_window_get_timeline_view (LpWindow *self)
+{
+  g_return_val_if_fail (LP_IS_WINDOW (self), NULL);
+  return self->timeline_view;
+}
+
+LpCapture *
+lp_window_get_capture (LpWindow *self)
+{
+  g_return_val_if_fail (LP_IS_WINDOW (self), NULL);
+  return self->capture;
+}
+
+LpFolded *
+lp_window_get_shown_report (LpWindow *self)
+{
+  g_return_val_if_fail (LP_IS_WINDOW (self), NULL);
+  return _lp_window_shown_report (self);
+}
+
+/* the report of a capture: a copy of its aggregate, which the window owns
+ * as it owns any report (the capture keeps its own for the selections) */
+LpFolded *
+_lp_window_timeline_report_of (LpCapture  *capture,
+                               GError    **error)
+{
+  g_autoptr(LpFolded) report = lp_folded_new ();
+
+  if (!lp_folded_merge (report, lp_capture_get_folded (capture), error))
+    return NULL;
+  return g_steal_pointer (&report);
+}
+
+void
+lp_window_show_capture (LpWindow   *self,
+                        LpCapture  *capture,
+                        const char *title)
+{
+  g_autoptr(GError) error = NULL;
+  LpReportView view = { 0 };
+  LpFolded *report;
+  LpFolded *filtered = NULL;
+  LpFlameModel *model;
+
+  g_return_if_fail (LP_IS_WINDOW (self));
+  g_return_if_fail (capture != NULL);
+
+  report = _lp_window_timeline_report_of (capture, &error);
+  if (report == NULL)
+    {
+      _lp_window_show_error (self, title, error->message);
+      lp_capture_free (capture);
+      return;
+    }
+  _lp_window_view_from_window (&view, self);
+  model = lp_report_view_build_model (&view, report, &filtered, NULL);
+  lp_report_view_clear (&view);
+  _lp_window_replace_report (self, report, model, filtered, NULL, title, "");
+  _lp_window_timeline_set_capture (self, capture);
+}
+
+void
+_lp_window_timeline_init (LpWindow *self)
+{
+  g_signal_connect_object (self->timeline_view, "selection-changed", G_CALLBACK (selection_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->flame_view, "hover-changed", G_CALLBACK (hover_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.clear-selection", FALSE);
+}
+
+void
+_lp_window_timeline_class_init (GtkWidgetClass *widget_class)
+{
+  g_type_ensure (LP_TYPE_TIMELINE_VIEW);
+  gtk_widget_class_bind_template_child (widget_class, LpWindow, timeline_view);
+  gtk_widget_class_bind_template_child (widget_class, LpWindow, timeline_box);
+  gtk_widget_class_install_action (widget_class, "win.clear-selection", NULL, clear_selection_action);
+  /* before the graph's Escape (win.reset-zoom): while there is a
+   * selection, Escape clears it; else this action is off and Escape
+   * resets the zoom as before */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.clear-selection", NULL);
+}

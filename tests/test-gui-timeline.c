@@ -1,0 +1,464 @@
+/* test-gui-timeline.c: the window's timeline under Xvfb, with real pointer and key events (xdotool): a range and lanes scope the graph, Escape clears, hovering marks.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <adwaita.h>
+#include <gdk/x11/gdkx.h>
+#include <math.h>
+
+#include "lp-application.h"
+#include "lp-window.h"
+#include "test-gui-util.h"
+
+#define S 1000000000ull
+#define MS 1000000ull
+
+static LpApplication *app;
+
+/* ---- a capture with known times ---- */
+
+/* Four threads at 1,000 Hz over [0, 3 s):
+ *   main    on CPU the whole time, in main;run;spin (and run;compute;hash
+ *           every fourth sample)
+ *   worker  on CPU in start_thread;work;busy during [1 s, 2 s) only,
+ *           blocked in start_thread;[idle: read] the rest
+ *   io      blocked in poll, with 40 ms bursts of parse every 400 ms
+ *   pool-1  on CPU in crunch a varying share of the time */
+typedef struct
+{
+  guint main, worker, io, pool;
+} Threads;
+
+static void
+add (LpCapture          *capture,
+     guint64             t,
+     guint               thread,
+     const char * const *names,
+     gboolean            idle)
+{
+  LpFolded *folded = lp_capture_get_folded (capture);
+  guint32 frames[8];
+  guint depth = 0;
+  g_autoptr(GError) error = NULL;
+
+  for (; names[depth] != NULL; depth++)
+    frames[depth] = lp_folded_intern (folded, names[depth], -1);
+  g_assert_true (lp_capture_add_sample_frames (capture, t, thread, frames, depth, 1,
+                                               idle ? LP_CAPTURE_SAMPLE_IDLE : 0, &error));
+  g_assert_no_error (error);
+}
+
+static LpCapture *
+make_capture (Threads *th)
+{
+  static const char *spin[] = { "main", "run", "spin", NULL };
+  static const char *hash[] = { "main", "run", "compute", "hash", NULL };
+  static const char *busy[] = { "start_thread", "work", "busy", NULL };
+  static const char *read_[] = { "start_thread", "[idle: read]", NULL };
+  static const char *poll_[] = { "start_thread", "io_loop", "[idle: poll]", NULL };
+  static const char *parse[] = { "start_thread", "io_loop", "parse", NULL };
+  static const char *crunch[] = { "start_thread", "pool_run", "crunch", NULL };
+  static const char *wait_[] = { "start_thread", "pool_run", "[idle: futex]", NULL };
+  LpCapture *capture = lp_capture_new ();
+  LpCaptureInfo *info = lp_capture_get_info (capture);
+
+  info->has_times = TRUE;
+  info->period = 0.001;
+  th->main = lp_capture_add_thread (capture, 100, 100, "main", 0);
+  th->worker = lp_capture_add_thread (capture, 100, 101, "worker", 0);
+  th->io = lp_capture_add_thread (capture, 100, 102, "io", 0);
+  th->pool = lp_capture_add_thread (capture, 100, 103, "pool-1", 0);
+  for (guint64 i = 0; i < 3000; i++)
+    {
+      guint64 t = i * MS;
+      gboolean on = t >= 1 * S && t < 2 * S;
+
+      add (capture, t, th->main, i % 4 == 0 ? hash : spin, FALSE);
+      add (capture, t + 1, th->worker, on ? busy : read_, !on);
+      add (capture, t + 2, th->io, i % 400 < 40 ? parse : poll_, i % 400 >= 40);
+      {
+        gboolean crunching = sin (i / 150.0) + sin (i / 37.0) > 0;
+        add (capture, t + 3, th->pool, crunching ? crunch : wait_, !crunching);
+      }
+    }
+  return capture;
+}
+
+/* ---- the window, and where things are on the screen ---- */
+
+static gboolean
+timeline_mapped (gpointer data)
+{
+  GtkWidget *timeline = GTK_WIDGET (lp_window_get_timeline_view (data));
+  return gtk_widget_get_mapped (timeline) && gtk_widget_get_width (timeline) > 300 &&
+         gtk_widget_get_height (timeline) > 60;
+}
+
+static LpWindow *
+show_capture (Threads *th)
+{
+  LpWindow *window = lp_window_new (GTK_APPLICATION (app));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
+  gtk_window_present (GTK_WINDOW (window));
+  lp_window_show_capture (window, make_capture (th), "threads.laprof");
+  g_assert_true (test_gui_spin_until (timeline_mapped, window, 10));
+  test_gui_spin (0.3);
+  return window;
+}
+
+static char *
+xdotool_args (const char * const *argv)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  int status;
+
+  g_ptr_array_add (args, (gpointer) "xdotool");
+  for (guint i = 0; argv[i] != NULL; i++)
+    g_ptr_array_add (args, (gpointer) argv[i]);
+  g_ptr_array_add (args, NULL);
+  g_spawn_sync (NULL, (char **) args->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return out;
+}
+
+/* @widget's point (@x, @y) in its window's X coordinates, and the X window */
+typedef struct
+{
+  char xid[32], x[16], y[16];
+} ScreenPoint;
+
+static void
+x_point (GtkWidget *widget,
+         double     x,
+         double     y,
+         ScreenPoint    *p)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  graphene_point_t in_widget = GRAPHENE_POINT_INIT (x, y), in_native;
+  double sx, sy;
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native), &in_widget, &in_native));
+  gtk_native_get_surface_transform (native, &sx, &sy);
+  g_snprintf (p->xid, sizeof p->xid, "%lu", (gulong) gdk_x11_surface_get_xid (gtk_native_get_surface (native)));
+  g_snprintf (p->x, sizeof p->x, "%d", (int) round (in_native.x + sx));
+  g_snprintf (p->y, sizeof p->y, "%d", (int) round (in_native.y + sy));
+}
+
+/* a press at (x0, y), a drag to (x1, y), a release: real X events */
+static void
+drag (GtkWidget *widget,
+      double     x0,
+      double     x1,
+      double     y)
+{
+  ScreenPoint a, b, mid;
+  g_autofree char *out = NULL;
+
+  x_point (widget, x0, y, &a);
+  x_point (widget, (x0 + x1) / 2, y, &mid);
+  x_point (widget, x1, y, &b);
+  {
+    const char *argv[] = { "mousemove", "--sync", "--window", a.xid, a.x, a.y, "mousedown", "1",
+                           "mousemove", "--sync", "--window", mid.xid, mid.x, mid.y,
+                           "mousemove", "--sync", "--window", b.xid, b.x, b.y, "mouseup", "1", NULL };
+    out = xdotool_args (argv);
+  }
+}
+
+static void
+click (GtkWidget  *widget,
+       double      x,
+       double      y,
+       const char *modifier)
+{
+  ScreenPoint p;
+  g_autofree char *out = NULL;
+
+  x_point (widget, x, y, &p);
+  if (modifier != NULL)
+    {
+      const char *argv[] = { "mousemove", "--sync", "--window", p.xid, p.x, p.y,
+                             "keydown", modifier, "click", "1", "keyup", modifier, NULL };
+      out = xdotool_args (argv);
+    }
+  else
+    {
+      const char *argv[] = { "mousemove", "--sync", "--window", p.xid, p.x, p.y, "click", "1", NULL };
+      out = xdotool_args (argv);
+    }
+}
+
+static void
+key (GtkWidget  *widget,
+     const char *name)
+{
+  ScreenPoint p;
+  g_autofree char *out = NULL;
+
+  x_point (widget, 0, 0, &p);
+  {
+    const char *argv[] = { "windowfocus", "--sync", p.xid, "key", name, NULL };
+    out = xdotool_args (argv);
+  }
+}
+
+/* the y of @thread's lane in the timeline widget */
+static double
+lane_y (guint thread)
+{
+  return lp_timeline_lane_y (thread) + LP_TIMELINE_LANE_HEIGHT / 2;
+}
+
+static gboolean
+has_range (gpointer data)
+{
+  return lp_timeline_view_get_range (lp_window_get_timeline_view (data), NULL, NULL);
+}
+
+static gboolean
+has_no_selection (gpointer data)
+{
+  return !lp_timeline_view_has_selection (lp_window_get_timeline_view (data));
+}
+
+static gboolean
+has_threads (gpointer data)
+{
+  guint n;
+  return lp_timeline_view_get_threads (lp_window_get_timeline_view (data), &n) != NULL;
+}
+
+/* the graph has the frame path @names (root first) */
+static gboolean
+graph_has (LpWindow           *window,
+           const char * const *names)
+{
+  LpFlameModel *model = lp_flame_view_get_model (lp_window_get_flame_view (window));
+
+  g_assert_nonnull (model);
+  return lp_flame_model_find_path (model, names) != LP_FLAME_NO_NODE;
+}
+
+static const char *busy_path[] = { "start_thread", "work", "busy", NULL };
+static const char *spin_path[] = { "main", "run", "spin", NULL };
+static const char *parse_path[] = { "start_thread", "io_loop", "parse", NULL };
+
+static double
+graph_total (LpWindow *window)
+{
+  return lp_flame_model_get_total (lp_flame_view_get_model (lp_window_get_flame_view (window)));
+}
+
+/* ---- the tests ---- */
+
+static void
+test_drag_range (void)
+{
+  Threads th;
+  LpWindow *window = show_capture (&th);
+  LpTimelineView *timeline = lp_window_get_timeline_view (window);
+  LpTimelineParams params;
+  guint64 from, to;
+  double whole = lp_folded_get_total (lp_window_get_report (window));
+  double shown;
+
+  g_assert_cmpfloat (whole, ==, 12000);
+  g_assert_true (graph_has (window, busy_path));
+  g_assert_cmpfloat (lp_folded_get_total (lp_window_get_shown_report (window)), ==, whole);
+
+  /* over the strip, from 0.2 s to 0.8 s: before the worker is busy */
+  lp_timeline_view_get_params (timeline, &params);
+  drag (GTK_WIDGET (timeline), lp_timeline_x_at (&params, 200 * MS), lp_timeline_x_at (&params, 800 * MS),
+        LP_TIMELINE_RULER_HEIGHT + LP_TIMELINE_STRIP_HEIGHT / 2);
+  g_assert_true (test_gui_spin_until (has_range, window, 5));
+  test_gui_spin (0.2);
+  g_assert_true (lp_timeline_view_get_range (timeline, &from, &to));
+  g_test_message ("range: [%g s, %g s)", from / (double) S, to / (double) S);
+  /* within a pixel (3 s over some 1,000 px) of where the pointer went */
+  g_assert_cmpfloat (fabs ((double) from - 200.0 * MS), <, 10.0 * MS);
+  g_assert_cmpfloat (fabs ((double) to - 800.0 * MS), <, 10.0 * MS);
+
+  /* the header counts and the graph show the range only: 4 samples a ms */
+  shown = lp_folded_get_total (lp_window_get_shown_report (window));
+  g_assert_cmpfloat (fabs (shown - 4.0 * (to - from) / MS), <=, 4);
+  g_assert_cmpfloat (shown, <, whole / 4);
+  g_assert_cmpfloat (lp_folded_get_total (lp_window_get_report (window)), ==, whole);
+  /* (the graph leaves out idle samples if the view hides them) */
+  g_assert_cmpfloat (graph_total (window), <=, shown);
+  g_assert_cmpfloat (graph_total (window), >, 0);
+  g_assert_false (graph_has (window, busy_path));
+  g_assert_true (graph_has (window, spin_path));
+  test_gui_screenshot ("timeline");
+
+  /* Escape clears it: the whole graph again */
+  key (GTK_WIDGET (window), "Escape");
+  g_assert_true (test_gui_spin_until (has_no_selection, window, 5));
+  test_gui_spin (0.1);
+  g_assert_cmpfloat (lp_folded_get_total (lp_window_get_shown_report (window)), ==, whole);
+  g_assert_true (graph_has (window, busy_path));
+
+  /* a range over the worker's busy second */
+  drag (GTK_WIDGET (timeline), lp_timeline_x_at (&params, 1100 * MS), lp_timeline_x_at (&params, 1900 * MS),
+        lane_y (th.io));
+  g_assert_true (test_gui_spin_until (has_range, window, 5));
+  test_gui_spin (0.1);
+  g_assert_true (graph_has (window, busy_path));
+  g_assert_cmpfloat (lp_folded_get_total (lp_window_get_shown_report (window)), <, whole / 3);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_click_lanes (void)
+{
+  Threads th;
+  LpWindow *window = show_capture (&th);
+  LpTimelineView *timeline = lp_window_get_timeline_view (window);
+  LpTimelineParams params;
+  const guint *threads;
+  guint n;
+  double x;
+
+  lp_timeline_view_get_params (timeline, &params);
+  x = lp_timeline_x_at (&params, 1500 * MS);
+
+  /* a click on the worker's lane: only the worker */
+  click (GTK_WIDGET (timeline), x, lane_y (th.worker), NULL);
+  g_assert_true (test_gui_spin_until (has_threads, window, 5));
+  test_gui_spin (0.1);
+  threads = lp_timeline_view_get_threads (timeline, &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpuint (threads[0], ==, th.worker);
+  g_assert_cmpfloat (lp_folded_get_total (lp_window_get_shown_report (window)), ==, 3000);
+  g_assert_true (graph_has (window, busy_path));
+  g_assert_false (graph_has (window, spin_path));
+  g_assert_false (graph_has (window, parse_path));
+
+  /* Ctrl-click adds the io thread */
+  click (GTK_WIDGET (timeline), x, lane_y (th.io), "ctrl");
+  test_gui_spin (0.3);
+  threads = lp_timeline_view_get_threads (timeline, &n);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpfloat (lp_folded_get_total (lp_window_get_shown_report (window)), ==, 6000);
+  g_assert_true (graph_has (window, parse_path));
+  g_assert_false (graph_has (window, spin_path));
+  test_gui_screenshot ("timeline-lanes");
+
+  /* a plain click on another lane: only that one */
+  click (GTK_WIDGET (timeline), x, lane_y (th.main), NULL);
+  test_gui_spin (0.3);
+  threads = lp_timeline_view_get_threads (timeline, &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpuint (threads[0], ==, th.main);
+  g_assert_true (graph_has (window, spin_path));
+  g_assert_false (graph_has (window, busy_path));
+
+  key (GTK_WIDGET (window), "Escape");
+  g_assert_true (test_gui_spin_until (has_no_selection, window, 5));
+  test_gui_spin (0.1);
+  g_assert_cmpfloat (lp_folded_get_total (lp_window_get_shown_report (window)), ==, 12000);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+has_marks (gpointer data)
+{
+  return lp_timeline_view_get_n_marked_columns (lp_window_get_timeline_view (data)) > 0;
+}
+
+/* hovering busy() in the graph marks [1 s, 2 s) on the timeline */
+static void
+test_hover_marks (void)
+{
+  Threads th;
+  LpWindow *window = show_capture (&th);
+  LpTimelineView *timeline = lp_window_get_timeline_view (window);
+  LpFlameView *view = lp_window_get_flame_view (window);
+  LpFlameModel *model = lp_flame_view_get_model (view);
+  const LpFlameLayout *layout = lp_flame_view_get_layout (view);
+  guint32 node = lp_flame_model_find_path (model, busy_path);
+  const LpFlameRect *rect = NULL;
+  LpTimelineParams params;
+  ScreenPoint p;
+  g_autofree char *out = NULL;
+
+  g_assert_cmpuint (node, !=, LP_FLAME_NO_NODE);
+  for (guint i = 0; i < layout->rects->len; i++)
+    if (g_array_index (layout->rects, LpFlameRect, i).node == node)
+      rect = &g_array_index (layout->rects, LpFlameRect, i);
+  g_assert_nonnull (rect);
+  x_point (GTK_WIDGET (view), rect->x + rect->width / 2,
+           lp_flame_view_graph_to_widget_y (view, rect->y + 5), &p);
+  {
+    const char *argv[] = { "mousemove", "--sync", "--window", p.xid, p.x, p.y, NULL };
+    out = xdotool_args (argv);
+  }
+  g_assert_true (test_gui_spin_until (has_marks, window, 5));
+  test_gui_spin (0.2);
+  lp_timeline_view_get_params (timeline, &params);
+  g_assert_nonnull (params.marks);
+  for (guint i = 0; i < params.n_marks; i++)
+    if (params.marks[i] > 0)
+      {
+        double t = (double) lp_timeline_time_at (&params, lp_timeline_area_x (&params) + i + 0.5);
+        g_assert_cmpfloat (t, >, 1.0 * S - 10 * MS);
+        g_assert_cmpfloat (t, <, 2.0 * S + 10 * MS);
+      }
+  /* about a third of the columns (a second of three) */
+  g_assert_cmpuint (lp_timeline_view_get_n_marked_columns (timeline), >, params.n_marks / 3 - 4);
+  g_assert_cmpuint (lp_timeline_view_get_n_marked_columns (timeline), <, params.n_marks / 3 + 4);
+  test_gui_screenshot ("timeline-hover");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+page_is_report (gpointer data)
+{
+  return g_strcmp0 (lp_window_get_page (data), "report") == 0;
+}
+
+/* a folded report has no times: the timeline says so, and selects nothing */
+static void
+test_folded_no_times (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "data", "demo.folded", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  LpWindow *window = lp_window_new (GTK_APPLICATION (app));
+  LpTimelineView *timeline = lp_window_get_timeline_view (window);
+  LpCapture *capture;
+
+  gtk_window_present (GTK_WINDOW (window));
+  lp_window_open_file (window, file);
+  g_assert_true (test_gui_spin_until (page_is_report, window, 20));
+  test_gui_spin (0.3);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (timeline)));
+  capture = lp_window_get_capture (window);
+  g_assert_nonnull (capture);
+  g_assert_false (lp_capture_get_info (capture)->has_times);
+  /* one line of text (in the scrolled window's least height), no lanes */
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (timeline)), <, 60);
+  drag (GTK_WIDGET (timeline), 300, 600, 10);
+  test_gui_spin (0.3);
+  g_assert_false (lp_timeline_view_has_selection (timeline));
+  g_assert_cmpfloat (lp_folded_get_total (lp_window_get_shown_report (window)), ==, 12736);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  app = test_gui_init (&argc, &argv);
+  g_test_add_func ("/gui/timeline/drag-range", test_drag_range);
+  g_test_add_func ("/gui/timeline/click-lanes", test_click_lanes);
+  g_test_add_func ("/gui/timeline/hover-marks", test_hover_marks);
+  g_test_add_func ("/gui/timeline/folded-no-times", test_folded_no_times);
+  status = g_test_run ();
+  g_clear_object (&app);
+  return status;
+}
