@@ -6,10 +6,13 @@
 #include <glib/gi18n.h>
 #include <inttypes.h>
 
+#include "lp-capture.h"
 #include "lp-folded-reader.h"
 #include "lp-report-loader.h"
 
 #define CHUNK (1024 * 1024)
+/* what lp_capture_sniff() is shown of a file */
+#define SNIFF_BYTES 4096
 #define PROGRESS_INTERVAL_US 50000
 
 struct _LpReportLoader
@@ -27,6 +30,8 @@ struct _LpReportLoader
   /* written by the worker before the task returns, read after */
   guint64  n_skipped;
   char    *first_skip;
+  LpCaptureKind kind;
+  LpCapture    *capture;      /* a capture or perf script text's, after the load */
 };
 
 enum
@@ -47,6 +52,7 @@ typedef struct
   LpFolded     *report;
   LpFlameModel *model;
   LpFolded     *filtered;
+  LpCapture    *capture;
 } LoadResult;
 
 static void
@@ -55,6 +61,7 @@ load_result_free (LoadResult *result)
   g_clear_pointer (&result->model, lp_flame_model_free);
   g_clear_pointer (&result->filtered, lp_folded_free);
   g_clear_pointer (&result->report, lp_folded_free);
+  g_clear_pointer (&result->capture, lp_capture_free);
   g_free (result);
 }
 
@@ -91,17 +98,18 @@ post_progress (GTask  *task,
   g_source_attach (source, g_task_get_context (task));
 }
 
-/* reads the whole of @in into @reader, with progress over @size bytes */
+/* reads the rest of @in into @reader, with progress over @size bytes, of
+ * which @done were read already */
 static gboolean
 read_all (GTask          *task,
           GInputStream   *in,
           goffset         size,
+          goffset         done,
           LpFoldedReader *reader,
           GCancellable   *cancellable,
           GError        **error)
 {
   g_autofree char *buf = g_malloc (CHUNK);
-  goffset done = 0;
   gint64 last_progress = 0;
 
   for (;;)
@@ -123,6 +131,34 @@ read_all (GTask          *task,
     }
 }
 
+/* A capture file or perf script text: read whole by lp_capture_load
+ * (core), then its report copied for the window, which owns its report
+ * as it owns a folded one (the capture keeps its own for the timeline's
+ * selections). */
+static LpFolded *
+load_capture (LpReportLoader  *self,
+              GCancellable    *cancellable,
+              GError         **error)
+{
+  g_autofree char *path = g_file_get_path (self->file);
+  g_autoptr(LpCapture) capture = NULL;
+  g_autoptr(LpFolded) report = lp_folded_new ();
+
+  if (path != NULL)
+    capture = lp_capture_load (path, error);
+  else
+    {
+      g_autoptr(GBytes) bytes = g_file_load_bytes (self->file, cancellable, NULL, error);
+
+      if (bytes != NULL)
+        capture = lp_capture_load_bytes (bytes, error);
+    }
+  if (capture == NULL || !lp_folded_merge (report, lp_capture_get_folded (capture), error))
+    return NULL;
+  self->capture = g_steal_pointer (&capture);
+  return g_steal_pointer (&report);
+}
+
 static void
 load_thread (GTask        *task,
              gpointer      source_object,
@@ -130,32 +166,56 @@ load_thread (GTask        *task,
              GCancellable *cancellable)
 {
   LpReportLoader *self = source_object;
-  g_autoptr(LpFolded) folded = lp_folded_new ();
-  g_autoptr(LpFoldedReader) reader = lp_folded_reader_new (folded, LP_FOLDED_READER_DEFAULT);
+  g_autoptr(LpFolded) folded = NULL;
+  g_autoptr(LpFoldedReader) reader = NULL;
   g_autoptr(GFileInputStream) in = NULL;
   g_autoptr(GFileInfo) info = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree guint8 *head = g_malloc (SNIFF_BYTES);
+  gsize head_len = 0;
   LoadResult *result;
 
   info = g_file_query_info (self->file, G_FILE_ATTRIBUTE_STANDARD_SIZE, 0, cancellable, NULL);
   in = g_file_read (self->file, cancellable, &error);
+  /* what the file holds, from its first bytes */
   if (in == NULL ||
-      !read_all (task, G_INPUT_STREAM (in), info != NULL ? g_file_info_get_size (info) : 0,
-                 reader, cancellable, &error) ||
-      !lp_folded_reader_finish (reader, &error))
+      !g_input_stream_read_all (G_INPUT_STREAM (in), head, SNIFF_BYTES, &head_len, cancellable, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-
-  self->n_skipped = lp_folded_reader_get_n_skipped (reader);
-  if (self->n_skipped > 0)
+  self->kind = lp_capture_sniff (head, head_len);
+  if (self->kind != LP_CAPTURE_KIND_FOLDED)
     {
-      guint n_skips;
-      const LpFoldedSkip *skips = lp_folded_reader_get_skips (reader, &n_skips);
+      g_clear_object (&in);
+      folded = load_capture (self, cancellable, &error);
+      if (folded == NULL)
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+    }
+  else
+    {
+      folded = lp_folded_new ();
+      reader = lp_folded_reader_new (folded, LP_FOLDED_READER_DEFAULT);
+      if (!lp_folded_reader_feed (reader, (const char *) head, head_len, &error) ||
+          !read_all (task, G_INPUT_STREAM (in), info != NULL ? g_file_info_get_size (info) : 0,
+                     head_len, reader, cancellable, &error) ||
+          !lp_folded_reader_finish (reader, &error))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      self->n_skipped = lp_folded_reader_get_n_skipped (reader);
+      if (self->n_skipped > 0)
+        {
+          guint n_skips;
+          const LpFoldedSkip *skips = lp_folded_reader_get_skips (reader, &n_skips);
 
-      self->first_skip = g_strdup_printf (_("line %" PRIu64 ": %s"), skips[0].line,
-                                          lp_folded_reader_skip_reason_to_string (skips[0].reason));
+          self->first_skip = g_strdup_printf (_("line %" PRIu64 ": %s"), skips[0].line,
+                                              lp_folded_reader_skip_reason_to_string (skips[0].reason));
+        }
     }
 
   result = g_new0 (LoadResult, 1);
@@ -163,6 +223,7 @@ load_thread (GTask        *task,
   if (self->model_func != NULL)
     result->model = self->model_func (folded, &result->filtered, self->model_data);
   result->report = g_steal_pointer (&folded);
+  result->capture = g_steal_pointer (&self->capture);
   g_task_return_pointer (task, result, (GDestroyNotify) load_result_free);
 }
 
@@ -204,8 +265,24 @@ lp_report_loader_load_finish (LpReportLoader  *self,
     *model = g_steal_pointer (&loaded->model);
   if (filtered != NULL)
     *filtered = g_steal_pointer (&loaded->filtered);
+  g_clear_pointer (&self->capture, lp_capture_free);
+  self->capture = g_steal_pointer (&loaded->capture);
   load_result_free (loaded);
   return report;
+}
+
+LpCapture *
+lp_report_loader_take_capture (LpReportLoader *self)
+{
+  g_return_val_if_fail (LP_IS_REPORT_LOADER (self), NULL);
+  return g_steal_pointer (&self->capture);
+}
+
+LpCaptureKind
+lp_report_loader_get_kind (LpReportLoader *self)
+{
+  g_return_val_if_fail (LP_IS_REPORT_LOADER (self), LP_CAPTURE_KIND_FOLDED);
+  return self->kind;
 }
 
 GFile *
@@ -279,6 +356,7 @@ lp_report_loader_finalize (GObject *object)
     self->model_destroy (self->model_data);
   g_clear_object (&self->file);
   g_free (self->first_skip);
+  g_clear_pointer (&self->capture, lp_capture_free);
   G_OBJECT_CLASS (lp_report_loader_parent_class)->finalize (object);
 }
 

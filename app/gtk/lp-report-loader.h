@@ -1,9 +1,10 @@
-/* lp-report-loader.h: loads a report file on a worker thread, with progress and cancellation.
+/* lp-report-loader.h: loads a report file (folded, a capture, perf script text) on a worker thread, with progress and cancellation.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
 #include <gio/gio.h>
 
+#include "lp-capture.h"
 #include "lp-flame-model.h"
 #include "lp-folded.h"
 
@@ -44,6 +45,13 @@ LpFolded       *lp_report_loader_load_finish     (LpReportLoader          *self,
                                                   LpFlameModel           **model,
                                                   LpFolded               **filtered,
                                                   GError                 **error);
+/* lp_report_loader_take_capture: after a load of a capture file or of
+ * perf script text (lp_capture_sniff()), the capture, whose aggregate the
+ * report is a copy of (transfer full); NULL for a folded report, or when
+ * taken already. */
+LpCapture      *lp_report_loader_take_capture    (LpReportLoader          *self);
+/* lp_report_loader_get_kind: what the file held, after a load */
+LpCaptureKind   lp_report_loader_get_kind        (LpReportLoader          *self);
 /* after a load: how many lines could not be read, and why the first */
 guint64         lp_report_loader_get_n_skipped   (LpReportLoader          *self);
 const char     *lp_report_loader_get_first_skip  (LpReportLoader          *self);

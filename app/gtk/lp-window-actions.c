@@ -37,7 +37,9 @@ open_action (GtkWidget  *widget,
 
   chooser = gtk_file_chooser_native_new (_("Open a Report"), GTK_WINDOW (self),
                                          GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
-  gtk_file_filter_set_name (folded, _("Folded reports"));
+  gtk_file_filter_set_name (folded, _("Reports, captures and perf script text"));
+  gtk_file_filter_add_pattern (folded, "*.laprof");
+  gtk_file_filter_add_pattern (folded, "*.perf");
   gtk_file_filter_add_pattern (folded, "*.folded");
   gtk_file_filter_add_pattern (folded, "*.txt");
   gtk_file_filter_add_pattern (folded, "*.collapsed");
@@ -244,7 +246,7 @@ void
 _lp_window_actions_update_report (LpWindow *self)
 {
   gboolean has = self->report != NULL;
-  const char *actions[] = { "win.save", "win.save-s3", "win.export-svg", "win.export-png", "win.find", "win.summary",
+  const char *actions[] = { "win.save", "win.save-folded", "win.save-s3", "win.export-svg", "win.export-png", "win.find", "win.summary",
                             "win.icicle", "win.reverse", "win.left-heavy", "win.show-idle", "win.palette" };
 
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)

@@ -11,10 +11,20 @@
 
 typedef enum
 {
-  SAVE_REPORT,
+  SAVE_REPORT,     /* a capture if the name ends in .laprof and there are times, else folded */
   SAVE_SVG,
   SAVE_PNG,
+  SAVE_FOLDED,     /* folded text, whatever the name */
 } SaveKind;
+
+/* whether the window's recording has times to keep: it is then saved as a
+ * capture (folded text keeps only the totals) */
+static gboolean
+has_times (LpWindow *self)
+{
+  return self->capture != NULL && lp_capture_get_info (self->capture)->has_times &&
+         lp_capture_get_n_samples (self->capture) > 0;
+}
 
 /* the recorded program's name as laprof-cli names it: the base name of a
  * launched command, the process name of an attached one; you own it */
@@ -77,7 +87,9 @@ save_to (LpWindow    *self,
   g_autofree char *title = NULL;
   g_autofree char *subtitle = NULL;
 
-  if (kind == SAVE_REPORT)
+  if (kind == SAVE_REPORT && has_times (self) && g_str_has_suffix (path, ".laprof"))
+    return lp_capture_save (self->capture, path, error);
+  if (kind == SAVE_REPORT || kind == SAVE_FOLDED)
     return lp_folded_save (self->report, path, error);
 
   lp_flame_picture_options_init (&options);
@@ -117,7 +129,7 @@ save_response_cb (GtkNativeDialog *chooser,
 {
   SaveKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (chooser), "lp-kind"));
   /* what the question over unsaved samples left to do after a save */
-  PendingDiscard *after = kind == SAVE_REPORT ? g_steal_pointer (&self->after_save) : NULL;
+  PendingDiscard *after = kind == SAVE_REPORT || kind == SAVE_FOLDED ? g_steal_pointer (&self->after_save) : NULL;
   gboolean saved = FALSE;
 
   if (response == GTK_RESPONSE_ACCEPT)
@@ -140,7 +152,7 @@ save_response_cb (GtkNativeDialog *chooser,
           g_autofree char *msg = g_strdup_printf (_("Saved %s"), name);
 
           g_settings_set_string (self->settings, "last-directory", dir);
-          if (kind == SAVE_REPORT)
+          if (kind == SAVE_REPORT || kind == SAVE_FOLDED)
             {
               g_autofree char *uri = g_file_get_uri (file);
               gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
@@ -172,16 +184,20 @@ save_action (GtkWidget  *widget,
 {
   LpWindow *self = LP_WINDOW (widget);
   SaveKind kind = g_str_equal (action_name, "win.export-svg") ? SAVE_SVG
-                : g_str_equal (action_name, "win.export-png") ? SAVE_PNG : SAVE_REPORT;
-  const char *titles[] = { N_("Save Report"), N_("Export SVG"), N_("Export PNG") };
-  const char *suffixes[] = { ".folded", ".svg", ".png" };
-  g_autofree char *name = suggested_name (self, suffixes[kind]);
+                : g_str_equal (action_name, "win.export-png") ? SAVE_PNG
+                : g_str_equal (action_name, "win.save-folded") ? SAVE_FOLDED : SAVE_REPORT;
+  const char *titles[] = { N_("Save Report"), N_("Export SVG"), N_("Export PNG"), N_("Save as Folded Text") };
+  const char *suffixes[] = { ".folded", ".svg", ".png", ".folded" };
+  /* a recording with times is saved as a capture; the name's extension
+   * decides (save_to()), so that .folded still gives folded text */
+  gboolean capture = kind == SAVE_REPORT && has_times (self);
+  g_autofree char *name = suggested_name (self, capture ? ".laprof" : suffixes[kind]);
   g_autofree char *last = g_settings_get_string (self->settings, "last-directory");
   GtkFileChooserNative *chooser;
 
   if (self->report == NULL)
     return;
-  chooser = gtk_file_chooser_native_new (_(titles[kind]), GTK_WINDOW (self),
+  chooser = gtk_file_chooser_native_new (capture ? _("Save Recording") : _(titles[kind]), GTK_WINDOW (self),
                                          GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
   if (last != NULL && last[0] != '\0')
@@ -200,11 +216,23 @@ _lp_window_save_to_path (LpWindow    *self,
                          const char  *path,
                          GError     **error)
 {
-  SaveKind kind = g_str_equal (what, "svg") ? SAVE_SVG : g_str_equal (what, "png") ? SAVE_PNG : SAVE_REPORT;
+  SaveKind kind = g_str_equal (what, "svg") ? SAVE_SVG : g_str_equal (what, "png") ? SAVE_PNG
+                : g_str_equal (what, "folded") ? SAVE_FOLDED : SAVE_REPORT;
 
-  if (!save_to (self, kind, path, error))
-    return FALSE;
+  if (kind == SAVE_REPORT && !has_times (self))
+    {
+      g_set_error (error, LP_CAPTURE_ERROR, LP_CAPTURE_ERROR_NO_TIMES,
+                   _("This report has no times to keep in a capture: save it as folded text"));
+      return FALSE;
+    }
   if (kind == SAVE_REPORT)
+    {
+      if (!lp_capture_save (self->capture, path, error))
+        return FALSE;
+    }
+  else if (!save_to (self, kind, path, error))
+    return FALSE;
+  if (kind == SAVE_REPORT || kind == SAVE_FOLDED)
     self->unsaved = FALSE;
   return TRUE;
 }
@@ -529,8 +557,11 @@ _lp_window_save_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.save-s3", NULL, save_s3_action);
   gtk_widget_class_install_action (widget_class, "win.open-s3", NULL, open_s3_action);
   gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "win.save-folded", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "win.export-svg", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "win.export-png", NULL, save_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.save-folded", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export-svg", NULL);
 }

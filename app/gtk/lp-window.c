@@ -222,7 +222,7 @@ show_load_error (LpWindow *self,
   g_autofree char *heading = g_strdup_printf (_("Could Not Open “%s”"),
                                               g_file_peek_path (file) ? g_file_peek_path (file) : "");
   g_autofree char *body = g_strdup_printf ("%s\n\n%s", error->message,
-                                           _("A report is folded text: one stack a line, like “main;parse;read 42”."));
+                                           _("laprof opens folded text (one stack a line, like “main;parse;read 42”), its capture files (.laprof) and the text of perf script."));
 
   gtk_stack_set_visible_child_name (self->stack, self->report != NULL ? "report" : "welcome");
   _lp_window_show_error (self, heading, body);
@@ -243,6 +243,7 @@ load_done_cb (GObject      *source,
   LpFlameModel *model = NULL;
   LpFolded *filtered = NULL;
   LpFolded *report;
+  LpCapture *capture;
 
   if (loader == self->loader)
     {
@@ -260,6 +261,10 @@ load_done_cb (GObject      *source,
   basename = g_file_get_basename (file);
   dirname = path != NULL ? g_path_get_dirname (path) : g_strdup ("");
   _lp_window_replace_report (self, report, model, filtered, file, basename, dirname);
+  /* a capture (or perf script text) has times: the timeline shows them */
+  capture = lp_report_loader_take_capture (loader);
+  if (capture != NULL)
+    _lp_window_timeline_set_capture (self, capture);
   g_settings_set_string (self->settings, "last-directory", dirname);
   _lp_window_recent_add (self, file);
 

@@ -51,8 +51,10 @@ void            lp_window_show_capture (LpWindow   *self,
                                         LpCapture  *capture,
                                         const char *title);
 
-/* lp_window_save_to: saves the report ("folded"), or exports the graph as
- * shown ("svg", "png"), to @path without asking (for tests and scripts). */
+/* lp_window_save_to: saves the report ("folded"), the recording with its
+ * times ("capture": a .laprof capture file; fails without times), or
+ * exports the graph as shown ("svg", "png"), to @path without asking (for
+ * tests and scripts). */
 gboolean        lp_window_save_to    (LpWindow    *self,
                                       const char  *what,
                                       const char  *path,
