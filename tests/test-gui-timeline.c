@@ -4,6 +4,7 @@
 
 #include <adwaita.h>
 #include <gdk/x11/gdkx.h>
+#include <glib/gstdio.h>
 #include <math.h>
 
 #include "lp-application.h"
@@ -447,6 +448,64 @@ test_folded_no_times (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* a recording saved as a capture opens again with its timeline; saved as
+ * folded text, with none */
+static void
+test_save_open_capture (void)
+{
+  Threads th;
+  LpWindow *window = show_capture (&th);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("laprof-timeline-XXXXXX", &error);
+  g_autofree char *capture_path = g_build_filename (dir, "threads.laprof", NULL);
+  g_autofree char *folded_path = g_build_filename (dir, "threads.folded", NULL);
+  g_autoptr(GFile) capture_file = g_file_new_for_path (capture_path);
+  g_autoptr(GFile) folded_file = g_file_new_for_path (folded_path);
+  LpWindow *opened;
+  LpCapture *capture;
+  const LpCaptureThread *worker;
+  guint64 from, to;
+
+  g_assert_no_error (error);
+  g_assert_true (lp_window_save_to (window, "capture", capture_path, &error));
+  g_assert_no_error (error);
+  g_assert_true (lp_window_save_to (window, "folded", folded_path, &error));
+  g_assert_no_error (error);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  opened = lp_window_new (GTK_APPLICATION (app));
+  gtk_window_set_default_size (GTK_WINDOW (opened), 1200, 760);
+  gtk_window_present (GTK_WINDOW (opened));
+  lp_window_open_file (opened, capture_file);
+  g_assert_true (test_gui_spin_until (timeline_mapped, opened, 20));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (opened)), ==, "threads.laprof");
+  capture = lp_window_get_capture (opened);
+  g_assert_true (lp_capture_get_info (capture)->has_times);
+  g_assert_cmpuint (lp_capture_get_n_samples (capture), ==, 12000);
+  g_assert_cmpuint (lp_capture_get_n_threads (capture), ==, 4);
+  worker = lp_capture_get_thread (capture, th.worker);
+  g_assert_cmpstr (worker->name, ==, "worker");
+  g_assert_cmpint (worker->tid, ==, 101);
+  g_assert_cmpfloat (lp_folded_get_total (lp_window_get_report (opened)), ==, 12000);
+  /* a range selects in the opened capture as in the recording */
+  lp_timeline_view_set_range (lp_window_get_timeline_view (opened), 1 * S, 2 * S);
+  g_assert_true (lp_timeline_view_get_range (lp_window_get_timeline_view (opened), &from, &to));
+  g_assert_cmpfloat (lp_folded_get_total (lp_window_get_shown_report (opened)), ==, 4000);
+  g_assert_true (graph_has (opened, busy_path));
+
+  /* the folded text has no times: an empty timeline */
+  lp_window_open_file (opened, folded_file);
+  g_assert_true (test_gui_spin_until (page_is_report, opened, 20));
+  test_gui_spin (0.3);
+  g_assert_false (lp_capture_get_info (lp_window_get_capture (opened))->has_times);
+  g_assert_cmpfloat (lp_folded_get_total (lp_window_get_report (opened)), ==, 12000);
+  g_assert_false (lp_timeline_view_has_selection (lp_window_get_timeline_view (opened)));
+  gtk_window_destroy (GTK_WINDOW (opened));
+  g_unlink (capture_path);
+  g_unlink (folded_path);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -458,6 +517,7 @@ main (int    argc,
   g_test_add_func ("/gui/timeline/click-lanes", test_click_lanes);
   g_test_add_func ("/gui/timeline/hover-marks", test_hover_marks);
   g_test_add_func ("/gui/timeline/folded-no-times", test_folded_no_times);
+  g_test_add_func ("/gui/timeline/save-open-capture", test_save_open_capture);
   status = g_test_run ();
   g_clear_object (&app);
   return status;

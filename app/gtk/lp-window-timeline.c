@@ -125,27 +125,6 @@ clear_selection_action (GtkWidget  *widget,
   lp_timeline_view_clear_selection (LP_WINDOW (widget)->timeline_view);
 }
 
-LpTimelineView *
-lp_window_get_timeline_view (LpWindow *self)
-{
-  g_return_val_if_fail (LP_IS_WINDOW (self), NULL);
-  return self->timeline_view;
-}
-
-LpCapture *
-lp_window_get_capture (LpWindow *self)
-{
-  g_return_val_if_fail (LP_IS_WINDOW (self), NULL);
-  return self->capture;
-}
-
-LpFolded *
-lp_window_get_shown_report (LpWindow *self)
-{
-  g_return_val_if_fail (LP_IS_WINDOW (self), NULL);
-  return _lp_window_shown_report (self);
-}
-
 /* the report of a capture: a copy of its aggregate, which the window owns
  * as it owns any report (the capture keeps its own for the selections) */
 LpFolded *
@@ -157,34 +136,6 @@ _lp_window_timeline_report_of (LpCapture  *capture,
   if (!lp_folded_merge (report, lp_capture_get_folded (capture), error))
     return NULL;
   return g_steal_pointer (&report);
-}
-
-void
-lp_window_show_capture (LpWindow   *self,
-                        LpCapture  *capture,
-                        const char *title)
-{
-  g_autoptr(GError) error = NULL;
-  LpReportView view = { 0 };
-  LpFolded *report;
-  LpFolded *filtered = NULL;
-  LpFlameModel *model;
-
-  g_return_if_fail (LP_IS_WINDOW (self));
-  g_return_if_fail (capture != NULL);
-
-  report = _lp_window_timeline_report_of (capture, &error);
-  if (report == NULL)
-    {
-      _lp_window_show_error (self, title, error->message);
-      lp_capture_free (capture);
-      return;
-    }
-  _lp_window_view_from_window (&view, self);
-  model = lp_report_view_build_model (&view, report, &filtered, NULL);
-  lp_report_view_clear (&view);
-  _lp_window_replace_report (self, report, model, filtered, NULL, title, "");
-  _lp_window_timeline_set_capture (self, capture);
 }
 
 void

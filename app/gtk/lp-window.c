@@ -344,6 +344,55 @@ lp_window_get_page (LpWindow *self)
   return gtk_stack_get_visible_child_name (self->stack);
 }
 
+LpTimelineView *
+lp_window_get_timeline_view (LpWindow *self)
+{
+  g_return_val_if_fail (LP_IS_WINDOW (self), NULL);
+  return self->timeline_view;
+}
+
+LpCapture *
+lp_window_get_capture (LpWindow *self)
+{
+  g_return_val_if_fail (LP_IS_WINDOW (self), NULL);
+  return self->capture;
+}
+
+LpFolded *
+lp_window_get_shown_report (LpWindow *self)
+{
+  g_return_val_if_fail (LP_IS_WINDOW (self), NULL);
+  return _lp_window_shown_report (self);
+}
+
+void
+lp_window_show_capture (LpWindow   *self,
+                        LpCapture  *capture,
+                        const char *title)
+{
+  g_autoptr(GError) error = NULL;
+  LpReportView view = { 0 };
+  LpFolded *report;
+  LpFolded *filtered = NULL;
+  LpFlameModel *model;
+
+  g_return_if_fail (LP_IS_WINDOW (self));
+  g_return_if_fail (capture != NULL);
+
+  report = _lp_window_timeline_report_of (capture, &error);
+  if (report == NULL)
+    {
+      _lp_window_show_error (self, title, error->message);
+      lp_capture_free (capture);
+      return;
+    }
+  _lp_window_view_from_window (&view, self);
+  model = lp_report_view_build_model (&view, report, &filtered, NULL);
+  lp_report_view_clear (&view);
+  _lp_window_replace_report (self, report, model, filtered, NULL, title, "");
+  _lp_window_timeline_set_capture (self, capture);
+}
+
 LpRecorder *
 lp_window_get_recorder (LpWindow *self)
 {
