@@ -328,6 +328,8 @@ struct _LpSampler
   /* each stack before it is collapsed (benchmarks) */
   LpSamplerSnapshotFunc snapshot_func;
   gpointer            snapshot_data;
+  LpSamplerSampleFunc sample_func;
+  gpointer            sample_data;
 
   gint64              start_ns;
   LpSamplerStats      stats;
@@ -351,6 +353,7 @@ GArray *_lp_sampler_list_tasks (pid_t pid);
 void _lp_sampler_space_unref (gpointer data);
 void _lp_sampler_sweep_spaces (LpSampler *self);
 char *_lp_sampler_read_comm (pid_t pid, pid_t tid);
+void _lp_sampler_thread_ended (LpSampler *self, pid_t tid);
 pid_t _lp_sampler_tracer_of (pid_t pid);
 gboolean _lp_sampler_load_address_space (LpSampler *self, GError **error);
 void _lp_sampler_keep_self_space (LpSampler *self);

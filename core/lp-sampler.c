@@ -199,6 +199,54 @@ lp_sampler_set_batch_func (LpSampler          *self,
 }
 
 void
+lp_sampler_set_sample_func (LpSampler           *self,
+                            LpSamplerSampleFunc  func,
+                            gpointer             user_data)
+{
+  self->sample_func = func;
+  self->sample_data = user_data;
+}
+
+gint64
+lp_sampler_get_start_ns (const LpSampler *self)
+{
+  return self->start_ns;
+}
+
+char *
+lp_sampler_get_thread_name (LpSampler *self,
+                            pid_t      pid,
+                            pid_t      tid,
+                            gboolean  *final)
+{
+  gboolean tried = FALSE;
+  char *name = NULL;
+
+  if (!self->opts.no_python)
+    name = _lp_python_frames_thread_name (self, pid, tid, &tried);
+  if (final != NULL)
+    *final = name != NULL || self->opts.no_python;
+  if (name == NULL)
+    name = _lp_sampler_read_comm (pid, tid);
+  return name;
+}
+
+/* _lp_sampler_thread_ended: tells the sample function that @tid ended */
+void
+_lp_sampler_thread_ended (LpSampler *self,
+                          pid_t      tid)
+{
+  LpSamplerSample sample = { 0 };
+
+  if (self->sample_func == NULL)
+    return;
+  sample.tid = tid;
+  sample.ended = TRUE;
+  sample.time_ns = now_ns () - self->start_ns;
+  self->sample_func (self, &sample, self->sample_data);
+}
+
+void
 lp_sampler_set_snapshot_func (LpSampler             *self,
                               LpSamplerSnapshotFunc  func,
                               gpointer               user_data)
@@ -638,8 +686,25 @@ lp_sampler_launch (LpSampler   *self,
   /* exec has happened (the error pipe closed on it) */
   if (self->opts.mode == LP_SAMPLER_MODE_CPU)
     {
+      g_autoptr(GError) local = NULL;
+
       self->exec_done = TRUE;
-      return _lp_sampler_load_address_space (self, error);
+      if (!_lp_sampler_load_address_space (self, &local))
+        {
+          /* the command may already be in its next exec (a shell shim
+           * such as pyenv's python3 execs the interpreter at once): its
+           * image is read again at its first sample, and only a process
+           * that is gone is an error */
+          Space *space = g_hash_table_lookup (self->spaces, GINT_TO_POINTER (self->pid));
+
+          if (kill (self->pid, 0) < 0)
+            {
+              g_propagate_error (error, g_steal_pointer (&local));
+              return FALSE;
+            }
+          g_debug ("%s: read again at the first sample", local->message);
+          space->stale = TRUE;
+        }
     }
   return TRUE;
 }
