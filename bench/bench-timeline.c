@@ -214,6 +214,10 @@ draw_frame (LpCapture              *capture,
   return t0;
 }
 
+/* the parts of the last range's and open's time (CPU seconds) */
+static double part_select, part_model, part_layout;
+static double part_load, part_copy, part_frame;
+
 /* the graph of a range: the selection's report, its model and layout */
 static double
 select_range (LpCapture *capture,
@@ -236,9 +240,12 @@ select_range (LpCapture *capture,
   scoped = lp_capture_select (capture, &filter, &error);
   if (scoped == NULL)
     g_error ("%s", error->message);
+  part_select = cpu_now () - t0;
   model = lp_report_view_build_model (&view, scoped, &filtered, NULL);
+  part_model = cpu_now () - t0 - part_select;
   layout = lp_flame_layout_new (model, &lp);
   t0 = cpu_now () - t0;
+  part_layout = t0 - part_select - part_model;
   *samples = lp_folded_get_total (scoped);
   lp_flame_layout_free (layout);
   lp_flame_model_free (model);
@@ -315,10 +322,13 @@ main (int   argc,
   for (guint i = 0; i < 5; i++)
     v[i] = select_range (capture, 200 * S, 260 * S, &samples);
   report ("range: 60 s -> graph (select, model, layout)", v, 5, 100);
-  printf ("  (%.0f samples in the range)\n", samples);
+  printf ("  (%.0f samples in the range; the last: select %.1f ms, model %.1f ms, layout %.1f ms)\n",
+          samples, part_select * 1e3, part_model * 1e3, part_layout * 1e3);
   for (guint i = 0; i < 5; i++)
     v[i] = select_range (capture, 150 * S, 450 * S, &samples);
   report ("range: 300 s -> graph", v, 5, 100);
+  printf ("  (the last: select %.1f ms, model %.1f ms, layout %.1f ms)\n",
+          part_select * 1e3, part_model * 1e3, part_layout * 1e3);
 
   /* opening: the file once, then load to the first frame */
   {
@@ -348,13 +358,16 @@ main (int   argc,
         loaded = lp_capture_load (path, &error);
         if (loaded == NULL)
           g_error ("load: %s", error->message);
+        part_load = cpu_now () - t0;
         if (!lp_folded_merge (copy, lp_capture_get_folded (loaded), &error))
           g_error ("%s", error->message);
+        part_copy = cpu_now () - t0 - part_load;
         model = lp_report_view_build_model (&view, copy, &filtered, NULL);
         layout = lp_flame_layout_new (model, &lp);
+        part_model = cpu_now () - t0 - part_load - part_copy;
         init_params (&params, loaded);
         surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, WIDTH, (int) params.height);
-        draw_frame (loaded, &params, surface);
+        part_frame = draw_frame (loaded, &params, surface);
         v[i] = cpu_now () - t0;
         v[10 + i] = wall_now () - w0;
         cairo_surface_destroy (surface);
@@ -365,6 +378,9 @@ main (int   argc,
       }
     report ("open: load, report, model, layout, frame (CPU)", v, 3, 1000);
     report ("open: the same, wall clock", v + 10, 3, 1000);
+    printf ("  (the last: lp_capture_load %.1f ms, the window's copy of the report %.1f ms, "
+            "model and layout %.1f ms, a timeline frame %.1f ms)\n",
+            part_load * 1e3, part_copy * 1e3, part_model * 1e3, part_frame * 1e3);
     g_unlink (path);
     g_rmdir (dir);
   }

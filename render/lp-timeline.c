@@ -26,6 +26,7 @@ lp_timeline_params_init (LpTimelineParams *params)
     .to_ns = NS_PER_S,
     .sel_from_ns = LP_CAPTURE_TIME_NONE,
     .sel_to_ns = LP_CAPTURE_TIME_NONE,
+    .sel_samples = -1,
   };
 }
 
@@ -417,7 +418,8 @@ draw_selection (cairo_t                *cr,
       span = lp_timeline_format_span (lp_capture_get_end_ns (capture));
     }
 
-  lp_folded_format_count (lp_timeline_selection_samples (capture, params), samples);
+  lp_folded_format_count (params->sel_samples >= 0 ? params->sel_samples
+                                                   : lp_timeline_selection_samples (capture, params), samples);
   /* TRANSLATORS: the selected time range's length, and its samples */
   label = g_strdup_printf (_("%s · %s samples"), span, samples);
   pango_layout_set_text (text, label, -1);
@@ -468,6 +470,30 @@ draw_marks (cairo_t                *cr,
   cairo_fill (cr);
 }
 
+/* the time between two samples of a thread: the recording's period, or
+ * (unknown) the busiest thread's mean gap */
+static double
+sample_period_ns (LpCapture *capture)
+{
+  double period = lp_capture_get_info (capture)->period * NS_PER_S;
+  guint n = lp_capture_get_n_threads (capture);
+
+  if (period > 0)
+    return period;
+  for (guint t = 0; t < n; t++)
+    {
+      const LpCaptureThread *th = lp_capture_get_thread (capture, t);
+      double gap;
+
+      if (th->samples < 2 || th->first_ns == LP_CAPTURE_TIME_NONE || th->last_ns <= th->first_ns)
+        continue;
+      gap = (th->last_ns - th->first_ns) / (th->samples - 1);
+      if (period <= 0 || gap < period)
+        period = gap;
+    }
+  return period;
+}
+
 void
 lp_timeline_draw (cairo_t                *cr,
                   LpCapture              *capture,
@@ -475,8 +501,9 @@ lp_timeline_draw (cairo_t                *cr,
 {
   g_autoptr(PangoLayout) text = NULL;
   double x0, area_w, col_w;
-  guint n_cols, n_threads;
+  guint n_cols, n_threads, lane_k, strip_k;
   guint64 bin_ns;
+  double period;
   double rate;
   g_autofree double *on = NULL;
   g_autofree double *blocked = NULL;
@@ -510,19 +537,25 @@ lp_timeline_draw (cairo_t                *cr,
   n_cols = (guint) MAX (1.0, floor (area_w / COLUMN));
   bin_ns = MAX ((guint64) 1, (guint64) ceil (span_ns (params) / n_cols));
   col_w = area_w * bin_ns / span_ns (params);
+  /* a lane's bin holds two periods at least, a strip's four: a bin of
+   * less than a period is a comb of single samples and gaps */
+  period = sample_period_ns (capture);
+  lane_k = (guint) MAX (1.0, ceil (2 * period / bin_ns));
+  strip_k = (guint) MAX ((double) STRIP_COLUMNS, ceil (4 * period / bin_ns));
 
   draw_lane_tints (cr, capture, params);
   draw_ruler (cr, text, params);
   cairo_save (cr);
   cairo_rectangle (cr, x0, 0, area_w, params->height);
   cairo_clip (cr);
-  rate = draw_strip (cr, capture, params, (n_cols + STRIP_COLUMNS - 1) / STRIP_COLUMNS, x0,
-                     col_w * STRIP_COLUMNS, bin_ns * STRIP_COLUMNS);
+  rate = draw_strip (cr, capture, params, (n_cols + strip_k - 1) / strip_k, x0,
+                     col_w * strip_k, bin_ns * strip_k);
   n_threads = lp_capture_get_n_threads (capture);
   on = g_new (double, n_cols);
   blocked = g_new (double, n_cols);
   for (guint t = 0; t < n_threads && lp_timeline_lane_y (t) < params->height; t++)
-    draw_lane (cr, capture, t, params, n_cols, x0, col_w, bin_ns, on, blocked);
+    draw_lane (cr, capture, t, params, (n_cols + lane_k - 1) / lane_k, x0, col_w * lane_k,
+               bin_ns * lane_k, on, blocked);
   draw_marks (cr, params, x0, area_w);
   cairo_restore (cr);
   /* the strip's scale, in the names column */

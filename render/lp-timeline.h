@@ -31,6 +31,10 @@ typedef struct
   /* selected lanes (thread indexes): marked, the others dimmed; NULL: all */
   const guint  *sel_threads;
   guint         n_sel_threads;
+  /* the selection's samples as its report counts them (exact), or -1:
+   * lp_timeline_selection_samples(), exact to a bin of the capture's
+   * sums at each edge of the range */
+  double        sel_samples;
   /* marks (lp_timeline_marks_new()): for each column of the time area,
    * its weight of samples with the hovered frame; NULL: none */
   const double *marks;
@@ -89,7 +93,9 @@ double   lp_timeline_lane_y        (guint                   thread);
 
 /* lp_timeline_selection_samples: the samples (weights) of the selection
  * of @params: its time range (all if none) and its threads (all if
- * none), through lp_capture_bin() */
+ * none), through lp_capture_bin() (fast; for a range of 40 ms and more,
+ * it may count a bin of the capture's sums, 10 ms, more or less at
+ * each edge) */
 double   lp_timeline_selection_samples (LpCapture              *capture,
                                         const LpTimelineParams *params);
 

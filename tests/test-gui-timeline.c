@@ -293,6 +293,9 @@ test_drag_range (void)
   g_assert_cmpfloat (graph_total (window), >, 0);
   g_assert_false (graph_has (window, busy_path));
   g_assert_true (graph_has (window, spin_path));
+  /* the range's label counts what the header counts */
+  lp_timeline_view_get_params (timeline, &params);
+  g_assert_cmpfloat (params.sel_samples, ==, shown);
   test_gui_screenshot ("timeline");
 
   /* Escape clears it: the whole graph again */
@@ -506,6 +509,135 @@ test_save_open_capture (void)
   g_rmdir (dir);
 }
 
+/* ---- live ---- */
+
+typedef struct
+{
+  LpWindow *window;
+  guint64   n_samples;   /* more than this */
+  guint64   end_ns;      /* and a later end than this */
+} Growth;
+
+static gboolean
+capture_grew (gpointer data)
+{
+  Growth *g = data;
+  LpCapture *capture = lp_window_get_capture (g->window);
+  LpRecorder *recorder = lp_window_get_recorder (g->window);
+
+  return capture != NULL && recorder != NULL && lp_recorder_get_n_batches (recorder) >= 2 &&
+         lp_capture_get_n_samples (capture) > g->n_samples &&
+         lp_capture_get_end_ns (capture) > g->end_ns &&
+         lp_capture_get_n_threads (capture) > 0 &&
+         gtk_widget_get_height (GTK_WIDGET (lp_window_get_timeline_view (g->window))) >=
+           lp_timeline_lane_y (lp_capture_get_n_threads (capture));
+}
+
+/* the pixels of @thread's lane, in the picture of the timeline, in the
+ * on-CPU or the blocked colour */
+static guint
+lane_pixels (LpTimelineView *timeline,
+             guint           thread)
+{
+  g_autoptr(GdkTexture) texture = test_gui_render_widget (GTK_WIDGET (timeline));
+  int width = gdk_texture_get_width (texture);
+  int height = gdk_texture_get_height (texture);
+  g_autofree guint8 *data = g_malloc ((gsize) width * height * 4);
+  int y = (int) lane_y (thread);
+  guint n = 0;
+
+  gdk_texture_download (texture, data, (gsize) width * 4);
+  g_assert_cmpint (y, <, height);
+  for (int x = 0; x < width; x++)
+    {
+      /* GDK_MEMORY_DEFAULT: B G R A */
+      const guint8 *p = data + ((gsize) y * width + x) * 4;
+      LpRgb on = LP_TIMELINE_ON_CPU_RGB, blocked = LP_TIMELINE_BLOCKED_RGB;
+
+      if ((ABS (p[2] - on.r) < 4 && ABS (p[1] - on.g) < 4 && ABS (p[0] - on.b) < 4) ||
+          (ABS (p[2] - blocked.r) < 4 && ABS (p[1] - blocked.g) < 4 && ABS (p[0] - blocked.b) < 4))
+        n++;
+    }
+  return n;
+}
+
+/* a recording's timeline grows as the samples arrive; a range selects
+ * in it while it records; saved, it opens again with its times */
+static void
+test_live (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *demo = lp_application_find_demo ();
+  const char *argv[] = { demo, "--forever", "--scale", "0.3", NULL };
+  LpWindow *window = lp_window_new (GTK_APPLICATION (app));
+  LpTimelineView *timeline = lp_window_get_timeline_view (window);
+  g_autofree char *dir = g_dir_make_tmp ("laprof-timeline-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "live.laprof", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  Growth growth = { window, 0, 0 };
+  LpCapture *capture;
+  LpTimelineParams params;
+  guint drawn_before;
+  guint64 from, to, n_samples;
+  double whole;
+
+  g_assert_nonnull (demo);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
+  gtk_window_present (GTK_WINDOW (window));
+  lp_window_record_command (window, argv, NULL);
+
+  g_assert_true (test_gui_spin_until (capture_grew, &growth, 30));
+  test_gui_spin (0.1);
+  capture = lp_window_get_capture (window);
+  g_assert_true (lp_capture_get_info (capture)->has_times);
+  growth.n_samples = lp_capture_get_n_samples (capture);
+  growth.end_ns = lp_capture_get_end_ns (capture);
+  drawn_before = lane_pixels (timeline, 0);
+  g_test_message ("%" G_GUINT64_FORMAT " samples, %u threads, %g s, lane 0: %u px",
+                  growth.n_samples, lp_capture_get_n_threads (capture), growth.end_ns / 1e9, drawn_before);
+  g_assert_cmpuint (drawn_before, >, 0);
+
+  /* more: the timeline grows (the lanes fill more of its width as the
+   * recording reaches its first second, then keep it) */
+  growth.end_ns = MAX (growth.end_ns, 1100 * MS);
+  g_assert_true (test_gui_spin_until (capture_grew, &growth, 30));
+  test_gui_spin (0.1);
+  g_test_message ("then %" G_GUINT64_FORMAT " samples, %g s, lane 0: %u px", lp_capture_get_n_samples (capture),
+                  lp_capture_get_end_ns (capture) / 1e9, lane_pixels (timeline, 0));
+  g_assert_cmpuint (lane_pixels (timeline, 0), >, drawn_before);
+  lp_timeline_view_get_params (timeline, &params);
+  g_assert_cmpuint (params.to_ns, >, lp_capture_get_end_ns (capture));
+
+  /* a range dragged while recording: the graph shows it */
+  drag (GTK_WIDGET (timeline), lp_timeline_x_at (&params, params.to_ns / 4),
+        lp_timeline_x_at (&params, params.to_ns / 2), LP_TIMELINE_RULER_HEIGHT + LP_TIMELINE_STRIP_HEIGHT / 2);
+  g_assert_true (test_gui_spin_until (has_range, window, 5));
+  g_assert_true (lp_timeline_view_get_range (timeline, &from, &to));
+  test_gui_screenshot ("timeline-live");
+  test_gui_spin (0.6);
+  g_assert_cmpfloat (lp_folded_get_total (lp_window_get_shown_report (window)), <,
+                     lp_folded_get_total (lp_window_get_report (window)));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  g_assert_true (test_gui_spin_until (test_gui_recorder_ended, window, 20));
+  test_gui_spin (0.3);
+  /* everything the stack lines said, the capture lines said too */
+  whole = lp_folded_get_total (lp_window_get_report (window));
+  g_assert_cmpfloat (lp_folded_get_total (lp_capture_get_folded (capture)), ==, whole);
+  n_samples = lp_capture_get_n_samples (capture);
+
+  g_assert_true (lp_window_save_to (window, "capture", path, &error));
+  g_assert_no_error (error);
+  lp_window_open_file (window, file);
+  g_assert_true (test_gui_spin_until (timeline_mapped, window, 20));
+  test_gui_spin (0.2);
+  g_assert_cmpuint (lp_capture_get_n_samples (lp_window_get_capture (window)), ==, n_samples);
+  g_assert_cmpfloat (lp_folded_get_total (lp_window_get_report (window)), ==, whole);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -518,6 +650,7 @@ main (int    argc,
   g_test_add_func ("/gui/timeline/hover-marks", test_hover_marks);
   g_test_add_func ("/gui/timeline/folded-no-times", test_folded_no_times);
   g_test_add_func ("/gui/timeline/save-open-capture", test_save_open_capture);
+  g_test_add_func ("/gui/timeline/live", test_live);
   status = g_test_run ();
   g_clear_object (&app);
   return status;

@@ -18,6 +18,7 @@ struct _LpRecorder
 
   LpFolded        *dest;
   LpStreamParser  *parser;
+  LpCaptureReader *capture_reader; /* the stream's #capture blocks into the caller's capture */
   GSubprocess     *process;
   GCancellable    *cancellable;
   GDataInputStream *errors;
@@ -179,6 +180,22 @@ stream_event_cb (const LpStreamEvent *event,
       g_free (self->end_reason);
       self->end_reason = g_strdup (event->reason);
       self->end_status = event->status;
+      break;
+    case LP_STREAM_EVENT_CAPTURE:
+      if (self->capture_reader != NULL)
+        {
+          g_autoptr(GError) error = NULL;
+
+          if (!lp_capture_reader_feed_block (self->capture_reader, event->data, event->data_len, &error))
+            {
+              /* the graph goes on from the stack lines; the timeline stops */
+              g_autofree char *line = g_strdup_printf (_("laprof: the recording's times could not be read "
+                                                         "(the timeline stops here): %s"), error->message);
+
+              g_clear_pointer (&self->capture_reader, lp_capture_reader_free);
+              g_signal_emit (self, signals[OUTPUT], 0, line);
+            }
+        }
       break;
     case LP_STREAM_EVENT_PYTHON:
       self->python_on = event->status == 1;
@@ -380,6 +397,17 @@ lp_recorder_start_launch (LpRecorder               *self,
   return start (self, args, directory, options, error);
 }
 
+void
+lp_recorder_set_capture (LpRecorder *self,
+                         LpCapture  *dest)
+{
+  g_return_if_fail (LP_IS_RECORDER (self));
+
+  g_clear_pointer (&self->capture_reader, lp_capture_reader_free);
+  if (dest != NULL)
+    self->capture_reader = lp_capture_reader_new (dest);
+}
+
 gboolean
 lp_recorder_set_tee_file (LpRecorder  *self,
                           const char  *path,
@@ -438,8 +466,9 @@ lp_recorder_cancel (LpRecorder *self)
   if (self->cancelled)
     return;
   self->cancelled = TRUE;
-  /* the parser writes into the caller's report: no more of that */
+  /* the parser writes into the caller's report and capture: no more of that */
   g_clear_pointer (&self->parser, lp_stream_parser_free);
+  g_clear_pointer (&self->capture_reader, lp_capture_reader_free);
   if (self->process == NULL || self->ended_emitted)
     return;
   lp_recorder_stop (self);
@@ -556,6 +585,7 @@ lp_recorder_finalize (GObject *object)
   LpRecorder *self = LP_RECORDER (object);
 
   g_clear_pointer (&self->parser, lp_stream_parser_free);
+  g_clear_pointer (&self->capture_reader, lp_capture_reader_free);
   g_clear_pointer (&self->tee, fclose);
   g_free (self->end_reason);
   g_free (self->command);

@@ -4,6 +4,7 @@
 
 #include <gio/gio.h>
 
+#include "lp-capture.h"
 #include "lp-folded.h"
 #include "lp-stream.h"
 
@@ -42,6 +43,14 @@ gboolean    lp_recorder_start_launch   (LpRecorder               *self,
                                         const char               *directory,
                                         const LpRecorderOptions  *options,
                                         GError                  **error);
+
+/* lp_recorder_set_capture: also rebuilds the recording with its times and
+ * threads in @dest (nullable: none; it must outlive the recorder, or a
+ * lp_recorder_cancel()) from the stream's #capture lines, before each
+ * batch's "batch" signal. If a block cannot be read, the capture stops
+ * there and an "output" line says why; the stacks go on. */
+void        lp_recorder_set_capture    (LpRecorder *self,
+                                        LpCapture  *dest);
 
 /* lp_recorder_set_tee_file: keeps a copy of the raw stream in @path (the
  * engine's own record of what it sent; for checks and bug reports). */

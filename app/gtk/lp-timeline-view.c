@@ -21,6 +21,7 @@ struct _LpTimelineView
   guint64    sel_from_ns;      /* LP_CAPTURE_TIME_NONE: no range */
   guint64    sel_to_ns;
   GArray    *threads;          /* guint; empty: every thread */
+  double     sel_samples;      /* the selection's samples as told, or -1 */
 
   /* a drag in progress */
   gboolean   dragging;
@@ -86,6 +87,7 @@ fill_params (LpTimelineView   *self,
       params->sel_threads = (const guint *) (gpointer) self->threads->data;
       params->n_sel_threads = self->threads->len;
     }
+  params->sel_samples = self->sel_samples;
   params->dark = is_dark (GTK_WIDGET (self));
   params->empty_text = _("No timeline: this report has no times (folded text keeps only the totals)");
 }
@@ -180,6 +182,7 @@ static void
 emit_changed (LpTimelineView *self)
 {
   self->marks_dirty = TRUE;
+  self->sel_samples = -1;
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
 }
@@ -221,6 +224,7 @@ drag_update_cb (GtkGestureDrag *gesture,
   t = lp_timeline_time_at (&params, self->drag_x + dx);
   self->sel_from_ns = MIN (t, self->drag_from_ns);
   self->sel_to_ns = MAX (t, self->drag_from_ns);
+  self->sel_samples = -1;
   self->marks_dirty = TRUE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -290,6 +294,7 @@ lp_timeline_view_set_capture (LpTimelineView *self,
 
   self->capture = capture;
   self->sel_from_ns = self->sel_to_ns = LP_CAPTURE_TIME_NONE;
+  self->sel_samples = -1;
   g_array_set_size (self->threads, 0);
   g_array_set_size (self->marked_frames, 0);
   g_clear_pointer (&self->marks, g_free);
@@ -418,6 +423,15 @@ lp_timeline_view_get_filter (LpTimelineView  *self,
 }
 
 void
+lp_timeline_view_set_selection_samples (LpTimelineView *self,
+                                        double          samples)
+{
+  g_return_if_fail (LP_IS_TIMELINE_VIEW (self));
+  self->sel_samples = samples;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
 lp_timeline_view_set_marked_frames (LpTimelineView *self,
                                     const guint32  *frames,
                                     guint           n_frames)
@@ -481,6 +495,7 @@ lp_timeline_view_init (LpTimelineView *self)
   GtkGesture *drag = gtk_gesture_drag_new ();
 
   self->sel_from_ns = self->sel_to_ns = LP_CAPTURE_TIME_NONE;
+  self->sel_samples = -1;
   self->threads = g_array_new (FALSE, FALSE, sizeof (guint));
   self->marked_frames = g_array_new (FALSE, FALSE, sizeof (guint32));
 

@@ -55,6 +55,12 @@ gboolean     lp_timeline_view_has_selection    (LpTimelineView *self);
 void         lp_timeline_view_get_filter       (LpTimelineView  *self,
                                                 LpCaptureFilter *filter);
 
+/* lp_timeline_view_set_selection_samples: the selection's samples as its
+ * report counts them, shown with it (until the selection changes; -1:
+ * counted from the capture's sums, to a bin at each edge) */
+void         lp_timeline_view_set_selection_samples (LpTimelineView *self,
+                                                     double          samples);
+
 /* lp_timeline_view_set_marked_frames: marks when any of @frames (frame
  * ids of the capture's folded report) was on a stack; @n_frames 0: none */
 void         lp_timeline_view_set_marked_frames (LpTimelineView *self,

@@ -444,6 +444,7 @@ start_recording (LpWindow    *self,
 
   _lp_window_python_report_changed (self);
   self->recorder = lp_recorder_new (self->report);
+  lp_recorder_set_capture (self->recorder, self->capture);
   g_signal_connect_object (self->recorder, "python", G_CALLBACK (_lp_window_python_recorder_cb),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->recorder, "stack", G_CALLBACK (recorder_stack_cb), self, G_CONNECT_SWAPPED);

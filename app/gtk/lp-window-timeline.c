@@ -34,6 +34,8 @@ update_scope (LpWindow *self)
       return;
     }
   self->scoped_n_samples = lp_capture_get_n_samples (self->capture);
+  /* the selection's label says what the header says */
+  lp_timeline_view_set_selection_samples (self->timeline_view, lp_folded_get_total (self->scoped));
 }
 
 static void
