@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "lp-bench-util.h"
 #include "lp-flame-layout.h"
 #include "lp-report-view.h"
 #include "lp-timeline.h"
@@ -44,27 +45,13 @@ cpu_now (void)
   return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static double
-wall_now (void)
-{
-  return g_get_monotonic_time () / 1e6;
-}
-
-static int
-compare_doubles (const void *a,
-                 const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
 static void
 report (const char *what,
         double     *v,
         guint       n,
         double      target_ms)
 {
-  qsort (v, n, sizeof (double), compare_doubles);
+  qsort (v, n, sizeof (double), lp_bench_cmp_double);
   printf ("%-44s median %8.2f ms  worst %8.2f ms  (n=%u%s%s)\n", what, v[n / 2] * 1e3, v[n - 1] * 1e3, n,
           target_ms > 0 ? (v[n / 2] * 1e3 <= target_ms ? ", within " : ", OVER ") : "",
           target_ms > 0 ? (target_ms >= 100 ? (target_ms >= 1000 ? "1 s" : "100 ms") : "16 ms") : "");
@@ -279,13 +266,13 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
 
   setvbuf (stdout, NULL, _IOLBF, 0);
-  t0 = wall_now ();
+  t0 = lp_bench_now ();
   capture = make_capture (shape);
   printf ("bench-timeline %s: %" G_GUINT64_FORMAT " samples, %u threads, %u stacks, %u frames, %.0f s; made in %.1f s\n",
           shape, lp_capture_get_n_samples (capture), lp_capture_get_n_threads (capture),
           lp_folded_get_n_stacks (lp_capture_get_folded (capture)),
           lp_folded_get_n_frames (lp_capture_get_folded (capture)),
-          lp_capture_get_end_ns (capture) / 1e9, wall_now () - t0);
+          lp_capture_get_end_ns (capture) / 1e9, lp_bench_now () - t0);
 
   init_params (&params, capture);
   surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, WIDTH, (int) params.height);
@@ -352,7 +339,7 @@ main (int   argc,
         LpFolded *filtered = NULL;
         LpFlameModel *model;
         LpFlameLayout *layout;
-        double w0 = wall_now ();
+        double w0 = lp_bench_now ();
 
         t0 = cpu_now ();
         loaded = lp_capture_load (path, &error);
@@ -369,7 +356,7 @@ main (int   argc,
         surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, WIDTH, (int) params.height);
         part_frame = draw_frame (loaded, &params, surface);
         v[i] = cpu_now () - t0;
-        v[10 + i] = wall_now () - w0;
+        v[10 + i] = lp_bench_now () - w0;
         cairo_surface_destroy (surface);
         lp_flame_layout_free (layout);
         lp_flame_model_free (model);

@@ -276,6 +276,36 @@ draw_strip (cairo_t                *cr,
   return max / (bin_ns / NS_PER_S);
 }
 
+/* a column for each bin of @mine, as high as its share of @mine and
+ * @other, from the bottom of the row (@bottom) or from its top; a run of
+ * full columns is one rectangle */
+static void
+fill_shares (cairo_t      *cr,
+             const double *mine,
+             const double *other,
+             guint         n_cols,
+             double        x0,
+             double        col_w,
+             double        y,
+             double        h,
+             gboolean      bottom)
+{
+  for (guint i = 0; i < n_cols; i++)
+    {
+      guint j = i;
+      double share;
+
+      if (mine[i] <= 0)
+        continue;
+      share = mine[i] / (mine[i] + other[i]);
+      while (share >= 1 && j + 1 < n_cols && mine[j + 1] > 0 && other[j + 1] <= 0)
+        j++;
+      cairo_rectangle (cr, x0 + i * col_w, bottom ? y + h * (1 - share) : y, (j - i + 1) * col_w, h * share);
+      i = j;
+    }
+  cairo_fill (cr);
+}
+
 /* one lane: a column on-CPU colour for the on-CPU share of its samples
  * (from the bottom), the blocked colour over it for the rest */
 static void
@@ -299,36 +329,9 @@ draw_lane (cairo_t                *cr,
   lp_capture_bin (capture, thread, params->from_ns, bin_ns, n_cols, on, blocked);
 
   set_rgb (cr, LP_TIMELINE_ON_CPU_RGB, alpha);
-  for (guint i = 0; i < n_cols; i++)
-    {
-      guint j = i;
-      double share;
-
-      if (on[i] <= 0)
-        continue;
-      share = on[i] / (on[i] + blocked[i]);
-      /* a run of full columns is one rectangle */
-      while (share >= 1 && j + 1 < n_cols && on[j + 1] > 0 && blocked[j + 1] <= 0)
-        j++;
-      cairo_rectangle (cr, x0 + i * col_w, y + h * (1 - share), (j - i + 1) * col_w, h * share);
-      i = j;
-    }
-  cairo_fill (cr);
+  fill_shares (cr, on, blocked, n_cols, x0, col_w, y, h, TRUE);
   set_rgb (cr, LP_TIMELINE_BLOCKED_RGB, alpha);
-  for (guint i = 0; i < n_cols; i++)
-    {
-      guint j = i;
-      double share;
-
-      if (blocked[i] <= 0)
-        continue;
-      share = blocked[i] / (on[i] + blocked[i]);
-      while (share >= 1 && j + 1 < n_cols && blocked[j + 1] > 0 && on[j + 1] <= 0)
-        j++;
-      cairo_rectangle (cr, x0 + i * col_w, y, (j - i + 1) * col_w, h * share);
-      i = j;
-    }
-  cairo_fill (cr);
+  fill_shares (cr, blocked, on, n_cols, x0, col_w, y, h, FALSE);
 }
 
 /* a selected lane: its row tinted in the selection's colour, under the lane */
