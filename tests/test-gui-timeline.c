@@ -539,13 +539,19 @@ static guint
 lane_pixels (LpTimelineView *timeline,
              guint           thread)
 {
-  g_autoptr(GdkTexture) texture = test_gui_render_widget (GTK_WIDGET (timeline));
-  int width = gdk_texture_get_width (texture);
-  int height = gdk_texture_get_height (texture);
-  g_autofree guint8 *data = g_malloc ((gsize) width * height * 4);
-  int y = (int) lane_y (thread);
+  g_autoptr(GdkTexture) texture = NULL;
+  int width, height, y = (int) lane_y (thread);
+  g_autofree guint8 *data = NULL;
   guint n = 0;
 
+  /* while recording, a batch may have queued a redraw: the next frame */
+  for (guint i = 0; i < 200 && texture == NULL; i++)
+    if ((texture = test_gui_try_render_widget (GTK_WIDGET (timeline))) == NULL)
+      test_gui_spin (0.01);
+  g_assert_nonnull (texture);
+  width = gdk_texture_get_width (texture);
+  height = gdk_texture_get_height (texture);
+  data = g_malloc ((gsize) width * height * 4);
   gdk_texture_download (texture, data, (gsize) width * 4);
   g_assert_cmpint (y, <, height);
   for (int x = 0; x < width; x++)

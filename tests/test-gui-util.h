@@ -18,6 +18,9 @@ void        test_gui_spin               (double      seconds);
 /* test_gui_render_widget: @widget drawn into an image, as the screen shows
  * it (you own it). */
 GdkTexture *test_gui_render_widget      (GtkWidget  *widget);
+/* test_gui_try_render_widget: the same, or NULL while @widget waits for
+ * its next frame (a redraw was queued since it was last drawn) */
+GdkTexture *test_gui_try_render_widget  (GtkWidget  *widget);
 
 /* test_gui_find_widget_of_type: the first descendant of @root (depth
  * first) of @type, or NULL. */

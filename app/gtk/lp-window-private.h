@@ -77,6 +77,7 @@ struct _LpWindow
   LpCapture       *capture;
   LpFolded        *scoped;
   guint64          scoped_n_samples;
+  gboolean         scope_stale;    /* the capture grew since: made again at the next rebuild */
 
   /* what is drawn: the report, or a filtered copy of it, as a model */
   LpFolded        *view_folded;
@@ -198,8 +199,11 @@ LpFolded     *_lp_window_timeline_report_of        (LpCapture      *capture,
                                                     GError        **error);
 /* a capture that says the report has no times (the timeline tells why) */
 LpCapture    *_lp_window_timeline_new_no_times     (void);
+/* makes the selection's report again (the graph's model is dropped: build
+ * it again after) */
+void          _lp_window_timeline_update_scope     (LpWindow       *self);
 /* the capture gained samples: the timeline grows, the selection's report
- * is made again */
+ * is made again at the next rebuild of the graph */
 void          _lp_window_timeline_capture_grew     (LpWindow       *self);
 void          _lp_window_timeline_init             (LpWindow       *self);
 void          _lp_window_timeline_class_init       (GtkWidgetClass *widget_class);

@@ -13,27 +13,45 @@ _lp_window_shown_report (LpWindow *self)
   return self->scoped != NULL ? self->scoped : self->report;
 }
 
+/* replaces the selection's report by @scoped (taken, nullable); the
+ * graph's model may have its names in the old one: it goes first, and
+ * the caller builds the graph again */
+static void
+set_scoped (LpWindow *self,
+            LpFolded *scoped)
+{
+  if (self->scoped != NULL)
+    _lp_window_show_model (self, NULL, NULL);
+  g_clear_pointer (&self->scoped, lp_folded_free);
+  self->scoped = scoped;
+  self->scope_stale = FALSE;
+  self->scoped_n_samples = self->capture != NULL ? lp_capture_get_n_samples (self->capture) : 0;
+}
+
 /* the report of the selection, made again from the capture (the range and
  * threads the timeline says); NULL without a selection */
-static void
-update_scope (LpWindow *self)
+void
+_lp_window_timeline_update_scope (LpWindow *self)
 {
   LpCaptureFilter filter;
   g_autoptr(GError) error = NULL;
+  LpFolded *scoped;
 
-  g_clear_pointer (&self->scoped, lp_folded_free);
-  self->scoped_n_samples = 0;
   if (self->capture == NULL || !lp_timeline_view_has_selection (self->timeline_view))
-    return;
-  lp_timeline_view_get_filter (self->timeline_view, &filter);
-  self->scoped = lp_capture_select (self->capture, &filter, &error);
-  if (self->scoped == NULL)
     {
+      set_scoped (self, NULL);
+      return;
+    }
+  lp_timeline_view_get_filter (self->timeline_view, &filter);
+  scoped = lp_capture_select (self->capture, &filter, &error);
+  if (scoped == NULL)
+    {
+      set_scoped (self, NULL);
       _lp_window_toast (self, error->message);
       lp_timeline_view_clear_selection (self->timeline_view);
       return;
     }
-  self->scoped_n_samples = lp_capture_get_n_samples (self->capture);
+  set_scoped (self, scoped);
   /* the selection's label says what the header says */
   lp_timeline_view_set_selection_samples (self->timeline_view, lp_folded_get_total (self->scoped));
 }
@@ -52,7 +70,7 @@ static void
 selection_changed_cb (LpWindow       *self,
                       LpTimelineView *view)
 {
-  update_scope (self);
+  _lp_window_timeline_update_scope (self);
   show_scope (self);
 }
 
@@ -63,9 +81,10 @@ _lp_window_timeline_capture_grew (LpWindow *self)
     return;
   lp_timeline_view_capture_changed (self->timeline_view);
   /* a selection of threads, or a range not ended yet, gains samples:
-   * the next rebuild of the graph shows them */
+   * the next rebuild of the graph (at most twice a second while
+   * recording) makes its report again */
   if (self->scoped != NULL && self->scoped_n_samples != lp_capture_get_n_samples (self->capture))
-    update_scope (self);
+    self->scope_stale = TRUE;
 }
 
 void
@@ -75,7 +94,7 @@ _lp_window_timeline_set_capture (LpWindow  *self,
   gboolean had_scope = self->scoped != NULL;
 
   lp_timeline_view_set_capture (self->timeline_view, capture);
-  g_clear_pointer (&self->scoped, lp_folded_free);
+  set_scoped (self, NULL);
   g_clear_pointer (&self->capture, lp_capture_free);
   self->capture = capture;
   gtk_widget_set_visible (self->timeline_box, capture != NULL);

@@ -87,6 +87,8 @@ _lp_window_rebuild_model (LpWindow *self)
 
   if (self->report == NULL)
     return;
+  if (self->scope_stale)
+    _lp_window_timeline_update_scope (self);
   _lp_window_view_from_window (&view, self);
   model = lp_report_view_build_model (&view, _lp_window_shown_report (self), &filtered, NULL);
   _lp_window_show_model (self, model, filtered);
