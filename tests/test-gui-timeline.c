@@ -265,7 +265,8 @@ test_drag_range (void)
   LpTimelineParams params;
   guint64 from, to;
   double whole = lp_folded_get_total (lp_window_get_report (window));
-  double shown;
+  double shown, matched_all;
+  g_autoptr(GError) error = NULL;
 
   g_assert_cmpfloat (whole, ==, 12000);
   g_assert_true (graph_has (window, busy_path));
@@ -305,6 +306,11 @@ test_drag_range (void)
   g_assert_cmpfloat (lp_folded_get_total (lp_window_get_shown_report (window)), ==, whole);
   g_assert_true (graph_has (window, busy_path));
 
+  /* a search: its Matched % is of what the graph shows */
+  g_assert_true (lp_flame_view_set_search (lp_window_get_flame_view (window), "^busy$", FALSE, &error));
+  matched_all = lp_flame_view_get_matched (lp_window_get_flame_view (window));
+  g_assert_cmpfloat (matched_all, >, 0);
+
   /* a range over the worker's busy second */
   drag (GTK_WIDGET (timeline), lp_timeline_x_at (&params, 1100 * MS), lp_timeline_x_at (&params, 1900 * MS),
         lane_y (th.io));
@@ -312,6 +318,10 @@ test_drag_range (void)
   test_gui_spin (0.1);
   g_assert_true (graph_has (window, busy_path));
   g_assert_cmpfloat (lp_folded_get_total (lp_window_get_shown_report (window)), <, whole / 3);
+  /* busy() is a third of the worker's second, a twelfth of the whole */
+  g_test_message ("Matched: %.2f %% of all, %.2f %% of the range", 100 * matched_all,
+                  100 * lp_flame_view_get_matched (lp_window_get_flame_view (window)));
+  g_assert_cmpfloat (lp_flame_view_get_matched (lp_window_get_flame_view (window)), >, 2 * matched_all);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
