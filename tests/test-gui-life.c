@@ -1059,7 +1059,8 @@ test_save_name_and_title (void)
   LpRecorder *recorder = lp_window_get_recorder (window);
   int pid = lp_recorder_get_pid (recorder);
   g_autofree char *name = suggested_save_name (window);
-  g_autofree char *want = g_strdup_printf ("laprof-demo-handler-%d.folded", pid);
+  /* (issue 16: a recording, with its times, is saved as a capture) */
+  g_autofree char *want = g_strdup_printf ("laprof-demo-handler-%d.laprof", pid);
   g_autofree char *dir = g_dir_make_tmp ("laprof-life-XXXXXX", NULL);
   g_autofree char *svg_path = g_build_filename (dir, "graph.svg", NULL);
   g_autofree char *svg = NULL;
@@ -1089,7 +1090,7 @@ test_save_name_and_title (void)
   g_free (name);
   g_free (want);
   name = suggested_save_name (window);
-  want = g_strdup_printf ("laprof-sleep-%d.folded", sleeper);
+  want = g_strdup_printf ("laprof-sleep-%d.laprof", sleeper);
   g_assert_cmpstr (name, ==, want);
   gtk_window_close (GTK_WINDOW (window));
   answer (window, "discard");
