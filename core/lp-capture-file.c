@@ -685,7 +685,7 @@ lp_capture_reader_feed_block (LpCaptureReader  *self,
     return bad_record (error, "a block's length");
   if (crc32 (0, data + BLOCK_HEADER_LEN, comp_len) != get_u32 (data + 8))
     return bad_record (error, "a block's checksum");
-  if (raw_len > self->raw_cap)
+  if (raw_len > self->raw_cap || self->raw == NULL)
     {
       self->raw_cap = MAX (raw_len, 65536);
       self->raw = g_realloc (self->raw, self->raw_cap);
