@@ -12,6 +12,23 @@
  * change (a Python thread named once its interpreter is read) */
 #define NAME_TRIES 8
 
+/* Samples do not reach us in time order: wall mode counts a thread's
+ * wait for a CPU when it next checks the thread, at the time of the code
+ * it waited in (up to 400 ms earlier in test-capture-record). They wait
+ * here this long, in time order, before they go into the capture (whose
+ * samples and file are in time order); a sample later than that is
+ * placed at the window's start. */
+#define REORDER_NS ((guint64) 500 * 1000 * 1000)
+
+typedef struct
+{
+  guint64 time_ns;
+  guint   thread;
+  guint   stack;    /* G_MAXUINT: the thread's end, not a sample */
+  guint   weight;
+  guint   flags;
+} Pending;
+
 struct _LpCaptureRecorder
 {
   LpSampler  *sampler;
@@ -21,8 +38,50 @@ struct _LpCaptureRecorder
   GArray     *stack_map;   /* the sampler's stack index -> the capture's */
   GArray     *path;
   GHashTable *name_tries;  /* tid -> tries left + 1, while the name may change */
+  GArray     *pending;     /* Pending, in time order */
+  guint64     released_ns; /* the time of the last sample given to the capture */
   gboolean    started;
 };
+
+/* gives the capture the pending samples before @until_ns */
+static void
+release (LpCaptureRecorder *self,
+         guint64            until_ns)
+{
+  guint n = 0;
+
+  while (n < self->pending->len && g_array_index (self->pending, Pending, n).time_ns < until_ns)
+    {
+      const Pending *p = &g_array_index (self->pending, Pending, n);
+
+      if (p->stack == G_MAXUINT)
+        lp_capture_end_thread (self->capture, p->thread, p->time_ns);
+      else
+        lp_capture_add_sample (self->capture, p->time_ns, p->thread, p->stack, p->weight, p->flags, NULL);
+      self->released_ns = MAX (self->released_ns, p->time_ns);
+      n++;
+    }
+  g_array_remove_range (self->pending, 0, n);
+}
+
+/* holds a sample in time order; releases those the window has passed */
+static void
+hold (LpCaptureRecorder *self,
+      const Pending     *p)
+{
+  Pending late = *p;
+  guint i = self->pending->len;
+  guint64 newest;
+
+  /* later than the window: at its start */
+  late.time_ns = MAX (late.time_ns, self->released_ns);
+  while (i > 0 && g_array_index (self->pending, Pending, i - 1).time_ns > late.time_ns)
+    i--;
+  g_array_insert_val (self->pending, i, late);
+  newest = g_array_index (self->pending, Pending, self->pending->len - 1).time_ns;
+  if (newest > REORDER_NS)
+    release (self, newest - REORDER_NS);
+}
 
 static guint32
 map_frame (LpCaptureRecorder *self,
@@ -135,15 +194,16 @@ on_sample (LpSampler             *sampler,
           if (t->tid == sample->tid && t->end_ns == LP_CAPTURE_TIME_NONE)
             thread = i;
         }
+      /* in time order with its last samples, which may come later */
       if (thread != G_MAXUINT)
-        lp_capture_end_thread (self->capture, thread, sample->time_ns);
+        hold (self, &(Pending) { sample->time_ns, thread, G_MAXUINT, 0, 0 });
       g_hash_table_remove (self->name_tries, GINT_TO_POINTER (sample->tid));
       return;
     }
   if (!map_stack (self, sample, self->src, &stack))
     return;
-  lp_capture_add_sample (self->capture, sample->time_ns, thread_of (self, sample), stack,
-                         sample->weight, sample->idle ? LP_CAPTURE_SAMPLE_IDLE : 0, NULL);
+  hold (self, &(Pending) { sample->time_ns, thread_of (self, sample), stack, sample->weight,
+                           sample->idle ? LP_CAPTURE_SAMPLE_IDLE : 0 });
 }
 
 LpCaptureRecorder *
@@ -162,6 +222,7 @@ lp_capture_recorder_new (LpSampler              *sampler,
   self->stack_map = g_array_new (FALSE, FALSE, sizeof (guint));
   self->path = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->name_tries = g_hash_table_new (g_direct_hash, g_direct_equal);
+  self->pending = g_array_new (FALSE, FALSE, sizeof (Pending));
   lp_capture_info_set_string (capture, &info->source, "laprof");
   lp_capture_info_set_string (capture, &info->mode, lp_sampler_mode_to_string (opts->mode));
   lp_capture_info_set_string (capture, &info->host, g_get_host_name ());
@@ -179,6 +240,17 @@ lp_capture_recorder_update (LpCaptureRecorder *self)
   const char *python = lp_sampler_get_python (self->sampler, &on);
 
   lp_sampler_get_stats (self->sampler, &st);
+  /* a quiet spell releases what the window has passed */
+  if (self->started)
+    {
+      struct timespec ts;
+      gint64 now;
+
+      clock_gettime (CLOCK_MONOTONIC, &ts);
+      now = (gint64) ts.tv_sec * 1000000000 + ts.tv_nsec - lp_sampler_get_start_ns (self->sampler);
+      if (now > (gint64) REORDER_NS)
+        release (self, now - REORDER_NS);
+    }
   info->pid = lp_sampler_get_pid (self->sampler);
   if (g_strcmp0 (info->command, lp_sampler_get_command (self->sampler)) != 0)
     lp_capture_info_set_string (self->capture, &info->command, lp_sampler_get_command (self->sampler));
@@ -198,6 +270,7 @@ lp_capture_recorder_finish (LpCaptureRecorder    *self,
   LpCaptureInfo *info = &self->capture->info;
 
   lp_capture_recorder_update (self);
+  release (self, G_MAXUINT64);
   memcpy (info->lost, stats->lost, sizeof info->lost);
   info->lost_total = stats->lost_total;
   info->duration = stats->duration;
@@ -215,5 +288,6 @@ lp_capture_recorder_free (LpCaptureRecorder *self)
   g_array_unref (self->stack_map);
   g_array_unref (self->path);
   g_hash_table_unref (self->name_tries);
+  g_array_unref (self->pending);
   g_free (self);
 }

@@ -98,7 +98,8 @@ emit_sample (LpSampler *self,
 }
 
 /* Counts @frames (@depth of them) @weight times more, as samples of @tid:
- * a stack seen before, standing for more time. They are copied first
+ * a stack seen before, standing for more time; @time (CLOCK_MONOTONIC
+ * ns; 0: now) is when the thread was in it. The frames are copied first
  * (the aggregate's own may move as it grows). */
 gboolean
 _lp_collapse_count_frames (LpSampler     *self,
@@ -107,7 +108,8 @@ _lp_collapse_count_frames (LpSampler     *self,
                            pid_t          tid,
                            gboolean       idle,
                            gboolean       reused,
-                           guint          weight)
+                           guint          weight,
+                           guint64        time)
 {
   guint index;
 
@@ -121,7 +123,7 @@ _lp_collapse_count_frames (LpSampler     *self,
     {
       Thread *t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (tid));
 
-      emit_sample (self, depth, index, t != NULL ? t->tgid : self->pid, tid, weight, idle, 0);
+      emit_sample (self, depth, index, t != NULL ? t->tgid : self->pid, tid, weight, idle, time);
     }
   self->stats.samples += weight;
   self->batch_samples += weight;
@@ -134,19 +136,21 @@ _lp_collapse_count_frames (LpSampler     *self,
   return TRUE;
 }
 
-/* Counts stack @index of the aggregate once more, as a sample of @tid. */
+/* Counts stack @index of the aggregate once more, as a sample of @tid
+ * in it at @time (0: now). */
 gboolean
 _lp_collapse_recount_stack (LpSampler *self,
                             guint      index,
                             pid_t      tid,
                             gboolean   idle,
                             gboolean   reused,
-                            guint      weight)
+                            guint      weight,
+                            guint64    time)
 {
   LpFoldedStack stack;
 
   lp_folded_get_stack (self->dest, index, &stack);
-  return _lp_collapse_count_frames (self, stack.frames, stack.depth, tid, idle, reused, weight);
+  return _lp_collapse_count_frames (self, stack.frames, stack.depth, tid, idle, reused, weight, time);
 }
 
 /* after the tick: unwind, symbolize, collapse (the target runs) */

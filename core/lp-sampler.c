@@ -130,6 +130,7 @@ lp_sampler_new (const LpSamplerOptions *options,
   self->perf.fds = g_array_new (FALSE, FALSE, sizeof (int));
   self->perf.switch_log = g_array_new (FALSE, FALSE, sizeof (Switch));
   self->perf.switches = self->opts.mode == LP_SAMPLER_MODE_WALL;
+  self->perf.sample_time = TRUE;
   self->spaces = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, _lp_sampler_space_unref);
   self->idle_frames = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->slots = g_array_new (FALSE, TRUE, sizeof (Slot));

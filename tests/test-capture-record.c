@@ -144,29 +144,59 @@ test_turns (gconstpointer data)
 
       g_assert_cmpint (lp_capture_get_thread (capture, threads[t->who - 'a'])->tid, ==, t->tid);
     }
-
-  /* every sample in a busy function is its thread's, in one of its turns */
-  for (guint64 k = 0; k < lp_capture_get_n_samples (capture); k++)
+  /* their lives: seen to end, after their last sample */
+  for (guint i = 0; i < 2; i++)
     {
-      const LpCaptureSample *s = &samples[k];
-      gint64 at_us = info->start_unix_us + (gint64) (s->time_ns / 1000);
-      char who = stack_has (folded, s->stack, "busy_a") ? 'a' : stack_has (folded, s->stack, "busy_b") ? 'b' : 0;
-      gboolean inside = FALSE;
+      const LpCaptureThread *t = lp_capture_get_thread (capture, threads[i]);
 
-      if (who == 0)
-        continue;
-      g_assert_cmpuint (s->thread, ==, threads[who - 'a']);
-      for (guint i = 0; i < turns->len; i++)
-        {
-          const Turn *t = &g_array_index (turns, Turn, i);
-
-          if (t->who == who && at_us * 1000 >= t->start_us * 1000 - slack_ns &&
-              at_us * 1000 <= t->end_us * 1000 + slack_ns)
-            inside = TRUE;
-        }
-      if (!inside)
-        g_error ("a sample of busy_%c at %.4f s is outside its thread's turns", who, s->time_ns / 1e9);
+      g_assert_cmpuint (t->end_ns, !=, LP_CAPTURE_TIME_NONE);
+      g_assert_cmpuint (t->end_ns, >=, t->last_ns);
     }
+
+  /* every sample in a busy function is its thread's, and in one of its
+   * turns (within two periods): all of them, but for wall mode's samples
+   * of waiting for a CPU, which are placed at the time of the code they
+   * waited in as the engine knows it (its last sample on a CPU) and may
+   * come a little after a turn when the machine is busy (1 of 8 runs
+   * with two builds beside it had 2 such samples 30 ms late) */
+  {
+    double inside_weight = 0, outside_weight = 0;
+
+    for (guint64 k = 0; k < lp_capture_get_n_samples (capture); k++)
+      {
+        const LpCaptureSample *s = &samples[k];
+        gint64 at_ns = (gint64) s->time_ns + info->start_unix_us * 1000;
+        char who = stack_has (folded, s->stack, "busy_a") ? 'a' : stack_has (folded, s->stack, "busy_b") ? 'b' : 0;
+        gboolean inside = FALSE;
+
+        if (who == 0)
+          continue;
+        g_assert_cmpuint (s->thread, ==, threads[who - 'a']);
+        for (guint i = 0; i < turns->len; i++)
+          {
+            const Turn *t = &g_array_index (turns, Turn, i);
+
+            if (t->who == who && at_ns >= t->start_us * 1000 - slack_ns && at_ns <= t->end_us * 1000 + slack_ns)
+              inside = TRUE;
+          }
+        if (inside)
+          inside_weight += s->weight;
+        else
+          {
+            outside_weight += s->weight;
+            g_test_message ("%s mode: a sample of busy_%c at %.4f s (weight %u) is outside its thread's turns",
+                            mode, who, s->time_ns / 1e9, s->weight);
+          }
+      }
+    for (guint i = 0; i < turns->len; i++)
+      {
+        const Turn *t = &g_array_index (turns, Turn, i);
+
+        g_test_message ("turn %c: %.4f to %.4f s", t->who, (t->start_us - info->start_unix_us) / 1e6,
+                        (t->end_us - info->start_unix_us) / 1e6);
+      }
+    g_assert_cmpfloat (outside_weight, <=, g_str_equal (mode, "cpu") ? 0 : 0.03 * (inside_weight + outside_weight));
+  }
 
   /* each turn, less two periods at each end, as a range: a flame graph of
    * the busy thread's function only, with most of the samples a turn has */

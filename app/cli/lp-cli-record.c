@@ -440,6 +440,16 @@ run (const RecordOptions *o,
         code = WEXITSTATUS (st->exit_status);
       if (!ok)
         lp_stream_format_error (out->buf, error->message);
+      if (out->recorder != NULL)
+        {
+          /* the samples the recorder held back to put them in time order */
+          g_autoptr(GBytes) block = NULL;
+
+          lp_capture_recorder_finish (out->recorder, st, reason, code);
+          block = lp_capture_writer_take_block (out->stream_writer);
+          if (block != NULL)
+            lp_stream_format_capture (out->buf, block);
+        }
       lp_stream_format_end (out->buf, st->duration, st->samples, st->lost_total, reason, code);
       write_stdout (out, NULL);
     }
@@ -513,7 +523,8 @@ static void
 report (const RecordOptions  *o,
         LpSampler            *sampler,
         const LpSamplerStats *st,
-        gboolean              broken)
+        gboolean              broken,
+        int                  *exit_code)
 {
   int child_status = 0;
 
@@ -528,10 +539,14 @@ report (const RecordOptions  *o,
     kill (lp_sampler_get_pid (sampler), SIGTERM);
   if (o->command != NULL)
     {
-      if (lp_sampler_wait_child (sampler, &child_status) && !o->quiet)
+      if (lp_sampler_wait_child (sampler, &child_status))
         {
           g_autofree char *how = describe_status (child_status);
-          fprintf (stderr, _("laprof-cli record: %s %s\n"), o->command[0], how);
+
+          if (WIFEXITED (child_status))
+            *exit_code = WEXITSTATUS (child_status);
+          if (!o->quiet)
+            fprintf (stderr, _("laprof-cli record: %s %s\n"), o->command[0], how);
         }
     }
   else if (st->target_exited && !o->quiet)
@@ -581,16 +596,16 @@ static gboolean
 capture_end (const RecordOptions  *o,
              StreamOut            *out,
              const LpSamplerStats *st,
-             gboolean              ok)
+             gboolean              ok,
+             int                   code)
 {
   g_autoptr(GError) error = NULL;
-  const char *reason = !ok ? "error" : st->target_exited ? "exited"
+  const char *reason = !ok ? "error" : st->target_exited || code >= 0 ? "exited"
                      : (o->duration > 0 && st->duration >= o->duration - 0.05) ? "duration" : "stopped";
-  int code = -1;
 
-  if (out->recorder == NULL)
+  if (out->recorder == NULL || o->stream)   /* the stream's ended in run() */
     return TRUE;
-  if (st->exit_status_known && WIFEXITED (st->exit_status))
+  if (code < 0 && st->exit_status_known && WIFEXITED (st->exit_status))
     code = WEXITSTATUS (st->exit_status);
   lp_capture_recorder_finish (out->recorder, st, reason, code);
   if (out->file_writer == NULL)
@@ -638,13 +653,17 @@ record (RecordOptions *o)
   if (ok)
     {
       gboolean run_ok = run (o, sampler, stop_fd, &out, &st);
+      int exit_code = -1;
 
-      ok = capture_end (o, &out, &st, run_ok) && run_ok;
+      ok = run_ok;
       if (!o->stream && !is_capture_path (o->output) && ok)
         ok = save_report (o, lp_sampler_get_command (sampler), lp_sampler_get_pid (sampler), folded, &st);
       else if (is_capture_path (o->output) && ok && o->storer != NULL)
         ok = store_report (o, lp_sampler_get_command (sampler), lp_sampler_get_pid (sampler), folded, &st);
-      report (o, sampler, &st, out.broken);
+      /* a launched command's exit status, once it is reaped, ends the
+       * capture */
+      report (o, sampler, &st, out.broken, &exit_code);
+      ok = capture_end (o, &out, &st, run_ok, exit_code) && ok;
     }
   /* the stop signals stay blocked: one still pending must not kill us now */
   capture_free (&out);
