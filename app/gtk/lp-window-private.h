@@ -20,7 +20,9 @@ G_BEGIN_DECLS
  * lp-window-actions.c (the window's own actions, the graph's handlers,
  * the action table), lp-window-recent.c (recent reports, drag and drop),
  * lp-window-live.c (recording, and the question before unsaved samples
- * are dropped), lp-window-save.c (saving, exporting, S3). */
+ * are dropped), lp-window-save.c (saving, exporting, S3),
+ * lp-window-timeline.c (the timeline: the capture it shows, the selection
+ * that scopes the graph, the hovered frame's marks). */
 
 typedef struct PendingDiscard PendingDiscard;
 typedef void (*DiscardFunc) (LpWindow *self,
