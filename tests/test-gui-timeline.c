@@ -6,6 +6,7 @@
 #include <gdk/x11/gdkx.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <string.h>
 
 #include "lp-application.h"
 #include "lp-window.h"
@@ -654,6 +655,43 @@ test_live (void)
   g_rmdir (dir);
 }
 
+/* ---- perf's text ---- */
+
+/* `perf script` text of two threads as perf writes it (the sample's first
+ * line ends in the event's name, a colon and a blank): alpha() in the
+ * main thread during the first second, beta() in the other during the
+ * second */
+static char *
+perf_script_text (void)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < 2000; i++)
+    {
+      gboolean first = i < 1000;
+
+      g_string_append_printf (text, "hot %d %u.%06u:    1001001 cpu-clock:ppp: \n",
+                              first ? 27450 : 27452, 44393 + i / 1000, (i % 1000) * 1000);
+      if (first)
+        g_string_append (text, "\t            1177 hot_alpha+0x1e (/tmp/exp/hot)\n"
+                               "\t           2724a __libc_start_call_main+0x7a (/usr/lib/x86_64-linux-gnu/libc.so.6)\n\n");
+      else
+        g_string_append (text, "\t            11ad hot_beta+0x19 (/tmp/exp/hot)\n"
+                               "\t           891f5 start_thread+0x305 (/usr/lib/x86_64-linux-gnu/libc.so.6)\n\n");
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* the window's loader tells perf script text by lp_capture_sniff() */
+static void
+test_sniff_perf_script (void)
+{
+  g_autofree char *text = perf_script_text ();
+
+  g_assert_cmpint (lp_capture_sniff ((const guint8 *) text, MIN (strlen (text), 4096)), ==,
+                   LP_CAPTURE_KIND_PERF_SCRIPT);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -667,6 +705,7 @@ main (int    argc,
   g_test_add_func ("/gui/timeline/folded-no-times", test_folded_no_times);
   g_test_add_func ("/gui/timeline/save-open-capture", test_save_open_capture);
   g_test_add_func ("/gui/timeline/live", test_live);
+  g_test_add_func ("/gui/timeline/sniff-perf-script", test_sniff_perf_script);
   status = g_test_run ();
   g_clear_object (&app);
   return status;
