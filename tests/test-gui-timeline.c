@@ -544,16 +544,16 @@ capture_grew (gpointer data)
            lp_timeline_lane_y (lp_capture_get_n_threads (capture));
 }
 
-/* the pixels of @thread's lane, in the picture of the timeline, in the
- * on-CPU or the blocked colour */
-static guint
-lane_pixels (LpTimelineView *timeline,
-             guint           thread)
+/* the rightmost column of the timeline's picture where a lane (of
+ * @n_threads) is drawn in the on-CPU or the blocked colour, or -1 */
+static int
+lanes_right (LpTimelineView *timeline,
+             guint           n_threads)
 {
   g_autoptr(GdkTexture) texture = NULL;
-  int width, height, y = (int) lane_y (thread);
+  int width, height;
   g_autofree guint8 *data = NULL;
-  guint n = 0;
+  int right = -1;
 
   /* while recording, a batch may have queued a redraw: the next frame */
   for (guint i = 0; i < 200 && texture == NULL; i++)
@@ -564,18 +564,39 @@ lane_pixels (LpTimelineView *timeline,
   height = gdk_texture_get_height (texture);
   data = g_malloc ((gsize) width * height * 4);
   gdk_texture_download (texture, data, (gsize) width * 4);
-  g_assert_cmpint (y, <, height);
-  for (int x = 0; x < width; x++)
-    {
-      /* GDK_MEMORY_DEFAULT: B G R A */
-      const guint8 *p = data + ((gsize) y * width + x) * 4;
-      LpRgb on = LP_TIMELINE_ON_CPU_RGB, blocked = LP_TIMELINE_BLOCKED_RGB;
+  for (guint t = 0; t < n_threads && (int) lane_y (t) < height; t++)
+    for (int x = 0; x < width; x++)
+      {
+        /* GDK_MEMORY_DEFAULT: B G R A */
+        const guint8 *p = data + ((gsize) (int) lane_y (t) * width + x) * 4;
+        LpRgb on = LP_TIMELINE_ON_CPU_RGB, blocked = LP_TIMELINE_BLOCKED_RGB;
 
-      if ((ABS (p[2] - on.r) < 4 && ABS (p[1] - on.g) < 4 && ABS (p[0] - on.b) < 4) ||
-          (ABS (p[2] - blocked.r) < 4 && ABS (p[1] - blocked.g) < 4 && ABS (p[0] - blocked.b) < 4))
-        n++;
-    }
-  return n;
+        if ((ABS (p[2] - on.r) < 4 && ABS (p[1] - on.g) < 4 && ABS (p[0] - on.b) < 4) ||
+            (ABS (p[2] - blocked.r) < 4 && ABS (p[1] - blocked.g) < 4 && ABS (p[0] - blocked.b) < 4))
+          right = MAX (right, x);
+      }
+  return right;
+}
+
+/* the timeline draws the capture up to its last sample (a lower bound:
+ * the picture may be of a later frame, with a longer span) */
+static void
+assert_drawn_to_end (LpTimelineView *timeline,
+                     LpCapture      *capture,
+                     guint64        *span_ns)
+{
+  guint64 end = lp_capture_get_end_ns (capture);
+  int right = lanes_right (timeline, lp_capture_get_n_threads (capture));
+  LpTimelineParams params;
+
+  lp_timeline_view_get_params (timeline, &params);
+  g_test_message ("%" G_GUINT64_FORMAT " samples, %u threads, %g s; lanes drawn to x=%d, the end at x=%.0f",
+                  lp_capture_get_n_samples (capture), lp_capture_get_n_threads (capture), end / 1e9, right,
+                  lp_timeline_x_at (&params, end));
+  g_assert_cmpint (right, >, (int) lp_timeline_area_x (&params));
+  g_assert_cmpfloat (right, >=, lp_timeline_x_at (&params, end) - 3);
+  g_assert_cmpuint (params.to_ns, >, end);
+  *span_ns = params.to_ns;
 }
 
 /* a recording's timeline grows as the samples arrive; a range selects
@@ -594,7 +615,7 @@ test_live (void)
   Growth growth = { window, 0, 0 };
   LpCapture *capture;
   LpTimelineParams params;
-  guint drawn_before;
+  guint64 span_before, span_after;
   guint64 from, to, n_samples;
   double whole;
 
@@ -609,19 +630,15 @@ test_live (void)
   g_assert_true (lp_capture_get_info (capture)->has_times);
   growth.n_samples = lp_capture_get_n_samples (capture);
   growth.end_ns = lp_capture_get_end_ns (capture);
-  drawn_before = lane_pixels (timeline, 0);
-  g_test_message ("%" G_GUINT64_FORMAT " samples, %u threads, %g s, lane 0: %u px",
-                  growth.n_samples, lp_capture_get_n_threads (capture), growth.end_ns / 1e9, drawn_before);
-  g_assert_cmpuint (drawn_before, >, 0);
+  assert_drawn_to_end (timeline, capture, &span_before);
 
-  /* more: the timeline grows (the lanes fill more of its width as the
-   * recording reaches its first second, then keep it) */
+  /* more: the timeline grows with the recording (its span, past its
+   * first second), drawn up to its end again */
   growth.end_ns = MAX (growth.end_ns, 1100 * MS);
   g_assert_true (test_gui_spin_until (capture_grew, &growth, 30));
   test_gui_spin (0.1);
-  g_test_message ("then %" G_GUINT64_FORMAT " samples, %g s, lane 0: %u px", lp_capture_get_n_samples (capture),
-                  lp_capture_get_end_ns (capture) / 1e9, lane_pixels (timeline, 0));
-  g_assert_cmpuint (lane_pixels (timeline, 0), >, drawn_before);
+  assert_drawn_to_end (timeline, capture, &span_after);
+  g_assert_cmpuint (span_after, >, span_before);
   lp_timeline_view_get_params (timeline, &params);
   g_assert_cmpuint (params.to_ns, >, lp_capture_get_end_ns (capture));
 
