@@ -187,7 +187,7 @@ void             lp_capture_bin             (const LpCapture *self,
                                              double          *on_cpu,
                                              double          *blocked);
 
-/* ---- files (lp-capture-file.c) ---- */
+/* ---- files (lp-capture-writer.c, lp-capture-reader.c; loading and saving: lp-capture.c) ---- */
 
 /* lp_capture_sniff: what @data (the first bytes of a file, @len of them)
  * holds. */
