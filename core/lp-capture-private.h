@@ -16,17 +16,19 @@ typedef struct
   double blocked;
 } LpCaptureBin;
 
-/* a thread's sums, from its first sample's bin on (a thread of 2 ms in a
- * recording of an hour keeps one bin, not 360,000) */
+/* a thread's sums, in chunks of LP_CAPTURE_BIN_CHUNK bins made when a
+ * sample falls in them, found by their number: a thread of 2 ms in a
+ * recording of an hour keeps one chunk, and two samples a year apart two */
+#define LP_CAPTURE_BIN_CHUNK 4096
 typedef struct
 {
-  guint64  first;   /* the bin of bins[0]; G_MAXUINT64 before any sample */
-  GArray  *bins;    /* LpCaptureBin */
+  GHashTable   *chunks;      /* chunk number -> LpCaptureBin[LP_CAPTURE_BIN_CHUNK] */
+  guint64       last;        /* the chunk last asked for (samples come in time order) */
+  LpCaptureBin *last_chunk;  /* …and its bins, NULL if it has none */
 } LpCaptureBins;
 
-/* no sample time beyond a week: a damaged file must not ask for the bins
- * of years */
-#define LP_CAPTURE_MAX_TIME_NS ((guint64) 7 * 24 * 3600 * 1000000000)
+/* no sample time beyond ten years: a damaged file's, not a recording's */
+#define LP_CAPTURE_MAX_TIME_NS ((guint64) 3650 * 24 * 3600 * 1000000000)
 
 struct _LpCapture
 {
