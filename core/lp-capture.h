@@ -178,7 +178,9 @@ void             lp_capture_select_counts   (const LpCapture       *self,
 /* lp_capture_bin: the weight of @thread's samples (G_MAXUINT: every
  * thread) in @n_bins bins of @bin_ns from @from_ns, on-CPU and blocked
  * apart, added to @on_cpu and @blocked (either nullable). Fast at any
- * bin width: coarse bins come from sums kept as samples arrive. */
+ * bin width: coarse bins come from sums kept as samples arrive. Like
+ * every function here, for one thread at a time (it remembers where it
+ * last looked). */
 void             lp_capture_bin             (const LpCapture *self,
                                              guint            thread,
                                              guint64          from_ns,
