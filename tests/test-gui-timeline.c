@@ -722,6 +722,7 @@ main (int    argc,
   g_test_add_func ("/gui/timeline/folded-no-times", test_folded_no_times);
   g_test_add_func ("/gui/timeline/save-open-capture", test_save_open_capture);
   g_test_add_func ("/gui/timeline/live", test_live);
+  /* last: it fails against main's lp_capture_sniff() at the time of writing */
   g_test_add_func ("/gui/timeline/sniff-perf-script", test_sniff_perf_script);
   status = g_test_run ();
   g_clear_object (&app);
