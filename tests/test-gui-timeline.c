@@ -709,6 +709,97 @@ test_sniff_perf_script (void)
                    LP_CAPTURE_KIND_PERF_SCRIPT);
 }
 
+/* ---- other tools' formats, and perf's ---- */
+
+/* the Export menu's formats, of the selection: the worker's busy second */
+static void
+test_export (void)
+{
+  Threads th;
+  LpWindow *window = show_capture (&th);
+  LpTimelineView *timeline = lp_window_get_timeline_view (window);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("laprof-timeline-XXXXXX", &error);
+  const char *formats[] = { "pprof", "speedscope", "gecko" };
+
+  g_assert_no_error (error);
+  lp_timeline_view_set_threads (timeline, &th.worker, 1);
+  lp_timeline_view_set_range (timeline, 1 * S, 2 * S);
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, formats[i], NULL);
+      g_autofree char *data = NULL;
+      gsize len;
+
+      g_assert_true (lp_window_export_to (window, formats[i], path, &error));
+      g_assert_no_error (error);
+      g_assert_true (g_file_get_contents (path, &data, &len, &error));
+      g_assert_cmpuint (len, >, 20);
+      if (g_str_equal (formats[i], "pprof"))
+        {
+          /* gzip'd */
+          g_assert_cmpint ((guint8) data[0], ==, 0x1f);
+          g_assert_cmpint ((guint8) data[1], ==, 0x8b);
+        }
+      else
+        {
+          /* the selection only: the worker's busy(), not main's spin() */
+          g_assert_nonnull (strstr (data, "busy"));
+          g_assert_null (strstr (data, "spin"));
+        }
+      g_unlink (path);
+    }
+  g_assert_false (lp_window_export_to (window, "nonsense", "/nonexistent", &error));
+  g_assert_nonnull (error);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_rmdir (dir);
+}
+
+static void
+test_open_perf_script (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("laprof-timeline-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "hot.perf", NULL);
+  g_autofree char *text = perf_script_text ();
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  LpWindow *window = lp_window_new (GTK_APPLICATION (app));
+  LpTimelineView *timeline = lp_window_get_timeline_view (window);
+  const char *alpha[] = { "hot", "__libc_start_call_main", "hot_alpha", NULL };
+  const char *beta[] = { "hot", "start_thread", "hot_beta", NULL };
+  LpCapture *capture;
+  guint beta_thread = G_MAXUINT;
+
+  g_assert_true (g_file_set_contents (path, text, -1, &error));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
+  gtk_window_present (GTK_WINDOW (window));
+  lp_window_open_file (window, file);
+  g_assert_true (test_gui_spin_until (timeline_mapped, window, 20));
+  capture = lp_window_get_capture (window);
+  g_assert_true (lp_capture_get_info (capture)->has_times);
+  g_assert_cmpuint (lp_capture_get_n_samples (capture), ==, 2000);
+  g_assert_cmpfloat (lp_folded_get_total (lp_window_get_report (window)), ==, 2000);
+  for (guint t = 0; t < lp_capture_get_n_threads (capture); t++)
+    if (lp_capture_get_thread (capture, t)->tid == 27452)
+      beta_thread = t;
+  g_assert_cmpuint (beta_thread, !=, G_MAXUINT);
+  g_assert_true (graph_has (window, alpha));
+
+  /* perf's times: the first second is alpha()'s, the second beta()'s */
+  lp_timeline_view_set_range (timeline, 0, 900 * MS);
+  g_assert_true (graph_has (window, alpha));
+  g_assert_false (graph_has (window, beta));
+  lp_timeline_view_set_range (timeline, 1100 * MS, 1900 * MS);
+  g_assert_false (graph_has (window, alpha));
+  g_assert_true (graph_has (window, beta));
+  lp_timeline_view_clear_selection (timeline);
+  lp_timeline_view_set_threads (timeline, &beta_thread, 1);
+  g_assert_cmpfloat (lp_folded_get_total (lp_window_get_shown_report (window)), ==, 1000);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -722,6 +813,8 @@ main (int    argc,
   g_test_add_func ("/gui/timeline/folded-no-times", test_folded_no_times);
   g_test_add_func ("/gui/timeline/save-open-capture", test_save_open_capture);
   g_test_add_func ("/gui/timeline/live", test_live);
+  g_test_add_func ("/gui/timeline/export", test_export);
+  g_test_add_func ("/gui/timeline/open-perf-script", test_open_perf_script);
   /* last: it fails against main's lp_capture_sniff() at the time of writing */
   g_test_add_func ("/gui/timeline/sniff-perf-script", test_sniff_perf_script);
   status = g_test_run ();

@@ -246,7 +246,7 @@ void
 _lp_window_actions_update_report (LpWindow *self)
 {
   gboolean has = self->report != NULL;
-  const char *actions[] = { "win.save", "win.save-folded", "win.save-s3", "win.export-svg", "win.export-png", "win.find", "win.summary",
+  const char *actions[] = { "win.save", "win.save-folded", "win.export", "win.save-s3", "win.export-svg", "win.export-png", "win.find", "win.summary",
                             "win.icicle", "win.reverse", "win.left-heavy", "win.show-idle", "win.palette" };
 
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)

@@ -210,6 +210,15 @@ void          _lp_window_timeline_capture_grew     (LpWindow       *self);
 void          _lp_window_timeline_init             (LpWindow       *self);
 void          _lp_window_timeline_class_init       (GtkWidgetClass *widget_class);
 
+/* lp-window-export.c: pprof, speedscope, the Firefox Profiler (lp_export()) */
+/* exports the recording (the selection's part, if any; a folded report's
+ * stacks) in @format ("pprof", "speedscope", "gecko") to @path */
+gboolean      _lp_window_export_to_path            (LpWindow       *self,
+                                                    const char     *format,
+                                                    const char     *path,
+                                                    GError        **error);
+void          _lp_window_export_class_init         (GtkWidgetClass *widget_class);
+
 /* lp-window-python.c */
 /* the palette the graph is drawn in (the "view-palette" property) */
 const char   *_lp_window_python_view_palette       (LpWindow       *self);
@@ -231,6 +240,10 @@ void          _lp_window_python_pick_palette       (LpWindow       *self,
 
 /* lp-window-save.c */
 void          _lp_window_save_class_init           (GtkWidgetClass *widget_class);
+/* the name a save offers: the report's file's, or the recorded program's,
+ * ending in @suffix (".laprof", ".svg"); you own it */
+char         *_lp_window_save_suggested_name       (LpWindow       *self,
+                                                    const char     *suffix);
 /* what lp_window_save_to(), lp_window_store() and
  * lp_window_open_destination() do, their arguments checked */
 gboolean      _lp_window_save_to_path              (LpWindow       *self,

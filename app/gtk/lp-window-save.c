@@ -57,9 +57,9 @@ recording_command (LpWindow *self)
   return g_strdup ("process");
 }
 
-static char *
-suggested_name (LpWindow   *self,
-                const char *suffix)
+char *
+_lp_window_save_suggested_name (LpWindow   *self,
+                                const char *suffix)
 {
   g_autofree char *command = recording_command (self);
   g_autofree char *base = self->report_file != NULL ? g_file_get_basename (self->report_file)
@@ -191,7 +191,7 @@ save_action (GtkWidget  *widget,
   /* a recording with times is saved as a capture; the name's extension
    * decides (save_to()), so that .folded still gives folded text */
   gboolean capture = kind == SAVE_REPORT && has_times (self);
-  g_autofree char *name = suggested_name (self, capture ? ".laprof" : suffixes[kind]);
+  g_autofree char *name = _lp_window_save_suggested_name (self, capture ? ".laprof" : suffixes[kind]);
   g_autofree char *last = g_settings_get_string (self->settings, "last-directory");
   GtkFileChooserNative *chooser;
 

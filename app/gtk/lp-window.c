@@ -395,6 +395,17 @@ lp_window_show_capture (LpWindow   *self,
   _lp_window_timeline_set_capture (self, capture);
 }
 
+gboolean
+lp_window_export_to (LpWindow    *self,
+                     const char  *format,
+                     const char  *path,
+                     GError     **error)
+{
+  g_return_val_if_fail (LP_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (self->report != NULL, FALSE);
+  return _lp_window_export_to_path (self, format, path, error);
+}
+
 LpRecorder *
 lp_window_get_recorder (LpWindow *self)
 {
@@ -676,6 +687,7 @@ lp_window_class_init (LpWindowClass *klass)
   _lp_window_recent_class_init (widget_class);
   _lp_window_live_class_init (widget_class);
   _lp_window_save_class_init (widget_class);
+  _lp_window_export_class_init (widget_class);
   _lp_window_actions_class_init (widget_class);
 }
 

@@ -51,6 +51,15 @@ void            lp_window_show_capture (LpWindow   *self,
                                         LpCapture  *capture,
                                         const char *title);
 
+/* lp_window_export_to: the recording (the part the timeline's selection
+ * keeps, if any) for other tools: @format "pprof", "speedscope" or
+ * "gecko" (the Firefox Profiler), to @path without asking; what the
+ * Export menu's items do after their file chooser. */
+gboolean        lp_window_export_to  (LpWindow    *self,
+                                      const char  *format,
+                                      const char  *path,
+                                      GError     **error);
+
 /* lp_window_save_to: saves the report ("folded"), the recording with its
  * times ("capture": a .laprof capture file; fails without times), or
  * exports the graph as shown ("svg", "png"), to @path without asking (for
