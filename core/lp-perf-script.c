@@ -45,6 +45,7 @@ parse_uint (const char **p,
       s++;
     }
   *p = s;
+  *value = v;
   return TRUE;
 }
 
