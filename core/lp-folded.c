@@ -220,6 +220,27 @@ lp_folded_add (LpFolded      *self,
 }
 
 gboolean
+lp_folded_add_to (LpFolded  *self,
+                  guint      index,
+                  double     count,
+                  GError   **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (index < self->n_stacks, FALSE);
+
+  if (!sum_ok (self->total, count))
+    {
+      g_set_error (error, LP_FOLDED_ERROR, LP_FOLDED_ERROR_OVERFLOW,
+                   _("The total count would exceed %.0f, beyond exact counting"),
+                   LP_FOLDED_MAX_COUNT);
+      return FALSE;
+    }
+  self->stacks[index].count += count;
+  self->total += count;
+  return TRUE;
+}
+
+gboolean
 lp_folded_add_names (LpFolded           *self,
                      const char * const *names,
                      double              count,

@@ -83,6 +83,12 @@ gboolean    lp_folded_add              (LpFolded      *self,
                                         guint         *index,
                                         GError       **error);
 
+/* lp_folded_add_to: adds @count to the stack of index @index (as
+ * lp_folded_add() gave it); fails as lp_folded_add() does on overflow. */
+gboolean    lp_folded_add_to           (LpFolded      *self,
+                                        guint          index,
+                                        double         count,
+                                        GError       **error);
 /* lp_folded_add_names: lp_folded_add() for a stack of names, root first. */
 gboolean    lp_folded_add_names        (LpFolded           *self,
                                         const char * const *names,

@@ -638,8 +638,25 @@ lp_sampler_launch (LpSampler   *self,
   /* exec has happened (the error pipe closed on it) */
   if (self->opts.mode == LP_SAMPLER_MODE_CPU)
     {
+      g_autoptr(GError) local = NULL;
+
       self->exec_done = TRUE;
-      return _lp_sampler_load_address_space (self, error);
+      if (!_lp_sampler_load_address_space (self, &local))
+        {
+          /* the command may already be in its next exec (a shell shim
+           * such as pyenv's python3 execs the interpreter at once): its
+           * image is read again at its first sample, and only a process
+           * that is gone is an error */
+          Space *space = g_hash_table_lookup (self->spaces, GINT_TO_POINTER (self->pid));
+
+          if (kill (self->pid, 0) < 0)
+            {
+              g_propagate_error (error, g_steal_pointer (&local));
+              return FALSE;
+            }
+          g_debug ("%s: read again at the first sample", local->message);
+          space->stale = TRUE;
+        }
     }
   return TRUE;
 }

@@ -1,0 +1,32 @@
+/* lp-capture-private.h: the capture's insides, shared by lp-capture.c and lp-capture-file.c.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "lp-capture.h"
+
+G_BEGIN_DECLS
+
+/* the width of the timeline sums kept as samples arrive: 10 minutes are
+ * 60,000 of them a thread */
+#define LP_CAPTURE_BIN_NS ((guint64) 10 * 1000 * 1000)
+
+typedef struct
+{
+  double on_cpu;
+  double blocked;
+} LpCaptureBin;
+
+struct _LpCapture
+{
+  LpFolded        *folded;
+  LpCaptureInfo    info;
+  GArray          *threads;    /* LpCaptureThread, names owned */
+  GHashTable      *living;     /* (pid, tid) -> thread index, threads not ended */
+  LpCaptureSample *samples;
+  guint64          n_samples;
+  guint64          cap_samples;
+  GPtrArray       *bins;       /* a GArray of LpCaptureBin a thread */
+  GArray          *all_bins;   /* every thread's */
+};
+
+G_END_DECLS
