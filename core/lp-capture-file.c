@@ -790,9 +790,7 @@ lp_capture_load_bytes (GBytes      *bytes,
       ok = read_capture (self, data, len, error);
       break;
     case LP_CAPTURE_KIND_PERF_SCRIPT:
-      lp_capture_info_set_string (self, &self->info.source, "perf script");
-      /* INTERIM: lp_perf_script_read lands with the export branch */
-      g_set_error (error, LP_CAPTURE_ERROR, LP_CAPTURE_ERROR_FORMAT, "perf script text is not read yet");
+      ok = lp_perf_script_read (self, (const char *) data, len, NULL, error);
       break;
     case LP_CAPTURE_KIND_FOLDED:
       ok = load_folded (self, bytes, error);
