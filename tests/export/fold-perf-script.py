@@ -13,7 +13,7 @@ import re
 import sys
 
 HEADER = re.compile(r'^(\S.*?)\s+(?:(\d+)/)?(\d+)\s+(?:\[\d+\]\s+)?(\d+)\.(\d+):')
-FRAME = re.compile(r'^\s+([0-9a-fA-F]+)\s+(.*?)\s*\((.*)\)\s*$')
+FRAME = re.compile(r'^\s+([0-9a-fA-F]+)\s+(.*?)\s*\(([^()]*)\)\s*$')
 
 text = open(sys.argv[1], 'rb').read().decode('utf-8', 'surrogateescape')
 blocks = re.split(r'\n[ \t]*\n', text)
