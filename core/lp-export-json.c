@@ -79,12 +79,15 @@ _lp_export_speedscope (const LpExportData  *data,
     {
       const LpExportThread *t = g_ptr_array_index (data->threads, ti);
       g_autofree char *title = thread_title (data, t);
-      double start = data->has_times ? (double) t->first_ns : 0;
-      double end = data->has_times ? (double) (t->last_ns + data->period_ns)
-                                   : t->samples * (timed ? (double) data->period_ns : 1);
+      /* the thread's span: from its first sample to its last plus a
+       * period; without times or period, its weight in the profile's unit */
+      double start = 0, end = timed ? t->samples * (double) data->period_ns : t->samples;
 
-      if (!timed)
-        start = 0, end = t->samples;
+      if (data->has_times && timed)
+        {
+          start = (double) t->first_ns;
+          end = (double) (t->last_ns + data->period_ns);
+        }
       g_string_append (out, ti > 0 ? ",{" : "{");
       g_string_append (out, "\"type\":\"sampled\",\"name\":");
       _lp_export_json_string (out, title);
@@ -260,7 +263,6 @@ gecko_thread (GString              *out,
         }
     }
 
-  g_autofree char *title = thread_title (data, t);
   g_string_append (out, "{\"name\":");
   _lp_export_json_string (out, t->name);
   g_string_append (out, ",\"processType\":\"default\",\"processName\":");
