@@ -71,8 +71,35 @@ emit_snapshot (LpSampler *self,
   self->snapshot_func (self, &snapshot, self->snapshot_data);
 }
 
+/* Hands the sample just counted (self->frames[0..@depth), stack @index)
+ * to the sample function; @time: CLOCK_MONOTONIC ns when it was taken, 0
+ * when not known (now, then) */
+static void
+emit_sample (LpSampler *self,
+             guint      depth,
+             guint      index,
+             pid_t      tgid,
+             pid_t      tid,
+             guint      weight,
+             gboolean   idle,
+             guint64    time)
+{
+  gint64 now = now_ns ();
+  LpSamplerSample sample = {
+    .frames = self->frames, .depth = depth, .stack = index, .weight = weight,
+    .pid = tgid, .tid = tid, .idle = idle,
+  };
+
+  /* a source's own time of the sample, where it is one of ours */
+  if (time < (guint64) self->start_ns || time > (guint64) now)
+    time = now;
+  sample.time_ns = time - self->start_ns;
+  self->sample_func (self, &sample, self->sample_data);
+}
+
 /* Counts @frames (@depth of them) @weight times more, as samples of @tid:
- * a stack seen before, standing for more time. They are copied first
+ * a stack seen before, standing for more time; @time (CLOCK_MONOTONIC
+ * ns; 0: now) is when the thread was in it. The frames are copied first
  * (the aggregate's own may move as it grows). */
 gboolean
 _lp_collapse_count_frames (LpSampler     *self,
@@ -81,7 +108,8 @@ _lp_collapse_count_frames (LpSampler     *self,
                            pid_t          tid,
                            gboolean       idle,
                            gboolean       reused,
-                           guint          weight)
+                           guint          weight,
+                           guint64        time)
 {
   guint index;
 
@@ -91,6 +119,12 @@ _lp_collapse_count_frames (LpSampler     *self,
     emit_snapshot (self, depth, tid, idle, FALSE, reused);
   if (!lp_collapse_stack_n (self->dest, self->frames, depth, weight, &index))
     return FALSE;
+  if (self->sample_func != NULL)
+    {
+      Thread *t = g_hash_table_lookup (self->threads, GINT_TO_POINTER (tid));
+
+      emit_sample (self, depth, index, t != NULL ? t->tgid : self->pid, tid, weight, idle, time);
+    }
   self->stats.samples += weight;
   self->batch_samples += weight;
   if (idle)
@@ -102,19 +136,21 @@ _lp_collapse_count_frames (LpSampler     *self,
   return TRUE;
 }
 
-/* Counts stack @index of the aggregate once more, as a sample of @tid. */
+/* Counts stack @index of the aggregate once more, as a sample of @tid
+ * in it at @time (0: now). */
 gboolean
 _lp_collapse_recount_stack (LpSampler *self,
                             guint      index,
                             pid_t      tid,
                             gboolean   idle,
                             gboolean   reused,
-                            guint      weight)
+                            guint      weight,
+                            guint64    time)
 {
   LpFoldedStack stack;
 
   lp_folded_get_stack (self->dest, index, &stack);
-  return _lp_collapse_count_frames (self, stack.frames, stack.depth, tid, idle, reused, weight);
+  return _lp_collapse_count_frames (self, stack.frames, stack.depth, tid, idle, reused, weight, time);
 }
 
 /* after the tick: unwind, symbolize, collapse (the target runs) */
@@ -485,6 +521,9 @@ collapse_slot (LpSampler  *self,
       self->batch_samples += slot->weight;
       if (self->batch_func != NULL)
         mark_dirty (self, index);
+      if (self->sample_func != NULL)
+        emit_sample (self, depth, index, slot->tgid, slot->tid, slot->weight,
+                     slot->idle_syscall >= 0, slot->time);
     }
   self->stats.unwind_ns += t1 - t0;
   self->stats.symbolize_ns += t2 - t1;

@@ -251,6 +251,7 @@ typedef struct
   gboolean            assist;      /* wall mode: running threads sampled by perf events */
   gboolean            user_only;   /* the kernel refused events that count kernel time */
   gboolean            switches;    /* wall mode: the events report context switches */
+  gboolean            sample_time; /* samples carry their CLOCK_MONOTONIC time (captures) */
   GArray             *switch_log;  /* of Switch: one read of the rings, to sort */
 } SamplerPerf;
 
@@ -328,6 +329,8 @@ struct _LpSampler
   /* each stack before it is collapsed (benchmarks) */
   LpSamplerSnapshotFunc snapshot_func;
   gpointer            snapshot_data;
+  LpSamplerSampleFunc sample_func;
+  gpointer            sample_data;
 
   gint64              start_ns;
   LpSamplerStats      stats;
@@ -351,6 +354,7 @@ GArray *_lp_sampler_list_tasks (pid_t pid);
 void _lp_sampler_space_unref (gpointer data);
 void _lp_sampler_sweep_spaces (LpSampler *self);
 char *_lp_sampler_read_comm (pid_t pid, pid_t tid);
+void _lp_sampler_thread_ended (LpSampler *self, pid_t tid);
 pid_t _lp_sampler_tracer_of (pid_t pid);
 gboolean _lp_sampler_load_address_space (LpSampler *self, GError **error);
 void _lp_sampler_keep_self_space (LpSampler *self);
@@ -394,8 +398,8 @@ gboolean _lp_wall_time_signal_stop_within (Thread *t, guint64 out, guint64 in);
 
 /* lp-collapse.c: slots and the collapse step */
 Slot *_lp_collapse_next_slot (LpSampler *self);
-gboolean _lp_collapse_count_frames (LpSampler *self, const guint32 *frames, guint depth, pid_t tid, gboolean idle, gboolean reused, guint weight);
-gboolean _lp_collapse_recount_stack (LpSampler *self, guint index, pid_t tid, gboolean idle, gboolean reused, guint weight);
+gboolean _lp_collapse_count_frames (LpSampler *self, const guint32 *frames, guint depth, pid_t tid, gboolean idle, gboolean reused, guint weight, guint64 time);
+gboolean _lp_collapse_recount_stack (LpSampler *self, guint index, pid_t tid, gboolean idle, gboolean reused, guint weight, guint64 time);
 void _lp_collapse_slots (LpSampler *self);
 gboolean _lp_collapse_flush_batch (LpSampler *self, GError **error);
 

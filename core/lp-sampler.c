@@ -130,6 +130,7 @@ lp_sampler_new (const LpSamplerOptions *options,
   self->perf.fds = g_array_new (FALSE, FALSE, sizeof (int));
   self->perf.switch_log = g_array_new (FALSE, FALSE, sizeof (Switch));
   self->perf.switches = self->opts.mode == LP_SAMPLER_MODE_WALL;
+  self->perf.sample_time = TRUE;
   self->spaces = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, _lp_sampler_space_unref);
   self->idle_frames = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->slots = g_array_new (FALSE, TRUE, sizeof (Slot));
@@ -196,6 +197,54 @@ lp_sampler_set_batch_func (LpSampler          *self,
 {
   self->batch_func = func;
   self->batch_data = user_data;
+}
+
+void
+lp_sampler_set_sample_func (LpSampler           *self,
+                            LpSamplerSampleFunc  func,
+                            gpointer             user_data)
+{
+  self->sample_func = func;
+  self->sample_data = user_data;
+}
+
+gint64
+lp_sampler_get_start_ns (const LpSampler *self)
+{
+  return self->start_ns;
+}
+
+char *
+lp_sampler_get_thread_name (LpSampler *self,
+                            pid_t      pid,
+                            pid_t      tid,
+                            gboolean  *final)
+{
+  gboolean tried = FALSE;
+  char *name = NULL;
+
+  if (!self->opts.no_python)
+    name = _lp_python_frames_thread_name (self, pid, tid, &tried);
+  if (final != NULL)
+    *final = name != NULL || self->opts.no_python;
+  if (name == NULL)
+    name = _lp_sampler_read_comm (pid, tid);
+  return name;
+}
+
+/* _lp_sampler_thread_ended: tells the sample function that @tid ended */
+void
+_lp_sampler_thread_ended (LpSampler *self,
+                          pid_t      tid)
+{
+  LpSamplerSample sample = { 0 };
+
+  if (self->sample_func == NULL)
+    return;
+  sample.tid = tid;
+  sample.ended = TRUE;
+  sample.time_ns = now_ns () - self->start_ns;
+  self->sample_func (self, &sample, self->sample_data);
 }
 
 void

@@ -147,6 +147,43 @@ void        lp_sampler_set_snapshot_func (LpSampler             *self,
                                           LpSamplerSnapshotFunc  func,
                                           gpointer               user_data);
 
+/* One sample as it is counted, with its time and thread (see
+ * lp_sampler_set_sample_func()); or, with @ended, the end of a thread. */
+typedef struct
+{
+  const guint32 *frames;    /* frame ids of the aggregate, root first (NULL: @ended) */
+  guint          depth;
+  guint          stack;     /* its stack index in the aggregate */
+  guint          weight;    /* samples it counts for */
+  pid_t          pid;
+  pid_t          tid;
+  guint64        time_ns;   /* when it was taken, since the start of sampling */
+  gboolean       idle;      /* blocked in a system call */
+  gboolean       ended;     /* no sample: thread @tid has ended (at @time_ns) */
+} LpSamplerSample;
+
+typedef void (*LpSamplerSampleFunc) (LpSampler             *sampler,
+                                     const LpSamplerSample *sample,
+                                     gpointer               user_data);
+
+/* lp_sampler_set_sample_func: @func (NULL: none) sees every sample as it
+ * is counted into the aggregate, and every thread's end, from
+ * lp_sampler_run(). */
+void        lp_sampler_set_sample_func (LpSampler           *self,
+                                        LpSamplerSampleFunc  func,
+                                        gpointer             user_data);
+
+/* lp_sampler_get_thread_name: the name of thread @tid of process @pid (its
+ * Python name where it has one, else its comm), or NULL; *@final (nullable)
+ * FALSE while a better name may come (a Python name not known yet). */
+char       *lp_sampler_get_thread_name (LpSampler *self,
+                                        pid_t      pid,
+                                        pid_t      tid,
+                                        gboolean  *final) G_GNUC_WARN_UNUSED_RESULT;
+
+/* lp_sampler_get_start_ns: CLOCK_MONOTONIC at the start of sampling. */
+gint64      lp_sampler_get_start_ns    (const LpSampler *self);
+
 /* lp_sampler_attach: seizes every thread of @pid (without stopping it). */
 gboolean    lp_sampler_attach         (LpSampler  *self,
                                        pid_t       pid,

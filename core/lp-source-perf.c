@@ -273,8 +273,14 @@ perf_attr (LpSampler              *self,
     {
       attr->context_switch = 1;
       attr->sample_id_all = 1;
+    }
+  /* the engine's clock: to place its own observations among them (wall
+   * mode), and each sample at its time in a capture: collapsed up to a
+   * tick later, a sample stamped then was 12 ms after its thread had
+   * stopped running the code it shows (test-capture-record) */
+  if (self->perf.sample_time)
+    {
       attr->sample_type |= PERF_SAMPLE_TIME;
-      /* the engine's clock: to place its own observations among them */
       attr->use_clockid = 1;
       attr->clockid = CLOCK_MONOTONIC;
     }
@@ -329,11 +335,14 @@ _lp_perf_attach (LpSampler  *self,
 
       attr.exclude_kernel = self->perf.user_only;
       fd = perf_event_open (&attr, t->tid, (int) cpu, -1, PERF_FLAG_FD_CLOEXEC);
-      if (fd < 0 && errno == EINVAL && self->perf.switches && opened == 0 && self->perf.fds->len == 0)
+      if (fd < 0 && errno == EINVAL && (self->perf.switches || self->perf.sample_time) &&
+          opened == 0 && self->perf.fds->len == 0)
         {
           /* a kernel without switch records (before 4.3): every wait for
-           * a CPU goes to the running code */
+           * a CPU goes to the running code, and samples are timed when
+           * they are read */
           self->perf.switches = FALSE;
+          self->perf.sample_time = FALSE;
           attr.context_switch = 0;
           attr.sample_id_all = 0;
           attr.use_clockid = 0;
@@ -443,9 +452,9 @@ read_sample (LpSampler                      *self,
   memcpy (pid_tid, p, 8);
   p += 8;
   time = 0;
-  if (self->perf.switches && p + 8 <= end)
+  if (self->perf.sample_time && p + 8 <= end)
     memcpy (&time, p, 8);
-  if (self->perf.switches)
+  if (self->perf.sample_time)
     p += 8;
   if (p + 8 > end || (self->opts.no_children && (pid_t) pid_tid[0] != self->pid))
     return;

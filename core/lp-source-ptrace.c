@@ -306,6 +306,7 @@ _lp_ptrace_thread_gone (LpSampler *self,
   if (t != NULL)
     {
       _lp_python_frames_thread_gone (self, t->tgid);
+      _lp_sampler_thread_ended (self, tid);
       g_hash_table_remove (self->threads, GINT_TO_POINTER (tid));
     }
   /* counted, and forgotten: a set of every thread ever seen grew by 32

@@ -874,7 +874,7 @@ signal_tick (LpSampler *self)
       if (t->wall.last_idle && t->wall.runtime != G_MAXUINT64
           && (runtime = _lp_wall_time_read_runtime (self, t)) == t->wall.runtime)
         {
-          if (_lp_collapse_recount_stack (self, t->wall.last_index, t->tid, TRUE, TRUE, weight))
+          if (_lp_collapse_recount_stack (self, t->wall.last_index, t->tid, TRUE, TRUE, weight, 0))
             t->signal.check_ns = now;
           continue;
         }

@@ -92,6 +92,19 @@ lp_stream_format_python (GString    *out,
 }
 
 void
+lp_stream_format_capture (GString *out,
+                          GBytes  *block)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (block, &len);
+  g_autofree char *text = g_base64_encode (data, len);
+
+  g_string_append (out, "#capture data=");
+  append_value (out, text);
+  g_string_append_c (out, '\n');
+}
+
+void
 lp_stream_format_error (GString    *out,
                         const char *message)
 {
@@ -284,6 +297,17 @@ control_line (LpStreamParser  *self,
       ev.message = g_hash_table_lookup (fields, "text");
       if (ev.message == NULL)
         ev.message = "";
+    }
+  else if (g_str_equal (name, "capture"))
+    {
+      char *data = g_hash_table_lookup (fields, "data");
+      gsize len = 0;
+
+      if (data == NULL)
+        return TRUE;
+      ev.type = LP_STREAM_EVENT_CAPTURE;
+      ev.data = g_base64_decode_inplace (data, &len);
+      ev.data_len = len;
     }
   else if (g_str_equal (name, "error"))
     {

@@ -40,6 +40,10 @@ void lp_stream_format_error  (GString              *out,
 void lp_stream_format_python (GString              *out,
                               gboolean              on,
                               const char           *text);
+/* one block of the capture file format (lp_capture_writer_take_block):
+ * the samples of the batch with their times and threads */
+void lp_stream_format_capture (GString              *out,
+                               GBytes               *block);
 /* @status: the target's exit code, or -1 if unknown; @reason: "exited",
  * "stopped", "duration" or "error". */
 void lp_stream_format_end    (GString              *out,
@@ -59,6 +63,7 @@ typedef enum
   LP_STREAM_EVENT_ERROR,
   LP_STREAM_EVENT_END,
   LP_STREAM_EVENT_PYTHON,
+  LP_STREAM_EVENT_CAPTURE,   /* a block of the capture format (lp_capture_reader_feed_block) */
 } LpStreamEventType;
 
 /* One event. Strings and arrays are owned by the parser and valid only
@@ -95,6 +100,9 @@ typedef struct
   const char    *message;
   const char    *reason;
   int            status;
+  /* CAPTURE: the block, decoded */
+  const guint8  *data;
+  gsize          data_len;
 } LpStreamEvent;
 
 typedef void (*LpStreamFunc) (const LpStreamEvent *event,

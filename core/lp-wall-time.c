@@ -151,7 +151,7 @@ _lp_wall_time_reuse_sample (LpSampler *self,
   if (!t->wall.idle_checked && !blocked_where_sampled (self, t))
     return FALSE;
   t->wall.idle_checked = TRUE;
-  return _lp_collapse_recount_stack (self, t->wall.last_index, t->tid, TRUE, TRUE, weight);
+  return _lp_collapse_recount_stack (self, t->wall.last_index, t->tid, TRUE, TRUE, weight, 0);
 }
 
 /* Counts the whole periods of *@carry (and takes them out of it) as
@@ -168,7 +168,8 @@ count_run_stack (LpSampler *self,
     return 0;
   n = (guint) (*carry / period_ns);
   *carry -= (gint64) n * period_ns;
-  return _lp_collapse_recount_stack (self, t->wall.run_index, t->tid, FALSE, FALSE, n) ? n : 0;
+  /* at the time of the run it stands for (in a capture) */
+  return _lp_collapse_recount_stack (self, t->wall.run_index, t->tid, FALSE, FALSE, n, t->wall.run_time) ? n : 0;
 }
 
 /* Wall mode with perf events: the kernel measures each thread's time in
@@ -333,7 +334,7 @@ _lp_wall_time_add_wait (LpSampler *self,
       n = (guint) (MAX (t->wall.wait_carry, 0) / period_ns);
       t->wall.wait_carry -= (gint64) n * period_ns;
       if (n > 0 && _lp_collapse_count_frames (self, (const guint32 *) (gpointer) t->wall.signal_frames->data,
-                                 t->wall.signal_frames->len, t->tid, FALSE, FALSE, n))
+                                 t->wall.signal_frames->len, t->tid, FALSE, FALSE, n, t->wall.signal_time))
         self->stats.waiting += n;
       return;
     }

@@ -339,8 +339,16 @@ test_deep (gconstpointer data)
     /* wall mode: waits for a CPU count; reading 500-frame stacks 1,000
      * times a second the engine makes the target wait most during the
      * recursion, and those waits go to the stack sampled before them
-     * (3.7 and 4.3 points off in 2 of 12 runs on 2 CPUs) */
-    g_assert_cmpfloat (fabs (share - measured (out, c->cpu ? "cpu_deep=" : "wall_deep=")), <=, c->cpu ? 0.03 : 0.05);
+     * (3.7 and 4.3 points off in 2 of 12 runs on 2 CPUs). Under
+     * AddressSanitizer a Python stack takes 1 ms to read rather than 0.1,
+     * and cpu mode's samples of the recursion were 3.4 and 4.2 points off
+     * on CI's machine (2 of 3 runs, with other builds beside) */
+#if defined(__SANITIZE_ADDRESS__)
+    const double cpu_tolerance = 0.05;
+#else
+    const double cpu_tolerance = 0.03;
+#endif
+    g_assert_cmpfloat (fabs (share - measured (out, c->cpu ? "cpu_deep=" : "wall_deep=")), <=, c->cpu ? cpu_tolerance : 0.05);
   }
 }
 

@@ -1360,6 +1360,9 @@ on_event (const LpStreamEvent *ev,
     case LP_STREAM_EVENT_ERROR:
       seen->errors++;
       break;
+    case LP_STREAM_EVENT_CAPTURE:
+      /* the samples with their times: test-capture-record */
+      break;
     }
 }
 

@@ -3,6 +3,7 @@
 #include <glib.h>
 #include <string.h>
 
+#include "lp-capture.h"
 #include "lp-folded-reader.h"
 #include "lp-stream.h"
 
@@ -11,6 +12,7 @@ typedef struct
   GString *log;
   guint    n_stacks;
   double   total;
+  GByteArray *capture;   /* the capture blocks, back to back */
 } Seen;
 
 static void
@@ -39,6 +41,11 @@ on_event (const LpStreamEvent *ev,
       break;
     case LP_STREAM_EVENT_PYTHON:
       g_string_append_printf (seen->log, "P %d [%s]\n", ev->status, ev->message);
+      break;
+    case LP_STREAM_EVENT_CAPTURE:
+      g_string_append_printf (seen->log, "C %zu\n", ev->data_len);
+      if (seen->capture != NULL)
+        g_byte_array_append (seen->capture, ev->data, ev->data_len);
       break;
     case LP_STREAM_EVENT_END:
       g_string_append_printf (seen->log, "X %g %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %s %d\n",
@@ -300,6 +307,48 @@ test_line_too_long (void)
   g_string_free (seen.log, TRUE);
 }
 
+/* A #capture line carries a capture block, byte for byte; a reader of
+ * revision 1.1 and older, which ignores it, reads the same stacks. */
+static void
+test_capture_line (void)
+{
+  g_autoptr(LpCapture) capture = lp_capture_new ();
+  LpFolded *folded = lp_capture_get_folded (capture);
+  guint32 frames[2] = { lp_folded_intern (folded, "prog", -1), lp_folded_intern (folded, "main 100%=x", -1) };
+  guint thread = lp_capture_add_thread (capture, 7, 8, "worker", 0);
+  g_autoptr(LpCaptureWriter) writer = lp_capture_writer_new (capture, -1, NULL);
+  g_autoptr(GBytes) block = NULL;
+  g_autoptr(GString) out = g_string_new ("#laprof-stream version=1 pid=7 mode=wall period=0.01 command=prog\n");
+  g_autoptr(LpStreamParser) parser = NULL;
+  g_autoptr(GError) error = NULL;
+  Seen seen = { 0 };
+
+  for (guint i = 0; i < 50; i++)
+    g_assert_true (lp_capture_add_sample_frames (capture, i * 10000000, thread, frames, 2, 1, 0, NULL));
+  block = lp_capture_writer_take_block (writer);
+  g_assert_nonnull (block);
+  lp_stream_format_capture (out, block);
+  g_string_append (out, "prog;main 50\n#batch time=0.5 samples=50 lost=0\n");
+  /* one line, its value without a space */
+  {
+    const char *line = strstr (out->str, "\n#capture data=") + 1;
+    gsize len = strcspn (line, "\n");
+
+    g_assert_null (memchr (line + strlen ("#capture "), ' ', len - strlen ("#capture ")));
+  }
+
+  seen.log = g_string_new (NULL);
+  seen.capture = g_byte_array_new ();
+  parser = lp_stream_parser_new (NULL, on_event, &seen);
+  g_assert_true (lp_stream_parser_feed (parser, out->str, out->len, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (seen.capture->data, seen.capture->len,
+                   g_bytes_get_data (block, NULL), g_bytes_get_size (block));
+  g_assert_cmpfloat (seen.total, ==, 50);
+  g_string_free (seen.log, TRUE);
+  g_byte_array_unref (seen.capture);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -311,5 +360,6 @@ main (int    argc,
   g_test_add_func ("/core/stream/malformed-lines", test_malformed_lines);
   g_test_add_func ("/core/stream/truncated", test_truncated);
   g_test_add_func ("/core/stream/line-too-long", test_line_too_long);
+  g_test_add_func ("/core/stream/capture-line", test_capture_line);
   return g_test_run ();
 }

@@ -46,8 +46,8 @@ diff_reports (const LpFolded *a,
 static LpFolded *
 load_diff (const LpCliGraphOptions *options)
 {
-  g_autoptr(LpFolded) a = lp_cli_graph_read_report (options->command, options->args[0], options->quiet);
-  g_autoptr(LpFolded) b = a != NULL ? lp_cli_graph_read_report (options->command, options->args[1], options->quiet) : NULL;
+  g_autoptr(LpFolded) a = lp_cli_graph_read_report (options, options->args[0]);
+  g_autoptr(LpFolded) b = a != NULL ? lp_cli_graph_read_report (options, options->args[1]) : NULL;
   g_autoptr(GError) error = NULL;
   LpFolded *both;
 

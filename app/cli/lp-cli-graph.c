@@ -28,6 +28,7 @@ options_clear (LpCliGraphOptions *o)
   g_free (o->order);
   g_free (o->focus);
   g_strfreev (o->args);
+  lp_cli_selection_clear (&o->selection);
   g_clear_pointer (&o->search_regex, g_regex_unref);
 }
 
@@ -80,6 +81,7 @@ parse_args (LpCliGraphOptions  *o,
   context = g_option_context_new (is_diff ? _("BEFORE.folded AFTER.folded — a differential flame graph")
                                           : _("REPORT.folded — a flame graph of a folded report"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  lp_cli_selection_add_entries (context, &o->selection);
   g_option_context_set_description (context, is_diff
     ? _("Widths are those of AFTER; frames are red where AFTER has more samples than\n"
         "BEFORE and blue where it has fewer, the stronger the bigger the change; the\n"
@@ -100,22 +102,11 @@ parse_args (LpCliGraphOptions  *o,
 }
 
 LpFolded *
-lp_cli_graph_read_report (const char *command,
-                          const char *path,
-                          gboolean    quiet)
+lp_cli_graph_read_report (const LpCliGraphOptions *options,
+                          const char              *path)
 {
-  g_autoptr(LpFolded) folded = lp_folded_new ();
-  g_autoptr(LpFoldedReader) reader = lp_folded_reader_new (folded, LP_FOLDED_READER_DEFAULT);
-  g_autoptr(GError) error = NULL;
-
-  if (!lp_folded_reader_read_file (reader, path, &error))
-    {
-      lp_cli_error (command, "%s", error->message);
-      return NULL;
-    }
-  if (!quiet)
-    lp_cli_print_skips (g_str_equal (path, "-") ? _("standard input") : path, reader, 3);
-  return g_steal_pointer (&folded);
+  return lp_cli_read_any (options->command, path, &options->selection, LP_FOLDED_READER_DEFAULT,
+                          options->quiet, NULL);
 }
 
 static gboolean
@@ -272,7 +263,7 @@ report (const LpCliGraphOptions *o,
 LpFolded *
 lp_cli_graph_load_one (const LpCliGraphOptions *options)
 {
-  return lp_cli_graph_read_report (options->command, options->args[0], options->quiet);
+  return lp_cli_graph_read_report (options, options->args[0]);
 }
 
 int

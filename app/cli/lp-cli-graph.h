@@ -4,6 +4,7 @@
 
 #include <glib.h>
 
+#include "lp-cli.h"
 #include "lp-flame-export.h"
 #include "lp-folded.h"
 
@@ -34,6 +35,7 @@ typedef struct
   gboolean              hide_idle;
   gboolean              quiet;
   char                **args;
+  LpCliSelection        selection;  /* --from, --to, --tid */
   /* what it means, by lp_cli_graph_main() before the load function runs */
   LpFlameExportOptions  export;
   LpFlameFormat         format;
@@ -52,10 +54,10 @@ int       lp_cli_graph_main        (const char          *command,
                                     char               **argv);
 
 /* lp_cli_graph_read_report: reads the report at @path ("-": standard
- * input); prints the skipped lines unless @quiet. */
-LpFolded *lp_cli_graph_read_report (const char *command,
-                                    const char *path,
-                                    gboolean    quiet) G_GNUC_WARN_UNUSED_RESULT;
+ * input; a capture or perf script text: the part @options->selection
+ * selects); prints the skipped lines unless quiet. */
+LpFolded *lp_cli_graph_read_report (const LpCliGraphOptions *options,
+                                    const char              *path) G_GNUC_WARN_UNUSED_RESULT;
 
 /* lp_cli_graph_load_one: the LpCliGraphLoadFunc of svg and png: the one
  * report named on the command line. */

@@ -59,6 +59,7 @@ typedef struct
   gboolean   strict;
   gboolean   quiet;
   char     **args;
+  LpCliSelection selection;
   GPtrArray *inputs;   /* the reports, directories expanded */
 } MergeOptions;
 
@@ -68,6 +69,7 @@ merge_options_clear (MergeOptions *o)
   g_free (o->output);
   g_free (o->store);
   g_strfreev (o->args);
+  lp_cli_selection_clear (&o->selection);
   g_clear_pointer (&o->inputs, g_ptr_array_unref);
 }
 
@@ -92,6 +94,7 @@ parse_args (MergeOptions  *o,
 
   context = g_option_context_new (_("— merge folded reports into one"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  lp_cli_selection_add_entries (context, &o->selection);
   g_option_context_set_description (context,
     _("Adds up the counts of the same stack across all REPORTs (\"-\" reads standard\n"
       "input; a directory stands for the *.folded files in it; s3://bucket/prefix/ for\n"
@@ -148,6 +151,20 @@ run (const MergeOptions *o,
           continue;
         }
       (*n_reports)++;
+      if (lp_cli_is_capture (path) || lp_cli_selection_is_set (&o->selection))
+        {
+          g_autoptr(LpFolded) part = lp_cli_read_any ("merge", path, &o->selection, LP_FOLDED_READER_STREAM,
+                                                       o->quiet, NULL);
+
+          if (part == NULL || !lp_folded_merge (merged, part, &error))
+            {
+              if (error != NULL)
+                lp_cli_error ("merge", "%s", error->message);
+              fprintf (stderr, _("Nothing was written.\n"));
+              return LP_CLI_EXIT_ERROR;
+            }
+          continue;
+        }
       reader = lp_folded_reader_new (merged, LP_FOLDED_READER_STREAM | (o->strict ? LP_FOLDED_READER_STRICT : LP_FOLDED_READER_DEFAULT));
 
       if (!lp_folded_reader_read_file (reader, path, &error))

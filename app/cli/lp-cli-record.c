@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <inttypes.h>
@@ -14,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lp-capture-record.h"
 #include "lp-cli.h"
 #include "lp-file.h"
 #include "lp-folded-reader.h"
@@ -22,10 +24,18 @@
 
 typedef struct
 {
-  LpFolded *folded;
-  GString  *buf;
-  gboolean  broken;   /* the reader of the stream went away */
-  char     *python;   /* the Python line last sent */
+  LpFolded          *folded;
+  GString           *buf;
+  gboolean           broken;   /* the reader of the stream went away */
+  char              *python;   /* the Python line last sent */
+  /* the samples with their times and threads: a capture, written to a
+   * file (-o FILE.laprof) and/or into the stream as #capture lines */
+  LpCapture         *capture;
+  LpCaptureRecorder *recorder;
+  LpCaptureWriter   *file_writer;
+  LpCaptureWriter   *stream_writer;
+  char              *capture_path;
+  int                capture_fd;
 } StreamOut;
 
 static gboolean
@@ -50,14 +60,33 @@ on_batch (LpSampler            *sampler,
   gboolean python_on = FALSE;
   const char *python = lp_sampler_get_python (sampler, &python_on);
 
+  if (out->recorder != NULL)
+    lp_capture_recorder_update (out->recorder);
+  if (out->file_writer != NULL && !lp_capture_writer_flush (out->file_writer, error))
+    return FALSE;
+  if (out->stream_writer == NULL)
+    return TRUE;
   if (python != NULL && g_strcmp0 (python, out->python) != 0)
     {
       g_free (out->python);
       out->python = g_strdup (python);
       lp_stream_format_python (out->buf, python_on, python);
     }
+  {
+    g_autoptr(GBytes) block = lp_capture_writer_take_block (out->stream_writer);
+
+    if (block != NULL)
+      lp_stream_format_capture (out->buf, block);
+  }
   lp_stream_format_batch (out->buf, out->folded, batch);
   return write_stdout (out, error);
+}
+
+/* is_capture_path: -o FILE.laprof writes a capture */
+static gboolean
+is_capture_path (const char *path)
+{
+  return path != NULL && g_str_has_suffix (path, ".laprof");
 }
 
 static gboolean
@@ -264,6 +293,12 @@ check_args (RecordOptions *o)
                                 "--duration, --threads, --stop-running or --stream"));
       return FALSE;
     }
+  if (o->in_process && is_capture_path (o->output))
+    {
+      lp_cli_error ("record", _("--in-process writes folded reports; a capture (-o FILE.laprof) is "
+                                "recorded by the engine: leave out --in-process, or write FILE.folded"));
+      return FALSE;
+    }
   if (o->stream && o->output != NULL)
     {
       lp_cli_error ("record", _("--stream writes to standard output; -o cannot be used with it"));
@@ -314,7 +349,7 @@ make_options (RecordOptions *o)
   opts->lines = o->lines;
   opts->tids = o->tids->len > 0 ? (const pid_t *) (gpointer) o->tids->data : NULL;
   opts->n_tids = o->tids->len;
-  opts->flush_interval = o->stream ? 0.2 : 0;
+  opts->flush_interval = o->stream || is_capture_path (o->output) ? 0.2 : 0;
   opts->stack_size = (gsize) o->stack_kib * 1024;
   opts->child_stdout_to_stderr = o->stream;
   opts->stop_running = o->stop_running;
@@ -478,7 +513,8 @@ static void
 report (const RecordOptions  *o,
         LpSampler            *sampler,
         const LpSamplerStats *st,
-        gboolean              broken)
+        gboolean              broken,
+        int                  *exit_code)
 {
   int child_status = 0;
 
@@ -493,14 +529,100 @@ report (const RecordOptions  *o,
     kill (lp_sampler_get_pid (sampler), SIGTERM);
   if (o->command != NULL)
     {
-      if (lp_sampler_wait_child (sampler, &child_status) && !o->quiet)
+      if (lp_sampler_wait_child (sampler, &child_status))
         {
           g_autofree char *how = describe_status (child_status);
-          fprintf (stderr, _("laprof-cli record: %s %s\n"), o->command[0], how);
+
+          if (WIFEXITED (child_status))
+            *exit_code = WEXITSTATUS (child_status);
+          if (!o->quiet)
+            fprintf (stderr, _("laprof-cli record: %s %s\n"), o->command[0], how);
         }
     }
   else if (st->target_exited && !o->quiet)
     fprintf (stderr, _("laprof-cli record: process %d exited\n"), o->pid);
+}
+
+/* capture_begin: a capture of the recording, written to -o FILE.laprof
+ * as it records (a killed recording leaves what was written) and/or into
+ * the stream as #capture lines */
+static gboolean
+capture_begin (const RecordOptions *o,
+               LpSampler           *sampler,
+               StreamOut           *out)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!o->stream && !is_capture_path (o->output))
+    return TRUE;
+  out->capture = lp_capture_new ();
+  out->recorder = lp_capture_recorder_new (sampler, &o->sampler, out->folded, out->capture);
+  if (o->stream)
+    out->stream_writer = lp_capture_writer_new (out->capture, -1, NULL);
+  if (is_capture_path (o->output))
+    {
+      out->capture_fd = g_open (o->output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+      if (out->capture_fd < 0)
+        {
+          int saved = errno;
+
+          lp_cli_error ("record", _("cannot write %s: %s"), o->output, g_strerror (saved));
+          return FALSE;
+        }
+      out->capture_path = g_strdup (o->output);
+      out->file_writer = lp_capture_writer_new (out->capture, out->capture_fd, &error);
+      if (out->file_writer == NULL)
+        {
+          lp_cli_error ("record", "%s: %s", o->output, error->message);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* capture_end: the end of the recording into the capture; its file
+ * finished and closed */
+static gboolean
+capture_end (const RecordOptions  *o,
+             StreamOut            *out,
+             const LpSamplerStats *st,
+             gboolean              ok,
+             int                   code)
+{
+  g_autoptr(GError) error = NULL;
+  const char *reason = !ok ? "error" : st->target_exited || code >= 0 ? "exited"
+                     : (o->duration > 0 && st->duration >= o->duration - 0.05) ? "duration" : "stopped";
+
+  if (out->recorder == NULL)
+    return TRUE;
+  if (code < 0 && st->exit_status_known && WIFEXITED (st->exit_status))
+    code = WEXITSTATUS (st->exit_status);
+  lp_capture_recorder_finish (out->recorder, st, reason, code);
+  if (out->file_writer == NULL)
+    return TRUE;
+  if (!lp_capture_writer_finish (out->file_writer, &error) || fsync (out->capture_fd) < 0 ||
+      close (g_steal_fd (&out->capture_fd)) < 0)
+    {
+      if (error == NULL)
+        g_set_error (&error, G_FILE_ERROR, g_file_error_from_errno (errno), "%s", g_strerror (errno));
+      lp_cli_error ("record", "%s: %s", out->capture_path, error->message);
+      return FALSE;
+    }
+  if (!o->quiet)
+    fprintf (stderr, _("laprof-cli record: wrote %s\n"), out->capture_path);
+  return TRUE;
+}
+
+static void
+capture_free (StreamOut *out)
+{
+  g_clear_pointer (&out->recorder, lp_capture_recorder_free);
+  g_clear_pointer (&out->file_writer, lp_capture_writer_free);
+  g_clear_pointer (&out->stream_writer, lp_capture_writer_free);
+  g_clear_pointer (&out->capture, lp_capture_free);
+  if (out->capture_fd >= 0)
+    close (out->capture_fd);
+  g_free (out->capture_path);
 }
 
 static int
@@ -508,24 +630,33 @@ record (RecordOptions *o)
 {
   g_autoptr(LpFolded) folded = lp_folded_new ();
   g_autoptr(LpSampler) sampler = NULL;
-  StreamOut out = { folded, NULL, FALSE, NULL };
+  StreamOut out = { .folded = folded, .capture_fd = -1 };
   LpSamplerStats st;
   int stop_fd = block_stop_signals ();
   gboolean ok;
 
   sampler = lp_sampler_new (&o->sampler, folded);
   out.buf = g_string_new (NULL);
-  if (o->stream)
+  if (o->stream || is_capture_path (o->output))
     lp_sampler_set_batch_func (sampler, on_batch, &out);
-  ok = start (o, sampler, &out);
+  ok = capture_begin (o, sampler, &out) && start (o, sampler, &out);
   if (ok)
     {
-      ok = run (o, sampler, stop_fd, &out, &st);
-      if (!o->stream && ok)
+      gboolean run_ok = run (o, sampler, stop_fd, &out, &st);
+      int exit_code = -1;
+
+      ok = run_ok;
+      if (!o->stream && !is_capture_path (o->output) && ok)
         ok = save_report (o, lp_sampler_get_command (sampler), lp_sampler_get_pid (sampler), folded, &st);
-      report (o, sampler, &st, out.broken);
+      else if (is_capture_path (o->output) && ok && o->storer != NULL)
+        ok = store_report (o, lp_sampler_get_command (sampler), lp_sampler_get_pid (sampler), folded, &st);
+      /* a launched command's exit status, once it is reaped, ends the
+       * capture */
+      report (o, sampler, &st, out.broken, &exit_code);
+      ok = capture_end (o, &out, &st, run_ok, exit_code) && ok;
     }
   /* the stop signals stay blocked: one still pending must not kill us now */
+  capture_free (&out);
   g_string_free (out.buf, TRUE);
   g_free (out.python);
   return ok ? LP_CLI_EXIT_OK : LP_CLI_EXIT_ERROR;

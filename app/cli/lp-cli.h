@@ -4,6 +4,7 @@
 
 #include <glib.h>
 
+#include "lp-capture.h"
 #include "lp-folded-reader.h"
 #include "lp-storer.h"
 
@@ -58,5 +59,42 @@ gboolean lp_cli_store_report    (const char         *command,
                                  const char         *dest,
                                  GBytes             *report,
                                  const LpReportMeta *meta);
+
+/* The part of a capture --from, --to and --tid select (lp-cli-capture.c). */
+typedef struct
+{
+  double  from;   /* seconds; -1: not given */
+  double  to;
+  char  **tids;
+} LpCliSelection;
+
+/* lp_cli_selection_add_entries: --from, --to and --tid into @sel. */
+void       lp_cli_selection_add_entries (GOptionContext *context,
+                                         LpCliSelection *sel);
+gboolean   lp_cli_selection_is_set      (const LpCliSelection *sel);
+void       lp_cli_selection_clear       (LpCliSelection *sel);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (LpCliSelection, lp_cli_selection_clear)
+
+/* lp_cli_is_capture: @path holds a capture or perf script text. */
+gboolean   lp_cli_is_capture            (const char *path);
+/* lp_cli_load_capture: the capture or perf script text at @path; NULL
+ * (the error said) if it is neither or cannot be read. */
+LpCapture *lp_cli_load_capture          (const char *command,
+                                         const char *path) G_GNUC_WARN_UNUSED_RESULT;
+/* lp_cli_select: the part of @capture @sel selects, as a folded report;
+ * NULL (said) when it cannot be (a bad --tid, an empty part). */
+LpFolded  *lp_cli_select                (const char           *command,
+                                         const char           *path,
+                                         LpCapture            *capture,
+                                         const LpCliSelection *sel) G_GNUC_WARN_UNUSED_RESULT;
+/* lp_cli_read_any: a folded report (or stream, with @flags), a capture or
+ * perf script text at @path, as a folded report of the part @sel selects
+ * (nullable: all); prints the skipped lines unless @quiet. */
+LpFolded  *lp_cli_read_any              (const char           *command,
+                                         const char           *path,
+                                         const LpCliSelection *sel,
+                                         LpFoldedReaderFlags   flags,
+                                         gboolean              quiet,
+                                         guint64              *n_skipped) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS
