@@ -324,6 +324,61 @@ test_cli (void)
     }
 }
 
+/* a real recording: laprof-cli record -o X.laprof of a program with two
+ * busy threads, exported; each reader finds its threads and its total */
+static void
+test_record (void)
+{
+  const char *cli = g_getenv ("LAPROF_CLI");
+  const char *target = g_getenv ("PERF_SCRIPT_TARGET");
+  g_autofree char *capture = g_build_filename (tmpdir, "real.laprof", NULL);
+  g_autofree char *pb = g_build_filename (tmpdir, "real.pb.gz", NULL);
+  g_autofree char *ss = g_build_filename (tmpdir, "real.speedscope.json", NULL);
+  g_autofree char *gecko = g_build_filename (tmpdir, "real.json", NULL);
+  const char *record[] = { cli, "record", "-o", capture, "--", target, "60000000", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LpCapture) c = NULL;
+  g_autofree char *want = NULL;
+
+  g_free (export_test_run_ok (record, NULL));
+  c = lp_capture_load (capture, &error);
+  g_assert_no_error (error);
+  g_assert_true (lp_capture_get_info (c)->has_times);
+  g_assert_cmpuint (lp_capture_get_n_threads (c), >=, 2);
+
+  {
+    const char *argv[] = { cli, "export", "--format", "pprof", "-o", pb, capture, NULL };
+    const char *top[] = { "go", "tool", "pprof", "-top", "-sample_index=samples", pb, NULL };
+    g_autofree char *report = NULL;
+    g_free (export_test_run_ok (argv, NULL));
+    report = export_test_run_ok (top, NULL);
+    g_test_message ("%s", report);
+    want = g_strdup_printf ("Total samples = %.0f ", lp_folded_get_total (lp_capture_get_folded (c)));
+    g_assert_nonnull (strstr (report, want));
+    g_assert_nonnull (strstr (report, "lp_perf_hot_main"));
+    g_assert_nonnull (strstr (report, "lp_perf_hot_worker"));
+  }
+  {
+    const char *argv[] = { cli, "export", "--format", "speedscope", "-o", ss, capture, NULL };
+    g_autofree char *seen = NULL;
+    g_free (export_test_run_ok (argv, NULL));
+    seen = node_check ("speedscope-check.js", ss);
+    g_test_message ("%s", seen);
+    g_assert_nonnull (strstr (seen, "\"appError\":null"));
+    g_assert_nonnull (strstr (seen, "\"schemaErrors\":[]"));
+    g_assert_nonnull (strstr (seen, "lp-worker (tid "));
+  }
+  {
+    const char *argv[] = { cli, "export", "--format", "gecko", "-o", gecko, capture, NULL };
+    g_autofree char *seen = NULL;
+    g_free (export_test_run_ok (argv, NULL));
+    seen = node_check ("gecko-check.js", gecko);
+    g_test_message ("%s", seen);
+    g_assert_nonnull (strstr (seen, "\"errors\":[]"));
+    g_assert_nonnull (strstr (seen, "{\"name\":\"lp-worker\""));
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -339,6 +394,7 @@ main (int    argc,
   g_test_add_func ("/core/export/range", test_range);
   g_test_add_func ("/core/export/folded", test_folded);
   g_test_add_func ("/core/export/cli", test_cli);
+  g_test_add_func ("/core/export/record", test_record);
   status = g_test_run ();
   {
     const char *rm[] = { "rm", "-rf", tmpdir, NULL };
