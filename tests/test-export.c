@@ -300,11 +300,12 @@ test_cli (void)
   }
 
   /* errors: exit status 2 and a message that says what is wrong */
-  struct { const char *args[8]; const char *message; } bad[] = {
+  struct { const char *args[10]; const char *message; } bad[] = {
     { { "export", "--format", "perfetto", capture, NULL }, "unknown format 'perfetto'" },
     { { "export", "--format", "pprof", "/nonexistent/x.laprof", NULL }, "cannot read /nonexistent/x.laprof" },
-    { { "export", "--format", "pprof", "--from", "1", folded, NULL }, "has no times" },
-    { { "export", "--format", "pprof", "--tid", "7", folded, NULL }, "has no threads" },
+    { { "export", "--format", "pprof", "--from", "1", folded, NULL }, "is a folded report: it has no times nor threads" },
+    { { "export", "--format", "pprof", "--tid", "7", folded, NULL }, "is a folded report: it has no times nor threads" },
+    { { "export", "--format", "pprof", "--from", "0.2", "--to", "0.1", capture, NULL }, "must come after --from" },
     { { "export", "--format", "pprof", "--tid", "999", capture, NULL }, "has no thread 999" },
     { { "export", capture, NULL }, "no format given" },
   };

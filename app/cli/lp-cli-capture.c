@@ -42,14 +42,13 @@ lp_cli_selection_clear (LpCliSelection *sel)
   g_clear_pointer (&sel->tids, g_strfreev);
 }
 
-/* the filter of @sel in @capture; FALSE (said) when it cannot be */
-static gboolean
-make_filter (const char           *command,
-             const char           *path,
-             LpCapture            *capture,
-             const LpCliSelection *sel,
-             LpCaptureFilter      *filter,
-             GArray               *threads)
+gboolean
+lp_cli_selection_make_filter (const char           *command,
+                              const char           *path,
+                              LpCapture            *capture,
+                              const LpCliSelection *sel,
+                              LpCaptureFilter      *filter,
+                              GArray               *threads)
 {
   lp_capture_filter_all (filter);
   if (!lp_cli_selection_is_set (sel))
@@ -161,7 +160,7 @@ lp_cli_select (const char           *command,
   LpCaptureFilter filter;
   LpFolded *part;
 
-  if (!make_filter (command, path, capture, sel, &filter, threads))
+  if (!lp_cli_selection_make_filter (command, path, capture, sel, &filter, threads))
     return NULL;
   part = lp_capture_select (capture, &filter, &error);
   if (part == NULL)

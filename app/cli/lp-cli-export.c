@@ -3,7 +3,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,16 +30,6 @@ default_output (const char     *input,
   return g_strconcat (base, lp_export_format_extension (format), NULL);
 }
 
-static gboolean
-seconds_to_ns (double   seconds,
-               guint64 *ns)
-{
-  if (!isfinite (seconds) || seconds < 0 || seconds > 1e9)
-    return FALSE;
-  *ns = (guint64) llround (seconds * 1e9);
-  return TRUE;
-}
-
 int
 lp_cli_export (int    argc,
                char **argv)
@@ -50,8 +39,7 @@ lp_cli_export (int    argc,
   g_autofree char *format_name = NULL;
   g_autofree char *output = NULL;
   g_autofree char *default_out = NULL;
-  g_auto(GStrv) tid_args = NULL;
-  double from_s = -1, to_s = -1;
+  g_auto(LpCliSelection) sel = { 0 };
   LpExportFormat format;
   LpCaptureFilter filter;
   g_autoptr(GArray) threads = g_array_new (FALSE, FALSE, sizeof (guint));
@@ -64,18 +52,13 @@ lp_cli_export (int    argc,
       N_("pprof (go tool pprof), speedscope, or gecko (the Firefox Profiler)"), N_("FORMAT") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
       N_("Write to FILE (\"-\": standard output); default: the input's name with the format's extension"), N_("FILE") },
-    { "from", 0, 0, G_OPTION_ARG_DOUBLE, &from_s,
-      N_("Keep the samples from S seconds after the start"), N_("S") },
-    { "to", 0, 0, G_OPTION_ARG_DOUBLE, &to_s,
-      N_("Keep the samples before S seconds after the start"), N_("S") },
-    { "tid", 0, 0, G_OPTION_ARG_STRING_ARRAY, &tid_args,
-      N_("Keep the samples of thread TID (repeatable)"), N_("TID") },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("INPUT") },
     { NULL }
   };
 
   context = g_option_context_new (_("— write a recording in a format other tools read"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  lp_cli_selection_add_entries (context, &sel);
   g_option_context_set_description (context,
     _("Reads INPUT (a laprof capture, a folded report or `perf script` text) and writes it\n"
       "as FORMAT: pprof (gzip'd profile.proto: go tool pprof), speedscope (speedscope.app)\n"
@@ -101,19 +84,6 @@ lp_cli_export (int    argc,
       return LP_CLI_EXIT_ERROR;
     }
 
-  lp_capture_filter_all (&filter);
-  if ((from_s >= 0 && !seconds_to_ns (from_s, &filter.from_ns))
-      || (to_s >= 0 && !seconds_to_ns (to_s, &filter.to_ns)))
-    {
-      lp_cli_error ("export", _("--from and --to take seconds after the start of the recording"));
-      return LP_CLI_EXIT_ERROR;
-    }
-  if (from_s >= 0 && to_s >= 0 && filter.to_ns <= filter.from_ns)
-    {
-      lp_cli_error ("export", _("--to must come after --from"));
-      return LP_CLI_EXIT_ERROR;
-    }
-
   capture = lp_capture_load (files[0], &error);
   if (capture == NULL)
     {
@@ -121,47 +91,19 @@ lp_cli_export (int    argc,
       return LP_CLI_EXIT_ERROR;
     }
 
-  if (tid_args != NULL)
+  if (lp_cli_selection_is_set (&sel) && !lp_capture_get_info (capture)->has_times)
     {
-      if (!lp_capture_get_info (capture)->has_times)
-        {
-          lp_cli_error ("export", _("%s is a folded report: it has no threads to choose with --tid"), files[0]);
-          return LP_CLI_EXIT_ERROR;
-        }
-      for (guint i = 0; tid_args[i] != NULL; i++)
-        {
-          gint64 tid;
-          gboolean found = FALSE;
-          if (!g_ascii_string_to_signed (tid_args[i], 10, 0, G_MAXINT64, &tid, NULL))
-            {
-              lp_cli_error ("export", _("--tid takes a thread id, not '%s'"), tid_args[i]);
-              return LP_CLI_EXIT_ERROR;
-            }
-          /* a tid the system reused names every thread it was */
-          for (guint t = 0; t < lp_capture_get_n_threads (capture); t++)
-            if (lp_capture_get_thread (capture, t)->tid == tid)
-              {
-                g_array_append_val (threads, t);
-                found = TRUE;
-              }
-          if (!found)
-            {
-              lp_cli_error ("export", _("%s has no thread %s"), files[0], tid_args[i]);
-              return LP_CLI_EXIT_ERROR;
-            }
-        }
-      filter.threads = (const guint *) threads->data;
-      filter.n_threads = threads->len;
+      lp_cli_error ("export", _("%s is a folded report: it has no times nor threads, so --from, --to and --tid cannot cut it"),
+                    files[0]);
+      return LP_CLI_EXIT_ERROR;
     }
+  if (!lp_cli_selection_make_filter ("export", files[0], capture, &sel, &filter, threads))
+    return LP_CLI_EXIT_ERROR;
 
   bytes = lp_export (capture, &filter, format, &error);
   if (bytes == NULL)
     {
-      if (g_error_matches (error, LP_CAPTURE_ERROR, LP_CAPTURE_ERROR_NO_TIMES))
-        lp_cli_error ("export", _("%s is a folded report: it has no times, so --from and --to cannot cut it"),
-                      files[0]);
-      else
-        lp_cli_error ("export", "%s", error->message);
+      lp_cli_error ("export", "%s", error->message);
       return LP_CLI_EXIT_ERROR;
     }
 

@@ -74,6 +74,15 @@ void       lp_cli_selection_add_entries (GOptionContext *context,
 gboolean   lp_cli_selection_is_set      (const LpCliSelection *sel);
 void       lp_cli_selection_clear       (LpCliSelection *sel);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (LpCliSelection, lp_cli_selection_clear)
+/* lp_cli_selection_make_filter: the filter of @sel in @capture (its
+ * threads kept in @threads, a GArray of guint); FALSE (said) when it
+ * cannot be. */
+gboolean   lp_cli_selection_make_filter (const char           *command,
+                                         const char           *path,
+                                         LpCapture            *capture,
+                                         const LpCliSelection *sel,
+                                         LpCaptureFilter      *filter,
+                                         GArray               *threads);
 
 /* lp_cli_is_capture: @path holds a capture or perf script text. */
 gboolean   lp_cli_is_capture            (const char *path);
