@@ -137,6 +137,7 @@ typedef struct
   GString    *stacks;
   GHashTable *stack_ids;    /* (prefix + 1) << 32 | frame -> stack + 1 */
   guint       n_stacks;
+  GHashTable *stack_of;     /* folded stack -> its stack + 1 */
 } GeckoTables;
 
 static guint
@@ -186,6 +187,7 @@ gecko_frame (GeckoTables    *g,
   return g->n_frames++;
 }
 
+/* the gecko stack of a folded stack; G_MAXUINT for an empty one */
 static guint
 gecko_stack (GeckoTables    *g,
              const LpFolded *folded,
@@ -193,7 +195,10 @@ gecko_stack (GeckoTables    *g,
 {
   LpFoldedStack stack;
   gint64 prefix = -1;
+  gpointer known = g_hash_table_lookup (g->stack_of, GUINT_TO_POINTER (stack_index));
 
+  if (known != NULL)
+    return GPOINTER_TO_UINT (known) - 1;
   lp_folded_get_stack (folded, stack_index, &stack);
   for (guint d = 0; d < stack.depth; d++)
     {
@@ -214,6 +219,7 @@ gecko_stack (GeckoTables    *g,
         g_string_append_printf (g->stacks, "%s[%" G_GINT64_FORMAT ",%u]", g->n_stacks > 0 ? "," : "", prefix, frame);
       prefix = g->n_stacks++;
     }
+  g_hash_table_insert (g->stack_of, GUINT_TO_POINTER (stack_index), GUINT_TO_POINTER ((guint) prefix + 1));
   return (guint) prefix;
 }
 
@@ -243,6 +249,7 @@ gecko_thread (GString              *out,
     g.frame_of[f] = -1;
   g.stacks = g_string_new (NULL);
   g.stack_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g.stack_of = g_hash_table_new (g_direct_hash, g_direct_equal);
 
   /* the format has no weights: a sample that counts for n is n rows; a
    * report without times lays its stacks one after the other */
@@ -250,11 +257,14 @@ gecko_thread (GString              *out,
     {
       const LpExportSample *s = &g_array_index (data->samples, LpExportSample,
                                                 g_array_index (t->indexes, guint, k));
-      guint stack = gecko_stack (&g, data->folded, s->stack);
+      guint stack = gecko_stack (&g, data->folded, s->stack);   /* G_MAXUINT: an empty stack */
       guint64 n = s->weight >= 1 ? (guint64) (s->weight + 0.5) : 1;
       for (guint64 r = 0; r < n; r++, row++)
         {
-          g_string_append_printf (samples, "%s[%u,", row > 0 ? "," : "", stack);
+          if (stack == G_MAXUINT)
+            g_string_append (samples, row > 0 ? ",[null," : "[null,");
+          else
+            g_string_append_printf (samples, "%s[%u,", row > 0 ? "," : "", stack);
           if (data->has_times)
             gecko_time (samples, s->time_ns);
           else
@@ -295,6 +305,7 @@ gecko_thread (GString              *out,
   g_free (g.frame_of);
   g_string_free (g.stacks, TRUE);
   g_hash_table_unref (g.stack_ids);
+  g_hash_table_unref (g.stack_of);
 }
 
 GBytes *
