@@ -95,27 +95,43 @@ _lp_export_speedscope (const LpExportData  *data,
       _lp_export_json_double (out, start);
       g_string_append (out, ",\"endValue\":");
       _lp_export_json_double (out, end);
-      g_string_append (out, ",\"samples\":[");
+      /* a run of samples of the same stack is one sample of their summed
+       * weight: speedscope draws them the same, in a fraction of the text */
+      g_autoptr(GArray) run_stacks = g_array_new (FALSE, FALSE, sizeof (guint32));
+      g_autoptr(GArray) run_weights = g_array_new (FALSE, FALSE, sizeof (double));
       for (guint k = 0; k < t->indexes->len; k++)
         {
           const LpExportSample *s = &g_array_index (data->samples, LpExportSample,
                                                     g_array_index (t->indexes, guint, k));
+          if (run_stacks->len > 0 && g_array_index (run_stacks, guint32, run_stacks->len - 1) == s->stack)
+            g_array_index (run_weights, double, run_weights->len - 1) += s->weight;
+          else
+            {
+              g_array_append_val (run_stacks, s->stack);
+              g_array_append_val (run_weights, s->weight);
+            }
+        }
+      g_string_append (out, ",\"samples\":[");
+      for (guint k = 0; k < run_stacks->len; k++)
+        {
           LpFoldedStack stack;
-          lp_folded_get_stack (data->folded, s->stack, &stack);
+          lp_folded_get_stack (data->folded, g_array_index (run_stacks, guint32, k), &stack);
           g_string_append (out, k > 0 ? ",[" : "[");
           for (guint d = 0; d < stack.depth; d++)
-            g_string_append_printf (out, d > 0 ? ",%" G_GINT64_FORMAT : "%" G_GINT64_FORMAT,
-                                    index_of[stack.frames[d]]);
+            {
+              if (d > 0)
+                g_string_append_c (out, ',');
+              _lp_export_json_uint (out, (guint64) index_of[stack.frames[d]]);
+            }
           g_string_append_c (out, ']');
         }
       g_string_append (out, "],\"weights\":[");
-      for (guint k = 0; k < t->indexes->len; k++)
+      for (guint k = 0; k < run_weights->len; k++)
         {
-          const LpExportSample *s = &g_array_index (data->samples, LpExportSample,
-                                                    g_array_index (t->indexes, guint, k));
+          double w = g_array_index (run_weights, double, k);
           if (k > 0)
             g_string_append_c (out, ',');
-          _lp_export_json_double (out, timed ? s->weight * (double) data->period_ns : s->weight);
+          _lp_export_json_double (out, timed ? w * (double) data->period_ns : w);
         }
       g_string_append (out, "]}");
     }
@@ -264,7 +280,11 @@ gecko_thread (GString              *out,
           if (stack == G_MAXUINT)
             g_string_append (samples, row > 0 ? ",[null," : "[null,");
           else
-            g_string_append_printf (samples, "%s[%u,", row > 0 ? "," : "", stack);
+            {
+              g_string_append (samples, row > 0 ? ",[" : "[");
+              _lp_export_json_uint (samples, stack);
+              g_string_append_c (samples, ',');
+            }
           if (data->has_times)
             gecko_time (samples, s->time_ns);
           else

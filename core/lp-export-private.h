@@ -63,6 +63,8 @@ void     _lp_export_frame_clear  (LpExportFrame *frame);
 /* JSON text: @s as a JSON string, quoted; numbers in the C locale. */
 void     _lp_export_json_string  (GString    *out,
                                   const char *s);
+void     _lp_export_json_uint    (GString    *out,
+                                  guint64     value);
 void     _lp_export_json_double  (GString    *out,
                                   double      value);
 

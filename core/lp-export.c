@@ -159,6 +159,22 @@ _lp_export_json_string (GString    *out,
 }
 
 void
+_lp_export_json_uint (GString *out,
+                      guint64  value)
+{
+  char buf[24];
+  guint n = sizeof buf;
+
+  do
+    {
+      buf[--n] = (char) ('0' + value % 10);
+      value /= 10;
+    }
+  while (value != 0);
+  g_string_append_len (out, buf + n, sizeof buf - n);
+}
+
+void
 _lp_export_json_double (GString *out,
                         double   value)
 {
@@ -166,7 +182,9 @@ _lp_export_json_double (GString *out,
 
   if (!isfinite (value))
     value = 0;
-  if (value == floor (value) && fabs (value) < 1e15)
+  if (value == floor (value) && value >= 0 && value < 1e15)
+    _lp_export_json_uint (out, (guint64) value);
+  else if (value == floor (value) && fabs (value) < 1e15)
     g_string_append_printf (out, "%" G_GINT64_FORMAT, (gint64) value);
   else
     g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.6f", value));
