@@ -129,6 +129,7 @@ typedef struct
   guint32 stack;
   guint32 thread;
   double  weight;
+  guint32 next;     /* the next aggregate of the same stack; G_MAXUINT32: none */
 } Aggregate;
 
 /* the mappings: one for the program (its frames have names), one for each
@@ -145,9 +146,9 @@ _lp_export_pprof (const LpExportData  *data,
   g_autoptr (GByteArray) msg = g_byte_array_new ();
   g_autoptr (GByteArray) sub = g_byte_array_new ();
   g_autoptr (GByteArray) packed = g_byte_array_new ();
-  g_autoptr (GHashTable) agg_index = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autoptr (GArray) aggs = g_array_new (FALSE, FALSE, sizeof (Aggregate));
-  g_autoptr (GArray) keys = g_array_new (FALSE, FALSE, sizeof (gint64));
+  guint n_stacks = lp_folded_get_n_stacks (data->folded);
+  g_autofree guint32 *first_agg = g_new (guint32, n_stacks);   /* stack -> its first aggregate */
   guint n_frames = lp_folded_get_n_frames (data->folded);
   g_autofree guint64 *location_of = g_new0 (guint64, n_frames);   /* frame -> location id, 0: none yet */
   g_autoptr (GHashTable) function_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -171,23 +172,23 @@ _lp_export_pprof (const LpExportData  *data,
       put_message (out, 1, sub);
     }
 
-  /* the samples, one a (stack, thread) */
-  g_array_set_size (keys, data->samples->len);
+  /* the samples, one a (stack, thread): each stack's aggregates chained
+   * (a stack is seldom on many threads) */
+  if (n_stacks > 0)
+    memset (first_agg, 0xff, n_stacks * sizeof (guint32));
   for (guint i = 0; i < data->samples->len; i++)
     {
       const LpExportSample *s = &g_array_index (data->samples, LpExportSample, i);
-      gint64 *key = &g_array_index (keys, gint64, i);
-      gpointer v;
-      *key = ((gint64) s->stack << 32) | s->thread;
-      v = g_hash_table_lookup (agg_index, key);
-      if (v == NULL)
+      guint32 a = first_agg[s->stack];
+      while (a != G_MAXUINT32 && g_array_index (aggs, Aggregate, a).thread != s->thread)
+        a = g_array_index (aggs, Aggregate, a).next;
+      if (a == G_MAXUINT32)
         {
-          Aggregate a = { s->stack, s->thread, 0 };
-          g_array_append_val (aggs, a);
-          g_hash_table_insert (agg_index, key, GUINT_TO_POINTER (aggs->len));
-          v = GUINT_TO_POINTER (aggs->len);
+          Aggregate new_agg = { s->stack, s->thread, 0, first_agg[s->stack] };
+          a = first_agg[s->stack] = aggs->len;
+          g_array_append_val (aggs, new_agg);
         }
-      g_array_index (aggs, Aggregate, GPOINTER_TO_UINT (v) - 1).weight += s->weight;
+      g_array_index (aggs, Aggregate, a).weight += s->weight;
     }
 
   for (guint i = 0; i < aggs->len; i++)
