@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "lp-collapse.h"
 #include "lp-export-private.h"
 
 #define SPEEDSCOPE_SCHEMA "https://www.speedscope.app/file-format-schema.json"
@@ -191,13 +192,15 @@ gecko_frame (GeckoTables    *g,
     }
   else
     location = gecko_string (g, frame.function);
-  /* location, relevantForJS, innerWindowID, implementation, line, column, category, subcategory */
+  /* location, relevantForJS, innerWindowID, implementation, line, column,
+   * category (0 Other; 1 Idle: a thread blocked in a system call, which
+   * the profiler's activity graph leaves out), subcategory */
   g_string_append_printf (g->frames, "%s[%u,false,0,null,", g->n_frames > 0 ? "," : "", location);
   if (frame.line > 0)
     g_string_append_printf (g->frames, "%" G_GINT64_FORMAT, frame.line);
   else
     g_string_append (g->frames, "null");
-  g_string_append (g->frames, ",null,0,0]");
+  g_string_append (g->frames, lp_collapse_is_idle_frame (frame.function) ? ",null,1,0]" : ",null,0,0]");
   _lp_export_frame_clear (&frame);
   g->frame_of[f] = g->n_frames;
   return g->n_frames++;
@@ -353,7 +356,8 @@ _lp_export_gecko (const LpExportData  *data,
       _lp_export_json_string (out, data->info->host);
     }
   g_string_append (out,
-                   ",\"platform\":\"Linux\",\"categories\":[{\"name\":\"Other\",\"color\":\"grey\",\"subcategories\":[\"Other\"]}]"
+                   ",\"platform\":\"Linux\",\"categories\":[{\"name\":\"Other\",\"color\":\"grey\",\"subcategories\":[\"Other\"]},"
+                   "{\"name\":\"Idle\",\"color\":\"transparent\",\"subcategories\":[\"Other\"]}]"
                    ",\"markerSchema\":[]},\"libs\":[],\"pausedRanges\":[],\"processes\":[]"
                    ",\"sources\":{\"schema\":{\"uuid\":0,\"filename\":1,\"startLine\":2,\"startColumn\":3,\"sourceMapURL\":4},\"data\":[]}"
                    ",\"threads\":[");

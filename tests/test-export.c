@@ -16,7 +16,7 @@ static char *tmpdir;
 
 /* a recording of "demo" at 1 ms: thread "main" (tid 100) in compute at
  * two lines for [0, 300 ms), thread "worker" (tid 101) in a frame without
- * symbol for [100, 200 ms) and in idle_wait after; one sample weighs 3 */
+ * symbol for [100, 200 ms) and blocked in futex after; one sample weighs 3 */
 static LpCapture *
 demo_capture (void)
 {
@@ -29,7 +29,7 @@ demo_capture (void)
   guint32 compute_a[] = { root, lp_folded_intern (f, "main (demo.c:10)", -1), lp_folded_intern (f, "compute (work.c:42)", -1) };
   guint32 compute_b[] = { root, compute_a[1], lp_folded_intern (f, "compute (work.c:43)", -1) };
   guint32 lib[] = { root, lp_folded_intern (f, "start_thread", -1), lp_folded_intern (f, "[libfoo.so.1+0x1a2b]", -1) };
-  guint32 idle[] = { root, lib[1], lp_folded_intern (f, "idle_wait", -1) };
+  guint32 idle[] = { root, lib[1], lp_folded_intern (f, "[idle: futex]", -1) };
 
   lp_capture_info_set_string (c, &info->command, "demo");
   lp_capture_info_set_string (c, &info->mode, "cpu");
@@ -48,7 +48,7 @@ demo_capture (void)
   return c;
 }
 /* main: 300 samples (100 at line 43); worker: 100 in libfoo, 52 in
- * idle_wait (49 samples, one weighing 3) */
+ * [idle: futex] (49 samples, one weighing 3) */
 #define DEMO_TOTAL 452
 
 static char *
@@ -192,7 +192,9 @@ test_gecko (void)
   /* the worker: 100 + 49 samples, the one that weighs 3 three times */
   g_assert_nonnull (strstr (seen, "{\"name\":\"worker\",\"tid\":101,\"samples\":152,\"first\":100.001,\"last\":249.001,"));
   g_assert_nonnull (strstr (seen, "\"demo;main (demo.c);compute (work.c)\":300"));
-  g_assert_nonnull (strstr (seen, "\"demo;start_thread;idle_wait\":52"));
+  g_assert_nonnull (strstr (seen, "\"demo;start_thread;[idle: futex]\":52"));
+  /* its blocked samples in the Idle category, the others in Other */
+  g_assert_nonnull (strstr (seen, "\"categories\":{\"Other\":400,\"Idle\":52}"));
 }
 
 /* a part of the recording: a time range and a thread */
@@ -206,7 +208,7 @@ test_range (void)
   const char *argv[] = { "go", "tool", "pprof", "-top", "-sample_index=samples", path, NULL };
   g_autofree char *top = export_test_run_ok (argv, NULL);
 
-  /* 50 samples in libfoo [150, 200), 20 in idle_wait (one weighing 3) */
+  /* 50 samples in libfoo [150, 200), 20 blocked (one weighing 3) */
   g_test_message ("%s", top);
   g_assert_nonnull (strstr (top, "of 72 total"));
   g_assert_null (strstr (top, "compute"));

@@ -43,7 +43,7 @@ for (const k of ['libs', 'pausedRanges', 'processes', 'threads'])
   check(Array.isArray(profile[k]), `${k} must be an array`);
 check((profile.threads || []).length > 0, 'no thread');
 
-const summary = { version: meta.version, interval: meta.interval, startTime: meta.startTime, threads: [] };
+const summary = { version: meta.version, interval: meta.interval, startTime: meta.startTime, threads: [], categories: {} };
 for (const [ti, t] of (profile.threads || []).entries()) {
   const w = `thread ${ti}`;
   check(typeof t.name === 'string' && t.name.length > 0, `${w}: name`);
@@ -78,6 +78,7 @@ for (const [ti, t] of (profile.threads || []).entries()) {
     check(Array.isArray(s) && s.length === 2 && (s[0] === null || (isInt(s[0]) && s[0] < i)) &&
           isInt(s[1]) && s[1] < frames.length, `${w} stack ${i}: ${JSON.stringify(s)}`);
   const counts = {};
+  const categories = {};
   let last = -Infinity, n = 0;
   for (const [i, s] of ((t.samples && t.samples.data) || []).entries()) {
     if (!check(Array.isArray(s) && s.length === 3, `${w} sample ${i}: 3 columns`)) continue;
@@ -91,8 +92,18 @@ for (const [ti, t] of (profile.threads || []).entries()) {
       names.unshift(strings[frames[stacks[k][1]][0]]);
     const key = names.join(';');
     counts[key] = (counts[key] || 0) + 1;
+    // a sample's category is its leaf frame's, as the profiler draws it
+    if (s[0] !== null && stacks[s[0]]) {
+      const category = (meta.categories[frames[stacks[s[0]][1]][6]] || {}).name;
+      categories[category] = (categories[category] || 0) + 1;
+    }
   }
   summary.threads.push({ name: t.name, tid: t.tid, samples: n, first: n ? t.samples.data[0][1] : null, last, stacks: counts });
+  for (const c in categories) summary.categories[c] = (summary.categories[c] || 0) + categories[c];
 }
 summary.errors = errors;
+// the categories last, so that the tests find them whole
+const cats = summary.categories;
+delete summary.categories;
+summary.categories = cats;
 process.stdout.write(JSON.stringify(summary) + '\n');
