@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <glib/gstdio.h>
 #include <sys/wait.h>
 
 #include "lp-bench-util.h"
@@ -37,7 +38,9 @@ typedef struct
   const char *hz;
   const char *extra;    /* one more option for laprof-cli record */
   const char *cli;      /* another laprof-cli than the first argument's */
+  const char *output;   /* the report's file name (default bench.folded) */
   GArray     *elapsed;  /* of double, one per round (NAN: the run failed) */
+  GArray     *file_bytes;  /* a capture's bytes per sample */
   GArray     *stop_us, *unwind_us, *symbolize_us, *collapse_us, *python_us, *rate;
 } Config;
 
@@ -110,7 +113,7 @@ run_one (Config     *c,
       g_ptr_array_add (argv, g_strdup ("-F"));
       g_ptr_array_add (argv, g_strdup (c->hz));
       g_ptr_array_add (argv, g_strdup ("-o"));
-      g_ptr_array_add (argv, g_build_filename (tmp, "bench.folded", NULL));
+      g_ptr_array_add (argv, g_build_filename (tmp, c->output != NULL ? c->output : "bench.folded", NULL));
       if (c->extra != NULL)
         g_ptr_array_add (argv, g_strdup (c->extra));
       g_ptr_array_add (argv, g_strdup ("--"));
@@ -159,6 +162,18 @@ run_one (Config     *c,
   g_array_append_val (c->python_us, v);
   if ((v = lp_bench_number_after (err, "samples (")) >= 0)
     g_array_append_val (c->rate, v);
+  if (c->output != NULL && (v = lp_bench_number_after (err, " s, ")) > 0)
+    {
+      g_autofree char *path = g_build_filename (tmp, c->output, NULL);
+      GStatBuf st;
+
+      if (g_stat (path, &st) == 0)
+        {
+          double per_sample = st.st_size / v;
+
+          g_array_append_val (c->file_bytes, per_sample);
+        }
+    }
   return TRUE;
 }
 
@@ -181,6 +196,11 @@ main (int    argc,
     { "nopy wall 100",      "laprof", "wall", "100", "--no-python" },
     { "nopy wall 1000",     "laprof", "wall", "1000", "--no-python" },
     { "nopy cpu 1000",      "laprof", "cpu",  "1000", "--no-python" },
+    /* a capture (every sample with its time and thread) rather than a
+     * folded report: the same cost to the target, and its file's bytes a
+     * sample (issue 16) */
+    { "capture wall 1000",  "laprof", "wall", "1000", NULL, NULL, "bench.laprof" },
+    { "capture cpu 1000",   "laprof", "cpu",  "1000", NULL, NULL, "bench.laprof" },
   };
   gboolean enabled[G_N_ELEMENTS (configs)];
   gboolean python;
@@ -207,7 +227,7 @@ main (int    argc,
   if (python)
     g_setenv ("PYTHONHASHSEED", "0", TRUE);
   for (guint i = 0; i < G_N_ELEMENTS (configs); i++)
-    enabled[i] = i < 9 || (i >= 11 && python);
+    enabled[i] = i < 9 || (i >= 11 && i <= 13 && python) || i >= 14;
   if (argc > 5)
     {
       configs[9].cli = configs[10].cli = argv[5];
@@ -225,6 +245,7 @@ main (int    argc,
       configs[i].collapse_us = g_array_new (FALSE, FALSE, sizeof (double));
       configs[i].python_us = g_array_new (FALSE, FALSE, sizeof (double));
       configs[i].rate = g_array_new (FALSE, FALSE, sizeof (double));
+      configs[i].file_bytes = g_array_new (FALSE, FALSE, sizeof (double));
     }
 
   printf ("bench-engine: workload %s %s, %d rounds, configurations interleaved\n", workload, units, rounds);
@@ -273,6 +294,8 @@ main (int    argc,
           if (g_strcmp0 (c->mode, "wall") == 0 && rate < 0.9 * g_ascii_strtod (c->hz, NULL))
             printf ("  LOW RATE: the slowdown is not comparable");
         }
+      if (c->file_bytes->len > 0)
+        printf ("  capture: %.2f bytes a sample", median (c->file_bytes));
       printf ("\n");
     }
   (void) native;
@@ -298,6 +321,7 @@ main (int    argc,
   printf ("\nslowdown, vs perf = median over the rounds of elapsed / native's (perf's at the same Hz) in that round;\n"
           "(quartiles) = of that ratio to perf, a measure of the noise;\n"
           "stops = wall mode with --stop-running; stop µs = mean time a thread was stopped (wall);\n"
-          "unwind/symb/coll µs = engine time per sample (laprof's summary); perf: record only.\n");
+          "unwind/symb/coll µs = engine time per sample (laprof's summary); perf: record only;\n"
+          "capture = -o FILE.laprof (every sample with its time and thread) rather than a folded report.\n");
   return lp_bench_remove_tree (tmp) ? 0 : 1;
 }

@@ -578,8 +578,8 @@ read_records (LpCaptureReader  *self,
             guint64 start = get_uv (c);
             guint index;
 
-            if (c->bad)
-              break;
+            if (c->bad || start > LP_CAPTURE_MAX_TIME_NS / 1000)
+              return bad_record (error, "a thread");
             /* a new thread of the file, also when a living one has its tid */
             index = lp_capture_find_thread (dest, pid, tid);
             if (index != G_MAXUINT)
@@ -606,7 +606,7 @@ read_records (LpCaptureReader  *self,
             guint64 t = get_uv (c);
             guint64 end = get_uv (c);
 
-            if (c->bad || t >= self->threads->len)
+            if (c->bad || t >= self->threads->len || end > LP_CAPTURE_MAX_TIME_NS / 1000)
               return bad_record (error, "a thread's end");
             lp_capture_end_thread (dest, g_array_index (self->threads, guint, t), end * 1000);
             break;
@@ -626,7 +626,8 @@ read_records (LpCaptureReader  *self,
                 flags = get_uv (c);
               }
             if (c->bad || t >= self->threads->len || s >= self->stacks->len ||
-                weight > G_MAXUINT32 || flags > G_MAXUINT32)
+                weight > G_MAXUINT32 || flags > G_MAXUINT32 ||
+                dt > LP_CAPTURE_MAX_TIME_NS / 1000 - self->last_us)
               return bad_record (error, "a sample");
             self->last_us += dt;
             if (!lp_capture_add_sample (dest, self->last_us * 1000, g_array_index (self->threads, guint, t),
@@ -684,7 +685,7 @@ lp_capture_reader_feed_block (LpCaptureReader  *self,
     return bad_record (error, "a block's length");
   if (crc32 (0, data + BLOCK_HEADER_LEN, comp_len) != get_u32 (data + 8))
     return bad_record (error, "a block's checksum");
-  if (raw_len > self->raw_cap)
+  if (raw_len > self->raw_cap || self->raw == NULL)
     {
       self->raw_cap = MAX (raw_len, 65536);
       self->raw = g_realloc (self->raw, self->raw_cap);

@@ -16,6 +16,18 @@ typedef struct
   double blocked;
 } LpCaptureBin;
 
+/* a thread's sums, from its first sample's bin on (a thread of 2 ms in a
+ * recording of an hour keeps one bin, not 360,000) */
+typedef struct
+{
+  guint64  first;   /* the bin of bins[0]; G_MAXUINT64 before any sample */
+  GArray  *bins;    /* LpCaptureBin */
+} LpCaptureBins;
+
+/* no sample time beyond a week: a damaged file must not ask for the bins
+ * of years */
+#define LP_CAPTURE_MAX_TIME_NS ((guint64) 7 * 24 * 3600 * 1000000000)
+
 struct _LpCapture
 {
   LpFolded        *folded;
@@ -25,8 +37,8 @@ struct _LpCapture
   LpCaptureSample *samples;
   guint64          n_samples;
   guint64          cap_samples;
-  GPtrArray       *bins;       /* a GArray of LpCaptureBin a thread */
-  GArray          *all_bins;   /* every thread's */
+  GPtrArray       *bins;       /* an LpCaptureBins a thread */
+  LpCaptureBins    all_bins;   /* every thread's */
 };
 
 G_END_DECLS

@@ -24,7 +24,7 @@ typedef struct
 {
   guint64 time_ns;
   guint   thread;
-  guint   stack;
+  guint   stack;    /* G_MAXUINT: the thread's end, not a sample */
   guint   weight;
   guint   flags;
 } Pending;
@@ -54,7 +54,10 @@ release (LpCaptureRecorder *self,
     {
       const Pending *p = &g_array_index (self->pending, Pending, n);
 
-      lp_capture_add_sample (self->capture, p->time_ns, p->thread, p->stack, p->weight, p->flags, NULL);
+      if (p->stack == G_MAXUINT)
+        lp_capture_end_thread (self->capture, p->thread, p->time_ns);
+      else
+        lp_capture_add_sample (self->capture, p->time_ns, p->thread, p->stack, p->weight, p->flags, NULL);
       self->released_ns = MAX (self->released_ns, p->time_ns);
       n++;
     }
@@ -191,8 +194,9 @@ on_sample (LpSampler             *sampler,
           if (t->tid == sample->tid && t->end_ns == LP_CAPTURE_TIME_NONE)
             thread = i;
         }
+      /* in time order with its last samples, which may come later */
       if (thread != G_MAXUINT)
-        lp_capture_end_thread (self->capture, thread, sample->time_ns);
+        hold (self, &(Pending) { sample->time_ns, thread, G_MAXUINT, 0, 0 });
       g_hash_table_remove (self->name_tries, GINT_TO_POINTER (sample->tid));
       return;
     }

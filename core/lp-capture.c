@@ -9,6 +9,22 @@
 
 G_DEFINE_QUARK (lp-capture-error-quark, lp_capture_error)
 
+static void
+bins_init (LpCaptureBins *b)
+{
+  b->first = G_MAXUINT64;
+  b->bins = g_array_new (FALSE, TRUE, sizeof (LpCaptureBin));
+}
+
+static void
+bins_free (gpointer data)
+{
+  LpCaptureBins *b = data;
+
+  g_array_unref (b->bins);
+  g_free (b);
+}
+
 LpCapture *
 lp_capture_new (void)
 {
@@ -16,8 +32,8 @@ lp_capture_new (void)
 
   self->folded = lp_folded_new ();
   self->threads = g_array_new (FALSE, TRUE, sizeof (LpCaptureThread));
-  self->bins = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
-  self->all_bins = g_array_new (FALSE, TRUE, sizeof (LpCaptureBin));
+  self->bins = g_ptr_array_new_with_free_func (bins_free);
+  bins_init (&self->all_bins);
   self->living = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->info.exit_status = -1;
   self->info.pid = -1;
@@ -34,7 +50,7 @@ lp_capture_free (LpCapture *self)
     g_free ((char *) g_array_index (self->threads, LpCaptureThread, i).name);
   g_array_unref (self->threads);
   g_ptr_array_unref (self->bins);
-  g_array_unref (self->all_bins);
+  g_array_unref (self->all_bins.bins);
   g_hash_table_unref (self->living);
   g_free (self->samples);
   g_free (self->info.source);
@@ -124,7 +140,12 @@ lp_capture_add_thread (LpCapture  *self,
   t->end_ns = LP_CAPTURE_TIME_NONE;
   t->first_ns = LP_CAPTURE_TIME_NONE;
   t->last_ns = LP_CAPTURE_TIME_NONE;
-  g_ptr_array_add (self->bins, g_array_new (FALSE, TRUE, sizeof (LpCaptureBin)));
+  {
+    LpCaptureBins *b = g_new (LpCaptureBins, 1);
+
+    bins_init (b);
+    g_ptr_array_add (self->bins, b);
+  }
   g_hash_table_insert (self->living, thread_key (pid, tid), GUINT_TO_POINTER (index));
   return index;
 }
@@ -161,21 +182,22 @@ lp_capture_get_thread (const LpCapture *self,
   return &g_array_index (self->threads, LpCaptureThread, thread);
 }
 
-/* adds @weight to the base bin of @time_ns in @bins */
+/* adds @weight to the base bin of @time_ns in @b */
 static void
-bin_add (GArray   *bins,
-         guint64   time_ns,
-         double    weight,
-         gboolean  idle)
+bin_add (LpCaptureBins *b,
+         guint64        time_ns,
+         double         weight,
+         gboolean       idle)
 {
-  guint64 b = time_ns / LP_CAPTURE_BIN_NS;
+  guint64 n = time_ns / LP_CAPTURE_BIN_NS;
   LpCaptureBin *bin;
 
-  if (b >= G_MAXUINT)
-    return;
-  if (b >= bins->len)
-    g_array_set_size (bins, b + 1);
-  bin = &g_array_index (bins, LpCaptureBin, b);
+  if (b->first == G_MAXUINT64)
+    b->first = n;
+  n -= b->first;   /* samples come in time order: never below the first */
+  if (n >= b->bins->len)
+    g_array_set_size (b->bins, n + 1);
+  bin = &g_array_index (b->bins, LpCaptureBin, n);
   if (idle)
     bin->blocked += weight;
   else
@@ -200,6 +222,12 @@ lp_capture_add_sample (LpCapture  *self,
 
   if (weight == 0)
     return TRUE;
+  if (time_ns > LP_CAPTURE_MAX_TIME_NS)
+    {
+      g_set_error (error, LP_CAPTURE_ERROR, LP_CAPTURE_ERROR_FORMAT,
+                   _("A sample %.0f s after the start: a capture holds at most a week"), time_ns / 1e9);
+      return FALSE;
+    }
   if (!lp_folded_add_to (self->folded, stack, weight, error))
     return FALSE;
 
@@ -225,7 +253,7 @@ lp_capture_add_sample (LpCapture  *self,
   if (idle)
     t->idle_samples += weight;
   bin_add (g_ptr_array_index (self->bins, thread), time_ns, weight, idle);
-  bin_add (self->all_bins, time_ns, weight, idle);
+  bin_add (&self->all_bins, time_ns, weight, idle);
   self->info.has_times = TRUE;
   return TRUE;
 }
@@ -387,18 +415,21 @@ lp_capture_select (LpCapture              *self,
   return g_steal_pointer (&dest);
 }
 
-/* sums the base bins [b0, b1) of @bins into one */
+/* sums the base bins [b0, b1) of @b into one */
 static void
-sum_bins (GArray  *bins,
-          guint64  b0,
-          guint64  b1,
-          double  *on_cpu,
-          double  *blocked)
+sum_bins (const LpCaptureBins *b,
+          guint64              b0,
+          guint64              b1,
+          double              *on_cpu,
+          double              *blocked)
 {
-  b1 = MIN (b1, bins->len);
-  for (guint64 b = b0; b < b1; b++)
+  if (b->first == G_MAXUINT64)
+    return;
+  b0 = MAX (b0, b->first) - b->first;
+  b1 = MIN (MAX (b1, b->first) - b->first, b->bins->len);
+  for (guint64 k = b0; k < b1; k++)
     {
-      const LpCaptureBin *bin = &g_array_index (bins, LpCaptureBin, b);
+      const LpCaptureBin *bin = &g_array_index (b->bins, LpCaptureBin, k);
 
       if (on_cpu != NULL)
         *on_cpu += bin->on_cpu;
@@ -416,13 +447,13 @@ lp_capture_bin (const LpCapture *self,
                 double          *on_cpu,
                 double          *blocked)
 {
-  GArray *bins;
+  const LpCaptureBins *bins;
 
   g_return_if_fail (bin_ns > 0);
 
   if (thread != G_MAXUINT && thread >= self->threads->len)
     return;
-  bins = thread == G_MAXUINT ? self->all_bins : g_ptr_array_index (self->bins, thread);
+  bins = thread == G_MAXUINT ? &self->all_bins : g_ptr_array_index (self->bins, thread);
 
   if (bin_ns >= 4 * LP_CAPTURE_BIN_NS)
     {
@@ -435,7 +466,7 @@ lp_capture_bin (const LpCapture *self,
           guint64 b0 = (t0 + LP_CAPTURE_BIN_NS - 1) / LP_CAPTURE_BIN_NS;
           guint64 b1 = (t1 + LP_CAPTURE_BIN_NS - 1) / LP_CAPTURE_BIN_NS;
 
-          if (b0 >= bins->len)
+          if (bins->first == G_MAXUINT64 || b0 >= bins->first + bins->bins->len)
             break;
           sum_bins (bins, b0, b1, on_cpu != NULL ? &on_cpu[i] : NULL,
                     blocked != NULL ? &blocked[i] : NULL);

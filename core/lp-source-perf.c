@@ -591,6 +591,8 @@ read_perf (LpSampler *self,
           memcpy (ids, rec + sizeof hdr, 16);
           if (ids[0] == ids[2] && (pid_t) ids[0] != self->pid)
             _lp_sampler_space_gone (self, ids[0]);
+          /* cpu mode: a thread's end, for a capture's thread lifetimes */
+          _lp_sampler_thread_ended (self, (pid_t) ids[2]);
         }
       else if (hdr.type == PERF_RECORD_SWITCH && self->perf.switches && hdr.size >= sizeof hdr + 16)
         {

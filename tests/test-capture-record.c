@@ -144,6 +144,14 @@ test_turns (gconstpointer data)
 
       g_assert_cmpint (lp_capture_get_thread (capture, threads[t->who - 'a'])->tid, ==, t->tid);
     }
+  /* their lives: seen to end, after their last sample */
+  for (guint i = 0; i < 2; i++)
+    {
+      const LpCaptureThread *t = lp_capture_get_thread (capture, threads[i]);
+
+      g_assert_cmpuint (t->end_ns, !=, LP_CAPTURE_TIME_NONE);
+      g_assert_cmpuint (t->end_ns, >=, t->last_ns);
+    }
 
   /* every sample in a busy function is its thread's, and in one of its
    * turns (within two periods): all of them, but for wall mode's samples

@@ -85,8 +85,8 @@ lp_cli_selection_make_filter (const char           *command,
               }
           if (!found)
             {
-              lp_cli_error (command, _("%s has no thread %" G_GINT64_FORMAT "; 'laprof-cli check %s' lists its threads"),
-                            path, tid, path);
+              lp_cli_error (command, _("%s has no thread %lld; 'laprof-cli check %s' lists its threads"),
+                            path, (long long) tid, path);
               return FALSE;
             }
         }

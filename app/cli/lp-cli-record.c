@@ -440,6 +440,16 @@ run (const RecordOptions *o,
         code = WEXITSTATUS (st->exit_status);
       if (!ok)
         lp_stream_format_error (out->buf, error->message);
+      if (out->recorder != NULL)
+        {
+          /* the samples the recorder held back to put them in time order */
+          g_autoptr(GBytes) block = NULL;
+
+          lp_capture_recorder_finish (out->recorder, st, reason, code);
+          block = lp_capture_writer_take_block (out->stream_writer);
+          if (block != NULL)
+            lp_stream_format_capture (out->buf, block);
+        }
       lp_stream_format_end (out->buf, st->duration, st->samples, st->lost_total, reason, code);
       write_stdout (out, NULL);
     }
@@ -593,7 +603,7 @@ capture_end (const RecordOptions  *o,
   const char *reason = !ok ? "error" : st->target_exited || code >= 0 ? "exited"
                      : (o->duration > 0 && st->duration >= o->duration - 0.05) ? "duration" : "stopped";
 
-  if (out->recorder == NULL)
+  if (out->recorder == NULL || o->stream)   /* the stream's ended in run() */
     return TRUE;
   if (code < 0 && st->exit_status_known && WIFEXITED (st->exit_status))
     code = WEXITSTATUS (st->exit_status);
