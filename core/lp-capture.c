@@ -5,15 +5,18 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "lp-atomic-file.h"
 #include "lp-capture-private.h"
+#include "lp-folded-reader.h"
 
 G_DEFINE_QUARK (lp-capture-error-quark, lp_capture_error)
 
 static void
 bins_init (LpCaptureBins *b)
 {
-  b->first = G_MAXUINT64;
-  b->bins = g_array_new (FALSE, TRUE, sizeof (LpCaptureBin));
+  b->chunks = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  b->last = G_MAXUINT64;
+  b->last_chunk = NULL;
 }
 
 static void
@@ -21,7 +24,7 @@ bins_free (gpointer data)
 {
   LpCaptureBins *b = data;
 
-  g_array_unref (b->bins);
+  g_hash_table_unref (b->chunks);
   g_free (b);
 }
 
@@ -50,7 +53,7 @@ lp_capture_free (LpCapture *self)
     g_free ((char *) g_array_index (self->threads, LpCaptureThread, i).name);
   g_array_unref (self->threads);
   g_ptr_array_unref (self->bins);
-  g_array_unref (self->all_bins.bins);
+  g_hash_table_unref (self->all_bins.chunks);
   g_hash_table_unref (self->living);
   g_free (self->samples);
   g_free (self->info.source);
@@ -182,6 +185,25 @@ lp_capture_get_thread (const LpCapture *self,
   return &g_array_index (self->threads, LpCaptureThread, thread);
 }
 
+/* the bins of chunk @c of @b, NULL if it was never made (@make: made) */
+static LpCaptureBin *
+chunk_at (LpCaptureBins *b,
+          guint64        c,
+          gboolean       make)
+{
+  if (c != b->last || (make && b->last_chunk == NULL))
+    {
+      b->last = c;
+      b->last_chunk = g_hash_table_lookup (b->chunks, &c);
+      if (b->last_chunk == NULL && make)
+        {
+          b->last_chunk = g_new0 (LpCaptureBin, LP_CAPTURE_BIN_CHUNK);
+          g_hash_table_insert (b->chunks, g_memdup2 (&c, sizeof c), b->last_chunk);
+        }
+    }
+  return b->last_chunk;
+}
+
 /* adds @weight to the base bin of @time_ns in @b */
 static void
 bin_add (LpCaptureBins *b,
@@ -190,14 +212,8 @@ bin_add (LpCaptureBins *b,
          gboolean       idle)
 {
   guint64 n = time_ns / LP_CAPTURE_BIN_NS;
-  LpCaptureBin *bin;
+  LpCaptureBin *bin = &chunk_at (b, n / LP_CAPTURE_BIN_CHUNK, TRUE)[n % LP_CAPTURE_BIN_CHUNK];
 
-  if (b->first == G_MAXUINT64)
-    b->first = n;
-  n -= b->first;   /* samples come in time order: never below the first */
-  if (n >= b->bins->len)
-    g_array_set_size (b->bins, n + 1);
-  bin = &g_array_index (b->bins, LpCaptureBin, n);
   if (idle)
     bin->blocked += weight;
   else
@@ -225,7 +241,8 @@ lp_capture_add_sample (LpCapture  *self,
   if (time_ns > LP_CAPTURE_MAX_TIME_NS)
     {
       g_set_error (error, LP_CAPTURE_ERROR, LP_CAPTURE_ERROR_FORMAT,
-                   _("A sample %.0f s after the start: a capture holds at most a week"), time_ns / 1e9);
+                   _("A sample %.0f days after the start: a capture spans at most ten years"),
+                   time_ns / 86400e9);
       return FALSE;
     }
   if (!lp_folded_add_to (self->folded, stack, weight, error))
@@ -417,24 +434,28 @@ lp_capture_select (LpCapture              *self,
 
 /* sums the base bins [b0, b1) of @b into one */
 static void
-sum_bins (const LpCaptureBins *b,
-          guint64              b0,
-          guint64              b1,
-          double              *on_cpu,
-          double              *blocked)
+sum_bins (LpCaptureBins *b,
+          guint64        b0,
+          guint64        b1,
+          double        *on_cpu,
+          double        *blocked)
 {
-  if (b->first == G_MAXUINT64)
-    return;
-  b0 = MAX (b0, b->first) - b->first;
-  b1 = MIN (MAX (b1, b->first) - b->first, b->bins->len);
-  for (guint64 k = b0; k < b1; k++)
+  for (guint64 k = b0; k < b1;)
     {
-      const LpCaptureBin *bin = &g_array_index (b->bins, LpCaptureBin, k);
+      guint64 c = k / LP_CAPTURE_BIN_CHUNK;
+      guint64 end = MIN (b1, (c + 1) * LP_CAPTURE_BIN_CHUNK);
+      const LpCaptureBin *chunk = chunk_at (b, c, FALSE);
 
-      if (on_cpu != NULL)
-        *on_cpu += bin->on_cpu;
-      if (blocked != NULL)
-        *blocked += bin->blocked;
+      for (; chunk != NULL && k < end; k++)
+        {
+          const LpCaptureBin *bin = &chunk[k % LP_CAPTURE_BIN_CHUNK];
+
+          if (on_cpu != NULL)
+            *on_cpu += bin->on_cpu;
+          if (blocked != NULL)
+            *blocked += bin->blocked;
+        }
+      k = end;
     }
 }
 
@@ -447,13 +468,15 @@ lp_capture_bin (const LpCapture *self,
                 double          *on_cpu,
                 double          *blocked)
 {
-  const LpCaptureBins *bins;
+  LpCaptureBins *bins;
 
   g_return_if_fail (bin_ns > 0);
 
   if (thread != G_MAXUINT && thread >= self->threads->len)
     return;
-  bins = thread == G_MAXUINT ? &self->all_bins : g_ptr_array_index (self->bins, thread);
+  /* the chunk last asked for is remembered: the sums are the capture's
+   * own, not its contents */
+  bins = thread == G_MAXUINT ? (LpCaptureBins *) &self->all_bins : g_ptr_array_index (self->bins, thread);
 
   if (bin_ns >= 4 * LP_CAPTURE_BIN_NS)
     {
@@ -466,8 +489,6 @@ lp_capture_bin (const LpCapture *self,
           guint64 b0 = (t0 + LP_CAPTURE_BIN_NS - 1) / LP_CAPTURE_BIN_NS;
           guint64 b1 = (t1 + LP_CAPTURE_BIN_NS - 1) / LP_CAPTURE_BIN_NS;
 
-          if (bins->first == G_MAXUINT64 || b0 >= bins->first + bins->bins->len)
-            break;
           sum_bins (bins, b0, b1, on_cpu != NULL ? &on_cpu[i] : NULL,
                     blocked != NULL ? &blocked[i] : NULL);
         }
@@ -492,4 +513,106 @@ lp_capture_bin (const LpCapture *self,
       else if (on_cpu != NULL)
         on_cpu[i] += s->weight;
     }
+}
+
+/* ---- files ---- */
+
+gboolean
+lp_capture_save (LpCapture   *self,
+                 const char  *path,
+                 GError     **error)
+{
+  g_autoptr(LpAtomicFile) file = lp_atomic_file_open (path, error);
+  g_autoptr(LpCaptureWriter) writer = NULL;
+
+  if (file == NULL)
+    return FALSE;
+  writer = lp_capture_writer_new (self, lp_atomic_file_get_fd (file), error);
+  if (writer == NULL || !lp_capture_writer_finish (writer, error))
+    return FALSE;
+  return lp_atomic_file_commit (g_steal_pointer (&file), error);
+}
+
+LpCaptureKind
+lp_capture_sniff (const guint8 *data,
+                  gsize         len)
+{
+  const char *p = (const char *) data;
+  const char *end = p + len;
+  const char *nl;
+
+  if (len >= LP_CAPTURE_MAGIC_LEN && memcmp (data, LP_CAPTURE_MAGIC, LP_CAPTURE_MAGIC_LEN) == 0)
+    return LP_CAPTURE_KIND_CAPTURE;
+  /* perf script: a sample's first line "comm pid[/tid] [cpu] time: …" ends
+   * with an event name and a colon, then frames indented by a tab */
+  while (p < end && (*p == '\n' || *p == '#'))
+    {
+      nl = memchr (p, '\n', end - p);
+      p = nl != NULL ? nl + 1 : end;
+    }
+  nl = memchr (p, '\n', end - p);
+  if (nl != NULL && nl + 1 < end && nl[1] == '\t' && nl > p && nl[-1] == ':' &&
+      memchr (p, ';', nl - p) == NULL)
+    return LP_CAPTURE_KIND_PERF_SCRIPT;
+  return LP_CAPTURE_KIND_FOLDED;
+}
+
+static gboolean
+load_folded (LpCapture     *dest,
+             GBytes        *bytes,
+             GError       **error)
+{
+  g_autoptr(LpFoldedReader) reader = lp_folded_reader_new (dest->folded, LP_FOLDED_READER_STREAM);
+
+  lp_capture_info_set_string (dest, &dest->info.source, "folded");
+  if (!lp_folded_reader_feed (reader, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), error) ||
+      !lp_folded_reader_finish (reader, error))
+    return FALSE;
+  dest->info.complete = TRUE;
+  return TRUE;
+}
+
+LpCapture *
+lp_capture_load_bytes (GBytes      *bytes,
+                       GError     **error)
+{
+  g_autoptr(LpCapture) self = lp_capture_new ();
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+  gboolean ok = FALSE;
+
+  switch (lp_capture_sniff (data, len))
+    {
+    case LP_CAPTURE_KIND_CAPTURE:
+      ok = _lp_capture_reader_read_file (self, data, len, error);
+      break;
+    case LP_CAPTURE_KIND_PERF_SCRIPT:
+      ok = lp_perf_script_read (self, (const char *) data, len, NULL, error);
+      break;
+    case LP_CAPTURE_KIND_FOLDED:
+      ok = load_folded (self, bytes, error);
+      break;
+    }
+  return ok ? g_steal_pointer (&self) : NULL;
+}
+
+LpCapture *
+lp_capture_load (const char  *path,
+                 GError     **error)
+{
+  g_autoptr(GMappedFile) file = g_mapped_file_new (path, FALSE, error);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) local = NULL;
+  LpCapture *capture;
+
+  if (file == NULL)
+    return NULL;
+  bytes = g_mapped_file_get_bytes (file);
+  capture = lp_capture_load_bytes (bytes, &local);
+  if (capture == NULL)
+    {
+      g_set_error (error, local->domain, local->code, "%s: %s", path, local->message);
+      return NULL;
+    }
+  return capture;
 }

@@ -178,7 +178,9 @@ void             lp_capture_select_counts   (const LpCapture       *self,
 /* lp_capture_bin: the weight of @thread's samples (G_MAXUINT: every
  * thread) in @n_bins bins of @bin_ns from @from_ns, on-CPU and blocked
  * apart, added to @on_cpu and @blocked (either nullable). Fast at any
- * bin width: coarse bins come from sums kept as samples arrive. */
+ * bin width: coarse bins come from sums kept as samples arrive. Like
+ * every function here, for one thread at a time (it remembers where it
+ * last looked). */
 void             lp_capture_bin             (const LpCapture *self,
                                              guint            thread,
                                              guint64          from_ns,
@@ -187,7 +189,7 @@ void             lp_capture_bin             (const LpCapture *self,
                                              double          *on_cpu,
                                              double          *blocked);
 
-/* ---- files (lp-capture-file.c) ---- */
+/* ---- files (lp-capture-writer.c, lp-capture-reader.c; loading and saving: lp-capture.c) ---- */
 
 /* lp_capture_sniff: what @data (the first bytes of a file, @len of them)
  * holds. */

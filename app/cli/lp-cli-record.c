@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "lp-capture-record.h"
+#include "lp-capture-recorder.h"
 #include "lp-cli.h"
 #include "lp-file.h"
 #include "lp-folded-reader.h"

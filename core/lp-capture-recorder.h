@@ -1,4 +1,4 @@
-/* lp-capture-record.h: a sampler's samples, with their time and thread, into a capture as it records.
+/* lp-capture-recorder.h: a sampler's samples, with their time and thread, into a capture as it records.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 

@@ -1,11 +1,11 @@
-/* lp-capture-record.c: a sampler's samples, with their time and thread, into a capture as it records.
+/* lp-capture-recorder.c: a sampler's samples, with their time and thread, into a capture as it records.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
 #include <string.h>
 #include <time.h>
 
-#include "lp-capture-record.h"
+#include "lp-capture-recorder.h"
 #include "lp-capture-private.h"
 
 /* a thread's name is asked again at its first samples while it may
