@@ -551,9 +551,16 @@ lp_capture_sniff (const guint8 *data,
       p = nl != NULL ? nl + 1 : end;
     }
   nl = memchr (p, '\n', end - p);
-  if (nl != NULL && nl + 1 < end && nl[1] == '\t' && nl > p && nl[-1] == ':' &&
-      memchr (p, ';', nl - p) == NULL)
-    return LP_CAPTURE_KIND_PERF_SCRIPT;
+  if (nl != NULL && nl + 1 < end && nl[1] == '\t' && memchr (p, ';', nl - p) == NULL)
+    {
+      /* perf ends the line with "event: " or "event:" */
+      const char *last = nl;
+
+      while (last > p && (last[-1] == ' ' || last[-1] == '\t'))
+        last--;
+      if (last > p && last[-1] == ':')
+        return LP_CAPTURE_KIND_PERF_SCRIPT;
+    }
   return LP_CAPTURE_KIND_FOLDED;
 }
 

@@ -60,7 +60,7 @@ gboolean lp_cli_store_report    (const char         *command,
                                  GBytes             *report,
                                  const LpReportMeta *meta);
 
-/* The part of a capture --from, --to and --tid select (lp-cli-capture.c). */
+/* The part of a capture --from, --to and --tid select (lp-cli-selection.c). */
 typedef struct
 {
   double  from;   /* seconds; -1: not given */
@@ -84,7 +84,7 @@ gboolean   lp_cli_selection_make_filter (const char           *command,
                                          LpCaptureFilter      *filter,
                                          GArray               *threads);
 
-/* lp_cli_is_capture: @path holds a capture or perf script text. */
+/* Reports of every kind (lp-cli.c). lp_cli_is_capture: @path holds a capture or perf script text. */
 gboolean   lp_cli_is_capture            (const char *path);
 /* lp_cli_load_capture: the capture or perf script text at @path; NULL
  * (the error said) if it is neither or cannot be read. */
