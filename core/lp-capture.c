@@ -551,9 +551,16 @@ lp_capture_sniff (const guint8 *data,
       p = nl != NULL ? nl + 1 : end;
     }
   nl = memchr (p, '\n', end - p);
-  if (nl != NULL && nl + 1 < end && nl[1] == '\t' && nl > p && nl[-1] == ':' &&
-      memchr (p, ';', nl - p) == NULL)
-    return LP_CAPTURE_KIND_PERF_SCRIPT;
+  if (nl != NULL && nl + 1 < end && nl[1] == '\t' && memchr (p, ';', nl - p) == NULL)
+    {
+      /* perf ends the line with "event: " or "event:" */
+      const char *last = nl;
+
+      while (last > p && (last[-1] == ' ' || last[-1] == '\t'))
+        last--;
+      if (last > p && last[-1] == ':')
+        return LP_CAPTURE_KIND_PERF_SCRIPT;
+    }
   return LP_CAPTURE_KIND_FOLDED;
 }
 
@@ -587,9 +594,7 @@ lp_capture_load_bytes (GBytes      *bytes,
       ok = _lp_capture_reader_read_file (self, data, len, error);
       break;
     case LP_CAPTURE_KIND_PERF_SCRIPT:
-      lp_capture_info_set_string (self, &self->info.source, "perf script");
-      /* INTERIM: lp_perf_script_read lands with the export branch */
-      g_set_error (error, LP_CAPTURE_ERROR, LP_CAPTURE_ERROR_FORMAT, "perf script text is not read yet");
+      ok = lp_perf_script_read (self, (const char *) data, len, NULL, error);
       break;
     case LP_CAPTURE_KIND_FOLDED:
       ok = load_folded (self, bytes, error);

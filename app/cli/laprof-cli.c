@@ -23,6 +23,7 @@ static const Command commands[] = {
   { "diff",  lp_cli_diff,  N_("Write a differential flame graph of two folded reports") },
   { "upload", lp_cli_upload, N_("Store folded reports in a directory or on S3") },
   { "record", lp_cli_record, N_("Sample a process or a command into a folded report") },
+  { "export", lp_cli_export, N_("Write a recording for pprof, speedscope or the Firefox Profiler") },
 };
 
 static void

@@ -28,6 +28,7 @@ int   lp_cli_svg   (int argc, char **argv);
 int   lp_cli_png   (int argc, char **argv);
 int   lp_cli_diff  (int argc, char **argv);
 int   lp_cli_record (int argc, char **argv);
+int   lp_cli_export (int argc, char **argv);
 
 /* lp_cli_parse: runs @context over the arguments; prints the error and a
  * hint on failure. */
@@ -59,7 +60,7 @@ gboolean lp_cli_store_report    (const char         *command,
                                  GBytes             *report,
                                  const LpReportMeta *meta);
 
-/* The part of a capture --from, --to and --tid select (lp-cli-capture.c). */
+/* The part of a capture --from, --to and --tid select (lp-cli-selection.c). */
 typedef struct
 {
   double  from;   /* seconds; -1: not given */
@@ -73,8 +74,17 @@ void       lp_cli_selection_add_entries (GOptionContext *context,
 gboolean   lp_cli_selection_is_set      (const LpCliSelection *sel);
 void       lp_cli_selection_clear       (LpCliSelection *sel);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (LpCliSelection, lp_cli_selection_clear)
+/* lp_cli_selection_make_filter: the filter of @sel in @capture (its
+ * threads kept in @threads, a GArray of guint); FALSE (said) when it
+ * cannot be. */
+gboolean   lp_cli_selection_make_filter (const char           *command,
+                                         const char           *path,
+                                         LpCapture            *capture,
+                                         const LpCliSelection *sel,
+                                         LpCaptureFilter      *filter,
+                                         GArray               *threads);
 
-/* lp_cli_is_capture: @path holds a capture or perf script text. */
+/* Reports of every kind (lp-cli.c). lp_cli_is_capture: @path holds a capture or perf script text. */
 gboolean   lp_cli_is_capture            (const char *path);
 /* lp_cli_load_capture: the capture or perf script text at @path; NULL
  * (the error said) if it is neither or cannot be read. */
