@@ -815,7 +815,7 @@ main (int    argc,
   g_test_add_func ("/gui/timeline/live", test_live);
   g_test_add_func ("/gui/timeline/export", test_export);
   g_test_add_func ("/gui/timeline/open-perf-script", test_open_perf_script);
-  /* last: it fails against main's lp_capture_sniff() at the time of writing */
+  /* (failed against main's lp_capture_sniff() before 481e6c3) */
   g_test_add_func ("/gui/timeline/sniff-perf-script", test_sniff_perf_script);
   status = g_test_run ();
   g_clear_object (&app);
