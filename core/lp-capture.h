@@ -178,7 +178,9 @@ void             lp_capture_select_counts   (const LpCapture       *self,
 /* lp_capture_bin: the weight of @thread's samples (G_MAXUINT: every
  * thread) in @n_bins bins of @bin_ns from @from_ns, on-CPU and blocked
  * apart, added to @on_cpu and @blocked (either nullable). Fast at any
- * bin width: coarse bins come from sums kept as samples arrive. Like
+ * bin width: bins of 40 ms and wider come from sums of 10 ms kept as
+ * samples arrive, each 10 ms given wholly to the bin it starts in (so a
+ * bin's edges are right to 10 ms); narrower ones count the samples. Like
  * every function here, for one thread at a time (it remembers where it
  * last looked). */
 void             lp_capture_bin             (const LpCapture *self,
