@@ -342,13 +342,17 @@ test_deep (gconstpointer data)
      * (3.7 and 4.3 points off in 2 of 12 runs on 2 CPUs). Under
      * AddressSanitizer a Python stack takes 1 ms to read rather than 0.1,
      * and cpu mode's samples of the recursion were 3.4 and 4.2 points off
-     * on CI's machine (2 of 3 runs, with other builds beside) */
+     * on CI's machine (2 of 3 runs, with other builds beside); 3.10, whose
+     * 500 frames are read one by one (590 µs a sample), was 5.4 points
+     * off in wall mode once on a quiet machine (258 of 1,510 samples
+     * moved on before they were read) */
 #if defined(__SANITIZE_ADDRESS__)
-    const double cpu_tolerance = 0.05;
+    const double cpu_tolerance = 0.05, wall_tolerance = 0.08;
 #else
-    const double cpu_tolerance = 0.03;
+    const double cpu_tolerance = 0.03, wall_tolerance = 0.05;
 #endif
-    g_assert_cmpfloat (fabs (share - measured (out, c->cpu ? "cpu_deep=" : "wall_deep=")), <=, c->cpu ? cpu_tolerance : 0.05);
+    g_assert_cmpfloat (fabs (share - measured (out, c->cpu ? "cpu_deep=" : "wall_deep=")), <=,
+                       c->cpu ? cpu_tolerance : wall_tolerance);
   }
 }
 
