@@ -38,7 +38,8 @@ struct _LpCaptureRecorder
   GArray     *stack_map;   /* the sampler's stack index -> the capture's */
   GArray     *path;
   GHashTable *name_tries;  /* tid -> tries left + 1, while the name may change */
-  GArray     *pending;     /* Pending, in time order */
+  GArray     *pending;     /* Pending, in time order, from pending_head on */
+  guint       pending_head;
   guint64     released_ns; /* the time of the last sample given to the capture */
   gboolean    started;
 };
@@ -48,7 +49,7 @@ static void
 release (LpCaptureRecorder *self,
          guint64            until_ns)
 {
-  guint n = 0;
+  guint n = self->pending_head;
 
   while (n < self->pending->len && g_array_index (self->pending, Pending, n).time_ns < until_ns)
     {
@@ -61,7 +62,15 @@ release (LpCaptureRecorder *self,
       self->released_ns = MAX (self->released_ns, p->time_ns);
       n++;
     }
-  g_array_remove_range (self->pending, 0, n);
+  /* the released ones are dropped from the front now and then, not at
+   * each sample: moving the window's thousands of samples every time cost
+   * the sampler thread a memmove of up to 100 KB a sample */
+  self->pending_head = n;
+  if (n >= 1024 && n >= self->pending->len / 2)
+    {
+      g_array_remove_range (self->pending, 0, n);
+      self->pending_head = 0;
+    }
 }
 
 /* holds a sample in time order; releases those the window has passed */
@@ -75,7 +84,7 @@ hold (LpCaptureRecorder *self,
 
   /* later than the window: at its start */
   late.time_ns = MAX (late.time_ns, self->released_ns);
-  while (i > 0 && g_array_index (self->pending, Pending, i - 1).time_ns > late.time_ns)
+  while (i > self->pending_head && g_array_index (self->pending, Pending, i - 1).time_ns > late.time_ns)
     i--;
   g_array_insert_val (self->pending, i, late);
   newest = g_array_index (self->pending, Pending, self->pending->len - 1).time_ns;
