@@ -138,6 +138,17 @@ gboolean         lp_capture_add_sample_frames (LpCapture     *self,
                                                guint          flags,
                                                GError       **error);
 
+/* lp_capture_add_source: records where the source file a frame names
+ * ("name (file:line)": a base name) was when recording: @path, absolute.
+ * A later path for the same base name replaces the first. */
+void             lp_capture_add_source      (LpCapture  *self,
+                                             const char *path);
+/* lp_capture_find_source: the path recorded for @file (a base name, as a
+ * frame names it, or a path whose base name is looked up), or NULL. Owned
+ * by the capture. */
+const char      *lp_capture_find_source     (const LpCapture *self,
+                                             const char      *file);
+
 guint64          lp_capture_get_n_samples   (const LpCapture *self);
 /* The samples in time order; valid until the next change. */
 const LpCaptureSample *lp_capture_get_samples (const LpCapture *self);
