@@ -290,7 +290,9 @@ server_start (void)
   for (int i = 0;; i++)
     {
       const char *argv[] = { "debuginfod-find", "debuginfo", stripped, NULL };
-      g_auto(GStrv) env = env_with (srv.url, probe_cache);
+      /* a cache of its own each time: the client remembers a miss */
+      g_autofree char *fresh = g_strdup_printf ("%s-%d", probe_cache, i);
+      g_auto(GStrv) env = env_with (srv.url, fresh);
       int status = 1;
 
       g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
@@ -375,7 +377,7 @@ test_debuginfod (void)
   g_assert_true (has_frame (folded, "spin"));
   /* frames sampled before the file came are named too */
   g_assert_cmpuint (unnamed_of (folded, base), ==, 0);
-  g_assert_null (strstr (err, base));
+  g_assert_null (strstr (err, "no name"));
   g_clear_pointer (&folded, lp_folded_free);
 
   /* the cache, and no server: a port nobody listens on */
