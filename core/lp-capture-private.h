@@ -42,8 +42,8 @@ struct _LpCapture
   GPtrArray       *bins;       /* an LpCaptureBins a thread */
   LpCaptureBins    all_bins;   /* every thread's */
   GArray          *renames;    /* LpCaptureRename: frames named late, in order */
-  GPtrArray       *sources;    /* the source files' paths, in order recorded */
-  GHashTable      *by_source;  /* base name -> path (in sources) */
+  GPtrArray       *sources;    /* the source files: file, path, file, path… in order recorded */
+  GHashTable      *by_source;  /* file -> path (in sources) */
 };
 
 /* A frame's late name (lp_capture_rename_frame()) */
@@ -78,7 +78,7 @@ enum
   LP_CAPTURE_REC_SAMPLE_EX,       /* Δµs, thread, stack, weight, flags */
   LP_CAPTURE_REC_END,             /* the recording ended; the info before it is final */
   LP_CAPTURE_REC_FRAME_NAME,      /* frame, name: the frame's name, known late */
-  LP_CAPTURE_REC_SOURCE,          /* path: where a source file was */
+  LP_CAPTURE_REC_SOURCE,          /* file, path: where a source file that frames name was */
 };
 
 static inline void

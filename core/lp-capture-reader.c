@@ -275,10 +275,11 @@ read_records (LpCaptureReader  *self,
           }
         case LP_CAPTURE_REC_SOURCE:
           {
+            g_autofree char *file = get_str (c);
             g_autofree char *path = get_str (c);
 
             if (!c->bad)
-              lp_capture_add_source (dest, path);
+              lp_capture_add_source (dest, file, path);
             break;
           }
         case LP_CAPTURE_REC_END:

@@ -183,10 +183,11 @@ gather (LpCaptureWriter *self)
       put_uv (raw, r->frame);
       put_str (raw, r->name);
     }
-  for (; self->n_sources < c->sources->len; self->n_sources++)
+  for (; self->n_sources + 1 < c->sources->len; self->n_sources += 2)
     {
       g_string_append_c (raw, LP_CAPTURE_REC_SOURCE);
       put_str (raw, g_ptr_array_index (c->sources, self->n_sources));
+      put_str (raw, g_ptr_array_index (c->sources, self->n_sources + 1));
     }
   for (; self->n_stacks < lp_folded_get_n_stacks (folded); self->n_stacks++)
     {

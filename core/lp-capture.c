@@ -636,26 +636,24 @@ lp_capture_load (const char  *path,
 
 void
 lp_capture_add_source (LpCapture  *self,
+                       const char *file,
                        const char *path)
 {
-  const char *base = strrchr (path, '/');
   char *copy;
 
-  base = base != NULL ? base + 1 : path;
-  if (*base == '\0' || g_strcmp0 (g_hash_table_lookup (self->by_source, base), path) == 0)
+  if (*file == '\0' || g_strcmp0 (g_hash_table_lookup (self->by_source, file), path) == 0)
     return;
   copy = g_strdup (path);
+  g_ptr_array_add (self->sources, g_strdup (file));
   g_ptr_array_add (self->sources, copy);
-  g_hash_table_insert (self->by_source, g_strdup (base), copy);
+  g_hash_table_insert (self->by_source, g_strdup (file), copy);
 }
 
 const char *
 lp_capture_find_source (const LpCapture *self,
                         const char      *file)
 {
-  const char *base = strrchr (file, '/');
-
-  return g_hash_table_lookup (self->by_source, base != NULL ? base + 1 : file);
+  return g_hash_table_lookup (self->by_source, file);
 }
 
 void

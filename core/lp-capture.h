@@ -138,14 +138,15 @@ gboolean         lp_capture_add_sample_frames (LpCapture     *self,
                                                guint          flags,
                                                GError       **error);
 
-/* lp_capture_add_source: records where the source file a frame names
- * ("name (file:line)": a base name) was when recording: @path, absolute.
- * A later path for the same base name replaces the first. */
+/* lp_capture_add_source: records where the source file that frames name
+ * @file ("name (FILE:line)": a base name, or "json/__init__.py" for
+ * Python's libraries) was when recording: @path, absolute. A later path
+ * for the same @file replaces the first. */
 void             lp_capture_add_source      (LpCapture  *self,
+                                             const char *file,
                                              const char *path);
-/* lp_capture_find_source: the path recorded for @file (a base name, as a
- * frame names it, or a path whose base name is looked up), or NULL. Owned
- * by the capture. */
+/* lp_capture_find_source: the path recorded for @file, as a frame names
+ * it, or NULL. Owned by the capture. */
 const char      *lp_capture_find_source     (const LpCapture *self,
                                              const char      *file);
 

@@ -278,7 +278,20 @@ frame_for (LpSampler *self,
 
   name = space->symbols != NULL ? lp_symbols_lookup (space->symbols, addr) : NULL;
   if (name != NULL)
-    id = lp_folded_intern (self->dest, name, -1);
+    {
+      id = lp_folded_intern (self->dest, name, -1);
+      /* a new source file met: where it is, for the capture */
+      if (self->opts.lines && lp_symbols_get_n_sources (space->symbols) != space->n_sources)
+        {
+          GHashTableIter iter;
+          gpointer file, path;
+
+          space->n_sources = lp_symbols_get_n_sources (space->symbols);
+          g_hash_table_iter_init (&iter, lp_symbols_get_sources (space->symbols));
+          while (g_hash_table_iter_next (&iter, &file, &path))
+            _lp_sampler_note_source (self, file, path);
+        }
+    }
   else
     {
       const char *module;

@@ -73,6 +73,7 @@ typedef struct
   LpUnwinder  *unwinder;     /* NULL: its mappings could not be read */
   LpSymbols   *symbols;
   GHashTable  *frame_cache;  /* adjusted address -> frame id + 1 */
+  guint        n_sources;    /* source files of its symbols met so far */
   gboolean     stale;        /* it has exec'd: read it again at its next sample */
   gint64       gone_ns;      /* when it exited; 0: alive */
   SpacePython  python;
@@ -310,6 +311,9 @@ struct _LpSampler
   guint               debuginfod_generation;
   /* modules that left frames unnamed: base name -> path */
   GHashTable         *unnamed_modules;
+  /* with lines: the source files frames name: file, path, file, path… */
+  GPtrArray          *sources;
+  GHashTable         *source_files;   /* file -> TRUE */
   guint32             truncated_frame;
   guint32             signal_frame;
 
@@ -362,6 +366,8 @@ void _lp_sampler_thread_ended (LpSampler *self, pid_t tid);
 /* _lp_sampler_note_unnamed: a frame was named after @module (a base name,
  * mapped from @path) for want of a symbol */
 void _lp_sampler_note_unnamed (LpSampler *self, const char *module, const char *path);
+/* _lp_sampler_note_source: frames name the source file @file, found at @path */
+void _lp_sampler_note_source (LpSampler *self, const char *file, const char *path);
 pid_t _lp_sampler_tracer_of (pid_t pid);
 gboolean _lp_sampler_load_address_space (LpSampler *self, GError **error);
 void _lp_sampler_keep_self_space (LpSampler *self);

@@ -169,6 +169,8 @@ lp_sampler_free (LpSampler *self)
   g_array_unref (self->perf.switch_log);
   g_hash_table_unref (self->idle_frames);
   g_clear_pointer (&self->unnamed_modules, g_hash_table_unref);
+  g_clear_pointer (&self->sources, g_ptr_array_unref);
+  g_clear_pointer (&self->source_files, g_hash_table_unref);
   for (guint i = 0; i < self->slots->len; i++)
     {
       g_free (g_array_index (self->slots, Slot, i).snap.stack);
@@ -788,6 +790,7 @@ set_generation (LpSampler *self)
             continue;
           lp_symbols_free (space->symbols);
           space->symbols = symbols;
+          space->n_sources = 0;
           g_hash_table_remove_all (space->frame_cache);
         }
     }
@@ -987,4 +990,42 @@ lp_sampler_late_names (LpSampler *self)
       any = any || name != NULL;
     }
   return any ? g_steal_pointer (&names) : NULL;
+}
+
+void
+_lp_sampler_note_source (LpSampler  *self,
+                         const char *file,
+                         const char *path)
+{
+  if (path == NULL || path[0] != '/')
+    return;
+  if (self->sources == NULL)
+    {
+      self->sources = g_ptr_array_new_with_free_func (g_free);
+      self->source_files = g_hash_table_new (g_str_hash, g_str_equal);
+    }
+  if (g_hash_table_contains (self->source_files, file))
+    return;
+  g_ptr_array_add (self->sources, g_strdup (file));
+  g_ptr_array_add (self->sources, g_strdup (path));
+  g_hash_table_add (self->source_files, g_ptr_array_index (self->sources, self->sources->len - 2));
+}
+
+guint
+lp_sampler_get_n_sources (LpSampler *self)
+{
+  return self->sources != NULL ? self->sources->len / 2 : 0;
+}
+
+gboolean
+lp_sampler_get_source (LpSampler   *self,
+                       guint        index,
+                       const char **file,
+                       const char **path)
+{
+  if (index >= lp_sampler_get_n_sources (self))
+    return FALSE;
+  *file = g_ptr_array_index (self->sources, 2 * index);
+  *path = g_ptr_array_index (self->sources, 2 * index + 1);
+  return TRUE;
 }

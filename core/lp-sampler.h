@@ -242,6 +242,15 @@ void        lp_sampler_get_stats      (const LpSampler *self,
  * name. */
 GPtrArray  *lp_sampler_late_names     (LpSampler *self) G_GNUC_WARN_UNUSED_RESULT;
 
+/* lp_sampler_get_source: with lines, the @index-th source file frames
+ * name so far ("name (FILE:line)"), and its path when sampled;
+ * lp_sampler_get_n_sources() counts them. FALSE past the end. */
+guint       lp_sampler_get_n_sources  (LpSampler *self);
+gboolean    lp_sampler_get_source     (LpSampler   *self,
+                                       guint        index,
+                                       const char **file,
+                                       const char **path);
+
 const char *lp_sampler_lost_to_string (LpSamplerLost reason);
 const char *lp_sampler_mode_to_string (LpSamplerMode mode);
 

@@ -29,6 +29,7 @@ struct _LpSymbols
   GStringChunk *names;
   GHashTable *starts;      /* Dwfl_Module -> FunctionStarts, made when asked */
   GHashTable *files;       /* lp_symbols_new_files(): path -> Dwfl_Module */
+  GHashTable *sources;     /* with lines: base name -> path */
   guint       generation;
   guint       report_generation;
 };
@@ -225,6 +226,7 @@ lp_symbols_free (LpSymbols *self)
   g_hash_table_unref (self->cache);
   g_clear_pointer (&self->starts, g_hash_table_unref);
   g_clear_pointer (&self->files, g_hash_table_unref);
+  g_clear_pointer (&self->sources, g_hash_table_unref);
   g_string_chunk_free (self->names);
   g_free (self);
 }
@@ -456,6 +458,19 @@ lp_symbols_lookup (LpSymbols *self,
           if (file != NULL)
             {
               const char *base = strrchr (file, '/');
+
+              if (self->sources == NULL)
+                self->sources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+              if (!g_hash_table_contains (self->sources, base ? base + 1 : file))
+                {
+                  /* a path relative to the directory it was compiled in */
+                  const char *dir = file[0] != '/' ? dwfl_line_comp_dir (line) : NULL;
+                  char *path = file[0] == '/' ? g_strdup (file)
+                             : dir != NULL && dir[0] == '/' ? g_canonicalize_filename (file, dir) : NULL;
+
+                  if (path != NULL)
+                    g_hash_table_insert (self->sources, g_strdup (base ? base + 1 : file), path);
+                }
               with_line = g_strdup_printf ("%s (%s:%d)", shown, base ? base + 1 : file, lineno);
               shown = with_line;
             }
@@ -591,4 +606,18 @@ lp_symbols_function_start (LpSymbols *self,
     }
   *start = fs->starts[lo] + elf_bias;
   return TRUE;
+}
+
+GHashTable *
+lp_symbols_get_sources (LpSymbols *self)
+{
+  if (self->sources == NULL)
+    self->sources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  return self->sources;
+}
+
+guint
+lp_symbols_get_n_sources (LpSymbols *self)
+{
+  return self->sources != NULL ? g_hash_table_size (self->sources) : 0;
 }

@@ -49,6 +49,12 @@ const char *lp_symbols_lookup_file (LpSymbols  *self,
 const char *lp_symbols_lookup     (LpSymbols *self,
                                    guint64    addr);
 
+/* lp_symbols_get_sources: with lines, the source files the names give so
+ * far: base name (as in "name (file:line)") -> path as the debug info
+ * has it. Owned by @self; lp_symbols_get_n_sources() counts them. */
+GHashTable *lp_symbols_get_sources (LpSymbols *self);
+guint       lp_symbols_get_n_sources (LpSymbols *self);
+
 /* lp_symbols_function_start: the start address of the function that holds
  * @addr, as the call frame information of its module bounds it
  * (.eh_frame, else .debug_frame): for code no symbol names (stripped

@@ -2,6 +2,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <arpa/inet.h>
 #include <glib/gstdio.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -235,6 +237,28 @@ test_minidebuginfo (void)
   g_assert_true (has_frame (folded, "hot_path"));
   g_assert_true (has_frame (folded, "spin"));
   g_assert_cmpuint (unnamed_of (folded, base), ==, 0);
+}
+
+/* A recording with lines keeps where its source files were, so that a
+ * saved capture opened elsewhere finds them */
+static void
+test_source_paths (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "lines.laprof", NULL);
+  g_autofree char *err = NULL;
+  g_auto(GStrv) env = env_with (NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LpCapture) capture = NULL;
+  g_autofree char *source = g_test_build_filename (G_TEST_DIST, "engine-target.c", NULL);
+  g_autofree char *real = realpath (source, NULL);
+  const char *found;
+
+  g_assert_cmpint (record (&err, env, "--lines", "--mode", "cpu", "-o", path, "--", target, "work", "1", NULL), ==, 0);
+  capture = lp_capture_load (path, &error);
+  g_assert_no_error (error);
+  found = lp_capture_find_source (capture, "engine-target.c");
+  g_assert_nonnull (found);
+  g_assert_cmpstr (found, ==, real);
 }
 
 /* ---- a real debuginfod server ---- */
@@ -479,6 +503,7 @@ main (int argc, char **argv)
   tmpdir = g_dir_make_tmp ("laprof-names-XXXXXX", NULL);
   g_test_add_func ("/names/function-start", test_function_start);
   g_test_add_func ("/names/minidebuginfo", test_minidebuginfo);
+  g_test_add_func ("/names/source-paths", test_source_paths);
   g_test_add_func ("/names/debuginfod", test_debuginfod);
   g_test_add_func ("/names/debuginfod-slow-and-down", test_debuginfod_slow_and_down);
   server_start ();
