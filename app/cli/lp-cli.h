@@ -29,6 +29,7 @@ int   lp_cli_png   (int argc, char **argv);
 int   lp_cli_diff  (int argc, char **argv);
 int   lp_cli_record (int argc, char **argv);
 int   lp_cli_export (int argc, char **argv);
+int   lp_cli_report (int argc, char **argv);
 
 /* lp_cli_parse: runs @context over the arguments; prints the error and a
  * hint on failure. */
