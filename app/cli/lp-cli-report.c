@@ -177,8 +177,10 @@ print_table (const Report *r)
   qsort (order, n, sizeof *order, compare_functions);
 
   lp_folded_format_count (r->total, buf);
-  printf (_("# %s: %s samples, %u functions, sorted by %s time; showing %u\n"),
-          r->path, buf, n, first, shown);
+  if (r->by_total)
+    printf (_("# %s: %s samples, %u functions, sorted by total time; showing %u\n"), r->path, buf, n, shown);
+  else
+    printf (_("# %s: %s samples, %u functions, sorted by self time; showing %u\n"), r->path, buf, n, shown);
   print_heading (&w, first, second, _("function"));
   for (guint i = 0; i < shown; i++)
     {
@@ -427,7 +429,7 @@ lp_cli_report (int    argc,
     { "bottom-up", 'b', 0, G_OPTION_ARG_NONE, &bottom_up,
       N_("Print the inverted call tree: callers under the functions they call"), NULL },
     { "min-percent", 0, 0, G_OPTION_ARG_DOUBLE, &r.min_percent,
-      N_("Trees: leave out branches below P % of all samples (default 0.5)"), N_("P") },
+      N_("Trees: leave out branches below P percent of all samples (default 0.5)"), N_("P") },
     { "callers", 0, 0, G_OPTION_ARG_STRING, &callers,
       N_("Print who calls function FN, with every call merged"), N_("FN") },
     { "callees", 0, 0, G_OPTION_ARG_STRING, &callees,
