@@ -282,7 +282,7 @@ main (int    argc,
   measure_print (&m_links_total, rounds);
   measure_print (&m_lines, rounds);
   measure_print (&m_model, rounds);
-  printf ("goal: the table of the 140 MB report in <= 200 ms: %s (best wall %.1f ms)\n",
-          m_new.wall[0] <= 0.2 ? "met" : "NOT met", m_new.wall[0] * 1e3);
+  printf ("the table: best %.1f ms wall, %.1f ms CPU (issue 17's goal, for the 140 MB report: <= 200 ms)\n",
+          m_new.wall[0] * 1e3, m_new.cpu[0] * 1e3);
   return 0;
 }

@@ -676,6 +676,122 @@ test_capture (void)
   }
 }
 
+/* ---- against perf report ---- */
+
+/* "%.2f" percentages of `perf report --stdio -n --sort sym` (with or
+ * without --children: then the first column), by symbol; names perf shows
+ * twice (one a DSO) are left out */
+static GHashTable *
+perf_percentages (const char *data,
+                  gboolean    children)
+{
+  const char *argv[] = { "perf", "report", "-i", data, "--stdio", "-n", "--sort", "sym",
+                         children ? "--children" : "--no-children", NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GHashTable) twice = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GHashTable *pcs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  int status = -1;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      double pc;
+      char *kind;
+      int end = 0;
+
+      if (sscanf (lines[i], " %lf%%%n", &pc, &end) != 1)
+        continue;
+      /* --children: the self percentage, then the samples */
+      kind = strstr (lines[i] + end, "] ");
+      if (kind == NULL)
+        continue;
+      {
+        g_autofree char *name = g_strstrip (g_strdup (kind + 2));
+
+        if (g_hash_table_contains (pcs, name))
+          g_hash_table_add (twice, g_strdup (name));
+        g_hash_table_insert (pcs, g_steal_pointer (&name), g_memdup2 (&pc, sizeof pc));
+      }
+    }
+  {
+    GHashTableIter it;
+    gpointer k;
+
+    g_hash_table_iter_init (&it, twice);
+    while (g_hash_table_iter_next (&it, &k, NULL))
+      g_hash_table_remove (pcs, k);
+  }
+  return pcs;
+}
+
+/* perf record -g of engine-target at a fixed period (every sample the
+ * same weight), its perf script text reported by laprof-cli: the
+ * percentages of every symbol are perf report's, self (--no-children)
+ * and total (--children) */
+static void
+test_perf (void)
+{
+  const char *target = g_getenv ("ENGINE_TARGET");
+  g_autofree char *data = g_build_filename (tmpdir, "perf.data", NULL);
+  g_autofree char *text_path = g_build_filename (tmpdir, "work.perf-script", NULL);
+  const char *record[] = { "perf", "record", "-q", "-e", "task-clock", "-c", "1000000", "-g", "-o", data,
+                           "--", target, "work", "1", NULL };
+  const char *script[] = { "perf", "script", "-i", data, NULL };
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) perf_self = NULL;
+  g_autoptr(GHashTable) perf_total = NULL;
+  g_auto(Run) run = { 0 };
+  g_autoptr(Rows) rows = NULL;
+  guint compared = 0;
+  int status = -1;
+
+  g_spawn_sync (NULL, (char **) record, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_spawn_sync (NULL, (char **) script, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                &text, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (text_path, text, -1, &error);
+  g_assert_no_error (error);
+  perf_self = perf_percentages (data, FALSE);
+  perf_total = perf_percentages (data, TRUE);
+
+  run_cli (&run, NULL, "report", "-n", "0", text_path, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  rows = parse_rows (run.out, 0);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const Row *r = &g_array_index (rows, Row, i);
+      double *self = g_hash_table_lookup (perf_self, r->name);
+      double *total = g_hash_table_lookup (perf_total, r->name);
+
+      /* perf report --no-children lists only functions with self samples */
+      if (self != NULL)
+        g_assert_cmpfloat (r->a_pc, ==, *self);
+      else if (total != NULL)
+        g_assert_cmpfloat (r->a, ==, 0);
+      if (total != NULL)
+        {
+          if (r->b_pc != *total)
+            g_error ("%s: total %.2f%%, perf report --children %.2f%%", r->name, r->b_pc, *total);
+          compared++;
+        }
+    }
+  /* spin: most of the samples, the same in both */
+  g_assert_nonnull (g_hash_table_lookup (perf_self, "spin"));
+  g_assert_cmpfloat (find_row (rows, "spin")->a_pc, ==, *(double *) g_hash_table_lookup (perf_self, "spin"));
+  g_assert_cmpuint (compared, >=, 2);
+  g_test_message ("%u functions compared with perf report", compared);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -696,6 +812,7 @@ main (int    argc,
   g_test_add_func ("/cli/report/tree", test_tree);
   g_test_add_func ("/cli/report/errors", test_errors);
   g_test_add_func ("/cli/report/capture", test_capture);
+  g_test_add_func ("/cli/report/perf", test_perf);
 
   status = g_test_run ();
   {
