@@ -17,9 +17,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "lp-bench-util.h"
 #include "lp-flame-model.h"
 #include "lp-folded-reader.h"
 #include "lp-functions.h"
@@ -31,33 +32,6 @@ thread_cpu (void)
 
   clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
   return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static double
-wall (void)
-{
-  return g_get_monotonic_time () / 1e6;
-}
-
-/* VmRSS of this process, in MB */
-static double
-rss_mb (void)
-{
-  g_autofree char *status = NULL;
-  const char *line;
-
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
-    return 0;
-  line = strstr (status, "VmRSS:");
-  return line != NULL ? g_ascii_strtod (line + 6, NULL) / 1024.0 : 0;
-}
-
-static int
-compare_doubles (const void *a,
-                 const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
 }
 
 /* A measure: a wall and a CPU time a round. */
@@ -72,45 +46,28 @@ static void
 measure_print (Measure *m,
                guint    rounds)
 {
-  qsort (m->wall, rounds, sizeof (double), compare_doubles);
-  qsort (m->cpu, rounds, sizeof (double), compare_doubles);
+  qsort (m->wall, rounds, sizeof (double), lp_bench_cmp_double);
+  qsort (m->cpu, rounds, sizeof (double), lp_bench_cmp_double);
   printf ("%-42s best %8.2f ms, median %8.2f ms; CPU best %8.2f ms, median %8.2f ms\n",
           m->name, m->wall[0] * 1e3, m->wall[rounds / 2] * 1e3, m->cpu[0] * 1e3, m->cpu[rounds / 2] * 1e3);
 }
 
 #define TIMED(m, r, code)                          \
   G_STMT_START {                                   \
-    double w0_ = wall (), c0_ = thread_cpu ();      \
+    double w0_ = lp_bench_now (), c0_ = thread_cpu ();      \
     code;                                          \
-    (m)->wall[r] = wall () - w0_;                  \
+    (m)->wall[r] = lp_bench_now () - w0_;                  \
     (m)->cpu[r] = thread_cpu () - c0_;             \
   } G_STMT_END
 
 /* ---- the recursive report ---- */
 
-static guint64 rng_state = 0x9E3779B97F4A7C15;
-
-static guint32
-rng (void)
-{
-  /* xorshift64*: the same report on every machine */
-  rng_state ^= rng_state >> 12;
-  rng_state ^= rng_state << 25;
-  rng_state ^= rng_state >> 27;
-  return (guint32) ((rng_state * G_GUINT64_CONSTANT (2685821657736338717)) >> 32);
-}
-
-static guint
-pick (guint n)
-{
-  return rng () % n;
-}
-
 /* skewed towards small indexes, like the hot functions of a program */
 static guint
-pick_skewed (guint n)
+pick_skewed (GRand *rand,
+             guint  n)
 {
-  double u = (double) rng () / 4294967296.0;
+  double u = g_rand_double (rand);
   return (guint) (u * u * n);
 }
 
@@ -118,6 +75,8 @@ static LpFolded *
 make_recursive (void)
 {
   const guint n_functions = 40000, n_stacks = 120000;
+  /* GRand: the same numbers for a seed on every machine */
+  g_autoptr(GRand) rand = g_rand_new_with_seed (17);
   LpFolded *folded = lp_folded_new ();
   g_autofree guint32 *frames = g_new (guint32, 512);
   g_autoptr(GString) name = g_string_new (NULL);
@@ -134,23 +93,26 @@ make_recursive (void)
       }
   for (guint s = 0; s < n_stacks; s++)
     {
-      guint depth = 0, prefix = 3 + pick (15), cycle = 1 + pick (3), turns = 5 + pick_skewed (130);
+      guint depth = 0;
+      guint prefix = g_rand_int_range (rand, 3, 18);
+      guint cycle = g_rand_int_range (rand, 1, 4);
+      guint turns = 5 + pick_skewed (rand, 130);
       guint32 cyc[3];
 
       frames[depth++] = ids[0];
       for (guint d = 1; d < prefix; d++)
-        frames[depth++] = ids[(1 + pick_skewed (n_functions - 1)) * 4 + pick (4)];
+        frames[depth++] = ids[(1 + pick_skewed (rand, n_functions - 1)) * 4 + g_rand_int_range (rand, 0, 4)];
       for (guint c = 0; c < cycle; c++)
-        cyc[c] = 1 + pick_skewed (2000);
+        cyc[c] = 1 + pick_skewed (rand, 2000);
       /* one stack in five does not recurse */
-      if (pick (5) == 0)
+      if (g_rand_int_range (rand, 0, 5) == 0)
         turns = 1;
       for (guint t = 0; t < turns && depth + cycle < 500; t++)
         for (guint c = 0; c < cycle; c++)
-          frames[depth++] = ids[cyc[c] * 4 + pick (4)];
-      for (guint d = 0, tail = 1 + pick (8); d < tail; d++)
-        frames[depth++] = ids[(1 + pick_skewed (n_functions - 1)) * 4 + pick (4)];
-      if (!lp_folded_add (folded, frames, depth, 0, 1 + pick_skewed (40), 0, NULL, &error))
+          frames[depth++] = ids[cyc[c] * 4 + g_rand_int_range (rand, 0, 4)];
+      for (guint d = 0, tail = g_rand_int_range (rand, 1, 9); d < tail; d++)
+        frames[depth++] = ids[(1 + pick_skewed (rand, n_functions - 1)) * 4 + g_rand_int_range (rand, 0, 4)];
+      if (!lp_folded_add (folded, frames, depth, 0, 1 + pick_skewed (rand, 40), 0, NULL, &error))
         g_error ("%s", error->message);
     }
   return folded;
@@ -190,7 +152,6 @@ main (int    argc,
   double read_s, rss_before, rss_table = 0;
   guint n_functions = 0;
   guint64 n_frames_total = 0;
-  struct stat st;
 
   if (argc < 2)
     {
@@ -201,26 +162,18 @@ main (int    argc,
   if (argc > 2)
     rounds = CLAMP (atoi (argv[2]), 1, 64);
 
-  read_s = wall ();
+  read_s = lp_bench_now ();
   if (recursive)
     folded = make_recursive ();
   else
     {
       g_autoptr(LpFoldedReader) reader = NULL;
 
-      if (stat (argv[1], &st) != 0 && argc > 3)
+      if (!lp_bench_make_folded (argv[1], argc > 3 ? argv[3] : NULL, argc > 5 ? argv[4] : NULL,
+                                 argc > 5 ? argv[5] : NULL, &error))
         {
-          g_autofree char *shape = argc > 5 ? g_strconcat ("--shape=", argv[4], NULL) : g_strdup ("--shape=default");
-          const char *gen_argv[] = { argv[3], shape, argv[1], argc > 5 ? argv[5] : "140", NULL };
-          int status;
-
-          if (!g_spawn_sync (NULL, (char **) gen_argv, NULL, G_SPAWN_CHILD_INHERITS_STDIN,
-                             NULL, NULL, NULL, NULL, &status, &error) ||
-              !g_spawn_check_wait_status (status, &error))
-            {
-              fprintf (stderr, "bench-functions: could not make %s: %s\n", argv[1], error->message);
-              return 1;
-            }
+          fprintf (stderr, "bench-functions: could not make %s: %s\n", argv[1], error->message);
+          return 1;
         }
       folded = lp_folded_new ();
       reader = lp_folded_reader_new (folded, LP_FOLDED_READER_DEFAULT);
@@ -230,7 +183,7 @@ main (int    argc,
           return 1;
         }
     }
-  read_s = wall () - read_s;
+  read_s = lp_bench_now () - read_s;
   for (guint i = 0; i < lp_folded_get_n_stacks (folded); i++)
     {
       LpFoldedStack s;
@@ -246,9 +199,9 @@ main (int    argc,
       g_autoptr(LpFlameModel) model = NULL;
       guint top_self, top_total;
 
-      rss_before = rss_mb ();
+      rss_before = lp_bench_status_kib (getpid (), "VmRSS:") / 1024.0;
       TIMED (&m_new, r, table = lp_functions_new (folded, LP_FUNCTIONS_DEFAULT));
-      rss_table = MAX (rss_table, rss_mb () - rss_before);
+      rss_table = MAX (rss_table, lp_bench_status_kib (getpid (), "VmRSS:") / 1024.0 - rss_before);
       TIMED (&m_new_idle, r, busy = lp_functions_new (folded, LP_FUNCTIONS_HIDE_IDLE));
       n_functions = lp_functions_get_n (table);
       top_self = top_function (table, FALSE);

@@ -7,53 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "test-cli-util.h"
+
 static char *tmpdir;
-
-typedef struct
-{
-  char *out;
-  char *err;
-  int   status;   /* exit status, or -1 if killed */
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-/* Runs laprof-cli with @args (NULL-terminated), @input on stdin. */
-static void
-run_cli (Run        *run,
-         const char *input,
-         const char *first,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *cli = g_getenv ("LAPROF_CLI");
-  va_list ap;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (char *) cli);
-  va_start (ap, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  proc = g_subprocess_newv ((const char * const *) argv->pdata,
-                            G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                            G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (proc, input != NULL ? input : "", NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  run->status = g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
-  g_test_message ("laprof-cli %s …: status %d\n%s%s", first, run->status, run->out, run->err);
-}
 
 static char *
 write_tmp (const char *name,
@@ -362,6 +318,9 @@ typedef struct
   double self, total;
 } Expected;
 
+/* a report of @n_stacks random stacks (with recursion) in a file; you own
+ * its path. Its functions' self and total into @expected, its samples
+ * into *@total. */
 static char *
 generate (guint32      seed,
           guint        n_stacks,
@@ -401,7 +360,10 @@ generate (guint32      seed,
       g_string_append_printf (text, " %d\n", count);
       *total += count;
     }
-  return g_string_free (g_steal_pointer (&text), FALSE);
+  {
+    g_autofree char *name = g_strdup_printf ("generated-%u.folded", seed);
+    return write_tmp (name, text->str);
+  }
 }
 
 static void
@@ -409,8 +371,7 @@ test_generated (void)
 {
   g_autoptr(GHashTable) expected = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   double total;
-  g_autofree char *text = generate (7, 3000, expected, &total);
-  g_autofree char *path = write_tmp ("generated.folded", text);
+  g_autofree char *path = generate (7, 3000, expected, &total);
   g_autofree char *heading = NULL;
   g_auto(Run) run = { 0 };
   g_autoptr(Rows) rows = NULL;
@@ -480,8 +441,7 @@ test_tree (void)
 {
   g_autoptr(GHashTable) expected = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   double total;
-  g_autofree char *text = generate (8, 400, expected, &total);
-  g_autofree char *path = write_tmp ("tree.folded", text);
+  g_autofree char *path = generate (8, 400, expected, &total);
 
   for (guint bottom_up = 0; bottom_up < 2; bottom_up++)
     {
@@ -676,6 +636,26 @@ test_capture (void)
   }
 }
 
+/* in French: the headings and the sections, the columns still aligned */
+static void
+test_translated (void)
+{
+  g_autofree char *path = write_tmp ("french.folded", small_report);
+  g_auto(Run) run = { 0 };
+  g_autoptr(Rows) rows = NULL;
+
+  g_setenv ("LANGUAGE", "fr", TRUE);
+  run_cli (&run, NULL, "report", "--callers", "f", "--tree", path, NULL);
+  g_unsetenv ("LANGUAGE");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "# appelants de f\u00a0: 5 échantillons"));
+  g_assert_nonnull (strstr (run.out, "[racine]"));
+  g_assert_nonnull (strstr (run.out, "arbre d’appels"));
+  rows = parse_rows (run.out, 1);
+  g_assert_cmpstr (g_array_index (rows, Row, 0).name, ==, "main");
+  g_assert_cmpfloat (g_array_index (rows, Row, 0).a, ==, 18);
+}
+
 /* ---- against perf report ---- */
 
 /* "%.2f" percentages of `perf report --stdio -n --sort sym` (with or
@@ -813,6 +793,7 @@ main (int    argc,
   g_test_add_func ("/cli/report/errors", test_errors);
   g_test_add_func ("/cli/report/capture", test_capture);
   g_test_add_func ("/cli/report/perf", test_perf);
+  g_test_add_func ("/cli/report/translated", test_translated);
 
   status = g_test_run ();
   {
