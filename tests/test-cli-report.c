@@ -264,6 +264,24 @@ test_small_links (void)
   g_assert_cmpfloat (((Link *) g_hash_table_lookup (callees, "a"))->count, ==, 5);
   g_assert_cmpfloat (((Link *) g_hash_table_lookup (callees, "b"))->count, ==, 4);
 
+  /* a's callees as a tree: a, then a (5) and b (4) under it */
+  {
+    g_auto(Run) tree = { 0 };
+    g_autoptr(Rows) rows = NULL;
+
+    run_cli (&tree, NULL, "report", "--focus", "a", path, NULL);
+    g_assert_cmpint (tree.status, ==, 0);
+    g_assert_nonnull (strstr (tree.out, "# callees of a, top-down"));
+    rows = parse_rows (tree.out, 0);
+    g_assert_cmpstr (g_array_index (rows, Row, 0).name, ==, "a");
+    g_assert_cmpfloat (g_array_index (rows, Row, 0).a, ==, 9);
+    g_assert_cmpstr (g_array_index (rows, Row, 1).name, ==, "a");
+    g_assert_cmpuint (g_array_index (rows, Row, 1).indent, ==, 2);
+    g_assert_cmpfloat (g_array_index (rows, Row, 1).a, ==, 5);
+    g_assert_cmpfloat (g_array_index (rows, Row, 1).b, ==, 5);
+    g_assert_cmpstr (g_array_index (rows, Row, 2).name, ==, "b");
+    g_assert_cmpfloat (g_array_index (rows, Row, 2).a, ==, 4);
+  }
   /* leaf's own time */
   {
     g_auto(Run) run2 = { 0 };
@@ -479,6 +497,27 @@ test_tree (void)
       for (guint i = 0; i < cut_rows->len; i++)
         g_assert_cmpfloat (g_array_index (cut_rows, Row, i).a_pc, >=, 0.5);
       g_assert_nonnull (strstr (cut.out, "left out (--min-percent)"));
+
+      /* one function's tree, every call of it merged: it is the root, with
+       * its total, and the sums hold */
+      {
+        static const char *const focus[] = { "eval", "alloc", "std::map<int, int>::find" };
+
+        for (guint f = 0; f < G_N_ELEMENTS (focus); f++)
+          {
+            g_auto(Run) one = { 0 };
+            g_autoptr(Rows) one_rows = NULL;
+            const Expected *e = g_hash_table_lookup (expected, focus[f]);
+
+            run_cli (&one, NULL, "report", bottom_up ? "--bottom-up" : "--tree", "--focus", focus[f],
+                     "--min-percent", "0", path, NULL);
+            g_assert_cmpint (one.status, ==, 0);
+            one_rows = parse_rows (one.out, 0);
+            g_assert_cmpstr (g_array_index (one_rows, Row, 0).name, ==, focus[f]);
+            g_assert_cmpuint (g_array_index (one_rows, Row, 0).indent, ==, 0);
+            check_tree_sums (one_rows, e->total);
+          }
+      }
     }
 }
 
@@ -496,6 +535,7 @@ test_errors (void)
   } cases[] = {
     { { "report", "--callers", "nothing_here", path }, "no function named nothing_here: `laprof-cli report " },
     { { "report", "--callees", "lea", path }, "leaf" },   /* names that hold it */
+    { { "report", "--focus", "nothing_here", path }, "no function named nothing_here" },
     { { "report", missing }, "missing.folded" },
     { { "report", garbage }, "garbage.folded" },
     { { "report" }, "usage: laprof-cli report" },

@@ -21,6 +21,8 @@ typedef struct
   double             min_percent;
   gboolean           lines;
   gboolean           no_idle;
+  const char        *focus;        /* trees: --focus, or NULL */
+  guint              focus_index;
 } Report;
 
 /* ---- columns ---- */
@@ -373,7 +375,8 @@ print_tree (const Report *r,
             gboolean      bottom_up)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(LpFolded) merged = r->lines ? NULL : functions_only (r->folded, &error);
+  /* a focus is on a function: all its lines one frame */
+  g_autoptr(LpFolded) merged = r->lines && r->focus == NULL ? NULL : functions_only (r->folded, &error);
   LpFolded *source = merged != NULL ? merged : r->folded;
   LpFlameModelFlags flags = (bottom_up ? LP_FLAME_MODEL_REVERSE : 0) | (r->no_idle ? LP_FLAME_MODEL_HIDE_IDLE : 0);
   g_autoptr(LpFlameModel) model = NULL;
@@ -385,14 +388,32 @@ print_tree (const Report *r,
       lp_cli_error ("report", "%s", error->message);
       return FALSE;
     }
-  model = lp_flame_model_new_from_folded (source, flags);
-  t.model = model;
-  if (bottom_up)
-    printf (_("# call tree of %s, bottom-up: each function under what it calls; below %g%% of all left out\n"),
-            r->path, r->min_percent);
+  if (r->focus != NULL)
+    {
+      const char *name = lp_functions_get (r->functions, r->focus_index)->name;
+      guint32 frame;
+
+      if (!lp_intern_lookup (lp_folded_get_intern (source), name, strlen (name), &frame))
+        g_assert_not_reached ();
+      model = lp_flame_model_new_focus (source, frame, flags);
+      if (bottom_up)
+        printf (_("# callers of %s, bottom-up: each function under what it calls; below %g%% of all left out\n"),
+                name, r->min_percent);
+      else
+        printf (_("# callees of %s, top-down: each function under its caller; below %g%% of all left out\n"),
+                name, r->min_percent);
+    }
   else
-    printf (_("# call tree of %s, top-down: each function under its caller; below %g%% of all left out\n"),
-            r->path, r->min_percent);
+    {
+      model = lp_flame_model_new_from_folded (source, flags);
+      if (bottom_up)
+        printf (_("# call tree of %s, bottom-up: each function under what it calls; below %g%% of all left out\n"),
+                r->path, r->min_percent);
+      else
+        printf (_("# call tree of %s, top-down: each function under its caller; below %g%% of all left out\n"),
+                r->path, r->min_percent);
+    }
+  t.model = model;
   print_heading (&w, _("total"), _("self"), _("function"));
   print_subtree (&t, LP_FLAME_ROOT, 0);
   if (t.n_cut > 0)
@@ -414,6 +435,7 @@ lp_cli_report (int    argc,
   g_autofree char *sort = NULL;
   g_autofree char *callers = NULL;
   g_autofree char *callees = NULL;
+  g_autofree char *focus = NULL;
   g_autoptr(LpFolded) folded = NULL;
   g_autoptr(LpFunctions) functions = NULL;
   gboolean tree = FALSE, bottom_up = FALSE;
@@ -434,6 +456,9 @@ lp_cli_report (int    argc,
       N_("Print who calls function FN, with every call merged"), N_("FN") },
     { "callees", 0, 0, G_OPTION_ARG_STRING, &callees,
       N_("Print what function FN calls, with every call merged"), N_("FN") },
+    { "focus", 0, 0, G_OPTION_ARG_STRING, &focus,
+      N_("Trees: only the stacks through function FN, cut at it: --tree shows all it calls, --bottom-up all who call it"),
+      N_("FN") },
     { "no-idle", 0, 0, G_OPTION_ARG_NONE, &r.no_idle,
       N_("Leave out blocked samples (stacks that end in an [idle: …] frame)"), NULL },
     { "lines", 'l', 0, G_OPTION_ARG_NONE, &r.lines,
@@ -493,6 +518,11 @@ lp_cli_report (int    argc,
     return LP_CLI_EXIT_ERROR;
   if (callees != NULL && (callee_index = find_function (&r, callees)) == LP_FUNCTIONS_NONE)
     return LP_CLI_EXIT_ERROR;
+  if (focus != NULL && (r.focus_index = find_function (&r, focus)) == LP_FUNCTIONS_NONE)
+    return LP_CLI_EXIT_ERROR;
+  if (focus != NULL && !tree && !bottom_up)
+    tree = TRUE;
+  r.focus = focus;
   if (r.total <= 0)
     fprintf (stderr, _("laprof-cli report: %s: no samples left (were they all idle?)\n"), r.path);
 
