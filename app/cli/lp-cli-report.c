@@ -166,15 +166,20 @@ print_table (const Report *r)
 {
   guint n = lp_functions_get_n (r->functions);
   g_autofree guint *order = g_new (guint, MAX (n, 1));
-  guint shown = r->limit > 0 ? MIN ((guint) r->limit, n) : n;
+  guint shown;
   const char *first = r->by_total ? _("total") : _("self");
   const char *second = r->by_total ? _("self") : _("total");
   Widths w = widths_for (r, first, second);
   gboolean any_lines = FALSE;
   char buf[64];
 
-  for (guint i = 0; i < n; i++)
-    order[i] = i;
+  /* the functions with samples (with --no-idle, those only blocked
+   * stacks hold have none left), as perf and pprof list them */
+  n = 0;
+  for (guint i = 0; i < lp_functions_get_n (r->functions); i++)
+    if (lp_functions_get (r->functions, i)->total > 0)
+      order[n++] = i;
+  shown = r->limit > 0 ? MIN ((guint) r->limit, n) : n;
   sort_report = r;
   qsort (order, n, sizeof *order, compare_functions);
 
