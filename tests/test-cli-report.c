@@ -812,6 +812,8 @@ test_perf (void)
 
   run_cli (&run, NULL, "report", "-n", "0", text_path, NULL);
   g_assert_cmpint (run.status, ==, 0);
+  /* perf script text is whole: not a recording cut short */
+  g_assert_cmpstr (run.err, ==, "");
   rows = parse_rows (run.out, 0);
   for (guint i = 0; i < rows->len; i++)
     {
