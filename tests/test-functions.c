@@ -563,7 +563,10 @@ generate (guint32 seed,
       if (shape == SHAPE_IDLE && g_rand_int_range (rand, 0, 3) == 0)
         g_ptr_array_add (names, g_strdup (g_rand_boolean (rand) ? "[idle: read]" : "[idle: futex]"));
       g_ptr_array_add (names, NULL);
-      lp_folded_add_names (report, (const char * const *) names->pdata, g_rand_int_range (rand, 1, 50), &error);
+      /* odd seeds: counts in quarters (merged or scaled reports), still
+       * exact in a double */
+      lp_folded_add_names (report, (const char * const *) names->pdata,
+                           g_rand_int_range (rand, 1, 50) * (seed % 2 ? 0.25 : 1), &error);
       g_assert_no_error (error);
     }
   return report;
@@ -732,6 +735,52 @@ test_no_empty_functions (void)
                         "with no sample:%s", lp_functions_get_n (busy), listed->str);
 }
 
+/* no stacks at all */
+static void
+test_empty (void)
+{
+  g_autoptr(LpFolded) report = lp_folded_new ();
+  g_autoptr(LpFunctions) table = lp_functions_new (report, LP_FUNCTIONS_HIDE_IDLE);
+
+  g_assert_cmpuint (lp_functions_get_n (table), ==, 0);
+  g_assert_cmpfloat (lp_functions_get_total (table), ==, 0);
+  g_assert_cmpuint (lp_functions_find (table, "main"), ==, LP_FUNCTIONS_NONE);
+}
+
+/* "Runs in worker threads too": four tables of one report made at once
+ * are the same as one made alone */
+static gpointer
+table_in_thread (gpointer data)
+{
+  return lp_functions_new (data, LP_FUNCTIONS_DEFAULT);
+}
+
+static void
+test_threads (void)
+{
+  g_autoptr(LpFolded) report = generate (41, SHAPE_LINES, 3000);
+  g_autoptr(LpFunctions) alone = lp_functions_new (report, LP_FUNCTIONS_DEFAULT);
+  GThread *threads[4];
+
+  for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
+    threads[t] = g_thread_new ("functions", table_in_thread, report);
+  for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
+    {
+      g_autoptr(LpFunctions) table = g_thread_join (threads[t]);
+
+      g_assert_cmpuint (lp_functions_get_n (table), ==, lp_functions_get_n (alone));
+      g_assert_cmpfloat (lp_functions_get_total (table), ==, lp_functions_get_total (alone));
+      for (guint i = 0; i < lp_functions_get_n (table); i++)
+        {
+          const LpFunction *f = lp_functions_get (table, i);
+          const LpFunction *g = lp_functions_get (alone, lp_functions_find (alone, f->name));
+
+          g_assert_cmpfloat (f->self, ==, g->self);
+          g_assert_cmpfloat (f->total, ==, g->total);
+        }
+    }
+}
+
 /* ---- a real recording ---- */
 
 static LpFolded *
@@ -799,6 +848,8 @@ main (int    argc,
   g_test_add_func ("/core/functions/generated/idle", test_generated_idle);
   g_test_add_func ("/core/functions/generated/lines", test_generated_lines);
   g_test_add_func ("/core/functions/report-freed", test_report_freed);
+  g_test_add_func ("/core/functions/empty", test_empty);
+  g_test_add_func ("/core/functions/threads", test_threads);
   g_test_add_data_func ("/core/functions/recording", GINT_TO_POINTER (FALSE), test_recording);
   g_test_add_data_func ("/core/functions/recording-lines", GINT_TO_POINTER (TRUE), test_recording);
   g_test_add_func ("/core/functions/hide-idle/no-empty-functions", test_no_empty_functions);
