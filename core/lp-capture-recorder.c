@@ -300,3 +300,17 @@ lp_capture_recorder_free (LpCaptureRecorder *self)
   g_array_unref (self->pending);
   g_free (self);
 }
+
+void
+lp_capture_recorder_rename (LpCaptureRecorder *self,
+                            GPtrArray         *names)
+{
+  for (guint f = 0; f < names->len && f < self->frame_map->len; f++)
+    {
+      guint32 frame = g_array_index (self->frame_map, guint32, f);
+      const char *name = g_ptr_array_index (names, f);
+
+      if (name != NULL && frame != G_MAXUINT32)
+        lp_capture_rename_frame (self->capture, frame, name);
+    }
+}

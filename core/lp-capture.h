@@ -149,6 +149,17 @@ void             lp_capture_add_source      (LpCapture  *self,
 const char      *lp_capture_find_source     (const LpCapture *self,
                                              const char      *file);
 
+/* lp_capture_rename_frame: records that @frame is named @name, learnt
+ * after the frame was written (a debug file that came late): the writer
+ * writes it; readers apply it when the capture is read whole
+ * (lp_capture_apply_renames()). */
+void             lp_capture_rename_frame    (LpCapture  *self,
+                                             guint32     frame,
+                                             const char *name);
+/* lp_capture_apply_renames: gives the frames their late names, merging
+ * the stacks that come to be the same; stack indexes change. */
+void             lp_capture_apply_renames   (LpCapture  *self);
+
 guint64          lp_capture_get_n_samples   (const LpCapture *self);
 /* The samples in time order; valid until the next change. */
 const LpCaptureSample *lp_capture_get_samples (const LpCapture *self);

@@ -210,6 +210,36 @@ syscall_name (long nr)
 }
 
 gboolean
+lp_collapse_parse_unnamed (const char *name,
+                           gsize       len,
+                           char      **module,
+                           guint64    *offset,
+                           gboolean   *is_start)
+{
+  const char *sep = NULL;
+  guint64 value = 0;
+
+  if (len < 6 || name[0] != '[' || name[len - 1] != ']')
+    return FALSE;
+  /* the last "+0x" or "@0x": a module's name may hold either */
+  for (gsize i = len - 4; i >= 2 && sep == NULL; i--)
+    if ((name[i] == '+' || name[i] == '@') && name[i + 1] == '0' && name[i + 2] == 'x')
+      sep = name + i;
+  if (sep == NULL || name + len - 1 - (sep + 3) > 16 || sep + 3 == name + len - 1)
+    return FALSE;
+  for (const char *p = sep + 3; p < name + len - 1; p++)
+    {
+      if (!g_ascii_isxdigit (*p))
+        return FALSE;
+      value = value * 16 + (guint64) g_ascii_xdigit_value (*p);
+    }
+  *module = g_strndup (name + 1, sep - name - 1);
+  *offset = value;
+  *is_start = *sep == '@';
+  return TRUE;
+}
+
+gboolean
 lp_collapse_is_idle_frame (const char *name)
 {
   return name != NULL && strncmp (name, LP_COLLAPSE_IDLE_PREFIX, strlen (LP_COLLAPSE_IDLE_PREFIX)) == 0;
@@ -252,10 +282,21 @@ frame_for (LpSampler *self,
   else
     {
       const char *module;
-      guint64 offset;
-      g_autofree char *label = space->unwinder != NULL && lp_unwinder_describe (space->unwinder, addr, &module, &offset)
-        ? g_strdup_printf ("[%s+0x%" G_GINT64_MODIFIER "x]", module, offset)
-        : g_strdup ("[unknown]");
+      guint64 offset, start;
+      g_autofree char *label = NULL;
+
+      if (space->unwinder == NULL || !lp_unwinder_describe (space->unwinder, addr, &module, &offset))
+        label = g_strdup ("[unknown]");
+      else
+        {
+          /* its debug file may come later (lp_sampler_late_names()) */
+          _lp_sampler_note_unnamed (self, module, lp_unwinder_module_path (space->unwinder, addr));
+          if (space->symbols != NULL && lp_symbols_function_start (space->symbols, addr, &start) &&
+              start <= addr && addr - start <= offset)
+            label = g_strdup_printf ("[%s@0x%" G_GINT64_MODIFIER "x]", module, offset - (addr - start));
+          else
+            label = g_strdup_printf ("[%s+0x%" G_GINT64_MODIFIER "x]", module, offset);
+        }
       id = lp_folded_intern (self->dest, label, -1);
     }
   g_hash_table_insert (space->frame_cache, GSIZE_TO_POINTER (addr), GUINT_TO_POINTER (id + 1));

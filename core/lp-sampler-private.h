@@ -306,6 +306,10 @@ struct _LpSampler
 
   GHashTable         *idle_frames; /* syscall nr -> frame id + 1 */
   guint               generation;
+  /* debug files that had arrived when the symbols were made (lp-debuginfod.h) */
+  guint               debuginfod_generation;
+  /* modules that left frames unnamed: base name -> path */
+  GHashTable         *unnamed_modules;
   guint32             truncated_frame;
   guint32             signal_frame;
 
@@ -355,6 +359,9 @@ void _lp_sampler_space_unref (gpointer data);
 void _lp_sampler_sweep_spaces (LpSampler *self);
 char *_lp_sampler_read_comm (pid_t pid, pid_t tid);
 void _lp_sampler_thread_ended (LpSampler *self, pid_t tid);
+/* _lp_sampler_note_unnamed: a frame was named after @module (a base name,
+ * mapped from @path) for want of a symbol */
+void _lp_sampler_note_unnamed (LpSampler *self, const char *module, const char *path);
 pid_t _lp_sampler_tracer_of (pid_t pid);
 gboolean _lp_sampler_load_address_space (LpSampler *self, GError **error);
 void _lp_sampler_keep_self_space (LpSampler *self);
