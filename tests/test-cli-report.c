@@ -237,6 +237,25 @@ test_small_table (void)
     rows5 = parse_rows (run5.out, 0);
     g_assert_cmpuint (rows5->len, ==, 0);
   }
+  /* fractional counts (merged, scaled reports): three decimals at most,
+   * the columns aligned though x's total is wider than the report's */
+  {
+    g_autofree char *frac = write_tmp ("frac.folded", "main;x;a 0.1\nmain;x;b 0.2\nmain;c 0.7\nmain;d 0.0625\n");
+    g_auto(Run) run6 = { 0 };
+    g_autoptr(Rows) rows6 = NULL;
+    g_auto(GStrv) lines6 = NULL;
+
+    run_cli (&run6, NULL, "report", "--sort", "total", frac, NULL);
+    g_assert_cmpint (run6.status, ==, 0);
+    rows6 = parse_rows (run6.out, 0);
+    g_assert_cmpfloat (find_row (rows6, "x")->a, ==, 0.3);
+    g_assert_cmpfloat (find_row (rows6, "d")->a, ==, 0.062);   /* 0.0625, printf rounding half to even */
+    g_assert_nonnull (strstr (run6.out, ": 1.062 samples,"));
+    lines6 = g_strsplit (run6.out, "\n", -1);
+    for (guint i = 2; lines6[i] != NULL && lines6[i][0] != '\0'; i++)
+      g_assert_cmpint (strlen (lines6[i]) - strlen (g_array_index (rows6, Row, i - 2).name), ==,
+                       strstr (lines6[1], "function") - lines6[1]);
+  }
   /* standard input */
   {
     g_auto(Run) run4 = { 0 };

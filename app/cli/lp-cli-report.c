@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,6 +35,25 @@ typedef struct
   int count;
 } Widths;
 
+/* @count as shown: whole counts in full, fractions (merged or scaled
+ * reports) to three decimals, without trailing zeros; returns its length */
+static int
+format_count (double count,
+              char   buf[64])
+{
+  char *end;
+
+  if (count == floor (count) && fabs (count) < 1e15)
+    return g_snprintf (buf, 64, "%.0f", count);
+  g_snprintf (buf, 64, "%.3f", count);
+  end = buf + strlen (buf);
+  while (end > buf && end[-1] == '0')
+    *--end = '\0';
+  if (end > buf && end[-1] == '.')
+    *--end = '\0';
+  return (int) (end - buf);
+}
+
 static int
 text_width (const char *text)
 {
@@ -57,7 +77,7 @@ print_count (double count,
 {
   char buf[64];
 
-  lp_folded_format_count (count, buf);
+  format_count (count, buf);
   print_right (buf, width);
 }
 
@@ -76,7 +96,7 @@ widths_for (const Report *r,
   char buf[64];
   Widths w;
 
-  lp_folded_format_count (r->total, buf);
+  format_count (r->total, buf);
   w.count = MAX (text_width (buf), MAX (text_width (first), text_width (second)));
   return w;
 }
@@ -182,8 +202,16 @@ print_table (const Report *r)
   shown = r->limit > 0 ? MIN ((guint) r->limit, n) : n;
   sort_report = r;
   qsort (order, n, sizeof *order, compare_functions);
+  /* fractional counts may be written wider than the total */
+  for (guint i = 0; i < shown; i++)
+    {
+      const LpFunction *f = lp_functions_get (r->functions, order[i]);
 
-  lp_folded_format_count (r->total, buf);
+      w.count = MAX (w.count, format_count (f->self, buf));
+      w.count = MAX (w.count, format_count (f->total, buf));
+    }
+
+  format_count (r->total, buf);
   if (r->by_total)
     printf (_("# %s: %s samples, %u functions, sorted by total time; showing %u\n"), r->path, buf, n, shown);
   else
@@ -247,7 +275,7 @@ print_links (const Report *r,
   Widths w = widths_for (r, count, count);
   char buf[64];
 
-  lp_folded_format_count (f->total, buf);
+  format_count (f->total, buf);
   if (callers)
     printf (_("# callers of %s: %s samples (%.2f%% of all); [root]: the stack begins with it\n"),
             f->name, buf, r->total > 0 ? 100.0 * f->total / r->total : 0.0);
