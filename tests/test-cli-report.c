@@ -705,6 +705,35 @@ test_capture (void)
     g_assert_cmpint (none.status, ==, 2);
     g_assert_nonnull (strstr (none.err, "no sample in the part chosen"));
   }
+  /* recorded with lines: spin's lines under it add up to its self */
+  {
+    g_autofree char *lines_path = g_build_filename (tmpdir, "work-lines.laprof", NULL);
+    g_auto(Run) rec2 = { 0 };
+    g_auto(Run) run = { 0 };
+    g_autoptr(Rows) rows = NULL;
+    double spin_self = -1, line_self = 0;
+    guint n_lines = 0;
+
+    run_cli (&rec2, NULL, "record", "-q", "-F", "500", "--lines", "-o", lines_path, "--", target, "work", "1", NULL);
+    g_assert_cmpint (rec2.status, ==, 0);
+    run_cli (&run, NULL, "report", "--lines", "-n", "0", lines_path, NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    rows = parse_rows (run.out, 0);
+    for (guint i = 0; i < rows->len; i++)
+      if (g_str_equal (g_array_index (rows, Row, i).name, "spin"))
+        {
+          spin_self = g_array_index (rows, Row, i).a;
+          for (guint j = i + 1; j < rows->len && g_array_index (rows, Row, j).indent == 4; j++)
+            {
+              g_assert_true (g_str_has_prefix (g_array_index (rows, Row, j).name, "engine-target.c:"));
+              line_self += g_array_index (rows, Row, j).a;
+              n_lines++;
+            }
+        }
+    g_assert_cmpfloat (spin_self, >, 0);
+    g_assert_cmpuint (n_lines, >, 0);
+    g_assert_cmpfloat (line_self, ==, spin_self);
+  }
   /* callers of hot_path on the capture: they add up to its total */
   {
     g_auto(Run) run = { 0 };
