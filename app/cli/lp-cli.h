@@ -29,6 +29,7 @@ int   lp_cli_png   (int argc, char **argv);
 int   lp_cli_diff  (int argc, char **argv);
 int   lp_cli_record (int argc, char **argv);
 int   lp_cli_export (int argc, char **argv);
+int   lp_cli_report (int argc, char **argv);
 
 /* lp_cli_names_wait: at the end of a recording, waits at most @seconds
  * for the debug files still downloading from debuginfod, saying how far
