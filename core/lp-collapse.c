@@ -316,6 +316,22 @@ frame_for (LpSampler *self,
   return id;
 }
 
+/* Appends to self->native (from @n) the frames of the functions inlined
+ * at @addr, outermost first; the new count. */
+static guint
+inlined_frames (LpSampler *self,
+                Space     *space,
+                guint64    addr,
+                guint      n)
+{
+  const char * const *names;
+  guint k = lp_symbols_lookup_inlined (space->symbols, addr, &names);
+
+  for (guint i = 0; i < k && n < LP_MAX_NATIVE_FRAMES; i++)
+    self->native[n++] = lp_folded_intern (self->dest, names[i], -1);
+  return n;
+}
+
 static void
 mark_dirty (LpSampler *self,
             guint      index)
@@ -491,7 +507,7 @@ collapse_slot (LpSampler  *self,
 {
   LpUnwinder *unwinder;
   gboolean truncated = FALSE;
-  guint n_ips, depth = 0, index;
+  guint n_ips, n_native, depth = 0, index;
 
   if (slot->space == NULL)
     slot->space = _lp_sampler_space_ref (_lp_sampler_space_for (self, slot->tgid));
@@ -516,16 +532,20 @@ collapse_slot (LpSampler  *self,
       self->frames[depth++] = self->truncated_frame;
       self->stats.truncated++;
     }
+  n_native = 0;
   for (guint i = n_ips; i > 0; i--)
     {
       guint64 addr = self->ips[i - 1];
 
-      self->native[n_ips - i] = addr == LP_UNWIND_SIGNAL_FRAME ? self->signal_frame
-                                                               : frame_for (self, slot->space, addr);
+      self->native[n_native++] = addr == LP_UNWIND_SIGNAL_FRAME ? self->signal_frame
+                                                                : frame_for (self, slot->space, addr);
+      /* with lines, functions inlined there are frames of their own */
+      if (self->opts.lines && addr != LP_UNWIND_SIGNAL_FRAME && slot->space->symbols != NULL)
+        n_native = inlined_frames (self, slot->space, addr, n_native);
     }
   /* the interpreter's evaluation frames give way to the Python frames
    * they run (a copy when the process runs no Python) */
-  depth = _lp_python_frames_merge (self, slot, self->native, n_ips, truncated || n_ips == 0, depth);
+  depth = _lp_python_frames_merge (self, slot, self->native, n_native, truncated || n_ips == 0, depth);
   if (slot->idle_syscall == 219 && n_ips > 0 && self->ips[0] != LP_UNWIND_SIGNAL_FRAME)
     {
       /* restart_syscall, and the call it continues was not seen (the

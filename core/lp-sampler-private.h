@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 
 #define DEFAULT_STACK_SIZE (16 * 1024)
 #define MAX_FRAMES 256
+/* native frames of a sample, with the functions inlined in them */
+#define LP_MAX_NATIVE_FRAMES (2 * MAX_FRAMES)
 /* Python frames read per sample: past the interpreter's default recursion
  * limit (1000) with room for C calls between */
 #define LP_MAX_PYTHON_FRAMES 2048

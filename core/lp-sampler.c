@@ -137,7 +137,7 @@ lp_sampler_new (const LpSamplerOptions *options,
   self->idle_frames = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->slots = g_array_new (FALSE, TRUE, sizeof (Slot));
   self->ips = g_new (guint64, MAX_FRAMES);
-  self->native = g_new (guint32, MAX_FRAMES);
+  self->native = g_new (guint32, LP_MAX_NATIVE_FRAMES);
   self->frames = g_new (guint32, LP_MAX_STACK_FRAMES);
   self->last_counts = g_array_new (FALSE, TRUE, sizeof (double));
   self->dirty = g_array_new (FALSE, FALSE, sizeof (guint));

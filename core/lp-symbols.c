@@ -1,5 +1,7 @@
 /* lp-symbols.c: address -> function name with libdwfl, cached, demangled.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <dwarf.h>
+#include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -20,6 +22,24 @@ extern char *__cxa_demangle (const char *mangled,
 
 G_DEFINE_QUARK (lp-symbols-error-quark, lp_symbols_error)
 
+/* The functions inlined at an address: frames "name (file:line)" */
+typedef struct
+{
+  guint        n;
+  const char **names;       /* outermost first; strings in the names chunk */
+  const char  *call_file;   /* where the outermost was inlined */
+  int          call_line;
+} Inlined;
+
+static void
+inlined_free (gpointer data)
+{
+  Inlined *inl = data;
+
+  g_free (inl->names);
+  g_free (inl);
+}
+
 struct _LpSymbols
 {
   pid_t       pid;
@@ -30,6 +50,7 @@ struct _LpSymbols
   GHashTable *starts;      /* Dwfl_Module -> FunctionStarts, made when asked */
   GHashTable *files;       /* lp_symbols_new_files(): path -> Dwfl_Module */
   GHashTable *sources;     /* with lines: base name -> path */
+  GHashTable *inlined;     /* with lines: address -> Inlined */
   guint       generation;
   guint       report_generation;
 };
@@ -227,6 +248,7 @@ lp_symbols_free (LpSymbols *self)
   g_clear_pointer (&self->starts, g_hash_table_unref);
   g_clear_pointer (&self->files, g_hash_table_unref);
   g_clear_pointer (&self->sources, g_hash_table_unref);
+  g_clear_pointer (&self->inlined, g_hash_table_unref);
   g_string_chunk_free (self->names);
   g_free (self);
 }
@@ -395,6 +417,150 @@ names_code (const GElf_Sym *sym,
   return (shdr.sh_flags & SHF_EXECINSTR) != 0;
 }
 
+/* @shown as a frame's name, owned by @self: a ';' separates frames in
+ * folded text, so names keep none */
+static const char *
+keep_name (LpSymbols  *self,
+           const char *shown)
+{
+  const char *result;
+
+  if (strchr (shown, ';') != NULL || strchr (shown, '\n') != NULL)
+    {
+      char *copy = g_strdup (shown);
+
+      g_strdelimit (copy, ";\n", ':');
+      result = g_string_chunk_insert (self->names, copy);
+      g_free (copy);
+      return result;
+    }
+  return g_string_chunk_insert (self->names, shown);
+}
+
+/* with lines: where source file @file (as the line table gives it,
+ * maybe relative to @comp_dir, the directory it was compiled in) is */
+static void
+note_source (LpSymbols  *self,
+             const char *file,
+             const char *comp_dir)
+{
+  const char *base = strrchr (file, '/');
+  char *path;
+
+  base = base != NULL ? base + 1 : file;
+  if (self->sources == NULL)
+    self->sources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (g_hash_table_contains (self->sources, base))
+    return;
+  path = file[0] == '/' ? g_strdup (file)
+       : comp_dir != NULL && comp_dir[0] == '/' ? g_canonicalize_filename (file, comp_dir) : NULL;
+  if (path != NULL)
+    g_hash_table_insert (self->sources, g_strdup (base), path);
+}
+
+/* The file of index @index of @cu's line table */
+static const char *
+cu_file (Dwarf_Die *cu,
+         Dwarf_Word index)
+{
+  Dwarf_Files *files;
+  size_t n;
+
+  if (dwarf_getsrcfiles (cu, &files, &n) != 0 || index >= n)
+    return NULL;
+  return dwarf_filesrc (files, index, NULL, NULL);
+}
+
+/* The name of an inlined function's instance @die, demangled */
+static char *
+inlined_name (Dwarf_Die *die)
+{
+  Dwarf_Attribute attr;
+  const char *linkage = dwarf_formstring (dwarf_attr_integrate (die, DW_AT_linkage_name, &attr));
+  const char *name = dwarf_formstring (dwarf_attr_integrate (die, DW_AT_name, &attr));
+  char *demangled = linkage != NULL ? lp_symbols_demangle (linkage) : NULL;
+
+  if (demangled != NULL)
+    return demangled;
+  return g_strdup (name != NULL ? name : linkage != NULL ? linkage : "[inlined]");
+}
+
+/* The functions inlined at @addr (with lines): the frames they make,
+ * outermost first, and where the outermost was inlined; NULL when none.
+ * @file:@line is @addr's own line, which the innermost shows. */
+static Inlined *
+inlined_at (LpSymbols   *self,
+            Dwfl_Module *mod,
+            guint64      addr,
+            const char  *file,
+            int          line,
+            const char  *comp_dir)
+{
+  Dwarf_Addr bias = 0;
+  Dwarf_Die *cu = dwfl_module_addrdie (mod, addr, &bias);
+  Dwarf_Die *scopes = NULL;
+  int n = cu != NULL ? dwarf_getscopes (cu, addr - bias, &scopes) : 0;
+  g_autoptr(GPtrArray) names = NULL;
+  Inlined *inl = NULL;
+  const char *inner_file = file;
+  int inner_line = line;
+
+  /* scopes go from the innermost; each inlined instance says where it was
+   * inlined (its call file and line), a line of the function around it */
+  for (int i = 0; i < n; i++)
+    {
+      Dwarf_Attribute attr;
+      Dwarf_Word call_file = 0, call_line = 0;
+      g_autofree char *name = NULL;
+      g_autofree char *shown = NULL;
+      const char *base;
+
+      if (dwarf_tag (&scopes[i]) != DW_TAG_inlined_subroutine)
+        continue;
+      if (names == NULL)
+        names = g_ptr_array_new ();
+      name = inlined_name (&scopes[i]);
+      base = inner_file != NULL ? strrchr (inner_file, '/') : NULL;
+      if (inner_file != NULL)
+        {
+          note_source (self, inner_file, comp_dir);
+          shown = g_strdup_printf ("%s (%s:%d)", name, base ? base + 1 : inner_file, inner_line);
+        }
+      g_ptr_array_insert (names, 0, (gpointer) keep_name (self, shown != NULL ? shown : name));
+      dwarf_formudata (dwarf_attr (&scopes[i], DW_AT_call_file, &attr), &call_file);
+      dwarf_formudata (dwarf_attr (&scopes[i], DW_AT_call_line, &attr), &call_line);
+      inner_file = cu_file (cu, call_file);
+      inner_line = (int) call_line;
+    }
+  free (scopes);
+  if (names != NULL)
+    {
+      inl = g_new0 (Inlined, 1);
+      inl->n = names->len;
+      inl->names = (const char **) g_ptr_array_free (g_steal_pointer (&names), FALSE);
+      inl->call_file = inner_file != NULL ? g_string_chunk_insert (self->names, inner_file) : NULL;
+      inl->call_line = inner_line;
+      if (self->inlined == NULL)
+        self->inlined = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, inlined_free);
+      g_hash_table_insert (self->inlined, GSIZE_TO_POINTER (addr), inl);
+    }
+  return inl;
+}
+
+guint
+lp_symbols_lookup_inlined (LpSymbols           *self,
+                           guint64              addr,
+                           const char * const **names)
+{
+  Inlined *inl;
+
+  if (!self->lines || lp_symbols_lookup (self, addr) == NULL || self->inlined == NULL ||
+      (inl = g_hash_table_lookup (self->inlined, GSIZE_TO_POINTER (addr))) == NULL)
+    return 0;
+  *names = inl->names;
+  return inl->n;
+}
+
 const char *
 lp_symbols_lookup (LpSymbols *self,
                    guint64    addr)
@@ -454,37 +620,25 @@ lp_symbols_lookup (LpSymbols *self,
           Dwfl_Line *line = dwfl_module_getsrc (mod, addr);
           int lineno = 0;
           const char *file = line ? dwfl_lineinfo (line, NULL, &lineno, NULL, NULL, NULL) : NULL;
+          const char *comp_dir = line ? dwfl_line_comp_dir (line) : NULL;
+          Inlined *inl = inlined_at (self, mod, addr, file, lineno, comp_dir);
 
+          /* inlined code: the function shows the line it was inlined at */
+          if (inl != NULL)
+            {
+              file = inl->call_file;
+              lineno = inl->call_line;
+            }
           if (file != NULL)
             {
               const char *base = strrchr (file, '/');
 
-              if (self->sources == NULL)
-                self->sources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-              if (!g_hash_table_contains (self->sources, base ? base + 1 : file))
-                {
-                  /* a path relative to the directory it was compiled in */
-                  const char *dir = file[0] != '/' ? dwfl_line_comp_dir (line) : NULL;
-                  char *path = file[0] == '/' ? g_strdup (file)
-                             : dir != NULL && dir[0] == '/' ? g_canonicalize_filename (file, dir) : NULL;
-
-                  if (path != NULL)
-                    g_hash_table_insert (self->sources, g_strdup (base ? base + 1 : file), path);
-                }
+              note_source (self, file, comp_dir);
               with_line = g_strdup_printf ("%s (%s:%d)", shown, base ? base + 1 : file, lineno);
               shown = with_line;
             }
         }
-      /* ';' separates frames in folded text; keep names one frame */
-      if (strchr (shown, ';') != NULL || strchr (shown, '\n') != NULL)
-        {
-          char *copy = g_strdup (shown);
-          g_strdelimit (copy, ";\n", ':');
-          result = g_string_chunk_insert (self->names, copy);
-          g_free (copy);
-        }
-      else
-        result = g_string_chunk_insert (self->names, shown);
+      result = keep_name (self, shown);
     }
 
   g_hash_table_insert (self->cache, GSIZE_TO_POINTER (addr), (gpointer) result);

@@ -49,6 +49,16 @@ const char *lp_symbols_lookup_file (LpSymbols  *self,
 const char *lp_symbols_lookup     (LpSymbols *self,
                                    guint64    addr);
 
+/* lp_symbols_lookup_inlined: with lines, the functions the compiler
+ * inlined at @addr, as frames of their own, outermost first: "name
+ * (file:line)", each at the line where the next is inlined, the innermost
+ * at @addr's line (lp_symbols_lookup() then names the function they are
+ * in, at the line where the outermost is inlined). 0 when none (or
+ * without lines). Owned by @self. */
+guint       lp_symbols_lookup_inlined (LpSymbols           *self,
+                                       guint64              addr,
+                                       const char * const **names);
+
 /* lp_symbols_get_sources: with lines, the source files the names give so
  * far: base name (as in "name (file:line)") -> path as the debug info
  * has it. Owned by @self; lp_symbols_get_n_sources() counts them. */

@@ -261,6 +261,62 @@ test_source_paths (void)
   g_assert_cmpstr (found, ==, real);
 }
 
+/* the line of @path holding @marker, 1-based */
+static guint
+line_of (const char *path,
+         const char *marker)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], marker) != NULL)
+      return i + 1;
+  g_assert_not_reached ();
+  return 0;
+}
+
+/* With lines, a function the compiler inlined is a frame of its own, at
+ * its hot line, under its caller at the line of the call; without lines
+ * stacks stay as they were (the caller is the leaf) */
+static void
+test_inlined (void)
+{
+  const char *program = g_getenv ("INLINE_TARGET");
+  g_autofree char *source = g_test_build_filename (G_TEST_DIST, "names", "inline-target.c", NULL);
+  g_autofree char *with = g_build_filename (tmpdir, "inlined.folded", NULL);
+  g_autofree char *without = g_build_filename (tmpdir, "not-inlined.folded", NULL);
+  g_autofree char *err = NULL, *err2 = NULL;
+  g_auto(GStrv) env = env_with (NULL, NULL);
+  g_autoptr(LpFolded) lines = NULL;
+  g_autoptr(LpFolded) plain = NULL;
+  g_autofree char *outer = g_strdup_printf ("run_outer (inline-target.c:%u)", line_of (source, "the call inlined"));
+  g_autofree char *inner = g_strdup_printf ("mix_inlined (inline-target.c:%u)", line_of (source, "the hot line"));
+  double pair = 0;
+
+  g_assert_nonnull (program);
+  g_assert_cmpint (record (&err, env, "--lines", "--mode", "cpu", "-o", with, "--", program, "1", NULL), ==, 0);
+  lines = load (with);
+  for (guint s = 0; s < lp_folded_get_n_stacks (lines); s++)
+    {
+      LpFoldedStack st;
+
+      lp_folded_get_stack (lines, s, &st);
+      if (st.depth >= 2 && g_str_equal (lp_folded_frame_name (lines, st.frames[st.depth - 1]), inner) &&
+          g_str_equal (lp_folded_frame_name (lines, st.frames[st.depth - 2]), outer))
+        pair += st.count;
+    }
+  g_test_message ("%s;%s: %g of %g samples", outer, inner, pair, lp_folded_get_total (lines));
+  g_assert_cmpfloat (pair, >=, 0.8 * lp_folded_get_total (lines));
+
+  g_assert_cmpint (record (&err2, env, "--mode", "cpu", "-o", without, "--", program, "1", NULL), ==, 0);
+  plain = load (without);
+  g_assert_false (has_frame (plain, "mix_inlined"));
+  g_assert_cmpfloat (leaf_samples (plain, "run_outer"), >=, 0.8 * lp_folded_get_total (plain));
+}
+
 /* ---- a real debuginfod server ---- */
 
 typedef struct
@@ -504,6 +560,7 @@ main (int argc, char **argv)
   g_test_add_func ("/names/function-start", test_function_start);
   g_test_add_func ("/names/minidebuginfo", test_minidebuginfo);
   g_test_add_func ("/names/source-paths", test_source_paths);
+  g_test_add_func ("/names/inlined", test_inlined);
   g_test_add_func ("/names/debuginfod", test_debuginfod);
   g_test_add_func ("/names/debuginfod-slow-and-down", test_debuginfod_slow_and_down);
   server_start ();
