@@ -17,6 +17,7 @@
 
 #include "lp-capture-recorder.h"
 #include "lp-cli.h"
+#include "lp-debuginfod.h"
 #include "lp-file.h"
 #include "lp-folded-reader.h"
 #include "lp-sampler.h"
@@ -38,6 +39,8 @@ typedef struct
   int                capture_fd;
   /* the report with the frames named late (lp_sampler_late_names()), or NULL */
   LpFolded          *renamed;
+  /* debug files from debuginfod: what the stream said of each (state, bytes) */
+  GArray            *debuginfo_sent;
 } StreamOut;
 
 static gboolean
@@ -50,6 +53,38 @@ write_stdout (StreamOut  *out,
   if (!ok)
     out->broken = TRUE;
   return ok;
+}
+
+/* format_debuginfo: a #debuginfo line for each debug file whose state or
+ * progress changed since the last batch */
+static void
+format_debuginfo (StreamOut *out)
+{
+  static const char *const states[] = { "pending", "fetching", "done", "failed" };
+  LpDebuginfod *fetcher = lp_debuginfod_get ();
+  g_autoptr(GArray) files = fetcher != NULL ? lp_debuginfod_list (fetcher) : NULL;
+
+  if (files == NULL)
+    return;
+  if (out->debuginfo_sent == NULL)
+    out->debuginfo_sent = g_array_new (FALSE, TRUE, sizeof (LpDebuginfodFile));
+  for (guint i = 0; i < files->len; i++)
+    {
+      const LpDebuginfodFile *f = &g_array_index (files, LpDebuginfodFile, i);
+      LpDebuginfodFile *sent;
+
+      if (i >= out->debuginfo_sent->len)
+        {
+          g_array_set_size (out->debuginfo_sent, i + 1);
+          g_array_index (out->debuginfo_sent, LpDebuginfodFile, i).bytes = -1;
+        }
+      sent = &g_array_index (out->debuginfo_sent, LpDebuginfodFile, i);
+      if (sent->state == f->state && sent->bytes == f->bytes)
+        continue;
+      sent->state = f->state;
+      sent->bytes = f->bytes;
+      lp_stream_format_debuginfo (out->buf, f->module, states[f->state], f->bytes, f->size, f->error);
+    }
 }
 
 static gboolean
@@ -80,6 +115,7 @@ on_batch (LpSampler            *sampler,
     if (block != NULL)
       lp_stream_format_capture (out->buf, block);
   }
+  format_debuginfo (out);
   lp_stream_format_batch (out->buf, out->folded, batch);
   return write_stdout (out, error);
 }
@@ -649,6 +685,7 @@ capture_free (StreamOut *out)
     close (out->capture_fd);
   g_free (out->capture_path);
   g_clear_pointer (&out->renamed, lp_folded_free);
+  g_clear_pointer (&out->debuginfo_sent, g_array_unref);
 }
 
 static int
