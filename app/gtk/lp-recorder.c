@@ -40,6 +40,8 @@ struct _LpRecorder
   double           period;       /* from the header: seconds */
   gboolean         python_on;    /* the last #python line: Python frames shown */
   char            *python_text;  /* and what it said, or NULL before one came */
+  GArray          *debuginfo;    /* DebugFile: debug files the engine fetches */
+  char            *debuginfo_text;
   FILE            *tee;          /* a copy of the raw stream, or NULL */
   gboolean         launched;     /* the target is the engine's child */
   gboolean         stopping;     /* stop was asked */
@@ -58,8 +60,30 @@ enum
   FAILED,
   ENDED,
   PYTHON,
+  DEBUGINFO,
   N_SIGNALS
 };
+
+/* A debug file the engine asked of debuginfod, as its #debuginfo lines
+ * tell */
+typedef struct
+{
+  char   *module;
+  char   *state;
+  gint64  bytes;
+  gint64  size;
+  char   *error;
+} DebugFile;
+
+static void
+debug_file_clear (gpointer data)
+{
+  DebugFile *f = data;
+
+  g_free (f->module);
+  g_free (f->state);
+  g_free (f->error);
+}
 
 static guint signals[N_SIGNALS];
 
@@ -143,6 +167,85 @@ maybe_emit_ended (LpRecorder *self)
   g_signal_emit (self, signals[ENDED], 0, self->end_reason, self->end_status);
 }
 
+
+/* What the engine's debug files are doing, in a sentence: those still
+ * coming and how far, or how many came and why some did not */
+static char *
+describe_debuginfo (GArray *files)
+{
+  const DebugFile *coming = NULL;
+  guint n_coming = 0, n_done = 0, n_failed = 0;
+  const DebugFile *failed = NULL;
+
+  for (guint i = 0; i < files->len; i++)
+    {
+      const DebugFile *f = &g_array_index (files, DebugFile, i);
+
+      if (g_str_equal (f->state, "pending") || g_str_equal (f->state, "fetching"))
+        {
+          n_coming++;
+          if (coming == NULL || g_str_equal (f->state, "fetching"))
+            coming = f;
+        }
+      else if (g_str_equal (f->state, "done"))
+        n_done++;
+      else
+        {
+          n_failed++;
+          failed = f;
+        }
+    }
+  if (coming != NULL && coming->size > 0)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "Fetching debug information for %s from debuginfod: %.1f of %.1f MB (%u file to go)",
+                                         "Fetching debug information for %s from debuginfod: %.1f of %.1f MB (%u files to go)",
+                                         n_coming),
+                            coming->module, coming->bytes / 1e6, coming->size / 1e6, n_coming);
+  if (coming != NULL)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "Fetching debug information for %s from debuginfod (%u file to go)",
+                                         "Fetching debug information for %s from debuginfod (%u files to go)",
+                                         n_coming),
+                            coming->module, n_coming);
+  if (failed != NULL)
+    return g_strdup_printf (_("Debug information: %u of %u files fetched; none for %s: %s"), n_done,
+                            n_done + n_failed, failed->module, failed->error ? failed->error : failed->state);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Debug information: %u file fetched from debuginfod",
+                                       "Debug information: %u files fetched from debuginfod", n_done),
+                          n_done);
+}
+
+static void
+debuginfo_event (LpRecorder          *self,
+                 const LpStreamEvent *event)
+{
+  DebugFile *file = NULL;
+
+  if (self->debuginfo == NULL)
+    {
+      self->debuginfo = g_array_new (FALSE, TRUE, sizeof (DebugFile));
+      g_array_set_clear_func (self->debuginfo, debug_file_clear);
+    }
+  for (guint i = 0; i < self->debuginfo->len && file == NULL; i++)
+    if (g_str_equal (g_array_index (self->debuginfo, DebugFile, i).module, event->module))
+      file = &g_array_index (self->debuginfo, DebugFile, i);
+  if (file == NULL)
+    {
+      g_array_set_size (self->debuginfo, self->debuginfo->len + 1);
+      file = &g_array_index (self->debuginfo, DebugFile, self->debuginfo->len - 1);
+      file->module = g_strdup (event->module);
+    }
+  g_free (file->state);
+  file->state = g_strdup (event->state);
+  file->bytes = event->bytes;
+  file->size = event->size;
+  g_free (file->error);
+  file->error = g_strdup (event->message);
+  g_free (self->debuginfo_text);
+  self->debuginfo_text = describe_debuginfo (self->debuginfo);
+  g_signal_emit (self, signals[DEBUGINFO], 0, self->debuginfo_text);
+}
+
 static void
 stream_event_cb (const LpStreamEvent *event,
                  gpointer             user_data)
@@ -196,6 +299,9 @@ stream_event_cb (const LpStreamEvent *event,
               g_signal_emit (self, signals[OUTPUT], 0, line);
             }
         }
+      break;
+    case LP_STREAM_EVENT_DEBUGINFO:
+      debuginfo_event (self, event);
       break;
     case LP_STREAM_EVENT_PYTHON:
       self->python_on = event->status == 1;
@@ -591,6 +697,8 @@ lp_recorder_finalize (GObject *object)
   g_free (self->command);
   g_free (self->mode);
   g_free (self->python_text);
+  g_clear_pointer (&self->debuginfo, g_array_unref);
+  g_free (self->debuginfo_text);
   G_OBJECT_CLASS (lp_recorder_parent_class)->finalize (object);
 }
 
@@ -615,6 +723,9 @@ lp_recorder_class_init (LpRecorderClass *klass)
                                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_INT);
   signals[PYTHON] = g_signal_new ("python", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_BOOLEAN, G_TYPE_STRING);
+  /* debuginfod: a sentence of how far the engine's debug files are */
+  signals[DEBUGINFO] = g_signal_new ("debuginfo", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                     NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -645,4 +756,10 @@ lp_recorder_get_engine_pid (LpRecorder *self)
     return 0;
   id = g_subprocess_get_identifier (self->process);
   return id != NULL ? atoi (id) : 0;
+}
+
+const char *
+lp_recorder_get_debuginfo (LpRecorder *self)
+{
+  return self->debuginfo_text;
 }

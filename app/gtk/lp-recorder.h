@@ -86,6 +86,10 @@ double      lp_recorder_get_period     (LpRecorder *self);
  * if none came (a native program, an engine run with --no-python) */
 gboolean    lp_recorder_get_python     (LpRecorder  *self,
                                         const char **text);
+/* lp_recorder_get_debuginfo: how far the debug files the engine fetches
+ * from debuginfod are, in a sentence (the "debuginfo" signal's), or NULL
+ * if it fetches none. Owned by the recorder. */
+const char *lp_recorder_get_debuginfo  (LpRecorder *self);
 /* TRUE if the engine launched the target (else it attached to it) */
 gboolean    lp_recorder_is_launch      (LpRecorder *self);
 /* the engine's process id, or 0 before the start or after it ended */
