@@ -66,6 +66,11 @@ on_event (const LpStreamEvent *ev,
       g_string_append_printf (seen->log, "%.17g %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %s %d\n", ev->time,
                               ev->samples, ev->lost, ev->reason ? ev->reason : "-", ev->status);
       break;
+    case LP_STREAM_EVENT_DEBUGINFO:
+      if (ev->module == NULL || ev->state == NULL)
+        abort ();
+      g_string_append_printf (seen->log, "%s %s %" G_GINT64_FORMAT "\n", ev->module, ev->state, ev->bytes);
+      break;
     case LP_STREAM_EVENT_ERROR:
     case LP_STREAM_EVENT_PYTHON:
       if (ev->message == NULL)
