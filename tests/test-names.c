@@ -483,6 +483,28 @@ test_debuginfod (void)
   g_assert_false (said_unnamed (err, base));
   g_clear_pointer (&folded, lp_folded_free);
 
+  /* with lines: the fetched debug file's lines, and where the source is */
+  {
+    g_autofree char *lines_path = g_build_filename (tmpdir, "fast-lines.laprof", NULL);
+    g_autofree char *err3 = NULL;
+    g_autofree char *lines_cache = g_build_filename (tmpdir, "cache-lines", NULL);
+    g_auto(GStrv) env = env_with (srv.url, lines_cache);
+    g_autoptr(LpCapture) with_lines = NULL;
+    g_autoptr(GError) error = NULL;
+    LpFolded *f;
+    gboolean hot_line = FALSE;
+
+    g_assert_cmpint (record (&err3, env, "--lines", "--mode", "cpu", "-o", lines_path, "--", stripped, "work", "1.5",
+                             NULL), ==, 0);
+    with_lines = lp_capture_load (lines_path, &error);
+    g_assert_no_error (error);
+    f = lp_capture_get_folded (with_lines);
+    for (guint i = 0; i < lp_folded_get_n_frames (f); i++)
+      hot_line = hot_line || g_str_has_prefix (lp_folded_frame_name (f, i), "hot_path (engine-target.c:");
+    g_assert_true (hot_line);
+    g_assert_nonnull (lp_capture_find_source (with_lines, "engine-target.c"));
+  }
+
   /* the cache, and no server: a port nobody listens on */
   dead = g_strdup_printf ("http://127.0.0.1:%d", free_port ());
   {
