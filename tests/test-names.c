@@ -1,22 +1,17 @@
 /* test-names.c: a name for every frame of a stripped program: its functions' starts from .eh_frame, MiniDebugInfo, and debug files from a real debuginfod server on loopback, fast, slow (5 s a request) or down.
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#include <arpa/inet.h>
 #include <glib/gstdio.h>
 #include <limits.h>
-#include <stdlib.h>
-#include <netinet/in.h>
-#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "lp-capture.h"
 #include "lp-collapse.h"
+#include "test-debuginfod-util.h"
 #include "test-engine-util.h"
 
+static TestDebuginfod *srv;   /* NULL: no debuginfod on this machine */
 static const char *cli;
 static const char *target;     /* engine-target, with its symbols */
 static const char *stripped;   /* the same, stripped */
@@ -47,23 +42,6 @@ record (char       **err,
   g_assert_no_error (error);
   g_test_message ("%s", *err);
   return status;
-}
-
-/* the environment without DEBUGINFOD_URLS, with @urls if not NULL, and a
- * cache of the test's own at @cache */
-static char **
-env_with (const char *urls,
-          const char *cache)
-{
-  char **env = g_environ_unsetenv (g_get_environ (), "DEBUGINFOD_URLS");
-
-  if (urls != NULL)
-    env = g_environ_setenv (env, "DEBUGINFOD_URLS", urls, TRUE);
-  if (cache != NULL)
-    env = g_environ_setenv (env, "DEBUGINFOD_CACHE_PATH", cache, TRUE);
-  /* a refused connection is not tried again for long */
-  env = g_environ_setenv (env, "DEBUGINFOD_TIMEOUT", "20", TRUE);
-  return env;
 }
 
 /* addresses of the functions of @path (nm's T and t): "0x1ab7" -> name */
@@ -172,7 +150,7 @@ test_function_start (void)
 {
   g_autofree char *report = g_build_filename (tmpdir, "start.folded", NULL);
   g_autofree char *err = NULL;
-  g_auto(GStrv) env = env_with (NULL, NULL);
+  g_auto(GStrv) env = test_debuginfod_env (NULL, NULL);
   g_autoptr(GHashTable) fns = functions_of (target);
   g_autoptr(LpFolded) folded = NULL;
   g_autofree char *base = g_path_get_basename (stripped);
@@ -227,7 +205,7 @@ test_minidebuginfo (void)
   const char *mini = g_getenv ("ENGINE_TARGET_MINI");
   g_autofree char *report = g_build_filename (tmpdir, "mini.folded", NULL);
   g_autofree char *err = NULL;
-  g_auto(GStrv) env = env_with (NULL, NULL);
+  g_auto(GStrv) env = test_debuginfod_env (NULL, NULL);
   g_autoptr(LpFolded) folded = NULL;
   g_autofree char *base = g_path_get_basename (mini);
 
@@ -246,7 +224,7 @@ test_source_paths (void)
 {
   g_autofree char *path = g_build_filename (tmpdir, "lines.laprof", NULL);
   g_autofree char *err = NULL;
-  g_auto(GStrv) env = env_with (NULL, NULL);
+  g_auto(GStrv) env = test_debuginfod_env (NULL, NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(LpCapture) capture = NULL;
   g_autofree char *source = g_test_build_filename (G_TEST_DIST, "engine-target.c", NULL);
@@ -289,7 +267,7 @@ test_inlined (void)
   g_autofree char *with = g_build_filename (tmpdir, "inlined.folded", NULL);
   g_autofree char *without = g_build_filename (tmpdir, "not-inlined.folded", NULL);
   g_autofree char *err = NULL, *err2 = NULL;
-  g_auto(GStrv) env = env_with (NULL, NULL);
+  g_auto(GStrv) env = test_debuginfod_env (NULL, NULL);
   g_autoptr(LpFolded) lines = NULL;
   g_autoptr(LpFolded) plain = NULL;
   g_autofree char *outer = g_strdup_printf ("run_outer (inline-target.c:%u)", line_of (source, "the call inlined"));
@@ -319,129 +297,6 @@ test_inlined (void)
 
 /* ---- a real debuginfod server ---- */
 
-typedef struct
-{
-  GPid  server;
-  GPid  proxy;
-  char *url;        /* the server's */
-  char *slow_url;   /* the proxy's, 5 s a request */
-  char *dir;
-} Server;
-
-static Server srv;
-
-/* the servers end with the test, even when it aborts */
-static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
-static int
-free_port (void)
-{
-  int fd = socket (AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
-  socklen_t len = sizeof a;
-
-  g_assert_cmpint (bind (fd, (struct sockaddr *) &a, sizeof a), ==, 0);
-  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &a, &len), ==, 0);
-  close (fd);
-  return ntohs (a.sin_port);
-}
-
-/* debuginfod serving the unstripped program's debug file, and the slow
- * proxy in front of it; ready once debuginfod-find gets the file */
-static gboolean
-server_start (void)
-{
-  const char *debug_file = g_getenv ("ENGINE_TARGET_DEBUG");
-  const char *proxy = g_getenv ("DELAY_PROXY");
-  g_autofree char *served = NULL, *db = NULL, *copy = NULL, *port = NULL, *probe_cache = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
-  g_autofree char *program = g_find_program_in_path ("debuginfod");
-  int proxy_out;
-
-  if (program == NULL)
-    return FALSE;
-  srv.dir = g_build_filename (tmpdir, "debuginfod", NULL);
-  served = g_build_filename (srv.dir, "served", NULL);
-  g_assert_cmpint (g_mkdir_with_parents (served, 0755), ==, 0);
-  copy = g_build_filename (served, "engine-target.debug", NULL);
-  {
-    g_autofree char *bytes = NULL;
-    gsize len;
-
-    g_assert_true (g_file_get_contents (debug_file, &bytes, &len, NULL));
-    g_assert_true (g_file_set_contents (copy, bytes, len, NULL));
-  }
-  db = g_build_filename (srv.dir, "db.sqlite", NULL);
-  port = g_strdup_printf ("%d", free_port ());
-  {
-    const char *argv[] = { "debuginfod", "-p", port, "-d", db, "-F", served, "-t", "0", "-g", "0", NULL };
-
-    g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, NULL,
-                                             G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
-                                             G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                                             die_with_parent, NULL, &srv.server, NULL, NULL, NULL, &error));
-    g_assert_no_error (error);
-  }
-  srv.url = g_strdup_printf ("http://127.0.0.1:%s", port);
-  probe_cache = g_build_filename (srv.dir, "probe-cache", NULL);
-  for (int i = 0;; i++)
-    {
-      const char *argv[] = { "debuginfod-find", "debuginfo", stripped, NULL };
-      /* a cache of its own each time: the client remembers a miss */
-      g_autofree char *fresh = g_strdup_printf ("%s-%d", probe_cache, i);
-      g_auto(GStrv) env = env_with (srv.url, fresh);
-      int status = 1;
-
-      g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
-                    G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, NULL);
-      if (WIFEXITED (status) && WEXITSTATUS (status) == 0)
-        break;
-      g_assert_cmpint (i, <, 100);   /* 20 s */
-      g_usleep (200000);
-    }
-  {
-    const char *argv[] = { "python3", proxy, srv.url, "5", NULL };
-    g_autoptr(GIOChannel) ch = NULL;
-
-    g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, NULL,
-                                             G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
-                                             G_SPAWN_STDERR_TO_DEV_NULL, die_with_parent, NULL,
-                                             &srv.proxy, NULL, &proxy_out, NULL, &error));
-    g_assert_no_error (error);
-    ch = g_io_channel_unix_new (proxy_out);
-    g_io_channel_set_close_on_unref (ch, TRUE);
-    g_assert_cmpint (g_io_channel_read_line (ch, &line, NULL, NULL, NULL), ==, G_IO_STATUS_NORMAL);
-    g_assert_true (g_str_has_prefix (line, "port="));
-    srv.slow_url = g_strdup_printf ("http://127.0.0.1:%d", atoi (line + 5));
-  }
-  return TRUE;
-}
-
-static void
-server_stop (void)
-{
-  int status;
-
-  if (srv.server > 0)
-    {
-      kill (srv.server, SIGTERM);
-      test_engine_wait_pid (srv.server, 10, &status);
-    }
-  if (srv.proxy > 0)
-    {
-      kill (srv.proxy, SIGTERM);
-      test_engine_wait_pid (srv.proxy, 10, &status);
-    }
-  g_free (srv.url);
-  g_free (srv.slow_url);
-  g_free (srv.dir);
-}
-
 /* the sample rate of a wall-mode recording of 3 s, from its summary */
 static double
 rate_of (const char *err)
@@ -465,13 +320,13 @@ test_debuginfod (void)
   g_autofree char *base = g_path_get_basename (stripped);
   g_autoptr(LpFolded) folded = NULL;
 
-  if (srv.url == NULL)
+  if (srv == NULL)
     {
       g_test_skip ("no debuginfod server (Debian package debuginfod)");
       return;
     }
   {
-    g_auto(GStrv) env = env_with (srv.url, cache);
+    g_auto(GStrv) env = test_debuginfod_env (srv->url, cache);
 
     g_assert_cmpint (record (&err, env, "--mode", "cpu", "-o", capture, "--", stripped, "work", "1.5", NULL), ==, 0);
   }
@@ -488,7 +343,7 @@ test_debuginfod (void)
     g_autofree char *lines_path = g_build_filename (tmpdir, "fast-lines.laprof", NULL);
     g_autofree char *err3 = NULL;
     g_autofree char *lines_cache = g_build_filename (tmpdir, "cache-lines", NULL);
-    g_auto(GStrv) env = env_with (srv.url, lines_cache);
+    g_auto(GStrv) env = test_debuginfod_env (srv->url, lines_cache);
     g_autoptr(LpCapture) with_lines = NULL;
     g_autoptr(GError) error = NULL;
     LpFolded *f;
@@ -506,9 +361,9 @@ test_debuginfod (void)
   }
 
   /* the cache, and no server: a port nobody listens on */
-  dead = g_strdup_printf ("http://127.0.0.1:%d", free_port ());
+  dead = g_strdup_printf ("http://127.0.0.1:%d", test_debuginfod_free_port ());
   {
-    g_auto(GStrv) env = env_with (dead, cache);
+    g_auto(GStrv) env = test_debuginfod_env (dead, cache);
 
     g_assert_cmpint (record (&err2, env, "--mode", "cpu", "-o", report, "--", stripped, "work", "1", NULL), ==, 0);
   }
@@ -534,16 +389,16 @@ test_debuginfod_slow_and_down (void)
   g_autoptr(LpFolded) folded = NULL;
   double rate_plain, rate_slow, rate_down;
 
-  if (srv.url == NULL)
+  if (srv == NULL)
     {
       g_test_skip ("no debuginfod server (Debian package debuginfod)");
       return;
     }
-  dead = g_strdup_printf ("http://127.0.0.1:%d", free_port ());
+  dead = g_strdup_printf ("http://127.0.0.1:%d", test_debuginfod_free_port ());
   {
-    g_auto(GStrv) env_plain = env_with (NULL, NULL);
-    g_auto(GStrv) env_slow = env_with (srv.slow_url, cache);
-    g_auto(GStrv) env_down = env_with (dead, cache_down);
+    g_auto(GStrv) env_plain = test_debuginfod_env (NULL, NULL);
+    g_auto(GStrv) env_slow = test_debuginfod_env (srv->slow_url, cache);
+    g_auto(GStrv) env_down = test_debuginfod_env (dead, cache_down);
 
     g_assert_cmpint (record (&err_plain, env_plain, "-d", "3", "-o", plain, "--", stripped, "work", "4", NULL), ==, 0);
     g_assert_cmpint (record (&err_slow, env_slow, "-d", "3", "-o", slow, "--", stripped, "work", "4", NULL), ==, 0);
@@ -585,9 +440,9 @@ main (int argc, char **argv)
   g_test_add_func ("/names/inlined", test_inlined);
   g_test_add_func ("/names/debuginfod", test_debuginfod);
   g_test_add_func ("/names/debuginfod-slow-and-down", test_debuginfod_slow_and_down);
-  server_start ();
+  srv = test_debuginfod_start (tmpdir, stripped);
   r = g_test_run ();
-  server_stop ();
+  test_debuginfod_stop (srv);
   {
     g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
 
