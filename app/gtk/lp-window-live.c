@@ -361,6 +361,17 @@ recorder_output_cb (LpWindow   *self,
   gtk_widget_set_visible (self->output_expander, TRUE);
 }
 
+/* how far the debug files the engine fetches from debuginfod are: the
+ * graph names their frames as they come */
+static void
+recorder_debuginfo_cb (LpWindow   *self,
+                       const char *text)
+{
+  gtk_label_set_text (GTK_LABEL (self->debuginfo_label), text);
+  gtk_widget_set_tooltip_text (self->debuginfo_label, text);
+  gtk_widget_set_visible (self->debuginfo_label, TRUE);
+}
+
 static void
 recorder_failed_cb (LpWindow   *self,
                     const char *message)
@@ -443,8 +454,11 @@ start_recording (LpWindow    *self,
   _lp_window_rebuild_model (self);
 
   _lp_window_python_report_changed (self);
+  gtk_widget_set_visible (self->debuginfo_label, FALSE);
   self->recorder = lp_recorder_new (self->report);
   lp_recorder_set_capture (self->recorder, self->capture);
+  g_signal_connect_object (self->recorder, "debuginfo", G_CALLBACK (recorder_debuginfo_cb), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->recorder, "python", G_CALLBACK (_lp_window_python_recorder_cb),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->recorder, "stack", G_CALLBACK (recorder_stack_cb), self, G_CONNECT_SWAPPED);

@@ -63,6 +63,7 @@ struct _LpWindow
   GtkWidget       *live_box;
   GtkLabel        *live_label;
   GtkWidget       *python_label;
+  GtkWidget       *debuginfo_label;   /* debug files coming from debuginfod */
   GtkWidget       *output_expander;
   GtkTextView     *output_view;
   GtkProgressBar  *transfer_progress;

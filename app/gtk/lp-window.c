@@ -680,6 +680,7 @@ lp_window_class_init (LpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LpWindow, live_box);
   gtk_widget_class_bind_template_child (widget_class, LpWindow, live_label);
   gtk_widget_class_bind_template_child (widget_class, LpWindow, python_label);
+  gtk_widget_class_bind_template_child (widget_class, LpWindow, debuginfo_label);
   gtk_widget_class_bind_template_child (widget_class, LpWindow, output_expander);
   gtk_widget_class_bind_template_child (widget_class, LpWindow, output_view);
   gtk_widget_class_bind_template_child (widget_class, LpWindow, transfer_progress);
