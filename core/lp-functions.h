@@ -21,7 +21,9 @@ typedef enum
 } LpFunctionsFlags;
 
 /* One function. A frame named "name (file:line)" (recorded with lines)
- * belongs to the function "name": all its lines make one function. */
+ * belongs to the function "name": all its lines make one function. A
+ * Python frame "name (file.py:line)" belongs to "name (file.py)", the
+ * name the engine gives it without lines. */
 typedef struct
 {
   const char *name;   /* owned by the table */
@@ -57,7 +59,9 @@ LpFunctions          *lp_functions_new          (const LpFolded   *report,
 void                  lp_functions_free         (LpFunctions *self);
 
 /* lp_functions_get_n: the number of functions; indexes are 0 to n - 1, in
- * no given order (sort a copy as the view wants). */
+ * no given order (sort a copy as the view wants). A function of no stack
+ * counted (a frame of idle samples left out, say) is there with a total
+ * of 0: skip those where they would be noise. */
 guint                 lp_functions_get_n        (const LpFunctions *self);
 const LpFunction     *lp_functions_get          (const LpFunctions *self,
                                                  guint              index);
@@ -70,9 +74,9 @@ double                lp_functions_get_total    (const LpFunctions *self);
 guint                 lp_functions_find         (const LpFunctions *self,
                                                  const char        *name);
 
-/* lp_functions_name_of_frame: the function a frame name belongs to:
- * @frame without its " (file:line)" suffix, into @buf (or @frame itself
- * when it has none; then @buf is not used). */
+/* lp_functions_name_of_frame: the function a frame name belongs to (see
+ * LpFunction): @frame without its line, into @buf; or @frame itself when
+ * it has no line (then @buf is not used). */
 const char           *lp_functions_name_of_frame (const char *frame,
                                                   GString    *buf);
 

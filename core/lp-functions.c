@@ -1,0 +1,383 @@
+/* lp-functions.c: the functions table: one pass over the report's stacks, kept as function ids for the callers and callees asked later.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <string.h>
+
+#include "lp-collapse.h"
+#include "lp-functions.h"
+
+/* A frame with a line: its function, file and line, and its counts. */
+typedef struct
+{
+  guint  function;
+  guint  file;    /* id in self->files */
+  guint  line;
+  double self;
+  double total;
+} Line;
+
+struct _LpFunctions
+{
+  LpIntern *names;       /* function names; ids are the table's indexes */
+  LpIntern *files;
+  GArray   *functions;   /* LpFunction, by index */
+  GArray   *lines;       /* Line */
+  double    total;
+
+  /* the stacks the table counted, as function ids, back to back */
+  guint32  *pool;
+  guint64   pool_len;
+  guint64  *offsets;     /* n_stacks + 1 */
+  double   *counts;
+  guint     n_stacks;
+};
+
+/* The line of a frame name "name (file:line)": its length up to " (" in
+ * *@name_len, the file's bounds, the line. FALSE when it has none. */
+static gboolean
+split_line (const char *frame,
+            gsize       len,
+            gsize      *name_len,
+            gsize      *file_start,
+            gsize      *file_len,
+            guint      *line)
+{
+  gsize colon, open;
+  guint64 value = 0;
+
+  if (len < 6 || frame[len - 1] != ')')
+    return FALSE;
+  colon = len - 1;
+  while (colon > 0 && g_ascii_isdigit (frame[colon - 1]))
+    colon--;
+  if (colon == len - 1 || colon == 0 || frame[colon - 1] != ':' || len - 1 - colon > 9)
+    return FALSE;
+  colon--;
+  for (gsize i = colon + 1; i < len - 1; i++)
+    value = value * 10 + (guint64) (frame[i] - '0');
+  /* the " (" that opens the file: the last one before the colon */
+  open = colon;
+  while (open >= 2 && !(frame[open - 1] == '(' && frame[open - 2] == ' '))
+    open--;
+  if (open < 2 || open == colon || open - 2 == 0)
+    return FALSE;
+  *name_len = open - 2;
+  *file_start = open;
+  *file_len = colon - open;
+  *line = (guint) value;
+  return TRUE;
+}
+
+static gboolean
+is_python_file (const char *file,
+                gsize       len)
+{
+  return len > 3 && memcmp (file + len - 3, ".py", 3) == 0;
+}
+
+const char *
+lp_functions_name_of_frame (const char *frame,
+                            GString    *buf)
+{
+  gsize name_len, file_start, file_len;
+  guint line;
+
+  if (!split_line (frame, strlen (frame), &name_len, &file_start, &file_len, &line))
+    return frame;
+  g_string_truncate (buf, 0);
+  /* CPython's frames keep their file: "f (a.py:3)" is "f (a.py)", the
+   * name the engine gives it without lines */
+  if (is_python_file (frame + file_start, file_len))
+    {
+      g_string_append_len (buf, frame, file_start + file_len);
+      g_string_append_c (buf, ')');
+    }
+  else
+    g_string_append_len (buf, frame, name_len);
+  return buf->str;
+}
+
+/* The function of every frame of @report, and its line (G_MAXUINT: none). */
+static void
+map_frames (LpFunctions    *self,
+            const LpFolded *report,
+            guint32        *frame_function,
+            guint32        *frame_line)
+{
+  guint n_frames = lp_folded_get_n_frames (report);
+  g_autoptr(GString) buf = g_string_new (NULL);
+
+  for (guint f = 0; f < n_frames; f++)
+    {
+      const char *frame = lp_folded_frame_name (report, f);
+      gsize len = strlen (frame), name_len, file_start, file_len;
+      guint line;
+      const char *name = lp_functions_name_of_frame (frame, buf);
+      guint32 id = lp_intern_add (self->names, name, strlen (name));
+
+      if (id == self->functions->len)
+        {
+          LpFunction fn = { lp_intern_name (self->names, id), 0, 0 };
+          g_array_append_val (self->functions, fn);
+        }
+      frame_function[f] = id;
+      frame_line[f] = G_MAXUINT32;
+      if (split_line (frame, len, &name_len, &file_start, &file_len, &line))
+        {
+          Line l = { id, lp_intern_add (self->files, frame + file_start, file_len), line, 0, 0 };
+
+          frame_line[f] = self->lines->len;
+          g_array_append_val (self->lines, l);
+        }
+    }
+}
+
+static gboolean
+left_out (const LpFolded      *report,
+          const LpFoldedStack *stack,
+          LpFunctionsFlags     flags)
+{
+  return stack->depth == 0 ||
+         ((flags & LP_FUNCTIONS_HIDE_IDLE) &&
+          lp_collapse_is_idle_frame (lp_folded_frame_name (report, stack->frames[stack->depth - 1])));
+}
+
+LpFunctions *
+lp_functions_new (const LpFolded   *report,
+                  LpFunctionsFlags  flags)
+{
+  LpFunctions *self = g_new0 (LpFunctions, 1);
+  guint n_frames = lp_folded_get_n_frames (report);
+  guint n_stacks = lp_folded_get_n_stacks (report);
+  g_autofree guint32 *frame_function = g_new (guint32, MAX (n_frames, 1));
+  g_autofree guint32 *frame_line = g_new (guint32, MAX (n_frames, 1));
+  g_autofree guint32 *seen = NULL;
+  g_autofree guint32 *line_seen = NULL;
+  guint64 pool_len = 0;
+  LpFunction *fns;
+  Line *lines;
+
+  self->names = lp_intern_new ();
+  self->files = lp_intern_new ();
+  self->functions = g_array_new (FALSE, FALSE, sizeof (LpFunction));
+  self->lines = g_array_new (FALSE, FALSE, sizeof (Line));
+  map_frames (self, report, frame_function, frame_line);
+  fns = (LpFunction *) self->functions->data;
+  lines = (Line *) self->lines->data;
+
+  for (guint s = 0; s < n_stacks; s++)
+    {
+      LpFoldedStack stack;
+
+      lp_folded_get_stack (report, s, &stack);
+      if (!left_out (report, &stack, flags))
+        pool_len += stack.depth;
+    }
+  self->pool = g_new (guint32, MAX (pool_len, 1));
+  self->offsets = g_new (guint64, n_stacks + 1);
+  self->counts = g_new (double, MAX (n_stacks, 1));
+  /* the stack that last counted a function or line (stack number + 1) */
+  seen = g_new0 (guint32, MAX (self->functions->len, 1));
+  line_seen = g_new0 (guint32, MAX (self->lines->len, 1));
+
+  for (guint s = 0; s < n_stacks; s++)
+    {
+      LpFoldedStack stack;
+      guint32 *out = self->pool + self->pool_len;
+      guint32 mark = self->n_stacks + 1;
+
+      lp_folded_get_stack (report, s, &stack);
+      if (left_out (report, &stack, flags))
+        continue;
+      for (guint i = 0; i < stack.depth; i++)
+        {
+          guint32 fn = frame_function[stack.frames[i]];
+          guint32 line = frame_line[stack.frames[i]];
+
+          out[i] = fn;
+          if (seen[fn] != mark)
+            {
+              seen[fn] = mark;
+              fns[fn].total += stack.count;
+            }
+          if (line != G_MAXUINT32 && line_seen[line] != mark)
+            {
+              line_seen[line] = mark;
+              lines[line].total += stack.count;
+            }
+        }
+      fns[out[stack.depth - 1]].self += stack.count;
+      if (frame_line[stack.frames[stack.depth - 1]] != G_MAXUINT32)
+        lines[frame_line[stack.frames[stack.depth - 1]]].self += stack.count;
+      self->offsets[self->n_stacks] = self->pool_len;
+      self->counts[self->n_stacks] = stack.count;
+      self->n_stacks++;
+      self->pool_len += stack.depth;
+      self->total += stack.count;
+    }
+  self->offsets[self->n_stacks] = self->pool_len;
+  return self;
+}
+
+void
+lp_functions_free (LpFunctions *self)
+{
+  if (self == NULL)
+    return;
+  lp_intern_free (self->names);
+  lp_intern_free (self->files);
+  g_array_unref (self->functions);
+  g_array_unref (self->lines);
+  g_free (self->pool);
+  g_free (self->offsets);
+  g_free (self->counts);
+  g_free (self);
+}
+
+guint
+lp_functions_get_n (const LpFunctions *self)
+{
+  return self->functions->len;
+}
+
+const LpFunction *
+lp_functions_get (const LpFunctions *self,
+                  guint              index)
+{
+  g_return_val_if_fail (index < self->functions->len, NULL);
+  return &g_array_index (self->functions, LpFunction, index);
+}
+
+double
+lp_functions_get_total (const LpFunctions *self)
+{
+  return self->total;
+}
+
+guint
+lp_functions_find (const LpFunctions *self,
+                   const char        *name)
+{
+  g_autoptr(GString) buf = g_string_new (NULL);
+  const char *fn = lp_functions_name_of_frame (name, buf);
+  guint32 id;
+
+  return lp_intern_lookup (self->names, fn, strlen (fn), &id) ? id : LP_FUNCTIONS_NONE;
+}
+
+static gint
+by_count (gconstpointer a,
+          gconstpointer b)
+{
+  const LpFunctionLink *x = a, *y = b;
+
+  if (x->count != y->count)
+    return x->count > y->count ? -1 : 1;
+  return x->function < y->function ? -1 : x->function > y->function;
+}
+
+/* The links of function @index: for each stack that holds it, the
+ * function before its last occurrence (@callers) or after its first. */
+static GArray *
+links (const LpFunctions *self,
+       guint              index,
+       gboolean           callers)
+{
+  g_autoptr(GHashTable) sums = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_autofree double *by_function = NULL;
+  double none = 0;
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (LpFunctionLink));
+  guint n = self->functions->len;
+
+  g_return_val_if_fail (index < n, out);
+  by_function = g_new0 (double, n);
+  for (guint s = 0; s < self->n_stacks; s++)
+    {
+      const guint32 *frames = self->pool + self->offsets[s];
+      guint depth = (guint) (self->offsets[s + 1] - self->offsets[s]);
+
+      if (callers)
+        {
+          for (guint i = depth; i-- > 0;)
+            if (frames[i] == index)
+              {
+                if (i == 0)
+                  none += self->counts[s];
+                else
+                  by_function[frames[i - 1]] += self->counts[s];
+                break;
+              }
+        }
+      else
+        {
+          for (guint i = 0; i < depth; i++)
+            if (frames[i] == index)
+              {
+                if (i + 1 == depth)
+                  none += self->counts[s];
+                else
+                  by_function[frames[i + 1]] += self->counts[s];
+                break;
+              }
+        }
+    }
+  for (guint f = 0; f < n; f++)
+    if (by_function[f] != 0)
+      {
+        LpFunctionLink link = { f, by_function[f] };
+        g_array_append_val (out, link);
+      }
+  if (none != 0)
+    {
+      LpFunctionLink link = { LP_FUNCTIONS_NONE, none };
+      g_array_append_val (out, link);
+    }
+  g_array_sort (out, by_count);
+  return out;
+}
+
+GArray *
+lp_functions_get_callers (const LpFunctions *self,
+                          guint              index)
+{
+  return links (self, index, TRUE);
+}
+
+GArray *
+lp_functions_get_callees (const LpFunctions *self,
+                          guint              index)
+{
+  return links (self, index, FALSE);
+}
+
+static gint
+by_place (gconstpointer a,
+          gconstpointer b)
+{
+  const LpFunctionLine *x = a, *y = b;
+  int c = strcmp (x->file, y->file);
+
+  if (c != 0)
+    return c;
+  return x->line < y->line ? -1 : x->line > y->line;
+}
+
+GArray *
+lp_functions_get_lines (const LpFunctions *self,
+                        guint              index)
+{
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (LpFunctionLine));
+
+  g_return_val_if_fail (index < self->functions->len, out);
+  for (guint i = 0; i < self->lines->len; i++)
+    {
+      const Line *l = &g_array_index (self->lines, Line, i);
+
+      if (l->function == index)
+        {
+          LpFunctionLine line = { lp_intern_name (self->files, l->file), l->line, l->self, l->total };
+          g_array_append_val (out, line);
+        }
+    }
+  g_array_sort (out, by_place);
+  return out;
+}
