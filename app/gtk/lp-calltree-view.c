@@ -22,6 +22,7 @@ struct _LpCalltreeView
 
   LpFlameModel       *model;    /* not owned */
   gboolean            reverse;
+  gboolean            rebuilding; /* rows selected by the tree itself: no signal */
 };
 
 enum
@@ -125,9 +126,11 @@ rebuild (LpCalltreeView *self)
   if (roots == NULL)
     roots = G_LIST_MODEL (g_list_store_new (LP_TYPE_VIEW_ROW));
   tree = gtk_tree_list_model_new (roots, FALSE, FALSE, create_children_cb, self, NULL);
+  self->rebuilding = TRUE;
   gtk_single_selection_set_model (self->selection, G_LIST_MODEL (tree));
   g_object_unref (tree);
   expand_hottest (self);
+  self->rebuilding = FALSE;
 }
 
 void
@@ -234,7 +237,7 @@ selection_changed_cb (LpCalltreeView *self)
 {
   gpointer item = gtk_single_selection_get_selected_item (self->selection);
 
-  if (item == NULL || self->model == NULL)
+  if (item == NULL || self->model == NULL || self->rebuilding)
     return;
   g_signal_emit (self, signals[FUNCTION_SELECTED], 0, lp_view_row_from_item (item)->name);
 }

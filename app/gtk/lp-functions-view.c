@@ -215,7 +215,11 @@ lp_functions_view_set_functions (LpFunctionsView *self,
   for (guint i = 0; i < n; i++)
     {
       const LpFunction *f = lp_functions_get (functions, i);
-      g_ptr_array_add (rows, lp_view_row_new (f->name, f->self, f->total, base, i));
+
+      /* a name with no samples here (only in idle stacks left out, or
+       * outside the timeline's selection) is no row */
+      if (f->total > 0)
+        g_ptr_array_add (rows, lp_view_row_new (f->name, f->self, f->total, base, i));
     }
   /* the rows go before the table they index */
   self->selecting = TRUE;
@@ -292,7 +296,7 @@ attach_model (GtkColumnView *view,
   GtkSortListModel *sorted;
   GtkSingleSelection *selection;
 
-  sorted = gtk_sort_list_model_new (store, g_object_ref (gtk_column_view_get_sorter (view)));
+  sorted = gtk_sort_list_model_new (g_object_ref (store), g_object_ref (gtk_column_view_get_sorter (view)));
   selection = gtk_single_selection_new (G_LIST_MODEL (sorted));
   gtk_single_selection_set_autoselect (selection, FALSE);
   gtk_single_selection_set_can_unselect (selection, TRUE);

@@ -73,6 +73,8 @@ visible_view (LpWindow *self)
   return gtk_stack_get_visible_child_name (self->views_stack);
 }
 
+static void select_costliest (LpWindow *self);
+
 /* the table is in: it shows the function the window shows */
 static void
 apply_functions (LpWindow    *self,
@@ -86,6 +88,8 @@ apply_functions (LpWindow    *self,
   lp_functions_view_set_functions (self->functions_view, functions);
   lp_functions_view_select (self->functions_view, selected);
   self->applying = FALSE;
+  if (selected == NULL && g_str_equal (visible_view (self), "functions"))
+    select_costliest (self);
   if (g_str_equal (visible_view (self), "source"))
     show_source (self);
   else
@@ -334,6 +338,21 @@ frame_activated_cb (LpWindow    *self,
 
 /* Switching views */
 
+/* with nothing selected, the table opens on the function that costs most
+ * on its own */
+static void
+select_costliest (LpWindow *self)
+{
+  LpFunctions *functions = lp_functions_view_get_functions (self->functions_view);
+  guint best = LP_FUNCTIONS_NONE;
+
+  for (guint i = 0; functions != NULL && i < lp_functions_get_n (functions); i++)
+    if (best == LP_FUNCTIONS_NONE || lp_functions_get (functions, i)->self > lp_functions_get (functions, best)->self)
+      best = i;
+  if (best != LP_FUNCTIONS_NONE)
+    _lp_window_views_select (self, lp_functions_get (functions, best)->name);
+}
+
 static void
 visible_view_cb (LpWindow *self)
 {
@@ -347,6 +366,8 @@ visible_view_cb (LpWindow *self)
     }
   if (g_str_equal (view, "functions") || g_str_equal (view, "source"))
     update_functions (self);
+  if (g_str_equal (view, "functions") && self->selected_function == NULL)
+    select_costliest (self);
   if (g_str_equal (view, "source") && self->source_stale)
     show_source (self);
   g_object_notify (G_OBJECT (self), "view");
