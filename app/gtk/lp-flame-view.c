@@ -471,8 +471,13 @@ click_cb (GtkGestureClick *gesture,
       gtk_popover_popup (GTK_POPOVER (self->menu));
       return;
     }
-  g_signal_emit (self, signals[FRAME_ACTIVATED], 0, rect->node);
-  lp_flame_view_set_zoom (self, rect->node);
+  {
+    /* the handler may mark frames: a new layout, and @rect gone */
+    guint32 node = rect->node;
+
+    g_signal_emit (self, signals[FRAME_ACTIVATED], 0, node);
+    lp_flame_view_set_zoom (self, node);
+  }
 }
 
 /* The frame's stack from the root, one name a line */
@@ -623,8 +628,12 @@ key_pressed_cb (GtkEventControllerKey *controller,
     case GDK_KEY_Return:
     case GDK_KEY_KP_Enter:
     case GDK_KEY_space:
-      g_signal_emit (self, signals[FRAME_ACTIVATED], 0, cur->node);
-      lp_flame_view_set_zoom (self, cur->node);
+      {
+        guint32 node = cur->node;
+
+        g_signal_emit (self, signals[FRAME_ACTIVATED], 0, node);
+        lp_flame_view_set_zoom (self, node);
+      }
       return TRUE;
     case GDK_KEY_Menu:
       {

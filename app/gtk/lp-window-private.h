@@ -242,9 +242,11 @@ void          _lp_window_views_model_changed       (LpWindow       *self);
 /* a recording's samples went into the model: the views follow, at most
  * twice a second */
 void          _lp_window_views_report_grew         (LpWindow       *self);
-/* the function the views show (a frame name: its function), or NULL */
+/* the function the views show (a frame name: its function), or NULL;
+ * with @mark, the graph marks its frames */
 void          _lp_window_views_select              (LpWindow       *self,
-                                                    const char     *frame);
+                                                    const char     *frame,
+                                                    gboolean        mark);
 /* the search field's expression (nullable): the functions it lets in */
 void          _lp_window_views_set_filter          (LpWindow       *self,
                                                     GRegex         *regex);

@@ -266,7 +266,8 @@ function_pattern (const char *name)
 
 void
 _lp_window_views_select (LpWindow   *self,
-                         const char *frame)
+                         const char *frame,
+                         gboolean    mark)
 {
   g_autoptr(GString) buf = g_string_new (NULL);
   const char *name = frame != NULL ? lp_functions_name_of_frame (frame, buf) : NULL;
@@ -278,8 +279,9 @@ _lp_window_views_select (LpWindow   *self,
   if (!self->applying)
     lp_functions_view_select (self->functions_view, name);
 
-  /* the graph marks its frames, as a search would */
-  if (name != NULL)
+  /* the graph marks its frames, as a search would (not when the choice
+   * was made in the graph: its search stays) */
+  if (name != NULL && mark)
     {
       g_autofree char *pattern = function_pattern (name);
       if (lp_flame_view_set_search (self->flame_view, pattern, FALSE, NULL))
@@ -303,7 +305,7 @@ lp_window_select_function (LpWindow   *self,
                            const char *name)
 {
   g_return_if_fail (LP_IS_WINDOW (self));
-  _lp_window_views_select (self, name);
+  _lp_window_views_select (self, name, TRUE);
 }
 
 static void
@@ -314,7 +316,7 @@ function_selected_cb (LpWindow   *self,
    * function stays the window's until the next table */
   if (name == NULL && self->applying)
     return;
-  _lp_window_views_select (self, name);
+  _lp_window_views_select (self, name, TRUE);
 }
 
 static void
@@ -331,9 +333,12 @@ frame_activated_cb (LpWindow    *self,
                     guint        node,
                     LpFlameView *view)
 {
-  if (self->model == NULL || node == LP_FLAME_NO_NODE || node == LP_FLAME_ROOT)
+  /* the graph's own model: the one the node is of */
+  LpFlameModel *model = lp_flame_view_get_model (view);
+
+  if (model == NULL || node == LP_FLAME_NO_NODE || node == LP_FLAME_ROOT)
     return;
-  _lp_window_views_select (self, lp_flame_model_node_name (self->model, node));
+  _lp_window_views_select (self, lp_flame_model_node_name (model, node), FALSE);
 }
 
 /* Switching views */
@@ -350,7 +355,7 @@ select_costliest (LpWindow *self)
     if (best == LP_FUNCTIONS_NONE || lp_functions_get (functions, i)->self > lp_functions_get (functions, best)->self)
       best = i;
   if (best != LP_FUNCTIONS_NONE)
-    _lp_window_views_select (self, lp_functions_get (functions, best)->name);
+    _lp_window_views_select (self, lp_functions_get (functions, best)->name, TRUE);
 }
 
 static void
