@@ -20,11 +20,17 @@ struct _LpFunctionsView
 
   GListStore         *store;         /* of LpViewRow: one per function */
   GtkCustomFilter    *filter;
+  GtkFilterListModel *filtered;      /* the store as filtered (a reference) */
+  GtkSortListModel   *sorted;        /* and sorted, under the selection */
   GtkSingleSelection *selection;
   GListStore         *caller_store;
   GListStore         *callee_store;
 
   LpFunctions        *functions;     /* owned */
+  guint               cached;        /* the function whose links were made ahead, or NONE */
+  GArray             *cached_callers;
+  GArray             *cached_callees;
+  gboolean            cache_next;    /* the cache is of the next table set */
   GRegex             *regex;         /* the filter, or NULL */
   guint               current;       /* the selected function, or LP_FUNCTIONS_NONE */
   gboolean            selecting;     /* the selection is being set from code */
@@ -85,8 +91,21 @@ update_links (LpFunctionsView *self)
     }
   {
     const char *name = lp_functions_get (self->functions, self->current)->name;
-    g_autoptr(GArray) callers = lp_functions_get_callers (self->functions, self->current);
-    g_autoptr(GArray) callees = lp_functions_get_callees (self->functions, self->current);
+    g_autoptr(GArray) callers = NULL;
+    g_autoptr(GArray) callees = NULL;
+
+    /* each costs a pass over the report's stacks: made ahead, in a
+     * worker thread, for the function selected with a new table */
+    if (self->cached == self->current && self->cached_callers != NULL)
+      {
+        callers = g_array_ref (self->cached_callers);
+        callees = g_array_ref (self->cached_callees);
+      }
+    else
+      {
+        callers = lp_functions_get_callers (self->functions, self->current);
+        callees = lp_functions_get_callees (self->functions, self->current);
+      }
 
     /* the stacks that begin with the function have no caller; the
      * stacks that end in it, no callee: its own time */
@@ -199,6 +218,29 @@ lp_functions_view_get_selected_index (LpFunctionsView *self)
   return self->current;
 }
 
+static void
+clear_cache (LpFunctionsView *self)
+{
+  self->cached = LP_FUNCTIONS_NONE;
+  g_clear_pointer (&self->cached_callers, g_array_unref);
+  g_clear_pointer (&self->cached_callees, g_array_unref);
+}
+
+void
+lp_functions_view_set_links (LpFunctionsView *self,
+                             guint            index,
+                             GArray          *callers,
+                             GArray          *callees)
+{
+  g_return_if_fail (LP_IS_FUNCTIONS_VIEW (self));
+
+  clear_cache (self);
+  self->cached = index;
+  self->cached_callers = callers;
+  self->cached_callees = callees;
+  self->cache_next = TRUE;
+}
+
 void
 lp_functions_view_set_functions (LpFunctionsView *self,
                                  LpFunctions     *functions)
@@ -221,11 +263,19 @@ lp_functions_view_set_functions (LpFunctionsView *self,
       if (f->total > 0)
         g_ptr_array_add (rows, lp_view_row_new (f->name, f->self, f->total, base, i));
     }
-  /* the rows go before the table they index */
+  /* the rows go before the table they index; a new store, sorted once:
+   * GTK 4.8's sorted list takes the removal of n rows in n² */
   self->selecting = TRUE;
-  g_list_store_splice (self->store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)),
-                       rows->pdata, rows->len);
+  gtk_sort_list_model_set_model (self->sorted, NULL);
+  g_clear_object (&self->store);
+  self->store = g_list_store_new (LP_TYPE_VIEW_ROW);
+  g_list_store_splice (self->store, 0, 0, rows->pdata, rows->len);
+  gtk_filter_list_model_set_model (self->filtered, G_LIST_MODEL (self->store));
+  gtk_sort_list_model_set_model (self->sorted, G_LIST_MODEL (self->filtered));
   self->selecting = FALSE;
+  if (!self->cache_next)
+    clear_cache (self);
+  self->cache_next = FALSE;
   g_clear_pointer (&self->functions, lp_functions_free);
   self->functions = functions;
 
@@ -264,8 +314,12 @@ lp_functions_view_set_filter (LpFunctionsView *self,
     return;
   g_clear_pointer (&self->regex, g_regex_unref);
   self->regex = regex != NULL ? g_regex_ref (regex) : NULL;
+  /* filtered with the sorted list detached, then sorted once (see
+   * lp_functions_view_set_functions()) */
   self->selecting = TRUE;
+  gtk_sort_list_model_set_model (self->sorted, NULL);
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  gtk_sort_list_model_set_model (self->sorted, G_LIST_MODEL (self->filtered));
   self->selecting = FALSE;
   show_current (self, TRUE);
 }
@@ -297,6 +351,10 @@ attach_model (GtkColumnView *view,
   GtkSingleSelection *selection;
 
   sorted = gtk_sort_list_model_new (g_object_ref (store), g_object_ref (gtk_column_view_get_sorter (view)));
+  /* sorted a slice at a time between frames: a table of thousands of
+   * functions never holds the main loop (GTK 4.8 compares through
+   * its column sorters at about 2 µs a comparison) */
+  gtk_sort_list_model_set_incremental (sorted, TRUE);
   selection = gtk_single_selection_new (G_LIST_MODEL (sorted));
   gtk_single_selection_set_autoselect (selection, FALSE);
   gtk_single_selection_set_can_unselect (selection, TRUE);
@@ -355,8 +413,10 @@ lp_functions_view_finalize (GObject *object)
   LpFunctionsView *self = LP_FUNCTIONS_VIEW (object);
 
   g_clear_object (&self->store);
+  g_clear_object (&self->filtered);
   g_clear_object (&self->caller_store);
   g_clear_object (&self->callee_store);
+  clear_cache (self);
   g_clear_pointer (&self->functions, lp_functions_free);
   g_clear_pointer (&self->regex, g_regex_unref);
   G_OBJECT_CLASS (lp_functions_view_parent_class)->finalize (object);
@@ -385,6 +445,7 @@ lp_functions_view_init (LpFunctionsView *self)
   GtkFilterListModel *filtered;
 
   self->current = LP_FUNCTIONS_NONE;
+  self->cached = LP_FUNCTIONS_NONE;
   lp_view_columns_add_name (self->table, _("Function"), FALSE);
   lp_view_columns_add_count (self->table, _("Self"), LP_VIEW_COLUMN_SELF, FALSE);
   lp_view_columns_add_count (self->table, _("Self %"), LP_VIEW_COLUMN_SELF_PERCENT, FALSE);
@@ -395,8 +456,9 @@ lp_functions_view_init (LpFunctionsView *self)
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
   filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->store)),
                                         GTK_FILTER (self->filter));
+  self->filtered = filtered;
   self->selection = attach_model (self->table, G_LIST_MODEL (filtered));
-  g_object_unref (filtered);
+  self->sorted = GTK_SORT_LIST_MODEL (gtk_single_selection_get_model (self->selection));
   gtk_column_view_sort_by_column (self->table, total, GTK_SORT_DESCENDING);
   g_signal_connect_swapped (self->selection, "notify::selected-item", G_CALLBACK (selection_changed_cb), self);
 

@@ -24,6 +24,13 @@ GtkWidget     *lp_functions_view_new            (void);
 void           lp_functions_view_set_functions  (LpFunctionsView *self,
                                                  LpFunctions     *functions);
 LpFunctions   *lp_functions_view_get_functions  (LpFunctionsView *self);
+/* lp_functions_view_set_links: the callers and callees (both taken) of
+ * function @index of the table about to be set, made ahead (in a worker
+ * thread: each costs a pass over the report); used when it is selected */
+void           lp_functions_view_set_links      (LpFunctionsView *self,
+                                                 guint            index,
+                                                 GArray          *callers,
+                                                 GArray          *callees);
 
 /* lp_functions_view_set_filter: shows only the functions whose name
  * matches @regex (nullable: all) */

@@ -22,7 +22,23 @@ struct FunctionsJob
   LpFolded        *source;
   LpFunctionsFlags flags;
   LpFunctions     *result;
+  char            *select;   /* the function the table will select, or NULL: the costliest */
+  guint            index;    /* its index in the result */
+  GArray          *callers;  /* and its links, made ahead */
+  GArray          *callees;
 };
+
+/* the function that costs most on its own, or LP_FUNCTIONS_NONE */
+static guint
+costliest (const LpFunctions *functions)
+{
+  guint best = LP_FUNCTIONS_NONE;
+
+  for (guint i = 0; functions != NULL && i < lp_functions_get_n (functions); i++)
+    if (best == LP_FUNCTIONS_NONE || lp_functions_get (functions, i)->self > lp_functions_get (functions, best)->self)
+      best = i;
+  return best;
+}
 
 static gboolean
 is_live (LpWindow *self)
@@ -109,6 +125,9 @@ job_done_cb (gpointer data)
       g_thread_join (self->functions_thread);
       self->functions_thread = NULL;
       self->functions_job = NULL;
+      if (job->index != LP_FUNCTIONS_NONE)
+        lp_functions_view_set_links (self->functions_view, job->index,
+                                     g_steal_pointer (&job->callers), g_steal_pointer (&job->callees));
       apply_functions (self, g_steal_pointer (&job->result));
       /* the graph changed meanwhile: once more */
       if (self->functions_stale_again)
@@ -119,6 +138,9 @@ job_done_cb (gpointer data)
         }
     }
   g_clear_pointer (&job->result, lp_functions_free);
+  g_clear_pointer (&job->callers, g_array_unref);
+  g_clear_pointer (&job->callees, g_array_unref);
+  g_free (job->select);
   g_free (job);
   return G_SOURCE_REMOVE;
 }
@@ -129,6 +151,12 @@ job_thread (gpointer data)
   struct FunctionsJob *job = data;
 
   job->result = lp_functions_new (job->source, job->flags);
+  job->index = job->select != NULL ? lp_functions_find (job->result, job->select) : costliest (job->result);
+  if (job->index != LP_FUNCTIONS_NONE)
+    {
+      job->callers = lp_functions_get_callers (job->result, job->index);
+      job->callees = lp_functions_get_callees (job->result, job->index);
+    }
   g_idle_add (job_done_cb, job);
   return NULL;
 }
@@ -198,10 +226,13 @@ update_functions (LpWindow *self)
       apply_functions (self, lp_functions_new (source, flags));
       return;
     }
+  /* the job's table is the current one: asked again, nothing more to do */
+  self->functions_stale = FALSE;
   self->functions_job = g_new0 (struct FunctionsJob, 1);
   self->functions_job->window = self;
   self->functions_job->source = source;
   self->functions_job->flags = flags;
+  self->functions_job->select = g_strdup (self->selected_function);
   self->functions_thread = g_thread_new ("laprof-functions", job_thread, self->functions_job);
 }
 
@@ -216,13 +247,10 @@ void
 _lp_window_views_model_changed (LpWindow *self)
 {
   self->functions_stale = TRUE;
-  if (g_str_equal (visible_view (self), "calltree"))
-    {
-      lp_calltree_view_set_model (self->calltree_view, self->model);
-      self->calltree_stale = FALSE;
-    }
-  else
-    self->calltree_stale = TRUE;
+  /* the call tree is made with the model, shown or not: switching to it
+   * then only draws it (bench/README.md, bench-gui-views) */
+  lp_calltree_view_set_model (self->calltree_view, self->model);
+  self->calltree_stale = FALSE;
   update_functions (self);
 }
 
@@ -284,7 +312,9 @@ _lp_window_views_select (LpWindow   *self,
   if (name != NULL && mark)
     {
       g_autofree char *pattern = function_pattern (name);
-      if (lp_flame_view_set_search (self->flame_view, pattern, FALSE, NULL))
+      /* the share matched needs the graph's layout: made when it shows */
+      if (lp_flame_view_set_search (self->flame_view, pattern, FALSE, NULL) &&
+          g_str_equal (visible_view (self), "flame"))
         _lp_window_actions_update_matched (self);
     }
   if (g_str_equal (visible_view (self), "source"))
@@ -349,11 +379,8 @@ static void
 select_costliest (LpWindow *self)
 {
   LpFunctions *functions = lp_functions_view_get_functions (self->functions_view);
-  guint best = LP_FUNCTIONS_NONE;
+  guint best = costliest (functions);
 
-  for (guint i = 0; functions != NULL && i < lp_functions_get_n (functions); i++)
-    if (best == LP_FUNCTIONS_NONE || lp_functions_get (functions, i)->self > lp_functions_get (functions, best)->self)
-      best = i;
   if (best != LP_FUNCTIONS_NONE)
     _lp_window_views_select (self, lp_functions_get (functions, best)->name, TRUE);
 }
@@ -375,6 +402,8 @@ visible_view_cb (LpWindow *self)
     select_costliest (self);
   if (g_str_equal (view, "source") && self->source_stale)
     show_source (self);
+  if (g_str_equal (view, "flame"))
+    _lp_window_actions_update_matched (self);
   g_object_notify (G_OBJECT (self), "view");
 }
 
