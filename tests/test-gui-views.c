@@ -8,6 +8,7 @@
 
 #include "lp-application.h"
 #include "lp-calltree-view.h"
+#include "lp-recorder.h"
 #include "lp-flame-view.h"
 #include "lp-functions-view.h"
 #include "lp-source-view.h"
@@ -671,6 +672,135 @@ test_source_missing (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* ---- a live recording: the table follows, twice a second at most ---- */
+
+typedef struct
+{
+  LpWindow    *window;
+  LpFunctions *last;
+  guint        n_tables;
+  gint64       last_time;
+  gint64       min_interval;
+  double       first_total, last_total;
+} Watch;
+
+static gboolean
+watch_table (gpointer data)
+{
+  Watch *w = data;
+  LpFunctions *now = lp_functions_view_get_functions (functions_view (w->window));
+  gint64 t = g_get_monotonic_time ();
+
+  if (now != NULL && now != w->last && lp_functions_get_total (now) > 0)
+    {
+      if (w->n_tables > 0)
+        w->min_interval = MIN (w->min_interval, t - w->last_time);
+      else
+        w->first_total = lp_functions_get_total (now);
+      w->last_total = lp_functions_get_total (now);
+      w->last = now;
+      w->last_time = t;
+      w->n_tables++;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+enough_tables (gpointer data)
+{
+  return ((Watch *) data)->n_tables >= 4;
+}
+
+static gboolean
+table_is_graph (gpointer data)
+{
+  LpFunctions *functions = lp_functions_view_get_functions (functions_view (data));
+  LpFlameModel *model = lp_flame_view_get_model (lp_window_get_flame_view (data));
+
+  return functions != NULL && model != NULL && lp_functions_get_total (functions) == lp_flame_model_get_total (model);
+}
+
+static void
+test_live (void)
+{
+  g_autofree char *demo = lp_application_find_demo ();
+  const char *argv[] = { demo, "--forever", "--scale", "0.3", NULL };
+  LpWindow *window = lp_window_new (GTK_APPLICATION (app));
+  Watch w = { window, NULL, 0, 0, G_MAXINT64, 0, 0 };
+  guint source;
+
+  g_assert_nonnull (demo);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
+  gtk_window_present (GTK_WINDOW (window));
+  lp_window_record_command (window, argv, NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", "functions");
+  source = g_timeout_add (10, watch_table, &w);
+  g_assert_true (test_gui_spin_until (enough_tables, &w, 30));
+  g_test_message ("%u tables, %.0f then %.0f samples, %.3f s apart at least",
+                  w.n_tables, w.first_total, w.last_total, w.min_interval / 1e6);
+  /* it grows, and is made again no more than twice a second (the
+   * throttle spaces the starts by 0.5 s; their ends vary a little) */
+  g_assert_cmpfloat (w.last_total, >, w.first_total);
+  g_assert_cmpint (w.min_interval, >=, 350000);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  g_assert_true (test_gui_spin_until (test_gui_recorder_ended, window, 20));
+  /* the last samples too: the table is the graph's */
+  g_assert_true (test_gui_spin_until (table_is_graph, window, 5));
+  test_gui_spin (0.2);
+  check_table_against_graph (window);
+  g_source_remove (source);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* ---- a real recording with --lines ---- */
+
+static void
+test_record_lines (void)
+{
+  const char *target = g_getenv ("LAPROF_VIEWS_TARGET");
+  g_autofree char *source_path = g_test_build_filename (G_TEST_DIST, "views-target.c", NULL);
+  g_autofree char *source = NULL;
+  g_autofree char *report_path = g_build_filename (tmp_dir, "recorded.folded", NULL);
+  g_autofree char *copy = NULL;
+  g_autofree char *report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint hot_line = 0;
+  int status;
+  LpWindow *window;
+  LpSourceView *sv;
+
+  g_assert_nonnull (target);
+  g_assert_true (g_file_get_contents (source_path, &source, NULL, &error));
+  lines = g_strsplit (source, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], "/* HOT */") != NULL)
+      hot_line = i + 1;
+  g_assert_cmpuint (hot_line, >, 0);
+  /* the source beside the report, as the user keeps it */
+  copy = write_file ("views-target.c", source);
+  {
+    const char *argv[] = { g_getenv ("LAPROF_CLI"), "record", "--lines", "-q", "-F", "200",
+                           "-o", report_path, "--", target, NULL };
+    g_spawn_sync (NULL, (char **) argv, NULL, 0, NULL, NULL, NULL, NULL, &status, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+  }
+  g_assert_true (g_file_get_contents (report_path, &report, NULL, &error));
+  g_test_message ("recorded: %.300s", report);
+  window = open_report ("recorded.folded", report);
+  sv = source_view (window);
+
+  lp_window_select_function (window, "hot_loop");
+  show_view (window, "source");
+  g_assert_cmpstr (lp_source_view_get_path (sv), ==, copy);
+  g_assert_null (lp_source_view_get_note (sv));
+  g_assert_cmpuint (lp_source_view_get_hottest (sv), ==, hot_line);
+  g_assert_cmpfloat (row_at (lp_source_view_get_table (sv), hot_line - 1)->self, >, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -688,6 +818,8 @@ main (int    argc,
   g_test_add_func ("/gui/views/calltree", test_calltree);
   g_test_add_func ("/gui/views/source", test_source);
   g_test_add_func ("/gui/views/source-missing", test_source_missing);
+  g_test_add_func ("/gui/views/live", test_live);
+  g_test_add_func ("/gui/views/record-lines", test_record_lines);
   status = g_test_run ();
 
   {
