@@ -347,8 +347,9 @@ test_numbers (void)
   g_assert_cmpfloat (row_named (table, "main")->self, ==, 0);
   g_assert_cmpfloat (row_named (table, "[idle: read]")->total, ==, 3);
   check_table_against_graph (window);
-  /* sorted by total by default: the root first */
-  g_assert_cmpstr (row_at (table, 0)->name, ==, "_start");
+  /* sorted by self at first: what costs most on its own */
+  g_assert_cmpstr (row_at (table, 0)->name, ==, "compute");
+  g_assert_cmpstr (row_at (table, 1)->name, ==, "puts");
 
   /* idle hidden: the table follows the graph */
   g_object_set (window, "show-idle", FALSE, NULL);
@@ -650,6 +651,38 @@ test_source (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* a long file: its hot line far down is scrolled to, in the middle */
+static void
+test_source_long (void)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *path = NULL;
+  LpWindow *window;
+  GtkWidget *label, *table;
+  graphene_rect_t bounds;
+
+  for (guint i = 1; i <= 400; i++)
+    g_string_append_printf (text, "line_%u ();\n", i);
+  path = write_file ("long.c", text->str);
+  window = open_report ("long.folded",
+                        "main (long.c:10);work (long.c:300) 90\n"
+                        "main (long.c:10);work (long.c:20) 10\n");
+  lp_window_select_function (window, "work");
+  show_view (window, "source");
+  test_gui_spin (0.5);
+  g_assert_cmpstr (lp_source_view_get_path (source_view (window)), ==, path);
+  g_assert_cmpuint (lp_source_view_get_hottest (source_view (window)), ==, 300);
+  /* line 300 is on the screen, inside the table; line 1 is not */
+  table = GTK_WIDGET (lp_source_view_get_table (source_view (window)));
+  label = find_label (table, "line_300 ();");
+  g_assert_nonnull (label);
+  g_assert_true (gtk_widget_compute_bounds (label, table, &bounds));
+  g_assert_cmpfloat (bounds.origin.y, >, 0);
+  g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <, gtk_widget_get_height (table));
+  g_assert_null (find_label (table, "line_1 ();"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_source_missing (void)
 {
@@ -817,6 +850,7 @@ main (int    argc,
   g_test_add_func ("/gui/views/callers", test_callers);
   g_test_add_func ("/gui/views/calltree", test_calltree);
   g_test_add_func ("/gui/views/source", test_source);
+  g_test_add_func ("/gui/views/source-long", test_source_long);
   g_test_add_func ("/gui/views/source-missing", test_source_missing);
   g_test_add_func ("/gui/views/live", test_live);
   g_test_add_func ("/gui/views/record-lines", test_record_lines);

@@ -10,6 +10,8 @@
 
 /* a larger file is not read (it is no source file) */
 #define MAX_SOURCE_SIZE (16 * 1024 * 1024)
+/* lines shown after the hottest when it is scrolled to */
+#define CONTEXT_LINES 8
 
 struct _LpSourceView
 {
@@ -26,6 +28,9 @@ struct _LpSourceView
   char               *note_text;
   guint               hottest;
   double              max_total;   /* of a line: the heat's scale */
+  guint               scroll_to;   /* the row to scroll to + 1, or 0 */
+  guint               scroll_wait; /* frames waited for it */
+  guint               scroll_tick;
 };
 
 G_DEFINE_FINAL_TYPE (LpSourceView, lp_source_view, GTK_TYPE_WIDGET)
@@ -195,6 +200,32 @@ hottest_file (GArray *lines)
   return best;
 }
 
+static gboolean
+scroll_tick_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       data)
+{
+  LpSourceView *self = data;
+
+  /* a frame after the rows came: they are laid out */
+  if (self->scroll_wait++ < 1)
+    return G_SOURCE_CONTINUE;
+  if (self->scroll_to > 0)
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+      guint row = self->scroll_to - 1;
+
+      /* the rows after it too, so that it shows with the lines around
+       * it, not at the edge (the list scrolls as little as it can) */
+      lp_view_scroll_to (self->table, row);
+      lp_view_scroll_to (self->table, MIN (row + CONTEXT_LINES, n - 1));
+    }
+  self->scroll_to = 0;
+  self->scroll_wait = 0;
+  self->scroll_tick = 0;
+  return G_SOURCE_REMOVE;
+}
+
 static void
 fill (LpSourceView *self,
       const char   *file,
@@ -256,7 +287,11 @@ fill (LpSourceView *self,
     if (LP_VIEW_ROW (rows->pdata[i])->id == self->hottest)
       {
         gtk_single_selection_set_selected (self->selection, i);
-        lp_view_scroll_to (self->table, i);
+        /* scrolled once the list has its rows laid out: GTK 4.8's list,
+         * told to scroll before, shows the first row only */
+        self->scroll_to = i + 1;
+        if (self->scroll_tick == 0)
+          self->scroll_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->table), scroll_tick_cb, self, NULL);
         break;
       }
 }
@@ -341,6 +376,9 @@ lp_source_view_dispose (GObject *object)
 {
   LpSourceView *self = LP_SOURCE_VIEW (object);
 
+  if (self->scroll_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->table), self->scroll_tick);
+  self->scroll_tick = 0;
   g_clear_pointer (&self->box, gtk_widget_unparent);
   G_OBJECT_CLASS (lp_source_view_parent_class)->dispose (object);
 }
