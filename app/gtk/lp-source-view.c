@@ -10,7 +10,7 @@
 
 /* a larger file is not read (it is no source file) */
 #define MAX_SOURCE_SIZE (16 * 1024 * 1024)
-/* lines shown after the hottest when it is scrolled to */
+/* lines shown before the hottest when it is scrolled to */
 #define CONTEXT_LINES 8
 
 struct _LpSourceView
@@ -215,10 +215,11 @@ scroll_tick_cb (GtkWidget     *widget,
       guint n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
       guint row = self->scroll_to - 1;
 
-      /* the rows after it too, so that it shows with the lines around
-       * it, not at the edge (the list scrolls as little as it can) */
-      lp_view_scroll_to (self->table, row);
-      lp_view_scroll_to (self->table, MIN (row + CONTEXT_LINES, n - 1));
+      /* the lines before it first, then it: it shows with the lines
+       * that lead to it (GTK 4.8 puts a far row at the top, a near one
+       * just inside the edge) */
+      lp_view_scroll_to (self->table, row > CONTEXT_LINES ? row - CONTEXT_LINES : 0);
+      lp_view_scroll_to (self->table, MIN (row, n - 1));
     }
   self->scroll_to = 0;
   self->scroll_wait = 0;
