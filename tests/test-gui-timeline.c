@@ -153,19 +153,6 @@ click (GtkWidget  *widget,
     }
 }
 
-static void
-key (GtkWidget  *widget,
-     const char *name)
-{
-  TestGuiXPoint p;
-  g_autofree char *out = NULL;
-
-  test_gui_x_point (widget, 0, 0, &p);
-  {
-    const char *argv[] = { "windowfocus", "--sync", p.xid, "key", name, NULL };
-    out = test_gui_xdotool (argv);
-  }
-}
 
 /* the y of @thread's lane in the timeline widget */
 static double
@@ -260,7 +247,7 @@ test_drag_range (void)
   test_gui_screenshot ("timeline");
 
   /* Escape clears it: the whole graph again */
-  key (GTK_WIDGET (window), "Escape");
+  test_gui_x_key (GTK_WIDGET (window), "Escape");
   g_assert_true (test_gui_spin_until (has_no_selection, window, 5));
   test_gui_spin (0.1);
   g_assert_cmpfloat (lp_folded_get_total (lp_window_get_shown_report (window)), ==, whole);
@@ -330,7 +317,7 @@ test_click_lanes (void)
   g_assert_true (graph_has (window, spin_path));
   g_assert_false (graph_has (window, busy_path));
 
-  key (GTK_WIDGET (window), "Escape");
+  test_gui_x_key (GTK_WIDGET (window), "Escape");
   g_assert_true (test_gui_spin_until (has_no_selection, window, 5));
   test_gui_spin (0.1);
   g_assert_cmpfloat (lp_folded_get_total (lp_window_get_shown_report (window)), ==, 12000);

@@ -179,3 +179,17 @@ test_gui_x_point (GtkWidget     *widget,
   g_snprintf (p->x, sizeof p->x, "%d", (int) round (in_native.x + sx));
   g_snprintf (p->y, sizeof p->y, "%d", (int) round (in_native.y + sy));
 }
+
+void
+test_gui_x_key (GtkWidget  *widget,
+                const char *name)
+{
+  TestGuiXPoint p;
+  g_autofree char *out = NULL;
+
+  test_gui_x_point (widget, 0, 0, &p);
+  {
+    const char *argv[] = { "windowfocus", "--sync", p.xid, "key", name, NULL };
+    out = test_gui_xdotool (argv);
+  }
+}

@@ -65,3 +65,8 @@ void        test_gui_x_point            (GtkWidget     *widget,
                                          double         x,
                                          double         y,
                                          TestGuiXPoint *p);
+
+/* test_gui_x_key: a real key press (xdotool's name: "ctrl+2") in
+ * @widget's window, focused first */
+void        test_gui_x_key              (GtkWidget     *widget,
+                                         const char    *name);

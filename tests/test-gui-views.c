@@ -165,14 +165,7 @@ static void
 x_key (GtkWidget  *widget,
        const char *name)
 {
-  TestGuiXPoint p;
-  g_autofree char *out = NULL;
-
-  test_gui_x_point (widget, 0, 0, &p);
-  {
-    const char *argv[] = { "windowfocus", "--sync", p.xid, "key", name, NULL };
-    out = test_gui_xdotool (argv);
-  }
+  test_gui_x_key (widget, name);
   test_gui_spin (0.3);
 }
 
