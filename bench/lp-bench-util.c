@@ -135,3 +135,21 @@ lp_bench_remove_tree (const char *dir)
 
   return system (cmd) == 0;
 }
+
+gboolean
+lp_bench_make_folded (const char  *path,
+                      const char  *generator,
+                      const char  *shape,
+                      const char  *megabytes,
+                      GError     **error)
+{
+  g_autofree char *shape_arg = g_strconcat ("--shape=", shape != NULL ? shape : "default", NULL);
+  const char *argv[] = { generator, shape_arg, path, megabytes != NULL ? megabytes : "140", NULL };
+  int status;
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS) || generator == NULL)
+    return TRUE;
+  return g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL, NULL, NULL,
+                       &status, error)
+         && g_spawn_check_wait_status (status, error);
+}

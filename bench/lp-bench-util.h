@@ -44,6 +44,15 @@ int          lp_bench_cmp_double        (gconstpointer a,
 guint64      lp_bench_status_kib        (GPid        pid,
                                          const char *key);
 
+/* lp_bench_make_folded: makes @path with bench/gen-folded (@generator;
+ * --shape=@shape, @megabytes; NULL: the default shape, 140 MB) if it does
+ * not exist yet, as the benchmarks of large reports do on first use. */
+gboolean     lp_bench_make_folded       (const char  *path,
+                                         const char  *generator,
+                                         const char  *shape,
+                                         const char  *megabytes,
+                                         GError     **error);
+
 /* lp_bench_remove_tree: removes @dir and all it holds (rm -rf); FALSE if
  * that failed. */
 gboolean     lp_bench_remove_tree       (const char *dir);

@@ -41,7 +41,17 @@ struct _LpCapture
   guint64          cap_samples;
   GPtrArray       *bins;       /* an LpCaptureBins a thread */
   LpCaptureBins    all_bins;   /* every thread's */
+  GArray          *renames;    /* LpCaptureRename: frames named late, in order */
+  GPtrArray       *sources;    /* the source files: file, path, file, path… in order recorded */
+  GHashTable      *by_source;  /* file -> path (in sources) */
 };
+
+/* A frame's late name (lp_capture_rename_frame()) */
+typedef struct
+{
+  guint32  frame;
+  char    *name;
+} LpCaptureRename;
 
 /* ---- the file format (docs/capture-format.md), shared by
  * lp-capture-writer.c and lp-capture-reader.c ---- */
@@ -67,6 +77,8 @@ enum
   LP_CAPTURE_REC_SAMPLE_IDLE,     /* Δµs, thread, stack */
   LP_CAPTURE_REC_SAMPLE_EX,       /* Δµs, thread, stack, weight, flags */
   LP_CAPTURE_REC_END,             /* the recording ended; the info before it is final */
+  LP_CAPTURE_REC_FRAME_NAME,      /* frame, name: the frame's name, known late */
+  LP_CAPTURE_REC_SOURCE,          /* file, path: where a source file that frames name was */
 };
 
 static inline void

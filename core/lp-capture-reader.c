@@ -261,6 +261,27 @@ read_records (LpCaptureReader  *self,
               return FALSE;
             break;
           }
+        case LP_CAPTURE_REC_FRAME_NAME:
+          {
+            guint64 frame = get_uv (c);
+            g_autofree char *name = get_str (c);
+
+            if (c->bad)
+              break;
+            if (frame >= self->frames->len)
+              return bad_record (error, "a late name of an unknown frame");
+            lp_capture_rename_frame (dest, g_array_index (self->frames, guint32, frame), name);
+            break;
+          }
+        case LP_CAPTURE_REC_SOURCE:
+          {
+            g_autofree char *file = get_str (c);
+            g_autofree char *path = get_str (c);
+
+            if (!c->bad)
+              lp_capture_add_source (dest, file, path);
+            break;
+          }
         case LP_CAPTURE_REC_END:
           self->ended = TRUE;
           dest->info.complete = TRUE;

@@ -35,6 +35,7 @@ struct _LpCaptureRecorder
   LpFolded   *src;       /* the sampler's aggregate */
   LpCapture  *capture;
   GArray     *frame_map;   /* the sampler's frame id -> the capture's; G_MAXUINT32 unknown */
+  guint       n_sources;   /* the sampler's source files given to the capture */
   GArray     *stack_map;   /* the sampler's stack index -> the capture's */
   GArray     *path;
   GHashTable *name_tries;  /* tid -> tries left + 1, while the name may change */
@@ -268,6 +269,14 @@ lp_capture_recorder_update (LpCaptureRecorder *self)
   info->python_on = on;
   memcpy (info->lost, st.lost, sizeof info->lost);
   info->lost_total = st.lost_total;
+  /* where the source files the frames name were */
+  for (; self->n_sources < lp_sampler_get_n_sources (self->sampler); self->n_sources++)
+    {
+      const char *file, *path;
+
+      lp_sampler_get_source (self->sampler, self->n_sources, &file, &path);
+      lp_capture_add_source (self->capture, file, path);
+    }
 }
 
 void
@@ -299,4 +308,18 @@ lp_capture_recorder_free (LpCaptureRecorder *self)
   g_hash_table_unref (self->name_tries);
   g_array_unref (self->pending);
   g_free (self);
+}
+
+void
+lp_capture_recorder_rename (LpCaptureRecorder *self,
+                            GPtrArray         *names)
+{
+  for (guint f = 0; f < names->len && f < self->frame_map->len; f++)
+    {
+      guint32 frame = g_array_index (self->frame_map, guint32, f);
+      const char *name = g_ptr_array_index (names, f);
+
+      if (name != NULL && frame != G_MAXUINT32)
+        lp_capture_rename_frame (self->capture, frame, name);
+    }
 }

@@ -80,6 +80,8 @@ struct _LpCaptureWriter
   int        fd;
   GString   *raw;
   guint      n_frames;      /* written so far */
+  guint      n_renames;
+  guint      n_sources;
   guint      n_stacks;
   guint      n_threads;
   guint64    n_samples;
@@ -172,6 +174,20 @@ gather (LpCaptureWriter *self)
     {
       g_string_append_c (raw, LP_CAPTURE_REC_FRAME);
       put_str (raw, lp_folded_frame_name (folded, self->n_frames));
+    }
+  for (; self->n_renames < c->renames->len; self->n_renames++)
+    {
+      const LpCaptureRename *r = &g_array_index (c->renames, LpCaptureRename, self->n_renames);
+
+      g_string_append_c (raw, LP_CAPTURE_REC_FRAME_NAME);
+      put_uv (raw, r->frame);
+      put_str (raw, r->name);
+    }
+  for (; self->n_sources + 1 < c->sources->len; self->n_sources += 2)
+    {
+      g_string_append_c (raw, LP_CAPTURE_REC_SOURCE);
+      put_str (raw, g_ptr_array_index (c->sources, self->n_sources));
+      put_str (raw, g_ptr_array_index (c->sources, self->n_sources + 1));
     }
   for (; self->n_stacks < lp_folded_get_n_stacks (folded); self->n_stacks++)
     {

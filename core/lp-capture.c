@@ -38,6 +38,9 @@ lp_capture_new (void)
   self->bins = g_ptr_array_new_with_free_func (bins_free);
   bins_init (&self->all_bins);
   self->living = g_hash_table_new (g_direct_hash, g_direct_equal);
+  self->renames = g_array_new (FALSE, FALSE, sizeof (LpCaptureRename));
+  self->sources = g_ptr_array_new_with_free_func (g_free);
+  self->by_source = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->info.exit_status = -1;
   self->info.pid = -1;
   return self;
@@ -55,6 +58,11 @@ lp_capture_free (LpCapture *self)
   g_ptr_array_unref (self->bins);
   g_hash_table_unref (self->all_bins.chunks);
   g_hash_table_unref (self->living);
+  for (guint i = 0; i < self->renames->len; i++)
+    g_free (g_array_index (self->renames, LpCaptureRename, i).name);
+  g_array_unref (self->renames);
+  g_hash_table_unref (self->by_source);
+  g_ptr_array_unref (self->sources);
   g_free (self->samples);
   g_free (self->info.source);
   g_free (self->info.command);
@@ -592,6 +600,8 @@ lp_capture_load_bytes (GBytes      *bytes,
     {
     case LP_CAPTURE_KIND_CAPTURE:
       ok = _lp_capture_reader_read_file (self, data, len, error);
+      if (ok)
+        lp_capture_apply_renames (self);
       break;
     case LP_CAPTURE_KIND_PERF_SCRIPT:
       ok = lp_perf_script_read (self, (const char *) data, len, NULL, error);
@@ -622,4 +632,65 @@ lp_capture_load (const char  *path,
       return NULL;
     }
   return capture;
+}
+
+void
+lp_capture_add_source (LpCapture  *self,
+                       const char *file,
+                       const char *path)
+{
+  char *copy;
+
+  if (*file == '\0' || g_strcmp0 (g_hash_table_lookup (self->by_source, file), path) == 0)
+    return;
+  copy = g_strdup (path);
+  g_ptr_array_add (self->sources, g_strdup (file));
+  g_ptr_array_add (self->sources, copy);
+  g_hash_table_insert (self->by_source, g_strdup (file), copy);
+}
+
+const char *
+lp_capture_find_source (const LpCapture *self,
+                        const char      *file)
+{
+  return g_hash_table_lookup (self->by_source, file);
+}
+
+void
+lp_capture_rename_frame (LpCapture  *self,
+                         guint32     frame,
+                         const char *name)
+{
+  LpCaptureRename rename = { frame, g_strdup (name) };
+
+  g_return_if_fail (frame < lp_folded_get_n_frames (self->folded));
+  g_array_append_val (self->renames, rename);
+}
+
+void
+lp_capture_apply_renames (LpCapture *self)
+{
+  guint n_frames = lp_folded_get_n_frames (self->folded);
+  g_autofree const char **names = NULL;
+  g_autofree guint *stack_map = NULL;
+  LpFolded *renamed;
+
+  if (self->renames->len == 0)
+    return;
+  names = g_new0 (const char *, MAX (n_frames, 1));
+  for (guint i = 0; i < self->renames->len; i++)
+    {
+      const LpCaptureRename *r = &g_array_index (self->renames, LpCaptureRename, i);
+
+      if (r->frame < n_frames)
+        names[r->frame] = r->name;
+    }
+  renamed = lp_folded_rename (self->folded, names, &stack_map);
+  for (guint64 i = 0; i < self->n_samples; i++)
+    self->samples[i].stack = stack_map[self->samples[i].stack];
+  lp_folded_free (self->folded);
+  self->folded = renamed;
+  for (guint i = 0; i < self->renames->len; i++)
+    g_free (g_array_index (self->renames, LpCaptureRename, i).name);
+  g_array_set_size (self->renames, 0);
 }

@@ -138,16 +138,28 @@ gboolean         lp_capture_add_sample_frames (LpCapture     *self,
                                                guint          flags,
                                                GError       **error);
 
-/* lp_capture_add_source: records where the source file a frame names
- * ("name (file:line)": a base name) was when recording: @path, absolute.
- * A later path for the same base name replaces the first. */
+/* lp_capture_add_source: records where the source file that frames name
+ * @file ("name (FILE:line)": a base name, or "json/__init__.py" for
+ * Python's libraries) was when recording: @path, absolute. A later path
+ * for the same @file replaces the first. */
 void             lp_capture_add_source      (LpCapture  *self,
+                                             const char *file,
                                              const char *path);
-/* lp_capture_find_source: the path recorded for @file (a base name, as a
- * frame names it, or a path whose base name is looked up), or NULL. Owned
- * by the capture. */
+/* lp_capture_find_source: the path recorded for @file, as a frame names
+ * it, or NULL. Owned by the capture. */
 const char      *lp_capture_find_source     (const LpCapture *self,
                                              const char      *file);
+
+/* lp_capture_rename_frame: records that @frame is named @name, learnt
+ * after the frame was written (a debug file that came late): the writer
+ * writes it; readers apply it when the capture is read whole
+ * (lp_capture_apply_renames()). */
+void             lp_capture_rename_frame    (LpCapture  *self,
+                                             guint32     frame,
+                                             const char *name);
+/* lp_capture_apply_renames: gives the frames their late names, merging
+ * the stacks that come to be the same; stack indexes change. */
+void             lp_capture_apply_renames   (LpCapture  *self);
 
 guint64          lp_capture_get_n_samples   (const LpCapture *self);
 /* The samples in time order; valid until the next change. */

@@ -210,6 +210,36 @@ syscall_name (long nr)
 }
 
 gboolean
+lp_collapse_parse_unnamed (const char *name,
+                           gsize       len,
+                           char      **module,
+                           guint64    *offset,
+                           gboolean   *is_start)
+{
+  const char *sep = NULL;
+  guint64 value = 0;
+
+  if (len < 6 || name[0] != '[' || name[len - 1] != ']')
+    return FALSE;
+  /* the last "+0x" or "@0x": a module's name may hold either */
+  for (gsize i = len - 4; i >= 2 && sep == NULL; i--)
+    if ((name[i] == '+' || name[i] == '@') && name[i + 1] == '0' && name[i + 2] == 'x')
+      sep = name + i;
+  if (sep == NULL || name + len - 1 - (sep + 3) > 16 || sep + 3 == name + len - 1)
+    return FALSE;
+  for (const char *p = sep + 3; p < name + len - 1; p++)
+    {
+      if (!g_ascii_isxdigit (*p))
+        return FALSE;
+      value = value * 16 + (guint64) g_ascii_xdigit_value (*p);
+    }
+  *module = g_strndup (name + 1, sep - name - 1);
+  *offset = value;
+  *is_start = *sep == '@';
+  return TRUE;
+}
+
+gboolean
 lp_collapse_is_idle_frame (const char *name)
 {
   return name != NULL && strncmp (name, LP_COLLAPSE_IDLE_PREFIX, strlen (LP_COLLAPSE_IDLE_PREFIX)) == 0;
@@ -248,18 +278,58 @@ frame_for (LpSampler *self,
 
   name = space->symbols != NULL ? lp_symbols_lookup (space->symbols, addr) : NULL;
   if (name != NULL)
-    id = lp_folded_intern (self->dest, name, -1);
+    {
+      id = lp_folded_intern (self->dest, name, -1);
+      /* a new source file met: where it is, for the capture */
+      if (self->opts.lines && lp_symbols_get_n_sources (space->symbols) != space->n_sources)
+        {
+          GHashTableIter iter;
+          gpointer file, path;
+
+          space->n_sources = lp_symbols_get_n_sources (space->symbols);
+          g_hash_table_iter_init (&iter, lp_symbols_get_sources (space->symbols));
+          while (g_hash_table_iter_next (&iter, &file, &path))
+            _lp_sampler_note_source (self, file, path);
+        }
+    }
   else
     {
       const char *module;
-      guint64 offset;
-      g_autofree char *label = space->unwinder != NULL && lp_unwinder_describe (space->unwinder, addr, &module, &offset)
-        ? g_strdup_printf ("[%s+0x%" G_GINT64_MODIFIER "x]", module, offset)
-        : g_strdup ("[unknown]");
+      guint64 offset, start;
+      g_autofree char *label = NULL;
+
+      if (space->unwinder == NULL || !lp_unwinder_describe (space->unwinder, addr, &module, &offset))
+        label = g_strdup ("[unknown]");
+      else
+        {
+          /* its debug file may come later (lp_sampler_late_names()) */
+          _lp_sampler_note_unnamed (self, module, lp_unwinder_module_path (space->unwinder, addr));
+          if (space->symbols != NULL && lp_symbols_function_start (space->symbols, addr, &start) &&
+              start <= addr && addr - start <= offset)
+            label = g_strdup_printf ("[%s@0x%" G_GINT64_MODIFIER "x]", module, offset - (addr - start));
+          else
+            label = g_strdup_printf ("[%s+0x%" G_GINT64_MODIFIER "x]", module, offset);
+        }
       id = lp_folded_intern (self->dest, label, -1);
     }
   g_hash_table_insert (space->frame_cache, GSIZE_TO_POINTER (addr), GUINT_TO_POINTER (id + 1));
   return id;
+}
+
+/* Appends to self->native (from @n) the frames of the functions inlined
+ * at @addr, outermost first; the new count. */
+static guint
+inlined_frames (LpSampler *self,
+                Space     *space,
+                guint64    addr,
+                guint      n)
+{
+  const char * const *names;
+  guint k = lp_symbols_lookup_inlined (space->symbols, addr, &names);
+
+  for (guint i = 0; i < k && n < LP_MAX_NATIVE_FRAMES; i++)
+    self->native[n++] = lp_folded_intern (self->dest, names[i], -1);
+  return n;
 }
 
 static void
@@ -437,7 +507,7 @@ collapse_slot (LpSampler  *self,
 {
   LpUnwinder *unwinder;
   gboolean truncated = FALSE;
-  guint n_ips, depth = 0, index;
+  guint n_ips, n_native, depth = 0, index;
 
   if (slot->space == NULL)
     slot->space = _lp_sampler_space_ref (_lp_sampler_space_for (self, slot->tgid));
@@ -462,16 +532,20 @@ collapse_slot (LpSampler  *self,
       self->frames[depth++] = self->truncated_frame;
       self->stats.truncated++;
     }
+  n_native = 0;
   for (guint i = n_ips; i > 0; i--)
     {
       guint64 addr = self->ips[i - 1];
 
-      self->native[n_ips - i] = addr == LP_UNWIND_SIGNAL_FRAME ? self->signal_frame
-                                                               : frame_for (self, slot->space, addr);
+      self->native[n_native++] = addr == LP_UNWIND_SIGNAL_FRAME ? self->signal_frame
+                                                                : frame_for (self, slot->space, addr);
+      /* with lines, functions inlined there are frames of their own */
+      if (self->opts.lines && addr != LP_UNWIND_SIGNAL_FRAME && slot->space->symbols != NULL)
+        n_native = inlined_frames (self, slot->space, addr, n_native);
     }
   /* the interpreter's evaluation frames give way to the Python frames
    * they run (a copy when the process runs no Python) */
-  depth = _lp_python_frames_merge (self, slot, self->native, n_ips, truncated || n_ips == 0, depth);
+  depth = _lp_python_frames_merge (self, slot, self->native, n_native, truncated || n_ips == 0, depth);
   if (slot->idle_syscall == 219 && n_ips > 0 && self->ips[0] != LP_UNWIND_SIGNAL_FRAME)
     {
       /* restart_syscall, and the call it continues was not seen (the

@@ -20,6 +20,22 @@ G_BEGIN_DECLS
  * idle frame, as the collapse step makes them. */
 gboolean lp_collapse_is_idle_frame (const char *name);
 
+/* Unnamed code. Where no symbol names an address, the collapse step names
+ * it after its module: "[MODULE@0xSTART]" for the function that begins at
+ * file offset START, as the module's call frame information (.eh_frame)
+ * bounds it, so that a stripped function's samples add up as one frame;
+ * "[MODULE+0xOFFSET]", the address itself, where no such information
+ * covers it; "[unknown]" outside any module. */
+
+/* lp_collapse_parse_unnamed: the module (in @module, which you own) and
+ * offset of a frame named "[MODULE+0xOFFSET]" or "[MODULE@0xSTART]"
+ * (*@is_start TRUE for the latter); FALSE for any other name. */
+gboolean lp_collapse_parse_unnamed (const char *name,
+                                    gsize       len,
+                                    char      **module,
+                                    guint64    *offset,
+                                    gboolean   *is_start);
+
 /* lp_collapse_stack: counts one sample of the stack @frames[0..@depth)
  * (frame ids of @dest, root first) in @dest: hashes it and adds 1 to its
  * count, creating the stack if new (no allocation when it exists). This is

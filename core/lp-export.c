@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "lp-collapse.h"
 #include "lp-export-private.h"
 
 static const struct
@@ -75,23 +76,14 @@ _lp_export_frame_parse (const char    *name,
 
   memset (frame, 0, sizeof *frame);
 
-  /* "[module+0xoffset]": laprof's frame where no symbol was found */
+  /* "[module+0xoffset]" or "[module@0xstart]": laprof's frame where no
+   * symbol was found */
   if (len > 4 && name[0] == '[' && name[len - 1] == ']')
     {
-      const char *plus = g_strrstr_len (name, len, "+0x");
-      if (plus != NULL && plus > name + 1)
-        {
-          const char *hex = plus + 3;
-          gsize hex_len = name + len - 1 - hex;
-          gboolean ok = hex_len > 0 && hex_len <= 16;
-          for (gsize i = 0; ok && i < hex_len; i++)
-            ok = g_ascii_isxdigit (hex[i]);
-          if (ok)
-            {
-              frame->module = g_strndup (name + 1, plus - name - 1);
-              frame->offset = g_ascii_strtoull (hex, NULL, 16);
-            }
-        }
+      gboolean is_start;
+
+      if (!lp_collapse_parse_unnamed (name, len, &frame->module, &frame->offset, &is_start))
+        frame->module = NULL;
       frame->function = g_strdup (name);
       return;
     }

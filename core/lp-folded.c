@@ -791,3 +791,36 @@ lp_folded_save (const LpFolded *self,
     }
   return lp_atomic_file_commit (file, error);
 }
+
+LpFolded *
+lp_folded_rename (const LpFolded     *self,
+                  const char * const *names,
+                  guint             **stack_map)
+{
+  LpFolded *copy = lp_folded_new ();
+  guint n_frames = lp_intern_size (self->intern);
+  g_autofree guint32 *map = g_new (guint32, MAX (n_frames, 1));
+  g_autofree guint32 *frames = g_new (guint32, MAX (self->max_depth, 1));
+  guint *smap = g_new (guint, MAX (self->n_stacks, 1));
+
+  for (guint f = 0; f < n_frames; f++)
+    map[f] = names[f] != NULL ? lp_intern_add (copy->intern, names[f], strlen (names[f]))
+                              : lp_intern_add (copy->intern, lp_intern_name (self->intern, f),
+                                               lp_intern_name_len (self->intern, f));
+  for (guint s = 0; s < self->n_stacks; s++)
+    {
+      const Stack *st = &self->stacks[s];
+
+      for (guint d = 0; d < st->depth; d++)
+        frames[d] = map[self->pool[st->offset + d]];
+      /* the copy's totals are the same as ours: no overflow */
+      if (!lp_folded_add (copy, frames, st->depth, 0, st->count, st->count2, &smap[s], NULL))
+        g_assert_not_reached ();
+    }
+  copy->differential = self->differential;
+  if (stack_map != NULL)
+    *stack_map = smap;
+  else
+    g_free (smap);
+  return copy;
+}

@@ -100,6 +100,15 @@ gboolean    lp_folded_merge            (LpFolded       *self,
                                         const LpFolded *src,
                                         GError        **error);
 
+/* lp_folded_rename: a copy of @self where frame f is named @names[f]
+ * (NULL: as before; @names holds at least lp_folded_get_n_frames()
+ * entries); stacks that come to have the same names are merged. With
+ * @stack_map, (*@stack_map)[s] is the copy's index of @self's stack s
+ * (g_free() it). Differential counts are kept. */
+LpFolded   *lp_folded_rename           (const LpFolded     *self,
+                                        const char * const *names,
+                                        guint             **stack_map) G_GNUC_WARN_UNUSED_RESULT;
+
 guint       lp_folded_get_n_stacks     (const LpFolded *self);
 void        lp_folded_get_stack        (const LpFolded *self,
                                         guint           index,

@@ -29,6 +29,7 @@ struct _LpFunctions
   guint64  *offsets;     /* n_stacks + 1 */
   double   *counts;
   guint     n_stacks;
+  guint    *index_of;    /* function name id (in names) -> index, or LP_FUNCTIONS_NONE */
 };
 
 /* The line of a frame name "name (file:line)": its length up to " (" in
@@ -131,14 +132,40 @@ map_frames (LpFunctions    *self,
     }
 }
 
+/* whether the table leaves the stack out: empty, or (@idle set: idle
+ * hidden) ending in an idle frame */
 static gboolean
-left_out (const LpFolded      *report,
-          const LpFoldedStack *stack,
-          LpFunctionsFlags     flags)
+left_out (const LpFoldedStack *stack,
+          const guint8        *idle)
 {
-  return stack->depth == 0 ||
-         ((flags & LP_FUNCTIONS_HIDE_IDLE) &&
-          lp_collapse_is_idle_frame (lp_folded_frame_name (report, stack->frames[stack->depth - 1])));
+  return stack->depth == 0 || (idle != NULL && idle[stack->frames[stack->depth - 1]]);
+}
+
+/* Keeps the functions that some stack counted holds, in their order: the
+ * others (the frames of idle stacks left out) would be rows of zeros. */
+static void
+compact (LpFunctions    *self,
+         const guint32  *seen,
+         guint          *index_of)
+{
+  GArray *kept = g_array_new (FALSE, FALSE, sizeof (LpFunction));
+
+  for (guint f = 0; f < self->functions->len; f++)
+    {
+      index_of[f] = seen[f] != 0 ? kept->len : LP_FUNCTIONS_NONE;
+      if (seen[f] != 0)
+        g_array_append_val (kept, g_array_index (self->functions, LpFunction, f));
+    }
+  for (guint64 i = 0; i < self->pool_len; i++)
+    self->pool[i] = index_of[self->pool[i]];
+  for (guint i = 0; i < self->lines->len; i++)
+    {
+      Line *l = &g_array_index (self->lines, Line, i);
+
+      l->function = index_of[l->function];
+    }
+  g_array_unref (self->functions);
+  self->functions = kept;
 }
 
 LpFunctions *
@@ -152,6 +179,7 @@ lp_functions_new (const LpFolded   *report,
   g_autofree guint32 *frame_line = g_new (guint32, MAX (n_frames, 1));
   g_autofree guint32 *seen = NULL;
   g_autofree guint32 *line_seen = NULL;
+  g_autofree guint8 *idle = NULL;
   guint64 pool_len = 0;
   LpFunction *fns;
   Line *lines;
@@ -163,13 +191,19 @@ lp_functions_new (const LpFolded   *report,
   map_frames (self, report, frame_function, frame_line);
   fns = (LpFunction *) self->functions->data;
   lines = (Line *) self->lines->data;
+  if (flags & LP_FUNCTIONS_HIDE_IDLE)
+    {
+      idle = g_new (guint8, MAX (n_frames, 1));
+      for (guint f = 0; f < n_frames; f++)
+        idle[f] = lp_collapse_is_idle_frame (lp_folded_frame_name (report, f));
+    }
 
   for (guint s = 0; s < n_stacks; s++)
     {
       LpFoldedStack stack;
 
       lp_folded_get_stack (report, s, &stack);
-      if (!left_out (report, &stack, flags))
+      if (!left_out (&stack, idle))
         pool_len += stack.depth;
     }
   self->pool = g_new (guint32, MAX (pool_len, 1));
@@ -186,7 +220,7 @@ lp_functions_new (const LpFolded   *report,
       guint32 mark = self->n_stacks + 1;
 
       lp_folded_get_stack (report, s, &stack);
-      if (left_out (report, &stack, flags))
+      if (left_out (&stack, idle))
         continue;
       for (guint i = 0; i < stack.depth; i++)
         {
@@ -215,6 +249,8 @@ lp_functions_new (const LpFolded   *report,
       self->total += stack.count;
     }
   self->offsets[self->n_stacks] = self->pool_len;
+  self->index_of = g_new (guint, MAX (self->functions->len, 1));
+  compact (self, seen, self->index_of);
   return self;
 }
 
@@ -230,6 +266,7 @@ lp_functions_free (LpFunctions *self)
   g_free (self->pool);
   g_free (self->offsets);
   g_free (self->counts);
+  g_free (self->index_of);
   g_free (self);
 }
 
@@ -261,7 +298,7 @@ lp_functions_find (const LpFunctions *self,
   const char *fn = lp_functions_name_of_frame (name, buf);
   guint32 id;
 
-  return lp_intern_lookup (self->names, fn, strlen (fn), &id) ? id : LP_FUNCTIONS_NONE;
+  return lp_intern_lookup (self->names, fn, strlen (fn), &id) ? self->index_of[id] : LP_FUNCTIONS_NONE;
 }
 
 static gint

@@ -59,9 +59,8 @@ LpFunctions          *lp_functions_new          (const LpFolded   *report,
 void                  lp_functions_free         (LpFunctions *self);
 
 /* lp_functions_get_n: the number of functions; indexes are 0 to n - 1, in
- * no given order (sort a copy as the view wants). A function of no stack
- * counted (a frame of idle samples left out, say) is there with a total
- * of 0: skip those where they would be noise. */
+ * no given order (sort a copy as the view wants). Only functions of the
+ * stacks counted are there (not those of idle samples left out). */
 guint                 lp_functions_get_n        (const LpFunctions *self);
 const LpFunction     *lp_functions_get          (const LpFunctions *self,
                                                  guint              index);

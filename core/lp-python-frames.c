@@ -243,6 +243,7 @@ python_frame (LpSampler   *self,
         return GPOINTER_TO_UINT (v) - 1;
       lp_python_reader_code_name (py->reader, f->code, &qualname, &filename);
       label = g_strdup_printf ("%s (%s:%d)", qualname, short_file (filename), f->line);
+      _lp_sampler_note_source (self, short_file (filename), filename);
       id = lp_folded_intern (self->dest, label, -1);
       g_hash_table_insert (py->line_names, g_memdup2 (&key, sizeof key), GUINT_TO_POINTER (id + 1));
       return id;

@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 
 #define DEFAULT_STACK_SIZE (16 * 1024)
 #define MAX_FRAMES 256
+/* native frames of a sample, with the functions inlined in them */
+#define LP_MAX_NATIVE_FRAMES (2 * MAX_FRAMES)
 /* Python frames read per sample: past the interpreter's default recursion
  * limit (1000) with room for C calls between */
 #define LP_MAX_PYTHON_FRAMES 2048
@@ -73,6 +75,7 @@ typedef struct
   LpUnwinder  *unwinder;     /* NULL: its mappings could not be read */
   LpSymbols   *symbols;
   GHashTable  *frame_cache;  /* adjusted address -> frame id + 1 */
+  guint        n_sources;    /* source files of its symbols met so far */
   gboolean     stale;        /* it has exec'd: read it again at its next sample */
   gint64       gone_ns;      /* when it exited; 0: alive */
   SpacePython  python;
@@ -306,6 +309,13 @@ struct _LpSampler
 
   GHashTable         *idle_frames; /* syscall nr -> frame id + 1 */
   guint               generation;
+  /* debug files that had arrived when the symbols were made (lp-debuginfod.h) */
+  guint               debuginfod_generation;
+  /* modules that left frames unnamed: base name -> path */
+  GHashTable         *unnamed_modules;
+  /* with lines: the source files frames name: file, path, file, path… */
+  GPtrArray          *sources;
+  GHashTable         *source_files;   /* file -> TRUE */
   guint32             truncated_frame;
   guint32             signal_frame;
 
@@ -355,6 +365,11 @@ void _lp_sampler_space_unref (gpointer data);
 void _lp_sampler_sweep_spaces (LpSampler *self);
 char *_lp_sampler_read_comm (pid_t pid, pid_t tid);
 void _lp_sampler_thread_ended (LpSampler *self, pid_t tid);
+/* _lp_sampler_note_unnamed: a frame was named after @module (a base name,
+ * mapped from @path) for want of a symbol */
+void _lp_sampler_note_unnamed (LpSampler *self, const char *module, const char *path);
+/* _lp_sampler_note_source: frames name the source file @file, found at @path */
+void _lp_sampler_note_source (LpSampler *self, const char *file, const char *path);
 pid_t _lp_sampler_tracer_of (pid_t pid);
 gboolean _lp_sampler_load_address_space (LpSampler *self, GError **error);
 void _lp_sampler_keep_self_space (LpSampler *self);

@@ -92,6 +92,27 @@ lp_stream_format_python (GString    *out,
 }
 
 void
+lp_stream_format_debuginfo (GString    *out,
+                            const char *module,
+                            const char *state,
+                            gint64      bytes,
+                            gint64      size,
+                            const char *error)
+{
+  g_string_append (out, "#debuginfo module=");
+  append_value (out, module);
+  g_string_append (out, " state=");
+  append_value (out, state);
+  g_string_append_printf (out, " bytes=%" G_GINT64_FORMAT " size=%" G_GINT64_FORMAT, bytes, size);
+  if (error != NULL)
+    {
+      g_string_append (out, " error=");
+      append_value (out, error);
+    }
+  g_string_append_c (out, '\n');
+}
+
+void
 lp_stream_format_capture (GString *out,
                           GBytes  *block)
 {
@@ -308,6 +329,17 @@ control_line (LpStreamParser  *self,
       ev.type = LP_STREAM_EVENT_CAPTURE;
       ev.data = g_base64_decode_inplace (data, &len);
       ev.data_len = len;
+    }
+  else if (g_str_equal (name, "debuginfo"))
+    {
+      ev.type = LP_STREAM_EVENT_DEBUGINFO;
+      ev.module = g_hash_table_lookup (fields, "module");
+      ev.state = g_hash_table_lookup (fields, "state");
+      ev.bytes = (gint64) field_u64 (fields, "bytes");
+      ev.size = (gint64) field_u64 (fields, "size");
+      ev.message = g_hash_table_lookup (fields, "error");
+      if (ev.module == NULL || ev.state == NULL)
+        return TRUE;
     }
   else if (g_str_equal (name, "error"))
     {

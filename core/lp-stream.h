@@ -42,6 +42,15 @@ void lp_stream_format_python (GString              *out,
                               const char           *text);
 /* one block of the capture file format (lp_capture_writer_take_block):
  * the samples of the batch with their times and threads */
+/* lp_stream_format_debuginfo: "#debuginfo module=… state=… bytes=… size=…
+ * [error=…]": how far a debug file fetched from debuginfod is (revision
+ * 1.3) */
+void lp_stream_format_debuginfo (GString              *out,
+                                 const char           *module,
+                                 const char           *state,
+                                 gint64                bytes,
+                                 gint64                size,
+                                 const char           *error);
 void lp_stream_format_capture (GString              *out,
                                GBytes               *block);
 /* @status: the target's exit code, or -1 if unknown; @reason: "exited",
@@ -64,6 +73,7 @@ typedef enum
   LP_STREAM_EVENT_END,
   LP_STREAM_EVENT_PYTHON,
   LP_STREAM_EVENT_CAPTURE,   /* a block of the capture format (lp_capture_reader_feed_block) */
+  LP_STREAM_EVENT_DEBUGINFO, /* a debug file fetched from debuginfod: how far */
 } LpStreamEventType;
 
 /* One event. Strings and arrays are owned by the parser and valid only
@@ -103,6 +113,13 @@ typedef struct
   /* CAPTURE: the block, decoded */
   const guint8  *data;
   gsize          data_len;
+  /* DEBUGINFO: the module, its file's state ("pending", "fetching",
+   * "done", "failed"), bytes received and announced (0 unknown); message:
+   * why it failed */
+  const char    *module;
+  const char    *state;
+  gint64         bytes;
+  gint64         size;
 } LpStreamEvent;
 
 typedef void (*LpStreamFunc) (const LpStreamEvent *event,

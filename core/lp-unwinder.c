@@ -674,6 +674,15 @@ lp_unwinder_describe (LpUnwinder  *self,
   return TRUE;
 }
 
+const char *
+lp_unwinder_module_path (LpUnwinder *self,
+                         guint64     addr)
+{
+  Map *map = find_map (self, addr, TRUE);
+
+  return map != NULL && map->module != NULL && map->module->copy == NULL ? map->module->path : NULL;
+}
+
 gboolean
 lp_unwinder_is_entry (LpUnwinder *self,
                       guint64     addr)

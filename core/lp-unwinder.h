@@ -84,6 +84,11 @@ gboolean    lp_unwinder_describe     (LpUnwinder  *self,
                                       const char **module,
                                       guint64     *offset);
 
+/* lp_unwinder_module_path: the path of the module mapped at @addr, as the
+ * process maps it, or NULL; owned by the unwinder. */
+const char *lp_unwinder_module_path  (LpUnwinder  *self,
+                                      guint64      addr);
+
 /* Reads from the live process beyond the copied windows, since creation. */
 guint64     lp_unwinder_get_n_live_reads (const LpUnwinder *self);
 

@@ -328,6 +328,54 @@ test_folded (void)
   g_assert_error (error, LP_CAPTURE_ERROR, LP_CAPTURE_ERROR_NO_TIMES);
 }
 
+/* Frames named late (a debug file that came after them) and the source
+ * files' paths go through the file: read back, the renamed frame's
+ * samples join those of the frame that had the name, in the graph and in
+ * time; the sources are found by the file name frames give. */
+static void
+test_late_names (void)
+{
+  g_autoptr(LpCapture) c = turns_capture ();
+  g_autoptr(LpCapture) back = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("laprof-capture-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "late.laprof", NULL);
+  g_autoptr(GError) error = NULL;
+  LpFolded *f = lp_capture_get_folded (c);
+  guint32 unnamed_a = lp_folded_intern (f, "[prog@0x1200]", -1);
+  guint32 stack[] = { lp_folded_intern (f, "prog", -1), lp_folded_intern (f, "main", -1), unnamed_a };
+  double work_a = count_of (f, "work_a");
+  guint64 n = lp_capture_get_n_samples (c);
+  LpCaptureFilter filter;
+  g_autoptr(LpFolded) late = NULL;
+
+  /* five samples of work_a before its name was known */
+  for (guint i = 0; i < 5; i++)
+    g_assert_true (lp_capture_add_sample_frames (c, 2000 * MS + i * 10 * MS, 0, stack, 3, 1, 0, NULL));
+  lp_capture_rename_frame (c, unnamed_a, "work_a");
+  lp_capture_add_source (c, "prog.c", "/src/prog/prog.c");
+  lp_capture_add_source (c, "json/__init__.py", "/usr/lib/python3.11/json/__init__.py");
+  g_assert_true (lp_capture_save (c, path, &error));
+  g_assert_no_error (error);
+  back = lp_capture_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (count_of (lp_capture_get_folded (back), "work_a"), ==, work_a + 5);
+  g_assert_cmpfloat (count_of (lp_capture_get_folded (back), "[prog@0x1200]"), ==, 0);
+  g_assert_cmpuint (lp_capture_get_n_samples (back), ==, n + 5);
+  /* the late samples keep their times: a range over them has them all */
+  lp_capture_filter_all (&filter);
+  filter.from_ns = 2000 * MS;
+  filter.to_ns = 2100 * MS;
+  late = lp_capture_select (back, &filter, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (count_of (late, "work_a"), ==, 5);
+  g_assert_cmpfloat (lp_folded_get_total (late), ==, 5);
+  g_assert_cmpstr (lp_capture_find_source (back, "prog.c"), ==, "/src/prog/prog.c");
+  g_assert_cmpstr (lp_capture_find_source (back, "json/__init__.py"), ==, "/usr/lib/python3.11/json/__init__.py");
+  g_assert_null (lp_capture_find_source (back, "other.c"));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -336,6 +384,7 @@ main (int    argc,
   g_test_add_func ("/capture/select", test_select);
   g_test_add_func ("/capture/bins", test_bins);
   g_test_add_func ("/capture/roundtrip", test_roundtrip);
+  g_test_add_func ("/capture/late-names", test_late_names);
   g_test_add_func ("/capture/cut-short", test_cut_short);
   g_test_add_func ("/capture/damaged", test_damaged);
   g_test_add_func ("/capture/version", test_version);

@@ -1363,6 +1363,9 @@ on_event (const LpStreamEvent *ev,
     case LP_STREAM_EVENT_CAPTURE:
       /* the samples with their times: test-capture-record */
       break;
+    case LP_STREAM_EVENT_DEBUGINFO:
+      /* debug files fetched in the background: test-names */
+      break;
     }
 }
 

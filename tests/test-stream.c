@@ -47,6 +47,10 @@ on_event (const LpStreamEvent *ev,
       if (seen->capture != NULL)
         g_byte_array_append (seen->capture, ev->data, ev->data_len);
       break;
+    case LP_STREAM_EVENT_DEBUGINFO:
+      g_string_append_printf (seen->log, "D [%s] %s %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " [%s]\n", ev->module,
+                              ev->state, ev->bytes, ev->size, ev->message ? ev->message : "");
+      break;
     case LP_STREAM_EVENT_END:
       g_string_append_printf (seen->log, "X %g %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %s %d\n",
                               ev->time, ev->samples, ev->lost, ev->reason, ev->status);
@@ -73,6 +77,8 @@ make_stream (void)
   lp_stream_format_header (out, 42, "xz -9 my file", "wall", 0.01);
   lp_stream_format_python (out, TRUE, "Python 3.11.2 in /usr/bin/python3.11: Python frames on");
   lp_stream_format_batch (out, folded, &batch);
+  lp_stream_format_debuginfo (out, "libfoo bar.so.1", "fetching", 1200, 50000, NULL);
+  lp_stream_format_debuginfo (out, "libbaz.so", "failed", 0, 0, "the server could not be reached (Connection refused)");
   deltas[0] = 2;
   batch.n = 1;
   batch.time = 0.4;
@@ -90,6 +96,8 @@ static const char *expected =
   "S xz;_start;main;lzma_code 3 4\n"
   "S xz;_start;main;read;[idle: read] 1 5\n"
   "B 0.2 4 0\n"
+  "D [libfoo bar.so.1] fetching 1200 50000 []\n"
+  "D [libbaz.so] failed 0 0 [the server could not be reached (Connection refused)]\n"
   "S xz;_start;main;lzma_code 2 4\n"
   "B 0.4 2 1\n"
   "E [something 100% odd=yes]\n"
@@ -140,7 +148,7 @@ test_folded_view (void)
   g_assert_true (lp_folded_reader_finish (reader, &error));
   g_assert_no_error (error);
   g_assert_cmpfloat (lp_folded_get_total (folded), ==, 6);
-  g_assert_cmpuint (lp_folded_reader_get_n_control_lines (reader), ==, 6);
+  g_assert_cmpuint (lp_folded_reader_get_n_control_lines (reader), ==, 8);
 
   /* dropping the control lines leaves valid folded text for any reader */
   for (guint i = 0; lines[i] != NULL; i++)

@@ -24,6 +24,7 @@ static const Command commands[] = {
   { "upload", lp_cli_upload, N_("Store folded reports in a directory or on S3") },
   { "record", lp_cli_record, N_("Sample a process or a command into a folded report") },
   { "export", lp_cli_export, N_("Write a recording for pprof, speedscope or the Firefox Profiler") },
+  { "report", lp_cli_report, N_("Print the top functions of a report, its call tree, callers and callees") },
 };
 
 static void

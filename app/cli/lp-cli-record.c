@@ -17,6 +17,7 @@
 
 #include "lp-capture-recorder.h"
 #include "lp-cli.h"
+#include "lp-debuginfod.h"
 #include "lp-file.h"
 #include "lp-folded-reader.h"
 #include "lp-sampler.h"
@@ -36,6 +37,10 @@ typedef struct
   LpCaptureWriter   *stream_writer;
   char              *capture_path;
   int                capture_fd;
+  /* the report with the frames named late (lp_sampler_late_names()), or NULL */
+  LpFolded          *renamed;
+  /* debug files from debuginfod: what the stream said of each (state, bytes) */
+  GArray            *debuginfo_sent;
 } StreamOut;
 
 static gboolean
@@ -48,6 +53,38 @@ write_stdout (StreamOut  *out,
   if (!ok)
     out->broken = TRUE;
   return ok;
+}
+
+/* format_debuginfo: a #debuginfo line for each debug file whose state or
+ * progress changed since the last batch */
+static void
+format_debuginfo (StreamOut *out)
+{
+  static const char *const states[] = { "pending", "fetching", "done", "failed" };
+  LpDebuginfod *fetcher = lp_debuginfod_get ();
+  g_autoptr(GArray) files = fetcher != NULL ? lp_debuginfod_list (fetcher) : NULL;
+
+  if (files == NULL)
+    return;
+  if (out->debuginfo_sent == NULL)
+    out->debuginfo_sent = g_array_new (FALSE, TRUE, sizeof (LpDebuginfodFile));
+  for (guint i = 0; i < files->len; i++)
+    {
+      const LpDebuginfodFile *f = &g_array_index (files, LpDebuginfodFile, i);
+      LpDebuginfodFile *sent;
+
+      if (i >= out->debuginfo_sent->len)
+        {
+          g_array_set_size (out->debuginfo_sent, i + 1);
+          g_array_index (out->debuginfo_sent, LpDebuginfodFile, i).bytes = -1;
+        }
+      sent = &g_array_index (out->debuginfo_sent, LpDebuginfodFile, i);
+      if (sent->state == f->state && sent->bytes == f->bytes)
+        continue;
+      sent->state = f->state;
+      sent->bytes = f->bytes;
+      lp_stream_format_debuginfo (out->buf, f->module, states[f->state], f->bytes, f->size, f->error);
+    }
 }
 
 static gboolean
@@ -78,6 +115,7 @@ on_batch (LpSampler            *sampler,
     if (block != NULL)
       lp_stream_format_capture (out->buf, block);
   }
+  format_debuginfo (out);
   lp_stream_format_batch (out->buf, out->folded, batch);
   return write_stdout (out, error);
 }
@@ -166,7 +204,7 @@ typedef struct
   char             *tid_text;
   char             *mode_text;
   gint              pid;
-  double            frequency, period, duration, min_time;
+  double            frequency, period, duration, min_time, debuginfod_wait;
   gboolean          no_idle, idle, threads, lines, stream, quiet;
   gboolean          stop_running, no_children, no_python, in_process;
   gint              stack_kib;
@@ -208,6 +246,7 @@ parse_args (RecordOptions  *o,
     { "threads", 0, 0, G_OPTION_ARG_NONE, &o->threads, N_("Add a frame per thread (name-TID) under the process"), NULL },
     { "lines", 0, 0, G_OPTION_ARG_NONE, &o->lines, N_("Label frames \"function (file:line)\" where debug info has lines"), NULL },
     { "min-time", 0, 0, G_OPTION_ARG_DOUBLE, &o->min_time, N_("Write no report if the recording ran shorter than this"), N_("SECONDS") },
+    { "debuginfod-wait", 0, 0, G_OPTION_ARG_DOUBLE, &o->debuginfod_wait, N_("At the end, wait this long at most for debug files still downloading from debuginfod (default 30)"), N_("SECONDS") },
     { "no-children", 0, 0, G_OPTION_ARG_NONE, &o->no_children, N_("Do not follow the processes the target starts (followed by default, each under its own name)"), NULL },
     { "stop-running", 0, 0, G_OPTION_ARG_NONE, &o->stop_running, N_("Wall mode: stop running threads too (ptrace), rather than sample them with perf events"), NULL },
     { "no-python", 0, 0, G_OPTION_ARG_NONE, &o->no_python, N_("Leave CPython's evaluation frames as they are, rather than show the Python functions they run"), NULL },
@@ -267,7 +306,7 @@ check_args (RecordOptions *o)
                                 "laprof-cli record [OPTION…] -- COMMAND [ARG…]"));
       return FALSE;
     }
-  if (o->frequency < 0 || o->period < 0 || o->duration < 0 || o->min_time < 0 || o->stack_kib < 0)
+  if (o->frequency < 0 || o->period < 0 || o->duration < 0 || o->min_time < 0 || o->debuginfod_wait < 0 || o->stack_kib < 0)
     {
       lp_cli_error ("record", _("frequency, period, duration, min-time and stack-size must not be negative"));
       return FALSE;
@@ -423,9 +462,21 @@ run (const RecordOptions *o,
 {
   g_autoptr(GError) error = NULL;
   gboolean ok = lp_sampler_run (sampler, stop_fd, &error);
+  g_autoptr(GPtrArray) names = NULL;
 
   lp_sampler_get_stats (sampler, st);
   close (stop_fd);
+
+  /* frames sampled before their debug file came get their names now; the
+   * window does not wait: it shows what came */
+  lp_cli_names_wait (o->stream ? 0 : o->debuginfod_wait, o->quiet || o->stream);
+  names = lp_sampler_late_names (sampler);
+  if (names != NULL)
+    {
+      out->renamed = lp_folded_rename (out->folded, (const char * const *) names->pdata, NULL);
+      if (out->recorder != NULL)
+        lp_capture_recorder_rename (out->recorder, names);
+    }
 
   if (!ok && !out->broken)
     lp_cli_error ("record", "%s", error->message);
@@ -633,6 +684,8 @@ capture_free (StreamOut *out)
   if (out->capture_fd >= 0)
     close (out->capture_fd);
   g_free (out->capture_path);
+  g_clear_pointer (&out->renamed, lp_folded_free);
+  g_clear_pointer (&out->debuginfo_sent, g_array_unref);
 }
 
 static int
@@ -655,11 +708,15 @@ record (RecordOptions *o)
       gboolean run_ok = run (o, sampler, stop_fd, &out, &st);
       int exit_code = -1;
 
+      LpFolded *final = out.renamed != NULL ? out.renamed : folded;
+
       ok = run_ok;
       if (!o->stream && !is_capture_path (o->output) && ok)
-        ok = save_report (o, lp_sampler_get_command (sampler), lp_sampler_get_pid (sampler), folded, &st);
+        ok = save_report (o, lp_sampler_get_command (sampler), lp_sampler_get_pid (sampler), final, &st);
       else if (is_capture_path (o->output) && ok && o->storer != NULL)
-        ok = store_report (o, lp_sampler_get_command (sampler), lp_sampler_get_pid (sampler), folded, &st);
+        ok = store_report (o, lp_sampler_get_command (sampler), lp_sampler_get_pid (sampler), final, &st);
+      if (!o->stream)
+        lp_cli_names_report (final, o->quiet);
       /* a launched command's exit status, once it is reaped, ends the
        * capture */
       report (o, sampler, &st, out.broken, &exit_code);
@@ -802,7 +859,7 @@ int
 lp_cli_record (int    argc,
                char **argv)
 {
-  RecordOptions o = { 0 };
+  RecordOptions o = { .debuginfod_wait = 30 };
   int status = LP_CLI_EXIT_ERROR;
 
   if (parse_args (&o, argc, argv) && make_options (&o))

@@ -216,7 +216,9 @@ lp_cli_read_any (const char           *command,
 
       if (capture == NULL)
         return NULL;
-      if (!quiet && !lp_capture_get_info (capture)->complete)
+      /* perf script text has no end record: it is whole as read */
+      if (!quiet && !lp_capture_get_info (capture)->complete
+          && g_strcmp0 (lp_capture_get_info (capture)->source, "perf script") != 0)
         fprintf (stderr, _("%s: the recording was cut short (killed?): what was written is read\n"), path);
       return lp_cli_select (command, path, capture, sel);
     }

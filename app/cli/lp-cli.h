@@ -29,6 +29,17 @@ int   lp_cli_png   (int argc, char **argv);
 int   lp_cli_diff  (int argc, char **argv);
 int   lp_cli_record (int argc, char **argv);
 int   lp_cli_export (int argc, char **argv);
+int   lp_cli_report (int argc, char **argv);
+
+/* lp_cli_names_wait: at the end of a recording, waits at most @seconds
+ * for the debug files still downloading from debuginfod, saying how far
+ * they are unless @quiet; TRUE when none is left. */
+gboolean lp_cli_names_wait      (double   seconds,
+                                 gboolean quiet);
+/* lp_cli_names_report: says, unless @quiet, which modules left frames of
+ * @report without names, how much time they hide, and why. */
+void     lp_cli_names_report    (LpFolded *report,
+                                 gboolean  quiet);
 
 /* lp_cli_parse: runs @context over the arguments; prints the error and a
  * hint on failure. */

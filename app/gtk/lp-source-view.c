@@ -44,9 +44,9 @@ lp_source_view_find_file (const char         *file,
 
   g_return_val_if_fail (file != NULL, NULL);
 
-  if (capture != NULL && FALSE) /* TEMP until lp_capture_find_source lands */
+  if (capture != NULL)
     {
-      const char *recorded = NULL;
+      const char *recorded = lp_capture_find_source (capture, file);
       if (recorded != NULL && g_file_test (recorded, G_FILE_TEST_IS_REGULAR))
         return g_strdup (recorded);
     }

@@ -6,25 +6,22 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "lp-collapse.h"
 #include "lp-flame-export.h"
 #include "lp-summary-dialog.h"
 
-/* "[libfoo.so.1+0x1234]" -> "libfoo.so.1"; NULL for a named frame */
+/* "[libfoo.so.1+0x1234]" or "[libfoo.so.1@0x1200]" -> "libfoo.so.1"; NULL
+ * for a named frame */
 static char *
 module_of_frame (const char *name)
 {
-  const char *plus;
-  gsize len = strlen (name);
+  char *module = NULL;
+  guint64 offset;
+  gboolean is_start;
 
-  if (len < 6 || name[0] != '[' || name[len - 1] != ']')
+  if (!lp_collapse_parse_unnamed (name, strlen (name), &module, &offset, &is_start))
     return NULL;
-  plus = g_strrstr (name, "+0x");
-  if (plus == NULL || plus == name + 1)
-    return NULL;
-  for (const char *p = plus + 3; p < name + len - 1; p++)
-    if (!g_ascii_isxdigit (*p))
-      return NULL;
-  return g_strndup (name + 1, plus - name - 1);
+  return module;
 }
 
 static void
