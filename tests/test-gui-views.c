@@ -676,6 +676,44 @@ test_source_long (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* a capture says where its source files were: found there, not by name */
+static void
+test_source_capture (void)
+{
+  g_autofree char *sub = g_build_filename (tmp_dir, "elsewhere", NULL);
+  g_autofree char *path = g_build_filename (sub, "where.c", NULL);
+  LpCapture *capture = lp_capture_new ();
+  LpFolded *folded = lp_capture_get_folded (capture);
+  g_autoptr(GError) error = NULL;
+  LpWindow *window = lp_window_new (GTK_APPLICATION (app));
+  guint32 frames[2];
+  guint thread;
+
+  g_assert_cmpint (g_mkdir_with_parents (sub, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, "int\nmain (void)\n{\n  for (;;);\n}\n", -1, &error));
+  lp_capture_get_info (capture)->has_times = TRUE;
+  lp_capture_get_info (capture)->period = 0.001;
+  thread = lp_capture_add_thread (capture, 10, 10, "main", 0);
+  frames[0] = lp_folded_intern (folded, "_start", -1);
+  frames[1] = lp_folded_intern (folded, "main (where.c:4)", -1);
+  for (guint i = 0; i < 50; i++)
+    g_assert_true (lp_capture_add_sample_frames (capture, i * 1000000, thread, frames, 2, 1, 0, &error));
+  lp_capture_add_source (capture, "where.c", path);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
+  gtk_window_present (GTK_WINDOW (window));
+  lp_window_show_capture (window, capture, "where.laprof");
+  g_assert_true (test_gui_spin_until (table_filled, window, 10));
+  lp_window_select_function (window, "main");
+  show_view (window, "source");
+  g_assert_cmpstr (lp_source_view_get_path (source_view (window)), ==, path);
+  g_assert_cmpuint (lp_source_view_get_hottest (source_view (window)), ==, 4);
+  g_assert_cmpfloat (row_at (lp_source_view_get_table (source_view (window)), 3)->self, ==, 50);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (path);
+  g_rmdir (sub);
+}
+
 static void
 test_source_missing (void)
 {
@@ -844,6 +882,7 @@ main (int    argc,
   g_test_add_func ("/gui/views/calltree", test_calltree);
   g_test_add_func ("/gui/views/source", test_source);
   g_test_add_func ("/gui/views/source-long", test_source_long);
+  g_test_add_func ("/gui/views/source-capture", test_source_capture);
   g_test_add_func ("/gui/views/source-missing", test_source_missing);
   g_test_add_func ("/gui/views/live", test_live);
   g_test_add_func ("/gui/views/record-lines", test_record_lines);
