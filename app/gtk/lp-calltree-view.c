@@ -215,7 +215,7 @@ key_pressed_cb (GtkEventControllerKey *controller,
       else if (keyval == GDK_KEY_Right && !(state & GDK_SHIFT_MASK) && gtk_tree_list_row_is_expandable (row))
         pos++;   /* already open: to its first child */
       gtk_single_selection_set_selected (self->selection, pos);
-      lp_view_scroll_to (self->table, pos);
+      lp_view_row_scroll_to (self->table, pos);
       return TRUE;
     }
   if (collapse)
@@ -230,7 +230,7 @@ key_pressed_cb (GtkEventControllerKey *controller,
             pos = gtk_tree_list_row_get_position (parent);
         }
       gtk_single_selection_set_selected (self->selection, pos);
-      lp_view_scroll_to (self->table, pos);
+      lp_view_row_scroll_to (self->table, pos);
       return TRUE;
     }
   return FALSE;
@@ -331,7 +331,7 @@ static void
 lp_calltree_view_init (LpCalltreeView *self)
 {
   GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  GtkWidget *scrolled = lp_view_new_table (&self->table);
+  GtkWidget *scrolled = lp_view_row_new_table (&self->table);
   GtkEventController *keys = gtk_event_controller_key_new ();
 
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
@@ -353,11 +353,11 @@ lp_calltree_view_init (LpCalltreeView *self)
   gtk_box_append (GTK_BOX (self->box), bar);
   gtk_box_append (GTK_BOX (self->box), scrolled);
 
-  lp_view_columns_add_name (self->table, _("Function"), TRUE);
-  lp_view_columns_add_count (self->table, _("Self"), LP_VIEW_COLUMN_SELF, TRUE);
-  lp_view_columns_add_count (self->table, _("Self %"), LP_VIEW_COLUMN_SELF_PERCENT, TRUE);
-  lp_view_columns_add_count (self->table, _("Total"), LP_VIEW_COLUMN_TOTAL, TRUE);
-  lp_view_columns_add_count (self->table, _("Total %"), LP_VIEW_COLUMN_TOTAL_PERCENT, TRUE);
+  lp_view_row_add_name_column (self->table, _("Function"), TRUE);
+  lp_view_row_add_count_column (self->table, _("Self"), LP_VIEW_COLUMN_SELF, TRUE);
+  lp_view_row_add_count_column (self->table, _("Self %"), LP_VIEW_COLUMN_SELF_PERCENT, TRUE);
+  lp_view_row_add_count_column (self->table, _("Total"), LP_VIEW_COLUMN_TOTAL, TRUE);
+  lp_view_row_add_count_column (self->table, _("Total %"), LP_VIEW_COLUMN_TOTAL_PERCENT, TRUE);
   self->selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);

@@ -171,7 +171,7 @@ show_current (LpFunctionsView *self,
   gtk_single_selection_set_selected (self->selection, pos);
   self->selecting = FALSE;
   if (scroll && pos != GTK_INVALID_LIST_POSITION)
-    lp_view_scroll_to (self->table, pos);
+    lp_view_row_scroll_to (self->table, pos);
 }
 
 void
@@ -372,7 +372,7 @@ new_links (LpFunctionsView  *self,
            const char       *name_title)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *scrolled = lp_view_new_table (view);
+  GtkWidget *scrolled = lp_view_row_new_table (view);
   GtkColumnViewColumn *count;
 
   *label = GTK_LABEL (gtk_label_new (NULL));
@@ -386,9 +386,9 @@ new_links (LpFunctionsView  *self,
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (*label));
   gtk_box_append (GTK_BOX (box), scrolled);
 
-  lp_view_columns_add_name (*view, name_title, FALSE);
-  count = lp_view_columns_add_count (*view, _("Samples"), LP_VIEW_COLUMN_TOTAL, FALSE);
-  lp_view_columns_add_count (*view, _("Share"), LP_VIEW_COLUMN_TOTAL_PERCENT, FALSE);
+  lp_view_row_add_name_column (*view, name_title, FALSE);
+  count = lp_view_row_add_count_column (*view, _("Samples"), LP_VIEW_COLUMN_TOTAL, FALSE);
+  lp_view_row_add_count_column (*view, _("Share"), LP_VIEW_COLUMN_TOTAL_PERCENT, FALSE);
   *store = g_list_store_new (LP_TYPE_VIEW_ROW);
   attach_model (*view, G_LIST_MODEL (*store));
   gtk_column_view_sort_by_column (*view, count, GTK_SORT_DESCENDING);
@@ -439,18 +439,18 @@ lp_functions_view_class_init (LpFunctionsViewClass *klass)
 static void
 lp_functions_view_init (LpFunctionsView *self)
 {
-  GtkWidget *table_box = lp_view_new_table (&self->table);
+  GtkWidget *table_box = lp_view_row_new_table (&self->table);
   GtkWidget *links = gtk_paned_new (GTK_ORIENTATION_VERTICAL);
   GtkColumnViewColumn *self_column;
   GtkFilterListModel *filtered;
 
   self->current = LP_FUNCTIONS_NONE;
   self->cached = LP_FUNCTIONS_NONE;
-  lp_view_columns_add_name (self->table, _("Function"), FALSE);
-  self_column = lp_view_columns_add_count (self->table, _("Self"), LP_VIEW_COLUMN_SELF, FALSE);
-  lp_view_columns_add_count (self->table, _("Self %"), LP_VIEW_COLUMN_SELF_PERCENT, FALSE);
-  lp_view_columns_add_count (self->table, _("Total"), LP_VIEW_COLUMN_TOTAL, FALSE);
-  lp_view_columns_add_count (self->table, _("Total %"), LP_VIEW_COLUMN_TOTAL_PERCENT, FALSE);
+  lp_view_row_add_name_column (self->table, _("Function"), FALSE);
+  self_column = lp_view_row_add_count_column (self->table, _("Self"), LP_VIEW_COLUMN_SELF, FALSE);
+  lp_view_row_add_count_column (self->table, _("Self %"), LP_VIEW_COLUMN_SELF_PERCENT, FALSE);
+  lp_view_row_add_count_column (self->table, _("Total"), LP_VIEW_COLUMN_TOTAL, FALSE);
+  lp_view_row_add_count_column (self->table, _("Total %"), LP_VIEW_COLUMN_TOTAL_PERCENT, FALSE);
 
   self->store = g_list_store_new (LP_TYPE_VIEW_ROW);
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);

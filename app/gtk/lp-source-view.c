@@ -119,7 +119,7 @@ count_bind_cb (GtkSignalListItemFactory *factory,
   GtkWidget *label = gtk_list_item_get_child (item);
   gboolean self_column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "self"));
   double count = self_column ? row->self : row->total;
-  g_autofree char *text = count > 0 ? lp_view_format_count (count) : g_strdup ("");
+  g_autofree char *text = count > 0 ? lp_view_row_format_count (count) : g_strdup ("");
 
   gtk_label_set_text (GTK_LABEL (label), text);
   heat_classes (self, label, row);
@@ -218,8 +218,8 @@ scroll_tick_cb (GtkWidget     *widget,
       /* the lines before it first, then it: it shows with the lines
        * that lead to it (GTK 4.8 puts a far row at the top, a near one
        * just inside the edge) */
-      lp_view_scroll_to (self->table, row > CONTEXT_LINES ? row - CONTEXT_LINES : 0);
-      lp_view_scroll_to (self->table, MIN (row, n - 1));
+      lp_view_row_scroll_to (self->table, row > CONTEXT_LINES ? row - CONTEXT_LINES : 0);
+      lp_view_row_scroll_to (self->table, MIN (row, n - 1));
     }
   self->scroll_to = 0;
   self->scroll_wait = 0;
@@ -410,7 +410,7 @@ lp_source_view_class_init (LpSourceViewClass *klass)
 static void
 lp_source_view_init (LpSourceView *self)
 {
-  GtkWidget *scrolled = lp_view_new_table (&self->table);
+  GtkWidget *scrolled = lp_view_row_new_table (&self->table);
   static GtkCssProvider *css;
 
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);

@@ -61,7 +61,7 @@ lp_view_row_from_item (gpointer item)
 }
 
 char *
-lp_view_format_count (double count)
+lp_view_row_format_count (double count)
 {
   char buf[64];
 
@@ -70,7 +70,7 @@ lp_view_format_count (double count)
 }
 
 char *
-lp_view_format_percent (double part,
+lp_view_row_format_percent (double part,
                         double whole)
 {
   if (whole <= 0)
@@ -146,17 +146,17 @@ count_bind_cb (GtkSignalListItemFactory *factory,
   switch ((LpViewColumn) GPOINTER_TO_INT (what))
     {
     case LP_VIEW_COLUMN_SELF:
-      text = lp_view_format_count (row->self);
+      text = lp_view_row_format_count (row->self);
       break;
     case LP_VIEW_COLUMN_SELF_PERCENT:
-      text = lp_view_format_percent (row->self, row->base);
+      text = lp_view_row_format_percent (row->self, row->base);
       break;
     case LP_VIEW_COLUMN_TOTAL:
-      text = lp_view_format_count (row->total);
+      text = lp_view_row_format_count (row->total);
       break;
     case LP_VIEW_COLUMN_TOTAL_PERCENT:
     default:
-      text = lp_view_format_percent (row->total, row->base);
+      text = lp_view_row_format_percent (row->total, row->base);
       break;
     }
   gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text);
@@ -228,7 +228,7 @@ add_column (GtkColumnView *view,
 }
 
 GtkColumnViewColumn *
-lp_view_columns_add_name (GtkColumnView *view,
+lp_view_row_add_name_column (GtkColumnView *view,
                           const char    *title,
                           gboolean       tree)
 {
@@ -242,7 +242,7 @@ lp_view_columns_add_name (GtkColumnView *view,
 }
 
 GtkColumnViewColumn *
-lp_view_columns_add_count (GtkColumnView *view,
+lp_view_row_add_count_column (GtkColumnView *view,
                            const char    *title,
                            LpViewColumn   what,
                            gboolean       tree)
@@ -260,7 +260,7 @@ lp_view_columns_add_count (GtkColumnView *view,
 }
 
 void
-lp_view_scroll_to (GtkColumnView *view,
+lp_view_row_scroll_to (GtkColumnView *view,
                    guint          position)
 {
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (view)); child != NULL;
@@ -273,7 +273,7 @@ lp_view_scroll_to (GtkColumnView *view,
 }
 
 GtkWidget *
-lp_view_new_table (GtkColumnView **view)
+lp_view_row_new_table (GtkColumnView **view)
 {
   GtkWidget *scrolled = gtk_scrolled_window_new ();
 

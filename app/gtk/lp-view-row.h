@@ -43,34 +43,34 @@ typedef enum
   LP_VIEW_COLUMN_TOTAL_PERCENT,
 } LpViewColumn;
 
-/* lp_view_columns_add_name: the first column of @view (titled @title,
+/* lp_view_row_add_name_column: the first column of @view (titled @title,
  * expanding), with a tree expander if @tree (the items are then
  * GtkTreeListRows), sortable by name unless @tree. Returns the column
  * (owned by @view). */
-GtkColumnViewColumn *lp_view_columns_add_name  (GtkColumnView *view,
+GtkColumnViewColumn *lp_view_row_add_name_column  (GtkColumnView *view,
                                                 const char    *title,
                                                 gboolean       tree);
-/* lp_view_columns_add_count: a number column: @what of the rows,
+/* lp_view_row_add_count_column: a number column: @what of the rows,
  * right-aligned, sortable by it unless @tree. */
-GtkColumnViewColumn *lp_view_columns_add_count (GtkColumnView *view,
+GtkColumnViewColumn *lp_view_row_add_count_column (GtkColumnView *view,
                                                 const char    *title,
                                                 LpViewColumn   what,
                                                 gboolean       tree);
 
-/* lp_view_format_count: samples as the window writes them ("1,234" is
+/* lp_view_row_format_count: samples as the window writes them ("1,234" is
  * written "1234" as in folded text); you own it */
-char       *lp_view_format_count      (double      count);
-/* lp_view_format_percent: @part of @whole, "12.34%", or "" when @whole is 0 */
-char       *lp_view_format_percent    (double      part,
+char       *lp_view_row_format_count      (double      count);
+/* lp_view_row_format_percent: @part of @whole, "12.34%", or "" when @whole is 0 */
+char       *lp_view_row_format_percent    (double      part,
                                        double      whole);
 
-/* lp_view_scroll_to: scrolls the list of @view to @position (GTK 4.8 has
+/* lp_view_row_scroll_to: scrolls the list of @view to @position (GTK 4.8 has
  * no gtk_column_view_scroll_to(): its list's "list.scroll-to-item") */
-void        lp_view_scroll_to         (GtkColumnView *view,
+void        lp_view_row_scroll_to         (GtkColumnView *view,
                                        guint          position);
 
-/* lp_view_new_table: a column view in a scrolled window (returned; the
+/* lp_view_row_new_table: a column view in a scrolled window (returned; the
  * view in *@view), with the window's look for tables */
-GtkWidget  *lp_view_new_table         (GtkColumnView **view);
+GtkWidget  *lp_view_row_new_table         (GtkColumnView **view);
 
 G_END_DECLS

@@ -323,21 +323,6 @@ _lp_window_views_select (LpWindow   *self,
     self->source_stale = TRUE;
 }
 
-const char *
-lp_window_get_selected_function (LpWindow *self)
-{
-  g_return_val_if_fail (LP_IS_WINDOW (self), NULL);
-  return self->selected_function;
-}
-
-void
-lp_window_select_function (LpWindow   *self,
-                           const char *name)
-{
-  g_return_if_fail (LP_IS_WINDOW (self));
-  _lp_window_views_select (self, name, TRUE);
-}
-
 static void
 function_selected_cb (LpWindow   *self,
                       const char *name)

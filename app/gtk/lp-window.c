@@ -349,6 +349,21 @@ lp_window_get_page (LpWindow *self)
   return gtk_stack_get_visible_child_name (self->stack);
 }
 
+const char *
+lp_window_get_selected_function (LpWindow *self)
+{
+  g_return_val_if_fail (LP_IS_WINDOW (self), NULL);
+  return self->selected_function;
+}
+
+void
+lp_window_select_function (LpWindow   *self,
+                           const char *name)
+{
+  g_return_if_fail (LP_IS_WINDOW (self));
+  _lp_window_views_select (self, name, TRUE);
+}
+
 GtkWidget *
 lp_window_get_view_widget (LpWindow   *self,
                            const char *name)
