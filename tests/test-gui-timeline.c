@@ -109,47 +109,6 @@ show_capture (Threads *th)
   return window;
 }
 
-static char *
-xdotool_args (const char * const *argv)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  char *out = NULL;
-  int status;
-
-  g_ptr_array_add (args, (gpointer) "xdotool");
-  for (guint i = 0; argv[i] != NULL; i++)
-    g_ptr_array_add (args, (gpointer) argv[i]);
-  g_ptr_array_add (args, NULL);
-  g_spawn_sync (NULL, (char **) args->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  return out;
-}
-
-/* @widget's point (@x, @y) in its window's X coordinates, and the X window */
-typedef struct
-{
-  char xid[32], x[16], y[16];
-} ScreenPoint;
-
-static void
-x_point (GtkWidget *widget,
-         double     x,
-         double     y,
-         ScreenPoint    *p)
-{
-  GtkNative *native = gtk_widget_get_native (widget);
-  graphene_point_t in_widget = GRAPHENE_POINT_INIT (x, y), in_native;
-  double sx, sy;
-
-  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native), &in_widget, &in_native));
-  gtk_native_get_surface_transform (native, &sx, &sy);
-  g_snprintf (p->xid, sizeof p->xid, "%lu", (gulong) gdk_x11_surface_get_xid (gtk_native_get_surface (native)));
-  g_snprintf (p->x, sizeof p->x, "%d", (int) round (in_native.x + sx));
-  g_snprintf (p->y, sizeof p->y, "%d", (int) round (in_native.y + sy));
-}
-
 /* a press at (x0, y), a drag to (x1, y), a release: real X events */
 static void
 drag (GtkWidget *widget,
@@ -157,17 +116,17 @@ drag (GtkWidget *widget,
       double     x1,
       double     y)
 {
-  ScreenPoint a, b, mid;
+  TestGuiXPoint a, b, mid;
   g_autofree char *out = NULL;
 
-  x_point (widget, x0, y, &a);
-  x_point (widget, (x0 + x1) / 2, y, &mid);
-  x_point (widget, x1, y, &b);
+  test_gui_x_point (widget, x0, y, &a);
+  test_gui_x_point (widget, (x0 + x1) / 2, y, &mid);
+  test_gui_x_point (widget, x1, y, &b);
   {
     const char *argv[] = { "mousemove", "--sync", "--window", a.xid, a.x, a.y, "mousedown", "1",
                            "mousemove", "--sync", "--window", mid.xid, mid.x, mid.y,
                            "mousemove", "--sync", "--window", b.xid, b.x, b.y, "mouseup", "1", NULL };
-    out = xdotool_args (argv);
+    out = test_gui_xdotool (argv);
   }
 }
 
@@ -177,36 +136,23 @@ click (GtkWidget  *widget,
        double      y,
        const char *modifier)
 {
-  ScreenPoint p;
+  TestGuiXPoint p;
   g_autofree char *out = NULL;
 
-  x_point (widget, x, y, &p);
+  test_gui_x_point (widget, x, y, &p);
   if (modifier != NULL)
     {
       const char *argv[] = { "mousemove", "--sync", "--window", p.xid, p.x, p.y,
                              "keydown", modifier, "click", "1", "keyup", modifier, NULL };
-      out = xdotool_args (argv);
+      out = test_gui_xdotool (argv);
     }
   else
     {
       const char *argv[] = { "mousemove", "--sync", "--window", p.xid, p.x, p.y, "click", "1", NULL };
-      out = xdotool_args (argv);
+      out = test_gui_xdotool (argv);
     }
 }
 
-static void
-key (GtkWidget  *widget,
-     const char *name)
-{
-  ScreenPoint p;
-  g_autofree char *out = NULL;
-
-  x_point (widget, 0, 0, &p);
-  {
-    const char *argv[] = { "windowfocus", "--sync", p.xid, "key", name, NULL };
-    out = xdotool_args (argv);
-  }
-}
 
 /* the y of @thread's lane in the timeline widget */
 static double
@@ -301,7 +247,7 @@ test_drag_range (void)
   test_gui_screenshot ("timeline");
 
   /* Escape clears it: the whole graph again */
-  key (GTK_WIDGET (window), "Escape");
+  test_gui_x_key (GTK_WIDGET (window), "Escape");
   g_assert_true (test_gui_spin_until (has_no_selection, window, 5));
   test_gui_spin (0.1);
   g_assert_cmpfloat (lp_folded_get_total (lp_window_get_shown_report (window)), ==, whole);
@@ -371,7 +317,7 @@ test_click_lanes (void)
   g_assert_true (graph_has (window, spin_path));
   g_assert_false (graph_has (window, busy_path));
 
-  key (GTK_WIDGET (window), "Escape");
+  test_gui_x_key (GTK_WIDGET (window), "Escape");
   g_assert_true (test_gui_spin_until (has_no_selection, window, 5));
   test_gui_spin (0.1);
   g_assert_cmpfloat (lp_folded_get_total (lp_window_get_shown_report (window)), ==, 12000);
@@ -397,7 +343,7 @@ test_hover_marks (void)
   guint32 node = lp_flame_model_find_path (model, busy_path);
   const LpFlameRect *rect = NULL;
   LpTimelineParams params;
-  ScreenPoint p;
+  TestGuiXPoint p;
   g_autofree char *out = NULL;
 
   g_assert_cmpuint (node, !=, LP_FLAME_NO_NODE);
@@ -405,11 +351,11 @@ test_hover_marks (void)
     if (g_array_index (layout->rects, LpFlameRect, i).node == node)
       rect = &g_array_index (layout->rects, LpFlameRect, i);
   g_assert_nonnull (rect);
-  x_point (GTK_WIDGET (view), rect->x + rect->width / 2,
+  test_gui_x_point (GTK_WIDGET (view), rect->x + rect->width / 2,
            lp_flame_view_graph_to_widget_y (view, rect->y + 5), &p);
   {
     const char *argv[] = { "mousemove", "--sync", "--window", p.xid, p.x, p.y, NULL };
-    out = xdotool_args (argv);
+    out = test_gui_xdotool (argv);
   }
   g_assert_true (test_gui_spin_until (has_marks, window, 5));
   test_gui_spin (0.2);

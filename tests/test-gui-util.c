@@ -1,5 +1,7 @@
 /* test-gui-util.c: helpers shared by the GUI test programs: start-up, main loop, pictures of widgets, widgets, processes.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <gdk/x11/gdkx.h>
+#include <math.h>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -140,5 +142,54 @@ test_gui_screenshot (const char *name)
   {
     const char *argv[] = { "import", "-window", "root", path, NULL };
     g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+  }
+}
+
+char *
+test_gui_xdotool (const char * const *argv)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  int status;
+
+  g_ptr_array_add (args, (gpointer) "xdotool");
+  for (guint i = 0; argv[i] != NULL; i++)
+    g_ptr_array_add (args, (gpointer) argv[i]);
+  g_ptr_array_add (args, NULL);
+  g_spawn_sync (NULL, (char **) args->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return out;
+}
+
+void
+test_gui_x_point (GtkWidget     *widget,
+                  double         x,
+                  double         y,
+                  TestGuiXPoint *p)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  graphene_point_t in_widget = GRAPHENE_POINT_INIT (x, y), in_native;
+  double sx, sy;
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native), &in_widget, &in_native));
+  gtk_native_get_surface_transform (native, &sx, &sy);
+  g_snprintf (p->xid, sizeof p->xid, "%lu", (gulong) gdk_x11_surface_get_xid (gtk_native_get_surface (native)));
+  g_snprintf (p->x, sizeof p->x, "%d", (int) round (in_native.x + sx));
+  g_snprintf (p->y, sizeof p->y, "%d", (int) round (in_native.y + sy));
+}
+
+void
+test_gui_x_key (GtkWidget  *widget,
+                const char *name)
+{
+  TestGuiXPoint p;
+  g_autofree char *out = NULL;
+
+  test_gui_x_point (widget, 0, 0, &p);
+  {
+    const char *argv[] = { "windowfocus", "--sync", p.xid, "key", name, NULL };
+    out = test_gui_xdotool (argv);
   }
 }

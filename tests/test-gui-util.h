@@ -48,3 +48,25 @@ void        test_gui_screenshot         (const char *name);
 /* test_gui_spawn_sleeper: starts "sleep 60" (a process to attach to),
  * not reaped (test_gui_reap() it). Fails the test if it cannot start. */
 GPid        test_gui_spawn_sleeper      (void);
+
+/* test_gui_xdotool: runs xdotool with @argv (NULL-terminated, without
+ * "xdotool"): real X events; fails the test if it fails. Returns its
+ * output (you own it). */
+char       *test_gui_xdotool            (const char * const *argv);
+
+/* @widget's point (x, y) in its window's X coordinates, and the X window,
+ * as xdotool's arguments want them */
+typedef struct
+{
+  char xid[32], x[16], y[16];
+} TestGuiXPoint;
+
+void        test_gui_x_point            (GtkWidget     *widget,
+                                         double         x,
+                                         double         y,
+                                         TestGuiXPoint *p);
+
+/* test_gui_x_key: a real key press (xdotool's name: "ctrl+2") in
+ * @widget's window, focused first */
+void        test_gui_x_key              (GtkWidget     *widget,
+                                         const char    *name);

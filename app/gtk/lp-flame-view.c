@@ -51,6 +51,7 @@ enum
   FOCUS_REQUESTED,
   HIDE_REQUESTED,
   HOVER_CHANGED,
+  FRAME_ACTIVATED,
   N_SIGNALS
 };
 
@@ -470,7 +471,13 @@ click_cb (GtkGestureClick *gesture,
       gtk_popover_popup (GTK_POPOVER (self->menu));
       return;
     }
-  lp_flame_view_set_zoom (self, rect->node);
+  {
+    /* the handler may mark frames: a new layout, and @rect gone */
+    guint32 node = rect->node;
+
+    g_signal_emit (self, signals[FRAME_ACTIVATED], 0, node);
+    lp_flame_view_set_zoom (self, node);
+  }
 }
 
 /* The frame's stack from the root, one name a line */
@@ -621,7 +628,12 @@ key_pressed_cb (GtkEventControllerKey *controller,
     case GDK_KEY_Return:
     case GDK_KEY_KP_Enter:
     case GDK_KEY_space:
-      lp_flame_view_set_zoom (self, cur->node);
+      {
+        guint32 node = cur->node;
+
+        g_signal_emit (self, signals[FRAME_ACTIVATED], 0, node);
+        lp_flame_view_set_zoom (self, node);
+      }
       return TRUE;
     case GDK_KEY_Menu:
       {
@@ -874,6 +886,8 @@ lp_flame_view_class_init (LpFlameViewClass *klass)
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
   signals[HOVER_CHANGED] = g_signal_new ("hover-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                          0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+  signals[FRAME_ACTIVATED] = g_signal_new ("frame-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                           0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 
   gtk_widget_class_install_action (widget_class, "flame.copy-name", NULL, copy_name_action);
   gtk_widget_class_install_action (widget_class, "flame.copy-stack", NULL, copy_stack_action);

@@ -16,7 +16,8 @@ G_DECLARE_FINAL_TYPE (LpFlameView, lp_flame_view, LP, FLAME_VIEW, GtkWidget)
  * LpFlameModel with render/'s layout and draw functions. Signals:
  * "zoom-changed" (), "focus-requested" (guint frame), "hide-requested"
  * (guint frame), "hover-changed" (guint node: the node under the pointer,
- * or LP_FLAME_NO_NODE). */
+ * or LP_FLAME_NO_NODE), "frame-activated" (guint node: clicked, or Enter
+ * on it; the view zooms into it after). */
 GtkWidget           *lp_flame_view_new          (void);
 
 /* lp_flame_view_set_model: shows @model, which the caller keeps alive

@@ -170,6 +170,14 @@ search_changed_cb (LpWindow *self)
   gtk_widget_remove_css_class (GTK_WIDGET (self->search_entry), "error");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->search_entry), NULL);
   _lp_window_actions_update_matched (self);
+  /* the functions table shows the functions it finds */
+  {
+    g_autoptr(GRegex) regex = NULL;
+
+    if (text[0] != '\0')
+      regex = g_regex_new (text, G_REGEX_OPTIMIZE | (ignore_case ? G_REGEX_CASELESS : 0), 0, NULL);
+    _lp_window_views_set_filter (self, regex);
+  }
 }
 
 static void

@@ -328,7 +328,10 @@ recorder_batch_cb (LpWindow *self,
   /* the summary under the graph tells of what the graph shows */
   _lp_window_update_summary (self);
   if (live_fast_path (self))
-    lp_flame_view_model_changed (self->flame_view);
+    {
+      lp_flame_view_model_changed (self->flame_view);
+      _lp_window_views_report_grew (self);
+    }
   else if (g_get_monotonic_time () - self->last_rebuild > 500000)
     {
       /* a filtered view is rebuilt whole, at most twice a second */
@@ -402,7 +405,10 @@ recorder_ended_cb (LpWindow   *self,
       _lp_window_rebuild_model (self);
     }
   else
-    lp_flame_view_model_changed (self->flame_view);
+    {
+      lp_flame_view_model_changed (self->flame_view);
+      _lp_window_views_report_grew (self);
+    }
 
   if (g_str_equal (reason, "exited"))
     msg = status >= 0 ? g_strdup_printf (_("The program exited with status %d"), status)

@@ -4,11 +4,14 @@
 
 #include <adwaita.h>
 
+#include "lp-calltree-view.h"
 #include "lp-flame-export.h"
 #include "lp-flame-view.h"
+#include "lp-functions-view.h"
 #include "lp-recorder.h"
 #include "lp-report-loader.h"
 #include "lp-report-view.h"
+#include "lp-source-view.h"
 #include "lp-timeline-view.h"
 #include "lp-window.h"
 
@@ -22,7 +25,9 @@ G_BEGIN_DECLS
  * lp-window-live.c (recording, and the question before unsaved samples
  * are dropped), lp-window-save.c (saving, exporting, S3),
  * lp-window-timeline.c (the timeline: the capture it shows, the selection
- * that scopes the graph, the hovered frame's marks). */
+ * that scopes the graph, the hovered frame's marks), lp-window-views.c
+ * (the views beside the graph: functions, callers and callees, call tree,
+ * source lines; the function they show; the functions table). */
 
 typedef struct PendingDiscard PendingDiscard;
 typedef void (*DiscardFunc) (LpWindow *self,
@@ -67,6 +72,10 @@ struct _LpWindow
   GtkWidget       *output_expander;
   GtkTextView     *output_view;
   GtkProgressBar  *transfer_progress;
+  GtkStack        *views_stack;
+  LpFunctionsView *functions_view;
+  LpCalltreeView  *calltree_view;
+  LpSourceView    *source_view;
 
   GSettings       *settings;
   LpFolded        *report;
@@ -107,6 +116,20 @@ struct _LpWindow
   double           shown_samples;  /* while paused: the samples the graph shows */
   guint            target_watch;   /* after an attach: is the target still there? */
   gboolean         python_notice_shown; /* the engine's "no Python frames" toast, once */
+
+  /* the views (lp-window-views.c): the function they show (a function
+   * name, without a line), the functions table's worker thread */
+  char            *selected_function;
+  struct FunctionsJob *functions_job;
+  GThread         *functions_thread;
+  guint            functions_timeout;
+  gint64           last_functions;
+  gint64           last_calltree;
+  gboolean         functions_stale;
+  gboolean         functions_stale_again;
+  gboolean         calltree_stale;
+  gboolean         source_stale;
+  gboolean         applying;       /* a new table is being shown */
 
   /* asked before unsaved samples are dropped: what to do after a Save */
   struct PendingDiscard *after_save;
@@ -210,6 +233,31 @@ void          _lp_window_timeline_update_scope     (LpWindow       *self);
 void          _lp_window_timeline_capture_grew     (LpWindow       *self);
 void          _lp_window_timeline_init             (LpWindow       *self);
 void          _lp_window_timeline_class_init       (GtkWidgetClass *widget_class);
+
+/* lp-window-views.c */
+/* before the graph's model (or the report it is made from) goes or
+ * changes: the call tree lets go of it, the table's thread ends */
+void          _lp_window_views_model_changing      (LpWindow       *self);
+/* after: the views follow the new model */
+void          _lp_window_views_model_changed       (LpWindow       *self);
+/* a recording's samples went into the model: the views follow, at most
+ * twice a second */
+void          _lp_window_views_report_grew         (LpWindow       *self);
+/* the function the views show (a frame name: its function), or NULL;
+ * with @mark, the graph marks its frames */
+void          _lp_window_views_select              (LpWindow       *self,
+                                                    const char     *frame,
+                                                    gboolean        mark);
+/* the search field's expression (nullable): the functions it lets in */
+void          _lp_window_views_set_filter          (LpWindow       *self,
+                                                    GRegex         *regex);
+/* the "view" property: "flame", "functions", "calltree", "source" */
+const char   *_lp_window_views_get_view            (LpWindow       *self);
+void          _lp_window_views_set_view            (LpWindow       *self,
+                                                    const char     *name);
+void          _lp_window_views_dispose             (LpWindow       *self);
+void          _lp_window_views_init                (LpWindow       *self);
+void          _lp_window_views_class_init          (GtkWidgetClass *widget_class);
 
 /* lp-window-export.c: pprof, speedscope, the Firefox Profiler (lp_export()) */
 /* exports the recording (the selection's part, if any; a folded report's

@@ -20,6 +20,7 @@ enum
   PROP_SHOW_IDLE,
   PROP_PALETTE,
   PROP_VIEW_PALETTE,
+  PROP_VIEW,
   N_PROPS
 };
 
@@ -70,12 +71,14 @@ _lp_window_show_model (LpWindow     *self,
                        LpFolded     *filtered)
 {
   lp_flame_view_set_model (self->flame_view, NULL);
+  _lp_window_views_model_changing (self);
   g_clear_pointer (&self->model, lp_flame_model_free);
   g_clear_pointer (&self->view_folded, lp_folded_free);
   self->model = model;
   self->view_folded = filtered;
   lp_flame_view_set_model (self->flame_view, model);
   _lp_window_actions_update_zoom_state (self);
+  _lp_window_views_model_changed (self);
 }
 
 void
@@ -346,6 +349,29 @@ lp_window_get_page (LpWindow *self)
   return gtk_stack_get_visible_child_name (self->stack);
 }
 
+const char *
+lp_window_get_selected_function (LpWindow *self)
+{
+  g_return_val_if_fail (LP_IS_WINDOW (self), NULL);
+  return self->selected_function;
+}
+
+void
+lp_window_select_function (LpWindow   *self,
+                           const char *name)
+{
+  g_return_if_fail (LP_IS_WINDOW (self));
+  _lp_window_views_select (self, name, TRUE);
+}
+
+GtkWidget *
+lp_window_get_view_widget (LpWindow   *self,
+                           const char *name)
+{
+  g_return_val_if_fail (LP_IS_WINDOW (self), NULL);
+  return gtk_stack_get_child_by_name (self->views_stack, name);
+}
+
 LpTimelineView *
 lp_window_get_timeline_view (LpWindow *self)
 {
@@ -504,6 +530,9 @@ lp_window_get_property (GObject    *object,
     case PROP_VIEW_PALETTE:
       g_value_set_string (value, _lp_window_python_view_palette (self));
       break;
+    case PROP_VIEW:
+      g_value_set_string (value, _lp_window_views_get_view (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -556,6 +585,10 @@ lp_window_set_property (GObject      *object,
     case PROP_VIEW_PALETTE:
       _lp_window_python_pick_palette (self, g_value_get_string (value));
       return;
+    case PROP_VIEW:
+      /* the stack tells of the change (lp-window-views.c) */
+      _lp_window_views_set_view (self, g_value_get_string (value));
+      return;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       return;
@@ -589,6 +622,7 @@ lp_window_dispose (GObject *object)
   LpWindow *self = LP_WINDOW (object);
 
   cancel_loading (self);
+  _lp_window_views_dispose (self);
   _lp_window_live_drop_recorder (self);
   g_clear_pointer (&self->after_save, _lp_window_live_pending_discard_free);
   if (self->discard_dialog != NULL)
@@ -612,6 +646,7 @@ lp_window_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_clear_pointer (&self->hidden, g_ptr_array_unref);
   g_free (self->focus);
+  g_free (self->selected_function);
   g_free (self->palette);
   g_strfreev (self->launch_argv);
   g_free (self->launch_dir);
@@ -647,6 +682,9 @@ lp_window_class_init (LpWindowClass *klass)
                                                   G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_VIEW_PALETTE] = g_param_spec_string ("view-palette", NULL, NULL, "hot",
                                                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* the view the report is shown in (lp-window-views.c) */
+  properties[PROP_VIEW] = g_param_spec_string ("view", NULL, NULL, "flame",
+                                               G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (LP_TYPE_FLAME_VIEW);
@@ -689,6 +727,7 @@ lp_window_class_init (LpWindowClass *klass)
   _lp_window_live_class_init (widget_class);
   _lp_window_save_class_init (widget_class);
   _lp_window_export_class_init (widget_class);
+  _lp_window_views_class_init (widget_class);
   _lp_window_actions_class_init (widget_class);
 }
 
@@ -745,6 +784,7 @@ lp_window_init (LpWindow *self)
 
   _lp_window_recent_init (self);
   _lp_window_timeline_init (self);
+  _lp_window_views_init (self);
 }
 
 LpWindow *

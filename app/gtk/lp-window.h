@@ -89,4 +89,17 @@ gboolean        lp_window_open_destination (LpWindow    *self,
 /* lp_window_get_page: "welcome", "loading" or "report" (for tests). */
 const char     *lp_window_get_page   (LpWindow *self);
 
+/* The views of the report (the "view" property, action win.view:
+ * "flame", "functions", "calltree", "source") all show one function:
+ * lp_window_select_function() selects @name (a function, or a frame
+ * "name (file:line)": its function; NULL: none) in the table, marks its
+ * frames in the graph and shows its source lines. The name is the
+ * window's. */
+void            lp_window_select_function       (LpWindow   *self,
+                                                 const char *name);
+const char     *lp_window_get_selected_function (LpWindow   *self);
+/* the views' widgets, for tests */
+GtkWidget      *lp_window_get_view_widget       (LpWindow   *self,
+                                                 const char *name);
+
 G_END_DECLS

@@ -1,0 +1,451 @@
+/* lp-window-views.c: the window's views (the flame graph, the functions with their callers and callees, the call tree, the source lines), the function they all show, and the functions table they are made from (see lp-window-private.h).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lp-window-private.h"
+
+/* a report with more stacks has its table made in a worker thread */
+#define FUNCTIONS_THREAD_STACKS 20000
+/* while recording, the table is made again at most this often (µs) */
+#define LIVE_INTERVAL 500000
+
+/* The functions table: made from what the graph shows, in a worker
+ * thread for a large report that no recording writes into. The thread
+ * reads the window's report: anything that frees or changes it waits for
+ * the thread first (_lp_window_views_model_changing()). */
+
+struct FunctionsJob
+{
+  LpWindow        *window;   /* NULL once the window stopped waiting for it */
+  LpFolded        *source;
+  LpFunctionsFlags flags;
+  LpFunctions     *result;
+  char            *select;   /* the function the table will select, or NULL: the costliest */
+  guint            index;    /* its index in the result */
+  GArray          *callers;  /* and its links, made ahead */
+  GArray          *callees;
+};
+
+/* the function that costs most on its own, or LP_FUNCTIONS_NONE */
+static guint
+costliest (const LpFunctions *functions)
+{
+  guint best = LP_FUNCTIONS_NONE;
+
+  for (guint i = 0; functions != NULL && i < lp_functions_get_n (functions); i++)
+    if (best == LP_FUNCTIONS_NONE || lp_functions_get (functions, i)->self > lp_functions_get (functions, best)->self)
+      best = i;
+  return best;
+}
+
+static gboolean
+is_live (LpWindow *self)
+{
+  return self->recorder != NULL && lp_recorder_is_running (self->recorder);
+}
+
+static LpFolded *
+functions_source (LpWindow         *self,
+                  LpFunctionsFlags *flags)
+{
+  /* what the graph is drawn from: the filtered copy (hidden frames, and
+   * idle samples gone), or the report or the selection's report */
+  *flags = (self->show_idle || self->idle_dropped) ? LP_FUNCTIONS_DEFAULT : LP_FUNCTIONS_HIDE_IDLE;
+  if (self->view_folded != NULL)
+    return self->view_folded;
+  return self->report != NULL ? _lp_window_shown_report (self) : NULL;
+}
+
+static void
+show_source (LpWindow *self)
+{
+  LpFunctions *functions = lp_functions_view_get_functions (self->functions_view);
+  guint index = LP_FUNCTIONS_NONE;
+  g_autofree char *report_dir = NULL;
+  g_autofree char *cwd = g_get_current_dir ();
+  const char *dirs[3] = { NULL, NULL, NULL };
+  guint n = 0;
+
+  if (functions != NULL && self->selected_function != NULL)
+    index = lp_functions_find (functions, self->selected_function);
+  if (self->report_file != NULL && g_file_peek_path (self->report_file) != NULL)
+    {
+      report_dir = g_path_get_dirname (g_file_peek_path (self->report_file));
+      dirs[n++] = report_dir;
+    }
+  if (self->launch_dir != NULL)
+    dirs[n++] = self->launch_dir;
+  else
+    dirs[n++] = cwd;
+  lp_source_view_show (self->source_view, functions, index, self->capture, dirs);
+  self->source_stale = FALSE;
+}
+
+static const char *
+visible_view (LpWindow *self)
+{
+  return gtk_stack_get_visible_child_name (self->views_stack);
+}
+
+static void select_costliest (LpWindow *self);
+
+/* the table is in: it shows the function the window shows */
+static void
+apply_functions (LpWindow    *self,
+                 LpFunctions *functions)
+{
+  g_autofree char *selected = g_strdup (self->selected_function);
+
+  self->last_functions = g_get_monotonic_time ();
+  self->functions_stale = FALSE;
+  self->applying = TRUE;
+  lp_functions_view_set_functions (self->functions_view, functions);
+  lp_functions_view_select (self->functions_view, selected);
+  self->applying = FALSE;
+  if (selected == NULL && g_str_equal (visible_view (self), "functions"))
+    select_costliest (self);
+  if (g_str_equal (visible_view (self), "source"))
+    show_source (self);
+  else
+    self->source_stale = TRUE;
+}
+
+static void update_functions (LpWindow *self);
+
+static gboolean
+job_done_cb (gpointer data)
+{
+  struct FunctionsJob *job = data;
+  LpWindow *self = job->window;
+
+  if (self != NULL)
+    {
+      g_thread_join (self->functions_thread);
+      self->functions_thread = NULL;
+      self->functions_job = NULL;
+      if (job->index != LP_FUNCTIONS_NONE)
+        lp_functions_view_set_links (self->functions_view, job->index,
+                                     g_steal_pointer (&job->callers), g_steal_pointer (&job->callees));
+      apply_functions (self, g_steal_pointer (&job->result));
+      /* the graph changed meanwhile: once more */
+      if (self->functions_stale_again)
+        {
+          self->functions_stale_again = FALSE;
+          self->functions_stale = TRUE;
+          update_functions (self);
+        }
+    }
+  g_clear_pointer (&job->result, lp_functions_free);
+  g_clear_pointer (&job->callers, g_array_unref);
+  g_clear_pointer (&job->callees, g_array_unref);
+  g_free (job->select);
+  g_free (job);
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+job_thread (gpointer data)
+{
+  struct FunctionsJob *job = data;
+
+  job->result = lp_functions_new (job->source, job->flags);
+  job->index = job->select != NULL ? lp_functions_find (job->result, job->select) : costliest (job->result);
+  if (job->index != LP_FUNCTIONS_NONE)
+    {
+      job->callers = lp_functions_get_callers (job->result, job->index);
+      job->callees = lp_functions_get_callees (job->result, job->index);
+    }
+  g_idle_add (job_done_cb, job);
+  return NULL;
+}
+
+/* the worker thread (if any) ends before its report changes: its table
+ * is dropped, and made again */
+static void
+wait_for_job (LpWindow *self)
+{
+  if (self->functions_job == NULL)
+    return;
+  g_thread_join (self->functions_thread);
+  self->functions_thread = NULL;
+  self->functions_job->window = NULL;
+  self->functions_job = NULL;
+  self->functions_stale = TRUE;
+}
+
+static gboolean
+functions_timeout_cb (gpointer data)
+{
+  LpWindow *self = data;
+
+  self->functions_timeout = 0;
+  update_functions (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+update_functions (LpWindow *self)
+{
+  LpFunctionsFlags flags;
+  LpFolded *source;
+  gint64 now = g_get_monotonic_time ();
+
+  if (!self->functions_stale)
+    return;
+  if (self->functions_job != NULL)
+    {
+      self->functions_stale_again = TRUE;
+      return;
+    }
+  source = functions_source (self, &flags);
+  if (source == NULL)
+    {
+      apply_functions (self, NULL);
+      return;
+    }
+  if (is_live (self))
+    {
+      /* a recording: only for a view that shows it, twice a second; the
+       * recorder writes into the report, so here, on the main loop */
+      if (g_str_equal (visible_view (self), "flame") || g_str_equal (visible_view (self), "calltree"))
+        return;
+      if (now - self->last_functions < LIVE_INTERVAL)
+        {
+          if (self->functions_timeout == 0)
+            self->functions_timeout = g_timeout_add ((LIVE_INTERVAL - (now - self->last_functions)) / 1000 + 1,
+                                                     functions_timeout_cb, self);
+          return;
+        }
+      apply_functions (self, lp_functions_new (source, flags));
+      return;
+    }
+  if (lp_folded_get_n_stacks (source) < FUNCTIONS_THREAD_STACKS)
+    {
+      apply_functions (self, lp_functions_new (source, flags));
+      return;
+    }
+  /* the job's table is the current one: asked again, nothing more to do */
+  self->functions_stale = FALSE;
+  self->functions_job = g_new0 (struct FunctionsJob, 1);
+  self->functions_job->window = self;
+  self->functions_job->source = source;
+  self->functions_job->flags = flags;
+  self->functions_job->select = g_strdup (self->selected_function);
+  self->functions_thread = g_thread_new ("laprof-functions", job_thread, self->functions_job);
+}
+
+void
+_lp_window_views_model_changing (LpWindow *self)
+{
+  wait_for_job (self);
+  lp_calltree_view_set_model (self->calltree_view, NULL);
+}
+
+void
+_lp_window_views_model_changed (LpWindow *self)
+{
+  self->functions_stale = TRUE;
+  /* the call tree is made with the model, shown or not: switching to it
+   * then only draws it (bench/README.md, bench-gui-views) */
+  lp_calltree_view_set_model (self->calltree_view, self->model);
+  self->calltree_stale = FALSE;
+  update_functions (self);
+}
+
+void
+_lp_window_views_report_grew (LpWindow *self)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  self->functions_stale = TRUE;
+  update_functions (self);
+  if (!g_str_equal (visible_view (self), "calltree"))
+    {
+      self->calltree_stale = TRUE;
+      return;
+    }
+  if (now - self->last_calltree >= LIVE_INTERVAL)
+    {
+      self->last_calltree = now;
+      lp_calltree_view_model_changed (self->calltree_view);
+    }
+}
+
+void
+_lp_window_views_dispose (LpWindow *self)
+{
+  wait_for_job (self);
+  g_clear_handle_id (&self->functions_timeout, g_source_remove);
+}
+
+/* The function the views show */
+
+/* a regular expression that matches the frames of function @name: the
+ * name itself, or with a " (file:line)" suffix */
+static char *
+function_pattern (const char *name)
+{
+  g_autofree char *escaped = g_regex_escape_string (name, -1);
+
+  return g_strdup_printf ("^%s( \\([^()]*:[0-9]+\\))?$", escaped);
+}
+
+void
+_lp_window_views_select (LpWindow   *self,
+                         const char *frame,
+                         gboolean    mark)
+{
+  g_autoptr(GString) buf = g_string_new (NULL);
+  const char *name = frame != NULL ? lp_functions_name_of_frame (frame, buf) : NULL;
+
+  if (g_strcmp0 (name, self->selected_function) == 0)
+    return;
+  g_free (self->selected_function);
+  self->selected_function = g_strdup (name);
+  if (!self->applying)
+    lp_functions_view_select (self->functions_view, name);
+
+  /* the graph marks its frames, as a search would (not when the choice
+   * was made in the graph: its search stays) */
+  if (name != NULL && mark)
+    {
+      g_autofree char *pattern = function_pattern (name);
+      /* the share matched needs the graph's layout: made when it shows */
+      if (lp_flame_view_set_search (self->flame_view, pattern, FALSE, NULL) &&
+          g_str_equal (visible_view (self), "flame"))
+        _lp_window_actions_update_matched (self);
+    }
+  if (g_str_equal (visible_view (self), "source"))
+    show_source (self);
+  else
+    self->source_stale = TRUE;
+}
+
+static void
+function_selected_cb (LpWindow   *self,
+                      const char *name)
+{
+  /* a table emptied while its report changes selects nothing: the
+   * function stays the window's until the next table */
+  if (name == NULL && self->applying)
+    return;
+  _lp_window_views_select (self, name, TRUE);
+}
+
+static void
+function_activated_cb (LpWindow      *self,
+                       guint          position,
+                       GtkColumnView *view)
+{
+  /* Enter or a double click on a function: its source lines */
+  gtk_stack_set_visible_child_name (self->views_stack, "source");
+}
+
+static void
+frame_activated_cb (LpWindow    *self,
+                    guint        node,
+                    LpFlameView *view)
+{
+  /* the graph's own model: the one the node is of */
+  LpFlameModel *model = lp_flame_view_get_model (view);
+
+  if (model == NULL || node == LP_FLAME_NO_NODE || node == LP_FLAME_ROOT)
+    return;
+  _lp_window_views_select (self, lp_flame_model_node_name (model, node), FALSE);
+}
+
+/* Switching views */
+
+/* with nothing selected, the table opens on the function that costs most
+ * on its own */
+static void
+select_costliest (LpWindow *self)
+{
+  LpFunctions *functions = lp_functions_view_get_functions (self->functions_view);
+  guint best = costliest (functions);
+
+  if (best != LP_FUNCTIONS_NONE)
+    _lp_window_views_select (self, lp_functions_get (functions, best)->name, TRUE);
+}
+
+static void
+visible_view_cb (LpWindow *self)
+{
+  const char *view = visible_view (self);
+
+  if (g_str_equal (view, "calltree") && self->calltree_stale)
+    {
+      self->calltree_stale = FALSE;
+      self->last_calltree = g_get_monotonic_time ();
+      lp_calltree_view_set_model (self->calltree_view, self->model);
+    }
+  if (g_str_equal (view, "functions") || g_str_equal (view, "source"))
+    update_functions (self);
+  if (g_str_equal (view, "functions") && self->selected_function == NULL)
+    select_costliest (self);
+  if (g_str_equal (view, "source") && self->source_stale)
+    show_source (self);
+  if (g_str_equal (view, "flame"))
+    _lp_window_actions_update_matched (self);
+  g_object_notify (G_OBJECT (self), "view");
+}
+
+const char *
+_lp_window_views_get_view (LpWindow *self)
+{
+  return visible_view (self);
+}
+
+void
+_lp_window_views_set_view (LpWindow   *self,
+                           const char *name)
+{
+  if (name != NULL && gtk_stack_get_child_by_name (self->views_stack, name) != NULL)
+    gtk_stack_set_visible_child_name (self->views_stack, name);
+}
+
+void
+_lp_window_views_set_filter (LpWindow *self,
+                             GRegex   *regex)
+{
+  lp_functions_view_set_filter (self->functions_view, regex);
+}
+
+void
+_lp_window_views_init (LpWindow *self)
+{
+  self->functions_stale = TRUE;
+  g_signal_connect_object (self->views_stack, "notify::visible-child-name", G_CALLBACK (visible_view_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->functions_view, "function-selected", G_CALLBACK (function_selected_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (lp_functions_view_get_table (self->functions_view), "activate",
+                           G_CALLBACK (function_activated_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->calltree_view, "function-selected", G_CALLBACK (function_selected_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->flame_view, "frame-activated", G_CALLBACK (frame_activated_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_object_bind_property (self, "reverse", self->calltree_view, "reverse",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+}
+
+void
+_lp_window_views_class_init (GtkWidgetClass *widget_class)
+{
+  g_type_ensure (LP_TYPE_FUNCTIONS_VIEW);
+  g_type_ensure (LP_TYPE_CALLTREE_VIEW);
+  g_type_ensure (LP_TYPE_SOURCE_VIEW);
+  gtk_widget_class_bind_template_child (widget_class, LpWindow, views_stack);
+  gtk_widget_class_bind_template_child (widget_class, LpWindow, functions_view);
+  gtk_widget_class_bind_template_child (widget_class, LpWindow, calltree_view);
+  gtk_widget_class_bind_template_child (widget_class, LpWindow, source_view);
+
+  /* the views, as the switcher shows them */
+  gtk_widget_class_install_property_action (widget_class, "win.view", "view");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_CONTROL_MASK, "win.view", "s", "flame");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_CONTROL_MASK, "win.view", "s", "functions");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_CONTROL_MASK, "win.view", "s", "calltree");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_4, GDK_CONTROL_MASK, "win.view", "s", "source");
+}

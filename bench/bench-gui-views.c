@@ -1,0 +1,230 @@
+/* bench-gui-views.c: how soon the functions table of a big report fills, and how long switching between the window's views stalls it.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * usage: bench-gui-views FILE GENERATOR [SHAPE SIZE]
+ * Opens FILE (made with GENERATOR, bench/gen-folded, "--shape=SHAPE FILE
+ * SIZE", if missing) in a laprof window under Xvfb; when the graph is
+ * painted, switches to the Functions view and prints the time until the
+ * table is filled and painted, then switches between the four views
+ * (Flame Graph, Functions, Call Tree, Source; five rounds, a function
+ * selected) and prints the longest switch (the action until the next
+ * painted frame) and the longest stall of the main loop meanwhile (a 5 ms
+ * timer: a late tick is a moment the window could not answer), with the
+ * main thread's CPU time, which a busy machine does not inflate. */
+#define _GNU_SOURCE   /* RUSAGE_THREAD */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <sys/resource.h>
+
+#include "lp-application.h"
+#include "lp-functions-view.h"
+#include "lp-window.h"
+
+static gint64 last_tick;
+static gint64 worst_gap;
+static guint n_painted;
+
+static gboolean
+tick_cb (gpointer data)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  worst_gap = MAX (worst_gap, now - last_tick);
+  last_tick = now;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                LpWindow      *window)
+{
+  n_painted++;
+}
+
+/* the CPU time of this thread (the main loop's), in ms: what a busy
+ * machine does not inflate as it does wall time */
+static double
+thread_cpu_ms (void)
+{
+  struct rusage ru;
+
+  getrusage (RUSAGE_THREAD, &ru);
+  return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+}
+
+static void
+reset_stalls (void)
+{
+  last_tick = g_get_monotonic_time ();
+  worst_gap = 0;
+}
+
+/* runs the main loop until @done or 60 s; FALSE on time out */
+static gboolean
+spin_until (gboolean (*done) (LpWindow *), LpWindow *window)
+{
+  gint64 start = g_get_monotonic_time ();
+
+  while (!done (window))
+    {
+      if (g_get_monotonic_time () - start > 60 * G_USEC_PER_SEC)
+        return FALSE;
+      g_main_context_iteration (NULL, TRUE);
+    }
+  return TRUE;
+}
+
+static gboolean
+graph_shown (LpWindow *window)
+{
+  const char *page = lp_window_get_page (window);
+
+  return n_painted > 0 && page != NULL && g_str_equal (page, "report") &&
+         lp_flame_view_get_layout (lp_window_get_flame_view (window)) != NULL;
+}
+
+static guint painted_mark;
+
+static gboolean
+table_painted (LpWindow *window)
+{
+  LpFunctionsView *view = LP_FUNCTIONS_VIEW (lp_window_get_view_widget (window, "functions"));
+  GtkColumnView *table = lp_functions_view_get_table (view);
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (table))) == 0)
+    {
+      painted_mark = n_painted;
+      return FALSE;
+    }
+  return n_painted > painted_mark;
+}
+
+static gboolean
+painted_since_mark (LpWindow *window)
+{
+  return n_painted > painted_mark;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  static const char *views[] = { "functions", "calltree", "source", "flame" };
+  g_autoptr(LpApplication) app = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  LpWindow *window;
+  gint64 start, table_time, worst_switch = 0;
+  double cpu0;
+  const char *worst_view = "";
+  GStatBuf st;
+  guint tick;
+
+  if (argc < 3)
+    {
+      fprintf (stderr, "usage: bench-gui-views FILE GENERATOR [SHAPE SIZE]\n");
+      return 2;
+    }
+  if (g_stat (argv[1], &st) != 0)
+    {
+      g_autofree char *shape = g_strdup_printf ("--shape=%s", argc > 4 ? argv[3] : "default");
+      const char *gen_argv[] = { argv[2], shape, argv[1], argc > 4 ? argv[4] : "140", NULL };
+      int status;
+
+      if (!g_spawn_sync (NULL, (char **) gen_argv, NULL, 0, NULL, NULL, NULL, NULL, &status, &error) ||
+          !g_spawn_check_wait_status (status, &error))
+        {
+          fprintf (stderr, "bench-gui-views: %s\n", error->message);
+          return 1;
+        }
+      g_stat (argv[1], &st);
+    }
+
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  gtk_init ();
+  app = lp_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  if (!g_application_register (G_APPLICATION (app), NULL, &error))
+    {
+      fprintf (stderr, "bench-gui-views: %s\n", error->message);
+      return 1;
+    }
+
+  window = lp_window_new (GTK_APPLICATION (app));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  for (int i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
+                    G_CALLBACK (after_paint_cb), window);
+  tick = g_timeout_add (5, tick_cb, NULL);
+
+  file = g_file_new_for_path (argv[1]);
+  lp_window_open_file (window, file);
+  if (!spin_until (graph_shown, window))
+    {
+      fprintf (stderr, "bench-gui-views: no graph within 60 s\n");
+      return 1;
+    }
+
+  /* the table, asked for as soon as the graph is there */
+  reset_stalls ();
+  start = g_get_monotonic_time ();
+  cpu0 = thread_cpu_ms ();
+  painted_mark = n_painted;
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", "functions");
+  if (!spin_until (table_painted, window))
+    {
+      fprintf (stderr, "bench-gui-views: no table within 60 s\n");
+      return 1;
+    }
+  table_time = g_get_monotonic_time () - start;
+  printf ("report:              %s (%.1f MB, %u stacks, %u functions)\n", argv[1], st.st_size / 1e6,
+          lp_folded_get_n_stacks (lp_window_get_report (window)),
+          lp_functions_get_n (lp_functions_view_get_functions (LP_FUNCTIONS_VIEW (lp_window_get_view_widget (window, "functions")))));
+  printf ("functions table filled and painted: %.1f ms after the graph (goal: 200 ms)\n", table_time / 1e3);
+  printf ("longest main-loop stall meanwhile:  %.1f ms (main thread CPU meanwhile: %.1f ms)\n",
+          worst_gap / 1e3, thread_cpu_ms () - cpu0);
+
+  /* switching: five rounds of the four views, with a function selected */
+  for (guint i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  reset_stalls ();
+  cpu0 = thread_cpu_ms ();
+  {
+    gint64 stall = 0;
+    double worst_cpu = 0;
+
+    for (guint round = 0; round < 5; round++)
+      for (guint v = 0; v < G_N_ELEMENTS (views); v++)
+        {
+          gint64 t0 = g_get_monotonic_time (), t;
+          double c0 = thread_cpu_ms ();
+
+          painted_mark = n_painted;
+          gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", views[v]);
+          spin_until (painted_since_mark, window);
+          t = g_get_monotonic_time () - t0;
+          worst_cpu = MAX (worst_cpu, thread_cpu_ms () - c0);
+          if (t > worst_switch)
+            {
+              worst_switch = t;
+              worst_view = views[v];
+            }
+          /* a little idle time, as between a user's key presses */
+          for (gint64 idle = g_get_monotonic_time (); g_get_monotonic_time () - idle < 50000;)
+            g_main_context_iteration (NULL, FALSE);
+        }
+    stall = worst_gap;
+    printf ("selected function:   %s\n", lp_window_get_selected_function (window));
+    printf ("longest view switch (action to painted frame): %.1f ms (to %s)\n", worst_switch / 1e3, worst_view);
+    printf ("longest main-loop stall while switching:       %.1f ms (goal: 16 ms)\n", stall / 1e3);
+    printf ("most main-thread CPU for one switch:           %.1f ms\n", worst_cpu);
+  }
+  g_source_remove (tick);
+  gtk_window_destroy (GTK_WINDOW (window));
+  return 0;
+}
