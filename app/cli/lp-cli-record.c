@@ -109,7 +109,8 @@ parse_tids (const char  *text,
 static void
 print_summary (const LpSamplerStats *st,
                LpSamplerMode         mode,
-               const char           *python)
+               const char           *python,
+               const char           *kernel)
 {
   double rate = st->duration > 0 ? st->samples / st->duration : 0;
 
@@ -135,6 +136,13 @@ print_summary (const LpSamplerStats *st,
     fprintf (stderr, _("  stacks not unwound to their root ([truncated]): %" PRIu64 "\n"), st->truncated);
   if (python != NULL)
     fprintf (stderr, "  %s\n", python);
+  if (kernel != NULL)
+    fprintf (stderr, "  %s\n", kernel);
+  if (st->kernel_samples > 0)
+    fprintf (stderr, _("  samples with kernel frames: %" PRIu64 "\n"), st->kernel_samples);
+  if (st->kernel_stacks > 0)
+    fprintf (stderr, _("  kernel stacks of blocked threads read: %" PRIu64 ", %.1f µs each\n"),
+             st->kernel_stacks, st->kernel_stack_ns / 1000.0 / st->kernel_stacks);
   if (st->python_samples > 0)
     fprintf (stderr, _("  samples with Python frames: %" PRIu64 "; unreadable to their end %" PRIu64
                        ", moved on before they were read %" PRIu64 "\n"),
@@ -168,7 +176,7 @@ typedef struct
   gint              pid;
   double            frequency, period, duration, min_time;
   gboolean          no_idle, idle, threads, lines, stream, quiet;
-  gboolean          stop_running, no_children, no_python, in_process;
+  gboolean          stop_running, no_children, no_python, in_process, no_kernel;
   gint              stack_kib;
   /* what it means */
   GArray           *tids;
@@ -211,6 +219,7 @@ parse_args (RecordOptions  *o,
     { "no-children", 0, 0, G_OPTION_ARG_NONE, &o->no_children, N_("Do not follow the processes the target starts (followed by default, each under its own name)"), NULL },
     { "stop-running", 0, 0, G_OPTION_ARG_NONE, &o->stop_running, N_("Wall mode: stop running threads too (ptrace), rather than sample them with perf events"), NULL },
     { "no-python", 0, 0, G_OPTION_ARG_NONE, &o->no_python, N_("Leave CPython's evaluation frames as they are, rather than show the Python functions they run"), NULL },
+    { "no-kernel", 0, 0, G_OPTION_ARG_NONE, &o->no_kernel, N_("Leave out the kernel's frames (name_[k]), recorded by default where the kernel allows it"), NULL },
     { "stack-size", 0, 0, G_OPTION_ARG_INT, &o->stack_kib, N_("KiB of stack copied per sample (default 16; deeper frames are read from the live process)"), N_("KIB") },
     { "in-process", 0, 0, G_OPTION_ARG_NONE, &o->in_process, N_("Profile COMMAND from inside its own process (liblaprof preloaded): no ptrace, no perf events"), NULL },
     { "stream", 0, 0, G_OPTION_ARG_NONE, &o->stream, N_("Write the stream protocol to standard output (for the GUI)"), NULL },
@@ -234,6 +243,8 @@ parse_args (RecordOptions  *o,
       "Blocked threads get a leaf frame like [idle: futex]; --no-idle drops those samples.\n"
       "In a CPython program (3.10 to 3.13) the Python functions take the place of the\n"
       "interpreter's frames, as \"function (file.py)\"; --no-python turns that off.\n"
+      "As root (or with kernel.perf_event_paranoid ≤ 1 in cpu mode) the kernel's frames\n"
+      "go above the user frames that called it, as name_[k]; --no-kernel leaves them out.\n"
       "Ctrl-C or SIGTERM stops sampling, detaches and writes the report; the target runs on.\n"
       "A launched COMMAND keeps our standard input, output and error; its exit status is\n"
       "reported on standard error.\n\n"
@@ -355,6 +366,7 @@ make_options (RecordOptions *o)
   opts->stop_running = o->stop_running;
   opts->no_children = o->no_children;
   opts->no_python = o->no_python;
+  opts->no_kernel = o->no_kernel;
   return TRUE;
 }
 
@@ -529,7 +541,7 @@ report (const RecordOptions  *o,
   int child_status = 0;
 
   if (!o->quiet)
-    print_summary (st, o->sampler.mode, lp_sampler_get_python (sampler, NULL));
+    print_summary (st, o->sampler.mode, lp_sampler_get_python (sampler, NULL), lp_sampler_get_kernel (sampler, NULL));
 
   /* a launched command keeps running after a stop; wait for it, it owns our
    * terminal. But when the reader of the stream has gone (the window was
