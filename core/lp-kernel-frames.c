@@ -12,7 +12,9 @@
  * recording gets: none with no_kernel; perf call chains if the kernel's
  * symbols can be read (the perf source may still find its events refused
  * the kernel: _lp_kernel_frames_refused); in wall mode, the stacks of
- * blocked threads if /proc/PID/task/TID/stack can be read. */
+ * blocked threads if /proc/PID/task/TID/stack can be read (they name
+ * their functions: no symbols needed). Wall mode says "on" for the
+ * stacks of blocked threads, whatever its running threads get. */
 void
 _lp_kernel_frames_start (LpSampler *self,
                          pid_t      pid)
@@ -33,9 +35,9 @@ _lp_kernel_frames_start (LpSampler *self,
       self->kernel.names = g_ptr_array_new_with_free_func (g_free);
     }
   g_clear_pointer (&self->kernel.status, g_free);
-  if (stack_error != NULL)
+  if (self->opts.mode == LP_SAMPLER_MODE_WALL && stack_error != NULL)
     self->kernel.status = g_strdup_printf (_("kernel frames: off: %s"), stack_error->message);
-  else if (symbols_error != NULL)
+  else if (self->opts.mode == LP_SAMPLER_MODE_CPU && symbols_error != NULL)
     self->kernel.status = g_strdup_printf (_("kernel frames: off: %s"), symbols_error->message);
   else
     self->kernel.status = g_strdup (_("kernel frames: on"));
@@ -49,7 +51,7 @@ _lp_kernel_frames_refused (LpSampler *self)
   if (!self->kernel.callchains)
     return;
   self->kernel.callchains = FALSE;
-  if (!self->kernel.stacks)
+  if (self->opts.mode == LP_SAMPLER_MODE_CPU)
     {
       g_free (self->kernel.status);
       self->kernel.status = g_strdup (_("kernel frames: off: perf events may not see the kernel "

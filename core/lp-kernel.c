@@ -98,7 +98,8 @@ read_kallsyms (GError **error)
     {
       g_string_free (names, TRUE);
       g_set_error (error, LP_KERNEL_ERROR, LP_KERNEL_ERROR_PERMISSION,
-                   _("/proc/kallsyms hides the kernel's addresses (kernel.kptr_restrict; run as root)"));
+                   _("/proc/kallsyms hides the kernel's addresses from this user (kernel.kptr_restrict, "
+                     "kernel.perf_event_paranoid; run as root)"));
       return NULL;
     }
   g_array_sort (symbols, symbol_cmp);
@@ -242,9 +243,9 @@ lp_kernel_check (pid_t    pid,
 {
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
 
-  if (lp_kernel_symbols_get (error) == NULL)
-    return FALSE;
-  if (pid > 0 && !lp_kernel_read_stack (pid, pid, names, error))
+  if (pid <= 0)
+    return lp_kernel_symbols_get (error) != NULL;
+  if (!lp_kernel_read_stack (pid, pid, names, error))
     {
       g_prefix_error (error, _("kernel stacks of blocked threads: "));
       return FALSE;

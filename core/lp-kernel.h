@@ -31,13 +31,12 @@ typedef enum
 /* lp_kernel_is_frame: TRUE when @name (nullable) ends in LP_KERNEL_SUFFIX. */
 gboolean lp_kernel_is_frame (const char *name);
 
-/* lp_kernel_check: whether this process may name kernel frames:
- * /proc/kallsyms with its addresses (root, or kernel.kptr_restrict 0 with
- * kernel.perf_event_paranoid ≤ 1), and, when @pid > 0, the kernel stacks
- * of its threads (/proc/PID/task/PID/stack: root). FALSE with @error
- * (LP_KERNEL_ERROR_PERMISSION) saying which is missing. Whether perf events
- * may count the kernel is the perf source's to find (it falls back to user
- * time). */
+/* lp_kernel_check: whether this process may see kernel frames: with @pid
+ * 0, the addresses of /proc/kallsyms, to name perf's call chains (root, or
+ * kernel.kptr_restrict 0 with kernel.perf_event_paranoid ≤ 1); with @pid >
+ * 0, the kernel stacks of that process's threads (/proc/PID/task/PID/stack:
+ * root). FALSE with @error saying why not. Whether perf events may count
+ * the kernel is the perf source's to find (it falls back to user time). */
 gboolean lp_kernel_check (pid_t    pid,
                           GError **error);
 

@@ -85,7 +85,8 @@ typedef struct
   guint64  python_unreadable;  /* …whose Python stack could not be read to its end */
   guint64  python_unmatched;   /* …whose native evaluation frames and Python groups differed in
                                 * number (the thread moved on before its Python stack was read) */
-  guint64  kernel_samples;     /* samples with kernel frames */
+  guint64  kernel_samples;     /* samples taken with kernel frames (not counting the
+                                * reused stacks of blocked threads) */
   guint64  kernel_stacks;      /* wall mode: kernel stacks of blocked threads read */
   guint64  kernel_stack_ns;    /* …the time it took */
   gboolean target_exited;

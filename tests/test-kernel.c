@@ -82,7 +82,7 @@ may_record_kernel (void)
       g_test_skip ("kernel frames need root here");
       return FALSE;
     }
-  if (!lp_kernel_check (getpid (), &error))
+  if (!lp_kernel_check (0, &error) || !lp_kernel_check (getpid (), &error))
     {
       g_test_skip (error->message);
       return FALSE;
@@ -353,6 +353,40 @@ test_hide (void)
   }
 }
 
+/* laprof-cli svg and png --no-kernel: the same graph without them */
+static void
+test_cli_graph (void)
+{
+  g_autofree char *report = g_build_filename (tmpdir, "graph.folded", NULL);
+  g_autofree char *png = g_build_filename (tmpdir, "graph.png", NULL);
+  const char *text = "prog;main;read;do_syscall_64_[k];ksys_read_[k] 7\n"
+                     "prog;main;compute 5\n";
+  const char *with[] = { cli, "svg", report, NULL };
+  const char *without[] = { cli, "svg", report, "--no-kernel", NULL };
+  const char *png_args[] = { cli, "png", report, "--no-kernel", "-o", png, NULL };
+  g_autofree char *svg_with = NULL, *svg_without = NULL, *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_assert_true (g_file_set_contents (report, text, -1, NULL));
+  g_spawn_sync (NULL, (char **) with, NULL, G_SPAWN_DEFAULT, NULL, NULL, &svg_with, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  g_spawn_sync (NULL, (char **) without, NULL, G_SPAWN_DEFAULT, NULL, NULL, &svg_without, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  g_assert_nonnull (strstr (svg_with, "ksys_read"));
+  g_assert_null (strstr (svg_without, "ksys_read"));
+  g_assert_null (strstr (svg_without, "do_syscall_64"));
+  /* read keeps its 7 samples, all 12 are there */
+  g_assert_nonnull (strstr (svg_without, "read (7 samples"));
+  g_assert_nonnull (strstr (svg_without, "all (12 samples"));
+  g_spawn_sync (NULL, (char **) png_args, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, &err, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+}
+
 /* in every palette, no kernel frame has a colour a user frame can have */
 static void
 test_colours (void)
@@ -454,6 +488,7 @@ main (int    argc,
   g_test_add_func ("/kernel/unprivileged", test_unprivileged);
   g_test_add_func ("/kernel/hide", test_hide);
   g_test_add_func ("/kernel/colours", test_colours);
+  g_test_add_func ("/kernel/cli-graph", test_cli_graph);
   ret = g_test_run ();
 
   {

@@ -139,7 +139,8 @@ print_summary (const LpSamplerStats *st,
   if (kernel != NULL)
     fprintf (stderr, "  %s\n", kernel);
   if (st->kernel_samples > 0)
-    fprintf (stderr, _("  samples with kernel frames: %" PRIu64 "\n"), st->kernel_samples);
+    fprintf (stderr, _("  samples taken with kernel frames: %" PRIu64 " (blocked threads' reused stacks besides)\n"),
+             st->kernel_samples);
   if (st->kernel_stacks > 0)
     fprintf (stderr, _("  kernel stacks of blocked threads read: %" PRIu64 ", %.1f µs each\n"),
              st->kernel_stacks, st->kernel_stack_ns / 1000.0 / st->kernel_stacks);
