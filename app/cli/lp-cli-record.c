@@ -244,8 +244,6 @@ parse_args (RecordOptions  *o,
       "Blocked threads get a leaf frame like [idle: futex]; --no-idle drops those samples.\n"
       "In a CPython program (3.10 to 3.13) the Python functions take the place of the\n"
       "interpreter's frames, as \"function (file.py)\"; --no-python turns that off.\n"
-      "As root (or with kernel.perf_event_paranoid ≤ 1 in cpu mode) the kernel's frames\n"
-      "go above the user frames that called it, as name_[k]; --no-kernel leaves them out.\n"
       "Ctrl-C or SIGTERM stops sampling, detaches and writes the report; the target runs on.\n"
       "A launched COMMAND keeps our standard input, output and error; its exit status is\n"
       "reported on standard error.\n\n"
