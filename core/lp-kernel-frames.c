@@ -174,8 +174,9 @@ begins_with (GArray *a,
   return a->len > b->len && memcmp (a->data, b->data, b->len * sizeof (guint32)) == 0;
 }
 
-/* Wall mode: @slot, a sample of @t blocked in a system call, gets the
- * kernel stack its check read, once. In restart_syscall (@restarted: a
+/* Wall mode: @slot, a sample of @t's stop, gets the kernel stack its
+ * check read if it is blocked in a system call; the stack is used once
+ * either way. In restart_syscall (@restarted: a
  * call that our last stop interrupted, continued where it waited), the
  * kernel shows only the entry code (the restart is a tail call into
  * functions of the scheduler's section, which stacks leave out): the
@@ -191,6 +192,12 @@ _lp_kernel_frames_to_slot (LpSampler *self,
 
   if (frames == NULL || frames->len == 0)
     return;
+  if (slot->idle_syscall < 0)
+    {
+      /* woken before its stop: running, not in that stack */
+      g_array_set_size (frames, 0);
+      return;
+    }
   if (t->wall.kernel_last == NULL)
     t->wall.kernel_last = g_array_new (FALSE, FALSE, sizeof (guint32));
   if (!restarted || !begins_with (t->wall.kernel_last, frames))

@@ -288,8 +288,7 @@ snapshot_ptrace (LpSampler *self,
   slot->signal_stop = FALSE;
   slot->weight = MAX (t->wall.weight, 1);
   t->wall.weight = 1;
-  if (nr >= 0)
-    _lp_kernel_frames_to_slot (self, slot, t, restarted);
+  _lp_kernel_frames_to_slot (self, slot, t, restarted);
   /* while it is stopped, its Python stack is the one of the sample */
   _lp_python_frames_read_now (self, slot);
   self->n_slots++;
