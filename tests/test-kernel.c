@@ -353,6 +353,53 @@ test_hide (void)
   }
 }
 
+/* a capture keeps kernel frames as the names they are, and so do the
+ * exports for other tools */
+static void
+test_capture_exports (void)
+{
+  g_autofree char *dir = g_build_filename (tmpdir, "capture", NULL);
+  g_autofree char *capture = g_build_filename (dir, "wait.laprof", NULL);
+  const char *record_argv[] = { cli, "record", "-F", "200", "-o", capture, "--", target, "wait", "1", NULL };
+  const char *formats[] = { "speedscope", "gecko", "pprof" };
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if (!may_record_kernel ())
+    return;
+  g_assert_cmpint (g_mkdir (dir, 0777), ==, 0);
+  g_spawn_sync (NULL, (char **) record_argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_autofree char *out = g_strdup_printf ("%s/out.%s", dir, formats[i]);
+      const char *export_argv[] = { cli, "export", "--format", formats[i], "-o", out, capture, NULL };
+      g_autofree char *raw = g_strdup_printf ("%s.raw", out);
+      g_autofree char *gunzip = g_strdup_printf ("gzip -dc '%s' > '%s'", out, raw);
+      const char *sh_argv[] = { "sh", "-c", gunzip, NULL };
+      g_autofree char *text = NULL;
+      gsize len;
+
+      g_spawn_sync (NULL, (char **) export_argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error);
+      g_assert_no_error (error);
+      g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+      /* pprof's profile.proto is gzip'd; its names are plain bytes inside */
+      if (g_str_equal (formats[i], "pprof"))
+        {
+          g_spawn_sync (NULL, (char **) sh_argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error);
+          g_assert_no_error (error);
+          g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+          g_assert_true (g_file_get_contents (raw, &text, &len, NULL));
+        }
+      else
+        g_assert_true (g_file_get_contents (out, &text, &len, NULL));
+      g_assert_nonnull (memmem (text, len, "futex_wait_[k]", strlen ("futex_wait_[k]")));
+      g_assert_nonnull (memmem (text, len, "cond_waiter", strlen ("cond_waiter")));
+    }
+}
+
 /* laprof-cli svg and png --no-kernel: the same graph without them */
 static void
 test_cli_graph (void)
@@ -489,6 +536,7 @@ main (int    argc,
   g_test_add_func ("/kernel/hide", test_hide);
   g_test_add_func ("/kernel/colours", test_colours);
   g_test_add_func ("/kernel/cli-graph", test_cli_graph);
+  g_test_add_func ("/kernel/capture-exports", test_capture_exports);
   ret = g_test_run ();
 
   {
