@@ -146,6 +146,9 @@ typedef struct
   GArray  *kernel_frames; /* of guint32: its kernel stack, read by the check that found it
                            * blocked, for its stop's sample (lp-kernel-frames.c) */
   GArray  *kernel_last;  /* of guint32: the kernel stack of its last sample */
+  long     kernel_last_nr; /* …in that system call */
+  gint64   kernel_read_ns; /* when its kernel stack was last read */
+  gboolean kernel_reuse; /* its stop comes too soon after that read: kernel_last will do */
 } ThreadWall;
 
 /* the in-process source (lp-source-signal.c) */
