@@ -32,10 +32,9 @@ _lp_kernel_frames_start (LpSampler *self,
   if (self->opts.no_kernel)
     return;
   self->kernel.unknown_frame = G_MAXUINT32;
-  self->kernel.symbols = lp_kernel_symbols_get (&symbols_error);
-  self->kernel.callchains = self->kernel.symbols != NULL;
-  if (self->kernel.callchains)
-    self->kernel.by_symbol = g_new0 (guint32, lp_kernel_symbols_count (self->kernel.symbols));
+  /* the symbols themselves are read at the first call chain: attaching
+   * stays quick */
+  self->kernel.callchains = lp_kernel_check (0, &symbols_error);
   if (self->opts.mode == LP_SAMPLER_MODE_WALL)
     {
       self->kernel.stacks = lp_kernel_check (pid, &stack_error);
@@ -87,9 +86,18 @@ static guint32
 symbol_frame (LpSampler *self,
               guint64    addr)
 {
-  const char *name;
-  guint index = lp_kernel_symbols_lookup (self->kernel.symbols, addr, &name);
+  const char *name = NULL;
+  guint index = G_MAXUINT;
 
+  if (self->kernel.symbols == NULL && self->kernel.by_symbol == NULL)
+    {
+      self->kernel.symbols = lp_kernel_symbols_get (NULL);
+      /* unreadable after all: every address unknown */
+      self->kernel.by_symbol = g_new0 (guint32, self->kernel.symbols != NULL
+                                                ? lp_kernel_symbols_count (self->kernel.symbols) : 1);
+    }
+  if (self->kernel.symbols != NULL)
+    index = lp_kernel_symbols_lookup (self->kernel.symbols, addr, &name);
   if (index == G_MAXUINT)
     {
       if (self->kernel.unknown_frame == G_MAXUINT32)
