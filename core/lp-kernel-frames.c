@@ -24,7 +24,8 @@
  * stacks of blocked threads, whatever its running threads get. */
 void
 _lp_kernel_frames_start (LpSampler *self,
-                         pid_t      pid)
+                         pid_t      pid,
+                         gboolean   callchains)
 {
   g_autoptr(GError) symbols_error = NULL;
   g_autoptr(GError) stack_error = NULL;
@@ -34,7 +35,7 @@ _lp_kernel_frames_start (LpSampler *self,
   self->kernel.unknown_frame = G_MAXUINT32;
   /* the symbols themselves are read at the first call chain: attaching
    * stays quick */
-  self->kernel.callchains = lp_kernel_check (0, &symbols_error);
+  self->kernel.callchains = callchains && lp_kernel_check (0, &symbols_error);
   if (self->opts.mode == LP_SAMPLER_MODE_WALL)
     {
       self->kernel.stacks = lp_kernel_check (pid, &stack_error);
@@ -45,6 +46,8 @@ _lp_kernel_frames_start (LpSampler *self,
     self->kernel.status = g_strdup_printf (_("kernel frames: off: %s"), stack_error->message);
   else if (self->opts.mode == LP_SAMPLER_MODE_CPU && symbols_error != NULL)
     self->kernel.status = g_strdup_printf (_("kernel frames: off: %s"), symbols_error->message);
+  else if (self->opts.mode == LP_SAMPLER_MODE_CPU && !callchains)
+    self->kernel.status = g_strdup (_("kernel frames: off: not in cpu mode in-process"));
   else
     self->kernel.status = g_strdup (_("kernel frames: on"));
 }
@@ -153,20 +156,19 @@ _lp_kernel_frames_from_callchain (LpSampler    *self,
   slot->n_kframes = n;
 }
 
-/* Wall mode: @t is about to be stopped; if its check found it blocked,
- * its kernel stack, read now (in its stop it would show the stop), waits
- * in @t for its sample; or, within KERNEL_STACK_INTERVAL_NS of the last
- * read, the stack of that read will do if the call is the same. */
-void
-_lp_kernel_frames_read_blocked (LpSampler *self,
-                                Thread    *t)
+/* @t's kernel stack into t->wall.kernel_frames, for its next sample; or,
+ * within KERNEL_STACK_INTERVAL_NS of the last read, t->wall.kernel_reuse:
+ * the stack of that read will do if the call is the same. */
+static void
+read_stack (LpSampler *self,
+            Thread    *t)
 {
   gint64 t0;
 
   if (t->wall.kernel_frames != NULL)
     g_array_set_size (t->wall.kernel_frames, 0);
   t->wall.kernel_reuse = FALSE;
-  if (!self->kernel.stacks || !t->wall.found_blocked)
+  if (!self->kernel.stacks)
     return;
   t0 = now_ns ();
   if (t->wall.kernel_last != NULL && t->wall.kernel_last->len > 0 &&
@@ -188,6 +190,34 @@ _lp_kernel_frames_read_blocked (LpSampler *self,
     }
   self->stats.kernel_stacks++;
   self->stats.kernel_stack_ns += now_ns () - t0;
+}
+
+/* Wall mode: @t is about to be stopped; if its check found it blocked,
+ * its kernel stack is read now (in its stop it would show the stop), for
+ * its sample (_lp_kernel_frames_to_slot). */
+void
+_lp_kernel_frames_read_blocked (LpSampler *self,
+                                Thread    *t)
+{
+  if (t->wall.found_blocked)
+    read_stack (self, t);
+  else
+    {
+      if (t->wall.kernel_frames != NULL)
+        g_array_set_size (t->wall.kernel_frames, 0);
+      t->wall.kernel_reuse = FALSE;
+    }
+}
+
+/* In-process, wall mode: @slot, a sample of @t found blocked in a system
+ * call without stopping it, gets its kernel stack, read now. */
+void
+_lp_kernel_frames_read_now (LpSampler *self,
+                            Slot      *slot,
+                            Thread    *t)
+{
+  read_stack (self, t);
+  _lp_kernel_frames_to_slot (self, slot, t, FALSE);
 }
 
 /* Whether the frames of @a begin with all of @b's. */

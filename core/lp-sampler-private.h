@@ -413,12 +413,13 @@ void _lp_perf_tick (LpSampler *self);
 Slot *_lp_perf_sample_before (LpSampler *self, pid_t tid, guint64 time);
 
 /* lp-kernel-frames.c: kernel frames */
-void _lp_kernel_frames_start (LpSampler *self, pid_t pid);
+void _lp_kernel_frames_start (LpSampler *self, pid_t pid, gboolean callchains);
 void _lp_kernel_frames_refused (LpSampler *self);
 void _lp_kernel_frames_free (LpSampler *self);
 void _lp_kernel_frames_from_callchain (LpSampler *self, Slot *slot, const guint8 *chain, guint64 nr);
 void _lp_kernel_frames_read_blocked (LpSampler *self, Thread *t);
 void _lp_kernel_frames_to_slot (LpSampler *self, Slot *slot, Thread *t, gboolean restarted);
+void _lp_kernel_frames_read_now (LpSampler *self, Slot *slot, Thread *t);
 
 /* lp-wall-time.c: wall mode's time accounts */
 guint64 _lp_wall_time_read_runtime (LpSampler *self, Thread *t);

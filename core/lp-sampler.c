@@ -595,7 +595,7 @@ lp_sampler_attach (LpSampler  *self,
 
   /* permission is checked by the seize or perf_event_open: their errors say
    * what to do; the mappings are read after */
-  _lp_kernel_frames_start (self, pid);
+  _lp_kernel_frames_start (self, pid, TRUE);
   if (!self->source->attach (self, pid, error))
     return FALSE;
   _lp_perf_start_assist (self, FALSE);
@@ -612,6 +612,8 @@ lp_sampler_attach_self (LpSampler  *self,
   self->exec_done = TRUE;
   self->source = &lp_source_signal;
   self->signal.in_process = TRUE;
+  /* blocked threads' kernel stacks; no call chains without perf events */
+  _lp_kernel_frames_start (self, self->pid, FALSE);
   if (!self->source->attach (self, self->pid, error))
     return FALSE;
   return _lp_sampler_load_address_space (self, error);
@@ -674,7 +676,7 @@ lp_sampler_launch (LpSampler   *self,
   self->launched = TRUE;
   self->command = g_path_get_basename (argv[0]);
 
-  _lp_kernel_frames_start (self, child);
+  _lp_kernel_frames_start (self, child, TRUE);
   if (!self->source->attach_child (self, child, error))
     {
       close (go[1]);

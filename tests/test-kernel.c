@@ -266,6 +266,41 @@ test_switch_off (void)
   g_assert_null (strstr (err_wall, "kernel frames"));
 }
 
+/* in-process (liblaprof preloaded): the same kernel paths of blocked
+ * threads, read without a stop; LAPROF_KERNEL=0 (--no-kernel) leaves them
+ * out */
+static void
+test_in_process (void)
+{
+  const char *on[] = { "--in-process", "-F", "200", NULL };
+  const char *off[] = { "--in-process", "-F", "200", "--no-kernel", NULL };
+  g_autofree char *err_on = NULL, *err_off = NULL;
+  g_autoptr(LpFolded) a = NULL;
+  g_autoptr(LpFolded) b = NULL;
+  double futex = 0, futex_kernel = 0;
+
+  if (!may_record_kernel ())
+    return;
+  a = record ("in-process", FALSE, on, "wait", "1", &err_on);
+  b = record ("in-process-off", FALSE, off, "wait", "1", &err_off);
+  for (guint k = 0; k < lp_folded_get_n_stacks (a); k++)
+    {
+      LpFoldedStack st;
+      guint first = check_order (a, k, &st);
+
+      if (!stack_has (a, &st, first, "cond_waiter"))
+        continue;
+      futex += st.count;
+      if (stack_has (a, &st, st.depth, "futex_wait") && first < st.depth - 1)
+        futex_kernel += st.count;
+    }
+  g_test_message ("in-process futex: %.0f samples, %.0f through futex_wait_[k]", futex, futex_kernel);
+  g_assert_cmpfloat (futex, >=, 100);
+  g_assert_cmpfloat (futex_kernel, >=, 0.9 * futex);
+  g_assert_cmpfloat (lp_folded_get_total (b), >=, 200);
+  g_assert_cmpfloat (count_kernel_frames (b), ==, 0);
+}
+
 /* as nobody (kernel.perf_event_paranoid 2 here: perf events for user time
  * only; /proc/PID/stack is root's): a recording all the same, no kernel
  * frames, and the summary says why */
@@ -533,6 +568,7 @@ main (int    argc,
   g_test_add_func ("/kernel/wall-blocked", test_wall_blocked);
   g_test_add_func ("/kernel/switch-off", test_switch_off);
   g_test_add_func ("/kernel/unprivileged", test_unprivileged);
+  g_test_add_func ("/kernel/in-process", test_in_process);
   g_test_add_func ("/kernel/hide", test_hide);
   g_test_add_func ("/kernel/colours", test_colours);
   g_test_add_func ("/kernel/cli-graph", test_cli_graph);

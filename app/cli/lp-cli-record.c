@@ -746,6 +746,7 @@ record_in_process (RecordOptions *o)
   env = g_environ_setenv (env, "LAPROF_MODE", o->sampler.mode == LP_SAMPLER_MODE_CPU ? "cpu" : "wall", TRUE);
   env = g_environ_setenv (env, "LAPROF_IDLE", o->no_idle ? "0" : "1", TRUE);
   env = g_environ_setenv (env, "LAPROF_PYTHON", o->no_python ? "0" : "1", TRUE);
+  env = g_environ_setenv (env, "LAPROF_KERNEL", o->no_kernel ? "0" : "1", TRUE);
   env = g_environ_setenv (env, "LAPROF_MIN_TIME", g_ascii_dtostr (buf, sizeof buf, o->min_time), TRUE);
 
   t0 = g_get_monotonic_time ();
