@@ -16,12 +16,15 @@
 #define KERNEL_STACK_INTERVAL_NS (10 * 1000 * 1000)
 
 /* Decides, before the source attaches to @pid, which kernel frames the
- * recording gets: none with no_kernel; perf call chains if the kernel's
- * symbols can be read (the perf source may still find its events refused
- * the kernel: _lp_kernel_frames_refused); in wall mode, the stacks of
- * blocked threads if /proc/PID/task/TID/stack can be read (they name
- * their functions: no symbols needed). Wall mode says "on" for the
- * stacks of blocked threads, whatever its running threads get. */
+ * recording gets: none with no_kernel; with @callchains (cpu mode), perf
+ * call chains if the kernel's symbols can be read (the perf source may
+ * still find its events refused the kernel: _lp_kernel_frames_refused);
+ * in wall mode, the stacks of blocked threads if
+ * /proc/PID/task/TID/stack can be read (they name their functions: no
+ * symbols needed). Wall mode's running threads get no call chains:
+ * reading kallsyms costs 0.1 s of CPU at the start (0.2 s under
+ * AddressSanitizer), which a recording that starts competes with
+ * (test-capture-record's killed test lost half its samples). */
 void
 _lp_kernel_frames_start (LpSampler *self,
                          pid_t      pid,
@@ -33,9 +36,11 @@ _lp_kernel_frames_start (LpSampler *self,
   if (self->opts.no_kernel)
     return;
   self->kernel.unknown_frame = G_MAXUINT32;
-  /* the symbols themselves are read at the first call chain: attaching
-   * stays quick */
+  /* the symbols themselves are read on a thread of their own, ready by
+   * the first call chain: attaching stays quick */
   self->kernel.callchains = callchains && lp_kernel_check (0, &symbols_error);
+  if (self->kernel.callchains)
+    lp_kernel_symbols_preload ();
   if (self->opts.mode == LP_SAMPLER_MODE_WALL)
     {
       self->kernel.stacks = lp_kernel_check (pid, &stack_error);

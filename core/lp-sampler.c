@@ -595,7 +595,7 @@ lp_sampler_attach (LpSampler  *self,
 
   /* permission is checked by the seize or perf_event_open: their errors say
    * what to do; the mappings are read after */
-  _lp_kernel_frames_start (self, pid, TRUE);
+  _lp_kernel_frames_start (self, pid, self->opts.mode == LP_SAMPLER_MODE_CPU);
   if (!self->source->attach (self, pid, error))
     return FALSE;
   _lp_perf_start_assist (self, FALSE);
@@ -676,7 +676,7 @@ lp_sampler_launch (LpSampler   *self,
   self->launched = TRUE;
   self->command = g_path_get_basename (argv[0]);
 
-  _lp_kernel_frames_start (self, child, TRUE);
+  _lp_kernel_frames_start (self, child, self->opts.mode == LP_SAMPLER_MODE_CPU);
   if (!self->source->attach_child (self, child, error))
     {
       close (go[1]);
