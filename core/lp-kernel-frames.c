@@ -23,8 +23,8 @@
  * /proc/PID/task/TID/stack can be read (they name their functions: no
  * symbols needed). Wall mode's running threads get no call chains:
  * reading kallsyms costs 0.1 s of CPU at the start (0.2 s under
- * AddressSanitizer), which a recording that starts competes with
- * (test-capture-record's killed test lost half its samples). */
+ * AddressSanitizer), which delayed a recording's first samples
+ * (test-capture-record's killed test lost half of them). */
 void
 _lp_kernel_frames_start (LpSampler *self,
                          pid_t      pid,
@@ -36,11 +36,14 @@ _lp_kernel_frames_start (LpSampler *self,
   if (self->opts.no_kernel)
     return;
   self->kernel.unknown_frame = G_MAXUINT32;
-  /* the symbols themselves are read on a thread of their own, ready by
-   * the first call chain: attaching stays quick */
-  self->kernel.callchains = callchains && lp_kernel_check (0, &symbols_error);
+  /* the symbols are read now, before the events are opened (0.1 s here):
+   * read at the first call chain, they stalled the sampler while the
+   * kernel filled the rings (test-engine-late-stop dropped records) */
+  if (callchains)
+    self->kernel.symbols = lp_kernel_symbols_get (&symbols_error);
+  self->kernel.callchains = self->kernel.symbols != NULL;
   if (self->kernel.callchains)
-    lp_kernel_symbols_preload ();
+    self->kernel.by_symbol = g_new0 (guint32, lp_kernel_symbols_count (self->kernel.symbols));
   if (self->opts.mode == LP_SAMPLER_MODE_WALL)
     {
       self->kernel.stacks = lp_kernel_check (pid, &stack_error);
@@ -97,13 +100,6 @@ symbol_frame (LpSampler *self,
   const char *name = NULL;
   guint index = G_MAXUINT;
 
-  if (self->kernel.symbols == NULL && self->kernel.by_symbol == NULL)
-    {
-      self->kernel.symbols = lp_kernel_symbols_get (NULL);
-      /* unreadable after all: every address unknown */
-      self->kernel.by_symbol = g_new0 (guint32, self->kernel.symbols != NULL
-                                                ? lp_kernel_symbols_count (self->kernel.symbols) : 1);
-    }
   if (self->kernel.symbols != NULL)
     index = lp_kernel_symbols_lookup (self->kernel.symbols, addr, &name);
   if (index == G_MAXUINT)

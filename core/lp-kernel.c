@@ -6,8 +6,6 @@
 #include <glib/gi18n.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "lp-kernel.h"
@@ -139,28 +137,6 @@ lp_kernel_symbols_get (GError **error)
   result = table;
   g_mutex_unlock (&lock);
   return result;
-}
-
-static gpointer
-preload_thread (gpointer data)
-{
-  /* this thread only (Linux: a thread's own nice value): the target
-   * and the engine's sampling come first */
-  setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 19);
-  lp_kernel_symbols_get (NULL);
-  return NULL;
-}
-
-void
-lp_kernel_symbols_preload (void)
-{
-  static gsize started;
-
-  if (g_once_init_enter (&started))
-    {
-      g_thread_unref (g_thread_new ("laprof-kallsyms", preload_thread, NULL));
-      g_once_init_leave (&started, 1);
-    }
 }
 
 guint

@@ -49,12 +49,6 @@ typedef struct _LpKernelSymbols LpKernelSymbols;
  * its addresses (all zero). Thread-safe. */
 const LpKernelSymbols *lp_kernel_symbols_get (GError **error);
 
-/* lp_kernel_symbols_preload: starts reading the table on a thread of its
- * own (once), so that the first lp_kernel_symbols_get() finds it read or
- * waits less (reading /proc/kallsyms takes 0.1-0.25 s here, most of it
- * the kernel's). */
-void lp_kernel_symbols_preload (void);
-
 /* lp_kernel_symbols_lookup: the function @addr is in, as an index (for
  * caches, < lp_kernel_symbols_count()) and its name (without suffix, owned
  * by the table); G_MAXUINT and NULL outside the kernel's text. */

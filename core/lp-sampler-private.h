@@ -293,8 +293,8 @@ typedef struct
   gboolean            callchains;  /* perf samples carry the kernel's call chain */
   gboolean            stacks;      /* wall mode: blocked threads' /proc/PID/task/TID/stack */
   char               *status;      /* one line: on, or why not; NULL: not asked (--no-kernel) */
-  const LpKernelSymbols *symbols;  /* for the call chains, read at the first one */
-  guint32            *by_symbol;   /* by symbol index: frame id + 1 (allocated with symbols) */
+  const LpKernelSymbols *symbols;  /* for the call chains */
+  guint32            *by_symbol;   /* by symbol index: frame id + 1 */
   guint32             unknown_frame; /* "[unknown]_[k]"; G_MAXUINT32 until needed */
   GPtrArray          *names;       /* scratch: a stack's names */
 } SamplerKernel;
