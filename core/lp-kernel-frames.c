@@ -39,14 +39,13 @@ _lp_kernel_frames_start (LpSampler *self,
   if (self->opts.no_kernel)
     return;
   self->kernel.unknown_frame = G_MAXUINT32;
-  /* the symbols are read now, before the events are opened (0.1 s here):
-   * read at the first call chain, they stalled the sampler while the
-   * kernel filled the rings (test-engine-late-stop dropped records) */
-  if (callchains)
-    self->kernel.symbols = lp_kernel_symbols_get (&symbols_error);
-  self->kernel.callchains = self->kernel.symbols != NULL;
-  if (self->kernel.callchains)
-    self->kernel.by_symbol = g_new0 (guint32, lp_kernel_symbols_count (self->kernel.symbols));
+  /* the symbols themselves are read at the first call chain (0.1 s here,
+   * 0.2 s under AddressSanitizer; the samples wait in the rings): read
+   * before the events were opened, they let threads a target started
+   * meanwhile go unseen (test-engine's attach-while-threads-start); read
+   * by a niced thread of their own, the sampler waited for it while the
+   * rings overflowed (test-engine-late-stop) */
+  self->kernel.callchains = callchains && lp_kernel_check (0, &symbols_error);
   if (self->opts.mode == LP_SAMPLER_MODE_WALL)
     {
       self->kernel.stacks = lp_kernel_check (pid, &stack_error);
@@ -103,6 +102,13 @@ symbol_frame (LpSampler *self,
   const char *name = NULL;
   guint index = G_MAXUINT;
 
+  if (self->kernel.by_symbol == NULL)
+    {
+      self->kernel.symbols = lp_kernel_symbols_get (NULL);
+      /* unreadable after all: every address "[unknown]_[k]" */
+      self->kernel.by_symbol = g_new0 (guint32, self->kernel.symbols != NULL
+                                                ? lp_kernel_symbols_count (self->kernel.symbols) : 1);
+    }
   if (self->kernel.symbols != NULL)
     index = lp_kernel_symbols_lookup (self->kernel.symbols, addr, &name);
   if (index == G_MAXUINT)
