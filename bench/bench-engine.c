@@ -42,6 +42,7 @@ typedef struct
   GArray     *elapsed;  /* of double, one per round (NAN: the run failed) */
   GArray     *file_bytes;  /* a capture's bytes per sample */
   GArray     *stop_us, *unwind_us, *symbolize_us, *collapse_us, *python_us, *rate;
+  GArray     *kstack_rate, *kstack_us;  /* kernel stacks of blocked threads read a second, µs each */
 } Config;
 
 /* The @q quantile (0.5: the median) of @values, failed runs (NAN) left
@@ -162,6 +163,18 @@ run_one (Config     *c,
   g_array_append_val (c->python_us, v);
   if ((v = lp_bench_number_after (err, "samples (")) >= 0)
     g_array_append_val (c->rate, v);
+  {
+    /* "kernel stacks of blocked threads read: N, X µs each" */
+    const char *kstacks = err != NULL ? strstr (err, "kernel stacks of blocked threads read: ") : NULL;
+    double seconds = e;   /* the workload's time, about the recording's */
+    double n = kstacks != NULL ? lp_bench_number_after (kstacks, "read: ") : 0;
+    double each = kstacks != NULL ? lp_bench_number_after (kstacks, ", ") : 0;
+
+    n = seconds > 0 ? MAX (n, 0) / seconds : 0;
+    each = MAX (each, 0);
+    g_array_append_val (c->kstack_rate, n);
+    g_array_append_val (c->kstack_us, each);
+  }
   if (c->output != NULL && (v = lp_bench_number_after (err, " s, ")) > 0)
     {
       g_autofree char *path = g_build_filename (tmp, c->output, NULL);
@@ -201,6 +214,11 @@ main (int    argc,
      * sample (issue 16) */
     { "capture wall 1000",  "laprof", "wall", "1000", NULL, NULL, "bench.laprof" },
     { "capture cpu 1000",   "laprof", "cpu",  "1000", NULL, NULL, "bench.laprof" },
+    /* without kernel frames (issue 17): perf's kernel call chains, and in
+     * wall mode each blocked thread's /proc/PID/task/TID/stack at its stop */
+    { "nokern wall 100",    "laprof", "wall", "100",  "--no-kernel" },
+    { "nokern wall 1000",   "laprof", "wall", "1000", "--no-kernel" },
+    { "nokern cpu 1000",    "laprof", "cpu",  "1000", "--no-kernel" },
   };
   gboolean enabled[G_N_ELEMENTS (configs)];
   gboolean python;
@@ -246,6 +264,8 @@ main (int    argc,
       configs[i].python_us = g_array_new (FALSE, FALSE, sizeof (double));
       configs[i].rate = g_array_new (FALSE, FALSE, sizeof (double));
       configs[i].file_bytes = g_array_new (FALSE, FALSE, sizeof (double));
+      configs[i].kstack_rate = g_array_new (FALSE, FALSE, sizeof (double));
+      configs[i].kstack_us = g_array_new (FALSE, FALSE, sizeof (double));
     }
 
   printf ("bench-engine: workload %s %s, %d rounds, configurations interleaved\n", workload, units, rounds);
@@ -318,6 +338,25 @@ main (int    argc,
                     without->name, b, a / b, median_ratio (with, &configs[0]), median_ratio (without, &configs[0]));
         }
     }
+  {
+    /* kernel frames: the same configurations with them (the default
+     * where allowed) and without */
+    static const guint pairs[][2] = { { 1, 16 }, { 2, 17 }, { 6, 18 } };
+
+    printf ("\nKernel frames: slowdown and the engine's time per sample (unwind + symbolize + collapse), with\n"
+            "them and with --no-kernel; wall mode: kernel stacks of blocked threads read a second, µs each:\n");
+    for (guint i = 0; i < G_N_ELEMENTS (pairs); i++)
+      {
+        const Config *with = &configs[pairs[i][0]], *without = &configs[pairs[i][1]];
+        double a = median (with->unwind_us) + median (with->symbolize_us) + median (with->collapse_us);
+        double b = median (without->unwind_us) + median (without->symbolize_us) + median (without->collapse_us);
+
+        if (with->unwind_us->len > 0 && without->unwind_us->len > 0)
+          printf ("  %-18s %.4f, %7.2f µs; %-18s %.4f, %7.2f µs; stacks %.1f/s, %.1f µs each\n", with->name,
+                  median_ratio (with, &configs[0]), a, without->name, median_ratio (without, &configs[0]), b,
+                  median (with->kstack_rate), median (with->kstack_us));
+      }
+  }
   printf ("\nslowdown, vs perf = median over the rounds of elapsed / native's (perf's at the same Hz) in that round;\n"
           "(quartiles) = of that ratio to perf, a measure of the noise;\n"
           "stops = wall mode with --stop-running; stop µs = mean time a thread was stopped (wall);\n"

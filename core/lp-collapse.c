@@ -50,7 +50,9 @@ _lp_collapse_next_slot (LpSampler *self)
       slot->cap = self->opts.stack_size;
       slot->snap.stack = g_malloc (slot->cap);
     }
-  return &g_array_index (self->slots, Slot, self->n_slots);
+  slot = &g_array_index (self->slots, Slot, self->n_slots);
+  slot->n_kframes = 0;
+  return slot;
 }
 
 /* Hands self->frames[0..depth) to the snapshot function. */
@@ -561,6 +563,14 @@ collapse_slot (LpSampler  *self,
           if (t != NULL && t->ptrace.last_syscall < 0)
             t->ptrace.last_syscall = nr;
         }
+    }
+  /* the kernel's frames above the user frames that called it, under the
+   * idle leaf, which stays last (lp-kernel.h) */
+  if (slot->n_kframes > 0)
+    {
+      memcpy (self->frames + depth, slot->kframes, slot->n_kframes * sizeof (guint32));
+      depth += slot->n_kframes;
+      self->stats.kernel_samples += slot->weight;
     }
   if (slot->idle_syscall >= 0)
     {

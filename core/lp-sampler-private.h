@@ -5,6 +5,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "lp-kernel.h"
 #include "lp-python.h"
 #include "lp-sampler.h"
 #include "lp-symbols.h"
@@ -20,8 +21,8 @@ G_BEGIN_DECLS
  * limit (1000) with room for C calls between */
 #define LP_MAX_PYTHON_FRAMES 2048
 /* frames of one collapsed stack: process, thread, [truncated], the native
- * frames with their Python ones, the idle leaf */
-#define LP_MAX_STACK_FRAMES (MAX_FRAMES + LP_MAX_PYTHON_FRAMES + 8)
+ * frames with their Python ones, the kernel's, the idle leaf */
+#define LP_MAX_STACK_FRAMES (MAX_FRAMES + LP_MAX_PYTHON_FRAMES + LP_KERNEL_MAX_FRAMES + 8)
 /* in-process, wall mode: blocked threads are checked this often at most */
 #define IN_PROCESS_TICK_NS (4 * 1000 * 1000)
 #define STOP_TIMEOUT_NS (50 * 1000 * 1000)
@@ -145,6 +146,12 @@ typedef struct
   gint64   stop_ref_ns;  /* where _lp_wall_time_running_stop_time() counts from: its check or last stop */
   guint64  stop_ref_runtime;
   guint64  stop_ref_delay;
+  GArray  *kernel_frames; /* of guint32: its kernel stack, read by the check that found it
+                           * blocked, for its stop's sample (lp-kernel-frames.c) */
+  GArray  *kernel_last;  /* of guint32: the kernel stack of its last sample */
+  long     kernel_last_nr; /* …in that system call */
+  gint64   kernel_read_ns; /* when its kernel stack was last read */
+  gboolean kernel_reuse; /* its stop comes too soon after that read: kernel_last will do */
 } ThreadWall;
 
 /* the in-process source (lp-source-signal.c) */
@@ -206,6 +213,10 @@ typedef struct
   LpPythonFrame *py_frames; /* LP_MAX_PYTHON_FRAMES, allocated when first needed */
   guint      py_n;
   gboolean   py_read;       /* read while the thread was stopped */
+  /* its kernel frames, root first (lp-kernel-frames.c): cleared by
+   * _lp_collapse_next_slot, put above the user frames by the collapse */
+  guint32   *kframes;       /* LP_KERNEL_MAX_FRAMES, allocated when first needed */
+  guint      n_kframes;
 } Slot;
 
 /* A source of samples: a small table of functions, one per source file
@@ -279,6 +290,18 @@ typedef struct
   gboolean            scanned;     /* the threads found at the start are known */
 } SamplerSignal;
 
+/* kernel frames (lp-kernel-frames.c) */
+typedef struct
+{
+  gboolean            callchains;  /* perf samples carry the kernel's call chain */
+  gboolean            stacks;      /* wall mode: blocked threads' /proc/PID/task/TID/stack */
+  char               *status;      /* one line: on, or why not; NULL: not asked (--no-kernel) */
+  const LpKernelSymbols *symbols;  /* for the call chains */
+  guint32            *by_symbol;   /* by symbol index: frame id + 1 */
+  guint32             unknown_frame; /* "[unknown]_[k]"; G_MAXUINT32 until needed */
+  GPtrArray          *names;       /* scratch: a stack's names */
+} SamplerKernel;
+
 /* wall mode's accounts (lp-wall-time.c) */
 typedef struct
 {
@@ -304,6 +327,7 @@ struct _LpSampler
   SamplerWall         wall;
   SamplerPython       python;
   SamplerSignal       signal;
+  SamplerKernel       kernel;
   GHashTable         *seen;        /* tids ever sampled or seen */
   int                 sigfd;
 
@@ -402,6 +426,15 @@ gboolean _lp_perf_catch_unseen (LpSampler *self, pid_t pid, GError **error);
 gboolean _lp_perf_attach (LpSampler *self, Thread *t, gboolean enable_on_exec, GError **error);
 void _lp_perf_tick (LpSampler *self);
 Slot *_lp_perf_sample_before (LpSampler *self, pid_t tid, guint64 time);
+
+/* lp-kernel-frames.c: kernel frames */
+void _lp_kernel_frames_start (LpSampler *self, pid_t pid, gboolean callchains);
+void _lp_kernel_frames_refused (LpSampler *self);
+void _lp_kernel_frames_free (LpSampler *self);
+void _lp_kernel_frames_from_callchain (LpSampler *self, Slot *slot, const guint8 *chain, guint64 nr);
+void _lp_kernel_frames_read_blocked (LpSampler *self, Thread *t);
+void _lp_kernel_frames_to_slot (LpSampler *self, Slot *slot, Thread *t, gboolean restarted);
+void _lp_kernel_frames_read_now (LpSampler *self, Slot *slot, Thread *t);
 
 /* lp-wall-time.c: wall mode's time accounts */
 guint64 _lp_wall_time_read_runtime (LpSampler *self, Thread *t);

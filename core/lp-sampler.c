@@ -101,6 +101,10 @@ thread_free (gpointer data)
     g_array_unref (t->wall.signal_stops);
   if (t->wall.signal_frames != NULL)
     g_array_unref (t->wall.signal_frames);
+  if (t->wall.kernel_frames != NULL)
+    g_array_unref (t->wall.kernel_frames);
+  if (t->wall.kernel_last != NULL)
+    g_array_unref (t->wall.kernel_last);
   g_free (t);
 }
 
@@ -175,6 +179,7 @@ lp_sampler_free (LpSampler *self)
     {
       g_free (g_array_index (self->slots, Slot, i).snap.stack);
       g_free (g_array_index (self->slots, Slot, i).py_frames);
+      g_free (g_array_index (self->slots, Slot, i).kframes);
       if (i < self->n_slots)
         _lp_sampler_space_unref (g_array_index (self->slots, Slot, i).space);
     }
@@ -192,6 +197,7 @@ lp_sampler_free (LpSampler *self)
   g_free ((gpointer) self->opts.tids);
   g_free (self->command);
   g_free (self->python.status);
+  _lp_kernel_frames_free (self);
   g_free (self);
 }
 
@@ -281,6 +287,15 @@ lp_sampler_get_python (const LpSampler *self,
   if (on != NULL)
     *on = self->python.on;
   return self->python.status;
+}
+
+const char *
+lp_sampler_get_kernel (const LpSampler *self,
+                       gboolean        *on)
+{
+  if (on != NULL)
+    *on = self->kernel.callchains || self->kernel.stacks;
+  return self->kernel.status;
 }
 
 void
@@ -585,6 +600,7 @@ lp_sampler_attach (LpSampler  *self,
 
   /* permission is checked by the seize or perf_event_open: their errors say
    * what to do; the mappings are read after */
+  _lp_kernel_frames_start (self, pid, self->opts.mode == LP_SAMPLER_MODE_CPU);
   if (!self->source->attach (self, pid, error))
     return FALSE;
   _lp_perf_start_assist (self, FALSE);
@@ -601,6 +617,8 @@ lp_sampler_attach_self (LpSampler  *self,
   self->exec_done = TRUE;
   self->source = &lp_source_signal;
   self->signal.in_process = TRUE;
+  /* blocked threads' kernel stacks; no call chains without perf events */
+  _lp_kernel_frames_start (self, self->pid, FALSE);
   if (!self->source->attach (self, self->pid, error))
     return FALSE;
   return _lp_sampler_load_address_space (self, error);
@@ -663,6 +681,7 @@ lp_sampler_launch (LpSampler   *self,
   self->launched = TRUE;
   self->command = g_path_get_basename (argv[0]);
 
+  _lp_kernel_frames_start (self, child, self->opts.mode == LP_SAMPLER_MODE_CPU);
   if (!self->source->attach_child (self, child, error))
     {
       close (go[1]);

@@ -46,6 +46,8 @@ typedef struct
                                    * reading their samples from perf events */
   gboolean       no_python;       /* leave CPython's evaluation frames native, rather than
                                    * showing the Python functions they run */
+  gboolean       no_kernel;       /* leave out the kernel's frames ("name_[k]", lp-kernel.h),
+                                   * recorded where the kernel allows it otherwise */
 } LpSamplerOptions;
 
 /* Why samples were lost. */
@@ -83,6 +85,10 @@ typedef struct
   guint64  python_unreadable;  /* …whose Python stack could not be read to its end */
   guint64  python_unmatched;   /* …whose native evaluation frames and Python groups differed in
                                 * number (the thread moved on before its Python stack was read) */
+  guint64  kernel_samples;     /* samples taken with kernel frames (not counting the
+                                * reused stacks of blocked threads) */
+  guint64  kernel_stacks;      /* wall mode: kernel stacks of blocked threads read */
+  guint64  kernel_stack_ns;    /* …the time it took */
   gboolean target_exited;
   int      exit_status;        /* wait status of the target, if it exited and we saw it */
   gboolean exit_status_known;
@@ -213,6 +219,13 @@ const char *lp_sampler_get_command    (const LpSampler *self);
  * are shown; NULL when none was found (or no_python). Owned by the
  * sampler. */
 const char *lp_sampler_get_python     (const LpSampler *self,
+                                       gboolean        *on);
+
+/* lp_sampler_get_kernel: one line about kernel frames ("kernel frames:
+ * on", or why they are left out), *@on (nullable) TRUE when they are
+ * recorded; NULL before attaching or launching, and with no_kernel. Owned
+ * by the sampler. */
+const char *lp_sampler_get_kernel     (const LpSampler *self,
                                        gboolean        *on);
 
 /* lp_sampler_run: samples until the target exits, the duration is over, or

@@ -245,6 +245,13 @@ perf_attr (LpSampler              *self,
   attr->sample_regs_user = PERF_REGS_MASK;
   attr->sample_stack_user = MIN (self->opts.stack_size, 65528) & ~7u;
   attr->exclude_hv = 1;
+  /* the kernel's call chain (its own part only: the user stack is
+   * unwound from the copy), where the kernel lets us see it */
+  if (self->kernel.callchains)
+    {
+      attr->sample_type |= PERF_SAMPLE_CALLCHAIN;
+      attr->exclude_callchain_user = 1;
+    }
   /* threads created later report into their creator's events; the kernel
    * allows that only for per-CPU events, hence one event per CPU, as perf
    * does; with --tid, only the threads named */
@@ -354,6 +361,9 @@ _lp_perf_attach (LpSampler  *self,
           /* kernel.perf_event_paranoid 2: user time only */
           self->perf.user_only = TRUE;
           attr.exclude_kernel = 1;
+          attr.sample_type &= ~(guint64) PERF_SAMPLE_CALLCHAIN;
+          attr.exclude_callchain_user = 0;
+          _lp_kernel_frames_refused (self);
           fd = perf_event_open (&attr, t->tid, (int) cpu, -1, PERF_FLAG_FD_CLOEXEC);
         }
       if (fd < 0)
@@ -443,7 +453,8 @@ read_sample (LpSampler                      *self,
 {
   const guint8 *p = rec + sizeof *hdr, *end = rec + hdr->size;
   guint32 pid_tid[2];
-  guint64 abi, regs[24] = { 0 }, size, dyn_size, time;
+  guint64 abi, regs[24] = { 0 }, size, dyn_size, time, chain_nr = 0;
+  const guint8 *chain = NULL;
   Slot *slot;
   guint k = 0;
 
@@ -456,6 +467,15 @@ read_sample (LpSampler                      *self,
     memcpy (&time, p, 8);
   if (self->perf.sample_time)
     p += 8;
+  if (self->kernel.callchains && p + 8 <= end)
+    {
+      memcpy (&chain_nr, p, 8);
+      p += 8;
+      if (chain_nr > (guint64) (end - p) / 8)
+        return;
+      chain = p;
+      p += 8 * chain_nr;
+    }
   if (p + 8 > end || (self->opts.no_children && (pid_t) pid_tid[0] != self->pid))
     return;
   memcpy (&abi, p, 8);
@@ -542,6 +562,8 @@ read_sample (LpSampler                      *self,
   slot->time = time;
   slot->signal_stop = FALSE;
   slot->in_kernel = (hdr->misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL;
+  if (chain != NULL)
+    _lp_kernel_frames_from_callchain (self, slot, chain, chain_nr);
   self->n_slots++;
 }
 

@@ -213,6 +213,7 @@ snapshot_ptrace (LpSampler *self,
   struct iovec local, remote;
   gssize n;
   long nr;
+  gboolean restarted;
 
   if (ptrace (PTRACE_GETREGS, t->tid, 0, &regs) < 0)
     {
@@ -237,6 +238,7 @@ snapshot_ptrace (LpSampler *self,
     }
   /* an interrupted futex or nanosleep with a timeout goes on as
    * restart_syscall (219): name it after the call it continues */
+  restarted = nr == 219;
   if (nr == 219 && t->ptrace.last_syscall >= 0)
     nr = t->ptrace.last_syscall;
   else if (nr >= 0)
@@ -286,6 +288,7 @@ snapshot_ptrace (LpSampler *self,
   slot->signal_stop = FALSE;
   slot->weight = MAX (t->wall.weight, 1);
   t->wall.weight = 1;
+  _lp_kernel_frames_to_slot (self, slot, t, restarted);
   /* while it is stopped, its Python stack is the one of the sample */
   _lp_python_frames_read_now (self, slot);
   self->n_slots++;
@@ -789,6 +792,8 @@ tick_ptrace (LpSampler *self)
           t->wall.weight = 1;
           continue;
         }
+      /* a blocked thread's kernel stack, before its stop replaces it */
+      _lp_kernel_frames_read_blocked (self, t);
       g_array_append_val (todo, t->tid);
       steady = FALSE;
     }

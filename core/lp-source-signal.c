@@ -905,6 +905,7 @@ signal_tick (LpSampler *self)
       slot->just_born = slot->clone_parent = slot->signal_stop = FALSE;
       slot->time = (guint64) now;
       slot->thread_frame = self->opts.threads ? _lp_sampler_thread_frame (self, t) : G_MAXUINT32;
+      _lp_kernel_frames_read_now (self, slot, t);
       /* it is blocked: its Python stack is the one of this sample */
       _lp_python_frames_read_now (self, slot);
       self->n_slots++;

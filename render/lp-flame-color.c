@@ -195,6 +195,22 @@ whole_name_hash (const char *name,
   *v3 = ((h >> 32) & 0xffff) / 65535.0;
 }
 
+/* Kernel frames in a palette other than lang: a family no other frame of
+ * that palette gets, so that the kernel's part of a stack stands apart.
+ * flamegraph.pl's (and lang's) orange, but in the palettes whose own
+ * colours include oranges (hot, orange), violet (and not the idle frames'
+ * light steel blue). */
+static LpRgb
+kernel_color (LpFlamePalette palette,
+              double         v1,
+              double         v2,
+              double         v3)
+{
+  if (palette == LP_FLAME_PALETTE_HOT || palette == LP_FLAME_PALETTE_ORANGE)
+    return (LpRgb) { 150 + 40 * v1, 110 + 40 * v1, 205 + 50 * v2 };
+  return (LpRgb) { 205 + 50 * v3, 130 + 40 * v1, 0 + 40 * v2 };
+}
+
 LpRgb
 lp_flame_color_for_name (const char     *name,
                          LpFlamePalette  palette,
@@ -213,12 +229,14 @@ lp_flame_color_for_name (const char     *name,
   else
     whole_name_hash (name, &v1, &v2, &v3);
 
+  if (palette != LP_FLAME_PALETTE_LANG && lp_flame_color_kind_of (name) == LP_FLAME_KIND_KERNEL)
+    return kernel_color (palette, v1, v2, v3);
   if (palette == LP_FLAME_PALETTE_LANG)
     {
       switch (lp_flame_color_kind_of (name))
         {
         case LP_FLAME_KIND_KERNEL:  /* orange */
-          return (LpRgb) { 205 + 50 * v3, 130 + 40 * v1, 0 + 40 * v2 };
+          return kernel_color (palette, v1, v2, v3);
         case LP_FLAME_KIND_CXX:     /* yellow */
           return (LpRgb) { 195 + 40 * v1, 195 + 40 * v1, 0 + 55 * v2 };
         case LP_FLAME_KIND_LIBC:    /* aqua */

@@ -79,7 +79,9 @@ LpFlameKind lp_flame_color_kind_of (const char *name);
 gboolean    lp_flame_color_is_python (const char *name);
 
 /* lp_flame_color_for_name: the colour of @name in @palette, the same for
- * the same name every time. @name_hash selects flamegraph.pl's --hash
+ * the same name every time. Kernel frames (LP_FLAME_KIND_KERNEL: "name_[k]")
+ * get a family of their own in every palette: orange (flamegraph.pl's), or
+ * violet in hot and orange, whose other frames have oranges. @name_hash selects flamegraph.pl's --hash
  * (similar names get similar colours, from their first characters); else
  * the whole name is hashed. */
 LpRgb       lp_flame_color_for_name     (const char     *name,

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "lp-collapse.h"
+#include "lp-kernel.h"
 #include "lp-report-view.h"
 
 void
@@ -23,6 +24,7 @@ lp_report_view_copy (const LpReportView *self)
   copy = g_new0 (LpReportView, 1);
   copy->reverse = self->reverse;
   copy->hide_idle = self->hide_idle;
+  copy->hide_kernel = self->hide_kernel;
   copy->hidden = g_strdupv (self->hidden);
   copy->focus = g_strdup (self->focus);
   return copy;
@@ -47,11 +49,11 @@ gboolean
 lp_report_view_filters (const LpReportView *self)
 {
   g_return_val_if_fail (self != NULL, FALSE);
-  return self->hide_idle || has_hidden (self);
+  return self->hide_idle || self->hide_kernel || has_hidden (self);
 }
 
-/* filter: the copy of @report without @self's hidden frames, and without
- * its idle samples if @self hides them; names interned in the order the
+/* filter: the copy of @report without @self's hidden frames (and kernel
+ * frames, if it hides them), and without its idle samples if @self hides them; names interned in the order the
  * stacks first use them */
 static LpFolded *
 filter (const LpReportView *self,
@@ -70,7 +72,11 @@ filter (const LpReportView *self,
         hide[id] = TRUE;
     }
   for (guint i = 0; i < n_frames; i++)
-    idle[i] = lp_collapse_is_idle_frame (lp_folded_frame_name (report, i));
+    {
+      idle[i] = lp_collapse_is_idle_frame (lp_folded_frame_name (report, i));
+      if (self->hide_kernel && lp_kernel_is_frame (lp_folded_frame_name (report, i)))
+        hide[i] = TRUE;
+    }
 
   lp_folded_set_differential (copy, lp_folded_is_differential (report));
   for (guint i = 0; i < lp_folded_get_n_stacks (report); i++)
@@ -119,7 +125,7 @@ lp_report_view_build_model (const LpReportView  *self,
   /* The whole report with the idle samples left out: the model leaves
    * them out itself, no copy needed. With a focus, the copy: the focus is
    * looked for among the stacks shown, and cut before the idle test. */
-  if (self->hide_idle && !has_hidden (self) && self->focus == NULL)
+  if (self->hide_idle && !self->hide_kernel && !has_hidden (self) && self->focus == NULL)
     return lp_flame_model_new_from_folded (report, flags | LP_FLAME_MODEL_HIDE_IDLE);
   if (lp_report_view_filters (self))
     source = *filtered = filter (self, report);

@@ -22,6 +22,9 @@ typedef struct
   /* leave out blocked samples: the stacks that end in an idle frame
    * (lp_collapse_is_idle_frame()) */
   gboolean  hide_idle;
+  /* take the kernel's frames (lp_kernel_is_frame(): "name_[k]") out of
+   * every stack: each sample stays, in the user frame that called it */
+  gboolean  hide_kernel;
   /* names of frames taken out of every stack (the stack stays, shorter;
    * a stack of hidden frames only is left out); NULL-terminated, or NULL */
   GStrv     hidden;

@@ -66,6 +66,8 @@ parse_args (LpCliGraphOptions  *o,
       N_("Only the stacks through frame NAME, merged at it (with --reverse: its callers)"), N_("NAME") },
     { "hide-idle", 0, 0, G_OPTION_ARG_NONE, &o->hide_idle,
       N_("Leave out blocked samples (stacks ending in an \"[idle…\" frame)"), NULL },
+    { "no-kernel", 0, 0, G_OPTION_ARG_NONE, &o->no_kernel,
+      N_("Take the kernel's frames (name_[k]) out of every stack"), NULL },
     { "countname", 0, 0, G_OPTION_ARG_STRING, &o->count_name,
       N_("What the counts are (default \"samples\")"), N_("NAME") },
     { "search", 's', 0, G_OPTION_ARG_STRING, &o->search,
@@ -217,6 +219,7 @@ run (const LpCliGraphOptions  *o,
   LpReportView view = {
     .reverse = o->reverse,
     .hide_idle = o->hide_idle,
+    .hide_kernel = o->no_kernel,
     .focus = g_strdup (o->focus),
   };
   LpFlameModel *model;

@@ -33,6 +33,7 @@ typedef struct
   gboolean              hash;
   gboolean              normalize;
   gboolean              hide_idle;
+  gboolean              no_kernel;
   gboolean              quiet;
   char                **args;
   LpCliSelection        selection;  /* --from, --to, --tid */

@@ -147,7 +147,8 @@ parse_tids (const char  *text,
 static void
 print_summary (const LpSamplerStats *st,
                LpSamplerMode         mode,
-               const char           *python)
+               const char           *python,
+               const char           *kernel)
 {
   double rate = st->duration > 0 ? st->samples / st->duration : 0;
 
@@ -173,6 +174,14 @@ print_summary (const LpSamplerStats *st,
     fprintf (stderr, _("  stacks not unwound to their root ([truncated]): %" PRIu64 "\n"), st->truncated);
   if (python != NULL)
     fprintf (stderr, "  %s\n", python);
+  if (kernel != NULL)
+    fprintf (stderr, "  %s\n", kernel);
+  if (st->kernel_samples > 0)
+    fprintf (stderr, _("  samples taken with kernel frames: %" PRIu64 " (blocked threads' reused stacks besides)\n"),
+             st->kernel_samples);
+  if (st->kernel_stacks > 0)
+    fprintf (stderr, _("  kernel stacks of blocked threads read: %" PRIu64 ", %.1f µs each\n"),
+             st->kernel_stacks, st->kernel_stack_ns / 1000.0 / st->kernel_stacks);
   if (st->python_samples > 0)
     fprintf (stderr, _("  samples with Python frames: %" PRIu64 "; unreadable to their end %" PRIu64
                        ", moved on before they were read %" PRIu64 "\n"),
@@ -206,7 +215,7 @@ typedef struct
   gint              pid;
   double            frequency, period, duration, min_time, debuginfod_wait;
   gboolean          no_idle, idle, threads, lines, stream, quiet;
-  gboolean          stop_running, no_children, no_python, in_process;
+  gboolean          stop_running, no_children, no_python, in_process, no_kernel;
   gint              stack_kib;
   /* what it means */
   GArray           *tids;
@@ -250,6 +259,7 @@ parse_args (RecordOptions  *o,
     { "no-children", 0, 0, G_OPTION_ARG_NONE, &o->no_children, N_("Do not follow the processes the target starts (followed by default, each under its own name)"), NULL },
     { "stop-running", 0, 0, G_OPTION_ARG_NONE, &o->stop_running, N_("Wall mode: stop running threads too (ptrace), rather than sample them with perf events"), NULL },
     { "no-python", 0, 0, G_OPTION_ARG_NONE, &o->no_python, N_("Leave CPython's evaluation frames as they are, rather than show the Python functions they run"), NULL },
+    { "no-kernel", 0, 0, G_OPTION_ARG_NONE, &o->no_kernel, N_("Leave out the kernel's frames (name_[k]), recorded by default where the kernel allows it"), NULL },
     { "stack-size", 0, 0, G_OPTION_ARG_INT, &o->stack_kib, N_("KiB of stack copied per sample (default 16; deeper frames are read from the live process)"), N_("KIB") },
     { "in-process", 0, 0, G_OPTION_ARG_NONE, &o->in_process, N_("Profile COMMAND from inside its own process (liblaprof preloaded): no ptrace, no perf events"), NULL },
     { "stream", 0, 0, G_OPTION_ARG_NONE, &o->stream, N_("Write the stream protocol to standard output (for the GUI)"), NULL },
@@ -394,6 +404,7 @@ make_options (RecordOptions *o)
   opts->stop_running = o->stop_running;
   opts->no_children = o->no_children;
   opts->no_python = o->no_python;
+  opts->no_kernel = o->no_kernel;
   return TRUE;
 }
 
@@ -580,7 +591,7 @@ report (const RecordOptions  *o,
   int child_status = 0;
 
   if (!o->quiet)
-    print_summary (st, o->sampler.mode, lp_sampler_get_python (sampler, NULL));
+    print_summary (st, o->sampler.mode, lp_sampler_get_python (sampler, NULL), lp_sampler_get_kernel (sampler, NULL));
 
   /* a launched command keeps running after a stop; wait for it, it owns our
    * terminal. But when the reader of the stream has gone (the window was
@@ -792,6 +803,7 @@ record_in_process (RecordOptions *o)
   env = g_environ_setenv (env, "LAPROF_MODE", o->sampler.mode == LP_SAMPLER_MODE_CPU ? "cpu" : "wall", TRUE);
   env = g_environ_setenv (env, "LAPROF_IDLE", o->no_idle ? "0" : "1", TRUE);
   env = g_environ_setenv (env, "LAPROF_PYTHON", o->no_python ? "0" : "1", TRUE);
+  env = g_environ_setenv (env, "LAPROF_KERNEL", o->no_kernel ? "0" : "1", TRUE);
   env = g_environ_setenv (env, "LAPROF_MIN_TIME", g_ascii_dtostr (buf, sizeof buf, o->min_time), TRUE);
 
   t0 = g_get_monotonic_time ();

@@ -255,7 +255,7 @@ _lp_window_actions_update_report (LpWindow *self)
 {
   gboolean has = self->report != NULL;
   const char *actions[] = { "win.save", "win.save-folded", "win.export", "win.save-s3", "win.export-svg", "win.export-png", "win.find", "win.summary",
-                            "win.icicle", "win.reverse", "win.left-heavy", "win.show-idle", "win.palette" };
+                            "win.icicle", "win.reverse", "win.left-heavy", "win.show-idle", "win.show-kernel", "win.palette" };
 
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), actions[i], has);
@@ -285,6 +285,7 @@ _lp_window_actions_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_property_action (widget_class, "win.reverse", "reverse");
   gtk_widget_class_install_property_action (widget_class, "win.left-heavy", "left-heavy");
   gtk_widget_class_install_property_action (widget_class, "win.show-idle", "show-idle");
+  gtk_widget_class_install_property_action (widget_class, "win.show-kernel", "show-kernel");
   /* the palette the graph shows (lang for Python frames until one is chosen) */
   gtk_widget_class_install_property_action (widget_class, "win.palette", "view-palette");
 
@@ -294,6 +295,7 @@ _lp_window_actions_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.reset-zoom", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "win.icicle", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.reverse", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, GDK_CONTROL_MASK, "win.show-kernel", NULL);
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.attach", NULL, attach_action);

@@ -139,6 +139,7 @@ struct _LpWindow
   gboolean         reverse;
   gboolean         left_heavy;
   gboolean         show_idle;
+  gboolean         show_kernel;
   char            *palette;        /* the user's palette (GSettings "palette") */
   gboolean         python_palette; /* the graph shows Python frames, the user chose no
                                     * palette: it is drawn in the lang palette */

@@ -18,6 +18,7 @@ enum
   PROP_REVERSE,
   PROP_LEFT_HEAVY,
   PROP_SHOW_IDLE,
+  PROP_SHOW_KERNEL,
   PROP_PALETTE,
   PROP_VIEW_PALETTE,
   PROP_VIEW,
@@ -58,6 +59,7 @@ _lp_window_view_from_window (LpReportView *view,
   view->reverse = self->reverse;
   /* a recording made without idle samples has none to hide */
   view->hide_idle = !(self->show_idle || self->idle_dropped);
+  view->hide_kernel = !self->show_kernel;
   g_ptr_array_add (self->hidden, NULL);
   view->hidden = g_strdupv ((char **) self->hidden->pdata);
   g_ptr_array_set_size (self->hidden, self->hidden->len - 1);
@@ -524,6 +526,9 @@ lp_window_get_property (GObject    *object,
     case PROP_SHOW_IDLE:
       g_value_set_boolean (value, self->show_idle);
       break;
+    case PROP_SHOW_KERNEL:
+      g_value_set_boolean (value, self->show_kernel);
+      break;
     case PROP_PALETTE:
       g_value_set_string (value, self->palette);
       break;
@@ -571,6 +576,12 @@ lp_window_set_property (GObject      *object,
       if (self->show_idle == b)
         return;
       self->show_idle = b;
+      _lp_window_rebuild_model (self);
+      break;
+    case PROP_SHOW_KERNEL:
+      if (self->show_kernel == b)
+        return;
+      self->show_kernel = b;
       _lp_window_rebuild_model (self);
       break;
     case PROP_PALETTE:
@@ -675,6 +686,9 @@ lp_window_class_init (LpWindowClass *klass)
                                                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_SHOW_IDLE] = g_param_spec_boolean ("show-idle", NULL, NULL, TRUE,
                                                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* the kernel's frames ("name_[k]"), or every stack without them */
+  properties[PROP_SHOW_KERNEL] = g_param_spec_boolean ("show-kernel", NULL, NULL, TRUE,
+                                                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /* "palette": the user's choice, kept in the settings; "view-palette":
    * the graph's, "lang" for a report with Python frames while the user
    * chose none; setting it (the View menu) is the user's choice */
@@ -754,6 +768,7 @@ lp_window_init (LpWindow *self)
 {
   self->hidden = g_ptr_array_new_with_free_func (g_free);
   self->show_idle = TRUE;
+  self->show_kernel = TRUE;
   self->end_status = -1;
   self->palette = g_strdup ("hot");
 

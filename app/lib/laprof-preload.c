@@ -15,6 +15,7 @@
  *   LAPROF_MIN_TIME  seconds: a shorter run stores nothing
  *   LAPROF_IDLE      0: leave out the samples of blocked threads
  *   LAPROF_PYTHON    0: no Python frames
+ *   LAPROF_KERNEL    0: no kernel frames
  *   LAPROF_DISABLE   1, true, yes, on: do nothing
  *
  * Its only output is an error on standard error when the report cannot be
@@ -131,6 +132,9 @@ preload_start (void)
   value = g_getenv ("LAPROF_PYTHON");
   if (value != NULL && !_laprof_env_true (value))
     options.python = 0;
+  value = g_getenv ("LAPROF_KERNEL");
+  if (value != NULL && !_laprof_env_true (value))
+    options.kernel = 0;
   value = g_getenv ("LAPROF_OUTPUT");
   options.destination = value != NULL && *value != '\0' ? value : ".";
 

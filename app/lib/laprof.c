@@ -77,6 +77,7 @@ laprof_options_init (laprof_options *options)
   options->mode = LAPROF_MODE_WALL;
   options->idle = 1;
   options->python = 1;
+  options->kernel = 1;
 }
 
 gboolean
@@ -204,6 +205,7 @@ sampler_thread (gpointer data)
   o.idle = self->opts.idle != 0;
   o.lines = self->opts.lines != 0;
   o.no_python = self->opts.python == 0;
+  o.no_kernel = self->opts.kernel == 0;
   o.stack_size = self->opts.stack_size;
   if (self->opts.single)
     {

@@ -31,7 +31,7 @@
  * Loaded with LD_PRELOAD, the library profiles the whole program from its
  * start to its exit, configured by environment variables (see
  * docs/in-process.md): LAPROF_OUTPUT, LAPROF_PERIOD, LAPROF_MODE,
- * LAPROF_MIN_TIME, LAPROF_IDLE, LAPROF_PYTHON, LAPROF_DISABLE. */
+ * LAPROF_MIN_TIME, LAPROF_IDLE, LAPROF_PYTHON, LAPROF_KERNEL, LAPROF_DISABLE. */
 #pragma once
 
 #include <stddef.h>
@@ -74,7 +74,10 @@ typedef struct
   const char  *command;     /* the report's root frame and file name; NULL:
                              * the program's name. Copied. */
   size_t       stack_size;  /* bytes of stack copied per sample; 0: 16 KiB */
-  int          reserved[8];
+  int          kernel;      /* wall mode: the kernel path a blocked thread waits
+                             * in ("futex_wait_[k]"), where the kernel lets us
+                             * read it (root); default 1 */
+  int          reserved[7];
 } laprof_options;
 
 /* What a stopped run did. */
