@@ -22,7 +22,7 @@ G_BEGIN_DECLS
 #define LP_MAX_PYTHON_FRAMES 2048
 /* frames of one collapsed stack: process, thread, [truncated], the native
  * frames with their Python ones, the kernel's, the idle leaf */
-#define LP_MAX_STACK_FRAMES (MAX_FRAMES + LP_MAX_PYTHON_FRAMES + LP_KERNEL_MAX_FRAMES + 8)
+#define LP_MAX_STACK_FRAMES (LP_MAX_NATIVE_FRAMES + LP_MAX_PYTHON_FRAMES + LP_KERNEL_MAX_FRAMES + 8)
 /* in-process, wall mode: blocked threads are checked this often at most */
 #define IN_PROCESS_TICK_NS (4 * 1000 * 1000)
 #define STOP_TIMEOUT_NS (50 * 1000 * 1000)
