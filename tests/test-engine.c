@@ -214,7 +214,12 @@ check_work_report (const char *report_path,
   g_assert_cmpfloat (rooted, >=, 0.99);
   g_assert_cmpfloat (fabs (hot_n / main_n - measured), <=, 0.03);
   if (cpu)
-    g_assert_cmpfloat (blocked, ==, 0);
+    {
+      /* blocked in read; on a CPU only on its way there: a sample or two
+       * of that time (in the kernel, which cpu mode samples too: CI of
+       * 6012ff9, 1 of 3842) */
+      g_assert_cmpfloat (blocked, <=, 2);
+    }
   else
     {
       /* blocked in read; a sample or two may find it on a CPU on its
