@@ -156,7 +156,7 @@ in_kallsyms (const char *kallsyms,
 static void
 test_cpu_syscalls (void)
 {
-  const char *args[] = { "--mode", "cpu", "-F", "500", NULL };
+  const char *args[] = { "--mode", "cpu", "--kernel-calls", "-F", "500", NULL };
   g_autofree char *err = NULL;
   g_autofree char *kallsyms = NULL;
   g_autoptr(LpFolded) folded = NULL;
@@ -323,7 +323,7 @@ test_in_process (void)
 static void
 test_unprivileged (void)
 {
-  const char *cpu[] = { "--mode", "cpu", "-F", "500", NULL };
+  const char *cpu[] = { "--mode", "cpu", "--kernel-calls", "-F", "500", NULL };
   const char *wall[] = { "-F", "200", NULL };
   g_autofree char *err_cpu = NULL, *err_wall = NULL;
   g_autoptr(LpFolded) a = NULL;
