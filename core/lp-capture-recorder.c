@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "lp-capture-recorder.h"
+#include "lp-sampler-names.h"
 #include "lp-capture-private.h"
 
 /* a thread's name is asked again at its first samples while it may
@@ -270,11 +271,11 @@ lp_capture_recorder_update (LpCaptureRecorder *self)
   memcpy (info->lost, st.lost, sizeof info->lost);
   info->lost_total = st.lost_total;
   /* where the source files the frames name were */
-  for (; self->n_sources < lp_sampler_get_n_sources (self->sampler); self->n_sources++)
+  for (; self->n_sources < lp_sampler_names_get_n_sources (self->sampler); self->n_sources++)
     {
       const char *file, *path;
 
-      lp_sampler_get_source (self->sampler, self->n_sources, &file, &path);
+      lp_sampler_names_get_source (self->sampler, self->n_sources, &file, &path);
       lp_capture_add_source (self->capture, file, path);
     }
 }

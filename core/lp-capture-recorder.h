@@ -30,7 +30,7 @@ void               lp_capture_recorder_finish (LpCaptureRecorder    *self,
                                                const char           *reason,
                                                int                   exit_code);
 /* lp_capture_recorder_rename: the late names of the sampler's frames
- * (lp_sampler_late_names()), recorded into the capture
+ * (lp_sampler_names_late()), recorded into the capture
  * (lp_capture_rename_frame()); call before lp_capture_recorder_finish(). */
 void               lp_capture_recorder_rename (LpCaptureRecorder *self,
                                                GPtrArray         *names);

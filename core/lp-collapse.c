@@ -304,7 +304,7 @@ frame_for (LpSampler *self,
         label = g_strdup ("[unknown]");
       else
         {
-          /* its debug file may come later (lp_sampler_late_names()) */
+          /* its debug file may come later (lp_sampler_names_late()) */
           _lp_sampler_note_unnamed (self, module, lp_unwinder_module_path (space->unwinder, addr));
           if (space->symbols != NULL && lp_symbols_function_start (space->symbols, addr, &start) &&
               start <= addr && addr - start <= offset)

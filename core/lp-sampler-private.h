@@ -392,6 +392,9 @@ void _lp_sampler_thread_ended (LpSampler *self, pid_t tid);
 /* _lp_sampler_note_unnamed: a frame was named after @module (a base name,
  * mapped from @path) for want of a symbol */
 void _lp_sampler_note_unnamed (LpSampler *self, const char *module, const char *path);
+/* _lp_sampler_names_refresh: once a tick: when a debug file arrived from
+ * debuginfod, the processes' symbols are made again (lp-sampler-names.c) */
+void _lp_sampler_names_refresh (LpSampler *self);
 /* _lp_sampler_note_source: frames name the source file @file, found at @path */
 void _lp_sampler_note_source (LpSampler *self, const char *file, const char *path);
 pid_t _lp_sampler_tracer_of (pid_t pid);

@@ -248,25 +248,6 @@ gboolean    lp_sampler_wait_child     (LpSampler *self,
 void        lp_sampler_get_stats      (const LpSampler *self,
                                        LpSamplerStats  *stats);
 
-/* lp_sampler_late_names: names, now, for the frames of the report that
- * were named after their module for want of a symbol ("[MODULE@0x…]",
- * "[MODULE+0x…]"), from the debug files found since (on this machine,
- * or fetched by debuginfod during the recording: wait for those first,
- * lp_debuginfod_wait()). Read from the modules' files, so it works after
- * the process ended. An array of a new name or NULL for each frame id of
- * the report (give it to lp_folded_rename()); NULL when no frame gets a
- * name. */
-GPtrArray  *lp_sampler_late_names     (LpSampler *self) G_GNUC_WARN_UNUSED_RESULT;
-
-/* lp_sampler_get_source: with lines, the @index-th source file frames
- * name so far ("name (FILE:line)"), and its path when sampled;
- * lp_sampler_get_n_sources() counts them. FALSE past the end. */
-guint       lp_sampler_get_n_sources  (LpSampler *self);
-gboolean    lp_sampler_get_source     (LpSampler   *self,
-                                       guint        index,
-                                       const char **file,
-                                       const char **path);
-
 const char *lp_sampler_lost_to_string (LpSamplerLost reason);
 const char *lp_sampler_mode_to_string (LpSamplerMode mode);
 

@@ -21,6 +21,7 @@
 #include "lp-file.h"
 #include "lp-folded-reader.h"
 #include "lp-sampler.h"
+#include "lp-sampler-names.h"
 #include "lp-stream.h"
 
 typedef struct
@@ -37,7 +38,7 @@ typedef struct
   LpCaptureWriter   *stream_writer;
   char              *capture_path;
   int                capture_fd;
-  /* the report with the frames named late (lp_sampler_late_names()), or NULL */
+  /* the report with the frames named late (lp_sampler_names_late()), or NULL */
   LpFolded          *renamed;
   /* debug files from debuginfod: what the stream said of each (state, bytes) */
   GArray            *debuginfo_sent;
@@ -483,7 +484,7 @@ run (const RecordOptions *o,
   /* frames sampled before their debug file came get their names now; the
    * window does not wait: it shows what came */
   lp_cli_names_wait (o->stream ? 0 : o->debuginfod_wait, o->quiet || o->stream);
-  names = lp_sampler_late_names (sampler);
+  names = lp_sampler_names_late (sampler);
   if (names != NULL)
     {
       out->renamed = lp_folded_rename (out->folded, (const char * const *) names->pdata, NULL);
