@@ -319,7 +319,6 @@ links (const LpFunctions *self,
        guint              index,
        gboolean           callers)
 {
-  g_autoptr(GHashTable) sums = g_hash_table_new (g_direct_hash, g_direct_equal);
   g_autofree double *by_function = NULL;
   double none = 0;
   GArray *out = g_array_new (FALSE, FALSE, sizeof (LpFunctionLink));
