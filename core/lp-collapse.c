@@ -319,18 +319,31 @@ frame_for (LpSampler *self,
 }
 
 /* Appends to self->native (from @n) the frames of the functions inlined
- * at @addr, outermost first; the new count. */
+ * at @addr, outermost first; the new count. Their ids are kept per
+ * address, as frame_for() keeps a frame's: a sample interns no name. */
 static guint
 inlined_frames (LpSampler *self,
                 Space     *space,
                 guint64    addr,
                 guint      n)
 {
-  const char * const *names;
-  guint k = lp_symbols_lookup_inlined (space->symbols, addr, &names);
+  GArray *ids = g_hash_table_lookup (space->inlined_cache, GSIZE_TO_POINTER (addr));
 
-  for (guint i = 0; i < k && n < LP_MAX_NATIVE_FRAMES; i++)
-    self->native[n++] = lp_folded_intern (self->dest, names[i], -1);
+  if (ids == NULL)
+    {
+      const char * const *names;
+      guint k = lp_symbols_lookup_inlined (space->symbols, addr, &names);
+
+      ids = g_array_sized_new (FALSE, FALSE, sizeof (guint32), k);
+      for (guint i = 0; i < k; i++)
+        {
+          guint32 id = lp_folded_intern (self->dest, names[i], -1);
+          g_array_append_val (ids, id);
+        }
+      g_hash_table_insert (space->inlined_cache, GSIZE_TO_POINTER (addr), ids);
+    }
+  for (guint i = 0; i < ids->len && n < LP_MAX_NATIVE_FRAMES; i++)
+    self->native[n++] = g_array_index (ids, guint32, i);
   return n;
 }
 

@@ -417,3 +417,58 @@ lp_functions_get_lines (const LpFunctions *self,
   g_array_sort (out, by_place);
   return out;
 }
+
+/* The functions of a report's frame names */
+
+struct _LpFunctionsCounter
+{
+  const LpFolded *report;  /* the report last counted (compared, never read) */
+  guint           n_seen;  /* its frames counted */
+  LpIntern       *names;   /* the functions among them */
+};
+
+LpFunctionsCounter *
+lp_functions_counter_new (void)
+{
+  LpFunctionsCounter *self = g_new0 (LpFunctionsCounter, 1);
+
+  self->names = lp_intern_new ();
+  return self;
+}
+
+void
+lp_functions_counter_free (LpFunctionsCounter *self)
+{
+  if (self == NULL)
+    return;
+  lp_intern_free (self->names);
+  g_free (self);
+}
+
+guint
+lp_functions_counter_count (LpFunctionsCounter *self,
+                            const LpFolded     *report)
+{
+  g_autoptr(GString) buf = g_string_new (NULL);
+  guint n_frames;
+
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (report != NULL, 0);
+
+  n_frames = lp_folded_get_n_frames (report);
+  /* another report, or one that lost frames (made again) */
+  if (report != self->report || n_frames < self->n_seen)
+    {
+      lp_intern_free (self->names);
+      self->names = lp_intern_new ();
+      self->report = report;
+      self->n_seen = 0;
+    }
+  for (; self->n_seen < n_frames; self->n_seen++)
+    {
+      const char *name = lp_functions_name_of_frame (lp_folded_frame_name (report, self->n_seen), buf);
+
+      lp_intern_add (self->names, name, strlen (name));
+    }
+  return lp_intern_size (self->names);
+}

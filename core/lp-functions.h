@@ -103,6 +103,20 @@ GArray               *lp_functions_get_callees  (const LpFunctions *self,
 GArray               *lp_functions_get_lines    (const LpFunctions *self,
                                                  guint              index) G_GNUC_WARN_UNUSED_RESULT;
 
+/* LpFunctionsCounter: how many functions the frame names of a report
+ * make, where the lines of one function ("f (a.c:3)", "f (a.c:9)") are
+ * one: the "N functions" of a header. A report that grows between calls
+ * costs only its new frame names. */
+typedef struct _LpFunctionsCounter LpFunctionsCounter;
+
+LpFunctionsCounter   *lp_functions_counter_new   (void) G_GNUC_WARN_UNUSED_RESULT;
+void                  lp_functions_counter_free  (LpFunctionsCounter *self);
+/* lp_functions_counter_count: the functions of @report's frame names; a
+ * report other than the last one counted is counted from the start. */
+guint                 lp_functions_counter_count (LpFunctionsCounter *self,
+                                                  const LpFolded     *report);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LpFunctions, lp_functions_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LpFunctionsCounter, lp_functions_counter_free)
 
 G_END_DECLS

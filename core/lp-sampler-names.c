@@ -35,6 +35,7 @@ _lp_sampler_names_refresh (LpSampler *self)
           space->symbols = symbols;
           space->n_sources = 0;
           g_hash_table_remove_all (space->frame_cache);
+          g_hash_table_remove_all (space->inlined_cache);
         }
     }
 }

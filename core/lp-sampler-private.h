@@ -76,6 +76,8 @@ typedef struct
   LpUnwinder  *unwinder;     /* NULL: its mappings could not be read */
   LpSymbols   *symbols;
   GHashTable  *frame_cache;  /* adjusted address -> frame id + 1 */
+  GHashTable  *inlined_cache; /* with lines: adjusted address -> GArray of the
+                               * frame ids of the functions inlined there */
   guint        n_sources;    /* source files of its symbols met so far */
   gboolean     stale;        /* it has exec'd: read it again at its next sample */
   gint64       gone_ns;      /* when it exited; 0: alive */

@@ -75,6 +75,7 @@ _lp_sampler_space_unref (gpointer data)
   g_clear_pointer (&space->symbols, lp_symbols_free);
   _lp_python_frames_clear (&space->python);
   g_hash_table_unref (space->frame_cache);
+  g_hash_table_unref (space->inlined_cache);
   g_free (space);
 }
 
@@ -422,6 +423,8 @@ space_new (LpSampler  *self,
   space->ref = 1;
   space->pid = pid;
   space->frame_cache = g_hash_table_new (g_direct_hash, g_direct_equal);
+  space->inlined_cache = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                                (GDestroyNotify) g_array_unref);
   if (pid == self->pid && comm != NULL)
     {
       g_free (self->command);
@@ -503,6 +506,7 @@ take_self_space (LpSampler *self)
   }
   space->frame = lp_folded_intern (self->dest, self->command, -1);
   g_hash_table_remove_all (space->frame_cache);
+  g_hash_table_remove_all (space->inlined_cache);
   _lp_python_frames_reuse (self, space);
   return space;
 }

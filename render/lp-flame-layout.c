@@ -13,13 +13,18 @@ typedef struct
   const guint32       *ranks;
   guint8              *matches;  /* per frame: 0 not known yet, 1 no, 2 yes */
   GRegex              *search;
+  const guint8        *marks;    /* per frame, in place of search */
 } Ctx;
 
 static gboolean
 frame_matches (Ctx     *ctx,
                guint32  frame)
 {
-  if (ctx->search == NULL || frame == LP_FLAME_NO_FRAME)
+  if (frame == LP_FLAME_NO_FRAME)
+    return FALSE;
+  if (ctx->marks != NULL)
+    return ctx->marks[frame] != 0;
+  if (ctx->search == NULL)
     return FALSE;
   if (ctx->matches[frame] == 0)
     {
@@ -241,8 +246,9 @@ lp_flame_layout_new (LpFlameModel              *model,
   if (params->order == LP_FLAME_ORDER_ALPHABETICAL || params->order == LP_FLAME_ORDER_LEFT_HEAVY)
     ctx.ranks = lp_flame_model_get_name_ranks (model);
   ctx.search = params->search;
+  ctx.marks = params->marks;
   compare = params->order == LP_FLAME_ORDER_LEFT_HEAVY ? compare_by_width : compare_by_name;
-  if (ctx.search != NULL)
+  if (ctx.search != NULL && ctx.marks == NULL)
     {
       matches = g_new0 (guint8, MAX (1, lp_folded_get_n_frames (lp_flame_model_get_names (model))));
       ctx.matches = matches;
@@ -298,10 +304,41 @@ lp_flame_layout_new (LpFlameModel              *model,
       r->y = (params->icicle ? r->depth : layout->max_depth - r->depth) * layout->row_height;
     }
 
-  if (ctx.search != NULL && layout->total > 0)
+  if ((ctx.search != NULL || ctx.marks != NULL) && layout->total > 0)
     layout->matched = count_matched (&ctx, zoom);
 
   return layout;
+}
+
+void
+lp_flame_layout_mark (LpFlameLayout *self,
+                      LpFlameModel  *model,
+                      GRegex        *search,
+                      const guint8  *marks)
+{
+  g_autofree guint8 *matches = NULL;
+  Ctx ctx = { 0 };
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (model != NULL);
+
+  ctx.model = model;
+  ctx.nodes = lp_flame_model_get_node (model, LP_FLAME_ROOT);
+  ctx.search = search;
+  ctx.marks = marks;
+  if (search != NULL && marks == NULL)
+    ctx.matches = matches = g_new0 (guint8, MAX (1, lp_folded_get_n_frames (lp_flame_model_get_names (model))));
+  for (guint i = 0; i < self->rects->len; i++)
+    {
+      LpFlameRect *r = &g_array_index (self->rects, LpFlameRect, i);
+
+      r->flags &= ~LP_FLAME_RECT_MATCH;
+      if (frame_matches (&ctx, r->frame))
+        r->flags |= LP_FLAME_RECT_MATCH;
+    }
+  self->matched = 0;
+  if ((search != NULL || marks != NULL) && self->total > 0)
+    self->matched = count_matched (&ctx, self->zoom);
 }
 
 void

@@ -46,6 +46,8 @@ typedef struct
   LpFlameOrder  order;
   gboolean      icicle;       /* root at the top; else at the bottom (flame) */
   GRegex       *search;       /* nullable: frames whose name matches get LP_FLAME_RECT_MATCH */
+  const guint8 *marks;        /* nullable, in place of @search: per frame of the
+                               * model's names, nonzero for LP_FLAME_RECT_MATCH */
 } LpFlameLayoutParams;
 
 typedef struct
@@ -72,6 +74,16 @@ typedef struct
 LpFlameLayout *lp_flame_layout_new  (LpFlameModel              *model,
                                      const LpFlameLayoutParams *params) G_GNUC_WARN_UNUSED_RESULT;
 void           lp_flame_layout_free (LpFlameLayout *self);
+
+/* lp_flame_layout_mark: marks the rectangles of @self (laid out from
+ * @model) anew, as @search or else @marks would have marked them (see
+ * LpFlameLayoutParams; both NULL: none), and counts matched again. Cheaper
+ * than a new layout: no rectangle moves, and only the frames drawn are
+ * matched against @search (matched counts the nodes under the zoom root). */
+void           lp_flame_layout_mark (LpFlameLayout *self,
+                                     LpFlameModel  *model,
+                                     GRegex        *search,
+                                     const guint8  *marks);
 
 /* lp_flame_layout_hit: the rectangle at (@x, @y) (graph coordinates), or
  * NULL; owned by the layout. */

@@ -735,6 +735,33 @@ test_no_empty_functions (void)
                         "with no sample:%s", lp_functions_get_n (busy), listed->str);
 }
 
+/* the header's count: lines of one function are one function; a report
+ * that grows costs only its new names; another report starts over */
+static void
+test_counter (void)
+{
+  g_autoptr(LpFolded) report = test_folded_from_text ("main;a (x.c:7);a (x.c:9) 5\nmain;f (y.py:3) 1\n");
+  g_autoptr(LpFolded) other = test_folded_from_text ("main 1\n");
+  g_autoptr(LpFunctionsCounter) counter = lp_functions_counter_new ();
+  g_autoptr(LpFunctions) table = NULL;
+  guint32 frames[2];
+
+  /* main, a, "f (y.py)": as many as the table's rows */
+  g_assert_cmpuint (lp_folded_get_n_frames (report), ==, 4);
+  g_assert_cmpuint (lp_functions_counter_count (counter, report), ==, 3);
+  table = lp_functions_new (report, LP_FUNCTIONS_DEFAULT);
+  g_assert_cmpuint (lp_functions_get_n (table), ==, 3);
+
+  frames[0] = lp_folded_intern (report, "main", 4);
+  frames[1] = lp_folded_intern (report, "f (y.py:8)", 10);
+  lp_folded_add (report, frames, 2, 0, 1, 0, NULL, NULL);
+  g_assert_cmpuint (lp_functions_counter_count (counter, report), ==, 3);
+  frames[1] = lp_folded_intern (report, "g (x.c:1)", 9);
+  lp_folded_add (report, frames, 2, 0, 1, 0, NULL, NULL);
+  g_assert_cmpuint (lp_functions_counter_count (counter, report), ==, 4);
+  g_assert_cmpuint (lp_functions_counter_count (counter, other), ==, 1);
+}
+
 /* no stacks at all */
 static void
 test_empty (void)
@@ -849,6 +876,7 @@ main (int    argc,
   g_test_add_func ("/core/functions/generated/lines", test_generated_lines);
   g_test_add_func ("/core/functions/report-freed", test_report_freed);
   g_test_add_func ("/core/functions/empty", test_empty);
+  g_test_add_func ("/core/functions/counter", test_counter);
   g_test_add_func ("/core/functions/threads", test_threads);
   g_test_add_data_func ("/core/functions/recording", GINT_TO_POINTER (FALSE), test_recording);
   g_test_add_data_func ("/core/functions/recording-lines", GINT_TO_POINTER (TRUE), test_recording);

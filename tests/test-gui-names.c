@@ -17,25 +17,6 @@ static TestDebuginfod *srv;
 static const char *stripped;
 static char *tmpdir;
 
-/* the first visible label under @root whose text holds @part */
-static GtkWidget *
-find_label (GtkWidget  *root,
-            const char *part)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (GTK_IS_LABEL (child) && gtk_widget_is_visible (child) &&
-          strstr (gtk_label_get_text (GTK_LABEL (child)), part) != NULL)
-        return child;
-      if ((found = find_label (child, part)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 typedef struct
 {
   LpWindow   *window;
@@ -47,7 +28,7 @@ label_shown (gpointer data)
 {
   Wait *w = data;
 
-  return find_label (GTK_WIDGET (w->window), w->part) != NULL;
+  return test_gui_find_label (GTK_WIDGET (w->window), TEST_GUI_TEXT_HAS, w->part) != NULL;
 }
 
 /* the graph has a frame named @data (the window is Wait's) */
@@ -105,8 +86,8 @@ test_slow (void)
   w.window = record_stripped (srv->slow_url, cache);
   w.part = "Fetching debug information for";
   g_assert_true (test_gui_spin_until (label_shown, &w, 30));
-  g_test_message ("%s", gtk_label_get_text (GTK_LABEL (find_label (GTK_WIDGET (w.window), w.part))));
-  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (find_label (GTK_WIDGET (w.window), w.part))), base));
+  g_test_message ("%s", gtk_label_get_text (GTK_LABEL (test_gui_find_label (GTK_WIDGET (w.window), TEST_GUI_TEXT_HAS, w.part))));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (test_gui_find_label (GTK_WIDGET (w.window), TEST_GUI_TEXT_HAS, w.part))), base));
   g_spawn_command_line_sync ("xdotool mousemove 0 0", NULL, NULL, NULL, NULL);
   test_gui_screenshot ("debuginfod-fetching");
   w.part = "1 file fetched";
@@ -127,7 +108,7 @@ test_down (void)
 
   w.window = record_stripped (dead, cache);
   g_assert_true (test_gui_spin_until (label_shown, &w, 30));
-  g_test_message ("%s", gtk_label_get_text (GTK_LABEL (find_label (GTK_WIDGET (w.window), w.part))));
+  g_test_message ("%s", gtk_label_get_text (GTK_LABEL (test_gui_find_label (GTK_WIDGET (w.window), TEST_GUI_TEXT_HAS, w.part))));
   stop (w.window);
   gtk_window_destroy (GTK_WINDOW (w.window));
 }

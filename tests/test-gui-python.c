@@ -228,43 +228,9 @@ test_chosen_palette (void)
 }
 
 static gboolean
-text_is (const char *text,
-         const char *want)
-{
-  return strcmp (text, want) == 0;
-}
-
-static gboolean
-text_has (const char *text,
-          const char *part)
-{
-  return strstr (text, part) != NULL;
-}
-
-/* the first visible label under @root whose text @match()es @arg */
-static GtkWidget *
-find_label (GtkWidget  *root,
-            gboolean  (*match) (const char *, const char *),
-            const char *arg)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (GTK_IS_LABEL (child) && gtk_widget_is_visible (child) &&
-          match (gtk_label_get_text (GTK_LABEL (child)), arg))
-        return child;
-      if ((found = find_label (child, match, arg)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
 python_indicator_shown (gpointer data)
 {
-  return find_label (data, text_is, "Python frames on") != NULL;
+  return test_gui_find_label (data, TEST_GUI_TEXT_IS, "Python frames on") != NULL;
 }
 
 /* branch_a (a third of the workload's time) wide enough to point at */
@@ -341,7 +307,7 @@ test_record (void)
   window = record_workload (python);
 
   g_assert_true (test_gui_spin_until (python_indicator_shown, window, 30));
-  label = find_label (GTK_WIDGET (window), text_is, "Python frames on");
+  label = test_gui_find_label (GTK_WIDGET (window), TEST_GUI_TEXT_IS, "Python frames on");
   g_test_message ("tooltip: %s", gtk_widget_get_tooltip_text (label));
   g_assert_true (g_str_has_prefix (gtk_widget_get_tooltip_text (label), "Python 3."));
   {
@@ -375,7 +341,7 @@ test_record (void)
     GtkWindow *summary = summary_of (window);
 
     lp_recorder_get_python (lp_window_get_recorder (window), &text);
-    g_assert_nonnull (find_label (GTK_WIDGET (summary), text_is, text));
+    g_assert_nonnull (test_gui_find_label (GTK_WIDGET (summary), TEST_GUI_TEXT_IS, text));
     gtk_window_destroy (summary);
   }
   gtk_window_destroy (GTK_WINDOW (window));
@@ -384,7 +350,7 @@ test_record (void)
 static gboolean
 toast_says_not_known (gpointer data)
 {
-  return find_label (data, text_has, "not known to laprof") != NULL;
+  return test_gui_find_label (data, TEST_GUI_TEXT_HAS, "not known to laprof") != NULL;
 }
 
 /* Recording a CPython laprof does not know (pyenv's 3.9, where there is
@@ -405,7 +371,7 @@ test_unsupported (void)
   window = record_workload (python);
 
   g_assert_true (test_gui_spin_until (toast_says_not_known, window, 30));
-  g_assert_nonnull (find_label (GTK_WIDGET (window), text_has, "Python 3.9.18"));
+  g_assert_nonnull (test_gui_find_label (GTK_WIDGET (window), TEST_GUI_TEXT_HAS, "Python 3.9.18"));
   g_assert_false (python_indicator_shown (window));
   g_assert_false (lp_recorder_get_python (lp_window_get_recorder (window), NULL));
   palette = checked_palette (window);

@@ -82,6 +82,30 @@ test_gui_find_widget_of_type (GtkWidget *root,
   return NULL;
 }
 
+GtkWidget *
+test_gui_find_label (GtkWidget   *root,
+                     TestGuiText  how,
+                     const char  *text)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_LABEL (child) && gtk_widget_get_mapped (child))
+        {
+          const char *label = gtk_label_get_text (GTK_LABEL (child));
+
+          if (how == TEST_GUI_TEXT_IS ? strcmp (label, text) == 0 :
+              how == TEST_GUI_TEXT_HAS ? strstr (label, text) != NULL : g_str_has_prefix (label, text))
+            return child;
+        }
+      if ((found = test_gui_find_label (child, how, text)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 void
 test_gui_reap (GPid pid)
 {

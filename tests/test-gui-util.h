@@ -27,6 +27,20 @@ GdkTexture *test_gui_try_render_widget  (GtkWidget  *widget);
 GtkWidget  *test_gui_find_widget_of_type (GtkWidget *root,
                                           GType      type);
 
+typedef enum
+{
+  TEST_GUI_TEXT_IS,      /* the label reads the text */
+  TEST_GUI_TEXT_HAS,     /* its text holds it */
+  TEST_GUI_TEXT_BEGINS,  /* its text begins with it */
+} TestGuiText;
+
+/* test_gui_find_label: the first mapped label under @root (depth first)
+ * whose text is, holds or begins with @text (@how), or NULL: the label a
+ * user sees. */
+GtkWidget  *test_gui_find_label         (GtkWidget   *root,
+                                         TestGuiText  how,
+                                         const char  *text);
+
 /* test_gui_reap: kills child @pid and waits for it. */
 void        test_gui_reap               (GPid        pid);
 

@@ -125,26 +125,6 @@ show_view (LpWindow   *window,
   g_assert_cmpstr (view_of (window), ==, name);
 }
 
-/* the mapped label under @root that reads @text, or NULL */
-static GtkWidget *
-find_label (GtkWidget  *root,
-            const char *text)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (GTK_IS_LABEL (child) && gtk_widget_get_mapped (child) &&
-          g_str_equal (gtk_label_get_text (GTK_LABEL (child)), text))
-        return child;
-      found = find_label (child, text);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* a real click in the middle of @widget */
 static void
 x_click (GtkWidget *widget)
@@ -236,7 +216,7 @@ test_switch (void)
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (lp_window_get_flame_view (window))));
 
   /* the switcher's buttons: a click */
-  x_click (find_label (GTK_WIDGET (window), "Functions"));
+  x_click (test_gui_find_label (GTK_WIDGET (window), TEST_GUI_TEXT_IS, "Functions"));
   g_assert_cmpstr (view_of (window), ==, "functions");
 
   /* the shortcuts window lists them */
@@ -403,7 +383,7 @@ test_select (void)
   GtkWidget *label;
 
   show_view (window, "functions");
-  label = find_label (GTK_WIDGET (table), "parse");
+  label = test_gui_find_label (GTK_WIDGET (table), TEST_GUI_TEXT_IS, "parse");
   g_assert_nonnull (label);
   x_click (label);
   g_assert_cmpstr (lp_window_get_selected_function (window), ==, "parse");
@@ -413,7 +393,7 @@ test_select (void)
 
   /* compute: its two lines and its two callers, all marked */
   x_key (GTK_WIDGET (window), "ctrl+2");
-  x_click (find_label (GTK_WIDGET (table), "compute"));
+  x_click (test_gui_find_label (GTK_WIDGET (table), TEST_GUI_TEXT_IS, "compute"));
   g_assert_cmpstr (lp_window_get_selected_function (window), ==, "compute");
   x_key (GTK_WIDGET (window), "ctrl+1");
   g_assert_cmpuint (graph_marks (window, "compute"), ==, 3);
@@ -490,7 +470,7 @@ test_callers (void)
   test_gui_screenshot ("functions");
 
   /* a click on a caller: it is the function now */
-  x_click (find_label (GTK_WIDGET (callers), "worker"));
+  x_click (test_gui_find_label (GTK_WIDGET (callers), TEST_GUI_TEXT_IS, "worker"));
   g_assert_cmpstr (lp_window_get_selected_function (window), ==, "worker");
   g_assert_cmpstr (selected_row_name (lp_functions_view_get_table (fv)), ==, "worker");
   check_links_add_up (window);
@@ -559,7 +539,7 @@ test_calltree (void)
   g_assert_cmpuint (n_rows (table), ==, 12);   /* everything */
 
   /* bottom-up: a click on the button; the graph turns too */
-  x_click (find_label (GTK_WIDGET (tree), "Bottom-Up"));
+  x_click (test_gui_find_label (GTK_WIDGET (tree), TEST_GUI_TEXT_IS, "Bottom-Up"));
   test_gui_spin (0.3);
   {
     gboolean reverse;
@@ -610,7 +590,7 @@ test_source (void)
   LpViewRow *row;
 
   show_view (window, "functions");
-  x_click (find_label (GTK_WIDGET (lp_functions_view_get_table (functions_view (window))), "main"));
+  x_click (test_gui_find_label (GTK_WIDGET (lp_functions_view_get_table (functions_view (window))), TEST_GUI_TEXT_IS, "main"));
   /* Enter (or a double click) on a function: its lines */
   x_key (GTK_WIDGET (window), "Return");
   g_assert_cmpstr (view_of (window), ==, "source");
@@ -626,7 +606,7 @@ test_source (void)
   g_assert_cmpfloat (row_at (table, 0)->total, ==, 0);
   /* the hottest line is selected and in sight, marked hot */
   g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (table))), ==, 22);
-  g_assert_true (gtk_widget_has_css_class (find_label (GTK_WIDGET (table), "  double s = compute (100000000);"), "hot"));
+  g_assert_true (gtk_widget_has_css_class (test_gui_find_label (GTK_WIDGET (table), TEST_GUI_TEXT_IS, "  double s = compute (100000000);"), "hot"));
   test_gui_screenshot ("source");
 
   /* compute: its own lines, 8 the hottest (80 of 105) */
@@ -667,12 +647,12 @@ test_source_long (void)
   g_assert_cmpuint (lp_source_view_get_hottest (source_view (window)), ==, 300);
   /* line 300 is on the screen, inside the table; line 1 is not */
   table = GTK_WIDGET (lp_source_view_get_table (source_view (window)));
-  label = find_label (table, "line_300 ();");
+  label = test_gui_find_label (table, TEST_GUI_TEXT_IS, "line_300 ();");
   g_assert_nonnull (label);
   g_assert_true (gtk_widget_compute_bounds (label, table, &bounds));
   g_assert_cmpfloat (bounds.origin.y, >, 0);
   g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <, gtk_widget_get_height (table));
-  g_assert_null (find_label (table, "line_1 ();"));
+  g_assert_null (test_gui_find_label (table, TEST_GUI_TEXT_IS, "line_1 ();"));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

@@ -411,23 +411,6 @@ test_graph_click_zoom (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-static GtkLabel *
-find_label_prefixed (GtkWidget  *root,
-                     const char *prefix)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkLabel *found;
-
-      if (GTK_IS_LABEL (child) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (child)), prefix))
-        return GTK_LABEL (child);
-      if ((found = find_label_prefixed (child, prefix)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 test_graph_search (void)
 {
@@ -455,7 +438,7 @@ test_graph_search (void)
 
   layout = lp_flame_view_get_layout (view);
   g_assert_cmpfloat (layout->matched, >, 0);
-  matched = find_label_prefixed (GTK_WIDGET (window), "Matched: ");
+  matched = (GtkLabel *) test_gui_find_label (GTK_WIDGET (window), TEST_GUI_TEXT_BEGINS, "Matched: ");
   g_assert_nonnull (matched);
   want = g_strdup_printf ("Matched: %.2f%%", 100.0 * layout->matched / layout->total);
   g_assert_cmpstr (gtk_label_get_text (matched), ==, want);
@@ -629,7 +612,7 @@ test_record_target_exits (void)
   g_assert_true (test_gui_spin_until (test_gui_recorder_ended, window, 20));
   waitpid (pid, NULL, 0);
 
-  label = find_label_prefixed (GTK_WIDGET (window), "The program ended: ");
+  label = (GtkLabel *) test_gui_find_label (GTK_WIDGET (window), TEST_GUI_TEXT_BEGINS, "The program ended: ");
   g_assert_nonnull (label);
   g_assert_cmpstr (lp_window_get_page (window), ==, "report");
   g_assert_nonnull (lp_window_get_report (window));

@@ -365,6 +365,71 @@ test_layout_search_idle (void)
   }
 }
 
+/* a layout marked again in place (lp_flame_layout_mark) equals one laid
+ * out with the same search or marks: rectangles, flags and matched */
+static void
+assert_same_layout (const LpFlameLayout *a,
+                    const LpFlameLayout *b)
+{
+  g_assert_cmpuint (a->rects->len, ==, b->rects->len);
+  g_assert_cmpfloat (a->matched, ==, b->matched);
+  for (guint i = 0; i < a->rects->len; i++)
+    {
+      const LpFlameRect *ra = &g_array_index (a->rects, LpFlameRect, i);
+      const LpFlameRect *rb = &g_array_index (b->rects, LpFlameRect, i);
+
+      g_assert_cmpuint (ra->node, ==, rb->node);
+      g_assert_cmpuint (ra->flags, ==, rb->flags);
+      g_assert_cmpfloat (ra->x, ==, rb->x);
+      g_assert_cmpfloat (ra->y, ==, rb->y);
+    }
+}
+
+static void
+test_layout_mark (void)
+{
+  g_autoptr(LpFolded) folded = test_folded_from_text ("a;b;c 1\na;c 2\nd;c;b 3\nd 1\n");
+  g_autoptr(LpFlameModel) model = lp_flame_model_new_from_folded (folded, 0);
+  g_autoptr(GRegex) re = g_regex_new ("^b$", 0, 0, NULL);
+  g_autofree guint8 *marks = g_new0 (guint8, lp_folded_get_n_frames (folded));
+  LpFlameLayoutParams params = { .width = 400, .row_height = 10 };
+  g_autoptr(LpFlameLayout) layout = lp_flame_layout_new (model, &params);
+  guint32 c;
+
+  /* a search */
+  lp_flame_layout_mark (layout, model, re, NULL);
+  {
+    LpFlameLayoutParams p = params;
+    g_autoptr(LpFlameLayout) fresh = NULL;
+
+    p.search = re;
+    fresh = lp_flame_layout_new (model, &p);
+    assert_same_layout (layout, fresh);
+    g_assert_cmpfloat (layout->matched, ==, 4);
+  }
+  /* marks in place of it: c's frames, nested ones counted once */
+  g_assert_true (lp_intern_lookup (lp_folded_get_intern (folded), "c", 1, &c));
+  marks[c] = 1;
+  lp_flame_layout_mark (layout, model, re, marks);
+  {
+    LpFlameLayoutParams p = params;
+    g_autoptr(LpFlameLayout) fresh = NULL;
+
+    p.marks = marks;
+    fresh = lp_flame_layout_new (model, &p);
+    assert_same_layout (layout, fresh);
+    g_assert_cmpfloat (layout->matched, ==, 6);
+  }
+  /* none */
+  lp_flame_layout_mark (layout, model, NULL, NULL);
+  {
+    g_autoptr(LpFlameLayout) fresh = lp_flame_layout_new (model, &params);
+
+    assert_same_layout (layout, fresh);
+    g_assert_cmpfloat (layout->matched, ==, 0);
+  }
+}
+
 static void
 test_incremental (void)
 {
@@ -925,6 +990,7 @@ main (int    argc,
   g_test_add_func ("/render/layout/many-children", test_layout_many_children);
   g_test_add_func ("/render/layout/random", test_layout_random);
   g_test_add_func ("/render/layout/search-idle", test_layout_search_idle);
+  g_test_add_func ("/render/layout/mark", test_layout_mark);
   g_test_add_func ("/render/layout/differential", test_differential);
   g_test_add_func ("/render/color/palettes", test_colors);
   g_test_add_func ("/render/draw/elide", test_elide);

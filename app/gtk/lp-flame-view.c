@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "lp-flame-view.h"
+#include "lp-functions.h"
 
 #define ROW_HEIGHT 18.0
 #define MIN_WIDTH  0.5
@@ -19,6 +20,10 @@ struct _LpFlameView
   guint32        zoom;
   GArray        *history;        /* of guint32: zooms to go back to */
   GRegex        *search;
+  char          *function;       /* marked in place of a search, or NULL */
+  guint8        *marks;          /* its frames, per frame of marks_model's names */
+  guint          n_marks;
+  LpFlameModel  *marks_model;
   gboolean       icicle;
   LpFlameOrder   order;
   LpFlamePalette palette;
@@ -89,6 +94,45 @@ invalidate (LpFlameView *self)
     gtk_widget_trigger_tooltip_query (GTK_WIDGET (self));
 }
 
+/* the frames of the marked function, per frame of the model's names (made
+ * again when the model changed or has new names), or NULL */
+static const guint8 *
+current_marks (LpFlameView *self)
+{
+  const LpFolded *names;
+  guint n;
+
+  if (self->function == NULL || self->model == NULL)
+    return NULL;
+  names = lp_flame_model_get_names (self->model);
+  n = lp_folded_get_n_frames (names);
+  if (self->marks == NULL || self->marks_model != self->model || self->n_marks != n)
+    {
+      g_autoptr(GString) buf = g_string_new (NULL);
+
+      g_free (self->marks);
+      self->marks = g_new0 (guint8, MAX (n, 1));
+      for (guint f = 0; f < n; f++)
+        self->marks[f] = g_str_equal (lp_functions_name_of_frame (lp_folded_frame_name (names, f), buf),
+                                      self->function);
+      self->marks_model = self->model;
+      self->n_marks = n;
+    }
+  return self->marks;
+}
+
+/* the search or the marked function changed: the layout is marked again
+ * in place, none of its frames moves */
+static void
+remark (LpFlameView *self)
+{
+  if (self->layout != NULL)
+    lp_flame_layout_mark (self->layout, self->model, self->search, current_marks (self));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (self->pointer_inside && tooltip_shown (self))
+    gtk_widget_trigger_tooltip_query (GTK_WIDGET (self));
+}
+
 static void
 update_adjustments (LpFlameView *self)
 {
@@ -131,6 +175,7 @@ lp_flame_view_get_layout (LpFlameView *self)
       params.order = self->order;
       params.icicle = self->icicle;
       params.search = self->search;
+      params.marks = current_marks (self);
       self->layout = lp_flame_layout_new (self->model, &params);
       update_adjustments (self);
     }
@@ -685,8 +730,24 @@ lp_flame_view_set_search (LpFlameView  *self,
     }
   g_clear_pointer (&self->search, g_regex_unref);
   self->search = regex;
-  invalidate (self);
+  g_clear_pointer (&self->function, g_free);
+  remark (self);
   return TRUE;
+}
+
+void
+lp_flame_view_mark_function (LpFlameView *self,
+                             const char  *function)
+{
+  g_return_if_fail (LP_IS_FLAME_VIEW (self));
+
+  if (g_strcmp0 (function, self->function) == 0 && self->search == NULL)
+    return;
+  g_clear_pointer (&self->search, g_regex_unref);
+  g_free (self->function);
+  self->function = g_strdup (function);
+  g_clear_pointer (&self->marks, g_free);
+  remark (self);
 }
 
 double
@@ -694,7 +755,7 @@ lp_flame_view_get_matched (LpFlameView *self)
 {
   const LpFlameLayout *layout = lp_flame_view_get_layout (self);
 
-  if (layout == NULL || self->search == NULL || layout->total <= 0)
+  if (layout == NULL || (self->search == NULL && self->function == NULL) || layout->total <= 0)
     return -1;
   return layout->matched / layout->total;
 }
@@ -853,6 +914,8 @@ lp_flame_view_finalize (GObject *object)
 
   g_clear_pointer (&self->layout, lp_flame_layout_free);
   g_clear_pointer (&self->search, g_regex_unref);
+  g_clear_pointer (&self->function, g_free);
+  g_clear_pointer (&self->marks, g_free);
   g_array_unref (self->history);
   G_OBJECT_CLASS (lp_flame_view_parent_class)->finalize (object);
 }

@@ -43,7 +43,12 @@ gboolean             lp_flame_view_set_search   (LpFlameView  *self,
                                                  const char   *pattern,
                                                  gboolean      ignore_case,
                                                  GError      **error);
-/* the share of the zoom root's samples in matching frames, or -1 */
+/* lp_flame_view_mark_function: marks the frames of @function (see
+ * lp_functions_name_of_frame()) as a search would, in place of the search;
+ * NULL marks none. */
+void                 lp_flame_view_mark_function (LpFlameView *self,
+                                                  const char  *function);
+/* the share of the zoom root's samples in matching (or marked) frames, or -1 */
 double               lp_flame_view_get_matched  (LpFlameView *self);
 
 void                 lp_flame_view_set_icicle   (LpFlameView *self,

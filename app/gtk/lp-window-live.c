@@ -448,6 +448,7 @@ start_recording (LpWindow    *self,
   /* a new, empty report and a model that batches go into */
   _lp_window_show_model (self, NULL, NULL);
   g_clear_pointer (&self->report, lp_folded_free);
+  _lp_window_forget_counts (self);
   g_clear_object (&self->report_file);
   g_ptr_array_set_size (self->hidden, 0);
   g_clear_pointer (&self->focus, g_free);

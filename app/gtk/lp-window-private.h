@@ -88,6 +88,7 @@ struct _LpWindow
    * the capture had scoped_n_samples */
   LpCapture       *capture;
   LpFolded        *scoped;
+  LpFunctionsCounter *functions_counter; /* the header's functions; made anew with each report */
   guint64          scoped_n_samples;
   gboolean         scope_stale;    /* the capture grew since: made again at the next rebuild */
 
@@ -174,6 +175,7 @@ void          _lp_window_post_progress             (LpWindow       *window,
                                                     double          fraction,
                                                     gboolean        loading_page);
 void          _lp_window_update_summary            (LpWindow       *self);
+void          _lp_window_forget_counts             (LpWindow       *self);
 
 /* lp-window-actions.c */
 void          _lp_window_actions_update_report     (LpWindow       *self);

@@ -23,6 +23,7 @@ set_scoped (LpWindow *self,
   if (self->scoped != NULL)
     _lp_window_show_model (self, NULL, NULL);
   g_clear_pointer (&self->scoped, lp_folded_free);
+  _lp_window_forget_counts (self);
   self->scoped = scoped;
   self->scope_stale = FALSE;
   self->scoped_n_samples = self->capture != NULL ? lp_capture_get_n_samples (self->capture) : 0;

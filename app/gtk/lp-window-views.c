@@ -282,16 +282,6 @@ _lp_window_views_dispose (LpWindow *self)
 
 /* The function the views show */
 
-/* a regular expression that matches the frames of function @name: the
- * name itself, or with a " (file:line)" suffix */
-static char *
-function_pattern (const char *name)
-{
-  g_autofree char *escaped = g_regex_escape_string (name, -1);
-
-  return g_strdup_printf ("^%s( \\([^()]*:[0-9]+\\))?$", escaped);
-}
-
 void
 _lp_window_views_select (LpWindow   *self,
                          const char *frame,
@@ -311,10 +301,10 @@ _lp_window_views_select (LpWindow   *self,
    * was made in the graph: its search stays) */
   if (name != NULL && mark)
     {
-      g_autofree char *pattern = function_pattern (name);
+      /* by frame: the graph's layout marked in place, nothing moves */
+      lp_flame_view_mark_function (self->flame_view, name);
       /* the share matched needs the graph's layout: made when it shows */
-      if (lp_flame_view_set_search (self->flame_view, pattern, FALSE, NULL) &&
-          g_str_equal (visible_view (self), "flame"))
+      if (g_str_equal (visible_view (self), "flame"))
         _lp_window_actions_update_matched (self);
     }
   if (g_str_equal (visible_view (self), "source"))

@@ -121,6 +121,7 @@ _lp_window_replace_report (LpWindow     *self,
   _lp_window_timeline_set_capture (self, _lp_window_timeline_new_no_times ());
   g_clear_pointer (&self->report, lp_folded_free);
   self->report = report;
+  _lp_window_forget_counts (self);
   g_set_object (&self->report_file, file);
   _lp_window_show_model (self, model, filtered);
   _lp_window_python_report_changed (self);
@@ -168,6 +169,15 @@ _lp_window_post_progress (LpWindow *window,
   g_idle_add (transfer_idle_cb, p);
 }
 
+/* the report or the selection's report changed: the header counts its
+ * functions anew (the counter goes by the report's address) */
+void
+_lp_window_forget_counts (LpWindow *self)
+{
+  g_clear_pointer (&self->functions_counter, lp_functions_counter_free);
+  self->functions_counter = lp_functions_counter_new ();
+}
+
 void
 _lp_window_update_summary (LpWindow *self)
 {
@@ -188,7 +198,7 @@ _lp_window_update_summary (LpWindow *self)
       /* TRANSLATORS: the header while a part of the timeline is selected */
       text = g_strdup_printf (_("%s samples selected (of %s) · %u stacks · %u functions · depth %u"),
                               samples, all, lp_folded_get_n_stacks (self->scoped),
-                              lp_folded_get_n_frames (self->scoped),
+                              lp_functions_counter_count (self->functions_counter, self->scoped),
                               lp_folded_get_max_depth (self->scoped));
       gtk_label_set_text (self->report_summary, text);
       return;
@@ -196,7 +206,7 @@ _lp_window_update_summary (LpWindow *self)
   lp_folded_format_count (lp_folded_get_total (self->report), samples);
   text = g_strdup_printf (_("%s samples · %u stacks · %u functions · depth %u"),
                           samples, lp_folded_get_n_stacks (self->report),
-                          lp_folded_get_n_frames (self->report),
+                          lp_functions_counter_count (self->functions_counter, self->report),
                           lp_folded_get_max_depth (self->report));
   gtk_label_set_text (self->report_summary, text);
 }
@@ -651,6 +661,7 @@ lp_window_finalize (GObject *object)
   g_clear_pointer (&self->model, lp_flame_model_free);
   g_clear_pointer (&self->view_folded, lp_folded_free);
   g_clear_pointer (&self->scoped, lp_folded_free);
+  g_clear_pointer (&self->functions_counter, lp_functions_counter_free);
   g_clear_pointer (&self->capture, lp_capture_free);
   g_clear_pointer (&self->report, lp_folded_free);
   g_clear_object (&self->report_file);
@@ -767,6 +778,7 @@ static void
 lp_window_init (LpWindow *self)
 {
   self->hidden = g_ptr_array_new_with_free_func (g_free);
+  self->functions_counter = lp_functions_counter_new ();
   self->show_idle = TRUE;
   self->show_kernel = TRUE;
   self->end_status = -1;
