@@ -19,23 +19,11 @@
 #include <stdio.h>
 #include <sys/resource.h>
 
-#include "lp-application.h"
+#include "lp-bench-gui.h"
 #include "lp-functions-view.h"
 #include "lp-window.h"
 
-static gint64 last_tick;
-static gint64 worst_gap;
 static guint n_painted;
-
-static gboolean
-tick_cb (gpointer data)
-{
-  gint64 now = g_get_monotonic_time ();
-
-  worst_gap = MAX (worst_gap, now - last_tick);
-  last_tick = now;
-  return G_SOURCE_CONTINUE;
-}
 
 static void
 after_paint_cb (GdkFrameClock *clock,
@@ -53,13 +41,6 @@ thread_cpu_ms (void)
 
   getrusage (RUSAGE_THREAD, &ru);
   return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
-}
-
-static void
-reset_stalls (void)
-{
-  last_tick = g_get_monotonic_time ();
-  worst_gap = 0;
 }
 
 /* runs the main loop until @done or 60 s; FALSE on time out */
@@ -113,54 +94,30 @@ main (int    argc,
       char **argv)
 {
   static const char *views[] = { "functions", "calltree", "source", "flame" };
-  g_autoptr(LpApplication) app = NULL;
   g_autoptr(GFile) file = NULL;
-  g_autoptr(GError) error = NULL;
   LpWindow *window;
   gint64 start, table_time, worst_switch = 0;
   double cpu0;
   const char *worst_view = "";
-  GStatBuf st;
-  guint tick;
+  gint64 size;
 
   if (argc < 3)
     {
       fprintf (stderr, "usage: bench-gui-views FILE GENERATOR [SHAPE SIZE]\n");
       return 2;
     }
-  if (g_stat (argv[1], &st) != 0)
-    {
-      g_autofree char *shape = g_strdup_printf ("--shape=%s", argc > 4 ? argv[3] : "default");
-      const char *gen_argv[] = { argv[2], shape, argv[1], argc > 4 ? argv[4] : "140", NULL };
-      int status;
+  {
+    g_autofree char *shape = g_strdup_printf ("--shape=%s", argc > 4 ? argv[3] : "default");
+    const char *gen_argv[] = { argv[2], shape, argv[1], argc > 4 ? argv[4] : "140", NULL };
 
-      if (!g_spawn_sync (NULL, (char **) gen_argv, NULL, 0, NULL, NULL, NULL, NULL, &status, &error) ||
-          !g_spawn_check_wait_status (status, &error))
-        {
-          fprintf (stderr, "bench-gui-views: %s\n", error->message);
-          return 1;
-        }
-      g_stat (argv[1], &st);
-    }
-
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  gtk_init ();
-  app = lp_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  if (!g_application_register (G_APPLICATION (app), NULL, &error))
-    {
-      fprintf (stderr, "bench-gui-views: %s\n", error->message);
+    if ((size = lp_bench_gui_report ("bench-gui-views", argv[1], gen_argv)) < 0)
       return 1;
-    }
-
-  window = lp_window_new (GTK_APPLICATION (app));
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (window));
-  for (int i = 0; i < 50; i++)
-    g_main_context_iteration (NULL, FALSE);
+  }
+  if ((window = lp_bench_gui_window ("bench-gui-views")) == NULL)
+    return 1;
   g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
                     G_CALLBACK (after_paint_cb), window);
-  tick = g_timeout_add (5, tick_cb, NULL);
+  lp_bench_gui_stalls_start ();
 
   file = g_file_new_for_path (argv[1]);
   lp_window_open_file (window, file);
@@ -171,7 +128,7 @@ main (int    argc,
     }
 
   /* the table, asked for as soon as the graph is there */
-  reset_stalls ();
+  lp_bench_gui_stalls_start ();
   start = g_get_monotonic_time ();
   cpu0 = thread_cpu_ms ();
   painted_mark = n_painted;
@@ -182,17 +139,17 @@ main (int    argc,
       return 1;
     }
   table_time = g_get_monotonic_time () - start;
-  printf ("report:              %s (%.1f MB, %u stacks, %u functions)\n", argv[1], st.st_size / 1e6,
+  printf ("report:              %s (%.1f MB, %u stacks, %u functions)\n", argv[1], size / 1e6,
           lp_folded_get_n_stacks (lp_window_get_report (window)),
           lp_functions_get_n (lp_functions_view_get_functions (LP_FUNCTIONS_VIEW (lp_window_get_view_widget (window, "functions")))));
   printf ("functions table filled and painted: %.1f ms after the graph (goal: 200 ms)\n", table_time / 1e3);
   printf ("longest main-loop stall meanwhile:  %.1f ms (main thread CPU meanwhile: %.1f ms)\n",
-          worst_gap / 1e3, thread_cpu_ms () - cpu0);
+          lp_bench_gui_stalls_worst () / 1e3, thread_cpu_ms () - cpu0);
 
   /* switching: five rounds of the four views, with a function selected */
   for (guint i = 0; i < 20; i++)
     g_main_context_iteration (NULL, FALSE);
-  reset_stalls ();
+  lp_bench_gui_stalls_start ();
   cpu0 = thread_cpu_ms ();
   {
     gint64 stall = 0;
@@ -218,13 +175,12 @@ main (int    argc,
           for (gint64 idle = g_get_monotonic_time (); g_get_monotonic_time () - idle < 50000;)
             g_main_context_iteration (NULL, FALSE);
         }
-    stall = worst_gap;
+    stall = lp_bench_gui_stalls_worst ();
     printf ("selected function:   %s\n", lp_window_get_selected_function (window));
     printf ("longest view switch (action to painted frame): %.1f ms (to %s)\n", worst_switch / 1e3, worst_view);
     printf ("longest main-loop stall while switching:       %.1f ms (goal: 16 ms)\n", stall / 1e3);
     printf ("most main-thread CPU for one switch:           %.1f ms\n", worst_cpu);
   }
-  g_source_remove (tick);
   gtk_window_destroy (GTK_WINDOW (window));
   return 0;
 }
