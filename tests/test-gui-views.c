@@ -845,6 +845,64 @@ test_record_lines (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* ---- the rows sorted in C are in the order of the table's own sorting ---- */
+
+static void
+test_presort (void)
+{
+  g_autoptr(GtkWidget) table_box = NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (17);
+  GtkColumnView *table;
+  GListModel *columns;
+
+  table_box = g_object_ref_sink (lp_view_row_new_table (&table));
+  lp_view_row_add_name_column (table, "Function", FALSE);
+  lp_view_row_add_count_column (table, "Self", LP_VIEW_COLUMN_SELF, FALSE);
+  lp_view_row_add_count_column (table, "Self %", LP_VIEW_COLUMN_SELF_PERCENT, FALSE);
+  lp_view_row_add_count_column (table, "Total", LP_VIEW_COLUMN_TOTAL, FALSE);
+  lp_view_row_add_count_column (table, "Total %", LP_VIEW_COLUMN_TOTAL_PERCENT, FALSE);
+  /* few distinct counts: many ties, ordered by name */
+  for (guint i = 0; i < 500; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("f%u", g_rand_int_range (rand, 0, 1000000));
+      double self = g_rand_int_range (rand, 0, 20);
+
+      g_ptr_array_add (rows, lp_view_row_new (name, self, self + g_rand_int_range (rand, 0, 20), 100, i));
+    }
+  columns = gtk_column_view_get_columns (table);
+  for (guint c = 0; c < g_list_model_get_n_items (columns); c++)
+    for (int order = GTK_SORT_ASCENDING; order <= GTK_SORT_DESCENDING; order++)
+      {
+        g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, c);
+        g_autoptr(GListStore) store = g_list_store_new (LP_TYPE_VIEW_ROW);
+        g_autoptr(GtkSortListModel) sorted = NULL;
+        g_autoptr(GPtrArray) mine = g_ptr_array_copy (rows, NULL, NULL);
+
+        /* a second column first, so that the sorter has two */
+        gtk_column_view_sort_by_column (table, g_list_model_get_item (columns, (c + 1) % 5), GTK_SORT_ASCENDING);
+        g_object_unref (g_list_model_get_item (columns, (c + 1) % 5));
+        gtk_column_view_sort_by_column (table, column, order);
+        g_list_store_splice (store, 0, 0, rows->pdata, rows->len);
+        /* a copy keeps the free function: the rows stay the test's */
+        g_ptr_array_set_free_func (mine, NULL);
+        sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (store)),
+                                          g_object_ref (gtk_column_view_get_sorter (table)));
+        lp_view_row_sort (table, mine);
+        for (guint i = 0; i < rows->len; i++)
+          {
+            g_autoptr(LpViewRow) row = g_list_model_get_item (G_LIST_MODEL (sorted), i);
+
+            if (row != g_ptr_array_index (mine, i))
+              g_error ("column %u, %s: row %u is %s (%g, %g) in GTK's order, %s (%g, %g) in C's", c,
+                       order == GTK_SORT_ASCENDING ? "ascending" : "descending", i, row->name, row->self,
+                       row->total, LP_VIEW_ROW (g_ptr_array_index (mine, i))->name,
+                       LP_VIEW_ROW (g_ptr_array_index (mine, i))->self,
+                       LP_VIEW_ROW (g_ptr_array_index (mine, i))->total);
+          }
+      }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -856,6 +914,7 @@ main (int    argc,
   g_assert_nonnull (tmp_dir);
 
   g_test_add_func ("/gui/views/switch", test_switch);
+  g_test_add_func ("/gui/views/presort", test_presort);
   g_test_add_func ("/gui/views/numbers", test_numbers);
   g_test_add_func ("/gui/views/select", test_select);
   g_test_add_func ("/gui/views/callers", test_callers);

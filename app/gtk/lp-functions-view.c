@@ -263,6 +263,8 @@ lp_functions_view_set_functions (LpFunctionsView *self,
       if (f->total > 0)
         g_ptr_array_add (rows, lp_view_row_new (f->name, f->self, f->total, base, i));
     }
+  /* in the table's order already: its sorted list finds one run */
+  lp_view_row_sort (self->table, rows);
   /* the rows go before the table they index; a new store, sorted once:
    * GTK 4.8's sorted list takes the removal of n rows in n² */
   self->selecting = TRUE;

@@ -202,6 +202,58 @@ compare_total (gconstpointer a,
   return compare_doubles (x->total, y->total, x->name, y->name);
 }
 
+static int
+compare_names_up (gconstpointer a, gconstpointer b, gpointer data) { return compare_names (*(gpointer *) a, *(gpointer *) b, data); }
+static int
+compare_names_down (gconstpointer a, gconstpointer b, gpointer data) { return compare_names (*(gpointer *) b, *(gpointer *) a, data); }
+static int
+compare_self_up (gconstpointer a, gconstpointer b, gpointer data) { return compare_self (*(gpointer *) a, *(gpointer *) b, data); }
+static int
+compare_self_down (gconstpointer a, gconstpointer b, gpointer data) { return compare_self (*(gpointer *) b, *(gpointer *) a, data); }
+static int
+compare_total_up (gconstpointer a, gconstpointer b, gpointer data) { return compare_total (*(gpointer *) a, *(gpointer *) b, data); }
+static int
+compare_total_down (gconstpointer a, gconstpointer b, gpointer data) { return compare_total (*(gpointer *) b, *(gpointer *) a, data); }
+
+/* how @sorter orders row (@na, @sa, @ta) before row (@nb, @sb, @tb) */
+static GtkOrdering
+probe (GtkSorter  *sorter,
+       const char *na, double sa, double ta,
+       const char *nb, double sb, double tb)
+{
+  g_autoptr(LpViewRow) a = lp_view_row_new (na, sa, ta, 1, 0);
+  g_autoptr(LpViewRow) b = lp_view_row_new (nb, sb, tb, 1, 0);
+
+  return gtk_sorter_compare (sorter, a, b);
+}
+
+void
+lp_view_row_sort (GtkColumnView *view,
+                  GPtrArray     *rows)
+{
+  GtkSorter *sorter = gtk_column_view_get_sorter (view);
+  GtkOrdering up;
+  gboolean ascending;
+  GCompareDataFunc compare;
+
+  /* GTK 4.8 does not tell the column sorted by: ask the sorter how it
+   * orders three pairs of rows. In the first, every field of one is
+   * less; in the second only the name; in the third only the self
+   * count. Each column's comparison is a total order (equal counts by
+   * name), so the column sorted by decides alone. */
+  up = probe (sorter, "a", 1, 1, "b", 2, 2);
+  if (up == GTK_ORDERING_EQUAL)
+    return;   /* not sorted */
+  ascending = up == GTK_ORDERING_SMALLER;
+  if (probe (sorter, "a", 2, 2, "b", 1, 1) == up)
+    compare = ascending ? compare_names_up : compare_names_down;
+  else if (probe (sorter, "b", 1, 2, "a", 2, 1) == up)
+    compare = ascending ? compare_self_up : compare_self_down;
+  else
+    compare = ascending ? compare_total_up : compare_total_down;
+  g_ptr_array_sort_with_data (rows, compare, NULL);
+}
+
 static GtkColumnViewColumn *
 add_column (GtkColumnView *view,
             const char    *title,

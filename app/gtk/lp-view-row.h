@@ -64,6 +64,14 @@ char       *lp_view_row_format_count      (double      count);
 char       *lp_view_row_format_percent    (double      part,
                                        double      whole);
 
+/* lp_view_row_sort: sorts @rows (of LpViewRow) in place as the columns of
+ * @view (lp_view_row_add_*_column(), not a tree's) sort them now: a sorted
+ * list then finds them in order, in one comparison a row where it would
+ * make about log2(n) (GTK 4.8 compares through its column sorters at
+ * about 2 µs a comparison). */
+void        lp_view_row_sort              (GtkColumnView *view,
+                                       GPtrArray     *rows);
+
 /* lp_view_row_scroll_to: scrolls the list of @view to @position (GTK 4.8 has
  * no gtk_column_view_scroll_to(): its list's "list.scroll-to-item") */
 void        lp_view_row_scroll_to         (GtkColumnView *view,
