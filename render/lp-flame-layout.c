@@ -114,9 +114,11 @@ typedef struct
 
 #define FEW_VISIBLE 8
 
+/* the samples under @zoom in matching frames, a match above a match
+ * counted once: a walk of the subtree, depth first */
 static double
-count_matched (Ctx     *ctx,
-               guint32  zoom)
+count_matched_walk (Ctx     *ctx,
+                    guint32  zoom)
 {
   g_autoptr(GArray) todo = g_array_new (FALSE, FALSE, sizeof (guint32));
   double matched = 0;
@@ -135,6 +137,43 @@ count_matched (Ctx     *ctx,
         }
       for (guint32 c = ctx->nodes[node].first_child; c != LP_FLAME_NO_NODE; c = ctx->nodes[c].next_sibling)
         g_array_append_val (todo, c);
+    }
+  return matched;
+}
+
+/* the same in one pass over the nodes in the order of their ids, where
+ * every parent comes before its children (the models make them so; the
+ * walk is the way when one does not): memory read in order, some ten
+ * times faster on a model of millions of nodes */
+static double
+count_matched (Ctx     *ctx,
+               guint32  zoom)
+{
+  enum { OUTSIDE, INSIDE, COUNTED };   /* under the zoom root; in a match counted */
+  guint32 n = lp_flame_model_get_n_nodes (ctx->model);
+  g_autofree guint8 *state = g_new0 (guint8, n);
+  double matched = 0;
+
+  state[zoom] = frame_matches (ctx, ctx->nodes[zoom].frame) ? COUNTED : INSIDE;
+  if (state[zoom] == COUNTED)
+    return ctx->nodes[zoom].total;
+  for (guint32 i = zoom + 1; i < n; i++)
+    {
+      guint32 parent = ctx->nodes[i].parent;
+
+      if (parent >= i)
+        return count_matched_walk (ctx, zoom);
+      if (state[parent] == OUTSIDE)
+        continue;
+      if (state[parent] == COUNTED)
+        state[i] = COUNTED;
+      else if (frame_matches (ctx, ctx->nodes[i].frame))
+        {
+          state[i] = COUNTED;
+          matched += ctx->nodes[i].total;
+        }
+      else
+        state[i] = INSIDE;
     }
   return matched;
 }

@@ -324,6 +324,24 @@ test_numbers (void)
   g_assert_cmpstr (row_at (table, 0)->name, ==, "compute");
   g_assert_cmpstr (row_at (table, 1)->name, ==, "puts");
 
+  /* a click on a header sorts by its column, again the other way */
+  for (int click = 0; click < 2; click++)
+    {
+      x_click (test_gui_find_label (GTK_WIDGET (table), TEST_GUI_TEXT_IS, "Total"));
+      test_gui_spin (0.3);
+      for (guint i = 1; i < n_rows (table); i++)
+        if (click == 0)
+          g_assert_cmpfloat (row_at (table, i - 1)->total, <=, row_at (table, i)->total);
+        else
+          g_assert_cmpfloat (row_at (table, i - 1)->total, >=, row_at (table, i)->total);
+    }
+  g_assert_cmpstr (row_at (table, 0)->name, ==, "_start");
+  x_click (test_gui_find_label (GTK_WIDGET (table), TEST_GUI_TEXT_IS, "Self"));
+  test_gui_spin (0.3);
+  x_click (test_gui_find_label (GTK_WIDGET (table), TEST_GUI_TEXT_IS, "Self"));
+  test_gui_spin (0.3);
+  g_assert_cmpstr (row_at (table, 0)->name, ==, "compute");
+
   /* idle hidden: the table follows the graph */
   g_object_set (window, "show-idle", FALSE, NULL);
   g_assert_true (test_gui_spin_until (table_has_no_idle, window, 5));

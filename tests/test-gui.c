@@ -411,6 +411,12 @@ test_graph_click_zoom (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+matched_shown (gpointer window)
+{
+  return test_gui_find_label (window, TEST_GUI_TEXT_BEGINS, "Matched: ") != NULL;
+}
+
 static void
 test_graph_search (void)
 {
@@ -438,8 +444,9 @@ test_graph_search (void)
 
   layout = lp_flame_view_get_layout (view);
   g_assert_cmpfloat (layout->matched, >, 0);
+  /* shown once the search bar is revealed */
+  g_assert_true (test_gui_spin_until (matched_shown, window, 10));
   matched = (GtkLabel *) test_gui_find_label (GTK_WIDGET (window), TEST_GUI_TEXT_BEGINS, "Matched: ");
-  g_assert_nonnull (matched);
   want = g_strdup_printf ("Matched: %.2f%%", 100.0 * layout->matched / layout->total);
   g_assert_cmpstr (gtk_label_get_text (matched), ==, want);
 

@@ -20,8 +20,7 @@ struct _LpFunctionsView
 
   GListStore         *store;         /* of LpViewRow: one per function */
   GtkCustomFilter    *filter;
-  GtkFilterListModel *filtered;      /* the store as filtered (a reference) */
-  GtkSortListModel   *sorted;        /* and sorted, under the selection */
+  GtkFilterListModel *filtered;      /* the store as filtered (a reference), under the selection */
   GtkSingleSelection *selection;
   GListStore         *caller_store;
   GListStore         *callee_store;
@@ -72,6 +71,7 @@ fill_links (LpFunctionsView *self,
                                link->count, link->count, f->total, link->function);
       g_ptr_array_add (rows, row);
     }
+  lp_view_row_sort (store == self->caller_store ? self->callers : self->callees, rows);
   g_list_store_splice (store, 0, g_list_model_get_n_items (G_LIST_MODEL (store)), rows->pdata, rows->len);
 }
 
@@ -263,17 +263,15 @@ lp_functions_view_set_functions (LpFunctionsView *self,
       if (f->total > 0)
         g_ptr_array_add (rows, lp_view_row_new (f->name, f->self, f->total, base, i));
     }
-  /* in the table's order already: its sorted list finds one run */
+  /* sorted here, in C: no GtkSortListModel, whose comparisons go
+   * through the column sorters at about 2 µs each in GTK 4.8 */
   lp_view_row_sort (self->table, rows);
-  /* the rows go before the table they index; a new store, sorted once:
-   * GTK 4.8's sorted list takes the removal of n rows in n² */
+  /* the rows go before the table they index: a new store */
   self->selecting = TRUE;
-  gtk_sort_list_model_set_model (self->sorted, NULL);
   g_clear_object (&self->store);
   self->store = g_list_store_new (LP_TYPE_VIEW_ROW);
   g_list_store_splice (self->store, 0, 0, rows->pdata, rows->len);
   gtk_filter_list_model_set_model (self->filtered, G_LIST_MODEL (self->store));
-  gtk_sort_list_model_set_model (self->sorted, G_LIST_MODEL (self->filtered));
   self->selecting = FALSE;
   if (!self->cache_next)
     clear_cache (self);
@@ -316,12 +314,8 @@ lp_functions_view_set_filter (LpFunctionsView *self,
     return;
   g_clear_pointer (&self->regex, g_regex_unref);
   self->regex = regex != NULL ? g_regex_ref (regex) : NULL;
-  /* filtered with the sorted list detached, then sorted once (see
-   * lp_functions_view_set_functions()) */
   self->selecting = TRUE;
-  gtk_sort_list_model_set_model (self->sorted, NULL);
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
-  gtk_sort_list_model_set_model (self->sorted, G_LIST_MODEL (self->filtered));
   self->selecting = FALSE;
   show_current (self, TRUE);
 }
@@ -344,20 +338,42 @@ lp_functions_view_get_callees (LpFunctionsView *self)
   return self->callees;
 }
 
-/* A sorted list of @store in @view, sorted as its columns say */
-static GtkSingleSelection *
-attach_model (GtkColumnView *view,
-              GListModel    *store)
+/* a header was clicked: @view's store sorted again (in C) */
+static void
+sorter_changed_cb (GtkSorter       *sorter,
+                   GtkSorterChange  change,
+                   LpFunctionsView *self)
 {
-  GtkSortListModel *sorted;
+  GtkColumnView *view = g_object_get_data (G_OBJECT (sorter), "lp-view");
+  GListStore *store = view == self->table ? self->store : view == self->callers ? self->caller_store
+                                                                               : self->callee_store;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (store));
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_full (n, g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (rows, g_list_model_get_item (G_LIST_MODEL (store), i));
+  lp_view_row_sort (view, rows);
+  self->selecting = TRUE;
+  g_list_store_splice (store, 0, n, rows->pdata, rows->len);
+  self->selecting = FALSE;
+  if (view == self->table)
+    show_current (self, TRUE);
+}
+
+/* @model in @view, its rows in the order its columns say: every list
+ * given to the view comes sorted (lp_view_row_sort()), and is sorted
+ * again when a header is clicked */
+static GtkSingleSelection *
+attach_model (LpFunctionsView *self,
+              GtkColumnView   *view,
+              GListModel      *model)
+{
+  GtkSorter *sorter = gtk_column_view_get_sorter (view);
   GtkSingleSelection *selection;
 
-  sorted = gtk_sort_list_model_new (g_object_ref (store), g_object_ref (gtk_column_view_get_sorter (view)));
-  /* sorted a slice at a time between frames: a table of thousands of
-   * functions never holds the main loop (GTK 4.8 compares through
-   * its column sorters at about 2 µs a comparison) */
-  gtk_sort_list_model_set_incremental (sorted, TRUE);
-  selection = gtk_single_selection_new (G_LIST_MODEL (sorted));
+  g_object_set_data (G_OBJECT (sorter), "lp-view", view);
+  g_signal_connect_object (sorter, "changed", G_CALLBACK (sorter_changed_cb), self, 0);
+  selection = gtk_single_selection_new (g_object_ref (model));
   gtk_single_selection_set_autoselect (selection, FALSE);
   gtk_single_selection_set_can_unselect (selection, TRUE);
   gtk_column_view_set_model (view, GTK_SELECTION_MODEL (selection));
@@ -392,7 +408,7 @@ new_links (LpFunctionsView  *self,
   count = lp_view_row_add_count_column (*view, _("Samples"), LP_VIEW_COLUMN_TOTAL, FALSE);
   lp_view_row_add_count_column (*view, _("Share"), LP_VIEW_COLUMN_TOTAL_PERCENT, FALSE);
   *store = g_list_store_new (LP_TYPE_VIEW_ROW);
-  attach_model (*view, G_LIST_MODEL (*store));
+  attach_model (self, *view, G_LIST_MODEL (*store));
   gtk_column_view_sort_by_column (*view, count, GTK_SORT_DESCENDING);
   /* one click, or Enter, goes to a caller or callee */
   gtk_column_view_set_single_click_activate (*view, TRUE);
@@ -459,8 +475,7 @@ lp_functions_view_init (LpFunctionsView *self)
   filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->store)),
                                         GTK_FILTER (self->filter));
   self->filtered = filtered;
-  self->selection = attach_model (self->table, G_LIST_MODEL (filtered));
-  self->sorted = GTK_SORT_LIST_MODEL (gtk_single_selection_get_model (self->selection));
+  self->selection = attach_model (self, self->table, G_LIST_MODEL (filtered));
   /* at first, what costs most on its own (pprof's top, perf report) */
   gtk_column_view_sort_by_column (self->table, self_column, GTK_SORT_DESCENDING);
   g_signal_connect_swapped (self->selection, "notify::selected-item", G_CALLBACK (selection_changed_cb), self);

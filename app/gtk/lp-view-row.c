@@ -80,6 +80,24 @@ lp_view_row_format_percent (double part,
 
 /* Cells: a label (in a tree expander for the tree's names) */
 
+/* a name's whole text, as its tooltip: asked when the pointer rests on
+ * it (a tooltip set at each bind would cost GTK a query of the pointer
+ * from the X server per row) */
+static gboolean
+name_tooltip_cb (GtkWidget  *label,
+                 int         x,
+                 int         y,
+                 gboolean    keyboard,
+                 GtkTooltip *tooltip)
+{
+  const char *text = gtk_label_get_text (GTK_LABEL (label));
+
+  if (text == NULL || text[0] == '\0')
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
 static void
 name_setup_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
@@ -89,6 +107,8 @@ name_setup_cb (GtkSignalListItemFactory *factory,
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_has_tooltip (label, TRUE);
+  g_signal_connect (label, "query-tooltip", G_CALLBACK (name_tooltip_cb), NULL);
   if (GPOINTER_TO_INT (tree))
     {
       GtkWidget *expander = gtk_tree_expander_new ();
@@ -116,7 +136,6 @@ name_bind_cb (GtkSignalListItemFactory *factory,
       label = gtk_tree_expander_get_child (GTK_TREE_EXPANDER (child));
     }
   gtk_label_set_text (GTK_LABEL (label), row->name);
-  gtk_widget_set_tooltip_text (label, row->name);
   if (row->dim)
     gtk_widget_add_css_class (label, "dim-label");
   else

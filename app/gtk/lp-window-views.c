@@ -157,7 +157,8 @@ job_thread (gpointer data)
       job->callers = lp_functions_get_callers (job->result, job->index);
       job->callees = lp_functions_get_callees (job->result, job->index);
     }
-  g_idle_add (job_done_cb, job);
+  /* before the next frame is drawn: the table is what the user waits for */
+  g_idle_add_full (G_PRIORITY_DEFAULT, job_done_cb, job, NULL);
   return NULL;
 }
 
