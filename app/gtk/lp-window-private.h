@@ -123,6 +123,7 @@ struct _LpWindow
   char            *selected_function;
   struct FunctionsJob *functions_job;
   GThread         *functions_thread;
+  struct FunctionsJob *functions_ahead; /* made with the model of a report opened */
   guint            functions_timeout;
   gint64           last_functions;
   gint64           last_calltree;
@@ -259,6 +260,15 @@ const char   *_lp_window_views_get_view            (LpWindow       *self);
 void          _lp_window_views_set_view            (LpWindow       *self,
                                                     const char     *name);
 void          _lp_window_views_dispose             (LpWindow       *self);
+/* the functions table of a report being opened, made on the loader's
+ * worker thread beside its model (any thread), and given to the window
+ * that shows the report (main thread); freed if it does not fit */
+struct FunctionsJob *_lp_window_views_ahead_start  (LpFolded       *report,
+                                                    const LpReportView *view);
+void          _lp_window_views_ahead_finish        (struct FunctionsJob *job);
+void          _lp_window_views_ahead_free          (struct FunctionsJob *job);
+void          _lp_window_views_take_ahead          (LpWindow       *self,
+                                                    struct FunctionsJob *job);
 void          _lp_window_views_init                (LpWindow       *self);
 void          _lp_window_views_class_init          (GtkWidgetClass *widget_class);
 

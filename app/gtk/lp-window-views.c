@@ -19,6 +19,7 @@
 struct FunctionsJob
 {
   LpWindow        *window;   /* NULL once the window stopped waiting for it */
+  GThread         *thread;   /* a table made ahead: its thread, until finished */
   LpFolded        *source;
   LpFunctionsFlags flags;
   LpFunctions     *result;
@@ -112,6 +113,29 @@ apply_functions (LpWindow    *self,
     self->source_stale = TRUE;
 }
 
+static void
+job_free (struct FunctionsJob *job)
+{
+  g_clear_pointer (&job->result, lp_functions_free);
+  g_clear_pointer (&job->callers, g_array_unref);
+  g_clear_pointer (&job->callees, g_array_unref);
+  g_free (job->select);
+  g_free (job);
+}
+
+/* the table, and the links of the function it will select */
+static void
+job_run (struct FunctionsJob *job)
+{
+  job->result = lp_functions_new (job->source, job->flags);
+  job->index = job->select != NULL ? lp_functions_find (job->result, job->select) : costliest (job->result);
+  if (job->index != LP_FUNCTIONS_NONE)
+    {
+      job->callers = lp_functions_get_callers (job->result, job->index);
+      job->callees = lp_functions_get_callees (job->result, job->index);
+    }
+}
+
 static void update_functions (LpWindow *self);
 
 static gboolean
@@ -137,12 +161,56 @@ job_done_cb (gpointer data)
           update_functions (self);
         }
     }
-  g_clear_pointer (&job->result, lp_functions_free);
-  g_clear_pointer (&job->callers, g_array_unref);
-  g_clear_pointer (&job->callees, g_array_unref);
-  g_free (job->select);
-  g_free (job);
+  job_free (job);
   return G_SOURCE_REMOVE;
+}
+
+static gpointer
+ahead_thread (gpointer data)
+{
+  job_run (data);
+  return NULL;
+}
+
+struct FunctionsJob *
+_lp_window_views_ahead_start (LpFolded           *report,
+                              const LpReportView *view)
+{
+  struct FunctionsJob *job;
+
+  /* a small table is made at once when shown; one from a filtered copy
+   * must wait for the copy */
+  if (lp_folded_get_n_stacks (report) < FUNCTIONS_THREAD_STACKS || lp_report_view_filters (view))
+    return NULL;
+  job = g_new0 (struct FunctionsJob, 1);
+  job->source = report;
+  job->flags = view->hide_idle ? LP_FUNCTIONS_HIDE_IDLE : LP_FUNCTIONS_DEFAULT;
+  job->thread = g_thread_new ("laprof-functions", ahead_thread, job);
+  return job;
+}
+
+void
+_lp_window_views_ahead_finish (struct FunctionsJob *job)
+{
+  if (job != NULL && job->thread != NULL)
+    g_thread_join (g_steal_pointer (&job->thread));
+}
+
+void
+_lp_window_views_ahead_free (struct FunctionsJob *job)
+{
+  if (job == NULL)
+    return;
+  _lp_window_views_ahead_finish (job);
+  job_free (job);
+}
+
+void
+_lp_window_views_take_ahead (LpWindow            *self,
+                             struct FunctionsJob *job)
+{
+  g_clear_pointer (&self->functions_ahead, _lp_window_views_ahead_free);
+  self->functions_ahead = job;
 }
 
 static gpointer
@@ -150,13 +218,7 @@ job_thread (gpointer data)
 {
   struct FunctionsJob *job = data;
 
-  job->result = lp_functions_new (job->source, job->flags);
-  job->index = job->select != NULL ? lp_functions_find (job->result, job->select) : costliest (job->result);
-  if (job->index != LP_FUNCTIONS_NONE)
-    {
-      job->callers = lp_functions_get_callers (job->result, job->index);
-      job->callees = lp_functions_get_callees (job->result, job->index);
-    }
+  job_run (job);
   /* before the next frame is drawn: the table is what the user waits for */
   g_idle_add_full (G_PRIORITY_DEFAULT, job_done_cb, job, NULL);
   return NULL;
@@ -205,6 +267,23 @@ update_functions (LpWindow *self)
     {
       apply_functions (self, NULL);
       return;
+    }
+  /* made with the model, when it is of what the graph shows */
+  if (self->functions_ahead != NULL)
+    {
+      struct FunctionsJob *ahead = g_steal_pointer (&self->functions_ahead);
+
+      _lp_window_views_ahead_finish (ahead);
+      if (ahead->source == source && ahead->flags == flags && self->selected_function == NULL)
+        {
+          if (ahead->index != LP_FUNCTIONS_NONE)
+            lp_functions_view_set_links (self->functions_view, ahead->index,
+                                         g_steal_pointer (&ahead->callers), g_steal_pointer (&ahead->callees));
+          apply_functions (self, g_steal_pointer (&ahead->result));
+          job_free (ahead);
+          return;
+        }
+      job_free (ahead);
     }
   if (is_live (self))
     {
@@ -278,6 +357,7 @@ void
 _lp_window_views_dispose (LpWindow *self)
 {
   wait_for_job (self);
+  g_clear_pointer (&self->functions_ahead, _lp_window_views_ahead_free);
   g_clear_handle_id (&self->functions_timeout, g_source_remove);
 }
 

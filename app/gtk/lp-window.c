@@ -214,12 +214,34 @@ _lp_window_update_summary (LpWindow *self)
 /* Opening a report: the loader reads it on a worker thread; the window
  * shows its progress on the loading page and takes the report. */
 
+/* what the loader's worker thread makes with the report it read: the
+ * model, and beside it, on a second thread, the functions table */
+typedef struct
+{
+  LpReportView         view;
+  struct FunctionsJob *functions;   /* until the window takes it */
+} OpenView;
+
+static void
+open_view_free (OpenView *ov)
+{
+  lp_report_view_clear (&ov->view);
+  _lp_window_views_ahead_free (ov->functions);
+  g_free (ov);
+}
+
 static LpFlameModel *
 build_model_cb (LpFolded  *report,
                 LpFolded **filtered,
-                gpointer   view)
+                gpointer   data)
 {
-  return lp_report_view_build_model (view, report, filtered, NULL);
+  OpenView *ov = data;
+  LpFlameModel *model;
+
+  ov->functions = _lp_window_views_ahead_start (report, &ov->view);
+  model = lp_report_view_build_model (&ov->view, report, filtered, NULL);
+  _lp_window_views_ahead_finish (ov->functions);
+  return model;
 }
 
 static void
@@ -277,6 +299,13 @@ load_done_cb (GObject      *source,
 
   basename = g_file_get_basename (file);
   dirname = path != NULL ? g_path_get_dirname (path) : g_strdup ("");
+  /* the selection was of the report before */
+  g_clear_pointer (&self->selected_function, g_free);
+  {
+    OpenView *ov = g_object_get_data (G_OBJECT (loader), "lp-open-view");
+
+    _lp_window_views_take_ahead (self, g_steal_pointer (&ov->functions));
+  }
   _lp_window_replace_report (self, report, model, filtered, file, basename, dirname);
   /* a capture (or perf script text) has times: the timeline shows them */
   capture = lp_report_loader_take_capture (loader);
@@ -311,15 +340,16 @@ open_file_now (LpWindow *self,
                gpointer  user_data)
 {
   GFile *file = user_data;
-  LpReportView *view = g_new0 (LpReportView, 1);
+  OpenView *ov = g_new0 (OpenView, 1);
   g_autofree char *basename = g_file_get_basename (file);
   g_autofree char *label = g_strdup_printf (_("Opening %s…"), basename);
 
   cancel_loading (self);
   self->loading = g_cancellable_new ();
   self->loader = lp_report_loader_new (file);
-  _lp_window_view_from_window (view, self);
-  lp_report_loader_set_model_func (self->loader, build_model_cb, view, (GDestroyNotify) lp_report_view_free);
+  _lp_window_view_from_window (&ov->view, self);
+  lp_report_loader_set_model_func (self->loader, build_model_cb, ov, (GDestroyNotify) open_view_free);
+  g_object_set_data (G_OBJECT (self->loader), "lp-open-view", ov);
   g_signal_connect_object (self->loader, "notify::fraction", G_CALLBACK (loader_progress_cb),
                            self, G_CONNECT_SWAPPED);
 
