@@ -24,6 +24,8 @@ struct _LpFunctionsView
   GtkSingleSelection *selection;
   GListStore         *caller_store;
   GListStore         *callee_store;
+  GtkSliceListModel  *slices[3];     /* what the table, callers and callees show of their lists */
+  guint               fill_tick;     /* while a slice grows, and the view is mapped */
 
   LpFunctions        *functions;     /* owned */
   guint               cached;        /* the function whose links were made ahead, or NONE */
@@ -44,6 +46,86 @@ enum
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (LpFunctionsView, lp_functions_view, GTK_TYPE_WIDGET)
+
+/* Filling a table a little at a time. GTK 4.8's lists make the widgets
+ * of up to 200 rows, shown or not: some 11 widgets a row in a table of
+ * five columns, about 0.3 s of the main loop for the three tables of the
+ * view at once. So each list shows a slice of its rows, the first screen
+ * at once and more at each frame, until the slice holds 200 rows and
+ * then all. */
+
+#define FIRST_ROWS   30
+#define STEP_ROWS    10
+#define ALL_ROWS_AT  200
+
+static gboolean
+fill_tick_cb (GtkWidget     *widget,
+              GdkFrameClock *clock,
+              gpointer       data)
+{
+  LpFunctionsView *self = LP_FUNCTIONS_VIEW (widget);
+  gboolean more = FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->slices); i++)
+    {
+      guint size = gtk_slice_list_model_get_size (self->slices[i]);
+
+      if (size == G_MAXUINT)
+        continue;
+      /* one list a frame */
+      if (!more)
+        gtk_slice_list_model_set_size (self->slices[i], size + STEP_ROWS >= ALL_ROWS_AT ? G_MAXUINT
+                                                                                       : size + STEP_ROWS);
+      more = TRUE;
+    }
+  if (!more)
+    {
+      self->fill_tick = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+start_filling (LpFunctionsView *self)
+{
+  if (self->fill_tick == 0 && gtk_widget_get_mapped (GTK_WIDGET (self)) && lp_functions_view_is_filling (self))
+    self->fill_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), fill_tick_cb, NULL, NULL);
+}
+
+/* the list of @slice has new rows: a first screen of them, then more */
+static void
+refill (LpFunctionsView   *self,
+        GtkSliceListModel *slice)
+{
+  gtk_slice_list_model_set_size (slice, FIRST_ROWS);
+  start_filling (self);
+}
+
+gboolean
+lp_functions_view_is_filling (LpFunctionsView *self)
+{
+  g_return_val_if_fail (LP_IS_FUNCTIONS_VIEW (self), FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->slices); i++)
+    if (gtk_slice_list_model_get_size (self->slices[i]) != G_MAXUINT)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+map_cb (LpFunctionsView *self)
+{
+  start_filling (self);
+}
+
+static void
+unmap_cb (LpFunctionsView *self)
+{
+  if (self->fill_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->fill_tick);
+  self->fill_tick = 0;
+}
 
 /* The callers and callees of the current function */
 
@@ -72,6 +154,7 @@ fill_links (LpFunctionsView *self,
       g_ptr_array_add (rows, row);
     }
   lp_view_row_sort (store == self->caller_store ? self->callers : self->callees, rows);
+  refill (self, self->slices[store == self->caller_store ? 1 : 2]);
   g_list_store_splice (store, 0, g_list_model_get_n_items (G_LIST_MODEL (store)), rows->pdata, rows->len);
 }
 
@@ -146,14 +229,19 @@ static guint
 position_of (LpFunctionsView *self,
              guint            index)
 {
-  GListModel *model = G_LIST_MODEL (self->selection);
+  GListModel *model = G_LIST_MODEL (self->filtered);
   guint n = g_list_model_get_n_items (model);
 
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(LpViewRow) row = g_list_model_get_item (model, i);
-      if (row->id == index)
-        return i;
+
+      if (row->id != index)
+        continue;
+      /* a row the table does not show yet: all of them at once */
+      if (i >= gtk_slice_list_model_get_size (self->slices[0]))
+        gtk_slice_list_model_set_size (self->slices[0], G_MAXUINT);
+      return i;
     }
   return GTK_INVALID_LIST_POSITION;
 }
@@ -271,6 +359,7 @@ lp_functions_view_set_functions (LpFunctionsView *self,
   g_clear_object (&self->store);
   self->store = g_list_store_new (LP_TYPE_VIEW_ROW);
   g_list_store_splice (self->store, 0, 0, rows->pdata, rows->len);
+  refill (self, self->slices[0]);
   gtk_filter_list_model_set_model (self->filtered, G_LIST_MODEL (self->store));
   self->selecting = FALSE;
   if (!self->cache_next)
@@ -315,6 +404,7 @@ lp_functions_view_set_filter (LpFunctionsView *self,
   g_clear_pointer (&self->regex, g_regex_unref);
   self->regex = regex != NULL ? g_regex_ref (regex) : NULL;
   self->selecting = TRUE;
+  refill (self, self->slices[0]);
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
   self->selecting = FALSE;
   show_current (self, TRUE);
@@ -354,6 +444,7 @@ sorter_changed_cb (GtkSorter       *sorter,
     g_ptr_array_add (rows, g_list_model_get_item (G_LIST_MODEL (store), i));
   lp_view_row_sort (view, rows);
   self->selecting = TRUE;
+  refill (self, self->slices[view == self->table ? 0 : view == self->callers ? 1 : 2]);
   g_list_store_splice (store, 0, n, rows->pdata, rows->len);
   self->selecting = FALSE;
   if (view == self->table)
@@ -370,10 +461,13 @@ attach_model (LpFunctionsView *self,
 {
   GtkSorter *sorter = gtk_column_view_get_sorter (view);
   GtkSingleSelection *selection;
+  GtkSliceListModel *slice;
 
   g_object_set_data (G_OBJECT (sorter), "lp-view", view);
   g_signal_connect_object (sorter, "changed", G_CALLBACK (sorter_changed_cb), self, 0);
-  selection = gtk_single_selection_new (g_object_ref (model));
+  self->slices[view == self->table ? 0 : view == self->callers ? 1 : 2] = slice =
+    gtk_slice_list_model_new (g_object_ref (model), 0, G_MAXUINT);
+  selection = gtk_single_selection_new (G_LIST_MODEL (slice));
   gtk_single_selection_set_autoselect (selection, FALSE);
   gtk_single_selection_set_can_unselect (selection, TRUE);
   gtk_column_view_set_model (view, GTK_SELECTION_MODEL (selection));
@@ -495,6 +589,8 @@ lp_functions_view_init (LpFunctionsView *self)
   gtk_widget_set_size_request (table_box, 420, -1);
   gtk_widget_set_size_request (links, 320, -1);
   gtk_widget_set_parent (self->paned, GTK_WIDGET (self));
+  g_signal_connect (self, "map", G_CALLBACK (map_cb), NULL);
+  g_signal_connect (self, "unmap", G_CALLBACK (unmap_cb), NULL);
   update_links (self);
 }
 

@@ -32,6 +32,11 @@ void           lp_functions_view_set_links      (LpFunctionsView *self,
                                                  GArray          *callers,
                                                  GArray          *callees);
 
+/* lp_functions_view_is_filling: TRUE while the lists show only their
+ * first rows, more at each frame (GTK 4.8 makes the widgets of 200 rows of
+ * each at once); their models then hold only those. */
+gboolean       lp_functions_view_is_filling     (LpFunctionsView *self);
+
 /* lp_functions_view_set_filter: shows only the functions whose name
  * matches @regex (nullable: all) */
 void           lp_functions_view_set_filter     (LpFunctionsView *self,
