@@ -139,6 +139,9 @@ main (int    argc,
       return 1;
     }
 
+  if (g_getenv ("LP_BENCH_SETTLE"))
+    for (gint64 idle = g_get_monotonic_time (); g_get_monotonic_time () - idle < 500000;)
+      g_main_context_iteration (NULL, FALSE);
   /* the table, asked for as soon as the graph is there */
   lp_bench_gui_stalls_start ();
   start = g_get_monotonic_time ();
@@ -192,6 +195,20 @@ main (int    argc,
           stall = MAX (stall, lp_bench_gui_stalls_worst ());
           lp_bench_gui_stalls_start ();
         }
+    if (g_getenv ("LP_BENCH_EACH"))
+      {
+        gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", "flame");
+        for (gint64 idle = g_get_monotonic_time (); g_get_monotonic_time () - idle < 100000;)
+          g_main_context_iteration (NULL, FALSE);
+        for (int k = 0; k < 3; k++)
+          {
+            gint64 t0 = g_get_monotonic_time ();
+            painted_mark = n_painted;
+            gtk_widget_queue_draw (GTK_WIDGET (lp_window_get_flame_view (window)));
+            spin_until (painted_since_mark, window);
+            fprintf (stderr, "graph redrawn in %.1f ms\n", (g_get_monotonic_time () - t0) / 1e3);
+          }
+      }
     for (guint v = 0; v < G_N_ELEMENTS (views); v++)
       printf ("  to %-10s longest switch %6.1f ms, longest stall %6.1f ms\n", views[v],
               view_switch[v] / 1e3, view_stall[v] / 1e3);

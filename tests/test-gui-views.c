@@ -869,6 +869,52 @@ test_record_lines (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* ---- a long table shows its first rows, and all once scrolled or a row
+ * beyond is selected ---- */
+
+static void
+test_long_table (void)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  LpWindow *window;
+  GtkColumnView *table;
+  GtkAdjustment *adjustment;
+
+  /* 300 functions, f299 the costliest on its own, f000 the least but
+   * main (none of its own) */
+  for (guint i = 0; i < 300; i++)
+    g_string_append_printf (text, "main;f%03u %u\n", i, i + 1);
+  window = open_report ("long.folded", text->str);
+  table = lp_functions_view_get_table (functions_view (window));
+  show_view (window, "functions");
+  g_assert_cmpuint (n_rows (table), <, 301);
+  g_assert_false (lp_functions_view_shows_all (functions_view (window)));
+  g_assert_cmpstr (row_at (table, 0)->name, ==, "f299");
+  g_assert_cmpstr (row_at (table, 1)->name, ==, "f298");
+
+  /* the least costly, selected (as from the graph): its row is there */
+  lp_functions_view_select (functions_view (window), "f000");
+  test_gui_spin (0.3);
+  g_assert_cmpuint (n_rows (table), ==, 301);
+  g_assert_true (lp_functions_view_shows_all (functions_view (window)));
+  g_assert_cmpstr (lp_functions_view_get_selected (functions_view (window)), ==, "f000");
+  g_assert_cmpstr (row_at (table, 299)->name, ==, "f000");
+  g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (table))), ==, 299);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* scrolled to the end of the first rows: all of them */
+  window = open_report ("long.folded", text->str);
+  table = lp_functions_view_get_table (functions_view (window));
+  show_view (window, "functions");
+  g_assert_false (lp_functions_view_shows_all (functions_view (window)));
+  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (table));
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment));
+  test_gui_spin (0.3);
+  g_assert_true (lp_functions_view_shows_all (functions_view (window)));
+  g_assert_cmpuint (n_rows (table), ==, 301);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* ---- the rows sorted in C are in the order of the table's own sorting ---- */
 
 static void
@@ -939,6 +985,7 @@ main (int    argc,
 
   g_test_add_func ("/gui/views/switch", test_switch);
   g_test_add_func ("/gui/views/presort", test_presort);
+  g_test_add_func ("/gui/views/long-table", test_long_table);
   g_test_add_func ("/gui/views/numbers", test_numbers);
   g_test_add_func ("/gui/views/select", test_select);
   g_test_add_func ("/gui/views/callers", test_callers);

@@ -25,7 +25,6 @@ struct _LpFunctionsView
   GListStore         *caller_store;
   GListStore         *callee_store;
   GtkSliceListModel  *slices[3];     /* what the table, callers and callees show of their lists */
-  guint               fill_tick;     /* while a slice grows, and the view is mapped */
 
   LpFunctions        *functions;     /* owned */
   guint               cached;        /* the function whose links were made ahead, or NONE */
@@ -47,84 +46,72 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (LpFunctionsView, lp_functions_view, GTK_TYPE_WIDGET)
 
-/* Filling a table a little at a time. GTK 4.8's lists make the widgets
- * of up to 200 rows, shown or not: some 11 widgets a row in a table of
- * five columns, about 0.3 s of the main loop for the three tables of the
- * view at once. So each list shows a slice of its rows, the first screen
- * at once and more at each frame, until the slice holds 200 rows and
- * then all. */
+/* Showing a long list's rows as it is scrolled. GTK 4.8's lists make the
+ * widgets of up to 200 rows, shown or not: some 11 widgets a row in a
+ * table of five columns, about 0.3 s of the main loop to make, and tens
+ * of ms at each switch to the view, for its three lists. So each list
+ * shows a slice of its rows, more than a screen, and all of them once it
+ * is scrolled near the slice's end (or a row beyond it is selected). */
 
-#define FIRST_ROWS   30
-#define STEP_ROWS    10
-#define ALL_ROWS_AT  200
-
-static gboolean
-fill_tick_cb (GtkWidget     *widget,
-              GdkFrameClock *clock,
-              gpointer       data)
-{
-  LpFunctionsView *self = LP_FUNCTIONS_VIEW (widget);
-  gboolean more = FALSE;
-
-  for (guint i = 0; i < G_N_ELEMENTS (self->slices); i++)
-    {
-      guint size = gtk_slice_list_model_get_size (self->slices[i]);
-
-      if (size == G_MAXUINT)
-        continue;
-      /* one list a frame */
-      if (!more)
-        gtk_slice_list_model_set_size (self->slices[i], size + STEP_ROWS >= ALL_ROWS_AT ? G_MAXUINT
-                                                                                       : size + STEP_ROWS);
-      more = TRUE;
-    }
-  if (!more)
-    {
-      self->fill_tick = 0;
-      return G_SOURCE_REMOVE;
-    }
-  return G_SOURCE_CONTINUE;
-}
+#define FIRST_ROWS 60
 
 static void
-start_filling (LpFunctionsView *self)
+show_all_rows (GtkSliceListModel *slice)
 {
-  if (self->fill_tick == 0 && gtk_widget_get_mapped (GTK_WIDGET (self)) && lp_functions_view_is_filling (self))
-    self->fill_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), fill_tick_cb, NULL, NULL);
+  if (gtk_slice_list_model_get_size (slice) != G_MAXUINT)
+    gtk_slice_list_model_set_size (slice, G_MAXUINT);
 }
 
-/* the list of @slice has new rows: a first screen of them, then more */
+/* the list of @slice has new rows: the first ones */
 static void
 refill (LpFunctionsView   *self,
         GtkSliceListModel *slice)
 {
   gtk_slice_list_model_set_size (slice, FIRST_ROWS);
-  start_filling (self);
+}
+
+static void
+scrolled_cb (GtkAdjustment     *adjustment,
+             GtkSliceListModel *slice)
+{
+  double page = gtk_adjustment_get_page_size (adjustment);
+
+  /* within a page of the end: the rest */
+  if (page > 0 && gtk_adjustment_get_value (adjustment) + 2 * page >= gtk_adjustment_get_upper (adjustment) &&
+      gtk_adjustment_get_upper (adjustment) > page)
+    show_all_rows (slice);
+}
+
+static void
+adjustment_cb (GtkColumnView     *view,
+               GParamSpec        *pspec,
+               GtkSliceListModel *slice)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+
+  if (adjustment != NULL)
+    g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (scrolled_cb), slice, 0);
 }
 
 gboolean
-lp_functions_view_is_filling (LpFunctionsView *self)
+lp_functions_view_shows_all (LpFunctionsView *self)
 {
   g_return_val_if_fail (LP_IS_FUNCTIONS_VIEW (self), FALSE);
 
   for (guint i = 0; i < G_N_ELEMENTS (self->slices); i++)
-    if (gtk_slice_list_model_get_size (self->slices[i]) != G_MAXUINT)
-      return TRUE;
-  return FALSE;
+    if (gtk_slice_list_model_get_size (self->slices[i]) != G_MAXUINT &&
+        g_list_model_get_n_items (gtk_slice_list_model_get_model (self->slices[i])) > FIRST_ROWS)
+      return FALSE;
+  return TRUE;
 }
 
-static void
-map_cb (LpFunctionsView *self)
+void
+lp_functions_view_show_all (LpFunctionsView *self)
 {
-  start_filling (self);
-}
+  g_return_if_fail (LP_IS_FUNCTIONS_VIEW (self));
 
-static void
-unmap_cb (LpFunctionsView *self)
-{
-  if (self->fill_tick != 0)
-    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->fill_tick);
-  self->fill_tick = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (self->slices); i++)
+    show_all_rows (self->slices[i]);
 }
 
 /* The callers and callees of the current function */
@@ -240,7 +227,7 @@ position_of (LpFunctionsView *self,
         continue;
       /* a row the table does not show yet: all of them at once */
       if (i >= gtk_slice_list_model_get_size (self->slices[0]))
-        gtk_slice_list_model_set_size (self->slices[0], G_MAXUINT);
+        show_all_rows (self->slices[0]);
       return i;
     }
   return GTK_INVALID_LIST_POSITION;
@@ -468,6 +455,9 @@ attach_model (LpFunctionsView *self,
   self->slices[view == self->table ? 0 : view == self->callers ? 1 : 2] = slice =
     gtk_slice_list_model_new (g_object_ref (model), 0, G_MAXUINT);
   selection = gtk_single_selection_new (G_LIST_MODEL (slice));
+  /* scrolled near the end of the slice: all the rows */
+  g_signal_connect_object (view, "notify::vadjustment", G_CALLBACK (adjustment_cb), slice, 0);
+  adjustment_cb (view, NULL, slice);
   gtk_single_selection_set_autoselect (selection, FALSE);
   gtk_single_selection_set_can_unselect (selection, TRUE);
   gtk_column_view_set_model (view, GTK_SELECTION_MODEL (selection));
@@ -589,8 +579,6 @@ lp_functions_view_init (LpFunctionsView *self)
   gtk_widget_set_size_request (table_box, 420, -1);
   gtk_widget_set_size_request (links, 320, -1);
   gtk_widget_set_parent (self->paned, GTK_WIDGET (self));
-  g_signal_connect (self, "map", G_CALLBACK (map_cb), NULL);
-  g_signal_connect (self, "unmap", G_CALLBACK (unmap_cb), NULL);
   update_links (self);
 }
 

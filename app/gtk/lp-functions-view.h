@@ -32,10 +32,13 @@ void           lp_functions_view_set_links      (LpFunctionsView *self,
                                                  GArray          *callers,
                                                  GArray          *callees);
 
-/* lp_functions_view_is_filling: TRUE while the lists show only their
- * first rows, more at each frame (GTK 4.8 makes the widgets of 200 rows of
- * each at once); their models then hold only those. */
-gboolean       lp_functions_view_is_filling     (LpFunctionsView *self);
+/* GTK 4.8 makes the widgets of 200 rows of a list at once, shown or not:
+ * each list shows its first rows, and all of them once scrolled near
+ * their end (or when a row beyond is selected); the lists' models hold
+ * only those. lp_functions_view_shows_all: whether every list shows all
+ * its rows; lp_functions_view_show_all: all of them, now. */
+gboolean       lp_functions_view_shows_all      (LpFunctionsView *self);
+void           lp_functions_view_show_all       (LpFunctionsView *self);
 
 /* lp_functions_view_set_filter: shows only the functions whose name
  * matches @regex (nullable: all) */
