@@ -168,9 +168,45 @@ compact (LpFunctions    *self,
   self->functions = kept;
 }
 
-LpFunctions *
-lp_functions_new (const LpFolded   *report,
-                  LpFunctionsFlags  flags)
+/* The part of @stack a focus on frame @focus keeps, as
+ * lp_flame_model_new_focus() cuts it: from the first occurrence of @focus
+ * on, or (@callers) up to its last; FALSE when the stack does not hold it.
+ * No focus (G_MAXUINT32): all of it. */
+static gboolean
+cut (const LpFoldedStack *stack,
+     guint32              focus,
+     gboolean             callers,
+     guint               *begin,
+     guint               *end)
+{
+  *begin = 0;
+  *end = stack->depth;
+  if (focus == G_MAXUINT32)
+    return TRUE;
+  if (callers)
+    {
+      for (guint i = stack->depth; i-- > 0;)
+        if (stack->frames[i] == focus)
+          {
+            *end = i + 1;
+            return TRUE;
+          }
+      return FALSE;
+    }
+  for (guint i = 0; i < stack->depth; i++)
+    if (stack->frames[i] == focus)
+      {
+        *begin = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static LpFunctions *
+functions_new (const LpFolded   *report,
+               LpFunctionsFlags  flags,
+               guint32           focus,
+               gboolean          callers)
 {
   LpFunctions *self = g_new0 (LpFunctions, 1);
   guint n_frames = lp_folded_get_n_frames (report);
@@ -201,10 +237,11 @@ lp_functions_new (const LpFolded   *report,
   for (guint s = 0; s < n_stacks; s++)
     {
       LpFoldedStack stack;
+      guint begin, end;
 
       lp_folded_get_stack (report, s, &stack);
-      if (!left_out (&stack, idle))
-        pool_len += stack.depth;
+      if (!left_out (&stack, idle) && cut (&stack, focus, callers, &begin, &end))
+        pool_len += end - begin;
     }
   self->pool = g_new (guint32, MAX (pool_len, 1));
   self->offsets = g_new (guint64, n_stacks + 1);
@@ -218,10 +255,14 @@ lp_functions_new (const LpFolded   *report,
       LpFoldedStack stack;
       guint32 *out = self->pool + self->pool_len;
       guint32 mark = self->n_stacks + 1;
+      guint begin, end;
 
       lp_folded_get_stack (report, s, &stack);
-      if (left_out (&stack, idle))
+      if (left_out (&stack, idle) || !cut (&stack, focus, callers, &begin, &end))
         continue;
+      /* the part kept, as a stack of its own */
+      stack.frames += begin;
+      stack.depth = end - begin;
       for (guint i = 0; i < stack.depth; i++)
         {
           guint32 fn = frame_function[stack.frames[i]];
@@ -252,6 +293,25 @@ lp_functions_new (const LpFolded   *report,
   self->index_of = g_new (guint, MAX (self->functions->len, 1));
   compact (self, seen, self->index_of);
   return self;
+}
+
+LpFunctions *
+lp_functions_new (const LpFolded   *report,
+                  LpFunctionsFlags  flags)
+{
+  g_return_val_if_fail (report != NULL, NULL);
+  return functions_new (report, flags, G_MAXUINT32, FALSE);
+}
+
+LpFunctions *
+lp_functions_new_focus (const LpFolded   *report,
+                        guint32           focus,
+                        gboolean          callers,
+                        LpFunctionsFlags  flags)
+{
+  g_return_val_if_fail (report != NULL, NULL);
+  g_return_val_if_fail (focus < lp_folded_get_n_frames (report), NULL);
+  return functions_new (report, flags, focus, callers);
 }
 
 void

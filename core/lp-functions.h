@@ -56,6 +56,14 @@ typedef struct _LpFunctions LpFunctions;
  * one pass over the report's frames. Runs in worker threads too. */
 LpFunctions          *lp_functions_new          (const LpFolded   *report,
                                                  LpFunctionsFlags  flags) G_GNUC_WARN_UNUSED_RESULT;
+/* lp_functions_new_focus: the table of the stacks of @report that hold
+ * frame @focus, each cut as lp_flame_model_new_focus() cuts it: from its
+ * first occurrence of @focus on, or (@callers, the graph's bottom-up
+ * focus) up to its last. The table a focused graph shows. */
+LpFunctions          *lp_functions_new_focus    (const LpFolded   *report,
+                                                 guint32           focus,
+                                                 gboolean          callers,
+                                                 LpFunctionsFlags  flags) G_GNUC_WARN_UNUSED_RESULT;
 void                  lp_functions_free         (LpFunctions *self);
 
 /* lp_functions_get_n: the number of functions; indexes are 0 to n - 1, in

@@ -762,6 +762,41 @@ test_counter (void)
   g_assert_cmpuint (lp_functions_counter_count (counter, other), ==, 1);
 }
 
+/* a focused table: the stacks that hold the frame, cut as the graph's
+ * focus cuts them (from its first occurrence; bottom-up, to its last) */
+static void
+test_focus (void)
+{
+  g_autoptr(LpFolded) report = test_folded_from_text ("main;a;f;b 3\nmain;f;c 2\nx;y 1\nmain;f;f;d 4\n");
+  guint32 f;
+  g_autoptr(LpFunctions) down = NULL;
+  g_autoptr(LpFunctions) up = NULL;
+
+  g_assert_true (lp_intern_lookup (lp_folded_get_intern (report), "f", 1, &f));
+  down = lp_functions_new_focus (report, f, FALSE, LP_FUNCTIONS_DEFAULT);
+  g_assert_cmpfloat (lp_functions_get_total (down), ==, 9);
+  g_assert_cmpuint (lp_functions_get_n (down), ==, 4);   /* f, b, c, d */
+  g_assert_cmpfloat (lp_functions_get (down, lp_functions_find (down, "f"))->total, ==, 9);
+  g_assert_cmpfloat (lp_functions_get (down, lp_functions_find (down, "f"))->self, ==, 0);
+  g_assert_cmpfloat (lp_functions_get (down, lp_functions_find (down, "d"))->self, ==, 4);
+  g_assert_cmpuint (lp_functions_find (down, "main"), ==, LP_FUNCTIONS_NONE);
+
+  up = lp_functions_new_focus (report, f, TRUE, LP_FUNCTIONS_DEFAULT);
+  g_assert_cmpfloat (lp_functions_get_total (up), ==, 9);
+  g_assert_cmpuint (lp_functions_get_n (up), ==, 3);     /* main, a, f */
+  g_assert_cmpfloat (lp_functions_get (up, lp_functions_find (up, "f"))->self, ==, 9);
+  g_assert_cmpfloat (lp_functions_get (up, lp_functions_find (up, "main"))->total, ==, 9);
+  g_assert_cmpfloat (lp_functions_get (up, lp_functions_find (up, "a"))->total, ==, 3);
+  g_assert_cmpuint (lp_functions_find (up, "b"), ==, LP_FUNCTIONS_NONE);
+
+  /* the same sums as the graph's focused model: its root is f */
+  {
+    g_autoptr(LpFlameModel) model = lp_flame_model_new_focus (report, f, 0);
+
+    g_assert_cmpfloat (lp_flame_model_get_total (model), ==, lp_functions_get_total (down));
+  }
+}
+
 /* no stacks at all */
 static void
 test_empty (void)
@@ -877,6 +912,7 @@ main (int    argc,
   g_test_add_func ("/core/functions/report-freed", test_report_freed);
   g_test_add_func ("/core/functions/empty", test_empty);
   g_test_add_func ("/core/functions/counter", test_counter);
+  g_test_add_func ("/core/functions/focus", test_focus);
   g_test_add_func ("/core/functions/threads", test_threads);
   g_test_add_data_func ("/core/functions/recording", GINT_TO_POINTER (FALSE), test_recording);
   g_test_add_data_func ("/core/functions/recording-lines", GINT_TO_POINTER (TRUE), test_recording);

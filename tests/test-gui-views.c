@@ -364,6 +364,24 @@ test_numbers (void)
   x_click_at (test_gui_find_label (GTK_WIDGET (table), TEST_GUI_TEXT_IS, "Self"), 2);
   g_assert_cmpstr (row_at (table, 0)->name, ==, "compute");
 
+  /* a focus on a frame of the graph: the table of what the graph shows */
+  {
+    LpFlameView *view = lp_window_get_flame_view (window);
+    LpFolded *names = lp_flame_model_get_names (lp_flame_view_get_model (view));
+    guint32 frame;
+
+    g_assert_true (lp_intern_lookup (lp_folded_get_intern (names), "worker", 6, &frame));
+    g_signal_emit_by_name (view, "focus-requested", frame);
+    test_gui_spin (0.3);
+    g_assert_nonnull (row_named (table, "worker"));
+    g_assert_null (row_named (table, "main"));
+    g_assert_cmpfloat (row_named (table, "compute")->total, ==, 20);
+    check_table_against_graph (window);
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.unfilter", NULL);
+    test_gui_spin (0.3);
+    g_assert_cmpfloat (row_named (table, "compute")->total, ==, 105);
+  }
+
   /* idle hidden: the table follows the graph */
   g_object_set (window, "show-idle", FALSE, NULL);
   g_assert_true (test_gui_spin_until (table_has_no_idle, window, 5));

@@ -22,6 +22,8 @@ struct FunctionsJob
   GThread         *thread;   /* a table made ahead: its thread, until finished */
   LpFolded        *source;
   LpFunctionsFlags flags;
+  guint32          focus;    /* the graph's focus, a frame of source, or G_MAXUINT32 */
+  gboolean         bottom_up; /* the focus keeps callers (bottom-up) */
   LpFunctions     *result;
   char            *select;   /* the function the table will select, or NULL: the costliest */
   guint            index;    /* its index in the result */
@@ -47,9 +49,21 @@ is_live (LpWindow *self)
   return self->recorder != NULL && lp_recorder_is_running (self->recorder);
 }
 
+/* the table of @source, focused as the graph is (see functions_source()) */
+static LpFunctions *
+make_table (LpFolded         *source,
+            LpFunctionsFlags  flags,
+            guint32           focus,
+            gboolean          callers)
+{
+  if (focus == G_MAXUINT32)
+    return lp_functions_new (source, flags);
+  return lp_functions_new_focus (source, focus, callers, flags);
+}
+
 static LpFolded *
-functions_source (LpWindow         *self,
-                  LpFunctionsFlags *flags)
+functions_source_report (LpWindow         *self,
+                         LpFunctionsFlags *flags)
 {
   /* what the graph is drawn from: the filtered copy (hidden frames, and
    * idle samples gone), or the report or the selection's report */
@@ -57,6 +71,24 @@ functions_source (LpWindow         *self,
   if (self->view_folded != NULL)
     return self->view_folded;
   return self->report != NULL ? _lp_window_shown_report (self) : NULL;
+}
+
+static LpFolded *
+functions_source (LpWindow         *self,
+                  LpFunctionsFlags *flags,
+                  guint32          *focus,
+                  gboolean         *callers)
+{
+  LpFolded *source;
+
+  source = functions_source_report (self, flags);
+  /* the graph's focus, where its frame is (else the graph has none) */
+  *focus = G_MAXUINT32;
+  *callers = self->reverse;
+  if (source != NULL && self->focus != NULL &&
+      !lp_intern_lookup (lp_folded_get_intern (source), self->focus, strlen (self->focus), focus))
+    *focus = G_MAXUINT32;
+  return source;
 }
 
 static void
@@ -127,7 +159,7 @@ job_free (struct FunctionsJob *job)
 static void
 job_run (struct FunctionsJob *job)
 {
-  job->result = lp_functions_new (job->source, job->flags);
+  job->result = make_table (job->source, job->flags, job->focus, job->bottom_up);
   job->index = job->select != NULL ? lp_functions_find (job->result, job->select) : costliest (job->result);
   if (job->index != LP_FUNCTIONS_NONE)
     {
@@ -180,10 +212,12 @@ _lp_window_views_ahead_start (LpFolded           *report,
 
   /* a small table is made at once when shown; one from a filtered copy
    * must wait for the copy */
-  if (lp_folded_get_n_stacks (report) < FUNCTIONS_THREAD_STACKS || lp_report_view_filters (view))
+  if (lp_folded_get_n_stacks (report) < FUNCTIONS_THREAD_STACKS || view->hide_kernel || view->focus != NULL ||
+      (view->hidden != NULL && view->hidden[0] != NULL))
     return NULL;
   job = g_new0 (struct FunctionsJob, 1);
   job->source = report;
+  job->focus = G_MAXUINT32;
   job->flags = view->hide_idle ? LP_FUNCTIONS_HIDE_IDLE : LP_FUNCTIONS_DEFAULT;
   job->thread = g_thread_new ("laprof-functions", ahead_thread, job);
   return job;
@@ -253,6 +287,8 @@ update_functions (LpWindow *self)
 {
   LpFunctionsFlags flags;
   LpFolded *source;
+  guint32 focus;
+  gboolean callers;
   gint64 now = g_get_monotonic_time ();
 
   if (!self->functions_stale)
@@ -262,7 +298,7 @@ update_functions (LpWindow *self)
       self->functions_stale_again = TRUE;
       return;
     }
-  source = functions_source (self, &flags);
+  source = functions_source (self, &flags, &focus, &callers);
   if (source == NULL)
     {
       apply_functions (self, NULL);
@@ -274,7 +310,8 @@ update_functions (LpWindow *self)
       struct FunctionsJob *ahead = g_steal_pointer (&self->functions_ahead);
 
       _lp_window_views_ahead_finish (ahead);
-      if (ahead->source == source && ahead->flags == flags && self->selected_function == NULL)
+      if (ahead->source == source && ahead->flags == flags && focus == G_MAXUINT32 &&
+          self->selected_function == NULL)
         {
           if (ahead->index != LP_FUNCTIONS_NONE)
             lp_functions_view_set_links (self->functions_view, ahead->index,
@@ -298,12 +335,12 @@ update_functions (LpWindow *self)
                                                      functions_timeout_cb, self);
           return;
         }
-      apply_functions (self, lp_functions_new (source, flags));
+      apply_functions (self, make_table (source, flags, focus, callers));
       return;
     }
   if (lp_folded_get_n_stacks (source) < FUNCTIONS_THREAD_STACKS)
     {
-      apply_functions (self, lp_functions_new (source, flags));
+      apply_functions (self, make_table (source, flags, focus, callers));
       return;
     }
   /* the job's table is the current one: asked again, nothing more to do */
@@ -312,6 +349,8 @@ update_functions (LpWindow *self)
   self->functions_job->window = self;
   self->functions_job->source = source;
   self->functions_job->flags = flags;
+  self->functions_job->focus = focus;
+  self->functions_job->bottom_up = callers;
   self->functions_job->select = g_strdup (self->selected_function);
   self->functions_thread = g_thread_new ("laprof-functions", job_thread, self->functions_job);
 }
