@@ -108,7 +108,7 @@ main (int    argc,
   gint64 view_switch[4] = { 0 }, view_stall[4] = { 0 };
   g_autoptr(GFile) file = NULL;
   LpWindow *window;
-  gint64 start, table_time, worst_switch = 0;
+  gint64 start, table_time, settled, worst_switch = 0;
   double cpu0;
   const char *worst_view = "";
   gint64 size;
@@ -154,10 +154,32 @@ main (int    argc,
       return 1;
     }
   table_time = g_get_monotonic_time () - start;
+  /* its first frame is not all of it: GTK paints what the rows show in
+   * the next ones. Done when the main loop has had no iteration longer
+   * than 8 ms for 0.2 s: the end of the last long one */
+  {
+    gint64 last = g_get_monotonic_time ();
+
+    settled = last;
+    while (g_get_monotonic_time () - settled < 200000)
+      {
+        gint64 now;
+
+        /* blocking: the 5 ms timer wakes it; an iteration of more than
+         * 8 ms did work */
+        g_main_context_iteration (NULL, TRUE);
+        now = g_get_monotonic_time ();
+        if (now - last > 8000)
+          settled = now;
+        last = now;
+      }
+  }
   printf ("report:              %s (%.1f MB, %u stacks, %u functions)\n", argv[1], size / 1e6,
           lp_folded_get_n_stacks (lp_window_get_report (window)),
           lp_functions_get_n (lp_functions_view_get_functions (LP_FUNCTIONS_VIEW (lp_window_get_view_widget (window, "functions")))));
-  printf ("functions table filled and painted: %.1f ms after the graph (goal: 200 ms)\n", table_time / 1e3);
+  printf ("functions table first painted:      %.1f ms after the graph\n", table_time / 1e3);
+  printf ("functions table filled and painted: %.1f ms after the graph (goal: 200 ms; its last frame's end)\n",
+          (settled - start) / 1e3);
   printf ("longest main-loop stall meanwhile:  %.1f ms (main thread CPU meanwhile: %.1f ms)\n",
           lp_bench_gui_stalls_worst () / 1e3, thread_cpu_ms () - cpu0);
 

@@ -937,14 +937,20 @@ test_long_table (void)
   g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (table))), ==, 299);
   gtk_window_destroy (GTK_WINDOW (window));
 
-  /* scrolled to the end of the first rows: all of them */
+  /* scrolled to the end of the rows shown: more, and all of them at last */
   window = open_report ("long.folded", text->str);
   table = lp_functions_view_get_table (functions_view (window));
   show_view (window, "functions");
   g_assert_false (lp_functions_view_shows_all (functions_view (window)));
   adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (table));
-  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment));
-  test_gui_spin (0.3);
+  for (guint i = 0; i < 10 && !lp_functions_view_shows_all (functions_view (window)); i++)
+    {
+      guint before = n_rows (table);
+
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment));
+      test_gui_spin (0.3);
+      g_assert_cmpuint (n_rows (table), >, before);
+    }
   g_assert_true (lp_functions_view_shows_all (functions_view (window)));
   g_assert_cmpuint (n_rows (table), ==, 301);
   gtk_window_destroy (GTK_WINDOW (window));

@@ -50,10 +50,15 @@ G_DEFINE_FINAL_TYPE (LpFunctionsView, lp_functions_view, GTK_TYPE_WIDGET)
  * widgets of up to 200 rows, shown or not: some 11 widgets a row in a
  * table of five columns, about 0.3 s of the main loop to make, and tens
  * of ms at each switch to the view, for its three lists. So each list
- * shows a slice of its rows, more than a screen, and all of them once it
- * is scrolled near the slice's end (or a row beyond it is selected). */
+ * shows a slice of its rows, about a screen of them (the table a tall
+ * window's, each list of links its half of it), and more as it is
+ * scrolled near the slice's end; all of them once 200 would be, or a row
+ * beyond is selected. */
 
-#define FIRST_ROWS 60
+#define TABLE_ROWS  36
+#define LINKS_ROWS  14
+#define MORE_ROWS   40
+#define ALL_ROWS_AT 200
 
 static void
 show_all_rows (GtkSliceListModel *slice)
@@ -67,7 +72,7 @@ static void
 refill (LpFunctionsView   *self,
         GtkSliceListModel *slice)
 {
-  gtk_slice_list_model_set_size (slice, FIRST_ROWS);
+  gtk_slice_list_model_set_size (slice, slice == self->slices[0] ? TABLE_ROWS : LINKS_ROWS);
 }
 
 static void
@@ -75,11 +80,18 @@ scrolled_cb (GtkAdjustment     *adjustment,
              GtkSliceListModel *slice)
 {
   double page = gtk_adjustment_get_page_size (adjustment);
+  guint size = gtk_slice_list_model_get_size (slice);
 
-  /* within a page of the end: the rest */
-  if (page > 0 && gtk_adjustment_get_value (adjustment) + 2 * page >= gtk_adjustment_get_upper (adjustment) &&
+  /* within a page of the end: more */
+  if (size != G_MAXUINT && page > 0 &&
+      gtk_adjustment_get_value (adjustment) + 2 * page >= gtk_adjustment_get_upper (adjustment) &&
       gtk_adjustment_get_upper (adjustment) > page)
-    show_all_rows (slice);
+    {
+      if (size + MORE_ROWS >= ALL_ROWS_AT)
+        show_all_rows (slice);
+      else
+        gtk_slice_list_model_set_size (slice, size + MORE_ROWS);
+    }
 }
 
 static void
@@ -99,8 +111,8 @@ lp_functions_view_shows_all (LpFunctionsView *self)
   g_return_val_if_fail (LP_IS_FUNCTIONS_VIEW (self), FALSE);
 
   for (guint i = 0; i < G_N_ELEMENTS (self->slices); i++)
-    if (gtk_slice_list_model_get_size (self->slices[i]) != G_MAXUINT &&
-        g_list_model_get_n_items (gtk_slice_list_model_get_model (self->slices[i])) > FIRST_ROWS)
+    if (g_list_model_get_n_items (gtk_slice_list_model_get_model (self->slices[i])) >
+        gtk_slice_list_model_get_size (self->slices[i]))
       return FALSE;
   return TRUE;
 }
