@@ -130,6 +130,7 @@ struct _LpWindow
   gboolean         functions_stale;
   gboolean         functions_stale_again;
   gboolean         calltree_stale;
+  guint            calltree_idle;  /* makes the call tree after the graph */
   gboolean         source_stale;
   gboolean         applying;       /* a new table is being shown */
 

@@ -362,14 +362,39 @@ _lp_window_views_model_changing (LpWindow *self)
   lp_calltree_view_set_model (self->calltree_view, NULL);
 }
 
+static void
+make_calltree (LpWindow *self)
+{
+  g_clear_handle_id (&self->calltree_idle, g_source_remove);
+  self->calltree_stale = FALSE;
+  self->last_calltree = g_get_monotonic_time ();
+  lp_calltree_view_set_model (self->calltree_view, self->model);
+}
+
+static gboolean
+calltree_idle_cb (gpointer data)
+{
+  LpWindow *self = data;
+
+  self->calltree_idle = 0;
+  if (self->calltree_stale)
+    make_calltree (self);
+  return G_SOURCE_REMOVE;
+}
+
 void
 _lp_window_views_model_changed (LpWindow *self)
 {
   self->functions_stale = TRUE;
-  /* the call tree is made with the model, shown or not: switching to it
-   * then only draws it (bench/README.md, bench-gui-views) */
-  lp_calltree_view_set_model (self->calltree_view, self->model);
-  self->calltree_stale = FALSE;
+  /* the call tree is made once the graph is drawn (30-40 ms for a big
+   * report, which the graph need not wait for), shown or not: switching
+   * to it then only draws it (bench/README.md, bench-gui-views); at once
+   * if it is the view shown */
+  self->calltree_stale = TRUE;
+  if (g_str_equal (visible_view (self), "calltree"))
+    make_calltree (self);
+  else if (self->calltree_idle == 0)
+    self->calltree_idle = g_idle_add_full (G_PRIORITY_LOW, calltree_idle_cb, self, NULL);
   update_functions (self);
 }
 
@@ -398,6 +423,7 @@ _lp_window_views_dispose (LpWindow *self)
   wait_for_job (self);
   g_clear_pointer (&self->functions_ahead, _lp_window_views_ahead_free);
   g_clear_handle_id (&self->functions_timeout, g_source_remove);
+  g_clear_handle_id (&self->calltree_idle, g_source_remove);
 }
 
 /* The function the views show */
@@ -486,11 +512,7 @@ visible_view_cb (LpWindow *self)
   const char *view = visible_view (self);
 
   if (g_str_equal (view, "calltree") && self->calltree_stale)
-    {
-      self->calltree_stale = FALSE;
-      self->last_calltree = g_get_monotonic_time ();
-      lp_calltree_view_set_model (self->calltree_view, self->model);
-    }
+    make_calltree (self);
   if (g_str_equal (view, "functions") || g_str_equal (view, "source"))
     update_functions (self);
   if (g_str_equal (view, "functions") && self->selected_function == NULL)
