@@ -4,42 +4,8 @@
 
 #include <glib/gi18n.h>
 
-#include "lp-flame-view.h"
+#include "lp-flame-view-private.h"
 #include "lp-functions.h"
-
-#define ROW_HEIGHT 18.0
-#define MIN_WIDTH  0.5
-#define FOCUS_WIDTH 2.0f   /* the keyboard focus ring, px */
-
-struct _LpFlameView
-{
-  GtkWidget      parent_instance;
-
-  LpFlameModel  *model;          /* not owned */
-  LpFlameLayout *layout;         /* NULL when it must be made again */
-  guint32        zoom;
-  GArray        *history;        /* of guint32: zooms to go back to */
-  GRegex        *search;
-  char          *function;       /* marked in place of a search, or NULL */
-  guint8        *marks;          /* its frames, per frame of marks_model's names */
-  guint          n_marks;
-  LpFlameModel  *marks_model;
-  gboolean       icicle;
-  LpFlameOrder   order;
-  LpFlamePalette palette;
-  guint32        hover_node;
-  gboolean       pointer_inside;  /* a tooltip may be up: refresh it with the graph */
-  guint32        menu_node;
-  gboolean       scrolled_once;
-
-  GtkAdjustment *hadjustment;
-  GtkAdjustment *vadjustment;
-  GtkScrollablePolicy hscroll_policy;
-  GtkScrollablePolicy vscroll_policy;
-
-  GtkWidget     *menu;
-  gboolean       keyboard_used;  /* keys moved the cursor since the last click */
-};
 
 enum
 {
@@ -215,46 +181,6 @@ lp_flame_view_rect_at (LpFlameView *self,
   return lp_flame_layout_hit (layout, x, y - graph_top (self));
 }
 
-/* Keyboard focus shows (when GTK says it should, :focus-visible, or after
- * keys moved the cursor) as a ring
- * in the accent colour around the cursor frame, or around the whole graph
- * while there is no cursor yet. */
-static void
-snapshot_focus_ring (LpFlameView *self,
-                     GtkSnapshot *snapshot)
-{
-  GtkWidget *widget = GTK_WIDGET (self);
-  const LpFlameRect *cursor = NULL;
-  const LpFlameLayout *layout = lp_flame_view_get_layout (self);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  graphene_rect_t box;
-  GdkRGBA accent = { 0.208, 0.518, 0.894, 1.0 };   /* libadwaita's blue */
-  GskRoundedRect outline;
-  const float w = FOCUS_WIDTH;
-
-  if (!gtk_widget_has_focus (widget) || layout == NULL ||
-      !(gtk_widget_has_visible_focus (widget) || self->keyboard_used))
-    return;
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "accent_color", &accent);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-
-  for (guint i = 0; self->hover_node != LP_FLAME_NO_NODE && i < layout->rects->len; i++)
-    if (g_array_index (layout->rects, LpFlameRect, i).node == self->hover_node)
-      cursor = &g_array_index (layout->rects, LpFlameRect, i);
-  if (cursor != NULL)
-    box = GRAPHENE_RECT_INIT (cursor->x, lp_flame_view_graph_to_widget_y (self, cursor->y),
-                              MAX (cursor->width, 2 * w), layout->row_height - 1);
-  else
-    box = GRAPHENE_RECT_INIT (0, 0, width, height);
-  /* inside the widget, so that nothing clips it */
-  graphene_rect_intersection (&box, &GRAPHENE_RECT_INIT (0, 0, width, height), &box);
-  gsk_rounded_rect_init_from_rect (&outline, &box, 0);
-  gtk_snapshot_append_border (snapshot, &outline, (float[4]) { w, w, w, w },
-                              (GdkRGBA[4]) { accent, accent, accent, accent });
-}
-
 static void
 lp_flame_view_state_flags_changed (GtkWidget     *widget,
                                    GtkStateFlags  previous)
@@ -264,60 +190,6 @@ lp_flame_view_state_flags_changed (GtkWidget     *widget,
   GTK_WIDGET_CLASS (lp_flame_view_parent_class)->state_flags_changed (widget, previous);
   if (changed & (GTK_STATE_FLAG_FOCUSED | GTK_STATE_FLAG_FOCUS_VISIBLE | GTK_STATE_FLAG_FOCUS_WITHIN))
     gtk_widget_queue_draw (widget);
-}
-
-/* The arrows, Enter and the rest move the graph's cursor: keyboard use, so
- * the ring shows also where GTK would not show focus (it does after Tab
- * only, and forgets it when the key is released); a click forgets it. */
-static gboolean
-cursor_key_pressed_cb (GtkEventControllerKey *controller,
-                       guint                  keyval,
-                       guint                  keycode,
-                       GdkModifierType        state,
-                       LpFlameView           *self)
-{
-  switch (keyval)
-    {
-    case GDK_KEY_Up: case GDK_KEY_Down: case GDK_KEY_Left: case GDK_KEY_Right:
-    case GDK_KEY_Return: case GDK_KEY_KP_Enter: case GDK_KEY_space: case GDK_KEY_Menu:
-      if (!self->keyboard_used)
-        {
-          self->keyboard_used = TRUE;
-          gtk_widget_queue_draw (GTK_WIDGET (self));
-        }
-      break;
-    default:
-      break;
-    }
-  return FALSE;
-}
-
-static void
-forget_keyboard_cb (LpFlameView *self)
-{
-  if (self->keyboard_used)
-    {
-      self->keyboard_used = FALSE;
-      gtk_widget_queue_draw (GTK_WIDGET (self));
-    }
-}
-
-static void
-focus_ring_init (LpFlameView *self)
-{
-  GtkEventController *keys = gtk_event_controller_key_new ();
-  GtkEventController *focus = gtk_event_controller_focus_new ();
-  GtkGesture *press = gtk_gesture_click_new ();
-
-  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
-  g_signal_connect (keys, "key-pressed", G_CALLBACK (cursor_key_pressed_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), keys);
-  g_signal_connect_swapped (focus, "leave", G_CALLBACK (forget_keyboard_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), focus);
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (press), 0);
-  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (press), GTK_PHASE_CAPTURE);
-  g_signal_connect_swapped (press, "pressed", G_CALLBACK (forget_keyboard_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (press));
 }
 
 static void
@@ -341,7 +213,7 @@ lp_flame_view_snapshot (GtkWidget   *widget,
   params.hover_node = self->hover_node;
   lp_flame_draw (cr, self->model, layout, &params);
   cairo_destroy (cr);
-  snapshot_focus_ring (self, snapshot);
+  _lp_flame_view_keys_snapshot (self, snapshot);
 }
 
 static void
@@ -493,6 +365,29 @@ lp_flame_view_reset_zoom (LpFlameView *self)
   g_signal_emit (self, signals[ZOOM_CHANGED], 0);
 }
 
+void
+_lp_flame_view_activate (LpFlameView *self,
+                         guint32      node)
+{
+  /* the handler may mark frames: a new layout, and the rectangle of
+   * @node gone */
+  g_signal_emit (self, signals[FRAME_ACTIVATED], 0, node);
+  lp_flame_view_set_zoom (self, node);
+}
+
+void
+_lp_flame_view_popup_menu (LpFlameView *self,
+                           guint32      node,
+                           int          x,
+                           int          y)
+{
+  GdkRectangle where = { x, y, 1, 1 };
+
+  self->menu_node = node;
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->menu), &where);
+  gtk_popover_popup (GTK_POPOVER (self->menu));
+}
+
 static void
 click_cb (GtkGestureClick *gesture,
           int              n_press,
@@ -508,21 +403,9 @@ click_cb (GtkGestureClick *gesture,
     return;
 
   if (button == GDK_BUTTON_SECONDARY)
-    {
-      GdkRectangle where = { (int) x, (int) y, 1, 1 };
-
-      self->menu_node = rect->node;
-      gtk_popover_set_pointing_to (GTK_POPOVER (self->menu), &where);
-      gtk_popover_popup (GTK_POPOVER (self->menu));
-      return;
-    }
-  {
-    /* the handler may mark frames: a new layout, and @rect gone */
-    guint32 node = rect->node;
-
-    g_signal_emit (self, signals[FRAME_ACTIVATED], 0, node);
-    lp_flame_view_set_zoom (self, node);
-  }
+    _lp_flame_view_popup_menu (self, rect->node, (int) x, (int) y);
+  else
+    _lp_flame_view_activate (self, rect->node);
 }
 
 /* The frame's stack from the root, one name a line */
@@ -581,129 +464,6 @@ focus_action (GtkWidget  *widget,
   node = lp_flame_model_get_node (self->model, self->menu_node);
   g_signal_emit (self, signals[g_str_equal (action_name, "flame.hide") ? HIDE_REQUESTED : FOCUS_REQUESTED],
                  0, node->frame);
-}
-
-/* Keyboard: the hover outline doubles as a cursor that the arrows move */
-
-static const LpFlameRect *
-rect_of_node (LpFlameView *self,
-              guint32      node)
-{
-  const LpFlameLayout *layout = lp_flame_view_get_layout (self);
-
-  if (layout == NULL || node == LP_FLAME_NO_NODE)
-    return NULL;
-  for (guint i = 0; i < layout->rects->len; i++)
-    {
-      const LpFlameRect *r = &g_array_index (layout->rects, LpFlameRect, i);
-      if (r->node == node)
-        return r;
-    }
-  return NULL;
-}
-
-/* the drawn rectangle one row towards the leaves (+1) or the root (-1),
- * or beside it (dx -1 / +1) */
-static const LpFlameRect *
-neighbour (LpFlameView       *self,
-           const LpFlameRect *from,
-           int                ddepth,
-           int                dx)
-{
-  const LpFlameLayout *layout = lp_flame_view_get_layout (self);
-  const LpFlameRect *best = NULL;
-
-  for (guint i = 0; i < layout->rects->len; i++)
-    {
-      const LpFlameRect *r = &g_array_index (layout->rects, LpFlameRect, i);
-
-      if (ddepth != 0)
-        {
-          if ((int) r->depth != (int) from->depth + ddepth)
-            continue;
-          if (ddepth < 0 && lp_flame_model_get_node (self->model, from->node)->parent != r->node)
-            continue;
-          if (ddepth > 0 && lp_flame_model_get_node (self->model, r->node)->parent != from->node)
-            continue;
-          /* towards the leaves: the widest child */
-          if (best == NULL || r->width > best->width)
-            best = r;
-        }
-      else if (r->depth == from->depth && r->node != from->node)
-        {
-          if (dx < 0 && r->x < from->x && (best == NULL || r->x > best->x))
-            best = r;
-          if (dx > 0 && r->x > from->x && (best == NULL || r->x < best->x))
-            best = r;
-        }
-    }
-  return best;
-}
-
-static gboolean
-key_pressed_cb (GtkEventControllerKey *controller,
-                guint                  keyval,
-                guint                  keycode,
-                GdkModifierType        state,
-                LpFlameView           *self)
-{
-  const LpFlameLayout *layout = lp_flame_view_get_layout (self);
-  const LpFlameRect *cur, *next = NULL;
-
-  if (layout == NULL || layout->rects->len == 0 || (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)))
-    return FALSE;
-  cur = rect_of_node (self, self->hover_node);
-  if (cur == NULL)
-    cur = &g_array_index (layout->rects, LpFlameRect, 0);
-
-  switch (keyval)
-    {
-    case GDK_KEY_Up:
-      next = neighbour (self, cur, self->icicle ? -1 : 1, 0);
-      break;
-    case GDK_KEY_Down:
-      next = neighbour (self, cur, self->icicle ? 1 : -1, 0);
-      break;
-    case GDK_KEY_Left:
-      next = neighbour (self, cur, 0, -1);
-      break;
-    case GDK_KEY_Right:
-      next = neighbour (self, cur, 0, 1);
-      break;
-    case GDK_KEY_Return:
-    case GDK_KEY_KP_Enter:
-    case GDK_KEY_space:
-      {
-        guint32 node = cur->node;
-
-        g_signal_emit (self, signals[FRAME_ACTIVATED], 0, node);
-        lp_flame_view_set_zoom (self, node);
-      }
-      return TRUE;
-    case GDK_KEY_Menu:
-      {
-        GdkRectangle where = { (int) (cur->x + cur->width / 2),
-                               (int) lp_flame_view_graph_to_widget_y (self, cur->y), 1, 1 };
-        self->menu_node = cur->node;
-        gtk_popover_set_pointing_to (GTK_POPOVER (self->menu), &where);
-        gtk_popover_popup (GTK_POPOVER (self->menu));
-      }
-      return TRUE;
-    default:
-      return FALSE;
-    }
-
-  if (next == NULL)
-    next = cur;
-  self->hover_node = next->node;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  {
-    /* say where the cursor is, as a tooltip would */
-    g_autofree char *text = lp_flame_view_describe (self, next);
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self), NULL);
-    gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
-  }
-  return TRUE;
 }
 
 guint32
@@ -1006,12 +766,6 @@ lp_flame_view_init (LpFlameView *self)
   g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
 
-  {
-    GtkEventController *keys = gtk_event_controller_key_new ();
-    g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
-    gtk_widget_add_controller (GTK_WIDGET (self), keys);
-  }
-
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), 0);
   g_signal_connect (click, "released", G_CALLBACK (click_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
@@ -1025,7 +779,7 @@ lp_flame_view_init (LpFlameView *self)
   gtk_widget_set_halign (self->menu, GTK_ALIGN_START);
   gtk_widget_set_parent (self->menu, GTK_WIDGET (self));
   menu_hides_tooltip_init (self);
-  focus_ring_init (self);
+  _lp_flame_view_keys_init (self);
 }
 
 GtkWidget *
