@@ -427,6 +427,14 @@ lp_functions_view_get_callees (LpFunctionsView *self)
   return self->callees;
 }
 
+/* the index in self->slices of the list @view shows */
+static guint
+list_of (LpFunctionsView *self,
+         GtkColumnView   *view)
+{
+  return view == self->table ? 0 : view == self->callers ? 1 : 2;
+}
+
 /* a header was clicked: @view's store sorted again (in C) */
 static void
 sorter_changed_cb (GtkSorter       *sorter,
@@ -443,7 +451,7 @@ sorter_changed_cb (GtkSorter       *sorter,
     g_ptr_array_add (rows, g_list_model_get_item (G_LIST_MODEL (store), i));
   lp_view_row_sort (view, rows);
   self->selecting = TRUE;
-  refill (self, self->slices[view == self->table ? 0 : view == self->callers ? 1 : 2]);
+  refill (self, self->slices[list_of (self, view)]);
   g_list_store_splice (store, 0, n, rows->pdata, rows->len);
   self->selecting = FALSE;
   if (view == self->table)
@@ -464,7 +472,7 @@ attach_model (LpFunctionsView *self,
 
   g_object_set_data (G_OBJECT (sorter), "lp-view", view);
   g_signal_connect_object (sorter, "changed", G_CALLBACK (sorter_changed_cb), self, 0);
-  self->slices[view == self->table ? 0 : view == self->callers ? 1 : 2] = slice =
+  self->slices[list_of (self, view)] = slice =
     gtk_slice_list_model_new (g_object_ref (model), 0, G_MAXUINT);
   selection = gtk_single_selection_new (G_LIST_MODEL (slice));
   /* scrolled near the end of the slice: all the rows */

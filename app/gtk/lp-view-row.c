@@ -221,18 +221,23 @@ compare_total (gconstpointer a,
   return compare_doubles (x->total, y->total, x->name, y->name);
 }
 
+/* a sort of an array of rows: a column's comparison, either way */
+typedef struct
+{
+  GCompareDataFunc compare;
+  int              sign;    /* 1 ascending, -1 descending */
+} RowOrder;
+
 static int
-compare_names_up (gconstpointer a, gconstpointer b, gpointer data) { return compare_names (*(gpointer *) a, *(gpointer *) b, data); }
-static int
-compare_names_down (gconstpointer a, gconstpointer b, gpointer data) { return compare_names (*(gpointer *) b, *(gpointer *) a, data); }
-static int
-compare_self_up (gconstpointer a, gconstpointer b, gpointer data) { return compare_self (*(gpointer *) a, *(gpointer *) b, data); }
-static int
-compare_self_down (gconstpointer a, gconstpointer b, gpointer data) { return compare_self (*(gpointer *) b, *(gpointer *) a, data); }
-static int
-compare_total_up (gconstpointer a, gconstpointer b, gpointer data) { return compare_total (*(gpointer *) a, *(gpointer *) b, data); }
-static int
-compare_total_down (gconstpointer a, gconstpointer b, gpointer data) { return compare_total (*(gpointer *) b, *(gpointer *) a, data); }
+compare_in_order (gconstpointer a,
+                  gconstpointer b,
+                  gpointer      data)
+{
+  const RowOrder *order = data;
+
+  /* every column's comparison is antisymmetric: -1 turns it around */
+  return order->sign * order->compare (*(gpointer *) a, *(gpointer *) b, NULL);
+}
 
 /* how @sorter orders row (@na, @sa, @ta) before row (@nb, @sb, @tb) */
 static GtkOrdering
@@ -252,8 +257,7 @@ lp_view_row_sort (GtkColumnView *view,
 {
   GtkSorter *sorter = gtk_column_view_get_sorter (view);
   GtkOrdering up;
-  gboolean ascending;
-  GCompareDataFunc compare;
+  RowOrder order;
 
   /* GTK 4.8 does not tell the column sorted by: ask the sorter how it
    * orders three pairs of rows. In the first, every field of one is
@@ -263,14 +267,14 @@ lp_view_row_sort (GtkColumnView *view,
   up = probe (sorter, "a", 1, 1, "b", 2, 2);
   if (up == GTK_ORDERING_EQUAL)
     return;   /* not sorted */
-  ascending = up == GTK_ORDERING_SMALLER;
+  order.sign = up == GTK_ORDERING_SMALLER ? 1 : -1;
   if (probe (sorter, "a", 2, 2, "b", 1, 1) == up)
-    compare = ascending ? compare_names_up : compare_names_down;
+    order.compare = compare_names;
   else if (probe (sorter, "b", 1, 2, "a", 2, 1) == up)
-    compare = ascending ? compare_self_up : compare_self_down;
+    order.compare = compare_self;
   else
-    compare = ascending ? compare_total_up : compare_total_down;
-  g_ptr_array_sort_with_data (rows, compare, NULL);
+    order.compare = compare_total;
+  g_ptr_array_sort_with_data (rows, compare_in_order, &order);
 }
 
 static GtkColumnViewColumn *
