@@ -170,7 +170,12 @@ main (int    argc,
         g_main_context_iteration (NULL, TRUE);
         now = g_get_monotonic_time ();
         if (now - last > 8000)
-          settled = now;
+          {
+            settled = now;
+            if (g_getenv ("LP_BENCH_EACH"))
+              fprintf (stderr, "table: an iteration of %.1f ms, ending %.1f ms after the graph (at %.6f)\n",
+                       (now - last) / 1e3, (now - start) / 1e3, now / 1e6);
+          }
         last = now;
       }
   }

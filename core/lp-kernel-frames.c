@@ -56,8 +56,10 @@ _lp_kernel_frames_start (LpSampler *self,
     self->kernel.status = g_strdup_printf (_("kernel frames: off: %s"), stack_error->message);
   else if (self->opts.mode == LP_SAMPLER_MODE_CPU && symbols_error != NULL)
     self->kernel.status = g_strdup_printf (_("kernel frames: off: %s"), symbols_error->message);
-  else if (self->opts.mode == LP_SAMPLER_MODE_CPU && !callchains)
+  else if (self->opts.mode == LP_SAMPLER_MODE_CPU && !callchains && self->signal.in_process)
     self->kernel.status = g_strdup (_("kernel frames: off: not in cpu mode in-process"));
+  else if (self->opts.mode == LP_SAMPLER_MODE_CPU && !callchains)
+    self->kernel.status = g_strdup (_("kernel frames: off: --no-kernel-calls"));
   else
     self->kernel.status = g_strdup (_("kernel frames: on"));
 }

@@ -587,7 +587,7 @@ _lp_sampler_list_tasks (pid_t pid)
 static void
 preload_kernel_symbols (LpSampler *self)
 {
-  if (self->opts.mode == LP_SAMPLER_MODE_CPU && self->opts.kernel_calls && !self->opts.no_kernel)
+  if (self->opts.mode == LP_SAMPLER_MODE_CPU && !self->opts.no_kernel_calls && !self->opts.no_kernel)
     (void) lp_kernel_symbols_get (NULL);
 }
 
@@ -618,7 +618,7 @@ lp_sampler_attach (LpSampler  *self,
 
   /* permission is checked by the seize or perf_event_open: their errors say
    * what to do; the mappings are read after */
-  _lp_kernel_frames_start (self, pid, self->opts.mode == LP_SAMPLER_MODE_CPU && self->opts.kernel_calls);
+  _lp_kernel_frames_start (self, pid, self->opts.mode == LP_SAMPLER_MODE_CPU && !self->opts.no_kernel_calls);
   if (!self->source->attach (self, pid, error))
     return FALSE;
   _lp_perf_start_assist (self, FALSE);
@@ -700,7 +700,7 @@ lp_sampler_launch (LpSampler   *self,
   self->launched = TRUE;
   self->command = g_path_get_basename (argv[0]);
 
-  _lp_kernel_frames_start (self, child, self->opts.mode == LP_SAMPLER_MODE_CPU && self->opts.kernel_calls);
+  _lp_kernel_frames_start (self, child, self->opts.mode == LP_SAMPLER_MODE_CPU && !self->opts.no_kernel_calls);
   if (!self->source->attach_child (self, child, error))
     {
       close (go[1]);

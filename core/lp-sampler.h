@@ -48,9 +48,8 @@ typedef struct
                                    * showing the Python functions they run */
   gboolean       no_kernel;       /* leave out the kernel's frames ("name_[k]", lp-kernel.h),
                                    * recorded where the kernel allows it otherwise */
-  gboolean       kernel_calls;    /* cpu mode: the kernel's call chains too (off by
-                                   * default: with them, CPython's shares were 5-10
-                                   * points off in test-engine-python's deep case) */
+  gboolean       no_kernel_calls; /* cpu mode: leave out the kernel's call chains,
+                                   * recorded where the kernel allows it otherwise */
 } LpSamplerOptions;
 
 /* Why samples were lost. */

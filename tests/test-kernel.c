@@ -150,13 +150,13 @@ in_kallsyms (const char *kallsyms,
   return strstr (kallsyms, line) != NULL || strstr (kallsyms, module_line) != NULL;
 }
 
-/* cpu mode, a program that spends its time in read(): the kernel's call
- * chain above read's user frames, named from kallsyms, the system call's
- * entry first */
+/* cpu mode, a program that spends its time in read(): by default, the
+ * kernel's call chain above read's user frames, named from kallsyms, the
+ * system call's entry first */
 static void
 test_cpu_syscalls (void)
 {
-  const char *args[] = { "--mode", "cpu", "--kernel-calls", "-F", "500", NULL };
+  const char *args[] = { "--mode", "cpu", "-F", "500", NULL };
   g_autofree char *err = NULL;
   g_autofree char *kallsyms = NULL;
   g_autoptr(LpFolded) folded = NULL;
@@ -255,24 +255,32 @@ count_kernel_frames (LpFolded *folded)
   return n;
 }
 
-/* --no-kernel: none, in either mode */
+/* --no-kernel: none, in either mode; cpu mode's --no-kernel-calls: none,
+ * and the summary says why */
 static void
 test_switch_off (void)
 {
   const char *cpu[] = { "--mode", "cpu", "-F", "500", "--no-kernel", NULL };
   const char *wall[] = { "-F", "200", "--no-kernel", NULL };
-  g_autofree char *err_cpu = NULL, *err_wall = NULL;
+  const char *calls[] = { "--mode", "cpu", "-F", "500", "--no-kernel-calls", NULL };
+  g_autofree char *err_cpu = NULL, *err_wall = NULL, *err_calls = NULL;
   g_autoptr(LpFolded) a = NULL;
   g_autoptr(LpFolded) b = NULL;
+  g_autoptr(LpFolded) c = NULL;
 
   a = record ("off-cpu", FALSE, cpu, "syscalls", "1", &err_cpu);
   b = record ("off-wall", FALSE, wall, "wait", "1", &err_wall);
+  c = record ("off-calls", FALSE, calls, "syscalls", "1", &err_calls);
   g_assert_cmpfloat (lp_folded_get_total (a), >, 100);
   g_assert_cmpfloat (lp_folded_get_total (b), >, 200);
+  g_assert_cmpfloat (lp_folded_get_total (c), >, 100);
   g_assert_cmpfloat (count_kernel_frames (a), ==, 0);
   g_assert_cmpfloat (count_kernel_frames (b), ==, 0);
+  g_assert_cmpfloat (count_kernel_frames (c), ==, 0);
   g_assert_null (strstr (err_cpu, "kernel frames"));
   g_assert_null (strstr (err_wall, "kernel frames"));
+  if (getuid () == 0 && lp_kernel_check (0, NULL))
+    g_assert_nonnull (strstr (err_calls, "kernel frames: off: --no-kernel-calls"));
 }
 
 /* in-process (liblaprof preloaded): the same kernel paths of blocked
@@ -323,7 +331,7 @@ test_in_process (void)
 static void
 test_unprivileged (void)
 {
-  const char *cpu[] = { "--mode", "cpu", "--kernel-calls", "-F", "500", NULL };
+  const char *cpu[] = { "--mode", "cpu", "-F", "500", NULL };
   const char *wall[] = { "-F", "200", NULL };
   g_autofree char *err_cpu = NULL, *err_wall = NULL;
   g_autoptr(LpFolded) a = NULL;

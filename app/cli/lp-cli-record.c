@@ -216,7 +216,7 @@ typedef struct
   gint              pid;
   double            frequency, period, duration, min_time, debuginfod_wait;
   gboolean          no_idle, idle, threads, lines, stream, quiet;
-  gboolean          stop_running, no_children, no_python, in_process, no_kernel, kernel_calls;
+  gboolean          stop_running, no_children, no_python, in_process, no_kernel, kernel_calls, no_kernel_calls;
   gint              stack_kib;
   /* what it means */
   GArray           *tids;
@@ -260,7 +260,9 @@ parse_args (RecordOptions  *o,
     { "no-children", 0, 0, G_OPTION_ARG_NONE, &o->no_children, N_("Do not follow the processes the target starts (followed by default, each under its own name)"), NULL },
     { "stop-running", 0, 0, G_OPTION_ARG_NONE, &o->stop_running, N_("Wall mode: stop running threads too (ptrace), rather than sample them with perf events"), NULL },
     { "no-python", 0, 0, G_OPTION_ARG_NONE, &o->no_python, N_("Leave CPython's evaluation frames as they are, rather than show the Python functions they run"), NULL },
-    { "kernel-calls", 0, 0, G_OPTION_ARG_NONE, &o->kernel_calls, N_("cpu mode: record the kernel's call chains too (blocked threads' kernel stacks are recorded in wall mode without it)"), NULL },
+    { "no-kernel-calls", 0, 0, G_OPTION_ARG_NONE, &o->no_kernel_calls, N_("cpu mode: leave out the kernel's call chains, recorded by default where the kernel allows it"), NULL },
+    /* what the default now does; accepted as before */
+    { "kernel-calls", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &o->kernel_calls, NULL, NULL },
     { "no-kernel", 0, 0, G_OPTION_ARG_NONE, &o->no_kernel, N_("Leave out the kernel's frames (name_[k]), recorded by default where the kernel allows it"), NULL },
     { "stack-size", 0, 0, G_OPTION_ARG_INT, &o->stack_kib, N_("KiB of stack copied per sample (default 16; deeper frames are read from the live process)"), N_("KIB") },
     { "in-process", 0, 0, G_OPTION_ARG_NONE, &o->in_process, N_("Profile COMMAND from inside its own process (liblaprof preloaded): no ptrace, no perf events"), NULL },
@@ -407,7 +409,7 @@ make_options (RecordOptions *o)
   opts->no_children = o->no_children;
   opts->no_python = o->no_python;
   opts->no_kernel = o->no_kernel;
-  opts->kernel_calls = o->kernel_calls;
+  opts->no_kernel_calls = o->no_kernel_calls;
   return TRUE;
 }
 
