@@ -956,6 +956,80 @@ test_long_table (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* ---- a long call tree: the first rows, the hottest path's end among
+ * them, more as it is scrolled ---- */
+
+static void
+test_long_calltree (void)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GString) path = g_string_new ("main");
+  LpWindow *window;
+  LpCalltreeView *tree;
+  GtkColumnView *table;
+  GtkSingleSelection *selection;
+  GListModel *all;
+  GtkAdjustment *adjustment;
+
+  /* a hot path 60 deep, main;p00;…;p59, with 5 cold callees beside each
+   * of its functions: 361 rows with the path open */
+  for (guint depth = 0; depth < 60; depth++)
+    {
+      for (guint k = 0; k < 5; k++)
+        g_string_append_printf (text, "%s;c%02u_%u 1\n", path->str, depth, k);
+      g_string_append_printf (path, ";p%02u", depth);
+    }
+  g_string_append_printf (text, "%s 1000\n", path->str);
+  window = open_report ("long-tree.folded", text->str);
+  tree = LP_CALLTREE_VIEW (lp_window_get_view_widget (window, "calltree"));
+  table = lp_calltree_view_get_table (tree);
+  selection = GTK_SINGLE_SELECTION (gtk_column_view_get_model (table));
+  all = gtk_slice_list_model_get_model (GTK_SLICE_LIST_MODEL (gtk_single_selection_get_model (selection)));
+  show_view (window, "calltree");
+  g_assert_cmpuint (g_list_model_get_n_items (all), ==, 361);
+  /* the path's end selected and shown, and not every row made */
+  g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, 60);
+  g_assert_cmpstr (row_at (table, 60)->name, ==, "p59");
+  g_assert_cmpuint (n_rows (table), >, 60);
+  g_assert_cmpuint (n_rows (table), <, 100);
+
+  /* scrolled to the end of the rows shown: more, and all of them at last */
+  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (table));
+  for (guint i = 0; i < 10 && n_rows (table) < 361; i++)
+    {
+      guint before = n_rows (table);
+
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment));
+      test_gui_spin (0.3);
+      g_assert_cmpuint (n_rows (table), >, before);
+    }
+  g_assert_cmpuint (n_rows (table), ==, 361);
+  /* the last: one of main's own cold callees */
+  g_assert_true (g_str_has_prefix (row_at (table, 360)->name, "c00_"));
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* the keyboard: the first row closed, opened, and opened whole */
+  window = open_report ("long-tree.folded", text->str);
+  tree = LP_CALLTREE_VIEW (lp_window_get_view_widget (window, "calltree"));
+  table = lp_calltree_view_get_table (tree);
+  selection = GTK_SINGLE_SELECTION (gtk_column_view_get_model (table));
+  show_view (window, "calltree");
+  gtk_single_selection_set_selected (selection, 0);
+  gtk_widget_grab_focus (GTK_WIDGET (table));
+  test_gui_spin (0.2);
+  x_key (GTK_WIDGET (window), "Left");
+  g_assert_cmpuint (n_rows (table), ==, 1);
+  x_key (GTK_WIDGET (window), "Right");
+  g_assert_cmpuint (n_rows (table), ==, 7);   /* main and its six callees */
+  /* everything open: the rows a screen shows, the rest there to scroll to */
+  x_key (GTK_WIDGET (window), "asterisk");
+  all = gtk_slice_list_model_get_model (GTK_SLICE_LIST_MODEL (gtk_single_selection_get_model (selection)));
+  g_assert_cmpuint (g_list_model_get_n_items (all), ==, 361);
+  g_assert_cmpuint (n_rows (table), <, 361);
+  g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* ---- the rows sorted in C are in the order of the table's own sorting ---- */
 
 static void
@@ -1031,6 +1105,7 @@ main (int    argc,
   g_test_add_func ("/gui/views/select", test_select);
   g_test_add_func ("/gui/views/callers", test_callers);
   g_test_add_func ("/gui/views/calltree", test_calltree);
+  g_test_add_func ("/gui/views/long-calltree", test_long_calltree);
   g_test_add_func ("/gui/views/source", test_source);
   g_test_add_func ("/gui/views/source-long", test_source_long);
   g_test_add_func ("/gui/views/source-capture", test_source_capture);

@@ -5,10 +5,16 @@
 #include <glib/gi18n.h>
 
 #include "lp-calltree-view.h"
+#include "lp-list-slice.h"
 #include "lp-view-row.h"
 
 /* no path is expanded deeper than this by itself */
 #define MAX_AUTO_DEPTH 256
+
+/* rows shown at first (lp-list-slice.h): a tall window's, and at least a
+ * few beyond the hottest path's last */
+#define FIRST_ROWS 36
+#define ROWS_AFTER 8
 
 struct _LpCalltreeView
 {
@@ -19,6 +25,7 @@ struct _LpCalltreeView
   GtkToggleButton    *bottom_up_button;
   GtkColumnView      *table;
   GtkSingleSelection *selection;
+  GtkSliceListModel  *slice;    /* what the table shows of the tree's rows */
 
   LpFlameModel       *model;    /* not owned */
   gboolean            reverse;
@@ -93,9 +100,16 @@ create_children_cb (gpointer item,
 static GtkTreeListModel *
 tree_model (LpCalltreeView *self)
 {
-  GListModel *selection = G_LIST_MODEL (self->selection);
+  return GTK_TREE_LIST_MODEL (gtk_slice_list_model_get_model (self->slice));
+}
 
-  return GTK_TREE_LIST_MODEL (gtk_single_selection_get_model (GTK_SINGLE_SELECTION (selection)));
+/* selects the row at @pos of the tree, shown if it was not */
+static void
+select_row (LpCalltreeView *self,
+            guint           pos)
+{
+  lp_list_slice_reveal (self->slice, pos, ROWS_AFTER);
+  gtk_single_selection_set_selected (self->selection, pos);
 }
 
 /* opens the hottest path of @tree: from the first root, each first
@@ -111,8 +125,11 @@ expand_hottest (GtkTreeListModel *tree)
     {
       g_autoptr(GtkTreeListRow) row = gtk_tree_list_model_get_row (tree, pos);
 
-      if (row == NULL || !gtk_tree_list_row_is_expandable (row))
+      if (row == NULL)
         break;
+      /* the path's leaf */
+      if (!gtk_tree_list_row_is_expandable (row))
+        return pos;
       gtk_tree_list_row_set_expanded (row, TRUE);
       pos++;
     }
@@ -131,8 +148,10 @@ rebuild (LpCalltreeView *self)
   tree = gtk_tree_list_model_new (roots, FALSE, FALSE, create_children_cb, self, NULL);
   last = expand_hottest (tree);
   self->rebuilding = TRUE;
-  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (tree));
-  gtk_single_selection_set_selected (self->selection, last);
+  lp_list_slice_start (self->slice, FIRST_ROWS);
+  lp_list_slice_reveal (self->slice, last, ROWS_AFTER);
+  gtk_slice_list_model_set_model (self->slice, G_LIST_MODEL (tree));
+  select_row (self, last);
   self->rebuilding = FALSE;
   g_object_unref (tree);
 }
@@ -145,7 +164,7 @@ lp_calltree_view_set_model (LpCalltreeView *self,
 
   /* the rows made from the old model go before it does */
   self->model = NULL;
-  gtk_single_selection_set_model (self->selection, NULL);
+  gtk_slice_list_model_set_model (self->slice, NULL);
   self->model = model;
   rebuild (self);
 }
@@ -190,7 +209,7 @@ key_pressed_cb (GtkEventControllerKey *controller,
     {
       /* everything under the row, as deep as it goes */
       guint depth = gtk_tree_list_row_get_depth (row);
-      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (tree_model (self)));
 
       for (guint i = pos; i < n; i++)
         {
@@ -198,14 +217,14 @@ key_pressed_cb (GtkEventControllerKey *controller,
           if (i > pos && gtk_tree_list_row_get_depth (r) <= depth)
             break;
           gtk_tree_list_row_set_expanded (r, TRUE);
-          n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+          n = g_list_model_get_n_items (G_LIST_MODEL (tree_model (self)));
         }
       return TRUE;
     }
   if (toggle)
     {
       gtk_tree_list_row_set_expanded (row, !gtk_tree_list_row_get_expanded (row));
-      gtk_single_selection_set_selected (self->selection, pos);
+      select_row (self, pos);
       return TRUE;
     }
   if (expand)
@@ -214,7 +233,7 @@ key_pressed_cb (GtkEventControllerKey *controller,
         gtk_tree_list_row_set_expanded (row, TRUE);
       else if (keyval == GDK_KEY_Right && !(state & GDK_SHIFT_MASK) && gtk_tree_list_row_is_expandable (row))
         pos++;   /* already open: to its first child */
-      gtk_single_selection_set_selected (self->selection, pos);
+      select_row (self, pos);
       lp_view_row_scroll_to (self->table, pos);
       return TRUE;
     }
@@ -229,7 +248,7 @@ key_pressed_cb (GtkEventControllerKey *controller,
           if (parent != NULL)
             pos = gtk_tree_list_row_get_position (parent);
         }
-      gtk_single_selection_set_selected (self->selection, pos);
+      select_row (self, pos);
       lp_view_row_scroll_to (self->table, pos);
       return TRUE;
     }
@@ -358,7 +377,8 @@ lp_calltree_view_init (LpCalltreeView *self)
   lp_view_row_add_count_column (self->table, _("Self %"), LP_VIEW_COLUMN_SELF_PERCENT, TRUE);
   lp_view_row_add_count_column (self->table, _("Total"), LP_VIEW_COLUMN_TOTAL, TRUE);
   lp_view_row_add_count_column (self->table, _("Total %"), LP_VIEW_COLUMN_TOTAL_PERCENT, TRUE);
-  self->selection = gtk_single_selection_new (NULL);
+  self->slice = lp_list_slice_new (NULL, self->table);
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (self->slice));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_column_view_set_model (self->table, GTK_SELECTION_MODEL (self->selection));

@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "lp-functions-view.h"
+#include "lp-list-slice.h"
 #include "lp-view-row.h"
 
 struct _LpFunctionsView
@@ -46,63 +47,19 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (LpFunctionsView, lp_functions_view, GTK_TYPE_WIDGET)
 
-/* Showing a long list's rows as it is scrolled. GTK 4.8's lists make the
- * widgets of up to 200 rows, shown or not: some 11 widgets a row in a
- * table of five columns, about 0.3 s of the main loop to make, and tens
- * of ms at each switch to the view, for its three lists. So each list
- * shows a slice of its rows, about a screen of them (the table a tall
- * window's, each list of links its half of it), and more as it is
- * scrolled near the slice's end; all of them once 200 would be, or a row
- * beyond is selected. */
+/* Each list shows about a screen of its rows at first, more as it is
+ * scrolled (lp-list-slice.h): the table a tall window's, each list of
+ * links its half of it. */
 
 #define TABLE_ROWS  36
 #define LINKS_ROWS  14
-#define MORE_ROWS   40
-#define ALL_ROWS_AT 200
-
-static void
-show_all_rows (GtkSliceListModel *slice)
-{
-  if (gtk_slice_list_model_get_size (slice) != G_MAXUINT)
-    gtk_slice_list_model_set_size (slice, G_MAXUINT);
-}
 
 /* the list of @slice has new rows: the first ones */
 static void
 refill (LpFunctionsView   *self,
         GtkSliceListModel *slice)
 {
-  gtk_slice_list_model_set_size (slice, slice == self->slices[0] ? TABLE_ROWS : LINKS_ROWS);
-}
-
-static void
-scrolled_cb (GtkAdjustment     *adjustment,
-             GtkSliceListModel *slice)
-{
-  double page = gtk_adjustment_get_page_size (adjustment);
-  guint size = gtk_slice_list_model_get_size (slice);
-
-  /* within a page of the end: more */
-  if (size != G_MAXUINT && page > 0 &&
-      gtk_adjustment_get_value (adjustment) + 2 * page >= gtk_adjustment_get_upper (adjustment) &&
-      gtk_adjustment_get_upper (adjustment) > page)
-    {
-      if (size + MORE_ROWS >= ALL_ROWS_AT)
-        show_all_rows (slice);
-      else
-        gtk_slice_list_model_set_size (slice, size + MORE_ROWS);
-    }
-}
-
-static void
-adjustment_cb (GtkColumnView     *view,
-               GParamSpec        *pspec,
-               GtkSliceListModel *slice)
-{
-  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
-
-  if (adjustment != NULL)
-    g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (scrolled_cb), slice, 0);
+  lp_list_slice_start (slice, slice == self->slices[0] ? TABLE_ROWS : LINKS_ROWS);
 }
 
 gboolean
@@ -111,8 +68,7 @@ lp_functions_view_shows_all (LpFunctionsView *self)
   g_return_val_if_fail (LP_IS_FUNCTIONS_VIEW (self), FALSE);
 
   for (guint i = 0; i < G_N_ELEMENTS (self->slices); i++)
-    if (g_list_model_get_n_items (gtk_slice_list_model_get_model (self->slices[i])) >
-        gtk_slice_list_model_get_size (self->slices[i]))
+    if (!lp_list_slice_shows_all (self->slices[i]))
       return FALSE;
   return TRUE;
 }
@@ -123,7 +79,7 @@ lp_functions_view_show_all (LpFunctionsView *self)
   g_return_if_fail (LP_IS_FUNCTIONS_VIEW (self));
 
   for (guint i = 0; i < G_N_ELEMENTS (self->slices); i++)
-    show_all_rows (self->slices[i]);
+    lp_list_slice_show_all (self->slices[i]);
 }
 
 /* The callers and callees of the current function */
@@ -239,7 +195,7 @@ position_of (LpFunctionsView *self,
         continue;
       /* a row the table does not show yet: all of them at once */
       if (i >= gtk_slice_list_model_get_size (self->slices[0]))
-        show_all_rows (self->slices[0]);
+        lp_list_slice_show_all (self->slices[0]);
       return i;
     }
   return GTK_INVALID_LIST_POSITION;
@@ -472,12 +428,8 @@ attach_model (LpFunctionsView *self,
 
   g_object_set_data (G_OBJECT (sorter), "lp-view", view);
   g_signal_connect_object (sorter, "changed", G_CALLBACK (sorter_changed_cb), self, 0);
-  self->slices[list_of (self, view)] = slice =
-    gtk_slice_list_model_new (g_object_ref (model), 0, G_MAXUINT);
+  self->slices[list_of (self, view)] = slice = lp_list_slice_new (g_object_ref (model), view);
   selection = gtk_single_selection_new (G_LIST_MODEL (slice));
-  /* scrolled near the end of the slice: all the rows */
-  g_signal_connect_object (view, "notify::vadjustment", G_CALLBACK (adjustment_cb), slice, 0);
-  adjustment_cb (view, NULL, slice);
   gtk_single_selection_set_autoselect (selection, FALSE);
   gtk_single_selection_set_can_unselect (selection, TRUE);
   gtk_column_view_set_model (view, GTK_SELECTION_MODEL (selection));
