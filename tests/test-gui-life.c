@@ -672,6 +672,46 @@ test_ask_open_recent (void)
   check_asks (open_recent_row, NULL);
 }
 
+/* a report opened heads the recent reports: the file written on a thread
+ * (not GTK's save on the main loop), GTK's manager reloads it, and the
+ * welcome page of another window lists it */
+static gboolean
+recent_has_uri (gpointer data)
+{
+  return gtk_recent_manager_has_item (gtk_recent_manager_get_default (), data);
+}
+
+static void
+test_recent_written (void)
+{
+  g_autofree char *src = g_test_build_filename (G_TEST_DIST, "..", "data", "demo.folded", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("laprof-recent-XXXXXX", NULL);
+  g_autofree char *dst = g_build_filename (dir, "demo.folded", NULL);
+  g_autofree char *xbel = g_build_filename (g_get_user_data_dir (), "recently-used.xbel", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (dst);
+  g_autofree char *uri = g_file_get_uri (file);
+  LpWindow *window = lp_window_new (GTK_APPLICATION (app));
+  LpWindow *probe;
+
+  g_assert_true (g_file_get_contents (src, &text, NULL, NULL));
+  g_assert_true (g_file_set_contents (dst, text, -1, NULL));
+  g_assert_false (recent_has_uri (uri));
+  gtk_window_present (GTK_WINDOW (window));
+  lp_window_open_file (window, file);
+  g_assert_true (test_gui_spin_until (recent_has_uri, uri, 10));
+  g_assert_true (g_file_get_contents (xbel, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, uri));
+  probe = lp_window_new (GTK_APPLICATION (app));
+  g_assert_true (test_gui_spin_until (recent_has_demo, probe, 10));
+  gtk_window_destroy (GTK_WINDOW (probe));
+  gtk_window_destroy (GTK_WINDOW (window));
+  gtk_recent_manager_remove_item (gtk_recent_manager_get_default (), uri, NULL);
+  g_unlink (dst);
+  g_rmdir (dir);
+}
+
 static void
 record_sleeper (LpWindow *window,
                 gpointer  data)
@@ -1199,6 +1239,7 @@ main (int    argc,
   g_test_add_func ("/gui/life/ask/drop-file", test_ask_drop_file);
   g_test_add_func ("/gui/life/ask/open-directory", test_ask_open_directory);
   g_test_add_func ("/gui/life/ask/open-recent", test_ask_open_recent);
+  g_test_add_func ("/gui/life/recent-written", test_recent_written);
   g_test_add_func ("/gui/life/ask/new-recording", test_ask_new_recording);
   g_test_add_func ("/gui/life/ask/save-then-close", test_ask_save_then_close);
   g_test_add_func ("/gui/life/record-again/launch", test_record_again_launch);

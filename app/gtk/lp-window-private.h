@@ -42,6 +42,7 @@ struct _LpWindow
   GtkStack        *stack;
   AdwPreferencesGroup *recent_group;
   GtkListBox      *recent_list;
+  gboolean         recent_stale;   /* the recent files changed while the welcome page was hidden */
   GtkLabel        *loading_label;
   GtkProgressBar  *loading_progress;
   GtkLabel        *report_summary;

@@ -154,8 +154,7 @@ save_response_cb (GtkNativeDialog *chooser,
           g_settings_set_string (self->settings, "last-directory", dir);
           if (kind == SAVE_REPORT || kind == SAVE_FOLDED)
             {
-              g_autofree char *uri = g_file_get_uri (file);
-              gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
+              _lp_window_recent_add (self, file);
               g_set_object (&self->report_file, file);
               self->unsaved = FALSE;
               adw_window_title_set_title (self->window_title, name);
