@@ -584,10 +584,17 @@ _lp_sampler_list_tasks (pid_t pid)
  * share off by 5 to 10 points); before the target's threads are listed,
  * so that none started meanwhile goes unseen. The table is the
  * process's, kept. */
+/* whether the perf events ask the kernel for its call chains */
+static gboolean
+wants_callchains (LpSampler *self)
+{
+  return self->opts.mode == LP_SAMPLER_MODE_CPU && !self->opts.no_kernel_calls && !self->opts.no_kernel;
+}
+
 static void
 preload_kernel_symbols (LpSampler *self)
 {
-  if (self->opts.mode == LP_SAMPLER_MODE_CPU && !self->opts.no_kernel_calls && !self->opts.no_kernel)
+  if (wants_callchains (self))
     (void) lp_kernel_symbols_get (NULL);
 }
 
@@ -618,7 +625,7 @@ lp_sampler_attach (LpSampler  *self,
 
   /* permission is checked by the seize or perf_event_open: their errors say
    * what to do; the mappings are read after */
-  _lp_kernel_frames_start (self, pid, self->opts.mode == LP_SAMPLER_MODE_CPU && !self->opts.no_kernel_calls);
+  _lp_kernel_frames_start (self, pid, wants_callchains (self));
   if (!self->source->attach (self, pid, error))
     return FALSE;
   _lp_perf_start_assist (self, FALSE);
@@ -700,7 +707,7 @@ lp_sampler_launch (LpSampler   *self,
   self->launched = TRUE;
   self->command = g_path_get_basename (argv[0]);
 
-  _lp_kernel_frames_start (self, child, self->opts.mode == LP_SAMPLER_MODE_CPU && !self->opts.no_kernel_calls);
+  _lp_kernel_frames_start (self, child, wants_callchains (self));
   if (!self->source->attach_child (self, child, error))
     {
       close (go[1]);

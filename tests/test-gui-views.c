@@ -554,6 +554,21 @@ test_callers (void)
 
 /* ---- the call tree ---- */
 
+/* the call tree's first row selected and focused, closed with Left (one
+ * row left) and opened again with Right */
+static void
+close_and_open_first_row (LpWindow           *window,
+                          GtkColumnView      *table,
+                          GtkSingleSelection *selection)
+{
+  gtk_single_selection_set_selected (selection, 0);
+  gtk_widget_grab_focus (GTK_WIDGET (table));
+  test_gui_spin (0.2);
+  x_key (GTK_WIDGET (window), "Left");
+  g_assert_cmpuint (n_rows (table), ==, 1);
+  x_key (GTK_WIDGET (window), "Right");
+}
+
 static void
 test_calltree (void)
 {
@@ -575,12 +590,7 @@ test_calltree (void)
   test_gui_screenshot ("calltree");
 
   /* the keyboard: on _start, Left closes, Right opens, Down, then minus */
-  gtk_single_selection_set_selected (selection, 0);
-  gtk_widget_grab_focus (GTK_WIDGET (table));
-  test_gui_spin (0.2);
-  x_key (GTK_WIDGET (window), "Left");
-  g_assert_cmpuint (n_rows (table), ==, 1);
-  x_key (GTK_WIDGET (window), "Right");
+  close_and_open_first_row (window, table, selection);
   g_assert_cmpuint (n_rows (table), ==, 6);    /* _start and its five children, closed */
   x_key (GTK_WIDGET (window), "Right");        /* open: to its first child */
   g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, 1);
@@ -1014,12 +1024,7 @@ test_long_calltree (void)
   table = lp_calltree_view_get_table (tree);
   selection = GTK_SINGLE_SELECTION (gtk_column_view_get_model (table));
   show_view (window, "calltree");
-  gtk_single_selection_set_selected (selection, 0);
-  gtk_widget_grab_focus (GTK_WIDGET (table));
-  test_gui_spin (0.2);
-  x_key (GTK_WIDGET (window), "Left");
-  g_assert_cmpuint (n_rows (table), ==, 1);
-  x_key (GTK_WIDGET (window), "Right");
+  close_and_open_first_row (window, table, selection);
   g_assert_cmpuint (n_rows (table), ==, 7);   /* main and its six callees */
   /* everything open: the rows a screen shows, the rest there to scroll to */
   x_key (GTK_WIDGET (window), "asterisk");

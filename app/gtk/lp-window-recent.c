@@ -131,7 +131,7 @@ add_recent_thread (GTask        *task,
                    GCancellable *cancellable)
 {
   const char *uri = data;
-  g_autofree char *dir = g_strdup (g_get_user_data_dir ());
+  const char *dir = g_get_user_data_dir ();
   g_autofree char *path = g_build_filename (dir, "recently-used.xbel", NULL);
   g_autofree char *local = g_filename_from_uri (uri, NULL, NULL);
   g_autofree char *type = g_content_type_guess (local != NULL ? local : uri, NULL, 0, NULL);
