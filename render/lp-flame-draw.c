@@ -62,21 +62,25 @@ lp_flame_draw_rect_color (LpFlameModel            *model,
 }
 
 void
-lp_flame_draw (cairo_t                 *cr,
-               LpFlameModel            *model,
-               const LpFlameLayout     *layout,
-               const LpFlameDrawParams *params)
+lp_flame_draw_with (PangoLayout             *text,
+                    double                   clip_x1,
+                    double                   clip_y1,
+                    double                   clip_x2,
+                    double                   clip_y2,
+                    LpFlameModel            *model,
+                    const LpFlameLayout     *layout,
+                    const LpFlameDrawParams *params,
+                    const LpFlamePainter    *painter,
+                    gpointer                 data)
 {
-  g_autoptr(PangoLayout) text = NULL;
   PangoFontDescription *font;
   PangoFontMetrics *metrics;
-  double clip_x1, clip_y1, clip_x2, clip_y2;
   double char_width, text_height;
   int height_px;
 
-  g_return_if_fail (cr != NULL && model != NULL && layout != NULL && params != NULL);
+  g_return_if_fail (PANGO_IS_LAYOUT (text) && model != NULL && layout != NULL && params != NULL);
+  g_return_if_fail (painter != NULL && painter->fill != NULL && painter->outline != NULL && painter->text != NULL);
 
-  text = pango_cairo_create_layout (cr);
   if (params->font != NULL)
     font = pango_font_description_from_string (params->font);
   else
@@ -94,33 +98,18 @@ lp_flame_draw (cairo_t                 *cr,
   pango_layout_get_pixel_size (text, NULL, &height_px);
   text_height = height_px;
 
-  cairo_save (cr);
-  cairo_clip_extents (cr, &clip_x1, &clip_y1, &clip_x2, &clip_y2);
-
   for (guint i = 0; i < layout->rects->len; i++)
     {
       const LpFlameRect *r = &g_array_index (layout->rects, LpFlameRect, i);
       double h = layout->row_height - 1;
-      LpRgb c;
 
       if (r->x > clip_x2 || r->x + r->width < clip_x1 || r->y > clip_y2 || r->y + h < clip_y1)
         continue;
 
-      c = lp_flame_draw_rect_color (model, layout, r, params);
-      if (r->flags & LP_FLAME_RECT_ANCESTOR)
-        cairo_set_source_rgba (cr, c.r / 255.0, c.g / 255.0, c.b / 255.0, 0.5);
-      else
-        cairo_set_source_rgb (cr, c.r / 255.0, c.g / 255.0, c.b / 255.0);
-      cairo_rectangle (cr, r->x, r->y, r->width, h);
-      cairo_fill (cr);
-
+      painter->fill (data, r->x, r->y, r->width, h, lp_flame_draw_rect_color (model, layout, r, params),
+                     (r->flags & LP_FLAME_RECT_ANCESTOR) ? 0.5 : 1.0);
       if (r->node == params->hover_node)
-        {
-          cairo_set_source_rgb (cr, 0, 0, 0);
-          cairo_set_line_width (cr, 1);
-          cairo_rectangle (cr, r->x + 0.5, r->y + 0.5, MAX (0, r->width - 1), h - 1);
-          cairo_stroke (cr);
-        }
+        painter->outline (data, r->x, r->y, r->width, h);
 
       /* a label only where at least three characters ("xy…") fit */
       if (r->width - 2 * TEXT_PAD >= 3 * char_width && h >= text_height * 0.8)
@@ -143,13 +132,70 @@ lp_flame_draw (cairo_t                 *cr,
               label = lp_flame_draw_elide (name, max_chars);
             }
           if (label != NULL)
-            {
-              cairo_set_source_rgb (cr, 0, 0, 0);
-              cairo_move_to (cr, r->x + TEXT_PAD,
-                             r->y + (h - text_height) / 2);
-              pango_cairo_show_layout (cr, text);
-            }
+            painter->text (data, text, r->x + TEXT_PAD, r->y + (h - text_height) / 2);
         }
     }
+}
+
+static void
+cairo_fill_rect (gpointer data,
+                 double   x,
+                 double   y,
+                 double   width,
+                 double   height,
+                 LpRgb    color,
+                 double   alpha)
+{
+  cairo_t *cr = data;
+
+  cairo_set_source_rgba (cr, color.r / 255.0, color.g / 255.0, color.b / 255.0, alpha);
+  cairo_rectangle (cr, x, y, width, height);
+  cairo_fill (cr);
+}
+
+static void
+cairo_outline_rect (gpointer data,
+                    double   x,
+                    double   y,
+                    double   width,
+                    double   height)
+{
+  cairo_t *cr = data;
+
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  cairo_set_line_width (cr, 1);
+  cairo_rectangle (cr, x + 0.5, y + 0.5, MAX (0, width - 1), height - 1);
+  cairo_stroke (cr);
+}
+
+static void
+cairo_show_label (gpointer     data,
+                 PangoLayout *text,
+                 double       x,
+                 double       y)
+{
+  cairo_t *cr = data;
+
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  cairo_move_to (cr, x, y);
+  pango_cairo_show_layout (cr, text);
+}
+
+void
+lp_flame_draw (cairo_t                 *cr,
+               LpFlameModel            *model,
+               const LpFlameLayout     *layout,
+               const LpFlameDrawParams *params)
+{
+  static const LpFlamePainter painter = { cairo_fill_rect, cairo_outline_rect, cairo_show_label };
+  g_autoptr(PangoLayout) text = NULL;
+  double clip_x1, clip_y1, clip_x2, clip_y2;
+
+  g_return_if_fail (cr != NULL && model != NULL && layout != NULL && params != NULL);
+
+  text = pango_cairo_create_layout (cr);
+  cairo_save (cr);
+  cairo_clip_extents (cr, &clip_x1, &clip_y1, &clip_x2, &clip_y2);
+  lp_flame_draw_with (text, clip_x1, clip_y1, clip_x2, clip_y2, model, layout, params, &painter, cr);
   cairo_restore (cr);
 }

@@ -4,6 +4,7 @@
 
 #include <cairo.h>
 #include <glib.h>
+#include <pango/pango.h>
 
 #include "lp-flame-color.h"
 #include "lp-flame-layout.h"
@@ -31,6 +32,32 @@ void  lp_flame_draw             (cairo_t                 *cr,
                                  LpFlameModel            *model,
                                  const LpFlameLayout     *layout,
                                  const LpFlameDrawParams *params);
+
+/* LpFlamePainter: where lp_flame_draw_with() puts what it draws, in graph
+ * coordinates: a cairo_t (lp_flame_draw()) or a widget's render nodes. */
+typedef struct
+{
+  /* fill: a rectangle in @color at @alpha (0.5 for a zoom's ancestors) */
+  void (*fill)    (gpointer data, double x, double y, double width, double height, LpRgb color, double alpha);
+  /* outline: the hovered rectangle, outlined 1 px inside in black */
+  void (*outline) (gpointer data, double x, double y, double width, double height);
+  /* text: @text's lines in black, its top left corner at (@x, @y) */
+  void (*text)    (gpointer data, PangoLayout *text, double x, double y);
+} LpFlamePainter;
+
+/* lp_flame_draw_with: what lp_flame_draw() paints, handed to @painter: the
+ * rectangles that meet the clip (graph coordinates), each name that fits
+ * set in @text, whose Pango context measures it and whose font is set. */
+void  lp_flame_draw_with        (PangoLayout             *text,
+                                 double                   clip_x1,
+                                 double                   clip_y1,
+                                 double                   clip_x2,
+                                 double                   clip_y2,
+                                 LpFlameModel            *model,
+                                 const LpFlameLayout     *layout,
+                                 const LpFlameDrawParams *params,
+                                 const LpFlamePainter    *painter,
+                                 gpointer                 data);
 
 /* lp_flame_draw_rect_color: the fill colour lp_flame_draw() uses for @rect. */
 LpRgb lp_flame_draw_rect_color (LpFlameModel            *model,
