@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "lp-bench-gui.h"
+#include "lp-huge-pages.h"
 #include "lp-window.h"
 
 static gboolean painted;
@@ -38,6 +39,8 @@ main (int    argc,
   gint64 start, end;
   gint64 size;
 
+  /* as the laprof window does (app/gtk/main.c) */
+  lp_huge_pages_restart (argv);
   if (argc < 2)
     {
       fprintf (stderr, "usage: bench-gui-open FILE [GENERATOR]\n");

@@ -26,6 +26,7 @@
 #include <sys/resource.h>
 
 #include "lp-bench-gui.h"
+#include "lp-huge-pages.h"
 #include "lp-functions-view.h"
 #include "lp-window.h"
 
@@ -151,6 +152,8 @@ main (int    argc,
   const char *worst_view = "";
   gint64 size;
 
+  /* as the laprof window does (app/gtk/main.c) */
+  lp_huge_pages_restart (argv);
   if (argc < 3)
     {
       fprintf (stderr, "usage: bench-gui-views FILE GENERATOR [SHAPE SIZE]\n");

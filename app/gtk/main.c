@@ -6,6 +6,7 @@
 #include <locale.h>
 
 #include "lp-application.h"
+#include "lp-huge-pages.h"
 
 int
 main (int    argc,
@@ -13,6 +14,7 @@ main (int    argc,
 {
   g_autoptr(LpApplication) app = NULL;
 
+  lp_huge_pages_restart (argv);
   setlocale (LC_ALL, "");
   /* LAPROF_LOCALEDIR: translations of an uninstalled build (build/po) */
   bindtextdomain (GETTEXT_PACKAGE, g_getenv ("LAPROF_LOCALEDIR") != NULL ? g_getenv ("LAPROF_LOCALEDIR") : LOCALEDIR);
