@@ -14,7 +14,7 @@
 #include <stdio.h>
 
 #include "lp-bench-gui.h"
-#include "lp-huge-pages.h"
+#include "lp-malloc.h"
 #include "lp-window.h"
 
 static gboolean painted;
@@ -40,7 +40,7 @@ main (int    argc,
   gint64 size;
 
   /* as the laprof window does (app/gtk/main.c) */
-  lp_huge_pages_restart (argv);
+  lp_malloc_tune (argv);
   if (argc < 2)
     {
       fprintf (stderr, "usage: bench-gui-open FILE [GENERATOR]\n");

@@ -26,7 +26,7 @@
 #include <sys/resource.h>
 
 #include "lp-bench-gui.h"
-#include "lp-huge-pages.h"
+#include "lp-malloc.h"
 #include "lp-functions-view.h"
 #include "lp-window.h"
 
@@ -153,7 +153,7 @@ main (int    argc,
   gint64 size;
 
   /* as the laprof window does (app/gtk/main.c) */
-  lp_huge_pages_restart (argv);
+  lp_malloc_tune (argv);
   if (argc < 3)
     {
       fprintf (stderr, "usage: bench-gui-views FILE GENERATOR [SHAPE SIZE]\n");

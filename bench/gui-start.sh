@@ -1,5 +1,5 @@
 #!/bin/sh
-# gui-start.sh: what the window's second start (app/gtk/lp-huge-pages.c)
+# gui-start.sh: what the window's second start (app/gtk/lp-malloc.c)
 # costs: `laprof --help` started N times as it is, and N times with
 # GLIBC_TUNABLES=glibc.malloc.hugetlb=0 (one start, no huge pages),
 # interleaved; prints the medians and their difference.

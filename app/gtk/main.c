@@ -6,7 +6,7 @@
 #include <locale.h>
 
 #include "lp-application.h"
-#include "lp-huge-pages.h"
+#include "lp-malloc.h"
 
 int
 main (int    argc,
@@ -14,7 +14,7 @@ main (int    argc,
 {
   g_autoptr(LpApplication) app = NULL;
 
-  lp_huge_pages_restart (argv);
+  lp_malloc_tune (argv);
   setlocale (LC_ALL, "");
   /* LAPROF_LOCALEDIR: translations of an uninstalled build (build/po) */
   bindtextdomain (GETTEXT_PACKAGE, g_getenv ("LAPROF_LOCALEDIR") != NULL ? g_getenv ("LAPROF_LOCALEDIR") : LOCALEDIR);

@@ -1,44 +1,74 @@
-/* test-huge-pages.c: the window's second start with glibc's malloc on transparent huge pages (app/gtk/lp-huge-pages.c).
+/* test-malloc.c: glibc's malloc tuned for the window: the second start with transparent huge pages, freed memory kept (app/gtk/lp-malloc.c).
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The test runs itself as a probe ("--probe") under each environment: the
- * probe calls lp_huge_pages_restart() as main() does, then prints its
- * GLIBC_TUNABLES (what the programs it starts get) and whether the kernel
- * may back its malloc'd memory with huge pages (THPeligible in smaps). */
+ * probe calls lp_malloc_tune() as main() does, then prints its
+ * GLIBC_TUNABLES (what the programs it starts get), whether the kernel
+ * may back its malloc'd memory with huge pages (THPeligible in smaps) and
+ * whether that memory, freed, stays in the process. */
 #include "config.h"
 
 #include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "lp-huge-pages.h"
+#include "lp-malloc.h"
 
 static const char *self_path;
+
+/* the whole of /proc/self/@name, read without malloc (which would put
+ * memory above the probe's and keep glibc from giving it back) */
+static const char *
+read_proc (const char *name)
+{
+  static char text[4 << 20];
+  char path[64];
+  gsize length = 0;
+  ssize_t n;
+  int fd;
+
+  g_snprintf (path, sizeof path, "/proc/self/%s", name);
+  fd = open (path, O_RDONLY);
+  if (fd < 0)
+    return "";
+  while (length < sizeof text - 1 && (n = read (fd, text + length, sizeof text - 1 - length)) > 0)
+    length += n;
+  close (fd);
+  text[length] = '\0';
+  return text;
+}
 
 /* smaps' THPeligible of the mapping that holds @address: 1, 0, or -1 when
  * not found */
 static int
 thp_eligible (gconstpointer address)
 {
-  g_autofree char *smaps = NULL;
-  g_auto(GStrv) lines = NULL;
-  gboolean inside = FALSE;
   guintptr a = GPOINTER_TO_SIZE (address);
+  gboolean inside = FALSE;
 
-  if (!g_file_get_contents ("/proc/self/smaps", &smaps, NULL, NULL))
-    return -1;
-  lines = g_strsplit (smaps, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
+  for (const char *line = read_proc ("smaps"); *line != '\0'; line = strchr (line, '\n') != NULL ? strchr (line, '\n') + 1 : "")
     {
       unsigned long start, end;
 
-      if (sscanf (lines[i], "%lx-%lx ", &start, &end) == 2)
+      if (sscanf (line, "%lx-%lx ", &start, &end) == 2)
         inside = start <= a && a < end;
-      else if (inside && g_str_has_prefix (lines[i], "THPeligible:"))
-        return atoi (lines[i] + strlen ("THPeligible:"));
+      else if (inside && g_str_has_prefix (line, "THPeligible:"))
+        return atoi (line + strlen ("THPeligible:"));
     }
   return -1;
+}
+
+/* this process's resident memory, in KiB */
+static long
+resident_kib (void)
+{
+  long size = 0, resident = 0;
+
+  sscanf (read_proc ("statm"), "%ld %ld", &size, &resident);
+  return resident * (sysconf (_SC_PAGESIZE) / 1024);
 }
 
 static int
@@ -46,15 +76,24 @@ probe (char **argv)
 {
   const char *tunables;
   char *memory;
+  long resident;
+  int thp;
 
-  lp_huge_pages_restart (argv);
+  lp_malloc_tune (argv);
   tunables = g_getenv ("GLIBC_TUNABLES");
-  /* 8 MiB: malloc maps it apart, and madvises it with glibc.malloc.hugetlb=1 */
+  /* stdout's buffer before the memory, not above it: glibc gives back only
+   * free memory at the top of the heap */
+  printf ("tunables=%s\n", tunables != NULL ? tunables : "(none)");
+  /* 8 MiB, madvised with glibc.malloc.hugetlb=1 */
   memory = malloc (8 << 20);
-  memset (memory, 1, 8 << 20);
-  printf ("tunables=%s\nthp=%d\nleft=%s\n", tunables != NULL ? tunables : "(none)", thp_eligible (memory),
-          g_getenv ("LAPROF_GLIBC_TUNABLES_BEFORE") != NULL ? "yes" : "no");
+  /* written through volatile: a memset before free() may be left out */
+  for (gsize i = 0; i < 8 << 20; i += 4096)
+    ((volatile char *) memory)[i] = 1;
+  thp = thp_eligible (memory);
+  resident = resident_kib ();
   free (memory);
+  printf ("thp=%d\nleft=%s\nkept=%s\n", thp, g_getenv ("LAPROF_GLIBC_TUNABLES_BEFORE") != NULL ? "yes" : "no",
+          resident - resident_kib () < 4096 ? "yes" : "no");
   return 0;
 }
 
@@ -108,10 +147,21 @@ glibc_malloc (void)
 static void
 assert_huge_pages (GHashTable *r)
 {
-  if (!lp_huge_pages_offered () || !glibc_malloc ())
+  if (!lp_malloc_huge_pages_offered () || !glibc_malloc ())
     g_test_skip ("no transparent huge pages here, or not glibc's malloc");
   else
     g_assert_cmpstr (g_hash_table_lookup (r, "thp"), ==, "1");
+}
+
+/* freed memory stays for the next allocations */
+static void
+assert_kept (GHashTable *r,
+             const char *kept)
+{
+  if (!glibc_malloc ())
+    g_test_skip ("not glibc's malloc");
+  else
+    g_assert_cmpstr (g_hash_table_lookup (r, "kept"), ==, kept);
 }
 
 /* started again with huge pages; its children get no GLIBC_TUNABLES, as before */
@@ -122,6 +172,7 @@ test_unset (void)
 
   g_assert_cmpstr (g_hash_table_lookup (r, "tunables"), ==, "(none)");
   g_assert_cmpstr (g_hash_table_lookup (r, "left"), ==, "no");
+  assert_kept (r, "yes");
   assert_huge_pages (r);
 }
 
@@ -133,6 +184,7 @@ test_kept (void)
 
   g_assert_cmpstr (g_hash_table_lookup (r, "tunables"), ==, "glibc.malloc.arena_max=2");
   g_assert_cmpstr (g_hash_table_lookup (r, "left"), ==, "no");
+  assert_kept (r, "yes");
   assert_huge_pages (r);
 }
 
@@ -144,6 +196,17 @@ test_refused (void)
 
   g_assert_cmpstr (g_hash_table_lookup (r, "tunables"), ==, "glibc.malloc.hugetlb=0");
   g_assert_cmpstr (g_hash_table_lookup (r, "thp"), ==, "0");
+  assert_kept (r, "yes");
+}
+
+/* the user's own trim threshold: freed memory given back as the user said */
+static void
+test_user_trim (void)
+{
+  g_autoptr(GHashTable) r = run_probe ("glibc.malloc.trim_threshold=131072");
+
+  g_assert_cmpstr (g_hash_table_lookup (r, "tunables"), ==, "glibc.malloc.trim_threshold=131072");
+  assert_kept (r, "no");
 }
 
 int
@@ -155,8 +218,9 @@ main (int    argc,
 
   g_test_init (&argc, &argv, NULL);
   self_path = argv[0];
-  g_test_add_func ("/huge-pages/unset", test_unset);
-  g_test_add_func ("/huge-pages/kept", test_kept);
-  g_test_add_func ("/huge-pages/refused", test_refused);
+  g_test_add_func ("/malloc/unset", test_unset);
+  g_test_add_func ("/malloc/kept", test_kept);
+  g_test_add_func ("/malloc/refused", test_refused);
+  g_test_add_func ("/malloc/user-trim", test_user_trim);
   return g_test_run ();
 }
