@@ -197,7 +197,8 @@ lp_flame_view_state_flags_changed (GtkWidget     *widget,
  * node, and its names on whole pixels: with GTK's cairo renderer on X11
  * either of the two sent the frame through a client-side image, which
  * stalled the first return to the graph from another view 24-54 ms
- * (bench-gui-views; now 11-15 ms). */
+ * (bench-gui-views; 11-15 ms so, before lp-malloc.c); GTK's GL renderer
+ * draws such nodes itself. */
 typedef struct
 {
   GtkSnapshot *snapshot;

@@ -8,9 +8,10 @@
  * the main loop 20-46 ms (bench-gui-views). With malloc asking for
  * transparent huge pages a fault brings 2 MiB, and with the freed memory
  * kept (glibc gives back all above 6.6 MiB once it has seen 3.3 MiB blocks,
- * and fresh memory is slow to touch again) the same switches stall 5-13
- * ms. glibc reads the huge page tunable only when a program starts, hence
- * the second start; the thresholds are set at run time. */
+ * and fresh memory is slow to touch again) the same switches stall 6-14 ms
+ * in most runs (bench/README.md). glibc reads the huge page tunable only
+ * when a program starts, hence the second start; the thresholds are set at
+ * run time. */
 #include "config.h"
 
 #include <malloc.h>
