@@ -465,20 +465,29 @@ test_lines (gconstpointer data)
   record (c->interp, c->cpu, FALSE, "", 1, report, extra, &out, &err);
   {
     g_autoptr(LpFolded) folded = load_report (report);
-    double main_samples = count_with (folded, NULL, NULL);
-    double on_line = 0;
+    double all = count_with (folded, NULL, NULL), main_samples = 0, on_line = 0;
 
-    /* the loop's two lines: its test, and its body's pass */
+    /* the loop's two lines (its test, its body's pass), out of the
+     * samples in main() at any of its lines. Not out of all samples: the
+     * interpreter's start-up and finalization have no Python frame, and on
+     * a loaded machine they took up to 0.6 s of the 1 s run (the spin
+     * lines then had 65 % of all samples, 96 % of main's). Loaded, 90 runs
+     * gave 90-100 % of main's; the rest are calls on their way in or out */
     for (guint i = 0; i < lp_folded_get_n_frames (folded); i++)
-      if (g_str_has_prefix (lp_folded_frame_name (folded, i), "spin (workload.py:"))
-        on_line += count_with (folded, lp_folded_frame_name (folded, i), NULL);
-    g_test_message ("samples in spin with a line: %g of %g; %s: %g", on_line, main_samples, spin_frame,
-                    count_with (folded, spin_frame, NULL));
+      {
+        const char *frame = lp_folded_frame_name (folded, i);
+
+        if (g_str_has_prefix (frame, "spin (workload.py:"))
+          on_line += count_with (folded, frame, NULL);
+        else if (g_str_has_prefix (frame, "main (workload.py:"))
+          main_samples += count_with (folded, frame, NULL);
+      }
+    g_test_message ("samples in spin with a line: %g of %g in main (%g in all); %s: %g", on_line, main_samples, all,
+                    spin_frame, count_with (folded, spin_frame, NULL));
+    /* about 1,000 in 1 s at 997 Hz: the Python stacks were read */
+    g_assert_cmpfloat (main_samples, >, 300);
     g_assert_cmpfloat (count_with (folded, spin_frame, NULL), >, 0.3 * on_line);
-    /* 85 to 97 % in most runs; about 1 run in 15 (CI of 6ed8702 among
-     * them) has some 0.2 s of samples with no Python stack read, 79.5 %:
-     * its cause is still to be found (issue 17's note) */
-    g_assert_cmpfloat (on_line, >, 0.7 * main_samples);
+    g_assert_cmpfloat (on_line, >, 0.8 * main_samples);
   }
 }
 
